@@ -1,0 +1,115 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { createDb } from './db/client';
+import { type AppEnv, loadConfig } from './env';
+import { AppError, ErrorCode, problem, problemResponse } from './lib/errors';
+import { apiKeysRouter } from './routes/api-keys.routes';
+import { authRouter } from './routes/auth.routes';
+import { customersRouter } from './routes/customers.routes';
+import { docsPage } from './routes/docs';
+import { eventsRouter } from './routes/events.routes';
+import { usersRouter } from './routes/users.routes';
+
+export const API_VERSION = '1.0.0';
+
+/** The REST surface, mounted one router per resource. Add new resources here. */
+const v1 = new OpenAPIHono<AppEnv>()
+  .route('/auth', authRouter)
+  .route('/users', usersRouter)
+  .route('/api-keys', apiKeysRouter)
+  .route('/customers', customersRouter)
+  .route('/events', eventsRouter);
+
+export function buildApp() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(requestId({ generator: () => crypto.randomUUID() }));
+  app.use(async (c, next) => {
+    c.set('config', loadConfig(c.env));
+    c.set('db', createDb(c.env.DB));
+    await next();
+  });
+  app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use('*', async (c, next) => {
+    const origins = c.get('config').CORS_ORIGINS;
+    const allowed = origins === '*' ? '*' : origins.split(',').map((o) => o.trim());
+    return cors({
+      origin: allowed,
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-API-Key', 'X-Request-Id'],
+      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+      exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'ETag'],
+      maxAge: 600,
+    })(c, next);
+  });
+  app.use('/v1/*', async (c, next) =>
+    bodyLimit({
+      maxSize: c.get('config').MAX_BODY_BYTES,
+      onError: (c) => {
+        throw new AppError(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          `Bodies are limited to ${c.get('config').MAX_BODY_BYTES} bytes`,
+        );
+      },
+    })(c, next),
+  );
+
+  app.route('/v1', v1);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A JWT access token from /v1/auth/login, or an API key (flk_...)',
+  });
+  app.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'Fieldline API',
+      version: API_VERSION,
+      description:
+        'Multi-tenant field-sales platform. Errors are application/problem+json with a stable `code`. ' +
+        'Lists use cursor pagination ({data, nextCursor}). POSTs accept an Idempotency-Key header.',
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+  app.get('/docs', (c) => c.html(docsPage('/openapi.json')));
+  app.get('/', (c) => c.json({ name: 'Fieldline API', version: API_VERSION, docs: '/docs', openapi: '/openapi.json' }));
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+
+  app.notFound((c) =>
+    problemResponse(problem(ErrorCode.NOT_FOUND, `No route for ${c.req.method} ${c.req.path}`, c.get('requestId'))),
+  );
+  app.onError((err, c) => errorResponse(err, c));
+  return app;
+}
+
+/** Every error leaves as problem+json with the request id; unexpected ones are logged, never shown. */
+export function errorResponse(err: unknown, c: Context<AppEnv>): Response {
+  const rid = c.get('requestId');
+  if (err instanceof AppError) {
+    return problemResponse(problem(err.code, err.message, rid, err.extensions));
+  }
+  if (err instanceof HTTPException) {
+    const code =
+      err.status === 400
+        ? /json/i.test(err.message)
+          ? ErrorCode.MALFORMED_JSON
+          : ErrorCode.BAD_REQUEST
+        : err.status === 401
+          ? ErrorCode.UNAUTHENTICATED
+          : err.status === 413
+            ? ErrorCode.PAYLOAD_TOO_LARGE
+            : err.status === 415
+              ? ErrorCode.UNSUPPORTED_MEDIA_TYPE
+              : err.status === 404
+                ? ErrorCode.NOT_FOUND
+                : ErrorCode.BAD_REQUEST;
+    return problemResponse(problem(code, err.message || 'Bad request', rid));
+  }
+  console.error(JSON.stringify({ level: 'error', requestId: rid, message: String(err), stack: (err as Error)?.stack }));
+  return problemResponse(problem(ErrorCode.INTERNAL, 'An unexpected error occurred', rid));
+}

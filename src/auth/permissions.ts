@@ -1,0 +1,59 @@
+import type { Role } from '../db/schema';
+
+export const PERMISSIONS = [
+  'tenant:write',
+  'users:read',
+  'users:write',
+  'api_keys:manage',
+  'customers:read',
+  'customers:write',
+  'products:read',
+  'products:write',
+  'inventory:read',
+  'inventory:write',
+  'salesmen:read',
+  'salesmen:write',
+  'territories:read',
+  'territories:write',
+  'visits:read',
+  'visits:write',
+  'orders:read',
+  'orders:write',
+  'payments:read',
+  'payments:write',
+  'targets:read',
+  'targets:write',
+  'events:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ_ALL = PERMISSIONS.filter((p) => p.endsWith(':read'));
+const ADMIN_ONLY: Permission[] = ['tenant:write', 'users:write', 'api_keys:manage'];
+
+/**
+ * What each role may do. Row-level rules (a salesman only sees his own visits, orders and payments) are
+ * applied by the services on top of these, from `principal.salesmanId`.
+ */
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  owner: new Set(PERMISSIONS),
+  admin: new Set(PERMISSIONS),
+  manager: new Set(PERMISSIONS.filter((p) => !ADMIN_ONLY.includes(p))),
+  salesman: new Set<Permission>([
+    'customers:read',
+    'products:read',
+    'inventory:read',
+    'salesmen:read',
+    'territories:read',
+    'visits:read',
+    'visits:write',
+    'orders:read',
+    'orders:write',
+    'payments:read',
+    'payments:write',
+    'targets:read',
+  ]),
+  viewer: new Set(READ_ALL.filter((p) => p !== 'events:read')),
+};
+
+/** Roles a user may grant: nobody can create or promote someone above themselves. */
+export const ROLE_RANK: Record<Role, number> = { owner: 4, admin: 3, manager: 2, salesman: 1, viewer: 0 };

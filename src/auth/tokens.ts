@@ -1,0 +1,82 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { ROLES, type Role } from '../db/schema';
+import type { Config } from '../env';
+import { AppError, ErrorCode } from '../lib/errors';
+import { newId } from '../lib/ids';
+
+/** Only HMAC-SHA256 is accepted: `none`, RS/ES (key confusion) and other HMAC sizes are refused. */
+const ALGORITHMS = ['HS256'];
+const TOKEN_TYPE = 'at+jwt';
+const encoder = new TextEncoder();
+
+export interface AccessClaims {
+  sub: string;
+  tid: string;
+  role: Role;
+  sal?: string;
+}
+
+const keyCache = new Map<string, Uint8Array>();
+const keyBytes = (secret: string) => {
+  let k = keyCache.get(secret);
+  if (!k) {
+    k = encoder.encode(secret);
+    keyCache.set(secret, k);
+  }
+  return k;
+};
+
+export async function signAccessToken(config: Config, claims: AccessClaims): Promise<string> {
+  const signing = config.JWT_KEYS[0];
+  if (!signing) throw new Error('No JWT signing key configured');
+  const jwt = new SignJWT({ tid: claims.tid, role: claims.role, ...(claims.sal ? { sal: claims.sal } : {}) })
+    .setProtectedHeader({ alg: 'HS256', kid: signing.kid, typ: TOKEN_TYPE })
+    .setSubject(claims.sub)
+    .setIssuer(config.JWT_ISSUER)
+    .setAudience(config.JWT_AUDIENCE)
+    .setIssuedAt()
+    .setNotBefore('0s')
+    .setJti(newId())
+    .setExpirationTime(`${config.ACCESS_TOKEN_TTL_SECONDS}s`);
+  return jwt.sign(keyBytes(signing.secret));
+}
+
+export async function verifyAccessToken(config: Config, token: string): Promise<AccessClaims> {
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header) => {
+        const key = config.JWT_KEYS.find((k) => k.kid === header.kid);
+        if (!key) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Unknown signing key');
+        return keyBytes(key.secret);
+      },
+      {
+        algorithms: ALGORITHMS,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        typ: TOKEN_TYPE,
+        requiredClaims: ['sub', 'exp', 'iat', 'tid', 'role'],
+        clockTolerance: 5,
+      },
+    );
+    const { sub, tid, role, sal } = payload as Record<string, unknown>;
+    if (
+      typeof sub !== 'string' ||
+      typeof tid !== 'string' ||
+      !ROLES.includes(role as Role) ||
+      (sal !== undefined && typeof sal !== 'string')
+    ) {
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Malformed access token');
+    }
+    return { sub, tid, role: role as Role, ...(typeof sal === 'string' ? { sal } : {}) };
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const detail =
+      err instanceof errors.JWTExpired
+        ? 'Access token expired'
+        : err instanceof errors.JOSEError
+          ? `Invalid access token (${err.code})`
+          : 'Invalid access token';
+    throw new AppError(ErrorCode.UNAUTHENTICATED, detail);
+  }
+}

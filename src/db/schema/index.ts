@@ -1,0 +1,5 @@
+export * from './catalog';
+export * from './events';
+export * from './field';
+export * from './sales';
+export * from './tenancy';

@@ -1,0 +1,113 @@
+import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { entityColumns } from './columns';
+
+export const PLAN_TIERS = ['free', 'pro', 'enterprise'] as const;
+export const ROLES = ['owner', 'admin', 'manager', 'salesman', 'viewer'] as const;
+export type PlanTier = (typeof PLAN_TIERS)[number];
+export type Role = (typeof ROLES)[number];
+
+export const tenants = sqliteTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  plan: text('plan', { enum: PLAN_TIERS }).notNull().default('free'),
+  timezone: text('timezone').notNull().default('UTC'),
+  currency: text('currency').notNull().default('USD'),
+  checkInRadiusM: integer('check_in_radius_m').notNull().default(200),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  version: integer('version').notNull().default(1),
+  deletedAt: text('deleted_at'),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    ...entityColumns(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    passwordHash: text('password_hash'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    lastLoginAt: text('last_login_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('users_tenant_email_uq').on(t.tenantId, t.email),
+    index('users_email_idx').on(t.email),
+    index('users_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
+  ],
+);
+
+/** Opaque refresh tokens, stored as SHA-256 hashes. A family is one login; reuse revokes the family. */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    userId: text('user_id').notNull(),
+    familyId: text('family_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    usedAt: text('used_at'),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_hash_uq').on(t.tokenHash),
+    index('refresh_tokens_family_idx').on(t.familyId),
+    index('refresh_tokens_user_idx').on(t.tenantId, t.userId),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }),
+  ],
+);
+
+/** Integration keys: only a SHA-256 hash and a display prefix are stored. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    ...entityColumns(),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    createdBy: text('created_by').notNull(),
+    expiresAt: text('expires_at'),
+    lastUsedAt: text('last_used_at'),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('api_keys_hash_uq').on(t.keyHash),
+    index('api_keys_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
+  ],
+);
+
+/**
+ * Stripe-style idempotency records. `scope` is the tenant id (or `public` for unauthenticated routes).
+ * The row is inserted before the handler runs, so a concurrent request with the same key sees it.
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    state: text('state', { enum: ['in_progress', 'completed'] }).notNull(),
+    responseStatus: integer('response_status'),
+    responseHeaders: text('response_headers', { mode: 'json' }).$type<Record<string, string>>(),
+    responseBody: text('response_body'),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * D1 has no interactive transactions. A batch statement that must have changed a row is followed by
+ * `INSERT INTO batch_guard SELECT NULL WHERE changes() = 0`; the NOT NULL violation aborts (and rolls
+ * back) the whole batch. See db/batch.ts.
+ */
+export const batchGuard = sqliteTable('batch_guard', {
+  rowChanged: text('row_changed').notNull(),
+});

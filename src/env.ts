@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { Principal } from './auth/principal';
+import type { Db } from './db/client';
+
+/** Runtime configuration, parsed once per isolate so a bad deploy fails fast with a clear message. */
+const ConfigSchema = z.object({
+  ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production']).default('development'),
+  JWT_ISSUER: z.string().min(1),
+  JWT_AUDIENCE: z.string().min(1),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  CORS_ORIGINS: z.string().default('*'),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /**
+   * Comma-separated `kid:secret` pairs. The first key signs new tokens; all of them verify, so a key can
+   * be rotated in by putting it first and retired once tokens signed by the old one have expired.
+   */
+  JWT_KEYS: z
+    .string({ error: 'JWT_KEYS secret is not set (see README, Configuration)' })
+    .min(1)
+    .transform((raw, ctx) => {
+      const keys = raw.split(',').map((pair) => {
+        const i = pair.indexOf(':');
+        return { kid: pair.slice(0, i).trim(), secret: pair.slice(i + 1).trim() };
+      });
+      for (const k of keys) {
+        if (!k.kid || k.secret.length < 32) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'each JWT_KEYS entry must be kid:secret with a secret of >= 32 characters',
+          });
+          return z.NEVER;
+        }
+      }
+      return keys;
+    }),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+const cache = new WeakMap<object, Config>();
+
+export function loadConfig(env: Env): Config {
+  let config = cache.get(env);
+  if (!config) {
+    const parsed = ConfigSchema.safeParse(env);
+    if (!parsed.success) {
+      throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
+    }
+    config = parsed.data;
+    cache.set(env, config);
+  }
+  return config;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    config: Config;
+    db: Db;
+    principal: Principal;
+  };
+}

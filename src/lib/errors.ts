@@ -1,0 +1,132 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Stable, documented error codes. Clients branch on `code`, never on `title` or `detail`. */
+export const ErrorCode = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  MALFORMED_JSON: 'MALFORMED_JSON',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  TOKEN_REUSED: 'TOKEN_REUSED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  CONFLICT: 'CONFLICT',
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  VERSION_MISMATCH: 'VERSION_MISMATCH',
+  INVALID_STATE: 'INVALID_STATE',
+  INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  TENANT_REQUIRED: 'TENANT_REQUIRED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  TOKEN_REUSED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  ALREADY_EXISTS: 409,
+  VERSION_MISMATCH: 409,
+  INVALID_STATE: 409,
+  INSUFFICIENT_STOCK: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  TENANT_REQUIRED: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+const TITLE: Record<ErrorCode, string> = {
+  BAD_REQUEST: 'Bad request',
+  VALIDATION_FAILED: 'Request validation failed',
+  MALFORMED_JSON: 'Malformed JSON body',
+  PAYLOAD_TOO_LARGE: 'Request body too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  UNAUTHENTICATED: 'Authentication required',
+  INVALID_CREDENTIALS: 'Invalid credentials',
+  TOKEN_REUSED: 'Refresh token reuse detected',
+  FORBIDDEN: 'Forbidden',
+  NOT_FOUND: 'Not found',
+  METHOD_NOT_ALLOWED: 'Method not allowed',
+  CONFLICT: 'Conflict',
+  ALREADY_EXISTS: 'Already exists',
+  VERSION_MISMATCH: 'Version mismatch',
+  INVALID_STATE: 'Invalid state transition',
+  INSUFFICIENT_STOCK: 'Insufficient stock',
+  IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused with a different request',
+  IDEMPOTENCY_IN_PROGRESS: 'A request with this idempotency key is in progress',
+  TENANT_REQUIRED: 'Tenant required',
+  RATE_LIMITED: 'Too many requests',
+  INTERNAL: 'Internal server error',
+};
+
+export const statusOf = (code: ErrorCode): ContentfulStatusCode => STATUS[code];
+export const titleOf = (code: ErrorCode): string => TITLE[code];
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  requestId?: string;
+  errors?: { path: string; message: string }[];
+  [extension: string]: unknown;
+}
+
+/** The one error type services and middleware throw for expected failures. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: ContentfulStatusCode;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(code: ErrorCode, detail?: string, extensions: Record<string, unknown> = {}) {
+    super(detail ?? TITLE[code]);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = STATUS[code];
+    this.extensions = extensions;
+  }
+}
+
+export const notFound = (entity: string) => new AppError(ErrorCode.NOT_FOUND, `${entity} not found`);
+export const forbidden = (detail = 'You do not have permission to do this') =>
+  new AppError(ErrorCode.FORBIDDEN, detail);
+
+export function problem(
+  code: ErrorCode,
+  detail: string,
+  requestId?: string,
+  extensions: Record<string, unknown> = {},
+): ProblemDetails {
+  return {
+    type: `https://docs.fieldline.dev/errors/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLE[code],
+    status: STATUS[code],
+    detail,
+    code,
+    ...(requestId ? { requestId } : {}),
+    ...extensions,
+  };
+}
+
+export function problemResponse(p: ProblemDetails, headers: HeadersInit = {}): Response {
+  const h = new Headers(headers);
+  h.set('content-type', 'application/problem+json');
+  if (p.requestId) h.set('x-request-id', p.requestId);
+  return new Response(JSON.stringify(p), { status: p.status, headers: h });
+}

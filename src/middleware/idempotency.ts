@@ -1,0 +1,104 @@
+import { and, eq, lt } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { Db } from '../db/client';
+import { idempotencyKeys } from '../db/schema';
+import type { AppEnv } from '../env';
+import { sha256Hex } from '../lib/crypto';
+import { AppError, ErrorCode } from '../lib/errors';
+import { addSeconds, nowIso } from '../lib/time';
+
+const RETENTION_SECONDS = 24 * 60 * 60;
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
+
+/**
+ * Stripe-style `Idempotency-Key` for POST requests:
+ * - first request: a row is claimed *before* the handler runs, the response is stored after it;
+ * - same key, same method + path + body: the stored response is replayed (`Idempotent-Replayed: true`);
+ * - same key, different request: 422 IDEMPOTENCY_KEY_REUSED;
+ * - same key while the first is still running: 409 IDEMPOTENCY_IN_PROGRESS (the claim is an INSERT on
+ *   the primary key, so two concurrent requests can never both run);
+ * - a 5xx releases the key so the client may retry. Keys are kept 24 h.
+ * Scope is the caller's tenant, or `public` before authentication (signup).
+ */
+export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
+  const key = c.req.header('idempotency-key');
+  if (c.req.method !== 'POST' || key === undefined) return next();
+  if (key.length === 0 || key.length > 255) {
+    throw new AppError(ErrorCode.BAD_REQUEST, 'Idempotency-Key must be 1 to 255 characters');
+  }
+  const db = c.get('db');
+  const scope = c.var.principal ? `${c.var.principal.tenantId}` : 'public';
+  const body = await c.req.text();
+  const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
+  const now = nowIso();
+
+  const claimed = await claim(db, { scope, key, requestHash, now });
+  if (!claimed) {
+    const existing = await db.query.idempotencyKeys.findFirst({
+      where: and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)),
+    });
+    if (!existing) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'Retry the request');
+    if (existing.requestHash !== requestHash) {
+      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+    }
+    if (existing.state !== 'completed' || existing.responseStatus === null) {
+      throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'The first request with this key is still running');
+    }
+    return replay(c, existing.responseStatus, existing.responseHeaders ?? {}, existing.responseBody ?? '');
+  }
+
+  try {
+    await next();
+  } catch (err) {
+    await release(db, scope, key);
+    throw err;
+  }
+  // Hono turns a thrown error into c.res via onError before returning here when error handling is
+  // composed; a 5xx must not be remembered.
+  if (c.res.status >= 500) {
+    await release(db, scope, key);
+    return;
+  }
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const v = c.res.headers.get(name);
+    if (v) headers[name] = v;
+  }
+  const responseBody = await c.res.clone().text();
+  await db
+    .update(idempotencyKeys)
+    .set({ state: 'completed', responseStatus: c.res.status, responseHeaders: headers, responseBody })
+    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+});
+
+async function claim(db: Db, r: { scope: string; key: string; requestHash: string; now: string }) {
+  // An expired record is replaced, not replayed.
+  await db
+    .delete(idempotencyKeys)
+    .where(
+      and(eq(idempotencyKeys.scope, r.scope), eq(idempotencyKeys.key, r.key), lt(idempotencyKeys.expiresAt, r.now)),
+    );
+  const inserted = await db
+    .insert(idempotencyKeys)
+    .values({
+      scope: r.scope,
+      key: r.key,
+      requestHash: r.requestHash,
+      state: 'in_progress',
+      createdAt: r.now,
+      expiresAt: addSeconds(r.now, RETENTION_SECONDS),
+    })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  return inserted.length === 1;
+}
+
+const release = (db: Db, scope: string, key: string) =>
+  db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+
+function replay(_c: Context<AppEnv>, status: number, headers: Record<string, string>, body: string) {
+  const h = new Headers(headers);
+  h.set('idempotent-replayed', 'true');
+  return new Response(status === 204 ? null : body, { status, headers: h });
+}

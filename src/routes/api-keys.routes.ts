@@ -1,0 +1,75 @@
+import { PERMISSIONS } from '../auth/permissions';
+import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.service';
+import {
+  createProtectedRouter,
+  entityFields,
+  IdempotencyHeader,
+  IdParams,
+  jsonBody,
+  jsonResponse,
+  listQuery,
+  pageOf,
+  protectedRoute,
+  serviceContext,
+  z,
+} from './openapi';
+
+const ApiKeySchema = z
+  .object({
+    ...entityFields,
+    name: z.string(),
+    prefix: z.string(),
+    scopes: z.array(z.string()),
+    createdBy: z.string(),
+    expiresAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('ApiKey');
+
+const CreateApiKeyBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    scopes: z.array(z.enum(PERMISSIONS)).min(1),
+    expiresAt: z.iso.datetime().optional(),
+  })
+  .openapi('CreateApiKey');
+
+const tags = ['API keys'];
+
+export const apiKeysRouter = createProtectedRouter()
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/',
+      tags,
+      summary: 'List API keys (secrets are never shown again)',
+      request: { query: listQuery(['createdAt', 'name'] as const) },
+      responses: { 200: jsonResponse(pageOf(ApiKeySchema, 'ApiKeyPage'), 'A page of keys') },
+    }),
+    async (c) => c.json(await listApiKeys(serviceContext(c), c.req.valid('query')), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/',
+      tags,
+      summary: 'Create an API key; the secret is returned once',
+      request: { headers: IdempotencyHeader, ...jsonBody(CreateApiKeyBody) },
+      responses: {
+        201: jsonResponse(z.object({ apiKey: ApiKeySchema, secret: z.string() }).openapi('CreatedApiKey'), 'The key'),
+      },
+    }),
+    async (c) => c.json(await createApiKey(serviceContext(c), c.req.valid('json')), 201),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/{id}/revoke',
+      tags,
+      summary: 'Revoke an API key',
+      request: { params: IdParams, headers: IdempotencyHeader },
+      responses: { 200: jsonResponse(ApiKeySchema, 'The revoked key') },
+    }),
+    async (c) => c.json(await revokeApiKey(serviceContext(c), c.req.valid('param').id), 200),
+  );

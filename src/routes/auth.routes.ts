@@ -1,0 +1,105 @@
+import { createRoute } from '@hono/zod-openapi';
+import { PLAN_TIERS } from '../db/schema';
+import { idempotency } from '../middleware/idempotency';
+import { login, logout, refresh, signup } from '../services/auth.service';
+import { createRouter, ERROR_RESPONSES, IdempotencyHeader, jsonBody, jsonResponse, z } from './openapi';
+import { TenantSchema, UserSchema } from './users.routes';
+
+const Password = z.string().min(10, 'Password must be at least 10 characters').max(256);
+const Email = z.email().max(254);
+
+const TokenPairSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int().openapi({ description: 'Access token lifetime in seconds' }),
+});
+const SessionSchema = TokenPairSchema.extend({ user: UserSchema, tenant: TenantSchema }).openapi('Session');
+
+const SignupBody = z
+  .strictObject({
+    tenantName: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200),
+    email: Email,
+    password: Password,
+    timezone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'Unknown IANA timezone')
+      .optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'ISO 4217 code')
+      .optional(),
+    plan: z.enum(PLAN_TIERS).optional(),
+  })
+  .openapi('Signup');
+
+const LoginBody = z
+  .strictObject({ email: Email, password: z.string().min(1).max(256), tenantId: z.uuid().optional() })
+  .openapi('Login');
+const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) }).openapi('Refresh');
+
+const errors = { 400: ERROR_RESPONSES[400], 401: ERROR_RESPONSES[401], 409: ERROR_RESPONSES[409] };
+
+export const authRouter = createRouter();
+// Signup must be retry-safe (a retried signup must not create a second tenant).
+authRouter.use('/signup', idempotency);
+
+authRouter
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/signup',
+      tags: ['Auth'],
+      summary: 'Create an organisation (tenant) and its owner',
+      request: { headers: IdempotencyHeader, ...jsonBody(SignupBody) },
+      responses: { 201: jsonResponse(SessionSchema, 'Signed up and signed in'), ...errors },
+    }),
+    async (c) => c.json(await signup(c.get('db'), c.get('config'), c.req.valid('json')), 201),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/login',
+      tags: ['Auth'],
+      summary: 'Sign in with email and password',
+      description:
+        'When the email belongs to several tenants, answers 409 TENANT_REQUIRED listing them; retry with tenantId.',
+      request: jsonBody(LoginBody),
+      responses: { 200: jsonResponse(SessionSchema, 'Signed in'), ...errors },
+    }),
+    async (c) => c.json(await login(c.get('db'), c.get('config'), c.req.valid('json')), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/refresh',
+      tags: ['Auth'],
+      summary: 'Rotate a refresh token',
+      description: 'Each refresh token works once. Presenting a used one revokes every token of that login.',
+      request: jsonBody(RefreshBody),
+      responses: { 200: jsonResponse(TokenPairSchema.openapi('TokenPair'), 'New token pair'), ...errors },
+    }),
+    async (c) => c.json(await refresh(c.get('db'), c.get('config'), c.req.valid('json').refreshToken), 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/logout',
+      tags: ['Auth'],
+      summary: 'End the login a refresh token belongs to',
+      request: jsonBody(RefreshBody),
+      responses: { 204: { description: 'Signed out' }, ...errors },
+    }),
+    async (c) => {
+      await logout(c.get('db'), c.req.valid('json').refreshToken);
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,135 @@
+import { PLAN_TIERS, ROLES } from '../db/schema';
+import { createUser, getUser, listUsers, updateUser } from '../services/users.service';
+import {
+  booleanQuery,
+  createProtectedRouter,
+  entityFields,
+  IdempotencyHeader,
+  IdParams,
+  jsonBody,
+  jsonResponse,
+  listQuery,
+  pageOf,
+  protectedRoute,
+  serviceContext,
+  z,
+} from './openapi';
+
+export const TenantSchema = z
+  .object({
+    ...entityFields,
+    name: z.string(),
+    plan: z.enum(PLAN_TIERS),
+    timezone: z.string(),
+    currency: z.string(),
+    checkInRadiusM: z.number().int(),
+  })
+  .openapi('Tenant');
+
+export const UserSchema = z
+  .object({
+    ...entityFields,
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    active: z.boolean(),
+    lastLoginAt: z.string().nullable(),
+  })
+  .openapi('User');
+
+const CreateUserBody = z
+  .strictObject({
+    id: z.uuid().optional(),
+    email: z.email().max(254),
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(ROLES),
+    password: z.string().min(10).max(256),
+  })
+  .openapi('CreateUser');
+
+const UpdateUserBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    role: z.enum(ROLES).optional(),
+    active: z.boolean().optional().openapi({ description: 'false deactivates the user and ends their sessions' }),
+    expectedVersion: z.number().int().min(1).optional(),
+  })
+  .openapi('UpdateUser');
+
+const ListQuery = listQuery(['name', 'email', 'createdAt', 'updatedAt'] as const).extend({
+  role: z.enum(ROLES).optional(),
+  active: booleanQuery,
+  q: z.string().max(100).optional(),
+});
+
+const tags = ['Users'];
+
+export const usersRouter = createProtectedRouter()
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/',
+      tags,
+      summary: 'List users',
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse(pageOf(UserSchema, 'UserPage'), 'A page of users') },
+    }),
+    async (c) => {
+      const { role, active, q, ...page } = c.req.valid('query');
+      return c.json(await listUsers(serviceContext(c), { role, active, q }, page), 200);
+    },
+  )
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/me',
+      tags,
+      summary: 'The signed-in user',
+      responses: { 200: jsonResponse(UserSchema, 'The user') },
+    }),
+    async (c) => c.json(await getUser(serviceContext(c), c.get('principal').id), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/',
+      tags,
+      summary: 'Create a user (owner/admin)',
+      request: { headers: IdempotencyHeader, ...jsonBody(CreateUserBody) },
+      responses: { 201: jsonResponse(UserSchema, 'The created user') },
+    }),
+    async (c) => c.json(await createUser(serviceContext(c), c.req.valid('json')), 201),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/{id}',
+      tags,
+      summary: 'Get a user',
+      request: { params: IdParams },
+      responses: { 200: jsonResponse(UserSchema, 'The user') },
+    }),
+    async (c) => c.json(await getUser(serviceContext(c), c.req.valid('param').id), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'patch',
+      path: '/{id}',
+      tags,
+      summary: 'Rename, change the role of, deactivate or reactivate a user (owner/admin)',
+      request: { params: IdParams, ...jsonBody(UpdateUserBody) },
+      responses: { 200: jsonResponse(UserSchema, 'The updated user') },
+    }),
+    async (c) => c.json(await updateUser(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/{id}/deactivate',
+      tags,
+      summary: 'Deactivate a user and end their sessions (owner/admin)',
+      request: { params: IdParams, headers: IdempotencyHeader },
+      responses: { 200: jsonResponse(UserSchema, 'The deactivated user') },
+    }),
+    async (c) => c.json(await updateUser(serviceContext(c), c.req.valid('param').id, { active: false }), 200),
+  );

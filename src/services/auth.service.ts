@@ -1,0 +1,251 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords';
+import { ROLE_PERMISSIONS } from '../auth/permissions';
+import { signAccessToken } from '../auth/tokens';
+import { runBatch } from '../db/batch';
+import type { Db } from '../db/client';
+import { type PlanTier, refreshTokens, salesmen, tenants, users } from '../db/schema';
+import type { Config } from '../env';
+import { randomToken, sha256Hex } from '../lib/crypto';
+import { AppError, ErrorCode } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { addSeconds, nowIso } from '../lib/time';
+import type { ServiceContext } from './context';
+import { appendEvent } from './events.service';
+import { type PublicUser, toPublicUser, type UserRow } from './users.service';
+
+export type TenantRow = typeof tenants.$inferSelect;
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export interface Session extends TokenPair {
+  user: PublicUser;
+  tenant: TenantRow;
+}
+
+export interface SignupInput {
+  tenantName: string;
+  name: string;
+  email: string;
+  password: string;
+  timezone?: string | undefined;
+  currency?: string | undefined;
+  plan?: PlanTier | undefined;
+}
+
+/** Creates a tenant with its first user, the owner, and signs them in. */
+export async function signup(db: Db, config: Config, input: SignupInput): Promise<Session> {
+  const now = nowIso();
+  const tenant: TenantRow = {
+    id: newId(),
+    name: input.tenantName,
+    plan: input.plan ?? 'free',
+    timezone: input.timezone ?? 'UTC',
+    currency: input.currency ?? 'USD',
+    checkInRadiusM: 200,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    deletedAt: null,
+  };
+  const user: UserRow = {
+    tenantId: tenant.id,
+    id: newId(),
+    email: input.email.toLowerCase(),
+    name: input.name,
+    role: 'owner',
+    passwordHash: await hashPassword(input.password),
+    active: true,
+    lastLoginAt: now,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    deletedAt: null,
+  };
+  const ctx: ServiceContext = {
+    db,
+    now,
+    principal: {
+      tenantId: tenant.id,
+      kind: 'user',
+      id: user.id,
+      role: 'owner',
+      salesmanId: null,
+      permissions: ROLE_PERMISSIONS.owner,
+    },
+  };
+  const refresh = await newRefreshToken(db, config, user, newId(), now);
+  await runBatch(db, [
+    db.insert(tenants).values(tenant),
+    db.insert(users).values(user),
+    refresh.statement,
+    appendEvent(db, ctx, { type: 'tenant:created', entityType: 'tenant', entityId: tenant.id, payload: tenant }),
+    appendEvent(db, ctx, { type: 'user:created', entityType: 'user', entityId: user.id, payload: toPublicUser(user) }),
+  ]);
+  const accessToken = await signAccessToken(config, { sub: user.id, tid: tenant.id, role: user.role });
+  return { ...tokenPair(config, accessToken, refresh.token), user: toPublicUser(user), tenant };
+}
+
+/**
+ * Email + password sign-in. When the email exists in several tenants and no tenant is named, the
+ * password is checked against each; if it opens more than one, the caller must pick (409 TENANT_REQUIRED
+ * lists only those tenants, so nothing is revealed to someone without the password).
+ */
+export async function login(
+  db: Db,
+  config: Config,
+  input: { email: string; password: string; tenantId?: string | undefined },
+): Promise<Session> {
+  const email = input.email.toLowerCase();
+  const candidates = await db
+    .select({ user: users, tenant: tenants })
+    .from(users)
+    .innerJoin(tenants, eq(tenants.id, users.tenantId))
+    .where(
+      and(
+        eq(users.email, email),
+        isNull(users.deletedAt),
+        isNull(tenants.deletedAt),
+        input.tenantId ? eq(users.tenantId, input.tenantId) : undefined,
+      ),
+    )
+    .limit(20);
+  if (candidates.length === 0) {
+    await verifyPassword(input.password, DUMMY_HASH);
+    throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
+  }
+  const matches: typeof candidates = [];
+  for (const candidate of candidates) {
+    if (candidate.user.passwordHash && (await verifyPassword(input.password, candidate.user.passwordHash))) {
+      matches.push(candidate);
+    }
+  }
+  if (matches.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
+  if (matches.length > 1) {
+    throw new AppError(ErrorCode.TENANT_REQUIRED, 'This email belongs to several organisations; pass tenantId', {
+      tenants: matches.map((m) => ({ id: m.tenant.id, name: m.tenant.name })),
+    });
+  }
+  const { user, tenant } = matches[0] as (typeof candidates)[number];
+  if (!user.active) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'This account is deactivated');
+  const now = nowIso();
+  const refresh = await newRefreshToken(db, config, user, newId(), now);
+  await runBatch(db, [
+    refresh.statement,
+    db
+      .update(users)
+      .set({ lastLoginAt: now })
+      .where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id))),
+  ]);
+  const accessToken = await issueAccessToken(db, config, user);
+  return {
+    ...tokenPair(config, accessToken, refresh.token),
+    user: toPublicUser({ ...user, lastLoginAt: now }),
+    tenant,
+  };
+}
+
+/**
+ * Rotates a refresh token. Each token works once; presenting a used (or revoked) one means it leaked,
+ * so the whole family (every token descended from that login) is revoked.
+ */
+export async function refresh(db: Db, config: Config, presented: string): Promise<TokenPair> {
+  const tokenHash = await sha256Hex(presented);
+  const existing = await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, tokenHash) });
+  const now = nowIso();
+  if (!existing) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid refresh token');
+  if (existing.revokedAt) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Refresh token revoked');
+  if (existing.usedAt) {
+    await revokeFamily(db, existing.familyId, now);
+    throw new AppError(
+      ErrorCode.TOKEN_REUSED,
+      'Refresh token was already used; all sessions of this login are revoked',
+    );
+  }
+  if (existing.expiresAt <= now) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Refresh token expired');
+
+  // The conditional update is the lock: of two concurrent refreshes with one token only one succeeds.
+  const used = await db
+    .update(refreshTokens)
+    .set({ usedAt: now })
+    .where(and(eq(refreshTokens.id, existing.id), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt)))
+    .returning({ id: refreshTokens.id });
+  if (used.length === 0) {
+    await revokeFamily(db, existing.familyId, now);
+    throw new AppError(
+      ErrorCode.TOKEN_REUSED,
+      'Refresh token was already used; all sessions of this login are revoked',
+    );
+  }
+  const user = await db.query.users.findFirst({
+    where: and(eq(users.tenantId, existing.tenantId), eq(users.id, existing.userId), isNull(users.deletedAt)),
+  });
+  if (!user?.active) {
+    await revokeFamily(db, existing.familyId, now);
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'This account is deactivated');
+  }
+  const next = await newRefreshToken(db, config, user, existing.familyId, now);
+  await next.statement;
+  const accessToken = await issueAccessToken(db, config, user);
+  return tokenPair(config, accessToken, next.token);
+}
+
+/** Ends the login the refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */
+export async function logout(db: Db, presented: string): Promise<void> {
+  const tokenHash = await sha256Hex(presented);
+  const existing = await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, tokenHash) });
+  if (existing) await revokeFamily(db, existing.familyId, nowIso());
+}
+
+/** Revokes every refresh token of a user (role change, deactivation). */
+export const revokeUserSessions = (db: Db, tenantId: string, userId: string, now: string) =>
+  db
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(
+      and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)),
+    );
+
+const revokeFamily = (db: Db, familyId: string, now: string) =>
+  db
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+
+async function issueAccessToken(db: Db, config: Config, user: UserRow): Promise<string> {
+  let sal: string | undefined;
+  if (user.role === 'salesman') {
+    const profile = await db.query.salesmen.findFirst({
+      columns: { id: true },
+      where: and(eq(salesmen.tenantId, user.tenantId), eq(salesmen.userId, user.id), isNull(salesmen.deletedAt)),
+    });
+    sal = profile?.id;
+  }
+  return signAccessToken(config, { sub: user.id, tid: user.tenantId, role: user.role, ...(sal ? { sal } : {}) });
+}
+
+async function newRefreshToken(db: Db, config: Config, user: UserRow, familyId: string, now: string) {
+  const token = randomToken(32);
+  const statement = db.insert(refreshTokens).values({
+    id: newId(),
+    tenantId: user.tenantId,
+    userId: user.id,
+    familyId,
+    tokenHash: await sha256Hex(token),
+    createdAt: now,
+    expiresAt: addSeconds(now, config.REFRESH_TOKEN_TTL_DAYS * 86_400),
+  });
+  return { token, statement };
+}
+
+const tokenPair = (config: Config, accessToken: string, refreshToken: string): TokenPair => ({
+  accessToken,
+  refreshToken,
+  tokenType: 'Bearer',
+  expiresIn: config.ACCESS_TOKEN_TTL_SECONDS,
+});

@@ -1,0 +1,121 @@
+import { eq, like, or } from 'drizzle-orm';
+import { requirePermission } from '../auth/principal';
+import { customers } from '../db/schema';
+import { newId } from '../lib/ids';
+import { listPage, type Page, type PageRequest } from '../lib/pagination';
+import type { ServiceContext } from './context';
+import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
+import { assertSalesmanExists, assertTerritoryExists } from './references';
+
+export type Customer = typeof customers.$inferSelect;
+
+export interface CustomerInput {
+  name: string;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  company?: string | null | undefined;
+  address?: string | null | undefined;
+  city?: string | null | undefined;
+  lat?: number | null | undefined;
+  lng?: number | null | undefined;
+  territoryId?: string | null | undefined;
+  salesmanId?: string | null | undefined;
+  notes?: string | null | undefined;
+}
+
+export interface CustomerFilters {
+  territoryId?: string | undefined;
+  salesmanId?: string | undefined;
+  city?: string | undefined;
+  q?: string | undefined;
+}
+
+export async function listCustomers(
+  ctx: ServiceContext,
+  filters: CustomerFilters,
+  page: PageRequest,
+): Promise<Page<Customer>> {
+  requirePermission(ctx.principal, 'customers:read');
+  return listPage(ctx.db, customers, {
+    tenantId: ctx.principal.tenantId,
+    filters: [
+      filters.territoryId ? eq(customers.territoryId, filters.territoryId) : undefined,
+      filters.salesmanId ? eq(customers.salesmanId, filters.salesmanId) : undefined,
+      filters.city ? eq(customers.city, filters.city) : undefined,
+      filters.q
+        ? or(
+            like(customers.name, `%${filters.q}%`),
+            like(customers.company, `%${filters.q}%`),
+            like(customers.email, `%${filters.q}%`),
+          )
+        : undefined,
+    ],
+    sortable: {
+      name: customers.name,
+      createdAt: customers.createdAt,
+      updatedAt: customers.updatedAt,
+    },
+    defaultSort: 'name',
+    page,
+  });
+}
+
+export async function getCustomer(ctx: ServiceContext, id: string): Promise<Customer> {
+  requirePermission(ctx.principal, 'customers:read');
+  return findEntity(ctx, customers, id, 'Customer');
+}
+
+export async function createCustomer(
+  ctx: ServiceContext,
+  input: CustomerInput & { id?: string | undefined },
+): Promise<Customer> {
+  requirePermission(ctx.principal, 'customers:write');
+  await checkReferences(ctx, input);
+  const row: Customer = {
+    ...newEntity(ctx, input.id ?? newId()),
+    name: input.name,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    company: input.company ?? null,
+    address: input.address ?? null,
+    city: input.city ?? null,
+    lat: input.lat ?? null,
+    lng: input.lng ?? null,
+    territoryId: input.territoryId ?? null,
+    salesmanId: input.salesmanId ?? null,
+    notes: input.notes ?? null,
+  };
+  return insertEntity(ctx, customers, row, { event: 'customer:created', entityType: 'customer' });
+}
+
+export async function updateCustomer(
+  ctx: ServiceContext,
+  id: string,
+  input: Partial<CustomerInput> & { expectedVersion?: number | undefined },
+): Promise<Customer> {
+  requirePermission(ctx.principal, 'customers:write');
+  const existing = await findEntity(ctx, customers, id, 'Customer');
+  await checkReferences(ctx, input);
+  const { expectedVersion, ...patch } = input;
+  return updateEntity(ctx, customers, existing, patch as Partial<Customer>, {
+    event: 'customer:updated',
+    entityType: 'customer',
+    expectedVersion,
+  });
+}
+
+export async function deleteCustomer(ctx: ServiceContext, id: string, expectedVersion?: number): Promise<Customer> {
+  requirePermission(ctx.principal, 'customers:write');
+  const existing = await findEntity(ctx, customers, id, 'Customer');
+  return softDeleteEntity(ctx, customers, existing, {
+    event: 'customer:deleted',
+    entityType: 'customer',
+    expectedVersion,
+  });
+}
+
+/** Salesmen see every customer (they may visit any), but the assignment must name a real salesman. */
+async function checkReferences(ctx: ServiceContext, input: Partial<CustomerInput>) {
+  if (input.territoryId) await assertTerritoryExists(ctx, input.territoryId);
+  if (input.salesmanId) await assertSalesmanExists(ctx, input.salesmanId);
+}

@@ -1,0 +1,31 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { customers, products, salesmen, territories, visits } from '../db/schema';
+import { AppError, ErrorCode } from '../lib/errors';
+import type { ServiceContext } from './context';
+
+/**
+ * Checks that an id given in a request body names a live record of the caller's tenant. The composite
+ * foreign keys would refuse a cross-tenant reference anyway; this turns it into a clear 404 that names
+ * the field, and also catches soft-deleted targets that a foreign key would accept.
+ */
+async function assertExists(
+  ctx: ServiceContext,
+  table: SQLiteTable & { tenantId: SQLiteColumn; id: SQLiteColumn; deletedAt: SQLiteColumn },
+  id: string,
+  label: string,
+) {
+  const rows = await ctx.db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.tenantId, ctx.principal.tenantId), eq(table.id, id), isNull(table.deletedAt)))
+    .limit(1);
+  if (rows.length === 0) throw new AppError(ErrorCode.NOT_FOUND, `${label} ${id} not found`);
+}
+
+export const assertTerritoryExists = (ctx: ServiceContext, id: string) =>
+  assertExists(ctx, territories, id, 'Territory');
+export const assertSalesmanExists = (ctx: ServiceContext, id: string) => assertExists(ctx, salesmen, id, 'Salesman');
+export const assertCustomerExists = (ctx: ServiceContext, id: string) => assertExists(ctx, customers, id, 'Customer');
+export const assertProductExists = (ctx: ServiceContext, id: string) => assertExists(ctx, products, id, 'Product');
+export const assertVisitExists = (ctx: ServiceContext, id: string) => assertExists(ctx, visits, id, 'Visit');

@@ -1,0 +1,107 @@
+import { eq, like, or } from 'drizzle-orm';
+import { hashPassword } from '../auth/passwords';
+import { ROLE_RANK } from '../auth/permissions';
+import { requirePermission } from '../auth/principal';
+import { type Role, users } from '../db/schema';
+import { AppError, ErrorCode, forbidden } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { listPage, type PageRequest } from '../lib/pagination';
+import { revokeUserSessions } from './auth.service';
+import type { ServiceContext } from './context';
+import { findEntity, insertEntity, newEntity, updateEntity } from './entity';
+
+export type UserRow = typeof users.$inferSelect;
+export type PublicUser = Omit<UserRow, 'passwordHash' | 'tenantId'>;
+
+export const toPublicUser = ({ passwordHash: _p, tenantId: _t, ...rest }: UserRow): PublicUser => rest;
+
+export interface UserFilters {
+  role?: Role | undefined;
+  active?: boolean | undefined;
+  q?: string | undefined;
+}
+
+export async function listUsers(ctx: ServiceContext, filters: UserFilters, page: PageRequest) {
+  requirePermission(ctx.principal, 'users:read');
+  const result = await listPage(ctx.db, users, {
+    tenantId: ctx.principal.tenantId,
+    filters: [
+      filters.role ? eq(users.role, filters.role) : undefined,
+      filters.active === undefined ? undefined : eq(users.active, filters.active),
+      filters.q ? or(like(users.name, `%${filters.q}%`), like(users.email, `%${filters.q}%`)) : undefined,
+    ],
+    sortable: { name: users.name, email: users.email, createdAt: users.createdAt, updatedAt: users.updatedAt },
+    defaultSort: 'name',
+    page,
+  });
+  return { data: result.data.map(toPublicUser), nextCursor: result.nextCursor };
+}
+
+export async function getUser(ctx: ServiceContext, id: string): Promise<PublicUser> {
+  if (id !== ctx.principal.id) requirePermission(ctx.principal, 'users:read');
+  return toPublicUser(await findEntity(ctx, users, id, 'User'));
+}
+
+export async function createUser(
+  ctx: ServiceContext,
+  input: { id?: string | undefined; email: string; name: string; role: Role; password: string },
+): Promise<PublicUser> {
+  requirePermission(ctx.principal, 'users:write');
+  assertCanGrant(ctx, input.role);
+  const row: UserRow = {
+    ...newEntity(ctx, input.id ?? newId()),
+    email: input.email.toLowerCase(),
+    name: input.name,
+    role: input.role,
+    passwordHash: await hashPassword(input.password),
+    active: true,
+    lastLoginAt: null,
+  };
+  await insertEntity(ctx, users, row, { event: 'user:created', entityType: 'user', payload: toPublicUser(row) });
+  return toPublicUser(row);
+}
+
+export async function updateUser(
+  ctx: ServiceContext,
+  id: string,
+  input: {
+    name?: string | undefined;
+    role?: Role | undefined;
+    active?: boolean | undefined;
+    expectedVersion?: number | undefined;
+  },
+): Promise<PublicUser> {
+  requirePermission(ctx.principal, 'users:write');
+  const existing = await findEntity(ctx, users, id, 'User');
+  const roleChanges = input.role !== undefined && input.role !== existing.role;
+  const deactivates = input.active === false && existing.active;
+  if ((roleChanges || input.active !== undefined) && id === ctx.principal.id) {
+    throw forbidden('You cannot change your own role or deactivate yourself');
+  }
+  if (roleChanges || input.active !== undefined) {
+    // Nobody manages someone ranked above them, nor grants a role above their own.
+    assertCanGrant(ctx, existing.role);
+    if (input.role) assertCanGrant(ctx, input.role);
+  }
+  const patch: Partial<UserRow> = {};
+  if (input.name !== undefined) patch.name = input.name;
+  if (input.role !== undefined) patch.role = input.role;
+  if (input.active !== undefined) patch.active = input.active;
+  const sessionsEnd = roleChanges || deactivates;
+  const updated = await updateEntity(ctx, users, existing, patch, {
+    event: deactivates ? 'user:deactivated' : 'user:updated',
+    entityType: 'user',
+    expectedVersion: input.expectedVersion,
+    // A new role or a deactivation must not survive in a still-valid refresh token.
+    also: sessionsEnd ? [revokeUserSessions(ctx.db, ctx.principal.tenantId, id, ctx.now)] : [],
+    payload: toPublicUser({ ...existing, ...patch }),
+  });
+  return toPublicUser(updated);
+}
+
+function assertCanGrant(ctx: ServiceContext, role: Role) {
+  const own = ctx.principal.role;
+  if (!own || ROLE_RANK[role] > ROLE_RANK[own]) {
+    throw new AppError(ErrorCode.FORBIDDEN, `You cannot manage users with the ${role} role`);
+  }
+}

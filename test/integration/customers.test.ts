@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
+import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
+
+describe('customers', () => {
+  it('creates, reads, updates, lists and soft-deletes a customer', async () => {
+    const t = await createTenant();
+    const created = await createCustomer(t.token, { name: 'Bäckerei Schmidt', company: 'Schmidt GmbH' });
+    expect(created).toMatchObject({ name: 'Bäckerei Schmidt', version: 1, deletedAt: null });
+    expect(created).not.toHaveProperty('tenantId');
+
+    const got = await api('GET', `/v1/customers/${created.id}`, undefined, { token: t.token });
+    expect(got.status).toBe(200);
+    expect(got.body.company).toBe('Schmidt GmbH');
+
+    const patched = await api(
+      'PATCH',
+      `/v1/customers/${created.id}`,
+      { city: 'Hamburg', expectedVersion: 1 },
+      { token: t.token },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ city: 'Hamburg', version: 2 });
+
+    const stale = await api(
+      'PATCH',
+      `/v1/customers/${created.id}`,
+      { city: 'Köln', expectedVersion: 1 },
+      { token: t.token },
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('VERSION_MISMATCH');
+
+    const list = await api('GET', '/v1/customers?q=Schmidt', undefined, { token: t.token });
+    expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([created.id]);
+
+    const deleted = await api('DELETE', `/v1/customers/${created.id}`, undefined, { token: t.token });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.deletedAt).not.toBeNull();
+    expect((await api('GET', `/v1/customers/${created.id}`, undefined, { token: t.token })).status).toBe(404);
+
+    const tombstones = await api(
+      'GET',
+      `/v1/customers?includeDeleted=true&updatedSince=${encodeURIComponent(created.createdAt)}`,
+      undefined,
+      { token: t.token },
+    );
+    expect(tombstones.body.data.map((c: { id: string }) => c.id)).toContain(created.id);
+  });
+
+  it('accepts a client-generated id and pages through results with a cursor', async () => {
+    const t = await createTenant();
+    const id = '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10';
+    const own = await createCustomer(t.token, { id, name: 'AAA first' });
+    expect(own.id).toBe(id);
+    for (let i = 0; i < 4; i++) await createCustomer(t.token, { name: `Page ${i}` });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: any = await api(
+        'GET',
+        `/v1/customers?limit=2&sort=-name${cursor ? `&cursor=${cursor}` : ''}`,
+        undefined,
+        { token: t.token },
+      );
+      expect(res.status).toBe(200);
+      seen.push(...res.body.data.map((c: { name: string }) => c.name));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['Page 3', 'Page 2', 'Page 1', 'Page 0', 'AAA first']);
+  });
+
+  it('rejects bad input with problem+json', async () => {
+    const t = await createTenant();
+    const missing = await api('POST', '/v1/customers', { city: 'x' }, { token: t.token });
+    expect(missing.status).toBe(400);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    expect(missing.body.code).toBe('VALIDATION_FAILED');
+    expect(missing.body.requestId).toBeTruthy();
+
+    const unknown = await api('POST', '/v1/customers', { name: 'x', favouriteColour: 'red' }, { token: t.token });
+    expect(unknown.status).toBe(400);
+
+    const badLat = await api('POST', '/v1/customers', { name: 'x', lat: 91, lng: 0 }, { token: t.token });
+    expect(badLat.status).toBe(400);
+
+    const malformed = await api('POST', '/v1/customers', undefined, {
+      token: t.token,
+      raw: '{"name": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('MALFORMED_JSON');
+
+    const huge = await api('POST', '/v1/customers', { name: 'x', notes: 'n'.repeat(2_000_000) }, { token: t.token });
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
+
+    const badCursor = await api('GET', '/v1/customers?cursor=nonsense', undefined, { token: t.token });
+    expect(badCursor.status).toBe(400);
+
+    const unknownTerritory = await api(
+      'POST',
+      '/v1/customers',
+      { name: 'x', territoryId: crypto.randomUUID() },
+      { token: t.token },
+    );
+    expect(unknownTerritory.status).toBe(404);
+  });
+
+  it('enforces roles and tenant isolation', async () => {
+    const a = await createTenant();
+    const b = await createTenant();
+    const customer = await createCustomer(a.token);
+    expect((await api('GET', `/v1/customers/${customer.id}`, undefined, { token: b.token })).status).toBe(404);
+    expect((await api('PATCH', `/v1/customers/${customer.id}`, { name: 'x' }, { token: b.token })).status).toBe(404);
+    expect((await api('GET', '/v1/customers', undefined, { token: b.token })).body.data).toEqual([]);
+
+    const viewer = await createUserWithRole(a, 'viewer');
+    expect((await api('GET', `/v1/customers/${customer.id}`, undefined, { token: viewer.token })).status).toBe(200);
+    const denied = await api('POST', '/v1/customers', { name: 'x' }, { token: viewer.token });
+    expect(denied.status).toBe(403);
+    expect(denied.body.code).toBe('FORBIDDEN');
+    expect((await api('GET', '/v1/customers')).status).toBe(401);
+  });
+
+  it('records a domain event for every mutation, in order', async () => {
+    const t = await createTenant();
+    const c = await createCustomer(t.token);
+    await api('PATCH', `/v1/customers/${c.id}`, { name: 'Renamed' }, { token: t.token });
+    await api('DELETE', `/v1/customers/${c.id}`, undefined, { token: t.token });
+    const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
+    const types = events.body.data.map((e: { type: string }) => e.type);
+    expect(types).toEqual([
+      'tenant:created',
+      'user:created',
+      'customer:created',
+      'customer:updated',
+      'customer:deleted',
+    ]);
+    const seqs = events.body.data.map((e: { seq: number }) => e.seq);
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    // A refused write leaves no event behind.
+    await api('PATCH', `/v1/customers/${c.id}`, { name: 'x' }, { token: t.token });
+    expect((await api('GET', '/v1/events?since=5', undefined, { token: t.token })).body.data).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.jsonc' },
+        miniflare: {
+          bindings: {
+            ENVIRONMENT: 'test',
+            TEST_MIGRATIONS: migrations,
+            // Two keys so rotation is exercised: k-test signs, k-old still verifies.
+            JWT_KEYS:
+              'k-test:test-signing-secret-0123456789abcdef0123456789,k-old:old-signing-secret-0123456789abcdef01234567',
+          },
+        },
+      }),
+    ],
+    test: {
+      setupFiles: ['./test/helpers/apply-migrations.ts'],
+      include: ['test/**/*.test.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  };
+});
