@@ -94,7 +94,7 @@ export const IdempotencyHeader = z.object({
     .max(255)
     .optional()
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header' },
+      param: { name: 'idempotency-key', in: 'header' },
       description: 'Makes a POST safe to retry: the same key and body replay the first response for 24 h.',
     }),
 });

@@ -57,7 +57,7 @@ export interface WriteOptions {
   /** Event type, e.g. `customer:created`. */
   event: string;
   entityType: string;
-  /** Extra statements to run in the same batch, after the entity write and before the event. */
+  /** Extra statements for the same batch, run after the entity write and its event. */
   also?: Statement[];
   /** What the event should carry; defaults to the entity itself. */
   payload?: Record<string, unknown>;
@@ -71,13 +71,13 @@ export async function insertEntity<T extends EntityTable, R extends EntityRow>(
 ): Promise<R> {
   await runBatch(ctx.db, [
     ctx.db.insert(table).values(row as never),
-    ...(options.also ?? []),
     appendEvent(ctx.db, ctx, {
       type: options.event,
       entityType: options.entityType,
       entityId: row.id,
       payload: options.payload ?? publicPayload(row),
     }),
+    ...(options.also ?? []),
   ]);
   return row;
 }
@@ -112,13 +112,13 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
           and(eq(table.tenantId, existing.tenantId), eq(table.id, existing.id), eq(table.version, existing.version)),
         ),
       assertChanged(ctx.db),
-      ...(options.also ?? []),
       appendEvent(ctx.db, ctx, {
         type: options.event,
         entityType: options.entityType,
         entityId: existing.id,
         payload: options.payload ?? publicPayload(updated),
       }),
+      ...(options.also ?? []),
     ],
     () => new AppError(ErrorCode.VERSION_MISMATCH, 'The record was changed by someone else; reload and retry'),
   );

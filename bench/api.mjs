@@ -1,0 +1,227 @@
+// API benchmark: drives the Fieldline Worker and a bare Worker doing the same D1 read, both served by
+// `wrangler dev` (workerd + local D1) on core 0, with autocannon on core 1. Writes docs/benchmarks.md.
+//   npm run bench:api [-- --duration 10 --connections 16 --rounds 3]
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeBenchmarkSection } from './report.mjs';
+
+const root = join(import.meta.dirname, '..');
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const STATE = join(root, '.wrangler', 'bench-state');
+const APP_PORT = 8791;
+const BARE_PORT = 8792;
+const JWT_KEYS = `bench:${randomBytes(32).toString('hex')}`;
+const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
+const haveTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const pinned = (core, cmd, args) => (haveTaskset ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args]);
+
+const children = [];
+function startServer(config, port) {
+  const [cmd, args] = pinned(0, wrangler, [
+    'dev',
+    '--config',
+    config,
+    '--port',
+    String(port),
+    '--ip',
+    '127.0.0.1',
+    '--persist-to',
+    STATE,
+    '--var',
+    `JWT_KEYS:${JWT_KEYS}`,
+    '--log-level',
+    'error',
+    '--show-interactive-dev-session=false',
+  ]);
+  const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
+  children.push(child);
+  return child;
+}
+const stopAll = () => {
+  for (const c of children) c.kill('SIGTERM');
+};
+process.on('exit', stopAll);
+process.on('SIGINT', () => process.exit(130));
+
+async function waitFor(url, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+async function call(method, path, body, token) {
+  const res = await fetch(`http://127.0.0.1:${APP_PORT}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function prepareData() {
+  const session = await call('POST', '/v1/auth/signup', {
+    tenantName: 'Bench Co',
+    name: 'Bench Owner',
+    email: 'owner@bench.test',
+    password: 'bench-password-123',
+    currency: 'EUR',
+  });
+  const token = session.accessToken;
+  const products = [];
+  for (let i = 0; i < 50; i++) {
+    products.push(
+      await call(
+        'POST',
+        '/v1/products',
+        { sku: `B-${i}`, name: `Bench product ${i}`, category: 'Bench', priceMinor: 100 + i, initialStock: 1_000_000 },
+        token,
+      ),
+    );
+  }
+  const customers = [];
+  for (let batch = 0; batch < 10; batch++) {
+    customers.push(
+      ...(await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          call('POST', '/v1/customers', { name: `Bench customer ${batch * 50 + i}`, city: 'Berlin', lat: 52.5, lng: 13.4 }, token),
+        ),
+      )),
+    );
+  }
+  return { token, tenantId: session.tenant.id, products, customers };
+}
+
+function autocannon(url, { method = 'GET', headers = {}, body } = {}) {
+  const args = ['-j', '-d', opts.duration, '-c', opts.connections, '-m', method];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  if (body) args.push('-b', body);
+  args.push(url);
+  const [cmd, cmdArgs] = pinned(1, join(root, 'node_modules', '.bin', 'autocannon'), args);
+  const out = execFileSync(cmd, cmdArgs, { cwd: root, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  const r = JSON.parse(out.toString());
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function summarise(runs) {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+  };
+}
+
+async function main() {
+  rmSync(STATE, { recursive: true, force: true });
+  execFileSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, CI: 'true' },
+  });
+  startServer(join(root, 'wrangler.jsonc'), APP_PORT);
+  startServer(join(root, 'bench', 'bare', 'wrangler.jsonc'), BARE_PORT);
+  await waitFor(`http://127.0.0.1:${APP_PORT}/health`);
+  await waitFor(`http://127.0.0.1:${BARE_PORT}/`);
+  console.log('servers up; preparing data');
+  const data = await prepareData();
+  const product = data.products[7];
+  const auth = { authorization: `Bearer ${data.token}` };
+  const tenantHeader = { 'x-tenant-id': data.tenantId };
+  const orderBody = JSON.stringify({
+    customerId: data.customers[3].id,
+    lines: data.products.slice(0, 5).map((p, i) => ({ productId: p.id, quantity: i + 1, discount: i })),
+  });
+
+  const scenarios = {
+    'GET product by id': {
+      app: () => autocannon(`http://127.0.0.1:${APP_PORT}/v1/products/${product.id}`, { headers: auth }),
+      bare: () => autocannon(`http://127.0.0.1:${BARE_PORT}/bare/products/${product.id}`, { headers: tenantHeader }),
+    },
+    'GET list customers (50)': {
+      app: () => autocannon(`http://127.0.0.1:${APP_PORT}/v1/customers?limit=50`, { headers: auth }),
+      bare: () => autocannon(`http://127.0.0.1:${BARE_PORT}/bare/customers`, { headers: tenantHeader }),
+    },
+    'POST order (5 lines)': {
+      app: () =>
+        autocannon(`http://127.0.0.1:${APP_PORT}/v1/orders`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: orderBody,
+        }),
+    },
+  };
+
+  const rounds = Number(opts.rounds);
+  const results = {};
+  for (const [name, s] of Object.entries(scenarios)) {
+    const appRuns = [];
+    const bareRuns = [];
+    // Alternate app and bare so drift in machine load hits both alike.
+    for (let i = 0; i < rounds; i++) {
+      appRuns.push(s.app());
+      if (s.bare) bareRuns.push(s.bare());
+      console.log(`${name}: round ${i + 1}/${rounds} done`);
+    }
+    results[name] = { app: summarise(appRuns), bare: s.bare ? summarise(bareRuns) : null };
+  }
+  stopAll();
+
+  const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+  const rows = Object.entries(results).map(([name, r]) => {
+    const ratio = r.bare ? `${(r.app.rps / r.bare.rps).toFixed(2)}×` : '—';
+    const bare = r.bare ? `${fmt(r.bare.rps)} | ${fmt(r.bare.p50)} | ${fmt(r.bare.p99)}` : '— | — | —';
+    return `| ${name} | ${fmt(r.app.rps)} | ${fmt(r.app.p50)} | ${fmt(r.app.p99)} | ${(r.app.p99 / Math.max(r.app.p50, 1)).toFixed(1)} | ${bare} | ${ratio} | ${r.app.non2xx + r.app.errors} |`;
+  });
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const section = [
+    `Command: \`npm run bench:api -- --duration ${opts.duration} --connections ${opts.connections} --rounds ${opts.rounds}\``,
+    `Date: ${new Date().toISOString().slice(0, 10)} · Machine: ${cpus().length} × ${cpu}, Node ${process.version} · ` +
+      `Runtime: \`wrangler dev\` (workerd + local D1, SQLite) for both servers${haveTaskset ? ', servers pinned to core 0, autocannon to core 1' : ''}.`,
+    `Medians of ${opts.rounds} alternating ${opts.duration}-second runs with ${opts.connections} connections. Latencies in ms.`,
+    '',
+    '| scenario | Fieldline req/s | p50 | p99 | p99/p50 | bare req/s | bare p50 | bare p99 | Fieldline ÷ bare | non-2xx + errors |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+  writeBenchmarkSection(join(root, 'docs', 'benchmarks.md'), 'api', section);
+  console.log(section);
+}
+
+main().catch((err) => {
+  console.error(err);
+  stopAll();
+  process.exit(1);
+});

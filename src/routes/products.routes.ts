@@ -1,0 +1,164 @@
+import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../services/products.service';
+import {
+  booleanQuery,
+  createProtectedRouter,
+  entityFields,
+  IdempotencyHeader,
+  IdParams,
+  jsonBody,
+  jsonResponse,
+  listQuery,
+  pageOf,
+  protectedRoute,
+  serviceContext,
+  toApi,
+  z,
+} from './openapi';
+
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'ISO 4217 code')
+  .refine((c) => KNOWN_CURRENCIES.has(c), 'Unknown ISO 4217 currency')
+  .openapi({ example: 'EUR' });
+
+const Quantity = z.number().int().min(0).max(1_000_000_000);
+
+export const ProductSchema = z
+  .object({
+    ...entityFields,
+    sku: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    category: z.string().nullable(),
+    priceMinor: z.number().int().openapi({ description: 'Unit price in minor units (cents)' }),
+    currency: z.string(),
+    active: z.boolean(),
+  })
+  .openapi('Product');
+
+const fields = {
+  sku: z.string().trim().min(1).max(64),
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(4000).nullable().optional(),
+  category: z.string().trim().min(1).max(120).nullable().optional(),
+  priceMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  currency: Currency.optional().openapi({ description: "Defaults to the tenant's currency" }),
+  active: z.boolean().optional(),
+};
+
+export const CreateProductBody = z
+  .strictObject({
+    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
+    ...fields,
+    initialStock: Quantity.optional().openapi({ description: 'Stock on hand, booked as a receipt' }),
+    lowStockThreshold: Quantity.optional().openapi({ description: 'stock:low fires when available falls to it' }),
+  })
+  .openapi('CreateProduct');
+
+export const UpdateProductBody = z
+  .strictObject({
+    sku: fields.sku.optional(),
+    name: fields.name.optional(),
+    description: fields.description,
+    category: fields.category,
+    priceMinor: fields.priceMinor.optional(),
+    currency: fields.currency,
+    active: fields.active,
+    expectedVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
+  })
+  .openapi('UpdateProduct');
+
+const Price = z.coerce.number().int().min(0).optional();
+
+const ListQuery = listQuery(['name', 'sku', 'priceMinor', 'createdAt', 'updatedAt'] as const)
+  .extend({
+    category: z.string().max(120).optional(),
+    active: booleanQuery,
+    q: z.string().max(100).optional().openapi({ description: 'Substring of name or sku' }),
+    minPrice: Price.openapi({ description: 'Minimum priceMinor (inclusive)' }),
+    maxPrice: Price.openapi({ description: 'Maximum priceMinor (inclusive)' }),
+  })
+  .refine((q) => q.minPrice === undefined || q.maxPrice === undefined || q.minPrice <= q.maxPrice, {
+    message: 'minPrice must not exceed maxPrice',
+    path: ['minPrice'],
+  });
+
+const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
+
+export const productsRouter = createProtectedRouter()
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/',
+      tags: ['Products'],
+      summary: 'List products',
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse(pageOf(ProductSchema, 'ProductPage'), 'A page of products') },
+    }),
+    async (c) => {
+      const { category, active, q, minPrice, maxPrice, ...page } = c.req.valid('query');
+      const result = await listProducts(serviceContext(c), { category, active, q, minPrice, maxPrice }, page);
+      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/',
+      tags: ['Products'],
+      summary: 'Create a product together with its inventory record',
+      request: { headers: IdempotencyHeader, ...jsonBody(CreateProductBody) },
+      responses: { 201: jsonResponse(ProductSchema, 'The created product') },
+    }),
+    async (c) => c.json(toApi(await createProduct(serviceContext(c), c.req.valid('json'))), 201),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/{id}',
+      tags: ['Products'],
+      summary: 'Get a product',
+      request: { params: IdParams },
+      responses: { 200: jsonResponse(ProductSchema, 'The product') },
+    }),
+    async (c) => c.json(toApi(await getProduct(serviceContext(c), c.req.valid('param').id)), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'patch',
+      path: '/{id}',
+      tags: ['Products'],
+      summary: 'Update a product',
+      request: { params: IdParams, ...jsonBody(UpdateProductBody) },
+      responses: { 200: jsonResponse(ProductSchema, 'The updated product') },
+    }),
+    async (c) => {
+      const product = await updateProduct(serviceContext(c), c.req.valid('param').id, c.req.valid('json'));
+      return c.json(toApi(product), 200);
+    },
+  )
+  .openapi(
+    protectedRoute({
+      method: 'delete',
+      path: '/{id}',
+      tags: ['Products'],
+      summary: 'Delete a product (soft delete; the tombstone stays visible to sync)',
+      request: { params: IdParams, query: DeleteQuery },
+      responses: { 200: jsonResponse(ProductSchema, 'The deleted product (tombstone)') },
+    }),
+    async (c) => {
+      const product = await deleteProduct(
+        serviceContext(c),
+        c.req.valid('param').id,
+        c.req.valid('query').expectedVersion,
+      );
+      return c.json(toApi(product), 200);
+    },
+  );

@@ -1,0 +1,150 @@
+import { eq, gte, like, lte, or } from 'drizzle-orm';
+import { requirePermission } from '../auth/principal';
+import { inventory, products, tenants } from '../db/schema';
+import { newId } from '../lib/ids';
+import { listPage, type Page, type PageRequest } from '../lib/pagination';
+import type { ServiceContext } from './context';
+import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
+import { stockChangeStatements } from './stock';
+
+export type Product = typeof products.$inferSelect;
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  description?: string | null | undefined;
+  category?: string | null | undefined;
+  priceMinor: number;
+  currency?: string | undefined;
+  active?: boolean | undefined;
+}
+
+export interface NewProductInput extends ProductInput {
+  id?: string | undefined;
+  /** Stock on hand when the product is created; booked as a `receipt` so the ledger explains it. */
+  initialStock?: number | undefined;
+  lowStockThreshold?: number | undefined;
+}
+
+export interface ProductFilters {
+  category?: string | undefined;
+  active?: boolean | undefined;
+  q?: string | undefined;
+  minPrice?: number | undefined;
+  maxPrice?: number | undefined;
+}
+
+export async function listProducts(
+  ctx: ServiceContext,
+  filters: ProductFilters,
+  page: PageRequest,
+): Promise<Page<Product>> {
+  requirePermission(ctx.principal, 'products:read');
+  return listPage(ctx.db, products, {
+    tenantId: ctx.principal.tenantId,
+    filters: [
+      filters.category ? eq(products.category, filters.category) : undefined,
+      filters.active !== undefined ? eq(products.active, filters.active) : undefined,
+      filters.q ? or(like(products.name, `%${filters.q}%`), like(products.sku, `%${filters.q}%`)) : undefined,
+      filters.minPrice !== undefined ? gte(products.priceMinor, filters.minPrice) : undefined,
+      filters.maxPrice !== undefined ? lte(products.priceMinor, filters.maxPrice) : undefined,
+    ],
+    sortable: {
+      name: products.name,
+      sku: products.sku,
+      priceMinor: products.priceMinor,
+      createdAt: products.createdAt,
+      updatedAt: products.updatedAt,
+    },
+    defaultSort: 'name',
+    page,
+  });
+}
+
+export async function getProduct(ctx: ServiceContext, id: string): Promise<Product> {
+  requirePermission(ctx.principal, 'products:read');
+  return findEntity(ctx, products, id, 'Product');
+}
+
+/**
+ * A product never exists without its inventory row: both are written in one batch, so stock changes and
+ * order reservations can rely on the row being there.
+ */
+export async function createProduct(ctx: ServiceContext, input: NewProductInput): Promise<Product> {
+  requirePermission(ctx.principal, 'products:write');
+  const row: Product = {
+    ...newEntity(ctx, input.id ?? newId()),
+    sku: input.sku,
+    name: input.name,
+    description: input.description ?? null,
+    category: input.category ?? null,
+    priceMinor: input.priceMinor,
+    currency: input.currency ?? (await tenantCurrency(ctx)),
+    active: input.active ?? true,
+  };
+  const initialStock = input.initialStock ?? 0;
+  const stockRow = ctx.db.insert(inventory).values({
+    tenantId: row.tenantId,
+    productId: row.id,
+    onHand: 0,
+    reserved: 0,
+    lowStockThreshold: input.lowStockThreshold ?? 0,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    version: 1,
+  });
+  const receipt =
+    initialStock > 0
+      ? stockChangeStatements(ctx, {
+          productId: row.id,
+          kind: 'receipt',
+          onHandDelta: initialStock,
+          reservedDelta: 0,
+          reason: 'Initial stock',
+        })
+      : [];
+  return insertEntity(ctx, products, row, {
+    event: 'product:created',
+    entityType: 'product',
+    also: [stockRow, ...receipt],
+  });
+}
+
+export async function updateProduct(
+  ctx: ServiceContext,
+  id: string,
+  input: Partial<ProductInput> & { expectedVersion?: number | undefined },
+): Promise<Product> {
+  requirePermission(ctx.principal, 'products:write');
+  const existing = await findEntity(ctx, products, id, 'Product');
+  const { expectedVersion, ...patch } = input;
+  return updateEntity(ctx, products, existing, patch as Partial<Product>, {
+    event: 'product:updated',
+    entityType: 'product',
+    expectedVersion,
+  });
+}
+
+/**
+ * Soft delete. The inventory row and ledger stay: confirmed orders may still hold reservations that
+ * must be fulfilled or released, and the partial unique index frees the SKU for a new product.
+ */
+export async function deleteProduct(ctx: ServiceContext, id: string, expectedVersion?: number): Promise<Product> {
+  requirePermission(ctx.principal, 'products:write');
+  const existing = await findEntity(ctx, products, id, 'Product');
+  return softDeleteEntity(ctx, products, existing, {
+    event: 'product:deleted',
+    entityType: 'product',
+    expectedVersion,
+  });
+}
+
+async function tenantCurrency(ctx: ServiceContext): Promise<string> {
+  const rows = await ctx.db
+    .select({ currency: tenants.currency })
+    .from(tenants)
+    .where(eq(tenants.id, ctx.principal.tenantId))
+    .limit(1);
+  // The principal was verified against this tenant, so the row exists; USD mirrors the column default.
+  return rows[0]?.currency ?? 'USD';
+}

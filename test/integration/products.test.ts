@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
+import { createProduct, eventsOf, getInventory, movementsOf } from '../helpers/catalog-factories';
+import { createTenant, createUserWithRole } from '../helpers/factories';
+
+const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((p) => p.id);
+
+describe('products', () => {
+  it('creates, reads, updates, lists and soft-deletes a product', async () => {
+    const t = await createTenant();
+    const created = await createProduct(t.token, { sku: 'CAF-001', name: 'Espresso beans 1kg', priceMinor: 1899 });
+    // The test tenant signs up with EUR, so the currency comes from the tenant, not the column default.
+    expect(created).toMatchObject({ sku: 'CAF-001', currency: 'EUR', active: true, version: 1, deletedAt: null });
+    expect(created).not.toHaveProperty('tenantId');
+
+    const got = await api('GET', `/v1/products/${created.id}`, undefined, { token: t.token });
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual(created);
+
+    const patched = await api(
+      'PATCH',
+      `/v1/products/${created.id}`,
+      { priceMinor: 1999, category: 'coffee', expectedVersion: 1 },
+      { token: t.token },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ priceMinor: 1999, category: 'coffee', sku: 'CAF-001', version: 2 });
+
+    const stale = await api(
+      'PATCH',
+      `/v1/products/${created.id}`,
+      { name: 'x', expectedVersion: 1 },
+      { token: t.token },
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('VERSION_MISMATCH');
+
+    expect(ids(await api('GET', '/v1/products?q=espresso', undefined, { token: t.token }))).toEqual([created.id]);
+    expect(ids(await api('GET', '/v1/products?q=caf-0', undefined, { token: t.token }))).toEqual([created.id]);
+
+    const deleted = await api('DELETE', `/v1/products/${created.id}`, undefined, { token: t.token });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.deletedAt).not.toBeNull();
+    expect((await api('GET', `/v1/products/${created.id}`, undefined, { token: t.token })).status).toBe(404);
+    expect((await api('GET', `/v1/inventory/${created.id}`, undefined, { token: t.token })).status).toBe(404);
+    expect(ids(await api('GET', '/v1/products', undefined, { token: t.token }))).toEqual([]);
+    const tombstones = await api('GET', '/v1/products?includeDeleted=true', undefined, { token: t.token });
+    expect(ids(tombstones)).toEqual([created.id]);
+
+    // The SKU is unique among live products only, so it is free again after the delete.
+    const again = await createProduct(t.token, { sku: 'CAF-001' });
+    expect(again.id).not.toBe(created.id);
+
+    const types = (await eventsOf(t.token)).map((e) => e.type);
+    expect(types.filter((type) => type.startsWith('product:'))).toEqual([
+      'product:created',
+      'product:updated',
+      'product:deleted',
+      'product:created',
+    ]);
+  });
+
+  it('takes an explicit currency, a client id and an inactive flag', async () => {
+    const t = await createTenant();
+    const id = '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10';
+    const p = await createProduct(t.token, { id, currency: 'USD', active: false });
+    expect(p).toMatchObject({ id, currency: 'USD', active: false });
+  });
+
+  it('creates the inventory row with the product and books initial stock as a receipt', async () => {
+    const t = await createTenant();
+    const bare = await createProduct(t.token);
+    expect(await getInventory(t.token, bare.id)).toMatchObject({
+      productId: bare.id,
+      sku: bare.sku,
+      name: bare.name,
+      onHand: 0,
+      reserved: 0,
+      available: 0,
+      lowStockThreshold: 0,
+    });
+    expect(await movementsOf(t.token, bare.id)).toEqual([]);
+
+    const stocked = await createProduct(t.token, { initialStock: 40, lowStockThreshold: 5 });
+    expect(await getInventory(t.token, stocked.id)).toMatchObject({ onHand: 40, available: 40, lowStockThreshold: 5 });
+    const movements = await movementsOf(t.token, stocked.id);
+    expect(movements).toHaveLength(1);
+    expect(movements[0]).toMatchObject({
+      kind: 'receipt',
+      onHandDelta: 40,
+      reservedDelta: 0,
+      onHandAfter: 40,
+      reservedAfter: 0,
+      reason: 'Initial stock',
+      actorId: t.ownerId,
+    });
+
+    const events = (await eventsOf(t.token)).filter((e) => e.entityId === stocked.id);
+    expect(events.map((e) => e.type).sort()).toEqual(['inventory:updated', 'product:created']);
+  });
+
+  it('filters by category, active and price, sorts, and pages with a cursor', async () => {
+    const t = await createTenant();
+    const cheap = await createProduct(t.token, { name: 'Cheap', priceMinor: 100, category: 'tea' });
+    const mid = await createProduct(t.token, { name: 'Mid', priceMinor: 500, category: 'coffee' });
+    const dear = await createProduct(t.token, { name: 'Dear', priceMinor: 900, category: 'coffee', active: false });
+    const get = (qs: string) => api('GET', `/v1/products?${qs}`, undefined, { token: t.token });
+
+    expect(ids(await get('category=coffee'))).toEqual([dear.id, mid.id]);
+    expect(ids(await get('active=false'))).toEqual([dear.id]);
+    expect(ids(await get('active=true&sort=name'))).toEqual([cheap.id, mid.id]);
+    expect(ids(await get('minPrice=500&sort=priceMinor'))).toEqual([mid.id, dear.id]);
+    expect(ids(await get('maxPrice=500&sort=-priceMinor'))).toEqual([mid.id, cheap.id]);
+    expect(ids(await get('minPrice=200&maxPrice=800'))).toEqual([mid.id]);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: any = await get(`limit=2&sort=-priceMinor${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      seen.push(...ids(res));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([dear.id, mid.id, cheap.id]);
+  });
+
+  it('refuses a duplicate SKU within a tenant but not across tenants', async () => {
+    const a = await createTenant();
+    const b = await createTenant();
+    const first = await createProduct(a.token, { sku: 'DUP-1' });
+    const dup = await api('POST', '/v1/products', { sku: 'DUP-1', name: 'Other', priceMinor: 1 }, { token: a.token });
+    expect(dup.status).toBe(409);
+    expect(dup.body.code).toBe('ALREADY_EXISTS');
+    expect(dup.body.detail).toContain('sku');
+
+    const second = await createProduct(a.token, { sku: 'DUP-2' });
+    const renamed = await api('PATCH', `/v1/products/${second.id}`, { sku: 'DUP-1' }, { token: a.token });
+    expect(renamed.status).toBe(409);
+    expect(renamed.body.code).toBe('ALREADY_EXISTS');
+    expect((await api('GET', `/v1/products/${second.id}`, undefined, { token: a.token })).body.sku).toBe('DUP-2');
+
+    // The refused create wrote nothing: no product, no inventory row, no event.
+    expect(ids(await api('GET', '/v1/products?q=DUP-1', undefined, { token: a.token }))).toEqual([first.id]);
+    expect((await api('GET', '/v1/inventory', undefined, { token: a.token })).body.data).toHaveLength(2);
+    expect((await eventsOf(a.token, 'product:created')).length).toBe(2);
+
+    expect((await createProduct(b.token, { sku: 'DUP-1' })).sku).toBe('DUP-1');
+  });
+
+  it('rejects invalid input with 400', async () => {
+    const t = await createTenant();
+    const post = (body: Record<string, unknown>) => api('POST', '/v1/products', body, { token: t.token });
+    const valid = { sku: 'V-1', name: 'Valid', priceMinor: 100 };
+
+    const negative = await post({ ...valid, priceMinor: -1 });
+    expect(negative.status).toBe(400);
+    expect(negative.body.code).toBe('VALIDATION_FAILED');
+    expect(negative.body.errors[0].path).toBe('json.priceMinor');
+    expect((await post({ ...valid, priceMinor: 12.5 })).status).toBe(400);
+    expect((await post({ ...valid, priceMinor: '100' })).status).toBe(400);
+    expect((await post({ ...valid, colour: 'red' })).status).toBe(400);
+    for (const currency of ['eur', 'EURO', 'E1R', 'QQQ']) {
+      const bad = await post({ ...valid, currency });
+      expect(bad.status, currency).toBe(400);
+      expect(bad.body.errors[0].path).toBe('json.currency');
+    }
+    expect((await post({ ...valid, initialStock: -1 })).status).toBe(400);
+    expect((await post({ ...valid, lowStockThreshold: -1 })).status).toBe(400);
+    expect((await post({ ...valid, sku: '  ' })).status).toBe(400);
+    expect((await post({ name: 'No sku', priceMinor: 1 })).status).toBe(400);
+
+    const p = await createProduct(t.token);
+    const patch = (body: Record<string, unknown>) => api('PATCH', `/v1/products/${p.id}`, body, { token: t.token });
+    expect((await patch({ priceMinor: -5 })).status).toBe(400);
+    expect((await patch({ initialStock: 5 })).status).toBe(400);
+    expect((await patch({ currency: 'usd' })).status).toBe(400);
+
+    const get = (qs: string) => api('GET', `/v1/products?${qs}`, undefined, { token: t.token });
+    expect((await get('minPrice=500&maxPrice=100')).status).toBe(400);
+    expect((await get('minPrice=-1')).status).toBe(400);
+    expect((await get('sort=description')).status).toBe(400);
+    expect((await get('active=maybe')).status).toBe(400);
+    expect((await api('GET', '/v1/products/not-a-uuid', undefined, { token: t.token })).status).toBe(400);
+
+    // Nothing invalid was stored.
+    expect(ids(await get(''))).toEqual([p.id]);
+    expect((await api('GET', `/v1/products/${p.id}`, undefined, { token: t.token })).body.version).toBe(1);
+  });
+
+  it('lets salesmen and viewers read but not write; managers write', async () => {
+    const t = await createTenant();
+    const p = await createProduct(t.token);
+    for (const role of ['salesman', 'viewer'] as const) {
+      const user = await createUserWithRole(t, role);
+      expect((await api('GET', '/v1/products', undefined, { token: user.token })).status).toBe(200);
+      expect((await api('GET', `/v1/products/${p.id}`, undefined, { token: user.token })).status).toBe(200);
+      const create = await api(
+        'POST',
+        '/v1/products',
+        { sku: `R-${role}`, name: 'x', priceMinor: 1 },
+        { token: user.token },
+      );
+      expect(create.status).toBe(403);
+      expect(create.body.code).toBe('FORBIDDEN');
+      expect((await api('PATCH', `/v1/products/${p.id}`, { name: 'x' }, { token: user.token })).status).toBe(403);
+      expect((await api('DELETE', `/v1/products/${p.id}`, undefined, { token: user.token })).status).toBe(403);
+    }
+    const manager = await createUserWithRole(t, 'manager');
+    expect((await createProduct(manager.token, { sku: 'MGR-1' })).sku).toBe('MGR-1');
+    expect((await api('PATCH', `/v1/products/${p.id}`, { name: 'By manager' }, { token: manager.token })).status).toBe(
+      200,
+    );
+    expect((await api('GET', '/v1/products')).status).toBe(401);
+  });
+
+  it("answers 404 for another tenant's product on every route", async () => {
+    const a = await createTenant();
+    const b = await createTenant();
+    const p = await createProduct(a.token, { sku: 'ISO-1' });
+    const asB = (method: string, path: string, body?: unknown) => api(method, path, body, { token: b.token });
+
+    expect((await asB('GET', `/v1/products/${p.id}`)).status).toBe(404);
+    expect((await asB('PATCH', `/v1/products/${p.id}`, { name: 'stolen' })).status).toBe(404);
+    expect((await asB('DELETE', `/v1/products/${p.id}`)).status).toBe(404);
+    expect((await asB('GET', '/v1/products?includeDeleted=true')).body.data).toEqual([]);
+    expect((await asB('GET', `/v1/products/${crypto.randomUUID()}`)).status).toBe(404);
+
+    // Reusing A's id in B creates B's own product; A's stays untouched.
+    const own = await createProduct(b.token, { id: p.id, sku: 'ISO-1', name: 'B copy' });
+    expect(own.id).toBe(p.id);
+    const aView = await api('GET', `/v1/products/${p.id}`, undefined, { token: a.token });
+    expect(aView.body).toEqual(p);
+  });
+});
