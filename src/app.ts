@@ -13,7 +13,15 @@ import { authRouter } from './routes/auth.routes';
 import { customersRouter } from './routes/customers.routes';
 import { docsPage } from './routes/docs';
 import { eventsRouter } from './routes/events.routes';
+import { inventoryRouter } from './routes/inventory.routes';
+import { ordersRouter } from './routes/orders.routes';
+import { paymentsRouter } from './routes/payments.routes';
+import { productsRouter } from './routes/products.routes';
+import { salesmenRouter } from './routes/salesmen.routes';
+import { targetsRouter } from './routes/targets.routes';
+import { territoriesRouter } from './routes/territories.routes';
 import { usersRouter } from './routes/users.routes';
+import { visitsRouter } from './routes/visits.routes';
 
 export const API_VERSION = '1.0.0';
 
@@ -23,6 +31,14 @@ const v1 = new OpenAPIHono<AppEnv>()
   .route('/users', usersRouter)
   .route('/api-keys', apiKeysRouter)
   .route('/customers', customersRouter)
+  .route('/products', productsRouter)
+  .route('/inventory', inventoryRouter)
+  .route('/territories', territoriesRouter)
+  .route('/salesmen', salesmenRouter)
+  .route('/visits', visitsRouter)
+  .route('/targets', targetsRouter)
+  .route('/orders', ordersRouter)
+  .route('/payments', paymentsRouter)
   .route('/events', eventsRouter);
 
 export function buildApp() {

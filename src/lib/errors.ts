@@ -113,14 +113,15 @@ export function problem(
   requestId?: string,
   extensions: Record<string, unknown> = {},
 ): ProblemDetails {
+  // Extensions come first so they can never overwrite the standard members.
   return {
+    ...extensions,
     type: `https://docs.fieldline.dev/errors/${code.toLowerCase().replaceAll('_', '-')}`,
     title: TITLE[code],
     status: STATUS[code],
     detail,
     code,
     ...(requestId ? { requestId } : {}),
-    ...extensions,
   };
 }
 

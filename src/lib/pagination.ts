@@ -68,7 +68,10 @@ export async function listPage<T extends PageableTable>(
 
   const conditions: (SQL | undefined)[] = [eq(table.tenantId, options.tenantId), ...options.filters];
   if (table.deletedAt && !options.page.includeDeleted) conditions.push(isNull(table.deletedAt));
-  if (options.page.updatedSince) conditions.push(gte(table.updatedAt, options.page.updatedSince));
+  if (options.page.updatedSince) {
+    // Stored timestamps are UTC `toISOString()` strings; normalise offsets so text comparison is time order.
+    conditions.push(gte(table.updatedAt, new Date(options.page.updatedSince).toISOString()));
+  }
   if (options.page.cursor) {
     const c = decodeCursor(options.page.cursor, sort);
     const cmp = descending ? lt : gt;

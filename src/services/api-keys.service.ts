@@ -38,7 +38,8 @@ export async function createApiKey(
     keyHash: await sha256Hex(secret),
     scopes: [...new Set(input.scopes)],
     createdBy: ctx.principal.id,
-    expiresAt: input.expiresAt ?? null,
+    // Normalised so the string comparison with `now` at authentication is exact (any precision, any offset).
+    expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
     lastUsedAt: null,
     revokedAt: null,
     createdAt: ctx.now,

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
 import { signAccessToken } from '../auth/tokens';
-import { runBatch } from '../db/batch';
+import { assertChanged, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { type PlanTier, refreshTokens, salesmen, tenants, users } from '../db/schema';
 import type { Config } from '../env';
@@ -126,13 +126,15 @@ export async function login(
     }
   }
   if (matches.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
-  if (matches.length > 1) {
+  // A tenant where the user is deactivated is not a choice: offering it would only lead to a 401.
+  const usable = matches.filter((m) => m.user.active);
+  if (usable.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'This account is deactivated');
+  if (usable.length > 1) {
     throw new AppError(ErrorCode.TENANT_REQUIRED, 'This email belongs to several organisations; pass tenantId', {
-      tenants: matches.map((m) => ({ id: m.tenant.id, name: m.tenant.name })),
+      tenants: usable.map((m) => ({ id: m.tenant.id, name: m.tenant.name })),
     });
   }
-  const { user, tenant } = matches[0] as (typeof candidates)[number];
-  if (!user.active) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'This account is deactivated');
+  const { user, tenant } = usable[0] as (typeof candidates)[number];
   const now = nowIso();
   const refresh = await newRefreshToken(db, config, user, newId(), now);
   await runBatch(db, [
@@ -169,19 +171,6 @@ export async function refresh(db: Db, config: Config, presented: string): Promis
   }
   if (existing.expiresAt <= now) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Refresh token expired');
 
-  // The conditional update is the lock: of two concurrent refreshes with one token only one succeeds.
-  const used = await db
-    .update(refreshTokens)
-    .set({ usedAt: now })
-    .where(and(eq(refreshTokens.id, existing.id), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt)))
-    .returning({ id: refreshTokens.id });
-  if (used.length === 0) {
-    await revokeFamily(db, existing.familyId, now);
-    throw new AppError(
-      ErrorCode.TOKEN_REUSED,
-      'Refresh token was already used; all sessions of this login are revoked',
-    );
-  }
   const user = await db.query.users.findFirst({
     where: and(eq(users.tenantId, existing.tenantId), eq(users.id, existing.userId), isNull(users.deletedAt)),
   });
@@ -189,8 +178,22 @@ export async function refresh(db: Db, config: Config, presented: string): Promis
     await revokeFamily(db, existing.familyId, now);
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'This account is deactivated');
   }
+  // The conditional update is the lock: of two concurrent refreshes with one token only one succeeds.
+  // Marking the token used and inserting its successor in one batch means a concurrent reuse, which
+  // revokes the family, always sees (and revokes) the successor too.
   const next = await newRefreshToken(db, config, user, existing.familyId, now);
-  await next.statement;
+  const markUsed = db
+    .update(refreshTokens)
+    .set({ usedAt: now })
+    .where(and(eq(refreshTokens.id, existing.id), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt)));
+  const reused = () =>
+    new AppError(ErrorCode.TOKEN_REUSED, 'Refresh token was already used; all sessions of this login are revoked');
+  try {
+    await runBatch(db, [markUsed, assertChanged(db), next.statement], reused);
+  } catch (err) {
+    if (err instanceof AppError && err.code === ErrorCode.TOKEN_REUSED) await revokeFamily(db, existing.familyId, now);
+    throw err;
+  }
   const accessToken = await issueAccessToken(db, config, user);
   return tokenPair(config, accessToken, next.token);
 }

@@ -78,11 +78,9 @@ export async function updateUser(
   if ((roleChanges || input.active !== undefined) && id === ctx.principal.id) {
     throw forbidden('You cannot change your own role or deactivate yourself');
   }
-  if (roleChanges || input.active !== undefined) {
-    // Nobody manages someone ranked above them, nor grants a role above their own.
-    assertCanGrant(ctx, existing.role);
-    if (input.role) assertCanGrant(ctx, input.role);
-  }
+  // Nobody manages someone ranked above them (not even a rename), nor grants a role above their own.
+  if (id !== ctx.principal.id) assertCanGrant(ctx, existing.role);
+  if (input.role) assertCanGrant(ctx, input.role);
   const patch: Partial<UserRow> = {};
   if (input.name !== undefined) patch.name = input.name;
   if (input.role !== undefined) patch.role = input.role;

@@ -1,0 +1,106 @@
+import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/schema';
+import { createPayment, getPayment, listPayments, refundPayment } from '../services/payments.service';
+import {
+  createProtectedRouter,
+  entityFields,
+  IdempotencyHeader,
+  IdParams,
+  jsonBody,
+  jsonResponse,
+  listQuery,
+  pageOf,
+  protectedRoute,
+  serviceContext,
+  toApi,
+  z,
+} from './openapi';
+
+export const PaymentSchema = z
+  .object({
+    ...entityFields,
+    orderId: z.uuid(),
+    amountMinor: z.number().int(),
+    currency: z.string(),
+    method: z.enum(PAYMENT_METHODS),
+    status: z.enum(PAYMENT_STATUSES),
+    reference: z.string().nullable(),
+    receivedAt: z.string(),
+    refundedAt: z.string().nullable(),
+    notes: z.string().nullable(),
+  })
+  .openapi('Payment');
+
+const CreatePaymentBody = z
+  .strictObject({
+    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
+    orderId: z.uuid(),
+    amountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    method: z.enum(PAYMENT_METHODS),
+    status: z
+      .enum(['received', 'failed'])
+      .default('received')
+      .openapi({ description: 'A failed attempt is kept for the record but does not count as paid' }),
+    reference: z.string().max(200).nullable().optional(),
+    receivedAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'When the money was taken (device clock); at most 5 minutes ahead' }),
+    notes: z.string().max(4000).nullable().optional(),
+  })
+  .openapi('CreatePayment');
+
+const ListQuery = listQuery(['receivedAt', 'amountMinor', 'createdAt', 'updatedAt'] as const).extend({
+  orderId: z.uuid().optional(),
+  status: z.enum(PAYMENT_STATUSES).optional(),
+  method: z.enum(PAYMENT_METHODS).optional(),
+});
+
+export const paymentsRouter = createProtectedRouter()
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/',
+      tags: ['Payments'],
+      summary: "List payments (a salesman sees only his own orders' payments)",
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse(pageOf(PaymentSchema, 'PaymentPage'), 'A page of payments') },
+    }),
+    async (c) => {
+      const { orderId, status, method, ...page } = c.req.valid('query');
+      const result = await listPayments(serviceContext(c), { orderId, status, method }, page);
+      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/',
+      tags: ['Payments'],
+      summary: 'Record a payment on a confirmed or fulfilled order',
+      request: { headers: IdempotencyHeader, ...jsonBody(CreatePaymentBody) },
+      responses: { 201: jsonResponse(PaymentSchema, 'The recorded payment') },
+    }),
+    async (c) => c.json(toApi(await createPayment(serviceContext(c), c.req.valid('json'))), 201),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/{id}',
+      tags: ['Payments'],
+      summary: 'Get a payment',
+      request: { params: IdParams },
+      responses: { 200: jsonResponse(PaymentSchema, 'The payment') },
+    }),
+    async (c) => c.json(toApi(await getPayment(serviceContext(c), c.req.valid('param').id)), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/{id}/refund',
+      tags: ['Payments'],
+      summary: "Refund a received payment (the order's paid amount goes down)",
+      request: { params: IdParams, headers: IdempotencyHeader },
+      responses: { 200: jsonResponse(PaymentSchema, 'The refunded payment') },
+    }),
+    async (c) => c.json(toApi(await refundPayment(serviceContext(c), c.req.valid('param').id)), 200),
+  );

@@ -1,0 +1,194 @@
+import { VISIT_OUTCOMES, VISIT_STATUSES, VISIT_VERDICTS } from '../db/schema';
+import {
+  checkIn,
+  checkOut,
+  createVisit,
+  deleteVisit,
+  getVisit,
+  listVisits,
+  updateVisit,
+} from '../services/visits.service';
+import {
+  createProtectedRouter,
+  entityFields,
+  IdempotencyHeader,
+  IdParams,
+  jsonBody,
+  jsonResponse,
+  listQuery,
+  pageOf,
+  protectedRoute,
+  serviceContext,
+  toApi,
+  z,
+} from './openapi';
+
+export const VisitSchema = z
+  .object({
+    ...entityFields,
+    customerId: z.string(),
+    salesmanId: z.string(),
+    status: z.enum(VISIT_STATUSES),
+    plannedAt: z.string().nullable(),
+    checkInAt: z.string().nullable(),
+    checkInLat: z.number().nullable(),
+    checkInLng: z.number().nullable(),
+    checkInAccuracyM: z.number().nullable(),
+    checkInDistanceM: z.number().nullable().openapi({ description: 'Metres from the fix to the customer' }),
+    verdict: z.enum(VISIT_VERDICTS).nullable(),
+    checkOutAt: z.string().nullable(),
+    checkOutLat: z.number().nullable(),
+    checkOutLng: z.number().nullable(),
+    checkOutAccuracyM: z.number().nullable(),
+    outcome: z.enum(VISIT_OUTCOMES).nullable(),
+    notes: z.string().nullable(),
+  })
+  .openapi('Visit');
+
+const Instant = z.iso.datetime({ offset: true });
+const Notes = z.string().max(4000).nullable().optional();
+
+const CreateVisitBody = z
+  .strictObject({
+    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
+    customerId: z.uuid(),
+    salesmanId: z.uuid().optional().openapi({
+      description: 'Required for managers; a salesman may omit it (defaults to himself) but name nobody else',
+    }),
+    plannedAt: Instant.nullable().optional(),
+    notes: Notes,
+  })
+  .openapi('CreateVisit');
+
+const UpdateVisitBody = z
+  .strictObject({
+    customerId: z.uuid().optional(),
+    salesmanId: z.uuid().optional(),
+    plannedAt: Instant.nullable().optional(),
+    notes: Notes,
+    outcome: z.enum(VISIT_OUTCOMES).nullable().optional(),
+    status: z.literal('cancelled').optional().openapi({ description: 'Cancel a planned visit' }),
+    expectedVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
+  })
+  .openapi('UpdateVisit');
+
+const fix = {
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  accuracy: z.number().min(0).max(10_000).openapi({ description: 'Reported horizontal accuracy, metres' }),
+  at: Instant.optional().openapi({
+    description: 'Device time of the fix (default: now); more than 5 minutes in the future is refused',
+  }),
+};
+
+const CheckInBody = z.strictObject(fix).openapi('VisitCheckIn');
+
+const CheckOutBody = z
+  .strictObject({ ...fix, outcome: z.enum(VISIT_OUTCOMES).nullable().optional(), notes: Notes })
+  .openapi('VisitCheckOut');
+
+const ListQuery = listQuery(['createdAt', 'updatedAt'] as const).extend({
+  salesmanId: z.uuid().optional(),
+  customerId: z.uuid().optional(),
+  status: z.enum(VISIT_STATUSES).optional(),
+  from: Instant.optional().openapi({ description: 'plannedAt at or after this instant' }),
+  to: Instant.optional().openapi({ description: 'plannedAt strictly before this instant' }),
+});
+
+const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
+
+const tags = ['Visits'];
+
+export const visitsRouter = createProtectedRouter()
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/',
+      tags,
+      summary: 'List visits (a salesman sees only his own)',
+      request: { query: ListQuery },
+      responses: { 200: jsonResponse(pageOf(VisitSchema, 'VisitPage'), 'A page of visits') },
+    }),
+    async (c) => {
+      const { salesmanId, customerId, status, from, to, ...page } = c.req.valid('query');
+      const result = await listVisits(serviceContext(c), { salesmanId, customerId, status, from, to }, page);
+      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
+    },
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/',
+      tags,
+      summary: 'Plan a visit',
+      request: { headers: IdempotencyHeader, ...jsonBody(CreateVisitBody) },
+      responses: { 201: jsonResponse(VisitSchema, 'The created visit') },
+    }),
+    async (c) => c.json(toApi(await createVisit(serviceContext(c), c.req.valid('json'))), 201),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/{id}',
+      tags,
+      summary: 'Get a visit',
+      request: { params: IdParams },
+      responses: { 200: jsonResponse(VisitSchema, 'The visit') },
+    }),
+    async (c) => c.json(toApi(await getVisit(serviceContext(c), c.req.valid('param').id)), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'patch',
+      path: '/{id}',
+      tags,
+      summary: 'Reschedule, annotate or cancel a visit',
+      request: { params: IdParams, ...jsonBody(UpdateVisitBody) },
+      responses: { 200: jsonResponse(VisitSchema, 'The updated visit') },
+    }),
+    async (c) => c.json(toApi(await updateVisit(serviceContext(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'delete',
+      path: '/{id}',
+      tags,
+      summary: 'Delete a visit (soft delete; the tombstone stays visible to sync)',
+      request: { params: IdParams, query: DeleteQuery },
+      responses: { 200: jsonResponse(VisitSchema, 'The deleted visit (tombstone)') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(toApi(await deleteVisit(serviceContext(c), id, c.req.valid('query').expectedVersion)), 200);
+    },
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/{id}/check-in',
+      tags,
+      summary: 'Check in to a planned visit; the fix is compared with the customer location',
+      description:
+        'verified when the distance to the customer is at most radius + min(accuracy, radius) (the tenant ' +
+        'check-in radius); out_of_range otherwise; unverified when the customer has no coordinates.',
+      request: { params: IdParams, headers: IdempotencyHeader, ...jsonBody(CheckInBody) },
+      responses: { 200: jsonResponse(VisitSchema, 'The visit, now in progress') },
+    }),
+    async (c) => c.json(toApi(await checkIn(serviceContext(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/{id}/check-out',
+      tags,
+      summary: 'Check out of a visit in progress, optionally recording the outcome',
+      request: { params: IdParams, headers: IdempotencyHeader, ...jsonBody(CheckOutBody) },
+      responses: { 200: jsonResponse(VisitSchema, 'The completed visit') },
+    }),
+    async (c) => c.json(toApi(await checkOut(serviceContext(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+  );

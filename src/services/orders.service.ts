@@ -1,0 +1,308 @@
+import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
+import { ownSalesmanScope, requirePermission } from '../auth/principal';
+import type { Statement } from '../db/batch';
+import { type OrderStatus, orderLines, orders, products, tenants, visits } from '../db/schema';
+import { chunk, inChunks } from '../lib/chunk';
+import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { listPage, type Page, type PageRequest } from '../lib/pagination';
+import type { ServiceContext } from './context';
+import { findEntity, insertEntity, newEntity, updateEntity } from './entity';
+import { orderTotals, percentToBps } from './order-totals';
+import { assertCustomerExists, assertSalesmanExists } from './references';
+
+export type Order = typeof orders.$inferSelect;
+export type OrderLine = typeof orderLines.$inferSelect;
+export type OrderWithLines = Order & { lines: OrderLine[] };
+
+export interface OrderLineInput {
+  productId: string;
+  quantity: number;
+  /** Percent off the line, 0..100 with at most two decimals. */
+  discount?: number | undefined;
+}
+
+export interface CreateOrderInput {
+  id?: string | undefined;
+  customerId: string;
+  visitId?: string | undefined;
+  salesmanId?: string | undefined;
+  orderedAt?: string | undefined;
+  notes?: string | null | undefined;
+  lines: OrderLineInput[];
+}
+
+export interface OrderFilters {
+  status?: OrderStatus | undefined;
+  customerId?: string | undefined;
+  salesmanId?: string | undefined;
+  /** orderedAt >= from */
+  from?: string | undefined;
+  /** orderedAt < to */
+  to?: string | undefined;
+}
+
+/** Device clocks drift: an offline order may be dated slightly ahead of the server, but not more. */
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** D1 binds at most 100 parameters per statement; an order line has 10 columns. */
+const LINES_PER_INSERT = 10;
+
+export async function listOrders(ctx: ServiceContext, filters: OrderFilters, page: PageRequest): Promise<Page<Order>> {
+  requirePermission(ctx.principal, 'orders:read');
+  const scope = ownSalesmanScope(ctx.principal);
+  return listPage(ctx.db, orders, {
+    tenantId: ctx.principal.tenantId,
+    filters: [
+      scope ? eq(orders.salesmanId, scope) : undefined,
+      filters.status ? eq(orders.status, filters.status) : undefined,
+      filters.customerId ? eq(orders.customerId, filters.customerId) : undefined,
+      filters.salesmanId ? eq(orders.salesmanId, filters.salesmanId) : undefined,
+      // Stored instants are UTC ISO strings; normalise so text comparison is chronological.
+      filters.from ? gte(orders.orderedAt, new Date(filters.from).toISOString()) : undefined,
+      filters.to ? lt(orders.orderedAt, new Date(filters.to).toISOString()) : undefined,
+    ],
+    sortable: {
+      orderedAt: orders.orderedAt,
+      totalMinor: orders.totalMinor,
+      createdAt: orders.createdAt,
+      updatedAt: orders.updatedAt,
+    },
+    defaultSort: '-orderedAt',
+    page,
+  });
+}
+
+/** A live order of the tenant that the caller may see: a salesman only sees his own (others → 404). */
+export async function findOrder(ctx: ServiceContext, id: string): Promise<Order> {
+  const order = await findEntity(ctx, orders, id, 'Order');
+  const scope = ownSalesmanScope(ctx.principal);
+  if (scope && order.salesmanId !== scope) throw notFound('Order');
+  return order;
+}
+
+export async function getOrder(ctx: ServiceContext, id: string): Promise<OrderWithLines> {
+  requirePermission(ctx.principal, 'orders:read');
+  const order = await findOrder(ctx, id);
+  return { ...order, lines: await loadLines(ctx, id) };
+}
+
+export async function createOrder(ctx: ServiceContext, input: CreateOrderInput): Promise<OrderWithLines> {
+  requirePermission(ctx.principal, 'orders:write');
+  let salesmanId = await resolveSalesman(ctx, input.salesmanId);
+  await assertCustomerExists(ctx, input.customerId);
+  if (input.visitId) salesmanId = await checkVisit(ctx, input.visitId, input.customerId, salesmanId);
+  const [tenant] = await ctx.db
+    .select({ currency: tenants.currency })
+    .from(tenants)
+    .where(eq(tenants.id, ctx.principal.tenantId));
+  const currency = tenant?.currency ?? 'USD';
+  const id = input.id ?? newId();
+  const { totals, lines } = await priceLines(ctx, id, currency, input.lines);
+  const order: Order = {
+    ...newEntity(ctx, id),
+    customerId: input.customerId,
+    salesmanId,
+    visitId: input.visitId ?? null,
+    status: 'draft',
+    currency,
+    subtotalMinor: totals.subtotalMinor,
+    discountMinor: totals.discountMinor,
+    totalMinor: totals.totalMinor,
+    paidMinor: 0,
+    notes: input.notes ?? null,
+    orderedAt: deviceTimestamp(ctx, input.orderedAt, 'orderedAt'),
+    confirmedAt: null,
+    fulfilledAt: null,
+    cancelledAt: null,
+    cancelReason: null,
+  };
+  await insertEntity(ctx, orders, order, {
+    event: 'order:created',
+    entityType: 'order',
+    also: insertLines(ctx, lines),
+    payload: orderPayload(order, lines),
+  });
+  return { ...order, lines };
+}
+
+export async function updateOrder(
+  ctx: ServiceContext,
+  id: string,
+  input: {
+    notes?: string | null | undefined;
+    lines?: OrderLineInput[] | undefined;
+    expectedVersion?: number | undefined;
+  },
+): Promise<OrderWithLines> {
+  requirePermission(ctx.principal, 'orders:write');
+  const existing = await findOrder(ctx, id);
+  const patch: Partial<Order> = input.notes === undefined ? {} : { notes: input.notes };
+  if (!input.lines) return writeOrder(ctx, existing, patch, await loadLines(ctx, id), [], input.expectedVersion);
+  // Prices and quantities are frozen once stock is reserved; only a draft can be re-priced.
+  assertStatus(existing, ['draft'], 'have its lines changed');
+  const { totals, lines } = await priceLines(ctx, id, existing.currency, input.lines);
+  const { lineTotalsMinor: _l, ...money } = totals;
+  const replaceLines = [
+    ctx.db.delete(orderLines).where(and(eq(orderLines.tenantId, ctx.principal.tenantId), eq(orderLines.orderId, id))),
+    ...insertLines(ctx, lines),
+  ];
+  return writeOrder(ctx, existing, { ...patch, ...money }, lines, replaceLines, input.expectedVersion);
+}
+
+export async function deleteOrder(ctx: ServiceContext, id: string, expectedVersion?: number): Promise<OrderWithLines> {
+  requirePermission(ctx.principal, 'orders:write');
+  const existing = await findOrder(ctx, id);
+  assertStatus(existing, ['draft'], 'be deleted (cancel it instead)');
+  const lines = await loadLines(ctx, id);
+  return writeOrder(ctx, existing, { deletedAt: ctx.now }, lines, [], expectedVersion, 'order:deleted');
+}
+
+/**
+ * A client-supplied instant (device clock) normalised to UTC ISO; it may not lie more than a few
+ * minutes in the future. Shared with payments (receivedAt).
+ */
+export function deviceTimestamp(ctx: ServiceContext, value: string | undefined, field: string): string {
+  if (value === undefined) return ctx.now;
+  const ms = Date.parse(value);
+  if (ms > Date.parse(ctx.now) + MAX_CLOCK_SKEW_MS) {
+    const message = `${field} may not be more than 5 minutes in the future`;
+    throw new AppError(ErrorCode.VALIDATION_FAILED, message, { errors: [{ path: `json.${field}`, message }] });
+  }
+  return new Date(ms).toISOString();
+}
+
+/** Every order event carries the order as GET /v1/orders/{id} returns it. */
+function orderPayload(order: Order, lines: OrderLine[]): Record<string, unknown> {
+  const { tenantId: _t, ...rest } = order;
+  return { ...rest, lines: lines.map(({ tenantId: _lt, ...line }) => line) };
+}
+
+export async function writeOrder(
+  ctx: ServiceContext,
+  existing: Order,
+  patch: Partial<Order>,
+  lines: OrderLine[],
+  also: Statement[],
+  expectedVersion?: number,
+  event = 'order:updated',
+): Promise<OrderWithLines> {
+  const expected: Order = { ...existing, ...patch, updatedAt: ctx.now, version: existing.version + 1 };
+  const updated = await updateEntity(ctx, orders, existing, patch, {
+    event,
+    entityType: 'order',
+    also,
+    expectedVersion,
+    payload: orderPayload(expected, lines),
+  });
+  return { ...updated, lines };
+}
+
+export function assertStatus(order: Order, allowed: OrderStatus[], action: string) {
+  if (!allowed.includes(order.status)) {
+    throw new AppError(ErrorCode.INVALID_STATE, `A ${order.status} order cannot ${action}`, {
+      orderStatus: order.status,
+    });
+  }
+}
+
+export async function loadLines(ctx: ServiceContext, orderId: string): Promise<OrderLine[]> {
+  return ctx.db
+    .select()
+    .from(orderLines)
+    .where(and(eq(orderLines.tenantId, ctx.principal.tenantId), eq(orderLines.orderId, orderId)))
+    .orderBy(asc(orderLines.position));
+}
+
+/** A salesman takes orders for himself only; managers may name any salesman of the tenant, or none. */
+async function resolveSalesman(ctx: ServiceContext, requested: string | undefined): Promise<string | null> {
+  const scope = ownSalesmanScope(ctx.principal);
+  if (scope) {
+    if (!ctx.principal.salesmanId) throw forbidden('Your user has no salesman profile, so it cannot take orders');
+    if (requested && requested !== scope) throw forbidden('A salesman can only create orders for himself');
+    return scope;
+  }
+  if (requested) await assertSalesmanExists(ctx, requested);
+  return requested ?? null;
+}
+
+/** The visit must be at the order's customer and by the order's salesman; returns that salesman. */
+async function checkVisit(ctx: ServiceContext, visitId: string, customerId: string, salesmanId: string | null) {
+  const [visit] = await ctx.db
+    .select({ customerId: visits.customerId, salesmanId: visits.salesmanId })
+    .from(visits)
+    .where(and(eq(visits.tenantId, ctx.principal.tenantId), eq(visits.id, visitId), isNull(visits.deletedAt)))
+    .limit(1);
+  const scope = ownSalesmanScope(ctx.principal);
+  if (!visit || (scope && visit.salesmanId !== scope)) {
+    throw new AppError(ErrorCode.NOT_FOUND, `Visit ${visitId} not found`);
+  }
+  const mismatch =
+    visit.customerId !== customerId
+      ? `Visit ${visitId} was made at another customer`
+      : salesmanId && visit.salesmanId !== salesmanId
+        ? `Visit ${visitId} was made by another salesman`
+        : null;
+  if (mismatch) {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, mismatch, {
+      errors: [{ path: 'json.visitId', message: mismatch }],
+    });
+  }
+  return visit.salesmanId;
+}
+
+/** Snapshots each product's current price onto the lines and computes the order's totals. */
+async function priceLines(ctx: ServiceContext, orderId: string, currency: string, input: OrderLineInput[]) {
+  const tenantId = ctx.principal.tenantId;
+  const ids = [...new Set(input.map((l) => l.productId))];
+  const rows = await inChunks(ids, (part) =>
+    ctx.db
+      .select({
+        id: products.id,
+        sku: products.sku,
+        priceMinor: products.priceMinor,
+        currency: products.currency,
+        active: products.active,
+      })
+      .from(products)
+      .where(and(eq(products.tenantId, tenantId), inArray(products.id, part), isNull(products.deletedAt))),
+  );
+  const byId = new Map(rows.map((p) => [p.id, p]));
+  const priced = input.map((line) => {
+    const product = byId.get(line.productId);
+    if (!product) throw new AppError(ErrorCode.NOT_FOUND, `Product ${line.productId} not found`);
+    const label = `Product ${product.id} (${product.sku})`;
+    if (!product.active) {
+      throw new AppError(ErrorCode.INVALID_STATE, `${label} is inactive and cannot be ordered`, {
+        productId: product.id,
+      });
+    }
+    if (product.currency !== currency) {
+      throw new AppError(
+        ErrorCode.INVALID_STATE,
+        `${label} is priced in ${product.currency}; orders are in ${currency}`,
+        {
+          productId: product.id,
+        },
+      );
+    }
+    return {
+      productId: product.id,
+      quantity: line.quantity,
+      unitPriceMinor: product.priceMinor,
+      discountBps: percentToBps(line.discount ?? 0),
+    };
+  });
+  const totals = orderTotals(priced);
+  const lines: OrderLine[] = priced.map((line, i) => ({
+    tenantId,
+    id: newId(),
+    orderId,
+    position: i + 1,
+    ...line,
+    lineTotalMinor: totals.lineTotalsMinor[i] ?? 0,
+  }));
+  return { totals, lines };
+}
+
+const insertLines = (ctx: ServiceContext, lines: OrderLine[]): Statement[] =>
+  chunk(lines, LINES_PER_INSERT).map((part) => ctx.db.insert(orderLines).values(part));

@@ -1,0 +1,151 @@
+import { env } from 'cloudflare:workers';
+import { and, asc, eq } from 'drizzle-orm';
+import { createDb } from '../../src/db/client';
+import { inventory, products, salesmen, stockMovements, visits } from '../../src/db/schema';
+import { newId } from '../../src/lib/ids';
+import { api } from './api';
+import { createCustomer, createUserWithRole, loginAs, type TestTenant, unique } from './factories';
+
+/**
+ * Sales fixtures. Products, inventory, salesmen and visits are written straight into D1 so these tests do
+ * not depend on those resources' routes; tenants, users and customers come through the API.
+ */
+const db = () => createDb(env.DB);
+const now = () => new Date().toISOString();
+
+export interface ProductFixture {
+  priceMinor?: number;
+  currency?: string;
+  active?: boolean;
+  onHand?: number;
+  reserved?: number;
+  lowStockThreshold?: number;
+  deleted?: boolean;
+}
+
+/** A product of the tenant with its inventory row (tenants from createTenant trade in EUR). */
+export async function createProduct(tenant: TestTenant, fixture: ProductFixture = {}): Promise<string> {
+  const id = newId();
+  const at = now();
+  await db()
+    .insert(products)
+    .values({
+      tenantId: tenant.tenantId,
+      id,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+      deletedAt: fixture.deleted ? at : null,
+      sku: `SKU-${unique()}`,
+      name: `Product ${unique()}`,
+      priceMinor: fixture.priceMinor ?? 1000,
+      currency: fixture.currency ?? 'EUR',
+      active: fixture.active ?? true,
+    });
+  await db()
+    .insert(inventory)
+    .values({
+      tenantId: tenant.tenantId,
+      productId: id,
+      onHand: fixture.onHand ?? 100,
+      reserved: fixture.reserved ?? 0,
+      lowStockThreshold: fixture.lowStockThreshold ?? 0,
+      createdAt: at,
+      updatedAt: at,
+    });
+  return id;
+}
+
+export const setProductPrice = (tenant: TestTenant, productId: string, priceMinor: number) =>
+  db()
+    .update(products)
+    .set({ priceMinor, updatedAt: now() })
+    .where(and(eq(products.tenantId, tenant.tenantId), eq(products.id, productId)));
+
+export async function inventoryOf(tenant: TestTenant, productId: string) {
+  const [row] = await db()
+    .select()
+    .from(inventory)
+    .where(and(eq(inventory.tenantId, tenant.tenantId), eq(inventory.productId, productId)));
+  if (!row) throw new Error(`no inventory row for ${productId}`);
+  return row;
+}
+
+export const movementsOf = (tenant: TestTenant, productId: string) =>
+  db()
+    .select()
+    .from(stockMovements)
+    .where(and(eq(stockMovements.tenantId, tenant.tenantId), eq(stockMovements.productId, productId)))
+    .orderBy(asc(stockMovements.createdAt));
+
+export interface SalesmanFixture {
+  salesmanId: string;
+  userId: string;
+  token: string;
+}
+
+/**
+ * A salesman-role user (via the API) linked to a salesman row. The login happens after the link, so the
+ * token carries the `sal` claim that scopes the user to his own rows.
+ */
+export async function createSalesman(tenant: TestTenant): Promise<SalesmanFixture> {
+  const user = await createUserWithRole(tenant, 'salesman');
+  const salesmanId = newId();
+  const at = now();
+  await db()
+    .insert(salesmen)
+    .values({
+      tenantId: tenant.tenantId,
+      id: salesmanId,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+      userId: user.id,
+      name: `Salesman ${unique()}`,
+    });
+  return { salesmanId, userId: user.id, token: await loginAs(user.email, tenant.tenantId) };
+}
+
+export async function createVisit(tenant: TestTenant, customerId: string, salesmanId: string): Promise<string> {
+  const id = newId();
+  const at = now();
+  await db()
+    .insert(visits)
+    .values({ tenantId: tenant.tenantId, id, createdAt: at, updatedAt: at, version: 1, customerId, salesmanId });
+  return id;
+}
+
+export interface LineBody {
+  productId: string;
+  quantity: number;
+  discount?: number;
+}
+
+/** Creates a draft order through the API (as the tenant owner unless a token is given). */
+export async function createOrder(
+  tenant: TestTenant,
+  lines: LineBody[],
+  overrides: Record<string, unknown> = {},
+  token = tenant.token,
+) {
+  const customerId = (overrides.customerId as string | undefined) ?? (await createCustomer(tenant.token)).id;
+  const res = await api('POST', '/v1/orders', { customerId, lines, ...overrides }, { token });
+  if (res.status !== 201) throw new Error(`create order failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A confirmed order of `quantity` units of one product. */
+export async function createConfirmedOrder(tenant: TestTenant, productId: string, quantity: number) {
+  const order = await createOrder(tenant, [{ productId, quantity }]);
+  const res = await api('POST', `/v1/orders/${order.id}/confirm`, undefined, { token: tenant.token });
+  if (res.status !== 200) throw new Error(`confirm failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** The tenant's events after `since`, as the API returns them. */
+export async function eventsSince(tenant: TestTenant, since: number) {
+  const res = await api('GET', `/v1/events?since=${since}&limit=1000`, undefined, { token: tenant.token });
+  return res.body.data as { seq: number; type: string; entityId: string; payload: Record<string, unknown> }[];
+}
+
+export const lastSeq = async (tenant: TestTenant) => (await eventsSince(tenant, 0)).at(-1)?.seq ?? 0;

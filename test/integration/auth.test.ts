@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
+import { createTenant, createUserWithRole, DEFAULT_PASSWORD, unique } from '../helpers/factories';
+
+const signup = (email: string, password = DEFAULT_PASSWORD, tenantName = 'Second Org') =>
+  api('POST', '/v1/auth/signup', { tenantName, name: 'Sam Second', email, password });
+
+const login = (email: string, password = DEFAULT_PASSWORD, tenantId?: string) =>
+  api('POST', '/v1/auth/login', { email, password, ...(tenantId ? { tenantId } : {}) });
+
+const refresh = (refreshToken: string) => api('POST', '/v1/auth/refresh', { refreshToken });
+
+describe('signup and login', () => {
+  it('signs up a tenant with its owner and a working token pair', async () => {
+    const email = `Founder-${unique()}@Example.test`;
+    const res = await api('POST', '/v1/auth/signup', {
+      tenantName: 'Acme Field Co',
+      name: 'Olive Owner',
+      email,
+      password: DEFAULT_PASSWORD,
+      timezone: 'Europe/Berlin',
+      currency: 'EUR',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.tenant).toMatchObject({ name: 'Acme Field Co', timezone: 'Europe/Berlin', currency: 'EUR' });
+    expect(res.body.user).toMatchObject({ email: email.toLowerCase(), role: 'owner', active: true });
+    expect(res.body.user).not.toHaveProperty('passwordHash');
+    expect(res.body.user).not.toHaveProperty('tenantId');
+    expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    expect(res.body.accessToken.split('.')).toHaveLength(3);
+    expect(res.body.refreshToken).toMatch(/^[\w-]{40,}$/);
+
+    const me = await api('GET', '/v1/users/me', undefined, { token: res.body.accessToken });
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(res.body.user.id);
+    // Emails are case-insensitive.
+    expect((await login(email.toUpperCase())).status).toBe(200);
+  });
+
+  it('validates signup input', async () => {
+    const short = await signup(`x-${unique()}@example.test`, 'short');
+    expect(short.status).toBe(400);
+    expect(short.body.code).toBe('VALIDATION_FAILED');
+    const badEmail = await signup('not-an-email');
+    expect(badEmail.status).toBe(400);
+    const extra = await api('POST', '/v1/auth/signup', {
+      tenantName: 'x',
+      name: 'x',
+      email: `x-${unique()}@example.test`,
+      password: DEFAULT_PASSWORD,
+      role: 'admin',
+    });
+    expect(extra.status).toBe(400);
+    const badTz = await api('POST', '/v1/auth/signup', {
+      tenantName: 'x',
+      name: 'x',
+      email: `x-${unique()}@example.test`,
+      password: DEFAULT_PASSWORD,
+      timezone: 'Mars/Olympus',
+    });
+    expect(badTz.status).toBe(400);
+  });
+
+  it('refuses a duplicate email within one tenant but allows it in another tenant', async () => {
+    const a = await createTenant();
+    const dup = await api(
+      'POST',
+      '/v1/users',
+      { email: a.ownerEmail.toUpperCase(), name: 'Dup', role: 'viewer', password: DEFAULT_PASSWORD },
+      { token: a.token },
+    );
+    expect(dup.status).toBe(409);
+    expect(dup.body.code).toBe('ALREADY_EXISTS');
+
+    const second = await signup(a.ownerEmail);
+    expect(second.status).toBe(201);
+    expect(second.body.tenant.id).not.toBe(a.tenantId);
+  });
+
+  it('asks which tenant when the password opens several, and signs in once one is named', async () => {
+    const a = await createTenant('First Org');
+    const b = await signup(a.ownerEmail, DEFAULT_PASSWORD, 'Second Org');
+    expect(b.status).toBe(201);
+
+    const ambiguous = await login(a.ownerEmail);
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body.code).toBe('TENANT_REQUIRED');
+    expect(ambiguous.body).not.toHaveProperty('accessToken');
+    const listed = ambiguous.body.tenants.map((t: { id: string }) => t.id).sort();
+    expect(listed).toEqual([a.tenantId, b.body.tenant.id].sort());
+    expect(ambiguous.body.tenants.map((t: { name: string }) => t.name).sort()).toEqual(['First Org', 'Second Org']);
+
+    const inB = await login(a.ownerEmail, DEFAULT_PASSWORD, b.body.tenant.id);
+    expect(inB.status).toBe(200);
+    expect(inB.body.tenant.id).toBe(b.body.tenant.id);
+    expect(inB.body.user.id).toBe(b.body.user.id);
+    const meB = await api('GET', '/v1/users/me', undefined, { token: inB.body.accessToken });
+    expect(meB.body.id).toBe(b.body.user.id);
+
+    // Naming a tenant the email is not in is just wrong credentials.
+    const other = await createTenant();
+    const wrongTenant = await login(a.ownerEmail, DEFAULT_PASSWORD, other.tenantId);
+    expect(wrongTenant.status).toBe(401);
+    expect(wrongTenant.body.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('does not reveal other tenants to a password that opens only one of them', async () => {
+    const a = await createTenant('Mine');
+    const b = await signup(a.ownerEmail, 'a different password entirely', 'Not mine');
+    expect(b.status).toBe(201);
+
+    const res = await login(a.ownerEmail);
+    expect(res.status).toBe(200);
+    expect(res.body.tenant.id).toBe(a.tenantId);
+    expect(JSON.stringify(res.body)).not.toContain(b.body.tenant.id);
+
+    const other = await login(a.ownerEmail, 'a different password entirely');
+    expect(other.status).toBe(200);
+    expect(other.body.tenant.id).toBe(b.body.tenant.id);
+  });
+
+  it('answers a wrong password and an unknown email identically', async () => {
+    const a = await createTenant();
+    const wrong = await login(a.ownerEmail, 'not the right password');
+    const unknown = await login(`nobody-${unique()}@example.test`);
+    for (const res of [wrong, unknown]) {
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.code).toBe('INVALID_CREDENTIALS');
+    }
+    expect(wrong.body.detail).toBe(unknown.body.detail);
+    expect(wrong.body.title).toBe(unknown.body.title);
+  });
+
+  it('stops a deactivated user from signing in or refreshing', async () => {
+    const t = await createTenant();
+    const viewer = await createUserWithRole(t, 'viewer');
+    const session = await login(viewer.email, DEFAULT_PASSWORD, t.tenantId);
+    expect(session.status).toBe(200);
+
+    const off = await api('POST', `/v1/users/${viewer.id}/deactivate`, undefined, { token: t.token });
+    expect(off.status).toBe(200);
+    expect(off.body.active).toBe(false);
+
+    const denied = await login(viewer.email, DEFAULT_PASSWORD, t.tenantId);
+    expect(denied.status).toBe(401);
+    expect(denied.body.code).toBe('INVALID_CREDENTIALS');
+    const deniedNoTenant = await login(viewer.email);
+    expect(deniedNoTenant.status).toBe(401);
+
+    const refreshed = await refresh(session.body.refreshToken);
+    expect(refreshed.status).toBe(401);
+    expect(refreshed.body).not.toHaveProperty('accessToken');
+
+    // Reactivated, they may sign in again.
+    const on = await api('PATCH', `/v1/users/${viewer.id}`, { active: true }, { token: t.token });
+    expect(on.status).toBe(200);
+    expect((await login(viewer.email, DEFAULT_PASSWORD, t.tenantId)).status).toBe(200);
+  });
+
+  it('does not offer a tenant where the user is deactivated', async () => {
+    const a = await createTenant('Active here');
+    const b = await signup(a.ownerEmail, DEFAULT_PASSWORD, 'Deactivated there');
+    expect(b.status).toBe(201);
+    // A second owner of B deactivates the shared-email user there.
+    const bOwner2Email = `owner2-${unique()}@example.test`;
+    const created = await api(
+      'POST',
+      '/v1/users',
+      { email: bOwner2Email, name: 'Other owner', role: 'owner', password: DEFAULT_PASSWORD },
+      { token: b.body.accessToken },
+    );
+    expect(created.status).toBe(201);
+    const owner2 = await login(bOwner2Email);
+    const off = await api('POST', `/v1/users/${b.body.user.id}/deactivate`, undefined, {
+      token: owner2.body.accessToken,
+    });
+    expect(off.status).toBe(200);
+
+    const res = await login(a.ownerEmail);
+    expect(res.status).toBe(200);
+    expect(res.body.tenant.id).toBe(a.tenantId);
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotates: each refresh token works once and returns a fresh pair', async () => {
+    const t = await createTenant();
+    const first = await refresh(t.refreshToken);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    expect(first.body.refreshToken).not.toBe(t.refreshToken);
+    const me = await api('GET', '/v1/users/me', undefined, { token: first.body.accessToken });
+    expect(me.body.id).toBe(t.ownerId);
+
+    const second = await refresh(first.body.refreshToken);
+    expect(second.status).toBe(200);
+
+    const unknown = await refresh('not-a-real-refresh-token');
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('revokes the whole family when a used token is presented again', async () => {
+    const t = await createTenant();
+    const rotated = await refresh(t.refreshToken);
+    expect(rotated.status).toBe(200);
+    const newer = await refresh(rotated.body.refreshToken);
+    expect(newer.status).toBe(200);
+
+    const replay = await refresh(t.refreshToken);
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe('TOKEN_REUSED');
+
+    // The newest token of that login, never used, is now dead too.
+    const afterReuse = await refresh(newer.body.refreshToken);
+    expect(afterReuse.status).toBe(401);
+    expect(afterReuse.body).not.toHaveProperty('accessToken');
+
+    // Other logins of the same user are separate families and survive.
+    const otherLogin = await login(t.ownerEmail, DEFAULT_PASSWORD, t.tenantId);
+    expect((await refresh(otherLogin.body.refreshToken)).status).toBe(200);
+  });
+
+  it('logout revokes the family and is idempotent', async () => {
+    const t = await createTenant();
+    const rotated = await refresh(t.refreshToken);
+    expect(rotated.status).toBe(200);
+    const out = await api('POST', '/v1/auth/logout', { refreshToken: t.refreshToken });
+    expect(out.status).toBe(204);
+    expect((await refresh(rotated.body.refreshToken)).status).toBe(401);
+    expect((await api('POST', '/v1/auth/logout', { refreshToken: rotated.body.refreshToken })).status).toBe(204);
+    expect((await api('POST', '/v1/auth/logout', { refreshToken: 'unknown-token' })).status).toBe(204);
+  });
+
+  it('lets exactly one of two concurrent refreshes with one token succeed', async () => {
+    const t = await createTenant();
+    const results = await Promise.all([refresh(t.refreshToken), refresh(t.refreshToken)]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 401]);
+    const loser = results.find((r) => r.status === 401);
+    expect(loser?.body.code).toBe('TOKEN_REUSED');
+    // Racing one token is treated as reuse: the winner's new token is revoked with the family, every time.
+    const winner = results.find((r) => r.status === 200);
+    expect((await refresh(winner?.body.refreshToken)).status).toBe(401);
+  });
+
+  it('ends sessions when the role changes', async () => {
+    const t = await createTenant();
+    const manager = await createUserWithRole(t, 'manager');
+    const session = await login(manager.email, DEFAULT_PASSWORD, t.tenantId);
+    const changed = await api('PATCH', `/v1/users/${manager.id}`, { role: 'viewer' }, { token: t.token });
+    expect(changed.status).toBe(200);
+    expect(changed.body.role).toBe('viewer');
+    expect((await refresh(session.body.refreshToken)).status).toBe(401);
+    const again = await login(manager.email, DEFAULT_PASSWORD, t.tenantId);
+    expect(again.body.user.role).toBe('viewer');
+    const denied = await api('POST', '/v1/customers', { name: 'x' }, { token: again.body.accessToken });
+    expect(denied.status).toBe(403);
+  });
+});

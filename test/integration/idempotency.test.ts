@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
+import { createTenant, DEFAULT_PASSWORD, type TestTenant, unique } from '../helpers/factories';
+
+const post = (t: TestTenant, body: unknown, key?: string, path = '/v1/customers') =>
+  api('POST', path, body, { token: t.token, headers: key === undefined ? {} : { 'idempotency-key': key } });
+
+const customerCount = async (t: TestTenant) =>
+  (await api('GET', '/v1/customers?limit=200', undefined, { token: t.token })).body.data.length as number;
+
+describe('Idempotency-Key', () => {
+  it('replays the first response for the same key and body, creating one customer', async () => {
+    const t = await createTenant();
+    const key = crypto.randomUUID();
+    const first = await post(t, { name: 'Once only' }, key);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+
+    const second = await post(t, { name: 'Once only' }, key);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('content-type')).toContain('application/json');
+    // A replay is still a response of this API: it carries its own request id.
+    expect(second.headers.get('x-request-id')).toBeTruthy();
+    expect(second.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
+
+    expect(await customerCount(t)).toBe(1);
+    // Without a key the same body is a new customer.
+    expect((await post(t, { name: 'Once only' })).status).toBe(201);
+    expect(await customerCount(t)).toBe(2);
+  });
+
+  it('refuses the same key with a different request', async () => {
+    const t = await createTenant();
+    const key = crypto.randomUUID();
+    expect((await post(t, { name: 'Original' }, key)).status).toBe(201);
+    const changed = await post(t, { name: 'Changed' }, key);
+    expect(changed.status).toBe(422);
+    expect(changed.headers.get('content-type')).toContain('application/problem+json');
+    expect(changed.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // The same key on another endpoint is a different request too.
+    const elsewhere = await post(
+      t,
+      { email: `x-${unique()}@example.test`, name: 'x', role: 'viewer', password: DEFAULT_PASSWORD },
+      key,
+      '/v1/users',
+    );
+    expect(elsewhere.status).toBe(422);
+    expect(await customerCount(t)).toBe(1);
+  });
+
+  it('lets only one of two concurrent requests with one key run', async () => {
+    const t = await createTenant();
+    const key = crypto.randomUUID();
+    const results = await Promise.all([post(t, { name: 'Raced' }, key), post(t, { name: 'Raced' }, key)]);
+    const fresh = results.filter((r) => r.status === 201 && r.headers.get('idempotent-replayed') === null);
+    expect(fresh).toHaveLength(1);
+    const other = results.find((r) => r !== fresh[0]);
+    if (other?.status === 201) {
+      expect(other.headers.get('idempotent-replayed')).toBe('true');
+      expect(other.body.id).toBe(fresh[0]?.body.id);
+    } else {
+      expect(other?.status).toBe(409);
+      expect(other?.body.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    }
+    expect(await customerCount(t)).toBe(1);
+    // Once the first has finished, a retry replays it.
+    const retry = await post(t, { name: 'Raced' }, key);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.id).toBe(fresh[0]?.body.id);
+  });
+
+  it('replays 4xx responses too', async () => {
+    const t = await createTenant();
+    const key = crypto.randomUUID();
+    const body = { name: 'Orphan', territoryId: crypto.randomUUID() };
+    const first = await post(t, body, key);
+    expect(first.status).toBe(404);
+    const second = await post(t, body, key);
+    expect(second.status).toBe(404);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.headers.get('content-type')).toContain('application/problem+json');
+    expect(second.body).toEqual(first.body);
+
+    const invalidKey = crypto.randomUUID();
+    const invalid = await post(t, { name: 'x', lat: 500, lng: 0 }, invalidKey);
+    expect(invalid.status).toBe(400);
+    const invalidAgain = await post(t, { name: 'x', lat: 500, lng: 0 }, invalidKey);
+    expect(invalidAgain.status).toBe(400);
+    expect(invalidAgain.headers.get('idempotent-replayed')).toBe('true');
+    expect(await customerCount(t)).toBe(0);
+  });
+
+  it('scopes keys to the tenant', async () => {
+    const a = await createTenant();
+    const b = await createTenant();
+    const key = crypto.randomUUID();
+    const inA = await post(a, { name: 'Shared key' }, key);
+    const inB = await post(b, { name: 'Shared key' }, key);
+    expect(inA.status).toBe(201);
+    expect(inB.status).toBe(201);
+    expect(inB.headers.get('idempotent-replayed')).toBeNull();
+    expect(inB.body.id).not.toBe(inA.body.id);
+    // Each tenant replays its own response.
+    const againB = await post(b, { name: 'Shared key' }, key);
+    expect(againB.headers.get('idempotent-replayed')).toBe('true');
+    expect(againB.body.id).toBe(inB.body.id);
+    const againA = await post(a, { name: 'Shared key' }, key);
+    expect(againA.body.id).toBe(inA.body.id);
+    expect(await customerCount(a)).toBe(1);
+    expect(await customerCount(b)).toBe(1);
+    const bReused = await post(b, { name: 'Different body' }, key);
+    expect(bReused.status).toBe(422);
+  });
+
+  it('makes signup retry-safe: a replay creates no second tenant', async () => {
+    const email = `idem-${unique()}@example.test`;
+    const body = { tenantName: 'Retry Co', name: 'Rita Retry', email, password: DEFAULT_PASSWORD };
+    const key = crypto.randomUUID();
+    const headers = { 'idempotency-key': key };
+    const first = await api('POST', '/v1/auth/signup', body, { headers });
+    expect(first.status).toBe(201);
+    const second = await api('POST', '/v1/auth/signup', body, { headers });
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.body.tenant.id).toBe(first.body.tenant.id);
+
+    // One tenant only: login does not ask which tenant.
+    const login = await api('POST', '/v1/auth/login', { email, password: DEFAULT_PASSWORD });
+    expect(login.status).toBe(200);
+    expect(login.body.tenant.id).toBe(first.body.tenant.id);
+  });
+
+  it('validates the key and ignores it where it does not apply', async () => {
+    const t = await createTenant();
+    const tooLong = await post(t, { name: 'x' }, 'k'.repeat(256));
+    expect(tooLong.status).toBe(400);
+    const empty = await post(t, { name: 'x' }, '');
+    expect(empty.status).toBe(400);
+    expect(await customerCount(t)).toBe(0);
+
+    const key = crypto.randomUUID();
+    const c = await post(t, { name: 'Patch me' }, crypto.randomUUID());
+    const p1 = await api(
+      'PATCH',
+      `/v1/customers/${c.body.id}`,
+      { city: 'A' },
+      {
+        token: t.token,
+        headers: { 'idempotency-key': key },
+      },
+    );
+    const p2 = await api(
+      'PATCH',
+      `/v1/customers/${c.body.id}`,
+      { city: 'B' },
+      {
+        token: t.token,
+        headers: { 'idempotency-key': key },
+      },
+    );
+    expect([p1.status, p2.status]).toEqual([200, 200]);
+    expect(p2.body.version).toBe(3);
+
+    // An unauthenticated request never touches the key store.
+    const anon = await api('POST', '/v1/customers', { name: 'x' }, { headers: { 'idempotency-key': key } });
+    expect(anon.status).toBe(401);
+    expect((await post(t, { name: 'After anon' }, key)).status).toBe(201);
+  });
+});

@@ -1,0 +1,222 @@
+import { env } from 'cloudflare:workers';
+import { base64url, decodeJwt, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ApiResponse, api } from '../helpers/api';
+import { createCustomer, createTenant, type TestTenant } from '../helpers/factories';
+
+/** Attacks from RFC 8725 (JWT best current practice) against a protected route. */
+
+const keys = new Map(
+  env.JWT_KEYS.split(',').map((pair) => {
+    const i = pair.indexOf(':');
+    return [pair.slice(0, i), new TextEncoder().encode(pair.slice(i + 1))] as const;
+  }),
+);
+const secretOf = (kid: string) => {
+  const k = keys.get(kid);
+  if (!k) throw new Error(`test config lacks JWT key ${kid}`);
+  return k;
+};
+
+interface Forge {
+  alg?: string;
+  kid?: string | undefined;
+  typ?: string | undefined;
+  iss?: string;
+  aud?: string;
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  claims?: Record<string, unknown>;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function builder(t: TestTenant, f: Forge) {
+  const header: Record<string, unknown> = { alg: f.alg ?? 'HS256' };
+  if (f.kid !== undefined) header.kid = f.kid;
+  if (f.typ !== undefined) header.typ = f.typ;
+  return new SignJWT({ tid: t.tenantId, role: 'owner', ...f.claims })
+    .setProtectedHeader(header as { alg: string })
+    .setSubject(t.ownerId)
+    .setIssuer(f.iss ?? env.JWT_ISSUER)
+    .setAudience(f.aud ?? env.JWT_AUDIENCE)
+    .setIssuedAt(f.iat ?? now())
+    .setNotBefore(f.nbf ?? now())
+    .setExpirationTime(f.exp ?? now() + 300)
+    .setJti(crypto.randomUUID());
+}
+
+/** A token exactly like the server's, signed with `kid`'s real secret unless `secret` says otherwise. */
+const forgeHs = (t: TestTenant, f: Forge = {}, secret?: Uint8Array) =>
+  builder(t, { kid: 'k-test', typ: 'at+jwt', ...f }).sign(secret ?? secretOf(f.kid ?? 'k-test'));
+
+const customersWith = (token: string) => api('GET', '/v1/customers', undefined, { token });
+
+function expectUnauthenticated(res: ApiResponse, label: string) {
+  expect(res.status, label).toBe(401);
+  expect(res.headers.get('content-type'), label).toContain('application/problem+json');
+  expect(res.body.code, label).toBe('UNAUTHENTICATED');
+  expect(res.body, label).not.toHaveProperty('data');
+}
+
+describe('JWT attacks', () => {
+  let a: TestTenant;
+  let b: TestTenant;
+  beforeAll(async () => {
+    a = await createTenant('Victim');
+    b = await createTenant('Attacker');
+    await createCustomer(a.token, { name: 'Secret customer of A' });
+  });
+
+  it('accepts a well-formed token (the forging helper is faithful) and the rotation key k-old', async () => {
+    const ok = await customersWith(await forgeHs(a));
+    expect(ok.status).toBe(200);
+    expect(ok.body.data.map((c: { name: string }) => c.name)).toEqual(['Secret customer of A']);
+
+    const old = await customersWith(await forgeHs(a, { kid: 'k-old' }));
+    expect(old.status).toBe(200);
+    expect(old.body.data).toHaveLength(1);
+
+    // The server signs with the first key.
+    const header = JSON.parse(new TextDecoder().decode(base64url.decode(a.token.split('.')[0] as string)));
+    expect(header).toMatchObject({ alg: 'HS256', kid: 'k-test', typ: 'at+jwt' });
+  });
+
+  it('refuses alg "none", however it is spelled', async () => {
+    const unsecured = new UnsecuredJWT({ tid: a.tenantId, role: 'owner' })
+      .setSubject(a.ownerId)
+      .setIssuer(env.JWT_ISSUER)
+      .setAudience(env.JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .encode();
+    expectUnauthenticated(await customersWith(unsecured), 'UnsecuredJWT');
+
+    // Same, but with the header an attacker would copy from a real token.
+    const payload = a.token.split('.')[1] as string;
+    for (const alg of ['none', 'None', 'NONE', 'nOnE']) {
+      const header = base64url.encode(JSON.stringify({ alg, kid: 'k-test', typ: 'at+jwt' }));
+      expectUnauthenticated(await customersWith(`${header}.${payload}.`), `alg ${alg}`);
+      // A signature copied from the real token does not help either.
+      const sig = a.token.split('.')[2];
+      expectUnauthenticated(await customersWith(`${header}.${payload}.${sig}`), `alg ${alg} + sig`);
+    }
+  });
+
+  it('refuses HS256 signed with a wrong secret, and other HMAC sizes signed with the right one', async () => {
+    const wrong = new TextEncoder().encode('a-wrong-secret-that-is-long-enough-0123456789');
+    expectUnauthenticated(await customersWith(await forgeHs(a, {}, wrong)), 'wrong secret');
+    expectUnauthenticated(
+      await customersWith(await forgeHs(a, { kid: 'k-old' }, secretOf('k-test'))),
+      'k-test secret under kid k-old',
+    );
+    for (const alg of ['HS384', 'HS512']) {
+      expectUnauthenticated(await customersWith(await forgeHs(a, { alg })), alg);
+    }
+  });
+
+  it('refuses asymmetric tokens with a known kid (algorithm allow-list, no key confusion)', async () => {
+    for (const alg of ['RS256', 'ES256', 'PS256', 'EdDSA']) {
+      const { privateKey } = await generateKeyPair(alg, { extractable: true });
+      const token = await builder(a, { alg, kid: 'k-test', typ: 'at+jwt' }).sign(privateKey);
+      expectUnauthenticated(await customersWith(token), alg);
+    }
+    // Classic confusion: HS256 keyed with a public key the attacker knows.
+    const { publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const pem = new TextEncoder().encode(await exportSPKI(publicKey));
+    expectUnauthenticated(await customersWith(await forgeHs(a, {}, pem)), 'HS256 with public key');
+  });
+
+  it('refuses unknown or missing kid', async () => {
+    const secret = secretOf('k-test');
+    expectUnauthenticated(await customersWith(await forgeHs(a, { kid: 'k-unknown' }, secret)), 'unknown kid');
+    expectUnauthenticated(await customersWith(await forgeHs(a, { kid: '' }, secret)), 'empty kid');
+    const noKid = await builder(a, { typ: 'at+jwt' }).sign(secret);
+    expectUnauthenticated(await customersWith(noKid), 'no kid');
+  });
+
+  it('refuses the wrong issuer or audience', async () => {
+    expectUnauthenticated(await customersWith(await forgeHs(a, { iss: 'https://evil.test' })), 'iss');
+    expectUnauthenticated(await customersWith(await forgeHs(a, { aud: 'some-other-api' })), 'aud');
+    const noIss = await new SignJWT({ tid: a.tenantId, role: 'owner' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k-test', typ: 'at+jwt' })
+      .setSubject(a.ownerId)
+      .setAudience(env.JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(secretOf('k-test'));
+    expectUnauthenticated(await customersWith(noIss), 'no iss');
+  });
+
+  it('refuses expired tokens and tokens not valid yet, beyond the clock tolerance', async () => {
+    const t = now();
+    const expired = await customersWith(await forgeHs(a, { iat: t - 3600, nbf: t - 3600, exp: t - 60 }));
+    expectUnauthenticated(expired, 'expired');
+    expect(expired.body.detail).toMatch(/expired/i);
+    expectUnauthenticated(await customersWith(await forgeHs(a, { nbf: t + 120 })), 'nbf in the future');
+    // Within the 5 s tolerance a slightly skewed clock is fine.
+    expect((await customersWith(await forgeHs(a, { nbf: t + 2 }))).status).toBe(200);
+  });
+
+  it('refuses a token whose payload was tampered with (tenant switched, signature kept)', async () => {
+    const [header, payload, signature] = a.token.split('.') as [string, string, string];
+    const claims = decodeJwt(a.token);
+    expect(claims.tid).toBe(a.tenantId);
+    const swapped = base64url.encode(JSON.stringify({ ...claims, tid: b.tenantId }));
+    expectUnauthenticated(await customersWith(`${header}.${swapped}.${signature}`), 'tid swapped');
+    const promoted = base64url.encode(JSON.stringify({ ...claims, exp: now() + 86_400 * 365 }));
+    expectUnauthenticated(await customersWith(`${header}.${promoted}.${signature}`), 'exp extended');
+    // And the reverse: B's own token cannot see A's data.
+    const bList = await customersWith(b.token);
+    expect(bList.status).toBe(200);
+    expect(bList.body.data).toEqual([]);
+    expect(payload).not.toBe(swapped);
+  });
+
+  it('refuses a token of another type (typ must be at+jwt)', async () => {
+    for (const typ of ['JWT', 'refresh+jwt', 'id_token']) {
+      expectUnauthenticated(await customersWith(await forgeHs(a, { typ })), `typ ${typ}`);
+    }
+    const noTyp = await builder(a, { kid: 'k-test' }).sign(secretOf('k-test'));
+    expectUnauthenticated(await customersWith(noTyp), 'no typ');
+    // RFC 8725 §3.11: the media type may be written in full.
+    expect((await customersWith(await forgeHs(a, { typ: 'application/at+jwt' }))).status).toBe(200);
+  });
+
+  it('refuses correctly signed tokens with missing or malformed claims', async () => {
+    expectUnauthenticated(await customersWith(await forgeHs(a, { claims: { role: 'superuser' } })), 'bad role');
+    expectUnauthenticated(await customersWith(await forgeHs(a, { claims: { tid: 42 } })), 'numeric tid');
+    expectUnauthenticated(await customersWith(await forgeHs(a, { claims: { sal: 7 } })), 'numeric sal');
+    const noTid = await new SignJWT({ role: 'owner' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k-test', typ: 'at+jwt' })
+      .setSubject(a.ownerId)
+      .setIssuer(env.JWT_ISSUER)
+      .setAudience(env.JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(secretOf('k-test'));
+    expectUnauthenticated(await customersWith(noTid), 'no tid');
+    const noExp = await new SignJWT({ tid: a.tenantId, role: 'owner' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k-test', typ: 'at+jwt' })
+      .setSubject(a.ownerId)
+      .setIssuer(env.JWT_ISSUER)
+      .setAudience(env.JWT_AUDIENCE)
+      .setIssuedAt()
+      .sign(secretOf('k-test'));
+    expectUnauthenticated(await customersWith(noExp), 'no exp');
+  });
+
+  it('refuses garbage credentials and malformed Authorization headers', async () => {
+    for (const token of ['not-a-jwt', 'a.b.c', `${a.token}x`, a.token.split('.').slice(0, 2).join('.')]) {
+      expectUnauthenticated(await customersWith(token), token.slice(0, 20));
+    }
+    for (const authorization of [`Basic ${a.token}`, `Token ${a.token}`, 'Bearer', 'Bearer ']) {
+      const res = await api('GET', '/v1/customers', undefined, { headers: { authorization } });
+      expectUnauthenticated(res, authorization.slice(0, 12));
+    }
+    expectUnauthenticated(await api('GET', '/v1/customers'), 'no credential');
+    // A refresh token is not an access token.
+    expectUnauthenticated(await customersWith(a.refreshToken), 'refresh token as bearer');
+  });
+});

@@ -1,0 +1,396 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { ROLE_PERMISSIONS } from '../../src/auth/permissions';
+import { createDb } from '../../src/db/client';
+import { AppError } from '../../src/lib/errors';
+import type { ServiceContext } from '../../src/services/context';
+import { checkIn } from '../../src/services/visits.service';
+import { api } from '../helpers/api';
+import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
+import { createSalesmanUser, createVisit, metresNorth, type SalesmanUser } from '../helpers/field-factories';
+
+/** The default customer of the factories sits here; the tenant's check-in radius defaults to 200 m. */
+const SHOP = { lat: 52.52, lng: 13.405 };
+const fixAt = (metres: number, accuracy = 10) => ({ lat: SHOP.lat + metresNorth(metres), lng: SHOP.lng, accuracy });
+const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+interface Field {
+  t: TestTenant;
+  customer: { id: string };
+  a: SalesmanUser;
+  b: SalesmanUser;
+}
+
+async function field(): Promise<Field> {
+  const t = await createTenant();
+  const customer = await createCustomer(t.token, SHOP);
+  const a = await createSalesmanUser(t);
+  const b = await createSalesmanUser(t);
+  return { t, customer, a, b };
+}
+
+const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((v) => v.id);
+
+describe('visits', () => {
+  it('plans, checks in (verified), checks out and records the events', async () => {
+    const { t, customer, a } = await field();
+    const planned = await createVisit(t.token, {
+      customerId: customer.id,
+      salesmanId: a.salesmanId,
+      plannedAt: '2025-06-02T10:00:00+02:00',
+      notes: 'Bring samples',
+    });
+    expect(planned).toMatchObject({
+      status: 'planned',
+      salesmanId: a.salesmanId,
+      plannedAt: '2025-06-02T08:00:00.000Z',
+      verdict: null,
+      checkInAt: null,
+    });
+
+    expect(ids(await api('GET', '/v1/visits', undefined, { token: a.token }))).toEqual([planned.id]);
+
+    const checkedIn = await api('POST', `/v1/visits/${planned.id}/check-in`, fixAt(50), { token: a.token });
+    expect(checkedIn.status).toBe(200);
+    expect(checkedIn.body).toMatchObject({ status: 'in_progress', verdict: 'verified', checkInAccuracyM: 10 });
+    expect(checkedIn.body.checkInDistanceM).toBeGreaterThan(45);
+    expect(checkedIn.body.checkInDistanceM).toBeLessThan(55);
+    expect(checkedIn.body.checkInAt).toBeTruthy();
+
+    const at = new Date(Date.now() + 60_000).toISOString();
+    const out = await api(
+      'POST',
+      `/v1/visits/${planned.id}/check-out`,
+      { ...fixAt(20), at, outcome: 'order_taken', notes: 'Ordered 3 crates' },
+      { token: a.token },
+    );
+    expect(out.status).toBe(200);
+    expect(out.body).toMatchObject({
+      status: 'completed',
+      checkOutAt: at,
+      outcome: 'order_taken',
+      notes: 'Ordered 3 crates',
+      verdict: 'verified',
+      version: 3,
+    });
+
+    const fixedOutcome = await api('PATCH', `/v1/visits/${planned.id}`, { outcome: 'follow_up' }, { token: t.token });
+    expect(fixedOutcome.body.outcome).toBe('follow_up');
+
+    const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
+    const visitEvents = events.body.data.filter((e: { entityType: string }) => e.entityType === 'visit');
+    expect(visitEvents.map((e: { type: string }) => e.type)).toEqual([
+      'visit:created',
+      'visit:checked_in',
+      'visit:checked_out',
+      'visit:updated',
+    ]);
+    expect(visitEvents[1].payload).toMatchObject({ id: planned.id, verdict: 'verified', status: 'in_progress' });
+  });
+
+  it('judges check-ins against the tenant radius plus the capped accuracy', async () => {
+    const { t, customer, a } = await field();
+    const nowhere = await createCustomer(t.token, { lat: null, lng: null });
+    const checkIn = async (customerId: string, fix: Record<string, number>) => {
+      const visit = await createVisit(a.token, { customerId });
+      const res = await api('POST', `/v1/visits/${visit.id}/check-in`, fix, { token: a.token });
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const far = await checkIn(customer.id, fixAt(5000));
+    expect(far.verdict).toBe('out_of_range');
+    expect(far.checkInDistanceM).toBeGreaterThan(4900);
+    expect(far.checkInDistanceM).toBeLessThan(5100);
+
+    const unknown = await checkIn(nowhere.id, fixAt(0));
+    expect(unknown.verdict).toBe('unverified');
+    expect(unknown.checkInDistanceM).toBeNull();
+
+    // radius 200 m: 300 m away is verified only if the fix's accuracy covers the extra 100 m…
+    expect((await checkIn(customer.id, fixAt(300, 150))).verdict).toBe('verified');
+    expect((await checkIn(customer.id, fixAt(300, 50))).verdict).toBe('out_of_range');
+    // …and a vague fix never stretches the allowance beyond twice the radius.
+    expect((await checkIn(customer.id, fixAt(450, 5000))).verdict).toBe('out_of_range');
+    expect((await checkIn(customer.id, fixAt(390, 5000))).verdict).toBe('verified');
+  });
+
+  it('validates locations, accuracy and device time', async () => {
+    const { t, customer, a } = await field();
+    const visit = await createVisit(a.token, { customerId: customer.id });
+    const path = `/v1/visits/${visit.id}/check-in`;
+    const bad: [string, unknown][] = [
+      ['lat above 90', { lat: 90.5, lng: 0, accuracy: 5 }],
+      ['lat below -90', { lat: -91, lng: 0, accuracy: 5 }],
+      ['lng above 180', { lat: 0, lng: 180.1, accuracy: 5 }],
+      ['negative accuracy', { lat: 0, lng: 0, accuracy: -1 }],
+      ['accuracy over 10 km', { lat: 0, lng: 0, accuracy: 10_001 }],
+      ['missing accuracy', { lat: 0, lng: 0 }],
+      ['not a timestamp', { lat: 0, lng: 0, accuracy: 5, at: 'yesterday' }],
+      ['unknown field', { lat: 0, lng: 0, accuracy: 5, speed: 3 }],
+    ];
+    for (const [label, body] of bad) {
+      const res = await api('POST', path, body, { token: a.token });
+      expect(res.status, label).toBe(400);
+      expect(res.body.code, label).toBe('VALIDATION_FAILED');
+    }
+    const future = await api('POST', path, { ...fixAt(10), at: inMinutes(10) }, { token: a.token });
+    expect(future.status).toBe(400);
+    expect(future.body.code).toBe('VALIDATION_FAILED');
+    expect(future.body.detail).toContain('future');
+    // Nothing was recorded by the refused attempts.
+    expect((await api('GET', `/v1/visits/${visit.id}`, undefined, { token: a.token })).body.status).toBe('planned');
+
+    // A device clock slightly ahead is tolerated, and a past (offline) time is kept as given.
+    const skewed = await api('POST', path, { ...fixAt(10), at: inMinutes(2) }, { token: a.token });
+    expect(skewed.status).toBe(200);
+    const offline = await createVisit(a.token, { customerId: customer.id });
+    const past = await api(
+      'POST',
+      `/v1/visits/${offline.id}/check-in`,
+      { ...fixAt(10), at: '2025-01-15T09:30:00+01:00' },
+      { token: a.token },
+    );
+    expect(past.body.checkInAt).toBe('2025-01-15T08:30:00.000Z');
+    const early = await api(
+      'POST',
+      `/v1/visits/${offline.id}/check-out`,
+      { ...fixAt(10), at: '2025-01-15T08:00:00Z' },
+      { token: a.token },
+    );
+    expect(early.status).toBe(400);
+    const futureOut = await api(
+      'POST',
+      `/v1/visits/${offline.id}/check-out`,
+      { ...fixAt(10), at: inMinutes(30) },
+      { token: a.token },
+    );
+    expect(futureOut.status).toBe(400);
+
+    expect((await api('POST', '/v1/visits', { salesmanId: a.salesmanId }, { token: t.token })).status).toBe(400);
+    const noSalesman = await api('POST', '/v1/visits', { customerId: customer.id }, { token: t.token });
+    expect(noSalesman.status).toBe(400);
+    expect(noSalesman.body.detail).toContain('salesmanId');
+    const badPlanned = await api(
+      'POST',
+      '/v1/visits',
+      { customerId: customer.id, plannedAt: '2025-13-01' },
+      {
+        token: a.token,
+      },
+    );
+    expect(badPlanned.status).toBe(400);
+    const badStatus = await api('PATCH', `/v1/visits/${visit.id}`, { status: 'completed' }, { token: a.token });
+    expect(badStatus.status).toBe(400);
+  });
+
+  it('allows each transition once and only in order (409)', async () => {
+    const { customer, a } = await field();
+    const visit = await createVisit(a.token, { customerId: customer.id });
+    const path = `/v1/visits/${visit.id}`;
+
+    const earlyOut = await api('POST', `${path}/check-out`, fixAt(10), { token: a.token });
+    expect(earlyOut.status).toBe(409);
+    expect(earlyOut.body.code).toBe('INVALID_STATE');
+    const earlyOutcome = await api('PATCH', path, { outcome: 'no_order' }, { token: a.token });
+    expect(earlyOutcome.status).toBe(409);
+
+    expect((await api('POST', `${path}/check-in`, fixAt(10), { token: a.token })).status).toBe(200);
+    const again = await api('POST', `${path}/check-in`, fixAt(10), { token: a.token });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('INVALID_STATE');
+    expect((await api('PATCH', path, { plannedAt: inMinutes(60) }, { token: a.token })).status).toBe(409);
+    expect((await api('PATCH', path, { status: 'cancelled' }, { token: a.token })).status).toBe(409);
+    expect((await api('PATCH', path, { notes: 'still fine' }, { token: a.token })).status).toBe(200);
+
+    expect((await api('POST', `${path}/check-out`, fixAt(10), { token: a.token })).status).toBe(200);
+    expect((await api('POST', `${path}/check-out`, fixAt(10), { token: a.token })).status).toBe(409);
+    expect((await api('POST', `${path}/check-in`, fixAt(10), { token: a.token })).status).toBe(409);
+
+    const cancelled = await createVisit(a.token, { customerId: customer.id });
+    const cancel = await api('PATCH', `/v1/visits/${cancelled.id}`, { status: 'cancelled' }, { token: a.token });
+    expect(cancel.body.status).toBe('cancelled');
+    expect((await api('POST', `/v1/visits/${cancelled.id}/check-in`, fixAt(10), { token: a.token })).status).toBe(409);
+  });
+
+  it('lets exactly one of several concurrent check-ins succeed', async () => {
+    const { t, customer, a } = await field();
+    const visit = await createVisit(a.token, { customerId: customer.id });
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        api('POST', `/v1/visits/${visit.id}/check-in`, fixAt(i * 2000), { token: i % 2 ? t.token : a.token }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    const stored = await api('GET', `/v1/visits/${visit.id}`, undefined, { token: t.token });
+    expect(stored.body.version).toBe(2);
+    expect(stored.body.verdict).toBe(results.find((r) => r.status === 200)?.body.verdict);
+  });
+
+  it('keeps a check-in atomic even when both requests pass the status check', async () => {
+    // Calling the service directly puts both reads before either write (the HTTP path above tends to
+    // serialise), so this exercises the version guard rather than the status check.
+    const { t, customer, a } = await field();
+    const visit = await createVisit(a.token, { customerId: customer.id });
+    const ctx = (): ServiceContext => ({
+      db: createDb(env.DB),
+      now: new Date().toISOString(),
+      principal: {
+        tenantId: t.tenantId,
+        kind: 'user',
+        id: t.ownerId,
+        role: 'owner',
+        salesmanId: null,
+        permissions: ROLE_PERMISSIONS.owner,
+      },
+    });
+    const outcomes = await Promise.allSettled([
+      checkIn(ctx(), visit.id, fixAt(10)),
+      checkIn(ctx(), visit.id, fixAt(5000)),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const failure = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(failure.reason).toBeInstanceOf(AppError);
+    expect(failure.reason.code).toBe('VERSION_MISMATCH');
+    const events = await api('GET', '/v1/events?type=visit:checked_in', undefined, { token: t.token });
+    expect(events.body.data).toHaveLength(1);
+    const stored = await api('GET', `/v1/visits/${visit.id}`, undefined, { token: t.token });
+    expect(stored.body.version).toBe(2);
+  });
+
+  it('confines a salesman to his own visits', async () => {
+    const { t, customer, a, b } = await field();
+    const ofA = await createVisit(a.token, { customerId: customer.id, plannedAt: '2025-06-02T08:00:00Z' });
+    expect(ofA.salesmanId).toBe(a.salesmanId);
+    const ofB = await createVisit(t.token, { customerId: customer.id, salesmanId: b.salesmanId });
+
+    expect(ids(await api('GET', '/v1/visits', undefined, { token: a.token }))).toEqual([ofA.id]);
+    expect(ids(await api('GET', `/v1/visits?salesmanId=${b.salesmanId}`, undefined, { token: a.token }))).toEqual([]);
+    expect(ids(await api('GET', '/v1/visits', undefined, { token: b.token }))).toEqual([ofB.id]);
+    expect(ids(await api('GET', '/v1/visits', undefined, { token: t.token })).sort()).toEqual([ofA.id, ofB.id].sort());
+
+    const other = `/v1/visits/${ofB.id}`;
+    expect((await api('GET', other, undefined, { token: a.token })).status).toBe(404);
+    expect((await api('PATCH', other, { notes: 'mine now' }, { token: a.token })).status).toBe(404);
+    expect((await api('DELETE', other, undefined, { token: a.token })).status).toBe(404);
+    expect((await api('POST', `${other}/check-in`, fixAt(10), { token: a.token })).status).toBe(404);
+    expect((await api('POST', `${other}/check-out`, fixAt(10), { token: a.token })).status).toBe(404);
+    expect((await api('GET', other, undefined, { token: b.token })).body.status).toBe('planned');
+
+    const forB = await api(
+      'POST',
+      '/v1/visits',
+      { customerId: customer.id, salesmanId: b.salesmanId },
+      {
+        token: a.token,
+      },
+    );
+    expect(forB.status).toBe(403);
+    const explicitSelf = await createVisit(a.token, { customerId: customer.id, salesmanId: a.salesmanId });
+    expect(explicitSelf.salesmanId).toBe(a.salesmanId);
+    const handOver = await api('PATCH', `/v1/visits/${ofA.id}`, { salesmanId: b.salesmanId }, { token: a.token });
+    expect(handOver.status).toBe(403);
+    // A manager may reassign; the visit then leaves A's view.
+    const reassigned = await api('PATCH', `/v1/visits/${ofA.id}`, { salesmanId: b.salesmanId }, { token: t.token });
+    expect(reassigned.body.salesmanId).toBe(b.salesmanId);
+    expect((await api('GET', `/v1/visits/${ofA.id}`, undefined, { token: a.token })).status).toBe(404);
+
+    // A salesman may drop his own planned visit, not a started one.
+    expect((await api('DELETE', `/v1/visits/${explicitSelf.id}`, undefined, { token: a.token })).status).toBe(200);
+    const started = await createVisit(a.token, { customerId: customer.id });
+    await api('POST', `/v1/visits/${started.id}/check-in`, fixAt(10), { token: a.token });
+    expect((await api('DELETE', `/v1/visits/${started.id}`, undefined, { token: a.token })).status).toBe(403);
+    expect((await api('DELETE', `/v1/visits/${started.id}`, undefined, { token: t.token })).status).toBe(200);
+
+    // A salesman user without a profile sees nothing and cannot plan visits.
+    const loner = await createUserWithRole(t, 'salesman');
+    expect((await api('GET', '/v1/visits', undefined, { token: loner.token })).body.data).toEqual([]);
+    expect((await api('POST', '/v1/visits', { customerId: customer.id }, { token: loner.token })).status).toBe(403);
+  });
+
+  it('filters by salesman, customer, status and planned time', async () => {
+    const { t, customer, a, b } = await field();
+    const other = await createCustomer(t.token);
+    const v1 = await createVisit(t.token, {
+      customerId: customer.id,
+      salesmanId: a.salesmanId,
+      plannedAt: '2025-06-01T09:00:00Z',
+    });
+    const v2 = await createVisit(t.token, {
+      customerId: other.id,
+      salesmanId: a.salesmanId,
+      plannedAt: '2025-06-02T09:00:00Z',
+    });
+    const v3 = await createVisit(t.token, {
+      customerId: customer.id,
+      salesmanId: b.salesmanId,
+      plannedAt: '2025-06-03T09:00:00Z',
+    });
+    const unplanned = await createVisit(t.token, { customerId: customer.id, salesmanId: b.salesmanId });
+    await api('POST', `/v1/visits/${v2.id}/check-in`, fixAt(10), { token: t.token });
+    const list = async (query: string) => ids(await api('GET', `/v1/visits?${query}`, undefined, { token: t.token }));
+
+    expect(await list(`salesmanId=${a.salesmanId}`)).toEqual([v1.id, v2.id]);
+    expect(await list(`customerId=${customer.id}`)).toEqual([v1.id, v3.id, unplanned.id]);
+    expect(await list('status=in_progress')).toEqual([v2.id]);
+    expect(await list('sort=-createdAt&status=planned')).toEqual([unplanned.id, v3.id, v1.id]);
+    expect(await list('from=2025-06-02T00:00:00Z')).toEqual([v2.id, v3.id]);
+    expect(await list('to=2025-06-02T09:00:00Z')).toEqual([v1.id]);
+    expect(await list(`from=${encodeURIComponent('2025-06-02T10:00:00+02:00')}&to=2025-06-03T00:00:00Z`)).toEqual([
+      v2.id,
+    ]);
+    expect((await api('GET', '/v1/visits?sort=plannedAt', undefined, { token: t.token })).status).toBe(400);
+    expect((await api('GET', '/v1/visits?status=done', undefined, { token: t.token })).status).toBe(400);
+  });
+
+  it('enforces permissions and tenant isolation on every route', async () => {
+    const { t, customer, a } = await field();
+    const other = await createTenant();
+    const visit = await createVisit(t.token, { customerId: customer.id, salesmanId: a.salesmanId });
+    const path = `/v1/visits/${visit.id}`;
+
+    expect((await api('GET', path, undefined, { token: other.token })).status).toBe(404);
+    expect((await api('PATCH', path, { notes: 'x' }, { token: other.token })).status).toBe(404);
+    expect((await api('POST', `${path}/check-in`, fixAt(10), { token: other.token })).status).toBe(404);
+    expect((await api('POST', `${path}/check-out`, fixAt(10), { token: other.token })).status).toBe(404);
+    expect((await api('DELETE', path, undefined, { token: other.token })).status).toBe(404);
+    expect((await api('GET', '/v1/visits', undefined, { token: other.token })).body.data).toEqual([]);
+    const theirCustomer = await createCustomer(other.token);
+    const foreignCustomer = await api(
+      'POST',
+      '/v1/visits',
+      { customerId: customer.id, salesmanId: a.salesmanId },
+      { token: other.token },
+    );
+    expect(foreignCustomer.status).toBe(404);
+    const foreignSalesman = await api(
+      'POST',
+      '/v1/visits',
+      { customerId: theirCustomer.id, salesmanId: a.salesmanId },
+      { token: other.token },
+    );
+    expect(foreignSalesman.status).toBe(404);
+    expect((await api('PATCH', path, { customerId: theirCustomer.id }, { token: t.token })).status).toBe(404);
+    expect((await api('GET', path, undefined, { token: t.token })).body).toMatchObject({
+      status: 'planned',
+      version: 1,
+    });
+
+    const viewer = await createUserWithRole(t, 'viewer');
+    expect((await api('GET', path, undefined, { token: viewer.token })).status).toBe(200);
+    const denied = await api(
+      'POST',
+      '/v1/visits',
+      { customerId: customer.id, salesmanId: a.salesmanId },
+      {
+        token: viewer.token,
+      },
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.code).toBe('FORBIDDEN');
+    expect((await api('PATCH', path, { notes: 'v' }, { token: viewer.token })).status).toBe(403);
+    expect((await api('POST', `${path}/check-in`, fixAt(10), { token: viewer.token })).status).toBe(403);
+    expect((await api('POST', `${path}/check-out`, fixAt(10), { token: viewer.token })).status).toBe(403);
+    expect((await api('DELETE', path, undefined, { token: viewer.token })).status).toBe(403);
+    expect((await api('GET', '/v1/visits')).status).toBe(401);
+  });
+});
