@@ -109,7 +109,12 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
         .update(table)
         .set(columns as never)
         .where(
-          and(eq(table.tenantId, existing.tenantId), eq(table.id, existing.id), eq(table.version, existing.version)),
+          // Scoped by the caller's tenant, not the row's: a write never reaches beyond the credential's tenant.
+          and(
+            eq(table.tenantId, ctx.principal.tenantId),
+            eq(table.id, existing.id),
+            eq(table.version, existing.version),
+          ),
         ),
       assertChanged(ctx.db),
       appendEvent(ctx.db, ctx, {
