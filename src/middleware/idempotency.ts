@@ -9,6 +9,8 @@ import { AppError, ErrorCode } from '../lib/errors';
 import { addSeconds, nowIso } from '../lib/time';
 
 const RETENTION_SECONDS = 24 * 60 * 60;
+/** Longer than any request may run (Workers cap CPU at 30 s; D1 queries time out well before this). */
+const STALE_CLAIM_SECONDS = 120;
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
 
 /**
@@ -28,7 +30,9 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     throw new AppError(ErrorCode.BAD_REQUEST, 'Idempotency-Key must be 1 to 255 characters');
   }
   const db = c.get('db');
-  const scope = c.var.principal ? `${c.var.principal.tenantId}` : 'public';
+  // Per caller, not just per tenant: one user's stored response is never replayed to another.
+  const principal = c.var.principal;
+  const scope = principal ? `${principal.tenantId}:${principal.kind}:${principal.id}` : 'public';
   const body = await c.req.text();
   const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
   const now = nowIso();
@@ -42,10 +46,14 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
     if (existing.requestHash !== requestHash) {
       throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
     }
-    if (existing.state !== 'completed' || existing.responseStatus === null) {
+    if (existing.state === 'completed' && existing.responseStatus !== null) {
+      return replay(c, existing.responseStatus, existing.responseHeaders ?? {}, existing.responseBody ?? '');
+    }
+    // A claim whose request died without releasing it (isolate killed mid-request) would block the key
+    // for 24 h; after STALE_CLAIM_SECONDS one retry may take it over (the conditional update is the lock).
+    if (!(await takeOverStaleClaim(db, scope, key, existing.createdAt, now))) {
       throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'The first request with this key is still running');
     }
-    return replay(c, existing.responseStatus, existing.responseHeaders ?? {}, existing.responseBody ?? '');
   }
 
   try {
@@ -92,6 +100,23 @@ async function claim(db: Db, r: { scope: string; key: string; requestHash: strin
     .onConflictDoNothing()
     .returning({ key: idempotencyKeys.key });
   return inserted.length === 1;
+}
+
+async function takeOverStaleClaim(db: Db, scope: string, key: string, claimedAt: string, now: string) {
+  if (Date.parse(claimedAt) > Date.parse(now) - STALE_CLAIM_SECONDS * 1000) return false;
+  const taken = await db
+    .update(idempotencyKeys)
+    .set({ createdAt: now })
+    .where(
+      and(
+        eq(idempotencyKeys.scope, scope),
+        eq(idempotencyKeys.key, key),
+        eq(idempotencyKeys.state, 'in_progress'),
+        eq(idempotencyKeys.createdAt, claimedAt),
+      ),
+    )
+    .returning({ key: idempotencyKeys.key });
+  return taken.length === 1;
 }
 
 const release = (db: Db, scope: string, key: string) =>

@@ -1,6 +1,10 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/client';
+import { idempotencyKeys } from '../../src/db/schema';
+import { sha256Hex } from '../../src/lib/crypto';
 import { api } from '../helpers/api';
-import { createTenant, DEFAULT_PASSWORD, type TestTenant, unique } from '../helpers/factories';
+import { createTenant, createUserWithRole, DEFAULT_PASSWORD, type TestTenant, unique } from '../helpers/factories';
 
 const post = (t: TestTenant, body: unknown, key?: string, path = '/v1/customers') =>
   api('POST', path, body, { token: t.token, headers: key === undefined ? {} : { 'idempotency-key': key } });
@@ -167,5 +171,65 @@ describe('Idempotency-Key', () => {
     const anon = await api('POST', '/v1/customers', { name: 'x' }, { headers: { 'idempotency-key': key } });
     expect(anon.status).toBe(401);
     expect((await post(t, { name: 'After anon' }, key)).status).toBe(201);
+  });
+
+  it('keeps keys per caller: another user of the same tenant does not get my stored response', async () => {
+    const t = await createTenant();
+    const manager = await createUserWithRole(t, 'manager');
+    const key = crypto.randomUUID();
+    const mine = await post(t, { name: 'Same body' }, key);
+    const theirs = await api(
+      'POST',
+      '/v1/customers',
+      { name: 'Same body' },
+      {
+        token: manager.token,
+        headers: { 'idempotency-key': key },
+      },
+    );
+    expect(theirs.status).toBe(201);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect(theirs.body.id).not.toBe(mine.body.id);
+  });
+
+  it('lets a retry take over a claim abandoned by a request that died', async () => {
+    const t = await createTenant();
+    const key = crypto.randomUUID();
+    const body = JSON.stringify({ name: 'After a crash' });
+    const requestHash = await sha256Hex(`POST /v1/customers\n${body}`);
+    const db = createDb(env.DB);
+    const claimedAt = new Date(Date.now() - 10 * 60 * 1000).toISOString();
+    await db.insert(idempotencyKeys).values({
+      scope: `${t.tenantId}:user:${t.ownerId}`,
+      key,
+      requestHash,
+      state: 'in_progress',
+      createdAt: claimedAt,
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    const retried = await api('POST', '/v1/customers', undefined, {
+      token: t.token,
+      raw: body,
+      headers: { 'idempotency-key': key, 'content-type': 'application/json' },
+    });
+    expect(retried.status).toBe(201);
+    expect(await customerCount(t)).toBe(1);
+    // A fresh claim is not taken over.
+    const freshKey = crypto.randomUUID();
+    await db.insert(idempotencyKeys).values({
+      scope: `${t.tenantId}:user:${t.ownerId}`,
+      key: freshKey,
+      requestHash,
+      state: 'in_progress',
+      createdAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    const blocked = await api('POST', '/v1/customers', undefined, {
+      token: t.token,
+      raw: body,
+      headers: { 'idempotency-key': freshKey, 'content-type': 'application/json' },
+    });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.code).toBe('IDEMPOTENCY_IN_PROGRESS');
   });
 });
