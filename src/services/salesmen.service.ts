@@ -4,6 +4,7 @@ import { salesmen, users } from '../db/schema';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
+import { revokeUserSessions } from './auth.service';
 import type { ServiceContext } from './context';
 import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { assertTerritoryExists } from './references';
@@ -91,10 +92,12 @@ export async function updateSalesman(
   if (input.territoryId) await assertTerritoryExists(ctx, input.territoryId);
   if (input.userId && input.userId !== existing.userId) await assertLinkableUser(ctx, input.userId, id);
   const { expectedVersion, ...patch } = input;
+  const unlinks = input.userId !== undefined && input.userId !== existing.userId;
   return updateEntity(ctx, salesmen, existing, patch as Partial<Salesman>, {
     event: 'salesman:updated',
     entityType: 'salesman',
     expectedVersion,
+    also: unlinks ? endSessionsOf(ctx, existing.userId) : [],
   });
 }
 
@@ -105,8 +108,16 @@ export async function deleteSalesman(ctx: ServiceContext, id: string, expectedVe
     event: 'salesman:deleted',
     entityType: 'salesman',
     expectedVersion,
+    also: endSessionsOf(ctx, existing.userId),
   });
 }
+
+/**
+ * A salesman user's token carries his profile id (`sal`), which scopes his rows. When the profile is
+ * unlinked or deleted, his refresh tokens are revoked so the stale claim ends with the access token.
+ */
+const endSessionsOf = (ctx: ServiceContext, userId: string | null) =>
+  userId ? [revokeUserSessions(ctx.db, ctx.principal.tenantId, userId, ctx.now)] : [];
 
 /**
  * A profile may only be linked to a live user of this tenant whose role is `salesman` (the row-level

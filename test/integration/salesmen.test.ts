@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
-import { createTenant, createUserWithRole, loginAs } from '../helpers/factories';
+import { createTenant, createUserWithRole, DEFAULT_PASSWORD, loginAs } from '../helpers/factories';
 import { createSalesman, createTerritory } from '../helpers/field-factories';
 
 const claims = (token: string) =>
@@ -185,5 +185,23 @@ describe('salesmen', () => {
 
     const manager = await createUserWithRole(a, 'manager');
     expect((await api('PATCH', path, { active: false }, { token: manager.token })).body.active).toBe(false);
+  });
+
+  it("ends a salesman user's sessions when his profile is unlinked or deleted", async () => {
+    const t = await createTenant();
+    const user = await createUserWithRole(t, 'salesman');
+    const profile = await createSalesman(t.token, { userId: user.id });
+    const login = await api('POST', '/v1/auth/login', {
+      email: user.email,
+      password: DEFAULT_PASSWORD,
+      tenantId: t.tenantId,
+    });
+    expect(claims(login.body.accessToken).sal).toBe(profile.id);
+
+    expect((await api('DELETE', `/v1/salesmen/${profile.id}`, undefined, { token: t.token })).status).toBe(200);
+    const refreshed = await api('POST', '/v1/auth/refresh', { refreshToken: login.body.refreshToken });
+    expect(refreshed.status).toBe(401);
+    // Logging in again gives a token without the stale profile.
+    expect(claims(await loginAs(user.email, t.tenantId)).sal).toBeUndefined();
   });
 });
