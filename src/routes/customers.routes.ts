@@ -5,20 +5,8 @@ import {
   listCustomers,
   updateCustomer,
 } from '../services/customers.service';
-import {
-  createProtectedRouter,
-  entityFields,
-  IdempotencyHeader,
-  IdParams,
-  jsonBody,
-  jsonResponse,
-  listQuery,
-  pageOf,
-  protectedRoute,
-  serviceContext,
-  toApi,
-  z,
-} from './openapi';
+import { crudRouter } from './crud';
+import { entityFields, listQuery, z } from './openapi';
 
 const Lat = z.number().min(-90).max(90);
 const Lng = z.number().min(-180).max(180);
@@ -82,78 +70,19 @@ const ListQuery = listQuery(['name', 'createdAt', 'updatedAt'] as const).extend(
   q: z.string().max(100).optional().openapi({ description: 'Substring of name, company or email' }),
 });
 
-const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
-
-export const customersRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags: ['Customers'],
-      summary: 'List customers',
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(CustomerSchema, 'CustomerPage'), 'A page of customers') },
-    }),
-    async (c) => {
-      const { territoryId, salesmanId, city, q, ...page } = c.req.valid('query');
-      const result = await listCustomers(serviceContext(c), { territoryId, salesmanId, city, q }, page);
-      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
-    },
-  )
-  .openapi(
-    protectedRoute({
-      method: 'post',
-      path: '/',
-      tags: ['Customers'],
-      summary: 'Create a customer',
-      request: { headers: IdempotencyHeader, ...jsonBody(CreateCustomerBody) },
-      responses: { 201: jsonResponse(CustomerSchema, 'The created customer') },
-    }),
-    async (c) => {
-      const customer = await createCustomer(serviceContext(c), c.req.valid('json'));
-      return c.json(toApi(customer), 201);
-    },
-  )
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/{id}',
-      tags: ['Customers'],
-      summary: 'Get a customer',
-      request: { params: IdParams },
-      responses: { 200: jsonResponse(CustomerSchema, 'The customer') },
-    }),
-    async (c) => c.json(toApi(await getCustomer(serviceContext(c), c.req.valid('param').id)), 200),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'patch',
-      path: '/{id}',
-      tags: ['Customers'],
-      summary: 'Update a customer',
-      request: { params: IdParams, ...jsonBody(UpdateCustomerBody) },
-      responses: { 200: jsonResponse(CustomerSchema, 'The updated customer') },
-    }),
-    async (c) => {
-      const customer = await updateCustomer(serviceContext(c), c.req.valid('param').id, c.req.valid('json'));
-      return c.json(toApi(customer), 200);
-    },
-  )
-  .openapi(
-    protectedRoute({
-      method: 'delete',
-      path: '/{id}',
-      tags: ['Customers'],
-      summary: 'Delete a customer (soft delete; the tombstone stays visible to sync)',
-      request: { params: IdParams, query: DeleteQuery },
-      responses: { 200: jsonResponse(CustomerSchema, 'The deleted customer (tombstone)') },
-    }),
-    async (c) => {
-      const customer = await deleteCustomer(
-        serviceContext(c),
-        c.req.valid('param').id,
-        c.req.valid('query').expectedVersion,
-      );
-      return c.json(toApi(customer), 200);
-    },
-  );
+export const customersRouter = crudRouter({
+  tag: 'Customers',
+  singular: 'customer',
+  plural: 'customers',
+  schema: CustomerSchema,
+  createBody: CreateCustomerBody,
+  updateBody: UpdateCustomerBody,
+  listQuery: ListQuery,
+  service: {
+    list: listCustomers,
+    create: createCustomer,
+    get: getCustomer,
+    update: updateCustomer,
+    delete: deleteCustomer,
+  },
+});

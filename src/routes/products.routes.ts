@@ -1,19 +1,6 @@
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../services/products.service';
-import {
-  booleanQuery,
-  createProtectedRouter,
-  entityFields,
-  IdempotencyHeader,
-  IdParams,
-  jsonBody,
-  jsonResponse,
-  listQuery,
-  pageOf,
-  protectedRoute,
-  serviceContext,
-  toApi,
-  z,
-} from './openapi';
+import { crudRouter } from './crud';
+import { booleanQuery, entityFields, listQuery, z } from './openapi';
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
@@ -90,75 +77,20 @@ const ListQuery = listQuery(['name', 'sku', 'priceMinor', 'createdAt', 'updatedA
     path: ['minPrice'],
   });
 
-const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
-
-export const productsRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags: ['Products'],
-      summary: 'List products',
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(ProductSchema, 'ProductPage'), 'A page of products') },
-    }),
-    async (c) => {
-      const { category, active, q, minPrice, maxPrice, ...page } = c.req.valid('query');
-      const result = await listProducts(serviceContext(c), { category, active, q, minPrice, maxPrice }, page);
-      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
-    },
-  )
-  .openapi(
-    protectedRoute({
-      method: 'post',
-      path: '/',
-      tags: ['Products'],
-      summary: 'Create a product together with its inventory record',
-      request: { headers: IdempotencyHeader, ...jsonBody(CreateProductBody) },
-      responses: { 201: jsonResponse(ProductSchema, 'The created product') },
-    }),
-    async (c) => c.json(toApi(await createProduct(serviceContext(c), c.req.valid('json'))), 201),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/{id}',
-      tags: ['Products'],
-      summary: 'Get a product',
-      request: { params: IdParams },
-      responses: { 200: jsonResponse(ProductSchema, 'The product') },
-    }),
-    async (c) => c.json(toApi(await getProduct(serviceContext(c), c.req.valid('param').id)), 200),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'patch',
-      path: '/{id}',
-      tags: ['Products'],
-      summary: 'Update a product',
-      request: { params: IdParams, ...jsonBody(UpdateProductBody) },
-      responses: { 200: jsonResponse(ProductSchema, 'The updated product') },
-    }),
-    async (c) => {
-      const product = await updateProduct(serviceContext(c), c.req.valid('param').id, c.req.valid('json'));
-      return c.json(toApi(product), 200);
-    },
-  )
-  .openapi(
-    protectedRoute({
-      method: 'delete',
-      path: '/{id}',
-      tags: ['Products'],
-      summary: 'Delete a product (soft delete; the tombstone stays visible to sync)',
-      request: { params: IdParams, query: DeleteQuery },
-      responses: { 200: jsonResponse(ProductSchema, 'The deleted product (tombstone)') },
-    }),
-    async (c) => {
-      const product = await deleteProduct(
-        serviceContext(c),
-        c.req.valid('param').id,
-        c.req.valid('query').expectedVersion,
-      );
-      return c.json(toApi(product), 200);
-    },
-  );
+export const productsRouter = crudRouter({
+  tag: 'Products',
+  singular: 'product',
+  plural: 'products',
+  schema: ProductSchema,
+  createBody: CreateProductBody,
+  updateBody: UpdateProductBody,
+  listQuery: ListQuery,
+  service: {
+    list: listProducts,
+    create: createProduct,
+    get: getProduct,
+    update: updateProduct,
+    delete: deleteProduct,
+  },
+  summaries: { create: 'Create a product together with its inventory record' },
+});

@@ -5,21 +5,8 @@ import {
   listSalesmen,
   updateSalesman,
 } from '../services/salesmen.service';
-import {
-  booleanQuery,
-  createProtectedRouter,
-  entityFields,
-  IdempotencyHeader,
-  IdParams,
-  jsonBody,
-  jsonResponse,
-  listQuery,
-  pageOf,
-  protectedRoute,
-  serviceContext,
-  toApi,
-  z,
-} from './openapi';
+import { crudRouter } from './crud';
+import { booleanQuery, entityFields, listQuery, z } from './openapi';
 
 export const SalesmanSchema = z
   .object({
@@ -72,74 +59,23 @@ const ListQuery = listQuery(['name', 'createdAt', 'updatedAt'] as const).extend(
   q: z.string().max(100).optional().openapi({ description: 'Substring of name, employee code or phone' }),
 });
 
-const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
-
-const tags = ['Salesmen'];
-
-export const salesmenRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags,
-      summary: 'List salesmen',
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(SalesmanSchema, 'SalesmanPage'), 'A page of salesmen') },
-    }),
-    async (c) => {
-      const { territoryId, active, q, ...page } = c.req.valid('query');
-      const result = await listSalesmen(serviceContext(c), { territoryId, active, q }, page);
-      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
-    },
-  )
-  .openapi(
-    protectedRoute({
-      method: 'post',
-      path: '/',
-      tags,
-      summary: 'Create a salesman profile',
-      request: { headers: IdempotencyHeader, ...jsonBody(CreateSalesmanBody) },
-      responses: { 201: jsonResponse(SalesmanSchema, 'The created salesman') },
-    }),
-    async (c) => c.json(toApi(await createSalesman(serviceContext(c), c.req.valid('json'))), 201),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/{id}',
-      tags,
-      summary: 'Get a salesman',
-      request: { params: IdParams },
-      responses: { 200: jsonResponse(SalesmanSchema, 'The salesman') },
-    }),
-    async (c) => c.json(toApi(await getSalesman(serviceContext(c), c.req.valid('param').id)), 200),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'patch',
-      path: '/{id}',
-      tags,
-      summary: 'Update a salesman (a changed user link reaches that user’s token at their next sign-in)',
-      request: { params: IdParams, ...jsonBody(UpdateSalesmanBody) },
-      responses: { 200: jsonResponse(SalesmanSchema, 'The updated salesman') },
-    }),
-    async (c) => {
-      const salesman = await updateSalesman(serviceContext(c), c.req.valid('param').id, c.req.valid('json'));
-      return c.json(toApi(salesman), 200);
-    },
-  )
-  .openapi(
-    protectedRoute({
-      method: 'delete',
-      path: '/{id}',
-      tags,
-      summary: 'Delete a salesman (soft delete; the tombstone stays visible to sync)',
-      request: { params: IdParams, query: DeleteQuery },
-      responses: { 200: jsonResponse(SalesmanSchema, 'The deleted salesman (tombstone)') },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const salesman = await deleteSalesman(serviceContext(c), id, c.req.valid('query').expectedVersion);
-      return c.json(toApi(salesman), 200);
-    },
-  );
+export const salesmenRouter = crudRouter({
+  tag: 'Salesmen',
+  singular: 'salesman',
+  plural: 'salesmen',
+  schema: SalesmanSchema,
+  createBody: CreateSalesmanBody,
+  updateBody: UpdateSalesmanBody,
+  listQuery: ListQuery,
+  service: {
+    list: listSalesmen,
+    create: createSalesman,
+    get: getSalesman,
+    update: updateSalesman,
+    delete: deleteSalesman,
+  },
+  summaries: {
+    create: 'Create a salesman profile',
+    update: 'Update a salesman (a changed user link reaches that user’s token at their next sign-in)',
+  },
+});

@@ -1,19 +1,7 @@
 import { TARGET_PERIODS } from '../db/schema';
 import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '../services/targets.service';
-import {
-  createProtectedRouter,
-  entityFields,
-  IdempotencyHeader,
-  IdParams,
-  jsonBody,
-  jsonResponse,
-  listQuery,
-  pageOf,
-  protectedRoute,
-  serviceContext,
-  toApi,
-  z,
-} from './openapi';
+import { crudRouter } from './crud';
+import { entityFields, listQuery, z } from './openapi';
 
 export const TargetSchema = z
   .object({
@@ -69,71 +57,24 @@ const ListQuery = listQuery(['periodStart', 'createdAt', 'updatedAt'] as const).
   activeOn: z.iso.date().optional().openapi({ description: 'Only targets whose period contains this day' }),
 });
 
-const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
-
-const tags = ['Targets'];
-
-export const targetsRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags,
-      summary: 'List targets (a salesman sees only his own)',
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(TargetSchema, 'TargetPage'), 'A page of targets') },
-    }),
-    async (c) => {
-      const { salesmanId, periodType, activeOn, ...page } = c.req.valid('query');
-      const result = await listTargets(serviceContext(c), { salesmanId, periodType, activeOn }, page);
-      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
-    },
-  )
-  .openapi(
-    protectedRoute({
-      method: 'post',
-      path: '/',
-      tags,
-      summary: 'Set a target for a salesman and period (one per salesman, period type and start)',
-      request: { headers: IdempotencyHeader, ...jsonBody(CreateTargetBody) },
-      responses: { 201: jsonResponse(TargetSchema, 'The created target') },
-    }),
-    async (c) => c.json(toApi(await createTarget(serviceContext(c), c.req.valid('json'))), 201),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/{id}',
-      tags,
-      summary: 'Get a target',
-      request: { params: IdParams },
-      responses: { 200: jsonResponse(TargetSchema, 'The target') },
-    }),
-    async (c) => c.json(toApi(await getTarget(serviceContext(c), c.req.valid('param').id)), 200),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'patch',
-      path: '/{id}',
-      tags,
-      summary: 'Update a target (periodEnd is recomputed when the period changes)',
-      request: { params: IdParams, ...jsonBody(UpdateTargetBody) },
-      responses: { 200: jsonResponse(TargetSchema, 'The updated target') },
-    }),
-    async (c) =>
-      c.json(toApi(await updateTarget(serviceContext(c), c.req.valid('param').id, c.req.valid('json'))), 200),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'delete',
-      path: '/{id}',
-      tags,
-      summary: 'Delete a target (soft delete; the tombstone stays visible to sync)',
-      request: { params: IdParams, query: DeleteQuery },
-      responses: { 200: jsonResponse(TargetSchema, 'The deleted target (tombstone)') },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      return c.json(toApi(await deleteTarget(serviceContext(c), id, c.req.valid('query').expectedVersion)), 200);
-    },
-  );
+export const targetsRouter = crudRouter({
+  tag: 'Targets',
+  singular: 'target',
+  plural: 'targets',
+  schema: TargetSchema,
+  createBody: CreateTargetBody,
+  updateBody: UpdateTargetBody,
+  listQuery: ListQuery,
+  service: {
+    list: listTargets,
+    create: createTarget,
+    get: getTarget,
+    update: updateTarget,
+    delete: deleteTarget,
+  },
+  summaries: {
+    list: 'List targets (a salesman sees only his own)',
+    create: 'Set a target for a salesman and period (one per salesman, period type and start)',
+    update: 'Update a target (periodEnd is recomputed when the period changes)',
+  },
+});

@@ -8,15 +8,14 @@ import {
   listVisits,
   updateVisit,
 } from '../services/visits.service';
+import { crudRouter } from './crud';
 import {
-  createProtectedRouter,
   entityFields,
   IdempotencyHeader,
   IdParams,
   jsonBody,
   jsonResponse,
   listQuery,
-  pageOf,
   protectedRoute,
   serviceContext,
   toApi,
@@ -100,78 +99,34 @@ const ListQuery = listQuery(['createdAt', 'updatedAt'] as const).extend({
   to: Instant.optional().openapi({ description: 'plannedAt strictly before this instant' }),
 });
 
-const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
+const tag = 'Visits';
 
-const tags = ['Visits'];
-
-export const visitsRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags,
-      summary: 'List visits (a salesman sees only his own)',
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(VisitSchema, 'VisitPage'), 'A page of visits') },
-    }),
-    async (c) => {
-      const { salesmanId, customerId, status, from, to, ...page } = c.req.valid('query');
-      const result = await listVisits(serviceContext(c), { salesmanId, customerId, status, from, to }, page);
-      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
-    },
-  )
-  .openapi(
-    protectedRoute({
-      method: 'post',
-      path: '/',
-      tags,
-      summary: 'Plan a visit',
-      request: { headers: IdempotencyHeader, ...jsonBody(CreateVisitBody) },
-      responses: { 201: jsonResponse(VisitSchema, 'The created visit') },
-    }),
-    async (c) => c.json(toApi(await createVisit(serviceContext(c), c.req.valid('json'))), 201),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/{id}',
-      tags,
-      summary: 'Get a visit',
-      request: { params: IdParams },
-      responses: { 200: jsonResponse(VisitSchema, 'The visit') },
-    }),
-    async (c) => c.json(toApi(await getVisit(serviceContext(c), c.req.valid('param').id)), 200),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'patch',
-      path: '/{id}',
-      tags,
-      summary: 'Reschedule, annotate or cancel a visit',
-      request: { params: IdParams, ...jsonBody(UpdateVisitBody) },
-      responses: { 200: jsonResponse(VisitSchema, 'The updated visit') },
-    }),
-    async (c) => c.json(toApi(await updateVisit(serviceContext(c), c.req.valid('param').id, c.req.valid('json'))), 200),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'delete',
-      path: '/{id}',
-      tags,
-      summary: 'Delete a visit (soft delete; the tombstone stays visible to sync)',
-      request: { params: IdParams, query: DeleteQuery },
-      responses: { 200: jsonResponse(VisitSchema, 'The deleted visit (tombstone)') },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      return c.json(toApi(await deleteVisit(serviceContext(c), id, c.req.valid('query').expectedVersion)), 200);
-    },
-  )
+export const visitsRouter = crudRouter({
+  tag,
+  singular: 'visit',
+  plural: 'visits',
+  schema: VisitSchema,
+  createBody: CreateVisitBody,
+  updateBody: UpdateVisitBody,
+  listQuery: ListQuery,
+  service: {
+    list: listVisits,
+    create: createVisit,
+    get: getVisit,
+    update: updateVisit,
+    delete: deleteVisit,
+  },
+  summaries: {
+    list: 'List visits (a salesman sees only his own)',
+    create: 'Plan a visit',
+    update: 'Reschedule, annotate or cancel a visit',
+  },
+})
   .openapi(
     protectedRoute({
       method: 'post',
       path: '/{id}/check-in',
-      tags,
+      tags: [tag],
       summary: 'Check in to a planned visit; the fix is compared with the customer location',
       description:
         'verified when the distance to the customer is at most radius + min(accuracy, radius) (the tenant ' +
@@ -185,7 +140,7 @@ export const visitsRouter = createProtectedRouter()
     protectedRoute({
       method: 'post',
       path: '/{id}/check-out',
-      tags,
+      tags: [tag],
       summary: 'Check out of a visit in progress, optionally recording the outcome',
       request: { params: IdParams, headers: IdempotencyHeader, ...jsonBody(CheckOutBody) },
       responses: { 200: jsonResponse(VisitSchema, 'The completed visit') },
