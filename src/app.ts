@@ -14,9 +14,11 @@ import { customersRouter } from './routes/customers.routes';
 import { docsPage } from './routes/docs';
 import { eventsRouter } from './routes/events.routes';
 import { inventoryRouter } from './routes/inventory.routes';
+import { notificationsRouter } from './routes/notifications.routes';
 import { ordersRouter } from './routes/orders.routes';
 import { paymentsRouter } from './routes/payments.routes';
 import { productsRouter } from './routes/products.routes';
+import { realtimeSocketRouter, realtimeStatsRouter } from './routes/realtime.routes';
 import { salesmenRouter } from './routes/salesmen.routes';
 import { targetsRouter } from './routes/targets.routes';
 import { territoriesRouter } from './routes/territories.routes';
@@ -39,7 +41,10 @@ const v1 = new OpenAPIHono<AppEnv>()
   .route('/targets', targetsRouter)
   .route('/orders', ordersRouter)
   .route('/payments', paymentsRouter)
-  .route('/events', eventsRouter);
+  .route('/events', eventsRouter)
+  .route('/notifications', notificationsRouter)
+  .route('/realtime', realtimeSocketRouter)
+  .route('/realtime', realtimeStatsRouter);
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>();

@@ -11,6 +11,12 @@ const ConfigSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CORS_ORIGINS: z.string().default('*'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** GPS updates to dashboards leave in frames batched over this window (ms); 0 sends each update alone. */
+  REALTIME_LOCATION_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(20),
+  REALTIME_MAX_SOCKETS: z.coerce.number().int().min(1).max(32_768).default(10_000),
+  /** Per-socket token bucket: sustained messages per second, and burst size. */
+  REALTIME_MESSAGES_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(10),
+  REALTIME_BURST: z.coerce.number().int().min(1).max(10_000).default(30),
   /**
    * Comma-separated `kid:secret` pairs. The first key signs new tokens; all of them verify, so a key can
    * be rotated in by putting it first and retired once tokens signed by the old one have expired.

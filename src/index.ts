@@ -1,5 +1,7 @@
 import { buildApp } from './app';
 
+export { TenantHub } from './durable/tenant-hub';
+
 const app = buildApp();
 
 export default {

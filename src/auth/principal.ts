@@ -1,12 +1,13 @@
 import type { Role } from '../db/schema';
 import { AppError, ErrorCode } from '../lib/errors';
-import type { Permission } from './permissions';
+import { PERMISSIONS, type Permission } from './permissions';
 
 /** Who is calling, derived only from a verified credential (JWT or API key). */
 export interface Principal {
   tenantId: string;
-  kind: 'user' | 'api_key';
-  /** User id, or API key id. */
+  /** `system` is the platform itself acting for the tenant (the realtime hub, cron jobs). */
+  kind: 'user' | 'api_key' | 'system';
+  /** User id, API key id, or the name of the system component. */
   id: string;
   role: Role | null;
   /** Set for salesman users: their salesman profile. Services restrict rows to it. */
@@ -28,3 +29,13 @@ export function ownSalesmanScope(principal: Principal): string | null {
   if (principal.role !== 'salesman') return null;
   return principal.salesmanId ?? '__no_salesman_profile__';
 }
+
+/** The platform acting inside one tenant (hub catch-up, GPS trail flush, scheduled jobs). */
+export const systemPrincipal = (tenantId: string, component: string): Principal => ({
+  tenantId,
+  kind: 'system',
+  id: `system:${component}`,
+  role: null,
+  salesmanId: null,
+  permissions: new Set(PERMISSIONS),
+});

@@ -16,6 +16,11 @@ export interface AccessClaims {
   sal?: string;
 }
 
+export interface VerifiedClaims extends AccessClaims {
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
 const keyCache = new Map<string, Uint8Array>();
 const keyBytes = (secret: string) => {
   let k = keyCache.get(secret);
@@ -41,7 +46,7 @@ export async function signAccessToken(config: Config, claims: AccessClaims): Pro
   return jwt.sign(keyBytes(signing.secret));
 }
 
-export async function verifyAccessToken(config: Config, token: string): Promise<AccessClaims> {
+export async function verifyAccessToken(config: Config, token: string): Promise<VerifiedClaims> {
   try {
     const { payload } = await jwtVerify(
       token,
@@ -59,7 +64,7 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
         clockTolerance: 5,
       },
     );
-    const { sub, tid, role, sal } = payload as Record<string, unknown>;
+    const { sub, tid, role, sal, exp } = payload as Record<string, unknown>;
     if (
       typeof sub !== 'string' ||
       typeof tid !== 'string' ||
@@ -68,7 +73,7 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
     ) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'Malformed access token');
     }
-    return { sub, tid, role: role as Role, ...(typeof sal === 'string' ? { sal } : {}) };
+    return { sub, tid, role: role as Role, exp: Number(exp), ...(typeof sal === 'string' ? { sal } : {}) };
   } catch (err) {
     if (err instanceof AppError) throw err;
     const detail =

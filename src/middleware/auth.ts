@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
@@ -11,34 +12,39 @@ import { API_KEY_PREFIX, authenticateApiKey } from '../services/api-keys.service
  * place a tenant id enters a request: services read it from the principal set here.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  c.set('principal', await resolvePrincipal(c, credentialFromHeaders(c)));
+  await next();
+});
+
+export function credentialFromHeaders(c: Context<AppEnv>): string | undefined {
   const header = c.req.header('authorization');
-  const apiKeyHeader = c.req.header('x-api-key');
-  let credential: string | undefined;
   if (header) {
     const [scheme, value] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !value) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'Authorization header must be "Bearer <token>"');
     }
-    credential = value.trim();
-  } else if (apiKeyHeader) {
-    credential = apiKeyHeader.trim();
+    return value.trim();
   }
-  if (!credential) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing credential');
+  return c.req.header('x-api-key')?.trim() || undefined;
+}
 
-  let principal: Principal;
+/** Verifies a JWT or API key; `expiresAt` (ms) is set for JWTs so long-lived sockets can honour it. */
+export async function resolvePrincipal(
+  c: Context<AppEnv>,
+  credential: string | undefined,
+): Promise<Principal & { expiresAt?: number }> {
+  if (!credential) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Missing credential');
   if (credential.startsWith(API_KEY_PREFIX)) {
-    principal = await authenticateApiKey(c.get('db'), credential, c.executionCtx);
-  } else {
-    const claims = await verifyAccessToken(c.get('config'), credential);
-    principal = {
-      tenantId: claims.tid,
-      kind: 'user',
-      id: claims.sub,
-      role: claims.role,
-      salesmanId: claims.sal ?? null,
-      permissions: ROLE_PERMISSIONS[claims.role],
-    };
+    return authenticateApiKey(c.get('db'), credential, c.executionCtx);
   }
-  c.set('principal', principal);
-  await next();
-});
+  const claims = await verifyAccessToken(c.get('config'), credential);
+  return {
+    tenantId: claims.tid,
+    kind: 'user',
+    id: claims.sub,
+    role: claims.role,
+    salesmanId: claims.sal ?? null,
+    permissions: ROLE_PERMISSIONS[claims.role],
+    expiresAt: claims.exp * 1000,
+  };
+}

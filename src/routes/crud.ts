@@ -60,6 +60,11 @@ export type CrudConfig<
   service: CrudService<Row, Omit<z.output<Q>, PageKey>, z.output<C>, z.output<U>>;
   /** Summaries that say more than the generated `List customers` / `Create a customer` / ... */
   summaries?: Partial<Record<Operation, string>>;
+  /**
+   * Registers routes with fixed paths (e.g. `/online`) before `/{id}`, which would otherwise claim them
+   * (Hono runs handlers in registration order, and `{id}` would answer 400 for a non-uuid).
+   */
+  staticRoutes?: (router: ReturnType<typeof createProtectedRouter>) => void;
 } & SerializerOption<Row, S>;
 
 const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
@@ -89,7 +94,9 @@ export function crudRouter<
    * under the schema it was validated against (the cast restates what the validator guarantees), and
    * the typed surface lives in `CrudConfig`, where each resource file is fully checked.
    */
-  return createProtectedRouter()
+  const router = createProtectedRouter();
+  config.staticRoutes?.(router);
+  return router
     .openapi(
       protectedRoute({
         method: 'get',

@@ -6,6 +6,7 @@ import { ErrorCode, problem, problemResponse } from '../lib/errors';
 import { nowIso } from '../lib/time';
 import { authenticate } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
+import { publishEvents } from '../middleware/publish';
 import type { ServiceContext } from '../services/context';
 
 /** Every validation failure, in any router, answers the same 400 problem shape. */
@@ -25,10 +26,13 @@ export const createRouter = () =>
     },
   });
 
-/** A router whose every route requires a verified credential and honours Idempotency-Key on POST. */
+/**
+ * A router whose every route requires a verified credential, honours Idempotency-Key on POST, and hands
+ * the events of a successful write to the tenant's realtime hub.
+ */
 export function createProtectedRouter() {
   const router = createRouter();
-  router.use('*', authenticate, idempotency);
+  router.use('*', authenticate, idempotency, publishEvents);
   return router;
 }
 

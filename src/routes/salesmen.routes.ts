@@ -7,6 +7,7 @@ import {
 } from '../services/salesmen.service';
 import { crudRouter } from './crud';
 import { booleanQuery, entityFields, listQuery, z } from './openapi';
+import { registerLiveRoutes } from './salesmen-live.routes';
 
 export const SalesmanSchema = z
   .object({
@@ -74,6 +75,7 @@ export const salesmenRouter = crudRouter({
     update: updateSalesman,
     delete: deleteSalesman,
   },
+  staticRoutes: registerLiveRoutes,
   summaries: {
     create: 'Create a salesman profile',
     update: 'Update a salesman (a changed user link reaches that user’s token at their next sign-in)',

@@ -1,5 +1,6 @@
 export * from './catalog';
 export * from './events';
 export * from './field';
+export * from './realtime';
 export * from './sales';
 export * from './tenancy';

@@ -1,0 +1,47 @@
+import { foreignKey, index, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { entityColumns } from './columns';
+import { salesmen } from './field';
+
+/**
+ * Salesmen's GPS trail, written in batches by the tenant hub (Durable Object), never one row per message.
+ * The primary key makes a retried flush (alarms are at-least-once) insert nothing twice.
+ */
+export const locationTrail = sqliteTable(
+  'location_trail',
+  {
+    tenantId: text('tenant_id').notNull(),
+    salesmanId: text('salesman_id').notNull(),
+    /** Device time of the fix. */
+    recordedAt: text('recorded_at').notNull(),
+    lat: real('lat').notNull(),
+    lng: real('lng').notNull(),
+    accuracyM: real('accuracy_m').notNull(),
+    speedMps: real('speed_mps'),
+    headingDeg: real('heading_deg'),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.salesmanId, t.recordedAt] }),
+    foreignKey({ columns: [t.tenantId, t.salesmanId], foreignColumns: [salesmen.tenantId, salesmen.id] }),
+  ],
+);
+
+/** Messages from managers to one salesman (`salesmanId`) or to the whole tenant (`salesmanId` null). */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    ...entityColumns(),
+    salesmanId: text('salesman_id'),
+    senderId: text('sender_id').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    readAt: text('read_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('notifications_tenant_salesman_idx').on(t.tenantId, t.salesmanId, t.createdAt),
+    index('notifications_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    foreignKey({ columns: [t.tenantId, t.salesmanId], foreignColumns: [salesmen.tenantId, salesmen.id] }),
+  ],
+);

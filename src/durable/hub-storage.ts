@@ -1,0 +1,179 @@
+import type { PresenceFacts } from './presence';
+import type { LiveLocation } from './protocol';
+
+/**
+ * The tenant hub's own SQLite: recent events for resume, presence facts, latest locations and the GPS
+ * trail waiting to be flushed to D1. Everything the hub must remember across eviction lives here;
+ * in-memory state is only a cache of it.
+ */
+export const RING_MIN_EVENTS = 10_000;
+export const RING_MIN_AGE_MS = 24 * 60 * 60 * 1000;
+
+export interface StoredEvent {
+  seq: number;
+  rooms: string[];
+  frame: string;
+}
+
+export class HubStorage {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS event_log (
+        seq INTEGER PRIMARY KEY, rooms TEXT NOT NULL, frame TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS presence (salesman_id TEXT PRIMARY KEY, facts TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS locations (salesman_id TEXT PRIMARY KEY, location TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS trail_buffer (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, salesman_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        lat REAL NOT NULL, lng REAL NOT NULL, accuracy REAL NOT NULL, speed REAL, heading REAL,
+        received_at TEXT NOT NULL);
+    `);
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0];
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.sql.exec(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      key,
+      value,
+    );
+  }
+
+  /** Highest seq the hub has received from the event log. */
+  get lastSeq(): number {
+    return Number(this.getMeta('last_seq') ?? 0);
+  }
+
+  /** Events up to this seq have been trimmed from the ring; a resume from before it must resync. */
+  get trimmedThrough(): number {
+    return Number(this.getMeta('trimmed_through') ?? 0);
+  }
+
+  appendEvent(event: StoredEvent, now: number): void {
+    this.sql.exec(
+      'INSERT OR IGNORE INTO event_log (seq, rooms, frame, created_at) VALUES (?, ?, ?, ?)',
+      event.seq,
+      JSON.stringify(event.rooms),
+      event.frame,
+      now,
+    );
+    this.setMeta('last_seq', String(event.seq));
+  }
+
+  eventsAfter(seq: number): StoredEvent[] {
+    return this.sql
+      .exec<{ seq: number; rooms: string; frame: string }>(
+        'SELECT seq, rooms, frame FROM event_log WHERE seq > ? ORDER BY seq',
+        seq,
+      )
+      .toArray()
+      .map((r) => ({ seq: r.seq, rooms: JSON.parse(r.rooms) as string[], frame: r.frame }));
+  }
+
+  /** Keeps at least the last RING_MIN_EVENTS events and everything younger than RING_MIN_AGE_MS. */
+  trimRing(now: number): void {
+    const cutoffSeq = this.lastSeq - RING_MIN_EVENTS;
+    if (cutoffSeq <= 0) return;
+    const cutoffTime = now - RING_MIN_AGE_MS;
+    const row = this.sql
+      .exec<{ maxSeq: number | null }>(
+        'SELECT MAX(seq) AS maxSeq FROM event_log WHERE seq <= ? AND created_at < ?',
+        cutoffSeq,
+        cutoffTime,
+      )
+      .toArray()[0];
+    if (!row?.maxSeq) return;
+    // Trim a contiguous prefix only, so "trimmed through N" stays exact.
+    const firstYoung = this.sql
+      .exec<{ seq: number | null }>('SELECT MIN(seq) AS seq FROM event_log WHERE created_at >= ?', cutoffTime)
+      .toArray()[0]?.seq;
+    const through = firstYoung ? Math.min(row.maxSeq, firstYoung - 1) : row.maxSeq;
+    if (through <= this.trimmedThrough) return;
+    this.sql.exec('DELETE FROM event_log WHERE seq <= ?', through);
+    this.setMeta('trimmed_through', String(through));
+  }
+
+  loadPresence(): PresenceFacts[] {
+    return this.sql
+      .exec<{ facts: string }>('SELECT facts FROM presence')
+      .toArray()
+      .map((r) => JSON.parse(r.facts) as PresenceFacts);
+  }
+
+  savePresence(facts: PresenceFacts): void {
+    this.sql.exec(
+      'INSERT INTO presence (salesman_id, facts) VALUES (?, ?) ON CONFLICT(salesman_id) DO UPDATE SET facts = excluded.facts',
+      facts.salesmanId,
+      JSON.stringify(facts),
+    );
+  }
+
+  saveLocation(location: LiveLocation, receivedAt: string): void {
+    this.sql.exec(
+      'INSERT INTO locations (salesman_id, location) VALUES (?, ?) ON CONFLICT(salesman_id) DO UPDATE SET location = excluded.location',
+      location.salesmanId,
+      JSON.stringify(location),
+    );
+    this.sql.exec(
+      `INSERT INTO trail_buffer (salesman_id, recorded_at, lat, lng, accuracy, speed, heading, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      location.salesmanId,
+      new Date(location.ts).toISOString(),
+      location.lat,
+      location.lng,
+      location.accuracy,
+      location.speed ?? null,
+      location.heading ?? null,
+      receivedAt,
+    );
+  }
+
+  latestLocation(salesmanId: string): LiveLocation | null {
+    const row = this.sql
+      .exec<{ location: string }>('SELECT location FROM locations WHERE salesman_id = ?', salesmanId)
+      .toArray()[0];
+    return row ? (JSON.parse(row.location) as LiveLocation) : null;
+  }
+
+  latestLocations(): LiveLocation[] {
+    return this.sql
+      .exec<{ location: string }>('SELECT location FROM locations')
+      .toArray()
+      .map((r) => JSON.parse(r.location) as LiveLocation);
+  }
+
+  trailBatch(limit: number): TrailRow[] {
+    return this.sql
+      .exec<TrailRow>(
+        `SELECT id, salesman_id AS salesmanId, recorded_at AS recordedAt, lat, lng, accuracy, speed, heading,
+                received_at AS receivedAt
+         FROM trail_buffer ORDER BY id LIMIT ?`,
+        limit,
+      )
+      .toArray();
+  }
+
+  deleteTrailThrough(id: number): void {
+    this.sql.exec('DELETE FROM trail_buffer WHERE id <= ?', id);
+  }
+
+  get trailPending(): number {
+    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM trail_buffer').one().n;
+  }
+}
+
+export type TrailRow = {
+  id: number;
+  salesmanId: string;
+  recordedAt: string;
+  lat: number;
+  lng: number;
+  accuracy: number;
+  speed: number | null;
+  heading: number | null;
+  receivedAt: string;
+};

@@ -1,0 +1,61 @@
+import { eq, isNull, or } from 'drizzle-orm';
+import { ownSalesmanScope, requirePermission } from '../auth/principal';
+import { notifications } from '../db/schema';
+import { forbidden } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { listPage, type Page, type PageRequest } from '../lib/pagination';
+import type { ServiceContext } from './context';
+import { insertEntity, newEntity } from './entity';
+import { assertSalesmanExists } from './references';
+
+export type Notification = typeof notifications.$inferSelect;
+
+export interface NotificationInput {
+  id?: string | undefined;
+  /** One salesman, or null/absent for the whole tenant. */
+  salesmanId?: string | null | undefined;
+  title: string;
+  body: string;
+  data?: Record<string, unknown> | null | undefined;
+}
+
+/**
+ * Stores a notification and appends a `notification` event in the same batch; the tenant hub delivers
+ * the event to the salesman's room (or to everyone), and a salesman offline at the time gets it when he
+ * resumes, or from the list below.
+ */
+export async function sendNotification(ctx: ServiceContext, input: NotificationInput): Promise<Notification> {
+  // Notifications are how managers steer the field team: the same right as managing salesmen.
+  requirePermission(ctx.principal, 'salesmen:write');
+  if (input.salesmanId) await assertSalesmanExists(ctx, input.salesmanId);
+  const row: Notification = {
+    ...newEntity(ctx, input.id ?? newId()),
+    salesmanId: input.salesmanId ?? null,
+    senderId: ctx.principal.id,
+    title: input.title,
+    body: input.body,
+    data: input.data ?? null,
+    readAt: null,
+  };
+  return insertEntity(ctx, notifications, row, { event: 'notification', entityType: 'notification' });
+}
+
+/** A salesman sees what was sent to him and to everyone; managers and viewers see all. */
+export async function listNotifications(
+  ctx: ServiceContext,
+  filters: { salesmanId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<Notification>> {
+  requirePermission(ctx.principal, 'salesmen:read');
+  const scope = ownSalesmanScope(ctx.principal);
+  if (scope && filters.salesmanId && filters.salesmanId !== scope)
+    throw forbidden('You only see your own notifications');
+  const recipient = scope ?? filters.salesmanId;
+  return listPage(ctx.db, notifications, {
+    tenantId: ctx.principal.tenantId,
+    filters: [recipient ? or(eq(notifications.salesmanId, recipient), isNull(notifications.salesmanId)) : undefined],
+    sortable: { createdAt: notifications.createdAt, updatedAt: notifications.updatedAt },
+    defaultSort: '-createdAt',
+    page,
+  });
+}

@@ -1,0 +1,117 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { ownSalesmanScope, type Principal, requirePermission } from '../auth/principal';
+import { salesmen, visits } from '../db/schema';
+import { type ForwardedIdentity, IDENTITY_HEADER } from '../durable/hub-identity';
+import type { TenantHub } from '../durable/tenant-hub';
+import { AppError, ErrorCode, notFound } from '../lib/errors';
+import type { ServiceContext } from './context';
+import { assertSalesmanExists } from './references';
+
+export type HubNamespace = DurableObjectNamespace<TenantHub>;
+
+/** The tenant's hub: one Durable Object per tenant, addressed by the tenant id. */
+export const hubFor = (hub: HubNamespace, tenantId: string) => hub.get(hub.idFromName(tenantId));
+
+/** Best-effort hand-off after a write; the hub's own catch-up covers a failure. */
+export async function nudgeHub(env: { TENANT_HUB: HubNamespace }, tenantId: string): Promise<void> {
+  try {
+    await hubFor(env.TENANT_HUB, tenantId).nudge(tenantId);
+  } catch (err) {
+    console.warn(JSON.stringify({ level: 'warn', where: 'nudgeHub', tenantId, message: String(err) }));
+  }
+}
+
+/**
+ * Forwards an authenticated WebSocket upgrade to the tenant's hub, with the identity the hub will trust.
+ * Salesmen get their territory so the hub can place them in its room.
+ */
+export async function connectRealtime(
+  ctx: ServiceContext,
+  hub: HubNamespace,
+  request: Request,
+  expiresAt: number | null,
+): Promise<Response> {
+  const who = await identityOf(ctx, expiresAt);
+  const url = new URL(request.url);
+  const forwarded = new URL('https://tenant-hub/connect');
+  const since = url.searchParams.get('since');
+  if (since !== null) {
+    if (!/^\d{1,15}$/.test(since))
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'since must be a non-negative integer');
+    forwarded.searchParams.set('since', since);
+  }
+  const headers = new Headers({ upgrade: 'websocket', [IDENTITY_HEADER]: JSON.stringify(who) });
+  return hubFor(hub, ctx.principal.tenantId).fetch(forwarded, { headers });
+}
+
+async function identityOf(ctx: ServiceContext, expiresAt: number | null): Promise<ForwardedIdentity> {
+  const p: Principal = ctx.principal;
+  if (p.kind === 'api_key') requirePermission(p, 'events:read');
+  let territoryId: string | null = null;
+  if (p.salesmanId) {
+    const [profile] = await ctx.db
+      .select({ territoryId: salesmen.territoryId })
+      .from(salesmen)
+      .where(and(eq(salesmen.tenantId, p.tenantId), eq(salesmen.id, p.salesmanId), isNull(salesmen.deletedAt)))
+      .limit(1);
+    if (!profile)
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your salesman profile no longer exists; sign in again');
+    territoryId = profile.territoryId;
+  }
+  return {
+    tenantId: p.tenantId,
+    principalId: p.id,
+    kind: p.kind === 'api_key' ? 'api_key' : 'user',
+    role: p.role ?? 'integration',
+    salesmanId: p.salesmanId,
+    territoryId,
+    expiresAt,
+    permissions: [...p.permissions],
+  };
+}
+
+export async function realtimeStats(ctx: ServiceContext, hub: HubNamespace) {
+  requirePermission(ctx.principal, 'events:read');
+  return hubFor(hub, ctx.principal.tenantId).stats(ctx.principal.tenantId);
+}
+
+/** Salesmen currently online, idle or on a visit; a salesman sees only himself. */
+export async function onlineSalesmen(ctx: ServiceContext, hub: HubNamespace) {
+  requirePermission(ctx.principal, 'salesmen:read');
+  const all = await hubFor(hub, ctx.principal.tenantId).online(ctx.principal.tenantId);
+  const scope = ownSalesmanScope(ctx.principal);
+  return scope ? all.filter((s) => s.salesmanId === scope) : all;
+}
+
+/** Presence, last location and the visit in progress (from D1, the system of record). */
+export async function salesmanStatus(ctx: ServiceContext, hub: HubNamespace, salesmanId: string) {
+  requirePermission(ctx.principal, 'salesmen:read');
+  const scope = ownSalesmanScope(ctx.principal);
+  if (scope && scope !== salesmanId) throw notFound('Salesman');
+  await assertSalesmanExists(ctx, salesmanId);
+  const [live, [visit]] = await Promise.all([
+    hubFor(hub, ctx.principal.tenantId).status(ctx.principal.tenantId, salesmanId),
+    ctx.db
+      .select()
+      .from(visits)
+      .where(
+        and(
+          eq(visits.tenantId, ctx.principal.tenantId),
+          eq(visits.salesmanId, salesmanId),
+          eq(visits.status, 'in_progress'),
+          isNull(visits.deletedAt),
+        ),
+      )
+      .orderBy(desc(visits.checkInAt))
+      .limit(1),
+  ]);
+  const { tenantId: _t, ...currentVisit } = visit ?? { tenantId: '' };
+  return {
+    salesmanId,
+    status: live.status,
+    since: new Date(live.since).toISOString(),
+    connections: live.connections,
+    location: live.location,
+    currentVisit: visit ? currentVisit : null,
+  };
+}
