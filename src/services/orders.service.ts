@@ -1,15 +1,17 @@
 import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import type { Statement } from '../db/batch';
-import { type OrderStatus, orderLines, orders, products, tenants, visits } from '../db/schema';
+import { type OrderStatus, orderLines, orders, products, visits } from '../db/schema';
 import { chunk, inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
+import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
 import { findEntity, insertEntity, newEntity, updateEntity } from './entity';
 import { orderTotals, percentToBps } from './order-totals';
 import { assertCustomerExists, assertSalesmanExists } from './references';
+import { deviceTimestamp, tenantSettings } from './tenant-settings';
 
 export type Order = typeof orders.$inferSelect;
 export type OrderLine = typeof orderLines.$inferSelect;
@@ -42,8 +44,6 @@ export interface OrderFilters {
   to?: string | undefined;
 }
 
-/** Device clocks drift: an offline order may be dated slightly ahead of the server, but not more. */
-const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 /** D1 binds at most 100 parameters per statement; an order line has 10 columns. */
 const LINES_PER_INSERT = 10;
 
@@ -58,8 +58,8 @@ export async function listOrders(ctx: ServiceContext, filters: OrderFilters, pag
       filters.customerId ? eq(orders.customerId, filters.customerId) : undefined,
       filters.salesmanId ? eq(orders.salesmanId, filters.salesmanId) : undefined,
       // Stored instants are UTC ISO strings; normalise so text comparison is chronological.
-      filters.from ? gte(orders.orderedAt, new Date(filters.from).toISOString()) : undefined,
-      filters.to ? lt(orders.orderedAt, new Date(filters.to).toISOString()) : undefined,
+      filters.from ? gte(orders.orderedAt, toUtcIso(filters.from)) : undefined,
+      filters.to ? lt(orders.orderedAt, toUtcIso(filters.to)) : undefined,
     ],
     sortable: {
       orderedAt: orders.orderedAt,
@@ -91,11 +91,7 @@ export async function createOrder(ctx: ServiceContext, input: CreateOrderInput):
   let salesmanId = await resolveSalesman(ctx, input.salesmanId);
   await assertCustomerExists(ctx, input.customerId);
   if (input.visitId) salesmanId = await checkVisit(ctx, input.visitId, input.customerId, salesmanId);
-  const [tenant] = await ctx.db
-    .select({ currency: tenants.currency })
-    .from(tenants)
-    .where(eq(tenants.id, ctx.principal.tenantId));
-  const currency = tenant?.currency ?? 'USD';
+  const { currency } = await tenantSettings(ctx);
   const id = input.id ?? newId();
   const { totals, lines } = await priceLines(ctx, id, currency, input.lines);
   const order: Order = {
@@ -155,20 +151,6 @@ export async function deleteOrder(ctx: ServiceContext, id: string, expectedVersi
   assertStatus(existing, ['draft'], 'be deleted (cancel it instead)');
   const lines = await loadLines(ctx, id);
   return writeOrder(ctx, existing, { deletedAt: ctx.now }, lines, [], expectedVersion, 'order:deleted');
-}
-
-/**
- * A client-supplied instant (device clock) normalised to UTC ISO; it may not lie more than a few
- * minutes in the future. Shared with payments (receivedAt).
- */
-export function deviceTimestamp(ctx: ServiceContext, value: string | undefined, field: string): string {
-  if (value === undefined) return ctx.now;
-  const ms = Date.parse(value);
-  if (ms > Date.parse(ctx.now) + MAX_CLOCK_SKEW_MS) {
-    const message = `${field} may not be more than 5 minutes in the future`;
-    throw new AppError(ErrorCode.VALIDATION_FAILED, message, { errors: [{ path: `json.${field}`, message }] });
-  }
-  return new Date(ms).toISOString();
 }
 
 /** Every order event carries the order as GET /v1/orders/{id} returns it. */

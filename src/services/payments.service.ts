@@ -8,7 +8,8 @@ import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
 import { findEntity, newEntity, updateEntity } from './entity';
 import { appendEvent } from './events.service';
-import { deviceTimestamp, findOrder } from './orders.service';
+import { findOrder } from './orders.service';
+import { deviceTimestamp } from './tenant-settings';
 
 export type Payment = typeof payments.$inferSelect;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];

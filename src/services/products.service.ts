@@ -1,11 +1,12 @@
 import { eq, gte, like, lte, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
-import { inventory, products, tenants } from '../db/schema';
+import { inventory, products } from '../db/schema';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
 import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { stockChangeStatements } from './stock';
+import { tenantSettings } from './tenant-settings';
 
 export type Product = typeof products.$inferSelect;
 
@@ -79,7 +80,7 @@ export async function createProduct(ctx: ServiceContext, input: NewProductInput)
     description: input.description ?? null,
     category: input.category ?? null,
     priceMinor: input.priceMinor,
-    currency: input.currency ?? (await tenantCurrency(ctx)),
+    currency: input.currency ?? (await tenantSettings(ctx)).currency,
     active: input.active ?? true,
   };
   const initialStock = input.initialStock ?? 0;
@@ -137,14 +138,4 @@ export async function deleteProduct(ctx: ServiceContext, id: string, expectedVer
     entityType: 'product',
     expectedVersion,
   });
-}
-
-async function tenantCurrency(ctx: ServiceContext): Promise<string> {
-  const rows = await ctx.db
-    .select({ currency: tenants.currency })
-    .from(tenants)
-    .where(eq(tenants.id, ctx.principal.tenantId))
-    .limit(1);
-  // The principal was verified against this tenant, so the row exists; USD mirrors the column default.
-  return rows[0]?.currency ?? 'USD';
 }

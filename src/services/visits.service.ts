@@ -1,20 +1,18 @@
 import { and, eq, gte, lt } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
-import { customers, tenants, type VISIT_OUTCOMES, type VisitStatus, type VisitVerdict, visits } from '../db/schema';
+import { customers, type VISIT_OUTCOMES, type VisitStatus, type VisitVerdict, visits } from '../db/schema';
 import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
 import { distanceMetres } from '../lib/geo';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
+import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
 import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { assertCustomerExists, assertSalesmanExists } from './references';
+import { deviceTimestamp, tenantSettings } from './tenant-settings';
 
 export type Visit = typeof visits.$inferSelect;
 export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
-
-/** How far ahead of the server clock a device's timestamp may be (clock skew), before it is refused. */
-const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
-const DEFAULT_RADIUS_M = 200;
 
 export interface VisitFilters {
   salesmanId?: string | undefined;
@@ -70,8 +68,8 @@ export async function listVisits(ctx: ServiceContext, filters: VisitFilters, pag
       filters.salesmanId ? eq(visits.salesmanId, filters.salesmanId) : undefined,
       filters.customerId ? eq(visits.customerId, filters.customerId) : undefined,
       filters.status ? eq(visits.status, filters.status) : undefined,
-      filters.from ? gte(visits.plannedAt, toUtc(filters.from)) : undefined,
-      filters.to ? lt(visits.plannedAt, toUtc(filters.to)) : undefined,
+      filters.from ? gte(visits.plannedAt, toUtcIso(filters.from)) : undefined,
+      filters.to ? lt(visits.plannedAt, toUtcIso(filters.to)) : undefined,
     ],
     // plannedAt is nullable and keyset cursors cannot step over NULLs, so it is a filter, not a sort.
     sortable: { createdAt: visits.createdAt, updatedAt: visits.updatedAt },
@@ -105,7 +103,7 @@ export async function createVisit(ctx: ServiceContext, input: CreateVisitInput):
     customerId: input.customerId,
     salesmanId,
     status: 'planned',
-    plannedAt: input.plannedAt ? toUtc(input.plannedAt) : null,
+    plannedAt: input.plannedAt ? toUtcIso(input.plannedAt) : null,
     checkInAt: null,
     checkInLat: null,
     checkInLng: null,
@@ -132,7 +130,7 @@ export async function updateVisit(ctx: ServiceContext, id: string, input: Update
   const own = ownSalesmanScope(ctx.principal);
   const { expectedVersion, ...fields } = input;
   const patch = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<Visit>;
-  if (fields.plannedAt) patch.plannedAt = toUtc(fields.plannedAt);
+  if (fields.plannedAt) patch.plannedAt = toUtcIso(fields.plannedAt);
 
   if (own && fields.salesmanId !== undefined && fields.salesmanId !== own) {
     throw forbidden('Salesmen cannot hand a visit to another salesman');
@@ -174,7 +172,7 @@ export async function deleteVisit(ctx: ServiceContext, id: string, expectedVersi
 export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix): Promise<Visit> {
   requirePermission(ctx.principal, 'visits:write');
   const existing = await findVisit(ctx, id);
-  const at = deviceTime(ctx, fix.at);
+  const at = deviceTimestamp(ctx, fix.at, 'at');
   if (existing.status !== 'planned') {
     throw invalidState(`The visit is ${existing.status}; only a planned visit can be checked in`);
   }
@@ -185,7 +183,7 @@ export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix)
       columns: { lat: true, lng: true },
       where: and(eq(customers.tenantId, tenantId), eq(customers.id, existing.customerId)),
     }),
-    ctx.db.query.tenants.findFirst({ columns: { checkInRadiusM: true }, where: eq(tenants.id, tenantId) }),
+    tenantSettings(ctx),
   ]);
   const distance =
     customer?.lat != null && customer.lng != null
@@ -202,7 +200,7 @@ export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix)
       checkInLng: fix.lng,
       checkInAccuracyM: fix.accuracy,
       checkInDistanceM: distance,
-      verdict: checkInVerdict(distance, fix.accuracy, tenant?.checkInRadiusM ?? DEFAULT_RADIUS_M),
+      verdict: checkInVerdict(distance, fix.accuracy, tenant.checkInRadiusM),
     },
     { event: 'visit:checked_in', entityType: 'visit' },
   );
@@ -212,7 +210,7 @@ export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix)
 export async function checkOut(ctx: ServiceContext, id: string, input: CheckOutInput): Promise<Visit> {
   requirePermission(ctx.principal, 'visits:write');
   const existing = await findVisit(ctx, id);
-  const at = deviceTime(ctx, input.at);
+  const at = deviceTimestamp(ctx, input.at, 'at');
   if (existing.status !== 'in_progress') {
     throw invalidState(`The visit is ${existing.status}; only a visit in progress can be checked out`);
   }
@@ -257,19 +255,5 @@ async function findVisit(ctx: ServiceContext, id: string): Promise<Visit> {
   if (own && visit.salesmanId !== own) throw notFound('Visit');
   return visit;
 }
-
-/** Offline devices report their own clock; accept the past, refuse what is clearly in the future. */
-function deviceTime(ctx: ServiceContext, at: string | undefined): string {
-  if (at === undefined) return ctx.now;
-  const ms = Date.parse(at);
-  if (ms - Date.parse(ctx.now) > MAX_CLOCK_SKEW_MS) {
-    const message = `at (${at}) is more than 5 minutes in the future`;
-    throw new AppError(ErrorCode.VALIDATION_FAILED, message, { errors: [{ path: 'json.at', message }] });
-  }
-  return new Date(ms).toISOString();
-}
-
-/** Stored timestamps are UTC ISO strings so that text comparison is time comparison. */
-const toUtc = (iso: string): string => new Date(iso).toISOString();
 
 const invalidState = (detail: string) => new AppError(ErrorCode.INVALID_STATE, detail);
