@@ -3,6 +3,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client';
 import { fromBase64Url, toBase64Url } from './crypto';
 import { AppError, ErrorCode } from './errors';
+import { toUtcIso } from './time';
 
 export interface PageRequest {
   limit: number;
@@ -20,7 +21,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-interface Cursor {
+export interface Cursor {
   s: string;
   v: string | number;
   id: string;
@@ -33,9 +34,10 @@ type PageableTable = SQLiteTable & {
   deletedAt?: SQLiteColumn;
 };
 
-const encodeCursor = (c: Cursor) => toBase64Url(new TextEncoder().encode(JSON.stringify(c)));
+export const encodeCursor = (c: Cursor) => toBase64Url(new TextEncoder().encode(JSON.stringify(c)));
 
-function decodeCursor(raw: string, sort: string): Cursor {
+/** Decodes a cursor made by `encodeCursor` for the same sort; anything else is a 400. */
+export function decodeCursor(raw: string, sort: string): Cursor {
   try {
     const c = JSON.parse(new TextDecoder().decode(fromBase64Url(raw))) as Cursor;
     if (c.s === sort && typeof c.id === 'string' && (typeof c.v === 'string' || typeof c.v === 'number')) return c;
@@ -70,7 +72,7 @@ export async function listPage<T extends PageableTable>(
   if (table.deletedAt && !options.page.includeDeleted) conditions.push(isNull(table.deletedAt));
   if (options.page.updatedSince) {
     // Stored timestamps are UTC `toISOString()` strings; normalise offsets so text comparison is time order.
-    conditions.push(gte(table.updatedAt, new Date(options.page.updatedSince).toISOString()));
+    conditions.push(gte(table.updatedAt, toUtcIso(options.page.updatedSince)));
   }
   if (options.page.cursor) {
     const c = decodeCursor(options.page.cursor, sort);

@@ -2,9 +2,9 @@ import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, type SQL, sql } from 
 import { requirePermission } from '../auth/principal';
 import { assertChanged, runBatch } from '../db/batch';
 import { inventory, products, stockMovements } from '../db/schema';
-import { fromBase64Url, toBase64Url } from '../lib/crypto';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
-import type { Page } from '../lib/pagination';
+import { decodeCursor, encodeCursor, type Page } from '../lib/pagination';
+import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
 import { appendEvent } from './events.service';
 import { stockChangeStatements } from './stock';
@@ -101,7 +101,7 @@ export async function listInventory(
       : filters.lowStock
         ? lte(available, inventory.lowStockThreshold)
         : gt(available, inventory.lowStockThreshold),
-    page.updatedSince ? gte(inventory.updatedAt, page.updatedSince) : undefined,
+    page.updatedSince ? gte(inventory.updatedAt, toUtcIso(page.updatedSince)) : undefined,
     cursor ? or(cmp(key, cursor.v), and(eq(key, cursor.v), cmp(inventory.productId, cursor.id))) : undefined,
   )
     .orderBy(order(key), order(inventory.productId))
@@ -237,22 +237,4 @@ async function findItem(ctx: ServiceContext, productId: string): Promise<Invento
   const row = rows[0];
   if (!row) throw notFound('Product');
   return row;
-}
-
-interface Cursor {
-  s: string;
-  v: string | number;
-  id: string;
-}
-
-const encodeCursor = (c: Cursor) => toBase64Url(new TextEncoder().encode(JSON.stringify(c)));
-
-function decodeCursor(raw: string, sort: string): Cursor {
-  try {
-    const c = JSON.parse(new TextDecoder().decode(fromBase64Url(raw))) as Cursor;
-    if (c.s === sort && typeof c.id === 'string' && (typeof c.v === 'string' || typeof c.v === 'number')) return c;
-  } catch {
-    // fall through to the error below
-  }
-  throw new AppError(ErrorCode.BAD_REQUEST, 'Invalid cursor (it must come from a previous page with the same sort)');
 }
