@@ -52,7 +52,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'payments:write',
     'targets:read',
   ]),
-  viewer: new Set(READ_ALL.filter((p) => p !== 'events:read')),
+  // Viewers watch: every list, and the live event stream that dashboards are built on.
+  viewer: new Set(READ_ALL),
 };
 
 /** Roles a user may grant: nobody can create or promote someone above themselves. */

@@ -28,7 +28,8 @@ export const IDLE_AFTER_MS = 5 * 60_000;
 
 export type PresenceInput =
   | { kind: 'connected' }
-  | { kind: 'disconnected'; abrupt: boolean }
+  /** `remaining`: his sockets still open, when the caller knows (the count is then exact, not decremented). */
+  | { kind: 'disconnected'; abrupt: boolean; remaining?: number }
   | { kind: 'activity' }
   | { kind: 'reported'; status: 'online' | 'idle' }
   | { kind: 'visit_started'; visitId: string }
@@ -69,7 +70,7 @@ export function applyPresence(
       f.reportedIdle = false;
       break;
     case 'disconnected':
-      f.connections = Math.max(0, f.connections - 1);
+      f.connections = Math.max(0, input.remaining ?? f.connections - 1);
       // A clean close (logout) ends presence at once; a dropped connection may come back.
       if (f.connections === 0) f.graceUntil = input.abrupt ? now + PRESENCE_GRACE_MS : null;
       break;

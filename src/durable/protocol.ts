@@ -115,5 +115,5 @@ export const CloseCode = {
   ACCESS_REVOKED: 4003,
 } as const;
 
-/** Largest client frame accepted, in bytes (UTF-16 length is checked as an upper bound). */
+/** Largest client frame accepted, in UTF-8 bytes. */
 export const MAX_FRAME_BYTES = 8 * 1024;

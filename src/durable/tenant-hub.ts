@@ -3,7 +3,7 @@ import { systemPrincipal } from '../auth/principal';
 import { verifyAccessToken } from '../auth/tokens';
 import { createDb } from '../db/client';
 import { type Config, loadConfig } from '../env';
-import { AppError } from '../lib/errors';
+import { AppError, ErrorCode, problem, problemResponse } from '../lib/errors';
 import type { ServiceContext } from '../services/context';
 import { listEvents } from '../services/events.service';
 import { recordTrail } from '../services/locations.service';
@@ -40,6 +40,7 @@ const CATCH_UP_POLL_MS = 10_000;
 const TRAIL_FLUSH_MS = 5_000;
 const TRAIL_ROWS_PER_FLUSH = 500;
 const EVENTS_PER_PULL = 500;
+const utf8 = new TextEncoder();
 const KNOWN_TYPES = new Set(ClientMessage.options.map((o) => o.shape.type.value));
 
 /**
@@ -73,6 +74,10 @@ export class TenantHub extends DurableObject<Env> {
     this.store = new HubStorage(ctx.storage.sql);
     this.config = loadConfig(env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+    void ctx.blockConcurrencyWhile(async () => {
+      this.reconcilePresence();
+      await this.scheduleAlarm();
+    });
   }
 
   // ---------------------------------------------------------------- connections
@@ -86,9 +91,9 @@ export class TenantHub extends DurableObject<Env> {
     if (!who) return new Response('Missing identity', { status: 401 });
     this.rememberTenant(who.tenantId);
     if (this.ctx.getWebSockets().length >= this.config.REALTIME_MAX_SOCKETS) {
-      return Response.json(
-        { code: 'RATE_LIMITED', detail: 'This organisation has too many open realtime connections' },
-        { status: 429 },
+      return problemResponse(
+        problem(ErrorCode.RATE_LIMITED, 'This organisation has too many open realtime connections'),
+        { 'retry-after': '30' },
       );
     }
     const sinceParam = new URL(request.url).searchParams.get('since');
@@ -162,7 +167,11 @@ export class TenantHub extends DurableObject<Env> {
     if (typeof message !== 'string') {
       return this.error(ws, RealtimeErrorCode.UNSUPPORTED_FRAME, 'Binary frames are not supported; send JSON text');
     }
-    if (message.length > MAX_FRAME_BYTES) {
+    // A UTF-16 unit is 1 to 3 UTF-8 bytes: count the bytes only when the length alone cannot decide.
+    if (
+      message.length > MAX_FRAME_BYTES ||
+      (message.length * 3 > MAX_FRAME_BYTES && utf8.encode(message).byteLength > MAX_FRAME_BYTES)
+    ) {
       return this.error(ws, RealtimeErrorCode.FRAME_TOO_LARGE, `Frames are limited to ${MAX_FRAME_BYTES} bytes`);
     }
     let json: unknown;
@@ -192,7 +201,14 @@ export class TenantHub extends DurableObject<Env> {
     }
   }
 
-  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    // Answer the client's Close frame: the runtime does not do it for hibernatable sockets, and a client
+    // left waiting sees its close end as 1006 or never complete.
+    try {
+      ws.close(code === 1005 || code === 1006 ? CloseCode.NORMAL : code, reason);
+    } catch {
+      // Already closed.
+    }
     await this.disconnected(ws, code !== CloseCode.NORMAL);
   }
 
@@ -203,7 +219,11 @@ export class TenantHub extends DurableObject<Env> {
   private async disconnected(ws: WebSocket, abrupt: boolean) {
     const a = this.attachmentOf(ws);
     for (const set of this.rooms().values()) set.delete(ws);
-    if (a?.who.salesmanId) this.updatePresence(a.who.salesmanId, { kind: 'disconnected', abrupt });
+    const salesmanId = a?.who.salesmanId;
+    if (salesmanId) {
+      const remaining = this.ctx.getWebSockets(`salesman:${salesmanId}`).filter((s) => s !== ws).length;
+      this.updatePresence(salesmanId, { kind: 'disconnected', abrupt, remaining });
+    }
     await this.scheduleAlarm();
   }
 
@@ -236,7 +256,8 @@ export class TenantHub extends DurableObject<Env> {
         return this.location(ws, a, fix, now);
       }
       case 'presence': {
-        if (!a.who.salesmanId) return this.error(ws, RealtimeErrorCode.FORBIDDEN, 'Only salesmen have presence');
+        if (!a.who.salesmanId)
+          return this.error(ws, RealtimeErrorCode.FORBIDDEN, 'Only salesmen have presence', msg.type);
         this.updatePresence(a.who.salesmanId, { kind: 'reported', status: msg.status });
         return;
       }
@@ -270,7 +291,12 @@ export class TenantHub extends DurableObject<Env> {
       case 'auth': {
         const claims = await verifyAccessToken(this.config, msg.token).catch(() => null);
         if (!claims || claims.sub !== a.who.principalId || claims.tid !== a.who.tenantId) {
-          return this.error(ws, RealtimeErrorCode.UNAUTHENTICATED, 'That token is not valid for this connection');
+          return this.error(
+            ws,
+            RealtimeErrorCode.UNAUTHENTICATED,
+            'That token is not valid for this connection',
+            msg.type,
+          );
         }
         a.who.expiresAt = (claims.exp ?? 0) * 1000;
         ws.serializeAttachment(a);
@@ -429,6 +455,19 @@ export class TenantHub extends DurableObject<Env> {
     return this.presence;
   }
 
+  /**
+   * A restart that dropped sockets (deploy, crash) delivers no close events, so stored connection counts
+   * can exceed what is open: the sockets that are gone count as an abrupt disconnect. Counts are set to
+   * the sockets really open (here and on close), so a close event that follows cannot count twice.
+   */
+  private reconcilePresence() {
+    for (const f of [...this.presenceFacts().values()]) {
+      const remaining = this.ctx.getWebSockets(`salesman:${f.salesmanId}`).length;
+      if (remaining < f.connections)
+        this.updatePresence(f.salesmanId, { kind: 'disconnected', abrupt: true, remaining });
+    }
+  }
+
   private updatePresence(salesmanId: string, input: PresenceInput) {
     const now = Date.now();
     const facts = this.presenceFacts();
@@ -447,8 +486,10 @@ export class TenantHub extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    await this.catchUp();
-    await this.flushTrail();
+    // A failing step must not stop the others (presence, expiry, rescheduling): log it and go on; the
+    // next alarm retries it.
+    await this.catchUp().catch((err) => this.logFailure('catch-up', err));
+    await this.flushTrail().catch((err) => this.logFailure('trail flush', err));
     for (const id of this.presenceFacts().keys()) this.updatePresence(id, { kind: 'tick' });
     for (const ws of this.ctx.getWebSockets()) {
       const a = this.attachmentOf(ws);
@@ -558,6 +599,10 @@ export class TenantHub extends DurableObject<Env> {
     const known = this.store.getMeta('tenant_id');
     if (known === null) this.store.setMeta('tenant_id', tenantId);
     else if (known !== tenantId) throw new Error('Tenant hub addressed with another tenant id');
+  }
+
+  private logFailure(step: string, err: unknown) {
+    console.error(JSON.stringify({ level: 'error', where: 'tenant-hub alarm', step, message: String(err) }));
   }
 
   private contextFor(principal: ServiceContext['principal']): ServiceContext {

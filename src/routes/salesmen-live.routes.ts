@@ -23,7 +23,7 @@ const OnlineSchema = z
       z.object({
         salesmanId: z.string(),
         status: PresenceStatus,
-        since: z.number().int(),
+        since: z.string().openapi({ description: 'When this status began' }),
         location: Location.nullable(),
       }),
     ),

@@ -80,7 +80,11 @@ export async function onlineSalesmen(ctx: ServiceContext, hub: HubNamespace) {
   requirePermission(ctx.principal, 'salesmen:read');
   const all = await hubFor(hub, ctx.principal.tenantId).online(ctx.principal.tenantId);
   const scope = ownSalesmanScope(ctx.principal);
-  return scope ? all.filter((s) => s.salesmanId === scope) : all;
+  // The hub counts in epoch ms; the REST API speaks ISO timestamps, as /status does.
+  return (scope ? all.filter((s) => s.salesmanId === scope) : all).map((s) => ({
+    ...s,
+    since: new Date(s.since).toISOString(),
+  }));
 }
 
 /** Presence, last location and the visit in progress (from D1, the system of record). */

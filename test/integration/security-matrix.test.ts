@@ -14,6 +14,8 @@ interface Route {
   path: string;
   resource: string;
   bodySchema?: Record<string, unknown>;
+  /** Required query parameters, so validation passes and the request reaches the service. */
+  requiredQuery: { name: string; schema: Record<string, unknown> }[];
 }
 
 type Fixtures = Record<string, string>;
@@ -77,13 +79,27 @@ function routesWithIds(openapi: any): Route[] {
       const op = item[method];
       if (!op) continue;
       const resource = path.split('/')[2] ?? '';
-      out.push({ method, path, resource, bodySchema: op.requestBody?.content?.['application/json']?.schema });
+      const requiredQuery = (op.parameters ?? [])
+        .filter((p: any) => p.in === 'query' && p.required)
+        .map((p: any) => ({ name: p.name, schema: p.schema }));
+      out.push({
+        method,
+        path,
+        resource,
+        bodySchema: op.requestBody?.content?.['application/json']?.schema,
+        requiredQuery,
+      });
     }
   }
   return out;
 }
 
-const fill = (path: string, id: string) => path.replace(/\{[^}]+\}/g, id);
+function fill(route: Route, id: string): string {
+  const path = route.path.replace(/\{[^}]+\}/g, id);
+  if (route.requiredQuery.length === 0) return path;
+  const query = new URLSearchParams(route.requiredQuery.map((q) => [q.name, String(sampleFor(q.schema, doc))]));
+  return `${path}?${query}`;
+}
 
 /** A snapshot of what the owner sees, to prove the attempts changed nothing. */
 async function snapshot(token: string, f: Fixtures) {
@@ -124,7 +140,7 @@ describe('cross-tenant matrix (every route with an id)', () => {
     for (const route of routes) {
       const id = fixtures[route.resource] as string;
       const body = route.bodySchema ? sampleFor(route.bodySchema, doc) : undefined;
-      const res = await api(route.method.toUpperCase(), fill(route.path, id), body, { token: intruder.token });
+      const res = await api(route.method.toUpperCase(), fill(route, id), body, { token: intruder.token });
       if (res.status !== 404 || res.body.code !== 'NOT_FOUND') {
         failures.push(`${route.method.toUpperCase()} ${route.path} -> ${res.status} ${JSON.stringify(res.body)}`);
       }
@@ -166,7 +182,7 @@ describe("salesman matrix (another salesman's visits, orders, payments, targets)
     for (const route of routes.filter((r) => own.includes(r.resource))) {
       const id = repFixtures[route.resource] as string;
       const body = route.bodySchema ? sampleFor(route.bodySchema, doc) : undefined;
-      const res = await api(route.method.toUpperCase(), fill(route.path, id), body, { token: rep2.token });
+      const res = await api(route.method.toUpperCase(), fill(route, id), body, { token: rep2.token });
       // Reads must look exactly like a missing record; writes may also be refused outright by role.
       const allowed = route.method === 'get' ? [404] : [403, 404];
       if (!allowed.includes(res.status)) {

@@ -1,0 +1,164 @@
+import { exports } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
+import { createTenant, createUserWithRole } from '../helpers/factories';
+import { createSalesmanUser, createTerritory } from '../helpers/field-factories';
+import { connect, realtimeRequest } from '../helpers/ws';
+import { forgeToken, inHub, isError, runAlarm } from './support';
+
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+/** An upgrade request answered without a socket, decoded like the REST helper does. */
+async function refused(request: Request) {
+  const res = await exports.default.fetch(request);
+  expect(res.webSocket).toBeNull();
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  return { status: res.status, body: (await res.json()) as { code: string; detail: string } };
+}
+
+describe('realtime connection', () => {
+  it('answers a plain GET (no upgrade) with 400', async () => {
+    const t = await createTenant();
+    const res = await api('GET', '/v1/realtime', undefined, { token: t.token });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('BAD_REQUEST');
+  });
+
+  it('refuses a missing, malformed, forged or expired token with 401 before the upgrade', async () => {
+    const t = await createTenant();
+    const noCredential = new Request('https://fieldline.test/v1/realtime', { headers: { upgrade: 'websocket' } });
+    const expired = await forgeToken({ tenantId: t.tenantId, userId: t.ownerId, role: 'owner', exp: nowSec() - 60 });
+    const forged = `${t.token.slice(0, -4)}AAAA`;
+    for (const [label, request] of [
+      ['none', noCredential],
+      ['garbage', realtimeRequest('not-a-jwt')],
+      ['forged signature', realtimeRequest(forged)],
+      ['expired', realtimeRequest(expired)],
+      ['expired via query', realtimeRequest(expired, { viaQuery: true })],
+    ] as const) {
+      const { status, body } = await refused(request);
+      expect(status, label).toBe(401);
+      expect(body.code, label).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('refuses a malformed since with 400', async () => {
+    const t = await createTenant();
+    const url = new URL(realtimeRequest(t.token).url);
+    url.searchParams.set('since', '-1');
+    const { status, body } = await refused(
+      new Request(url, { headers: { upgrade: 'websocket', authorization: `Bearer ${t.token}` } }),
+    );
+    expect(status).toBe(400);
+    expect(body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('welcomes a manager with the seq, who he is, the tenant room and presence', async () => {
+    const t = await createTenant();
+    const rep = await createSalesmanUser(t);
+    const phone = await connect(rep.token);
+    await phone.next((f) => f.type === 'welcome');
+
+    const dashboard = await connect(t.token, { viaQuery: true });
+    const welcome = await dashboard.next((f) => f.type === 'welcome');
+    expect(welcome).toEqual({
+      type: 'welcome',
+      seq: expect.any(Number),
+      you: { userId: t.ownerId, role: 'owner', salesmanId: null },
+      rooms: ['tenant'],
+      presence: [{ salesmanId: rep.salesmanId, status: 'online', since: expect.any(Number) }],
+    });
+    expect(welcome.seq).toBeGreaterThan(0);
+    dashboard.close();
+    phone.close();
+  });
+
+  it('welcomes a salesman in his own room and his territory’s, without the team’s presence', async () => {
+    const t = await createTenant();
+    const territory = await createTerritory(t.token);
+    const rep = await createSalesmanUser(t, { territoryId: territory.id });
+    const other = await createSalesmanUser(t);
+    const otherPhone = await connect(other.token);
+    await otherPhone.next((f) => f.type === 'welcome');
+
+    const phone = await connect(rep.token);
+    const welcome = await phone.next((f) => f.type === 'welcome');
+    expect(welcome.you).toEqual({ userId: rep.userId, role: 'salesman', salesmanId: rep.salesmanId });
+    expect(welcome.rooms).toEqual([`salesman:${rep.salesmanId}`, `territory:${territory.id}`]);
+    expect(welcome.presence).toEqual([]);
+    phone.close();
+    otherPhone.close();
+  });
+
+  it('lets an API key with events:read connect as an integration, and refuses one without', async () => {
+    const t = await createTenant();
+    const key = async (scopes: string[]) =>
+      (await api('POST', '/v1/api-keys', { name: 'Feed', scopes }, { token: t.token })).body.secret as string;
+    const feed = await connect(await key(['events:read']));
+    const welcome = await feed.next((f) => f.type === 'welcome');
+    expect(welcome.you.role).toBe('integration');
+    expect(welcome.rooms).toEqual(['tenant']);
+    feed.close();
+
+    const { status, body } = await refused(realtimeRequest(await key(['customers:read'])));
+    expect(status).toBe(403);
+    expect(body.code).toBe('FORBIDDEN');
+  });
+
+  it('closes a socket whose token has expired with 4001 on its next message', async () => {
+    const t = await createTenant();
+    // Two seconds past expiry is still inside the verifier's clock tolerance, so the upgrade succeeds.
+    const token = await forgeToken({ tenantId: t.tenantId, userId: t.ownerId, role: 'owner', exp: nowSec() - 2 });
+    const socket = await connect(token);
+    await socket.next((f) => f.type === 'welcome');
+    socket.send({ type: 'ping', id: 'late' });
+    expect(await socket.closed).toMatchObject({ code: 4001 });
+    expect(socket.frames.some((f) => f.type === 'pong')).toBe(false);
+  });
+
+  it('closes an expired socket with 4001 when the alarm runs, and leaves valid ones open', async () => {
+    const t = await createTenant();
+    const token = await forgeToken({ tenantId: t.tenantId, userId: t.ownerId, role: 'owner', exp: nowSec() - 2 });
+    const expiring = await connect(token);
+    await expiring.next((f) => f.type === 'welcome');
+    const valid = await connect(t.token);
+    await valid.next((f) => f.type === 'welcome');
+
+    expect(await runAlarm(t.tenantId)).toBe(true);
+    expect(await expiring.closed).toMatchObject({ code: 4001 });
+    valid.send({ type: 'ping', id: 'still-here' });
+    expect(await valid.next((f) => f.type === 'pong')).toMatchObject({ id: 'still-here' });
+    valid.close();
+  });
+
+  it('extends a socket’s life with a fresh token, and refuses a token of someone else', async () => {
+    const t = await createTenant();
+    const viewer = await createUserWithRole(t, 'viewer');
+    const shortLived = await forgeToken({
+      tenantId: t.tenantId,
+      userId: t.ownerId,
+      role: 'owner',
+      exp: nowSec() + 60,
+    });
+    const socket = await connect(shortLived);
+    await socket.next((f) => f.type === 'welcome');
+
+    socket.send({ type: 'auth', token: viewer.token });
+    expect(await socket.next(isError('UNAUTHENTICATED'))).toMatchObject({ ref: 'auth' });
+    socket.send({ type: 'auth', token: 'garbage' });
+    expect(await socket.collect(isError('UNAUTHENTICATED'), 2)).toHaveLength(2);
+
+    const exp = nowSec() + 900;
+    const fresh = await forgeToken({ tenantId: t.tenantId, userId: t.ownerId, role: 'owner', exp });
+    socket.send({ type: 'auth', token: fresh });
+    expect(await socket.next((f) => f.type === 'authenticated')).toEqual({
+      type: 'authenticated',
+      expiresAt: exp * 1000,
+    });
+    const stored = await inHub(t.tenantId, (_hub, state) =>
+      state.getWebSockets().map((ws) => (ws.deserializeAttachment() as { who: { expiresAt: number } }).who.expiresAt),
+    );
+    expect(stored).toEqual([exp * 1000]);
+    socket.close();
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
+import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
+import { createSalesmanUser, createTerritory, createVisit } from '../helpers/field-factories';
+import { connect } from '../helpers/ws';
+import { fix, runAlarm } from './support';
+
+const welcomed = async (token: string) => {
+  const socket = await connect(token);
+  await socket.next((f) => f.type === 'welcome');
+  return socket;
+};
+
+/** Sends a frame and waits until the hub has handled it (its answer to a later ping). */
+const settled = async (socket: Awaited<ReturnType<typeof welcomed>>, frame: unknown) => {
+  socket.send(frame);
+  socket.send({ type: 'ping', id: 'settled' });
+  await socket.next((f) => f.type === 'pong' && f.id === 'settled');
+};
+
+describe('realtime REST endpoints', () => {
+  it('GET /v1/realtime/stats counts connections by role and room members', async () => {
+    const t = await createTenant();
+    const territory = await createTerritory(t.token);
+    const rep = await createSalesmanUser(t, { territoryId: territory.id });
+    const manager = await createUserWithRole(t, 'manager');
+    const dashboard = await welcomed(t.token);
+    const desk = await welcomed(manager.token);
+    const phone = await welcomed(rep.token);
+    await settled(desk, { type: 'subscribe', room: 'chat:ops' });
+
+    const res = await api('GET', '/v1/realtime/stats', undefined, { token: manager.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      connections: { total: 3, byRole: { owner: 1, manager: 1, salesman: 1 } },
+      rooms: {
+        tenant: 2,
+        [`salesman:${rep.salesmanId}`]: 1,
+        [`territory:${territory.id}`]: 1,
+        'chat:ops': 1,
+      },
+      lastSeq: expect.any(Number),
+      trailPending: 0,
+    });
+    expect(res.body.lastSeq).toBeGreaterThan(0);
+    expect((await api('GET', '/v1/realtime/stats', undefined, { token: rep.token })).status).toBe(403);
+    expect((await api('GET', '/v1/realtime/stats')).status).toBe(401);
+    for (const s of [dashboard, desk, phone]) s.close();
+  });
+
+  it('GET /v1/salesmen/online lists who is not offline with the latest location; a salesman sees himself', async () => {
+    const t = await createTenant();
+    const rep = await createSalesmanUser(t);
+    const colleague = await createSalesmanUser(t);
+    const absent = await createSalesmanUser(t);
+    const phone = await welcomed(rep.token);
+    const colleaguePhone = await welcomed(colleague.token);
+    const ts = Date.now();
+    await settled(phone, fix({ lat: 45.46, lng: 9.19, ts }));
+    await settled(colleaguePhone, { type: 'presence', status: 'idle' });
+
+    const res = await api('GET', '/v1/salesmen/online', undefined, { token: t.token });
+    expect(res.status).toBe(200);
+    const byId = new Map(res.body.data.map((s: any) => [s.salesmanId, s]));
+    expect(byId.size).toBe(2);
+    expect(byId.get(rep.salesmanId)).toMatchObject({
+      status: 'online',
+      since: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+      location: { salesmanId: rep.salesmanId, lat: 45.46, lng: 9.19, ts },
+    });
+    expect(byId.get(colleague.salesmanId)).toMatchObject({ status: 'idle', location: null });
+    expect(byId.has(absent.salesmanId)).toBe(false);
+
+    const own = await api('GET', '/v1/salesmen/online', undefined, { token: rep.token });
+    expect(own.body.data.map((s: any) => s.salesmanId)).toEqual([rep.salesmanId]);
+    phone.close();
+    colleaguePhone.close();
+  });
+
+  it('GET /v1/salesmen/{id}/status gives presence, last location and the visit in progress', async () => {
+    const t = await createTenant();
+    const rep = await createSalesmanUser(t);
+    const colleague = await createSalesmanUser(t);
+    const customer = await createCustomer(t.token);
+    const visit = await createVisit(t.token, { customerId: customer.id, salesmanId: rep.salesmanId });
+
+    const never = await api('GET', `/v1/salesmen/${rep.salesmanId}/status`, undefined, { token: t.token });
+    expect(never.status).toBe(200);
+    expect(never.body).toMatchObject({ status: 'offline', connections: 0, location: null, currentVisit: null });
+
+    const phone = await welcomed(rep.token);
+    const ts = Date.now();
+    await settled(phone, fix({ lat: 41.9, lng: 12.5, accuracy: 3, ts }));
+    await api('POST', `/v1/visits/${visit.id}/check-in`, { lat: 41.9, lng: 12.5, accuracy: 3 }, { token: rep.token });
+    // The nudge after the write may still be running; the hub's own catch-up makes it certain.
+    await runAlarm(t.tenantId);
+
+    const res = await api('GET', `/v1/salesmen/${rep.salesmanId}/status`, undefined, { token: t.token });
+    expect(res.body).toMatchObject({
+      salesmanId: rep.salesmanId,
+      status: 'on_visit',
+      connections: 1,
+      location: { lat: 41.9, lng: 12.5, accuracy: 3, ts },
+      currentVisit: { id: visit.id, customerId: customer.id, status: 'in_progress' },
+    });
+    expect(Number.isNaN(Date.parse(res.body.since))).toBe(false);
+    expect(res.body.currentVisit).not.toHaveProperty('tenantId');
+
+    const self = await api('GET', `/v1/salesmen/${rep.salesmanId}/status`, undefined, { token: rep.token });
+    expect(self.status).toBe(200);
+    const peek = await api('GET', `/v1/salesmen/${colleague.salesmanId}/status`, undefined, { token: rep.token });
+    expect(peek.status).toBe(404);
+    phone.close();
+  });
+
+  it('answers 404 for another tenant’s salesman or an unknown id', async () => {
+    const t = await createTenant();
+    const other = await createTenant('Other Co');
+    const foreign = await createSalesmanUser(other);
+    const foreignPhone = await welcomed(foreign.token);
+    await settled(foreignPhone, fix());
+
+    for (const path of [
+      `/v1/salesmen/${foreign.salesmanId}/status`,
+      `/v1/salesmen/01900000-0000-7000-8000-000000000000/status`,
+      `/v1/salesmen/${foreign.salesmanId}/trail?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`,
+    ]) {
+      const res = await api('GET', path, undefined, { token: t.token });
+      expect(res.status, path).toBe(404);
+      expect(res.body.code, path).toBe('NOT_FOUND');
+    }
+    const online = await api('GET', '/v1/salesmen/online', undefined, { token: t.token });
+    expect(online.body.data).toEqual([]);
+    foreignPhone.close();
+  });
+});

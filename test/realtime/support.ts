@@ -1,0 +1,102 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { SignJWT } from 'jose';
+import type { TenantHub } from '../../src/durable/tenant-hub';
+import { api } from '../helpers/api';
+import type { TestTenant } from '../helpers/factories';
+import type { TestSocket } from '../helpers/ws';
+
+/** Shared plumbing for the realtime tests: the tenant's hub stub, its alarm, its SQLite, forged tokens. */
+
+export const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
+
+/** Runs the hub's scheduled alarm now (catch-up, trail flush, presence deadlines, token expiry). */
+export const runAlarm = (tenantId: string) => runDurableObjectAlarm(hubOf(tenantId));
+
+/** Reads the hub's own SQLite. */
+export const hubSql = <T extends Record<string, SqlStorageValue>>(
+  tenantId: string,
+  query: string,
+  ...args: unknown[]
+) =>
+  runInDurableObject(hubOf(tenantId), (_hub: TenantHub, state) => state.storage.sql.exec<T>(query, ...args).toArray());
+
+/** The hub's in-memory instance, for the few tests that must move time forward (presence grace). */
+export const inHub = <R>(tenantId: string, fn: (hub: any, state: DurableObjectState) => R | Promise<R>) =>
+  runInDurableObject(hubOf(tenantId), (hub: TenantHub, state) => fn(hub, state));
+
+/**
+ * Waits for a frame; if it has not come in `patienceMs`, runs the alarm (the hub's own catch-up) and waits
+ * again. Delivery after a REST write normally comes from the nudge; the alarm is the documented fallback.
+ */
+export async function nextOrAlarm(socket: TestSocket, tenantId: string, predicate: (f: any) => boolean) {
+  try {
+    return await socket.next(predicate, 1500);
+  } catch {
+    await runAlarm(tenantId);
+    return socket.next(predicate, 5000);
+  }
+}
+
+const keys = new Map(
+  env.JWT_KEYS.split(',').map((pair) => {
+    const i = pair.indexOf(':');
+    return [pair.slice(0, i), new TextEncoder().encode(pair.slice(i + 1))] as const;
+  }),
+);
+
+/** An access token signed like the server's, with a chosen expiry (seconds since the epoch). */
+export function forgeToken(claims: {
+  tenantId: string;
+  userId: string;
+  role: string;
+  salesmanId?: string;
+  exp: number;
+}) {
+  const secret = keys.get('k-test');
+  if (!secret) throw new Error('test config lacks JWT key k-test');
+  const iat = Math.min(claims.exp, Math.floor(Date.now() / 1000)) - 10;
+  return new SignJWT({
+    tid: claims.tenantId,
+    role: claims.role,
+    ...(claims.salesmanId ? { sal: claims.salesmanId } : {}),
+  })
+    .setProtectedHeader({ alg: 'HS256', kid: 'k-test', typ: 'at+jwt' })
+    .setSubject(claims.userId)
+    .setIssuer(env.JWT_ISSUER)
+    .setAudience(env.JWT_AUDIENCE)
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(claims.exp)
+    .setJti(crypto.randomUUID())
+    .sign(secret);
+}
+
+/** The tenant's last event seq according to the REST log. */
+export async function logSeq(t: TestTenant): Promise<number> {
+  let since = 0;
+  for (;;) {
+    const res = await api('GET', `/v1/events?since=${since}&limit=1000`, undefined, { token: t.token });
+    const data = res.body.data as { seq: number }[];
+    if (data.length === 0) return since;
+    since = data.at(-1)?.seq ?? since;
+    if (!res.body.nextCursor) return since;
+  }
+}
+
+export const fix = (overrides: Record<string, unknown> = {}) => ({
+  type: 'location',
+  lat: 52.52,
+  lng: 13.405,
+  accuracy: 8,
+  ts: Date.now(),
+  ...overrides,
+});
+
+export const isEvent = (type: string, entityId?: string) => (f: any) =>
+  f.type === 'event' && f.event.type === type && (entityId === undefined || f.event.entityId === entityId);
+
+export const isError = (code: string) => (f: any) => f.type === 'error' && f.code === code;
+
+export const presenceOf = (salesmanId: string, status: string) => (f: any) =>
+  f.type === 'presence' && f.changes.some((c: any) => c.salesmanId === salesmanId && c.status === status);
