@@ -90,7 +90,8 @@ export type ServerMessage =
   | { type: 'chat'; room: string; from: { userId: string; role: string }; text: string; ts: number }
   | { type: 'typing'; room: string; userId: string; typing: boolean }
   | { type: 'authenticated'; expiresAt: number }
-  | { type: 'pong'; id?: string | undefined; ts: number }
+  /** `ts` is absent when the runtime answers a bare `{"type":"ping"}` itself (without waking the hub). */
+  | { type: 'pong'; id?: string | undefined; ts?: number | undefined }
   | { type: 'error'; code: RealtimeErrorCode; message: string; ref?: string | undefined };
 
 export const RealtimeErrorCode = {

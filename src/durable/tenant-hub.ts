@@ -8,6 +8,7 @@ import type { ServiceContext } from '../services/context';
 import { listEvents } from '../services/events.service';
 import { recordTrail } from '../services/locations.service';
 import { sendNotification } from '../services/notifications.service';
+import { runSearchIndexer } from '../services/search-indexer.service';
 import { type ForwardedIdentity, IDENTITY_HEADER, principalOf } from './hub-identity';
 import { HubStorage } from './hub-storage';
 import { LocationCoalescer } from './location-coalescer';
@@ -63,6 +64,8 @@ export class TenantHub extends DurableObject<Env> {
   private presence: Map<string, PresenceFacts> | null = null;
   private territoryOfSalesman = new Map<string, string | null>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The scheduled alarm as last read or set (undefined until read from storage after a wake-up). */
+  private alarmAt: number | null | undefined;
   private flushAt = 0;
   private catchUpRun: Promise<void> | null = null;
   private catchUpAgain = false;
@@ -325,10 +328,11 @@ export class TenantHub extends DurableObject<Env> {
     if (this.config.REALTIME_LOCATION_BATCH_MS === 0) {
       this.sendLocations([location]);
     } else {
-      this.coalescer.offer(location);
+      this.coalescer.offer(location, now);
       this.scheduleLocationFlush(now);
     }
-    void this.scheduleAlarm();
+    // Any pending alarm also flushes the trail; only make sure one exists (this runs for every fix).
+    if (this.alarmAt === null || this.alarmAt === undefined) void this.scheduleAlarm();
   }
 
   // ---------------------------------------------------------------- GPS fan-out
@@ -399,6 +403,9 @@ export class TenantHub extends DurableObject<Env> {
           this.catchUpAgain = false;
           await this.pullEvents();
         } while (this.catchUpAgain);
+        // The search index (when Meilisearch is configured) follows the same log; it keeps its own cursor.
+        const tenantId = this.store.getMeta('tenant_id');
+        if (tenantId) this.ctx.waitUntil(runSearchIndexer(this.env, tenantId));
       } finally {
         this.catchUpRun = null;
       }
@@ -486,6 +493,8 @@ export class TenantHub extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
+    // The alarm that is running is used up; scheduleAlarm() below sets the next one.
+    this.alarmAt = null;
     // A failing step must not stop the others (presence, expiry, rescheduling): log it and go on; the
     // next alarm retries it.
     await this.catchUp().catch((err) => this.logFailure('catch-up', err));
@@ -536,8 +545,11 @@ export class TenantHub extends DurableObject<Env> {
     }
     if (candidates.length === 0) return;
     const at = Math.min(...candidates);
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at || current < now - 60_000) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt === null || this.alarmAt > at || this.alarmAt < now - 60_000) {
+      await this.ctx.storage.setAlarm(at);
+      this.alarmAt = at;
+    }
   }
 
   // ---------------------------------------------------------------- REST views (RPC)

@@ -15,7 +15,7 @@ describe('location coalescer', () => {
 
   it('sends a salesman’s first fix at once', () => {
     const c = new LocationCoalescer(1000);
-    c.offer(at('a', 1));
+    c.offer(at('a', 1), T0);
     expect(c.nextDueAt()).toBeLessThanOrEqual(T0);
     expect(c.takeDue(T0)).toEqual([at('a', 1)]);
     expect(c.size).toBe(0);
@@ -23,50 +23,65 @@ describe('location coalescer', () => {
 
   it('keeps only the newest fix per salesman', () => {
     const c = new LocationCoalescer(1000);
-    for (let i = 1; i <= 10; i++) c.offer(at('a', i));
+    for (let i = 1; i <= 10; i++) c.offer(at('a', i), T0);
     expect(c.size).toBe(1);
     expect(c.takeDue(T0)).toEqual([at('a', 10)]);
   });
 
-  it('sends at most one update per salesman per interval', () => {
-    const c = new LocationCoalescer(1000);
-    c.offer(at('a', 1));
+  it('sends about one update per salesman per interval', () => {
+    const c = new LocationCoalescer(1000, 100);
+    c.offer(at('a', 1), T0);
     expect(c.takeDue(T0)).toHaveLength(1);
-    c.offer(at('a', 2));
-    c.offer(at('a', 3));
-    expect(c.nextDueAt()).toBe(T0 + 1000);
-    expect(c.takeDue(T0 + 999)).toEqual([]);
-    expect(c.takeDue(T0 + 1000)).toEqual([at('a', 3)]);
+    c.offer(at('a', 2), T0 + 200);
+    c.offer(at('a', 3), T0 + 400);
+    // The interval counts from the arrival of the fix that was sent, less the slack.
+    expect(c.nextDueAt()).toBe(T0 + 900);
+    expect(c.takeDue(T0 + 899)).toEqual([]);
+    expect(c.takeDue(T0 + 900)).toEqual([at('a', 3)]);
     expect(c.nextDueAt()).toBeNull();
+  });
+
+  it('forwards every fix of a phone reporting once a second, with no growing delay', () => {
+    const c = new LocationCoalescer(1000, 100);
+    const batchWindow = 20;
+    let arrival = T0;
+    for (let i = 0; i < 100; i++) {
+      // Network jitter of up to ±40 ms around a steady 1 Hz.
+      arrival = T0 + i * 1000 + ((i * 37) % 81) - 40;
+      c.offer(at('a', i), arrival);
+      const sendAt = Math.max(arrival, c.nextDueAt() ?? arrival) + batchWindow;
+      expect(c.takeDue(sendAt)).toEqual([at('a', i)]);
+      expect(sendAt - arrival).toBe(batchWindow);
+    }
   });
 
   it('puts every salesman due at the same moment in one batch', () => {
     const c = new LocationCoalescer(1000);
-    c.offer(at('a', 1));
-    c.offer(at('b', 1));
-    c.offer(at('c', 1));
+    c.offer(at('a', 1), T0);
+    c.offer(at('b', 1), T0);
+    c.offer(at('c', 1), T0);
     const batch = c.takeDue(T0);
     expect(batch.map((l) => l.salesmanId).sort()).toEqual(['a', 'b', 'c']);
   });
 
   it('throttles each salesman independently', () => {
-    const c = new LocationCoalescer(1000);
-    c.offer(at('a', 1));
+    const c = new LocationCoalescer(1000, 100);
+    c.offer(at('a', 1), T0);
     c.takeDue(T0);
-    c.offer(at('a', 2));
-    c.offer(at('b', 2));
+    c.offer(at('a', 2), T0 + 5);
+    c.offer(at('b', 2), T0 + 5);
     // b was never sent, so it leaves now; a waits for its interval.
     expect(c.takeDue(T0 + 10)).toEqual([at('b', 2)]);
-    expect(c.nextDueAt()).toBe(T0 + 1000);
-    expect(c.takeDue(T0 + 1000)).toEqual([at('a', 2)]);
+    expect(c.nextDueAt()).toBe(T0 + 900);
+    expect(c.takeDue(T0 + 900)).toEqual([at('a', 2)]);
   });
 
   it('does not charge an interval when nothing was sent', () => {
     const c = new LocationCoalescer(1000);
-    c.offer(at('a', 1));
+    c.offer(at('a', 1), T0);
     c.takeDue(T0);
     // Quiet for a while: the next fix leaves immediately.
-    c.offer(at('a', 2));
+    c.offer(at('a', 2), T0);
     expect(c.takeDue(T0 + 5000)).toEqual([at('a', 2)]);
   });
 });

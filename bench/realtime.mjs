@@ -1,0 +1,342 @@
+// Realtime benchmark: GPS fan-out from salesmen to dashboards through the tenant hub (`wrangler dev`,
+// workerd + local D1) versus a Socket.IO server doing the same on Node, each pinned to core 0 in turn,
+// with the load generator (bench/realtime/load.mjs) on core 1. With --batching-compare it also raises the
+// update rate on the hub with REALTIME_LOCATION_BATCH_MS=0 and with the default until dashboards fall
+// behind. Writes its section of docs/benchmarks.md.
+//   npm run bench:realtime [-- --dashboards 1000 --salesmen 200 --duration 20 --batching-compare]
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { renderReport } from './realtime/report.mjs';
+import {
+  busyPct,
+  coreTimes,
+  haveTaskset,
+  pinned,
+  startPinned,
+  stop,
+  stopAllNow,
+  treeCpuSeconds,
+  waitFor,
+  waitQuiet,
+} from './realtime/servers.mjs';
+import { writeBenchmarkSection } from './report.mjs';
+
+const root = join(import.meta.dirname, '..');
+// Children (wrangler's `#!/usr/bin/env node`) must run on this Node, not an older one earlier on PATH.
+process.env.PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH}`;
+const { values: opts } = parseArgs({
+  options: {
+    dashboards: { type: 'string', default: '1000' },
+    salesmen: { type: 'string', default: '200' },
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    drain: { type: 'string', default: '3' },
+    'open-batch': { type: 'string', default: '50' },
+    'batching-compare': { type: 'boolean', default: false },
+    'p6-dashboards': { type: 'string', default: '200' },
+    /** Salesmen counts (each at 1 fix/s) to step through, i.e. offered location updates per second. */
+    'p6-steps': { type: 'string', default: '100,200,300,400,600,800' },
+    /**
+     * Fixes per second per salesman in P6. Just under 1 Hz, so the coalescer's 1 s spacing never holds a
+     * fix back and the steps measure batching alone (at exactly 1 Hz its delay drifts; see the report).
+     */
+    'p6-rate': { type: 'string', default: '0.9' },
+    'p6-duration': { type: 'string', default: '10' },
+    'no-report': { type: 'boolean', default: false },
+    /** Re-renders the report from a results.json of an earlier run (with that run's options) instead of running. */
+    render: { type: 'string' },
+  },
+});
+const num = (k) => Number(opts[k]);
+const p6Steps = opts['p6-steps'].split(',').map(Number);
+const STATE = join(root, '.wrangler', 'bench-realtime-state');
+const HUB_PORT = 8793;
+const SIO_PORT = 8794;
+const JWT_KEYS = `bench:${randomBytes(32).toString('hex')}`;
+const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
+const work = mkdtempSync(join(tmpdir(), 'fieldline-bench-rt-'));
+const PASSWORD = 'bench-password-123';
+/** Falling behind: under this share of the expected deliveries, or a p99 above this. */
+const KEEP_UP_PCT = 99;
+const KEEP_UP_P99_MS = 1000;
+
+/**
+ * Builds the Worker once and serves that build: `wrangler dev` reloads (dropping every socket) when
+ * sources change, and the tree may change under a long benchmark. Returns the config to serve it with.
+ */
+function buildSnapshot() {
+  const out = join(work, 'build');
+  execFileSync(wrangler, ['deploy', '--dry-run', '--outdir', out], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, CI: 'true' },
+  });
+  // wrangler.jsonc has whole-line comments only.
+  const jsonc = readFileSync(join(root, 'wrangler.jsonc'), 'utf8');
+  const base = JSON.parse(jsonc.replace(/^\s*\/\/.*$/gm, ''));
+  const config = {
+    ...base,
+    main: join(out, 'index.js'),
+    no_bundle: true,
+    assets: { ...base.assets, directory: join(root, 'public') },
+    d1_databases: base.d1_databases.map((d) => ({ ...d, migrations_dir: join(root, 'migrations') })),
+  };
+  const file = join(work, 'wrangler.json');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+let builtConfig = null;
+
+function startHub(batchMs) {
+  const args = [
+    'dev',
+    '--config',
+    builtConfig,
+    '--port',
+    String(HUB_PORT),
+    '--ip',
+    '127.0.0.1',
+    '--persist-to',
+    STATE,
+    '--var',
+    `JWT_KEYS:${JWT_KEYS}`,
+    // Tokens outlive the whole run (the default 15 min would expire mid-benchmark).
+    '--var',
+    'ACCESS_TOKEN_TTL_SECONDS:7200',
+    '--log-level',
+    'error',
+    '--show-interactive-dev-session=false',
+  ];
+  if (batchMs !== null) args.push('--var', `REALTIME_LOCATION_BATCH_MS:${batchMs}`);
+  return startPinned(0, wrangler, args, { cwd: root, env: { ...process.env, CI: 'true' } });
+}
+
+async function call(method, path, body, token) {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`http://127.0.0.1:${HUB_PORT}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await res.json().catch(() => null);
+    if (res.status === 503 && attempt < 5) {
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+}
+
+/** One tenant, one manager whose token every dashboard shares, and `count` salesmen with their own tokens. */
+async function prepareData(count) {
+  const owner = await call('POST', '/v1/auth/signup', {
+    tenantName: 'Realtime Bench Co',
+    name: 'Bench Owner',
+    email: 'owner@rt-bench.test',
+    password: PASSWORD,
+    currency: 'EUR',
+  });
+  const tenantId = owner.tenant.id;
+  const login = async (email) =>
+    (await call('POST', '/v1/auth/login', { email, password: PASSWORD, tenantId })).accessToken;
+  const userOf = (email, role) =>
+    call('POST', '/v1/users', { email, name: `${role} ${email}`, role, password: PASSWORD }, owner.accessToken);
+  await userOf('manager@rt-bench.test', 'manager');
+  const managerToken = await login('manager@rt-bench.test');
+  const salesmen = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const email = `rep${i}@rt-bench.test`;
+      const user = await userOf(email, 'salesman');
+      const profile = await call(
+        'POST',
+        '/v1/salesmen',
+        { name: `Rep ${i}`, employeeCode: `RT-${i}`, userId: user.id },
+        owner.accessToken,
+      );
+      salesmen[i] = { id: profile.id, token: await login(email) };
+      if ((i + 1) % 100 === 0) console.log(`  ${i + 1}/${count} salesmen ready`);
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  return { tenantId, managerToken, salesmen };
+}
+
+/** Other processes' CPU (% of one core) above which a phase is run again, at most PHASE_TRIES times. */
+const MAX_OTHERS_PCT = 20;
+const PHASE_TRIES = 3;
+
+/**
+ * Runs a phase until unrelated work on the machine stayed out of its measured window (bounded), keeping
+ * the least disturbed attempt; the report shows how much other CPU each kept result saw.
+ */
+async function runPhase(server, config) {
+  let best = null;
+  for (let i = 0; i < PHASE_TRIES; i++) {
+    const r = await runPhaseOnce(server, config);
+    if (best === null || r.othersPct < best.othersPct) best = { ...r, tries: i + 1 };
+    if (r.othersPct <= MAX_OTHERS_PCT) break;
+    console.log(`  (other processes used ${r.othersPct.toFixed(0)}% CPU during the window; running it again)`);
+  }
+  return best;
+}
+
+/** Runs one load phase on core 1 (once the machine is quiet) while sampling the server's CPU. */
+async function runPhaseOnce(server, config) {
+  const busyBefore = await waitQuiet();
+  const file = join(work, `phase-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify({ timeoutS: 600, openBatch: num('open-batch'), ...config }));
+  const [cmd, args] = pinned(1, process.execPath, [join(root, 'bench', 'realtime', 'load.mjs'), file]);
+  const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let cpuStart = 0;
+  let wallStart = 0;
+  let serverCpuPct = null;
+  let cores0 = null;
+  let coreBusyPct = null;
+  let result = null;
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (line === 'MEASURE_START') {
+      cpuStart = treeCpuSeconds(server.pid);
+      cores0 = coreTimes();
+      wallStart = performance.now();
+    } else if (line === 'MEASURE_END') {
+      const wall = (performance.now() - wallStart) / 1000;
+      serverCpuPct = (100 * (treeCpuSeconds(server.pid) - cpuStart)) / wall;
+      coreBusyPct = busyPct(cores0, coreTimes());
+    } else if (line.startsWith('{')) {
+      result = JSON.parse(line);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code !== 0 || !result) return reject(new Error(`load phase failed (exit ${code})`));
+      const othersPct =
+        coreBusyPct === null ? null : coreBusyPct.reduce((a, b) => a + b, 0) - serverCpuPct - result.loadCpuPct;
+      resolve({ ...result, serverCpuPct, coreBusyPct, othersPct: Math.max(0, othersPct), busyBefore });
+    });
+  });
+}
+
+const keptUp = (r) => r.deliveredPct >= KEEP_UP_PCT && r.p99 !== null && r.p99 <= KEEP_UP_P99_MS;
+const describe = (r) =>
+  `${r.target}/${r.mode}: ${r.dashboards}×${r.salesmen} ${r.offeredUpdatesPerSec.toFixed(0)} upd/s → ` +
+  `${r.deliveriesPerSec.toFixed(0)} deliveries/s (${r.deliveredPct.toFixed(1)}%), p50 ${r.p50} p99 ${r.p99} ms, ` +
+  `server CPU ${r.serverCpuPct?.toFixed(0)}%, load CPU ${r.loadCpuPct.toFixed(0)}%, cores busy ${r.coreBusyPct?.join('/')}%\n` +
+  `    mean latency by second: ${r.meanLatencyBySecond.join(' ')}`;
+
+/** Steps through offered rates until the hub falls behind (or the steps run out). */
+async function stepRates(server, data, mode) {
+  const steps = [];
+  for (const count of p6Steps) {
+    const r = await runPhase(server, {
+      target: 'hub',
+      mode,
+      port: HUB_PORT,
+      managerToken: data.managerToken,
+      salesmen: data.salesmen.slice(0, count),
+      dashboards: num('p6-dashboards'),
+      ratePerSalesman: num('p6-rate'),
+      warmupS: num('warmup'),
+      durationS: num('p6-duration'),
+      drainS: num('drain'),
+    });
+    console.log(`  P6 ${describe(r)}`);
+    steps.push(r);
+    if (!keptUp(r)) break;
+  }
+  return steps;
+}
+
+async function main() {
+  if (opts.render) return report(JSON.parse(readFileSync(opts.render, 'utf8')));
+  rmSync(STATE, { recursive: true, force: true });
+  execFileSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, CI: 'true' },
+  });
+  builtConfig = buildSnapshot();
+  let hub = startHub(null);
+  await waitFor(`http://127.0.0.1:${HUB_PORT}/health`);
+  const salesmenNeeded = Math.max(num('salesmen'), ...(opts['batching-compare'] ? p6Steps : []));
+  console.log(`hub up; creating 1 manager and ${salesmenNeeded} salesmen over REST`);
+  const data = await prepareData(salesmenNeeded);
+  const sio = startPinned(
+    0,
+    process.execPath,
+    [join(root, 'bench', 'socketio-server.mjs'), '--port', String(SIO_PORT)],
+    {
+      cwd: root,
+    },
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+
+  const main = {
+    target: 'hub',
+    mode: 'batched',
+    port: HUB_PORT,
+    managerToken: data.managerToken,
+    salesmen: data.salesmen.slice(0, num('salesmen')),
+    dashboards: num('dashboards'),
+    ratePerSalesman: 1,
+    warmupS: num('warmup'),
+    durationS: num('duration'),
+    drainS: num('drain'),
+  };
+  const results = { hub: null, sioPlain: null, sioBatched: null, p6: null };
+  results.hub = await runPhase(hub, main);
+  console.log(describe(results.hub));
+  results.sioPlain = await runPhase(sio, { ...main, target: 'socketio', mode: 'plain', port: SIO_PORT });
+  console.log(describe(results.sioPlain));
+  results.sioBatched = await runPhase(sio, { ...main, target: 'socketio', mode: 'batched', port: SIO_PORT });
+  console.log(describe(results.sioBatched));
+  await stop(sio);
+
+  if (opts['batching-compare']) {
+    const batched = await stepRates(hub, data, 'batched');
+    await stop(hub);
+    hub = startHub(0);
+    await waitFor(`http://127.0.0.1:${HUB_PORT}/health`);
+    const unbatched = await stepRates(hub, data, 'unbatched');
+    results.p6 = { batched, unbatched };
+  }
+  await stop(hub);
+
+  results.date = new Date().toISOString().slice(0, 10);
+  report(results);
+}
+
+function report(results) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--render');
+  if (at >= 0) args.splice(at, 2);
+  const section = renderReport(results, {
+    command: `npm run bench:realtime -- ${args.join(' ')}`.trim(),
+    date: results.date ?? new Date().toISOString().slice(0, 10),
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+    pinned: haveTaskset,
+    keepUp: { pct: KEEP_UP_PCT, p99: KEEP_UP_P99_MS },
+    opts,
+  });
+  writeFileSync(join(work, 'results.json'), JSON.stringify(results, null, 2));
+  if (!opts['no-report']) writeBenchmarkSection(join(root, 'docs', 'benchmarks.md'), 'realtime', section);
+  console.log(section);
+  console.log(`raw results: ${join(work, 'results.json')}`);
+}
+
+process.on('exit', stopAllNow);
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
