@@ -15,6 +15,9 @@ export default defineConfig(async () => {
             // Two keys so rotation is exercised: k-test signs, k-old still verifies.
             JWT_KEYS:
               'k-test:test-signing-secret-0123456789abcdef0123456789,k-old:old-signing-secret-0123456789abcdef01234567',
+            // Tests run inside workerd and cannot read the shell: pass a live Meilisearch through, if any.
+            MEILI_TEST_URL: process.env.MEILI_TEST_URL ?? '',
+            MEILI_TEST_KEY: process.env.MEILI_TEST_KEY ?? '',
           },
         },
       }),

@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { createDb } from './db/client';
 import { type AppEnv, loadConfig } from './env';
 import { AppError, ErrorCode, problem, problemResponse } from './lib/errors';
+import { analyticsRouter } from './routes/analytics.routes';
 import { apiKeysRouter } from './routes/api-keys.routes';
 import { authRouter } from './routes/auth.routes';
 import { customersRouter } from './routes/customers.routes';
@@ -19,7 +20,10 @@ import { ordersRouter } from './routes/orders.routes';
 import { paymentsRouter } from './routes/payments.routes';
 import { productsRouter } from './routes/products.routes';
 import { realtimeSocketRouter, realtimeStatsRouter } from './routes/realtime.routes';
+import { reportSubscriptionsRouter, reportUnsubscribeRouter } from './routes/report-subscriptions.routes';
+import { reportsRouter } from './routes/reports.routes';
 import { salesmenRouter } from './routes/salesmen.routes';
+import { searchRouter } from './routes/search.routes';
 import { targetsRouter } from './routes/targets.routes';
 import { territoriesRouter } from './routes/territories.routes';
 import { usersRouter } from './routes/users.routes';
@@ -44,7 +48,13 @@ const v1 = new OpenAPIHono<AppEnv>()
   .route('/events', eventsRouter)
   .route('/notifications', notificationsRouter)
   .route('/realtime', realtimeSocketRouter)
-  .route('/realtime', realtimeStatsRouter);
+  .route('/realtime', realtimeStatsRouter)
+  .route('/search', searchRouter)
+  .route('/analytics', analyticsRouter)
+  .route('/reports', reportsRouter)
+  // The public unsubscribe link first: it must answer before the protected router's authentication.
+  .route('/report-subscriptions', reportUnsubscribeRouter)
+  .route('/report-subscriptions', reportSubscriptionsRouter);
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>();

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { Principal } from './auth/principal';
 import type { Db } from './db/client';
 
+/** An unset or empty variable (wrangler passes `""` for a blank var) is absent. */
+const optionalString = <T extends z.ZodType<string>>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
 /** Runtime configuration, parsed once per isolate so a bad deploy fails fast with a clear message. */
 const ConfigSchema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production']).default('development'),
@@ -17,6 +21,20 @@ const ConfigSchema = z.object({
   /** Per-socket token bucket: sustained messages per second, and burst size. */
   REALTIME_MESSAGES_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(10),
   REALTIME_BURST: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Meilisearch (optional): with host and API key set, search uses it instead of FTS5 in D1 (docs/search.md). */
+  MEILI_HOST: optionalString(z.url()),
+  /** An admin API key (not the master key). */
+  MEILI_API_KEY: optionalString(z.string()),
+  /** Signs tenant tokens (GET /v1/search/key); an API key with the `search` action. Defaults to MEILI_API_KEY. */
+  MEILI_SEARCH_KEY: optionalString(z.string()),
+  MEILI_INDEX_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only')
+    .default('fieldline_'),
+  /** Sender of scheduled report e-mails (must be allowed for the send_email binding when deployed). */
+  REPORT_EMAIL_FROM: z.email().default('reports@fieldline.dev'),
+  /** Public origin of this API, for links in e-mails (unsubscribe). */
+  PUBLIC_BASE_URL: z.url().default('http://localhost:8787'),
   /**
    * Comma-separated `kid:secret` pairs. The first key signs new tokens; all of them verify, so a key can
    * be rotated in by putting it first and retired once tokens signed by the old one have expired.

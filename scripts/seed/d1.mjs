@@ -18,6 +18,13 @@ export async function openLocalD1(root, persistTo = '.wrangler/state') {
 
 /** Children before parents, so deleting a tenant's rows never trips a foreign key. */
 const TENANT_TABLES = [
+  'report_deliveries',
+  'report_subscriptions',
+  'rfm_scores',
+  'rfm_runs',
+  'search_cursors',
+  'notifications',
+  'location_trail',
   'payments',
   'order_lines',
   'orders',
@@ -51,7 +58,8 @@ export async function deleteTenants(db, ids) {
   const list = ids.map((id) => `'${id.replaceAll("'", "''")}'`).join(',');
   const statements = [
     ...TENANT_TABLES.map((t) => `DELETE FROM ${t} WHERE tenant_id IN (${list});`),
-    `DELETE FROM idempotency_keys WHERE scope IN (${list});`,
+    // Idempotency scopes are `<tenant>:<kind>:<principal>`.
+    ...ids.map((id) => `DELETE FROM idempotency_keys WHERE scope LIKE '${id.replaceAll("'", "''")}:%';`),
     `DELETE FROM tenants WHERE id IN (${list});`,
   ];
   await db.exec(statements.join('\n'));

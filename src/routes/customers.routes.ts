@@ -7,6 +7,7 @@ import {
 } from '../services/customers.service';
 import { crudRouter } from './crud';
 import { entityFields, listQuery, z } from './openapi';
+import { customersNearRoute } from './search.routes';
 
 const Lat = z.number().min(-90).max(90);
 const Lng = z.number().min(-180).max(180);
@@ -85,4 +86,5 @@ export const customersRouter = crudRouter({
     update: updateCustomer,
     delete: deleteCustomer,
   },
+  staticRoutes: (router) => customersNearRoute(router, CustomerSchema),
 });

@@ -1,4 +1,4 @@
-import { eq, like, or } from 'drizzle-orm';
+import { and, count, eq, isNull, like, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { customers } from '../db/schema';
 import { newId } from '../lib/ids';
@@ -38,18 +38,7 @@ export async function listCustomers(
   requirePermission(ctx.principal, 'customers:read');
   return listPage(ctx.db, customers, {
     tenantId: ctx.principal.tenantId,
-    filters: [
-      filters.territoryId ? eq(customers.territoryId, filters.territoryId) : undefined,
-      filters.salesmanId ? eq(customers.salesmanId, filters.salesmanId) : undefined,
-      filters.city ? eq(customers.city, filters.city) : undefined,
-      filters.q
-        ? or(
-            like(customers.name, `%${filters.q}%`),
-            like(customers.company, `%${filters.q}%`),
-            like(customers.email, `%${filters.q}%`),
-          )
-        : undefined,
-    ],
+    filters: customerConditions(filters),
     sortable: {
       name: customers.name,
       createdAt: customers.createdAt,
@@ -59,6 +48,31 @@ export async function listCustomers(
     page,
   });
 }
+
+/** How many live customers `listCustomers` would page through with these filters. */
+export async function countCustomers(ctx: ServiceContext, filters: CustomerFilters): Promise<number> {
+  requirePermission(ctx.principal, 'customers:read');
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(customers)
+    .where(
+      and(eq(customers.tenantId, ctx.principal.tenantId), isNull(customers.deletedAt), ...customerConditions(filters)),
+    );
+  return row?.n ?? 0;
+}
+
+const customerConditions = (filters: CustomerFilters) => [
+  filters.territoryId ? eq(customers.territoryId, filters.territoryId) : undefined,
+  filters.salesmanId ? eq(customers.salesmanId, filters.salesmanId) : undefined,
+  filters.city ? eq(customers.city, filters.city) : undefined,
+  filters.q
+    ? or(
+        like(customers.name, `%${filters.q}%`),
+        like(customers.company, `%${filters.q}%`),
+        like(customers.email, `%${filters.q}%`),
+      )
+    : undefined,
+];
 
 export async function getCustomer(ctx: ServiceContext, id: string): Promise<Customer> {
   requirePermission(ctx.principal, 'customers:read');

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import type { Statement } from '../db/batch';
 import { type OrderStatus, orderLines, orders, products, visits } from '../db/schema';
@@ -49,18 +49,9 @@ const LINES_PER_INSERT = 10;
 
 export async function listOrders(ctx: ServiceContext, filters: OrderFilters, page: PageRequest): Promise<Page<Order>> {
   requirePermission(ctx.principal, 'orders:read');
-  const scope = ownSalesmanScope(ctx.principal);
   return listPage(ctx.db, orders, {
     tenantId: ctx.principal.tenantId,
-    filters: [
-      scope ? eq(orders.salesmanId, scope) : undefined,
-      filters.status ? eq(orders.status, filters.status) : undefined,
-      filters.customerId ? eq(orders.customerId, filters.customerId) : undefined,
-      filters.salesmanId ? eq(orders.salesmanId, filters.salesmanId) : undefined,
-      // Stored instants are UTC ISO strings; normalise so text comparison is chronological.
-      filters.from ? gte(orders.orderedAt, toUtcIso(filters.from)) : undefined,
-      filters.to ? lt(orders.orderedAt, toUtcIso(filters.to)) : undefined,
-    ],
+    filters: orderConditions(ctx, filters),
     sortable: {
       orderedAt: orders.orderedAt,
       totalMinor: orders.totalMinor,
@@ -70,6 +61,31 @@ export async function listOrders(ctx: ServiceContext, filters: OrderFilters, pag
     defaultSort: '-orderedAt',
     page,
   });
+}
+
+/** How many live orders `listOrders` would page through for this caller with these filters. */
+export async function countOrders(ctx: ServiceContext, filters: OrderFilters): Promise<number> {
+  requirePermission(ctx.principal, 'orders:read');
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(orders)
+    .where(
+      and(eq(orders.tenantId, ctx.principal.tenantId), isNull(orders.deletedAt), ...orderConditions(ctx, filters)),
+    );
+  return row?.n ?? 0;
+}
+
+function orderConditions(ctx: ServiceContext, filters: OrderFilters) {
+  const scope = ownSalesmanScope(ctx.principal);
+  return [
+    scope ? eq(orders.salesmanId, scope) : undefined,
+    filters.status ? eq(orders.status, filters.status) : undefined,
+    filters.customerId ? eq(orders.customerId, filters.customerId) : undefined,
+    filters.salesmanId ? eq(orders.salesmanId, filters.salesmanId) : undefined,
+    // Stored instants are UTC ISO strings; normalise so text comparison is chronological.
+    filters.from ? gte(orders.orderedAt, toUtcIso(filters.from)) : undefined,
+    filters.to ? lt(orders.orderedAt, toUtcIso(filters.to)) : undefined,
+  ];
 }
 
 /** A live order of the tenant that the caller may see: a salesman only sees his own (others → 404). */

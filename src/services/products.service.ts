@@ -1,4 +1,4 @@
-import { eq, gte, like, lte, or } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, like, lte, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { inventory, products } from '../db/schema';
 import { newId } from '../lib/ids';
@@ -43,13 +43,7 @@ export async function listProducts(
   requirePermission(ctx.principal, 'products:read');
   return listPage(ctx.db, products, {
     tenantId: ctx.principal.tenantId,
-    filters: [
-      filters.category ? eq(products.category, filters.category) : undefined,
-      filters.active !== undefined ? eq(products.active, filters.active) : undefined,
-      filters.q ? or(like(products.name, `%${filters.q}%`), like(products.sku, `%${filters.q}%`)) : undefined,
-      filters.minPrice !== undefined ? gte(products.priceMinor, filters.minPrice) : undefined,
-      filters.maxPrice !== undefined ? lte(products.priceMinor, filters.maxPrice) : undefined,
-    ],
+    filters: productConditions(filters),
     sortable: {
       name: products.name,
       sku: products.sku,
@@ -61,6 +55,26 @@ export async function listProducts(
     page,
   });
 }
+
+/** How many live products `listProducts` would page through with these filters. */
+export async function countProducts(ctx: ServiceContext, filters: ProductFilters): Promise<number> {
+  requirePermission(ctx.principal, 'products:read');
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(products)
+    .where(
+      and(eq(products.tenantId, ctx.principal.tenantId), isNull(products.deletedAt), ...productConditions(filters)),
+    );
+  return row?.n ?? 0;
+}
+
+const productConditions = (filters: ProductFilters) => [
+  filters.category ? eq(products.category, filters.category) : undefined,
+  filters.active !== undefined ? eq(products.active, filters.active) : undefined,
+  filters.q ? or(like(products.name, `%${filters.q}%`), like(products.sku, `%${filters.q}%`)) : undefined,
+  filters.minPrice !== undefined ? gte(products.priceMinor, filters.minPrice) : undefined,
+  filters.maxPrice !== undefined ? lte(products.priceMinor, filters.maxPrice) : undefined,
+];
 
 export async function getProduct(ctx: ServiceContext, id: string): Promise<Product> {
   requirePermission(ctx.principal, 'products:read');

@@ -1,4 +1,4 @@
-import { and, eq, isNull, like, ne, or } from 'drizzle-orm';
+import { and, count, eq, isNull, like, ne, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { salesmen, users } from '../db/schema';
 import { AppError, ErrorCode } from '../lib/errors';
@@ -35,22 +35,36 @@ export async function listSalesmen(
   requirePermission(ctx.principal, 'salesmen:read');
   return listPage(ctx.db, salesmen, {
     tenantId: ctx.principal.tenantId,
-    filters: [
-      filters.territoryId ? eq(salesmen.territoryId, filters.territoryId) : undefined,
-      filters.active === undefined ? undefined : eq(salesmen.active, filters.active),
-      filters.q
-        ? or(
-            like(salesmen.name, `%${filters.q}%`),
-            like(salesmen.employeeCode, `%${filters.q}%`),
-            like(salesmen.phone, `%${filters.q}%`),
-          )
-        : undefined,
-    ],
+    filters: salesmanConditions(filters),
     sortable: { name: salesmen.name, createdAt: salesmen.createdAt, updatedAt: salesmen.updatedAt },
     defaultSort: 'name',
     page,
   });
 }
+
+/** How many live salesmen `listSalesmen` would page through with these filters. */
+export async function countSalesmen(ctx: ServiceContext, filters: SalesmanFilters): Promise<number> {
+  requirePermission(ctx.principal, 'salesmen:read');
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(salesmen)
+    .where(
+      and(eq(salesmen.tenantId, ctx.principal.tenantId), isNull(salesmen.deletedAt), ...salesmanConditions(filters)),
+    );
+  return row?.n ?? 0;
+}
+
+const salesmanConditions = (filters: SalesmanFilters) => [
+  filters.territoryId ? eq(salesmen.territoryId, filters.territoryId) : undefined,
+  filters.active === undefined ? undefined : eq(salesmen.active, filters.active),
+  filters.q
+    ? or(
+        like(salesmen.name, `%${filters.q}%`),
+        like(salesmen.employeeCode, `%${filters.q}%`),
+        like(salesmen.phone, `%${filters.q}%`),
+      )
+    : undefined,
+];
 
 export async function getSalesman(ctx: ServiceContext, id: string): Promise<Salesman> {
   requirePermission(ctx.principal, 'salesmen:read');

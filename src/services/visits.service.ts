@@ -1,4 +1,4 @@
-import { and, eq, gte, lt } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, lt } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import { customers, type VISIT_OUTCOMES, type VisitStatus, type VisitVerdict, visits } from '../db/schema';
 import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
@@ -60,22 +60,38 @@ export interface CheckOutInput extends LocationFix {
 /** Salesman users only ever see their own visits; everyone else with visits:read sees the tenant's. */
 export async function listVisits(ctx: ServiceContext, filters: VisitFilters, page: PageRequest): Promise<Page<Visit>> {
   requirePermission(ctx.principal, 'visits:read');
-  const own = ownSalesmanScope(ctx.principal);
   return listPage(ctx.db, visits, {
     tenantId: ctx.principal.tenantId,
-    filters: [
-      own ? eq(visits.salesmanId, own) : undefined,
-      filters.salesmanId ? eq(visits.salesmanId, filters.salesmanId) : undefined,
-      filters.customerId ? eq(visits.customerId, filters.customerId) : undefined,
-      filters.status ? eq(visits.status, filters.status) : undefined,
-      filters.from ? gte(visits.plannedAt, toUtcIso(filters.from)) : undefined,
-      filters.to ? lt(visits.plannedAt, toUtcIso(filters.to)) : undefined,
-    ],
+    filters: visitConditions(ctx, filters),
     // plannedAt is nullable and keyset cursors cannot step over NULLs, so it is a filter, not a sort.
     sortable: { createdAt: visits.createdAt, updatedAt: visits.updatedAt },
     defaultSort: 'createdAt',
     page,
   });
+}
+
+/** How many live visits `listVisits` would page through for this caller with these filters. */
+export async function countVisits(ctx: ServiceContext, filters: VisitFilters): Promise<number> {
+  requirePermission(ctx.principal, 'visits:read');
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(visits)
+    .where(
+      and(eq(visits.tenantId, ctx.principal.tenantId), isNull(visits.deletedAt), ...visitConditions(ctx, filters)),
+    );
+  return row?.n ?? 0;
+}
+
+function visitConditions(ctx: ServiceContext, filters: VisitFilters) {
+  const own = ownSalesmanScope(ctx.principal);
+  return [
+    own ? eq(visits.salesmanId, own) : undefined,
+    filters.salesmanId ? eq(visits.salesmanId, filters.salesmanId) : undefined,
+    filters.customerId ? eq(visits.customerId, filters.customerId) : undefined,
+    filters.status ? eq(visits.status, filters.status) : undefined,
+    filters.from ? gte(visits.plannedAt, toUtcIso(filters.from)) : undefined,
+    filters.to ? lt(visits.plannedAt, toUtcIso(filters.to)) : undefined,
+  ];
 }
 
 export async function getVisit(ctx: ServiceContext, id: string): Promise<Visit> {

@@ -56,6 +56,11 @@ async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise<Fixtur
   const target = await createTarget(tenant.token, { salesmanId: rep.salesmanId });
   const viewer = await createUserWithRole(tenant, 'viewer');
   const key = await created('/v1/api-keys', tenant.token, { name: 'integration', scopes: ['customers:read'] });
+  const subscription = await created('/v1/report-subscriptions', tenant.token, {
+    name: 'Weekly numbers',
+    frequency: 'weekly',
+    recipients: ['owner@example.test'],
+  });
   return {
     customers: customer.id,
     products: product.id,
@@ -68,6 +73,7 @@ async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise<Fixtur
     targets: target.id,
     users: viewer.id,
     'api-keys': key.apiKey.id,
+    'report-subscriptions': subscription.id,
   };
 }
 

@@ -1,0 +1,143 @@
+import type { DateRange } from '../analytics/periods';
+import {
+  type MetricsReport,
+  metricsReport,
+  type SalesReport,
+  type SalesReportKind,
+  salesReport,
+  type TrendsReport,
+  trendsReport,
+} from '../analytics/reports';
+import { addDays, addMonths, eachDay, isoWeekday, type LocalDate } from '../analytics/timezone';
+import { assertNotFuture, metaOf, type ReportMeta } from './analytics.service';
+import {
+  activityTotalsWithExtras,
+  dailySeries,
+  num,
+  type ReportScope,
+  type Row,
+  reportScope,
+  runQueries,
+  windowOf,
+} from './analytics-data';
+import {
+  localDaySql,
+  localHourSql,
+  orderSums,
+  Params,
+  type Query,
+  refundSums,
+  revenueOrdersWhere,
+  unitSums,
+} from './analytics-sql';
+import type { ServiceContext } from './context';
+
+type Meta = { meta: ReportMeta };
+
+/** Sales of one range: totals, a breakdown (by local hour for one day, else by day) and the top 10 products. */
+export async function salesReportFor(
+  scope: ReportScope,
+  kind: SalesReportKind,
+  range: DateRange,
+): Promise<SalesReport & Meta> {
+  const w = windowOf(scope, range);
+  const byHour = kind === 'daily';
+  const key = (p: Params) =>
+    byHour ? localHourSql('o.ordered_at', w.segments, p) : localDaySql('o.ordered_at', w.segments, p);
+  const all = () => "'all'";
+  const top: Query = (() => {
+    const p = new Params();
+    const sql = `SELECT l.product_id AS id, p.sku AS sku, p.name AS name, SUM(l.quantity) AS units, SUM(l.line_total_minor) AS revenue
+      FROM orders o CROSS JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+      CROSS JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
+      WHERE ${revenueOrdersWhere(w, p)}
+      GROUP BY l.product_id ORDER BY revenue DESC, units DESC, p.sku LIMIT 10`;
+    return { sql, params: p.values };
+  })();
+  const [orders, refunds, units, hOrders, hRefunds, hUnits, topRows] = await runQueries(scope.db, [
+    orderSums(w, { key: all }),
+    refundSums(w, { key: all }),
+    unitSums(w, { key: all }),
+    orderSums(w, { key }),
+    refundSums(w, { key }),
+    unitSums(w, { key }),
+    top,
+  ]);
+  const keys = byHour
+    ? Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'))
+    : eachDay(range.start, range.end);
+  const pick = (rows: Row[] | undefined, k: string, col: string) => num(rows?.find((r) => String(r.k) === k)?.[col]);
+  const breakdown = keys.map((k) => ({
+    key: byHour ? `${k}:00` : k,
+    label: byHour ? `${k}:00–${k}:59` : k,
+    revenueMinor: pick(hOrders, k, 'gross') - pick(hRefunds, k, 'refunds'),
+    orders: pick(hOrders, k, 'orders'),
+    items: pick(hUnits, k, 'units'),
+  }));
+  const report = salesReport(
+    kind,
+    range,
+    {
+      revenueMinor: pick(orders, 'all', 'gross') - pick(refunds, 'all', 'refunds'),
+      refundsMinor: pick(refunds, 'all', 'refunds'),
+      orders: pick(orders, 'all', 'orders'),
+      items: pick(units, 'all', 'units'),
+    },
+    breakdown,
+    (topRows ?? []).map((r) => ({
+      productId: String(r.id),
+      sku: String(r.sku),
+      name: String(r.name),
+      units: num(r.units),
+      revenueMinor: num(r.revenue),
+    })),
+  );
+  return { ...report, meta: metaOf(scope) };
+}
+
+const PERMISSIONS = ['orders:read'] as const;
+
+export async function getDailySales(ctx: ServiceContext, query: { date?: LocalDate | undefined }) {
+  const scope = await reportScope(ctx, [...PERMISSIONS]);
+  const date = query.date ?? scope.today;
+  assertNotFuture(scope, date, 'date');
+  return salesReportFor(scope, 'daily', { start: date, end: date });
+}
+
+export async function getWeeklySales(ctx: ServiceContext, query: { startDate?: LocalDate | undefined }) {
+  const scope = await reportScope(ctx, [...PERMISSIONS]);
+  const start = query.startDate ?? addDays(scope.today, 1 - isoWeekday(scope.today));
+  assertNotFuture(scope, start, 'startDate');
+  return salesReportFor(scope, 'weekly', { start, end: addDays(start, 6) });
+}
+
+export async function getMonthlySales(
+  ctx: ServiceContext,
+  query: { year?: number | undefined; month?: number | undefined },
+) {
+  const scope = await reportScope(ctx, [...PERMISSIONS]);
+  const year = query.year ?? Number(scope.today.slice(0, 4));
+  const month = query.month ?? Number(scope.today.slice(5, 7));
+  const start = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
+  assertNotFuture(scope, start, 'month');
+  return salesReportFor(scope, 'monthly', { start, end: addDays(addMonths(start, 1), -1) });
+}
+
+/** KPIs of the last `days` local days (today included) against the `days` before them. */
+export async function getMetrics(ctx: ServiceContext, query: { days: number }): Promise<MetricsReport & Meta> {
+  const scope = await reportScope(ctx, ['orders:read', 'visits:read', 'customers:read']);
+  const current = { start: addDays(scope.today, 1 - query.days), end: scope.today };
+  const previous = { start: addDays(current.start, -query.days), end: addDays(current.start, -1) };
+  const [now, before] = await Promise.all([
+    activityTotalsWithExtras(scope, current),
+    activityTotalsWithExtras(scope, previous),
+  ]);
+  return { ...metricsReport(query.days, current, previous, now, before), meta: metaOf(scope) };
+}
+
+/** Daily revenue, orders and visits of the last `days` local days, with a 7-day average and the slope. */
+export async function getTrends(ctx: ServiceContext, query: { days: number }): Promise<TrendsReport & Meta> {
+  const scope = await reportScope(ctx, ['orders:read', 'visits:read']);
+  const range = { start: addDays(scope.today, 1 - query.days), end: scope.today };
+  return { ...trendsReport(query.days, range, await dailySeries(scope, range)), meta: metaOf(scope) };
+}

@@ -1,0 +1,274 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
+import Papa from 'papaparse';
+import { PDFDocument } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { addDays, localDate } from '../../src/analytics/timezone';
+import { createDb } from '../../src/db/client';
+import worker from '../../src/index';
+import { CRON_HOURLY, CRON_NIGHTLY } from '../../src/jobs/messages';
+import { type MailSender, sendDueReports } from '../../src/jobs/report-emails.job';
+import { addCustomer, addOrder, berlin } from '../helpers/analytics-fixtures';
+import { api } from '../helpers/api';
+import { createTenant, type TestTenant } from '../helpers/factories';
+
+const DAY = 86_400_000;
+
+/** The Worker's own entrypoint, which (like a service binding) can be sent a scheduled event. */
+const entrypoint = exports.default as unknown as {
+  scheduled(event: { cron: string; scheduledTime: number }): Promise<unknown>;
+};
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined>, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Stand-ins for sending. Miniflare's send_email binding writes .eml files but offers tests no way to read
+ * what was sent, so the e-mail content is checked through a MailSender that keeps the raw MIME, and the
+ * real binding is exercised end to end (cron → queue → binding) with the delivery log as the witness.
+ */
+function recordingMail(fail: (to: string) => boolean = () => false) {
+  const sent: { from: string; to: string; raw: string }[] = [];
+  const send: MailSender = async (from, to, raw) => {
+    if (fail(to)) throw new Error(`mailbox ${to} unavailable`);
+    sent.push({ from, to, raw });
+    return { messageId: `<${sent.length}@test>` };
+  };
+  // The same, shaped as the send_email binding (it only needs the envelope recipient).
+  const binding = {
+    async send(message: { to: string }) {
+      if (fail(message.to)) throw new Error(`mailbox ${message.to} unavailable`);
+      sent.push({ from: '', to: message.to, raw: '' });
+      return { messageId: `<${sent.length}@test>` };
+    },
+  } as unknown as SendEmail;
+  return { send, binding, sent };
+}
+
+async function subscribe(t: TestTenant, body: Record<string, unknown>) {
+  const res = await api(
+    'POST',
+    '/v1/report-subscriptions',
+    { name: 'Daily numbers', frequency: 'daily', recipients: ['boss@example.test', 'cfo@example.test'], ...body },
+    { token: t.token },
+  );
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+const deliveries = async (tenantId: string) =>
+  (
+    await env.DB.prepare(
+      'SELECT recipient, period_key, status, message_id FROM report_deliveries WHERE tenant_id = ?1 ORDER BY recipient, period_key',
+    )
+      .bind(tenantId)
+      .all<{ recipient: string; period_key: string; status: string; message_id: string | null }>()
+  ).results;
+
+/** 07:00 in Berlin `days` days from now: after SEND_HOUR, and the subscription (made now) predates yesterday. */
+const berlinMorning = (days: number) =>
+  Date.parse(berlin(`${addDays(localDate('Europe/Berlin', Date.now()), days)}T07:00:00`));
+
+describe('scheduled handler', () => {
+  it('nightly cron → queue → RFM for every tenant (events: see rfm.test.ts)', async () => {
+    const t = await createTenant();
+    const c = await addCustomer(t);
+    await addOrder(t, { customerId: c, totalMinor: 5000, orderedAt: new Date(Date.now() - 3 * DAY).toISOString() });
+    const scheduledTime = Date.now();
+    // The handler itself, as the runtime calls it (createScheduledController), then the queue does the work.
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: CRON_NIGHTLY, scheduledTime }), env);
+    await waitOnExecutionContext(ctx);
+    const run = await waitFor(
+      () =>
+        env.DB.prepare("SELECT run_date, customers FROM rfm_runs WHERE tenant_id = ?1 AND status = 'completed'")
+          .bind(t.tenantId)
+          .first<{ run_date: string; customers: number }>(),
+      'the RFM run',
+    );
+    expect(run).toEqual({ run_date: localDate('Europe/Berlin', scheduledTime), customers: 1 });
+  });
+
+  it('hourly cron twice → one e-mail per recipient and period, through the real send_email binding', async () => {
+    const t = await createTenant();
+    const sub = await subscribe(t, {});
+    const scheduledTime = berlinMorning(2);
+    // Through the Worker's own entrypoint, as a Cron Trigger would invoke it.
+    await entrypoint.scheduled({ cron: CRON_HOURLY, scheduledTime });
+    await waitFor(
+      async () => (await deliveries(t.tenantId)).filter((d) => d.status === 'sent').length === 2,
+      'two deliveries',
+    );
+    await entrypoint.scheduled({ cron: CRON_HOURLY, scheduledTime: scheduledTime + 3_600_000 });
+    // Give the second fan-out time to be consumed, then check nothing new was sent.
+    await new Promise((r) => setTimeout(r, 3000));
+    const rows = await deliveries(t.tenantId);
+    const period = `daily:${addDays(localDate('Europe/Berlin', scheduledTime), -1)}`;
+    expect(rows.map((r) => [r.recipient, r.period_key, r.status])).toEqual([
+      ['boss@example.test', period, 'sent'],
+      ['cfo@example.test', period, 'sent'],
+    ]);
+    expect(rows.every((r) => r.message_id)).toBe(true);
+    expect(sub.recipients).toHaveLength(2);
+  });
+});
+
+describe('queue consumer', () => {
+  it('acks the tenants that worked and retries only the one that failed', async () => {
+    const good = await createTenant();
+    const bad = await createTenant();
+    await subscribe(good, { recipients: ['ok@example.test'] });
+    await subscribe(bad, { recipients: ['bounce@example.test'] });
+    const at = berlinMorning(2);
+    const mail = recordingMail((to) => to.startsWith('bounce'));
+    const batch = createMessageBatch('fieldline-jobs', [
+      { id: 'm-good', timestamp: new Date(), attempts: 1, body: { job: 'reports', tenantId: good.tenantId, at } },
+      { id: 'm-bad', timestamp: new Date(), attempts: 2, body: { job: 'reports', tenantId: bad.tenantId, at } },
+      { id: 'm-rfm', timestamp: new Date(), attempts: 1, body: { job: 'rfm', tenantId: good.tenantId, at } },
+      { id: 'm-junk', timestamp: new Date(), attempts: 1, body: { hello: 'world' } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, REPORT_EMAIL: mail.binding });
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(['m-good', 'm-junk', 'm-rfm']);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m-bad']);
+    expect(mail.sent.map((m) => m.to)).toEqual(['ok@example.test']);
+    // The failed send released its claim, so the retry can send it.
+    expect(await deliveries(bad.tenantId)).toEqual([]);
+  });
+});
+
+describe('report e-mails', () => {
+  it('sends HTML with PDF and CSV attachments once per recipient and period, and honours unsubscribe', async () => {
+    const t = await createTenant();
+    const c = await addCustomer(t);
+    const at = berlinMorning(2);
+    const yesterday = addDays(localDate('Europe/Berlin', at), -1);
+    await addOrder(t, { customerId: c, totalMinor: 12_345, orderedAt: berlin(`${yesterday}T23:30:00`) });
+    await addOrder(t, {
+      customerId: c,
+      totalMinor: 99_999,
+      orderedAt: berlin(`${yesterday}T10:00:00`),
+      status: 'cancelled',
+    });
+    await subscribe(t, { format: 'both' });
+    const mail = recordingMail();
+    const deps = {
+      db: createDb(env.DB),
+      send: mail.send,
+      from: 'reports@fieldline.test',
+      baseUrl: 'https://api.fieldline.test',
+    };
+
+    expect(await sendDueReports(deps, t.tenantId, at)).toEqual({ sent: 2, alreadySent: 0, notDue: 0, failed: 0 });
+    expect(await sendDueReports(deps, t.tenantId, at + 3_600_000)).toEqual({
+      sent: 0,
+      alreadySent: 2,
+      notDue: 0,
+      failed: 0,
+    });
+    expect(mail.sent.map((m) => m.to).sort()).toEqual(['boss@example.test', 'cfo@example.test']);
+
+    const raw = mail.sent[0]?.raw ?? '';
+    expect(raw).toMatch(/^From: .*<reports@fieldline\.test>$/m);
+    expect(raw).toMatch(/^Message-ID: <.+@fieldline\.test>$/m);
+    const subject = /^Subject: =\?utf-8\?B\?([^?]+)\?=$/m.exec(raw)?.[1] ?? '';
+    const [y, mo, d] = yesterday.split('-').map(Number) as [number, number, number];
+    const day = `${d} ${new Date(Date.UTC(y, mo - 1, d)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${y}`;
+    expect(new TextDecoder().decode(Uint8Array.from(atob(subject), (ch) => ch.charCodeAt(0)))).toBe(
+      `Daily report · Acme Field Co – ${day}`,
+    );
+    const unsubscribe = /List-Unsubscribe: <([^>]+)>/.exec(raw)?.[1] ?? '';
+    expect(unsubscribe.startsWith('https://api.fieldline.test/v1/report-subscriptions/unsubscribe?token=')).toBe(true);
+    const parts = parseMime(raw);
+    const html = parts.find((p) => p.type.startsWith('text/html'))?.body ?? '';
+    expect(html).toContain('€123.45');
+    expect(html).toContain('Unsubscribe');
+    const pdf = parts.find((p) => p.type.startsWith('application/pdf'));
+    expect(pdf?.filename).toMatch(/\.pdf$/);
+    expect((await PDFDocument.load(pdf?.bytes ?? new Uint8Array())).getPageCount()).toBeGreaterThanOrEqual(1);
+    const csv = Papa.parse<string[]>(
+      new TextDecoder().decode(parts.find((p) => p.type.startsWith('text/csv'))?.bytes),
+      { skipEmptyLines: true },
+    );
+    expect(csv.data.find((r) => r[0] === 'Revenue')?.slice(0, 3)).toEqual(['Revenue', 'EUR', '123.45']);
+    expect(csv.data.find((r) => r[0] === 'Cancelled orders')?.[2]).toBe('1');
+
+    // The unsubscribe link works without a login, twice, and the next period goes to the others only.
+    const path = unsubscribe.replace('https://api.fieldline.test', '');
+    const first = await api('GET', path);
+    expect(first.status).toBe(200);
+    expect(first.body).toContain('will no longer receive');
+    expect((await api('POST', path)).status).toBe(200);
+    const tampered = await api('GET', `${path.slice(0, -3)}abc`);
+    expect(tampered.status).toBe(400);
+    const who = mail.sent[0]?.to;
+    await sendDueReports(deps, t.tenantId, at + DAY);
+    expect(mail.sent.slice(2).map((m) => m.to)).toEqual(
+      ['boss@example.test', 'cfo@example.test'].filter((r) => r !== who),
+    );
+  });
+
+  it('waits until 06:00 local, skips periods before the subscription, and sends weekly and monthly periods', async () => {
+    const t = await createTenant();
+    await subscribe(t, { frequency: 'weekly', recipients: ['w@example.test'] });
+    await subscribe(t, { frequency: 'monthly', recipients: ['m@example.test'], format: 'csv' });
+    await subscribe(t, { frequency: 'daily', recipients: ['paused@example.test'], active: false });
+    const mail = recordingMail();
+    const deps = { db: createDb(env.DB), send: mail.send, from: 'reports@fieldline.test', baseUrl: 'https://x.test' };
+    const today = localDate('Europe/Berlin', Date.now());
+    const early = Date.parse(berlin(`${addDays(today, 40)}T05:30:00`));
+    expect(await sendDueReports(deps, t.tenantId, early)).toMatchObject({ sent: 0, notDue: 2 });
+    // Now: last week and last month ended before the subscriptions were made.
+    expect(await sendDueReports(deps, t.tenantId, Date.parse(berlin(`${today}T23:00:00`)))).toMatchObject({
+      sent: 0,
+      notDue: 2,
+    });
+    const later = Date.parse(berlin(`${addDays(today, 40)}T06:05:00`));
+    expect(await sendDueReports(deps, t.tenantId, later)).toMatchObject({ sent: 2 });
+    const keys = (await deliveries(t.tenantId)).map((d) => d.period_key.split(':')[0]);
+    expect(keys.sort()).toEqual(['monthly', 'weekly']);
+    const monthly = mail.sent.find((m) => m.to === 'm@example.test')?.raw ?? '';
+    expect(monthly).toContain('text/csv');
+    expect(monthly).not.toContain('application/pdf');
+  });
+});
+
+/** Just enough MIME parsing for the tests: leaf parts with type, filename and decoded body. */
+function parseMime(raw: string): { type: string; filename: string | null; body: string; bytes: Uint8Array }[] {
+  const out: { type: string; filename: string | null; body: string; bytes: Uint8Array }[] = [];
+  const walk = (entity: string) => {
+    const split = entity.search(/\r?\n\r?\n/);
+    const head = entity.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
+    const body = entity.slice(split).replace(/^\r?\n\r?\n/, '');
+    const type = /^content-type:\s*([^\r\n]+)/im.exec(head)?.[1] ?? 'text/plain';
+    const boundary = /boundary="?([^";\r\n]+)"?/i.exec(type)?.[1];
+    if (boundary) {
+      for (const part of body.split(`--${boundary}`).slice(1))
+        if (!part.startsWith('--')) walk(part.replace(/^\r?\n/, ''));
+      return;
+    }
+    const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(head)?.[1]?.toLowerCase();
+    const bytes =
+      encoding === 'base64'
+        ? Uint8Array.from(atob(body.replace(/\s+/g, '')), (ch) => ch.charCodeAt(0))
+        : new TextEncoder().encode(body);
+    const filename = /filename="?([^";\r\n]+)"?/i.exec(head)?.[1] ?? null;
+    out.push({ type: type.toLowerCase(), filename, body: new TextDecoder().decode(bytes), bytes });
+  };
+  walk(raw);
+  return out;
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
+import { createTenant, createUserWithRole } from '../helpers/factories';
+
+const body = {
+  name: 'Monday numbers',
+  frequency: 'weekly',
+  recipients: ['Boss@Example.test', 'boss@example.test', 'cfo@example.test'],
+};
+
+describe('report subscriptions', () => {
+  it('creates, reads, lists, updates and deletes a subscription, never showing its signing key', async () => {
+    const t = await createTenant();
+    const created = await api('POST', '/v1/report-subscriptions', body, { token: t.token });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'Monday numbers',
+      frequency: 'weekly',
+      format: 'both',
+      report: 'executive',
+      active: true,
+      version: 1,
+    });
+    expect(created.body.recipients).toEqual(['boss@example.test', 'cfo@example.test']);
+    expect(created.body).not.toHaveProperty('unsubscribeKey');
+    expect(created.body).not.toHaveProperty('tenantId');
+    const id = created.body.id;
+
+    expect((await api('GET', `/v1/report-subscriptions/${id}`, undefined, { token: t.token })).body.name).toBe(
+      'Monday numbers',
+    );
+    const list = await api('GET', '/v1/report-subscriptions', undefined, { token: t.token });
+    expect(list.body.data.map((s: { id: string }) => s.id)).toEqual([id]);
+    expect(list.body.data[0]).not.toHaveProperty('unsubscribeKey');
+
+    const patched = await api(
+      'PATCH',
+      `/v1/report-subscriptions/${id}`,
+      { frequency: 'monthly', format: 'pdf', expectedVersion: 1 },
+      { token: t.token },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ frequency: 'monthly', format: 'pdf', version: 2 });
+    expect(
+      (await api('PATCH', `/v1/report-subscriptions/${id}`, { active: false, expectedVersion: 1 }, { token: t.token }))
+        .status,
+    ).toBe(409);
+
+    const events = await api('GET', '/v1/events?since=0&limit=100', undefined, { token: t.token });
+    const mine = events.body.data.filter((e: { type: string }) => e.type.startsWith('report_subscription:'));
+    expect(mine.map((e: { type: string }) => e.type)).toEqual([
+      'report_subscription:created',
+      'report_subscription:updated',
+    ]);
+    expect(JSON.stringify(mine)).not.toContain('unsubscribeKey');
+
+    expect((await api('DELETE', `/v1/report-subscriptions/${id}`, undefined, { token: t.token })).status).toBe(200);
+    expect((await api('GET', `/v1/report-subscriptions/${id}`, undefined, { token: t.token })).status).toBe(404);
+  });
+
+  it('validates input', async () => {
+    const t = await createTenant();
+    for (const bad of [
+      { ...body, frequency: 'hourly' },
+      { ...body, recipients: [] },
+      { ...body, recipients: ['not-an-email'] },
+      { ...body, recipients: Array.from({ length: 21 }, (_, i) => `r${i}@example.test`) },
+      { ...body, format: 'xlsx' },
+      { ...body, unsubscribeKey: 'mine' },
+      { frequency: 'daily', recipients: ['a@example.test'] },
+    ]) {
+      const res = await api('POST', '/v1/report-subscriptions', bad, { token: t.token });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await api('GET', '/v1/report-subscriptions/unsubscribe')).status).toBe(400);
+    expect((await api('GET', '/v1/report-subscriptions/unsubscribe?token=abc.def')).status).toBe(400);
+  });
+
+  it('is for owners, admins and managers of the tenant only', async () => {
+    const t = await createTenant();
+    const other = await createTenant();
+    const created = await api('POST', '/v1/report-subscriptions', body, { token: t.token });
+    const manager = await createUserWithRole(t, 'manager');
+    const viewer = await createUserWithRole(t, 'viewer');
+    const salesman = await createUserWithRole(t, 'salesman');
+    expect((await api('GET', '/v1/report-subscriptions', undefined, { token: manager.token })).status).toBe(200);
+    expect((await api('POST', '/v1/report-subscriptions', body, { token: manager.token })).status).toBe(201);
+    for (const token of [viewer.token, salesman.token]) {
+      expect((await api('GET', '/v1/report-subscriptions', undefined, { token })).status).toBe(403);
+      expect((await api('POST', '/v1/report-subscriptions', body, { token })).status).toBe(403);
+    }
+    const key = await api('POST', '/v1/api-keys', { name: 'k', scopes: ['orders:read'] }, { token: t.token });
+    expect((await api('GET', '/v1/report-subscriptions', undefined, { token: key.body.secret })).status).toBe(403);
+    expect(
+      (await api('GET', `/v1/report-subscriptions/${created.body.id}`, undefined, { token: other.token })).status,
+    ).toBe(404);
+    expect(
+      (await api('PATCH', `/v1/report-subscriptions/${created.body.id}`, { active: false }, { token: other.token }))
+        .status,
+    ).toBe(404);
+    expect((await api('GET', '/v1/report-subscriptions', undefined, { token: other.token })).body.data).toEqual([]);
+    expect((await api('GET', '/v1/report-subscriptions')).status).toBe(401);
+  });
+});

@@ -1,0 +1,95 @@
+import Papa from 'papaparse';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { documentToCsv } from '../../src/analytics/export/csv';
+import type { ReportDocument } from '../../src/analytics/export/document';
+import { formatMoney, minorToDecimal } from '../../src/analytics/export/format';
+import { documentToHtml } from '../../src/analytics/export/html';
+import { documentToPdf, winAnsi } from '../../src/analytics/export/pdf';
+
+const doc = (rows: number): ReportDocument => ({
+  title: 'Weekly report · Bäckerei Łódź <script>',
+  subtitle: '3 Mar 2025 – 9 Mar 2025 · Europe/Berlin · EUR',
+  fileName: 'weekly',
+  currency: 'EUR',
+  kpis: [{ label: 'Revenue', value: '€1,234.50', change: '+12.5 %' }],
+  chart: {
+    title: 'Revenue per day',
+    kind: 'bar',
+    labels: ['a', 'b', 'c'],
+    series: [{ name: 'Revenue', values: [100, 0, 250] }],
+    unit: 'money',
+  },
+  tables: [
+    {
+      title: 'By day',
+      columns: [
+        { key: 'date', label: 'Date', kind: 'text' },
+        { key: 'revenueMinor', label: 'Revenue', kind: 'money' },
+        { key: 'orders', label: 'Orders', kind: 'int' },
+        { key: 'note', label: 'Note', kind: 'text' },
+      ],
+      rows: Array.from({ length: rows }, (_, i) => ({
+        date: `day ${i}`,
+        revenueMinor: -5 + i * 1001,
+        orders: i,
+        note: i === 1 ? '=HYPERLINK("x")' : 'Größe, "quoted"\nline',
+      })),
+    },
+  ],
+  notes: ['R ≥ 4 → champions'],
+});
+
+describe('money formatting', () => {
+  it('converts minor units exactly, with the currency’s digits', () => {
+    expect(minorToDecimal(123456, 'EUR')).toBe('1234.56');
+    expect(minorToDecimal(-5, 'EUR')).toBe('-0.05');
+    expect(minorToDecimal(0, 'EUR')).toBe('0.00');
+    expect(minorToDecimal(1234, 'JPY')).toBe('1234');
+    expect(minorToDecimal(1234, 'KWD')).toBe('1.234');
+    expect(formatMoney(123456, 'EUR')).toBe('€1,234.56');
+  });
+});
+
+describe('CSV export', () => {
+  it('round-trips through a CSV parser: header, money in major units, quoting, formula guard', () => {
+    const csv = documentToCsv(doc(3));
+    const parsed = Papa.parse<string[]>(csv, { skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.data[0]).toEqual(['Date', 'Revenue (EUR)', 'Orders', 'Note']);
+    expect(parsed.data[1]).toEqual(['day 0', '-0.05', '0', 'Größe, "quoted"\nline']);
+    expect(parsed.data[2]).toEqual(['day 1', '9.96', '1', `'=HYPERLINK("x")`]);
+    expect(parsed.data).toHaveLength(4);
+  });
+});
+
+describe('PDF export', () => {
+  it('replaces what WinAnsi cannot encode', async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const set = new Set(font.getCharacterSet());
+    expect(winAnsi('Bäckerei Łódź ≥ 5 → €', set)).toBe('Bäckerei Lódz >= 5 -> €');
+    expect(winAnsi('東京', set)).toBe('??');
+    expect(() => font.encodeText(winAnsi('Łódź ≥ 東京 “quotes” – …', set))).not.toThrow();
+  });
+
+  it('renders one page for a short report and stops at two for a long one', async () => {
+    const short = await PDFDocument.load(await documentToPdf(doc(5)));
+    expect(short.getPageCount()).toBe(1);
+    expect(short.getTitle()).toBe('Weekly report · Bäckerei Łódź <script>');
+    const long = await PDFDocument.load(await documentToPdf(doc(400)));
+    expect(long.getPageCount()).toBe(2);
+    const bytes = await documentToPdf(doc(1));
+    expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe('%PDF-');
+  });
+});
+
+describe('e-mail HTML', () => {
+  it('escapes report text and carries the unsubscribe link', () => {
+    const html = documentToHtml(doc(2), { unsubscribeUrl: 'https://x.test/u?token=a&b', attachments: ['weekly.pdf'] });
+    expect(html).toContain('Bäckerei Łódź &lt;script&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('href="https://x.test/u?token=a&amp;b"');
+    expect(html).toContain('weekly.pdf');
+  });
+});

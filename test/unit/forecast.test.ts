@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import {
+  forecastRevenue,
+  pointForecast,
+  projectHoltWinters,
+  quantile,
+  runHoltWinters,
+} from '../../src/analytics/forecast';
+
+const week = [10, 20, 30, 40, 50, 60, 70];
+
+describe('Holt-Winters recursions', () => {
+  it('match a run worked out by hand', () => {
+    // L0 = mean(week 1) = 40, T0 = (mean(week 2) − mean(week 1)) / 7 = 2/7, S = week 1 − 40.
+    // With α = 1, β = 0, γ = 0 the level becomes y − S, the trend and season stay: at t = 7 the forecast
+    // is 40 + 2/7 − 30 (error 12/7); from t = 8 on the level is 42 and every error is −2/7.
+    const y = [...week, 12, 22, 32, 42, 52, 62, 72];
+    const state = runHoltWinters(y, { alpha: 1, beta: 0, gamma: 0, phi: 1 });
+    expect(state.level).toBeCloseTo(42, 10);
+    expect(state.trend).toBeCloseTo(2 / 7, 10);
+    expect(state.season).toEqual(week.map((v) => v - 40));
+    expect(state.sse).toBeCloseTo(144 / 49 + (6 * 4) / 49, 10);
+    expect(projectHoltWinters(state, { alpha: 1, beta: 0, gamma: 0, phi: 1 }, 1)[0]).toBeCloseTo(42 + 2 / 7 - 30, 10);
+  });
+
+  it('projects level + damped trend + season', () => {
+    const state = { level: 100, trend: 10, season: [0, 1, 2, 3, 4, 5, 6], last: 13, sse: 0 };
+    // h = 1: 100 + 0.9·10 + season[14 % 7 = 0] = 109; h = 2: 100 + (0.9 + 0.81)·10 + season[1] = 118.1.
+    const [h1, h2] = projectHoltWinters(state, { alpha: 0, beta: 0, gamma: 0, phi: 0.9 }, 2);
+    expect(h1).toBeCloseTo(109, 10);
+    expect(h2).toBeCloseTo(118.1, 10);
+  });
+
+  it('continues a purely weekly pattern exactly, whatever the parameters', () => {
+    const y = Array.from({ length: 8 * 7 }, (_, t) => week[t % 7] as number);
+    const f = pointForecast(y, 14);
+    expect(f.method).toBe('holt-winters-additive-damped');
+    f.values.forEach((v, k) => {
+      expect(v).toBeCloseTo(week[(y.length + k) % 7] as number, 6);
+    });
+  });
+
+  it('follows a weekly pattern on a rising trend closely', () => {
+    const truth = (t: number) => 1000 + 5 * t + 10 * (week[t % 7] as number);
+    const y = Array.from({ length: 10 * 7 }, (_, t) => truth(t));
+    const f = pointForecast(y, 14);
+    f.values.forEach((v, k) => {
+      expect(Math.abs(v - truth(y.length + k)) / truth(y.length + k)).toBeLessThan(0.03);
+    });
+  });
+});
+
+describe('fallbacks for short histories', () => {
+  it('uses seasonal naive, the mean, or nothing', () => {
+    const ten = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+    expect(pointForecast(ten, 8)).toMatchObject({ method: 'seasonal-naive', values: [8, 9, 10, 11, 12, 13, 14, 8] });
+    expect(pointForecast([3, 6, 9], 2)).toMatchObject({ method: 'mean', values: [6, 6] });
+    expect(pointForecast([], 3)).toMatchObject({ method: 'none', values: [0, 0, 0] });
+    const none = forecastRevenue([], 5);
+    expect(none.backtest).toBeNull();
+    expect(none.points.every((p) => p.value === 0 && p.lower === 0 && p.upper === 0)).toBe(true);
+  });
+
+  it('never forecasts negative revenue', () => {
+    const falling = Array.from({ length: 60 }, (_, t) => Math.max(0, 600 - 10 * t));
+    for (const p of forecastRevenue(falling, 30).points) {
+      expect(p.value).toBeGreaterThanOrEqual(0);
+      expect(p.lower).toBeGreaterThanOrEqual(0);
+      expect(p.lower).toBeLessThanOrEqual(p.value);
+      expect(p.upper).toBeGreaterThanOrEqual(p.value);
+    }
+  });
+});
+
+describe('back-test and interval', () => {
+  it('computes MAPE and WAPE over the last 30 known days (hand-checked)', () => {
+    // Five weeks of a perfect pattern, then 30 days 10 % above it: the back-test model (fitted on the
+    // pattern) forecasts the pattern, so every error is 0.1·p against an actual of 1.1·p → 9.09 %.
+    const base = Array.from({ length: 35 }, (_, t) => week[t % 7] as number);
+    const holdout = Array.from({ length: 30 }, (_, k) => 1.1 * (week[(35 + k) % 7] as number));
+    const f = forecastRevenue([...base, ...holdout], 7);
+    expect(f.backtest).toEqual({ days: 30, mapePct: 9.1, wapePct: 9.1, zeroDaysExcluded: 0 });
+    expect(f.interval).toEqual({ level: 0.8, basis: 'backtest' });
+  });
+
+  it('leaves days without sales out of MAPE and says how many', () => {
+    const closedSunday = [10, 20, 30, 40, 50, 60, 0];
+    const y = Array.from({ length: 65 }, (_, t) => closedSunday[t % 7] as number);
+    const f = forecastRevenue(y, 7);
+    // The last 30 of 65 days are t = 35..64: Sundays at t ≡ 6 (mod 7) → 41, 48, 55, 62.
+    expect(f.backtest).toEqual({ days: 30, mapePct: 0, wapePct: 0, zeroDaysExcluded: 4 });
+    // A perfect back-test leaves no spread: the interval collapses onto the forecast.
+    for (const p of f.points) expect(p.upper - p.lower).toBe(0);
+  });
+
+  it('widens the interval with the back-test errors, per weekday volume', () => {
+    let seed = 7;
+    const noise = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647 - 0.5;
+    };
+    const y = Array.from({ length: 120 }, (_, t) => (week[t % 7] as number) * 100 * (1 + 0.4 * noise()));
+    const f = forecastRevenue(y, 14);
+    expect(f.backtest?.mapePct).toBeGreaterThan(0);
+    const width = (k: number) => (f.points[k]?.upper ?? 0) - (f.points[k]?.lower ?? 0);
+    // Position 120 is weekday index 1 (volume 20), 125 is index 6 (volume 70): the busier day gets the wider band.
+    expect(width(5)).toBeGreaterThan(width(0));
+  });
+
+  it('takes linear-interpolated quantiles', () => {
+    expect(quantile([4, 1, 3, 2], 0.1)).toBeCloseTo(1.3, 10);
+    expect(quantile([4, 1, 3, 2], 0.9)).toBeCloseTo(3.7, 10);
+    expect(quantile([], 0.5)).toBe(0);
+  });
+});
