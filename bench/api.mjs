@@ -1,15 +1,23 @@
 // API benchmark: drives the Fieldline Worker and a bare Worker doing the same D1 read, both served by
 // `wrangler dev` (workerd + local D1) on core 0, with autocannon on core 1. Writes docs/benchmarks.md.
 //   npm run bench:api [-- --duration 10 --connections 16 --rounds 3]
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  call as callAt,
+  fmt,
+  freshDatabase,
+  haveTaskset,
+  root,
+  autocannon as run,
+  startServer,
+  stopAll,
+  summarise,
+  waitFor,
+} from './lib.mjs';
 import { writeBenchmarkSection } from './report.mjs';
 
-const root = join(import.meta.dirname, '..');
 const { values: opts } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
@@ -20,68 +28,7 @@ const { values: opts } = parseArgs({
 const STATE = join(root, '.wrangler', 'bench-state');
 const APP_PORT = 8791;
 const BARE_PORT = 8792;
-const JWT_KEYS = `bench:${randomBytes(32).toString('hex')}`;
-const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
-const haveTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const pinned = (core, cmd, args) => (haveTaskset ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args]);
-
-const children = [];
-function startServer(config, port) {
-  const [cmd, args] = pinned(0, wrangler, [
-    'dev',
-    '--config',
-    config,
-    '--port',
-    String(port),
-    '--ip',
-    '127.0.0.1',
-    '--persist-to',
-    STATE,
-    '--var',
-    `JWT_KEYS:${JWT_KEYS}`,
-    '--log-level',
-    'error',
-    '--show-interactive-dev-session=false',
-  ]);
-  const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
-  children.push(child);
-  return child;
-}
-const stopAll = () => {
-  for (const c of children) c.kill('SIGTERM');
-};
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
-
-async function waitFor(url, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server at ${url} did not start`);
-}
-
-async function call(method, path, body, token) {
-  const res = await fetch(`http://127.0.0.1:${APP_PORT}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json();
-  if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = (method, path, body, token) => callAt(`http://127.0.0.1:${APP_PORT}`, method, path, body, token);
 
 async function prepareData() {
   const session = await call('POST', '/v1/auth/signup', {
@@ -108,7 +55,12 @@ async function prepareData() {
     customers.push(
       ...(await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          call('POST', '/v1/customers', { name: `Bench customer ${batch * 50 + i}`, city: 'Berlin', lat: 52.5, lng: 13.4 }, token),
+          call(
+            'POST',
+            '/v1/customers',
+            { name: `Bench customer ${batch * 50 + i}`, city: 'Berlin', lat: 52.5, lng: 13.4 },
+            token,
+          ),
         ),
       )),
     );
@@ -116,43 +68,13 @@ async function prepareData() {
   return { token, tenantId: session.tenant.id, products, customers };
 }
 
-function autocannon(url, { method = 'GET', headers = {}, body } = {}) {
-  const args = ['-j', '-d', opts.duration, '-c', opts.connections, '-m', method];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
-  if (body) args.push('-b', body);
-  args.push(url);
-  const [cmd, cmdArgs] = pinned(1, join(root, 'node_modules', '.bin', 'autocannon'), args);
-  const out = execFileSync(cmd, cmdArgs, { cwd: root, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-  const r = JSON.parse(out.toString());
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-  };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-function summarise(runs) {
-  return {
-    rps: median(runs.map((r) => r.rps)),
-    p50: median(runs.map((r) => r.p50)),
-    p99: median(runs.map((r) => r.p99)),
-    non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
-    errors: runs.reduce((s, r) => s + r.errors, 0),
-  };
-}
+const autocannon = (url, request = {}) =>
+  run(url, { ...request, duration: opts.duration, connections: opts.connections });
 
 async function main() {
-  rmSync(STATE, { recursive: true, force: true });
-  execFileSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, CI: 'true' },
-  });
-  startServer(join(root, 'wrangler.jsonc'), APP_PORT);
-  startServer(join(root, 'bench', 'bare', 'wrangler.jsonc'), BARE_PORT);
+  freshDatabase(STATE);
+  startServer(join(root, 'wrangler.jsonc'), APP_PORT, STATE);
+  startServer(join(root, 'bench', 'bare', 'wrangler.jsonc'), BARE_PORT, STATE);
   await waitFor(`http://127.0.0.1:${APP_PORT}/health`);
   await waitFor(`http://127.0.0.1:${BARE_PORT}/`);
   console.log('servers up; preparing data');
@@ -199,7 +121,6 @@ async function main() {
   }
   stopAll();
 
-  const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
   const rows = Object.entries(results).map(([name, r]) => {
     const ratio = r.bare ? `${(r.app.rps / r.bare.rps).toFixed(2)}×` : '—';
     const bare = r.bare ? `${fmt(r.bare.rps)} | ${fmt(r.bare.p50)} | ${fmt(r.bare.p99)}` : '— | — | —';

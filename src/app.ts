@@ -7,6 +7,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createDb } from './db/client';
 import { type AppEnv, loadConfig } from './env';
+import { graphqlRouter } from './graphql/route';
 import { AppError, ErrorCode, problem, problemResponse } from './lib/errors';
 import { analyticsRouter } from './routes/analytics.routes';
 import { apiKeysRouter } from './routes/api-keys.routes';
@@ -90,6 +91,7 @@ export function buildApp() {
   );
 
   app.route('/v1', v1);
+  app.route('/graphql', graphqlRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -31,6 +31,15 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only')
     .default('fieldline_'),
+  /** GraphQL introspection (docs/graphql.md); unset: on in development and test, off elsewhere. */
+  GRAPHQL_INTROSPECTION: optionalString(z.enum(['true', 'false'])).transform((v) =>
+    v === undefined ? undefined : v === 'true',
+  ),
+  /** Only operations from the persisted-operations manifest may run on /graphql (mobile-only deployments). */
+  GRAPHQL_PERSISTED_ONLY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Sender of scheduled report e-mails (must be allowed for the send_email binding when deployed). */
   REPORT_EMAIL_FROM: z.email().default('reports@fieldline.dev'),
   /** Public origin of this API, for links in e-mails (unsubscribe). */

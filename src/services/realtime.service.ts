@@ -40,8 +40,31 @@ export async function connectRealtime(
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'since must be a non-negative integer');
     forwarded.searchParams.set('since', since);
   }
-  const headers = new Headers({ upgrade: 'websocket', [IDENTITY_HEADER]: JSON.stringify(who) });
-  return hubFor(hub, ctx.principal.tenantId).fetch(forwarded, { headers });
+  return hubFor(hub, ctx.principal.tenantId).fetch(forwarded, { headers: upgradeHeaders(who) });
+}
+
+const upgradeHeaders = (who: ForwardedIdentity) =>
+  new Headers({ upgrade: 'websocket', [IDENTITY_HEADER]: JSON.stringify(who) });
+
+/**
+ * A socket from the Worker itself to the tenant's hub, as `ctx.principal` with the same identity (and so
+ * the same rooms and entitlements) a device would get. GraphQL subscriptions read it as a stream.
+ */
+export async function openHubSocket(
+  ctx: ServiceContext,
+  hub: HubNamespace,
+  expiresAt: number | null,
+): Promise<{ socket: WebSocket; identity: ForwardedIdentity }> {
+  const identity = await identityOf(ctx, expiresAt);
+  const res = await hubFor(hub, ctx.principal.tenantId).fetch('https://tenant-hub/connect', {
+    headers: upgradeHeaders(identity),
+  });
+  if (!res.webSocket) {
+    const code = res.status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INTERNAL;
+    throw new AppError(code, res.status === 429 ? 'Too many open realtime connections' : 'The realtime hub refused');
+  }
+  res.webSocket.accept();
+  return { socket: res.webSocket, identity };
 }
 
 async function identityOf(ctx: ServiceContext, expiresAt: number | null): Promise<ForwardedIdentity> {

@@ -1,0 +1,123 @@
+import { GraphQLError } from 'graphql';
+import { AppError, type ErrorCode } from '../lib/errors';
+
+/**
+ * GraphQL error codes (`extensions.code`), stable like REST's `code`. Each AppError maps to one of them;
+ * the AppError's own code is kept in `extensions.reason`, so a client can still tell VERSION_MISMATCH
+ * from INSUFFICIENT_STOCK inside CONFLICT.
+ */
+export const GraphQLCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Refused by a limit (tokens, depth, aliases, directives, cost, breadth). */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** Not valid against the schema (unknown field, wrong argument type, ...). */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  /** Persisted-operations mode: the document is not in the manifest, or a raw document was sent. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type GraphQLCode = (typeof GraphQLCode)[keyof typeof GraphQLCode];
+
+const FROM_APP: Record<ErrorCode, GraphQLCode> = {
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  VALIDATION_FAILED: 'BAD_USER_INPUT',
+  MALFORMED_JSON: 'BAD_USER_INPUT',
+  PAYLOAD_TOO_LARGE: 'BAD_USER_INPUT',
+  UNSUPPORTED_MEDIA_TYPE: 'BAD_USER_INPUT',
+  METHOD_NOT_ALLOWED: 'BAD_USER_INPUT',
+  IDEMPOTENCY_KEY_REUSED: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'UNAUTHENTICATED',
+  TOKEN_REUSED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  ALREADY_EXISTS: 'CONFLICT',
+  VERSION_MISMATCH: 'CONFLICT',
+  INVALID_STATE: 'CONFLICT',
+  INSUFFICIENT_STOCK: 'CONFLICT',
+  IDEMPOTENCY_IN_PROGRESS: 'CONFLICT',
+  TENANT_REQUIRED: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+export const graphqlCodeOf = (code: ErrorCode): GraphQLCode => FROM_APP[code];
+
+/**
+ * An AppError as a GraphQL error: the detail as message, the AppError's extensions (shortages,
+ * currentVersion, errors[] ...) plus `code` and `reason`. `http` sets the HTTP status for errors that
+ * end the whole request (authentication); field errors keep the partial-data status.
+ */
+export function fromAppError(err: AppError, at?: GraphQLError, http?: boolean): GraphQLError {
+  return new GraphQLError(err.message, {
+    nodes: at?.nodes,
+    path: at?.path,
+    originalError: err,
+    extensions: {
+      ...err.extensions,
+      code: FROM_APP[err.code],
+      reason: err.code,
+      ...(http ? { http: { status: err.status } } : {}),
+    },
+  });
+}
+
+const LIMIT_MESSAGE = /^Syntax Error: (\w+) limit of \d+ exceeded/;
+
+/**
+ * yoga's `maskError`: expected errors keep their message and get a stable code; anything else (a bug, a
+ * D1 failure) is logged and leaves as "Unexpected error." with INTERNAL_SERVER_ERROR only.
+ */
+export function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof AppError) {
+    const at = error instanceof GraphQLError ? error : undefined;
+    return fromAppError(original, at, Boolean(at?.extensions.http));
+  }
+  if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
+    if (typeof error.extensions.code === 'string') return error;
+    return withCode(error, classify(error));
+  }
+  console.error(
+    JSON.stringify({ level: 'error', where: 'graphql', message: String(original), stack: (original as Error)?.stack }),
+  );
+  return new GraphQLError(message, {
+    nodes: error instanceof GraphQLError ? error.nodes : undefined,
+    path: error instanceof GraphQLError ? error.path : undefined,
+    extensions: { code: GraphQLCode.INTERNAL_SERVER_ERROR },
+  });
+}
+
+function classify(error: GraphQLError): GraphQLCode {
+  if (LIMIT_MESSAGE.test(error.message)) return GraphQLCode.QUERY_TOO_COMPLEX;
+  if (error.message.startsWith('Syntax Error')) return GraphQLCode.GRAPHQL_PARSE_FAILED;
+  // Variable coercion: the document is fine, the values sent with it are not.
+  if (/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(error.message)) {
+    return GraphQLCode.BAD_USER_INPUT;
+  }
+  return GraphQLCode.GRAPHQL_VALIDATION_FAILED;
+}
+
+function withCode(error: GraphQLError, code: GraphQLCode): GraphQLError {
+  const limit = LIMIT_MESSAGE.exec(error.message)?.[1]?.toLowerCase();
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code, ...(limit ? { limit } : {}) },
+  });
+}
+
+/** A GraphQL-level input problem found by a resolver (not by a service). */
+export const badInput = (message: string, extra: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code: GraphQLCode.BAD_USER_INPUT, ...extra } });

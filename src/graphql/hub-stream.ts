@@ -1,0 +1,137 @@
+import type { Permission } from '../auth/permissions';
+import { requirePermission } from '../auth/principal';
+import type { ForwardedIdentity } from '../durable/hub-identity';
+import { CloseCode, type ServerMessage } from '../durable/protocol';
+import { canJoin } from '../durable/rooms';
+import { AppError, ErrorCode } from '../lib/errors';
+import { openHubSocket } from '../services/realtime.service';
+import type { GraphQLContext } from './context';
+
+/** Frames buffered for a subscriber that reads slower than the hub sends; beyond it the stream ends. */
+const MAX_BUFFERED_FRAMES = 1000;
+
+export interface HubSubscription<T> {
+  /** Read permission the subscription's data needs (the same one the matching query needs). */
+  permission: Permission;
+  /** Rooms the identity must be allowed in (`canJoin`, as for a socket's `subscribe`). */
+  requireRooms?: (who: ForwardedIdentity) => string[];
+  /** What a frame yields to the subscriber (nothing for frames it does not care about). */
+  pick: (frame: ServerMessage) => T[];
+}
+
+/**
+ * A GraphQL subscription fed by the tenant hub: the Worker opens a socket to the hub as the caller
+ * (same identity, rooms and entitlements as a device's WebSocket), and each matching frame becomes an
+ * item of the subscription. Ending the subscription (client gone, `return()`) closes the socket; the hub
+ * closing it ends the subscription (token expiry → UNAUTHENTICATED).
+ */
+export async function hubSubscription<T>(
+  ctx: GraphQLContext,
+  spec: HubSubscription<T>,
+): Promise<AsyncIterableIterator<T>> {
+  requirePermission(ctx.service.principal, spec.permission);
+  const { socket, identity } = await openHubSocket(ctx.service, ctx.env.TENANT_HUB, ctx.expiresAt);
+  const frames = new SocketFrames(socket, ctx.signal);
+  const forbidden = (spec.requireRooms?.(identity) ?? []).find((room) => !canJoin(identity, room));
+  if (forbidden) {
+    frames.close();
+    throw new AppError(ErrorCode.FORBIDDEN, `You may not watch ${forbidden}`);
+  }
+  return picked(frames, spec.pick);
+}
+
+/** Maps frames to items without an async generator, so `return()` takes effect at once, mid-wait. */
+function picked<T>(frames: SocketFrames, pick: (frame: ServerMessage) => T[]): AsyncIterableIterator<T> {
+  const ready: T[] = [];
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      for (;;) {
+        const item = ready.shift();
+        if (item !== undefined) return { value: item, done: false };
+        const frame = await frames.next();
+        if (frame.done) return { value: undefined, done: true };
+        if (frame.value.type === 'error' && frame.value.ref === 'subscribe') {
+          frames.close();
+          throw new AppError(ErrorCode.FORBIDDEN, frame.value.message);
+        }
+        ready.push(...pick(frame.value));
+      }
+    },
+    async return() {
+      frames.close();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+class SocketFrames {
+  private readonly queue: ServerMessage[] = [];
+  private waiter: { resolve: (r: IteratorResult<ServerMessage>) => void; reject: (e: unknown) => void } | null = null;
+  private ended: { error: unknown } | null = null;
+
+  constructor(
+    private readonly socket: WebSocket,
+    signal: AbortSignal,
+  ) {
+    socket.addEventListener('message', (event) => {
+      if (typeof event.data !== 'string') return;
+      const frame = JSON.parse(event.data) as ServerMessage;
+      if (this.waiter) {
+        const { resolve } = this.waiter;
+        this.waiter = null;
+        resolve({ value: frame, done: false });
+      } else if (this.queue.length >= MAX_BUFFERED_FRAMES) {
+        this.end(new AppError(ErrorCode.RATE_LIMITED, 'The subscription fell too far behind; subscribe again'), true);
+      } else {
+        this.queue.push(frame);
+      }
+    });
+    socket.addEventListener('close', (event) =>
+      this.end(
+        event.code === CloseCode.TOKEN_EXPIRED
+          ? new AppError(ErrorCode.UNAUTHENTICATED, 'The access token expired; subscribe again with a fresh one')
+          : null,
+        false,
+      ),
+    );
+    socket.addEventListener('error', () => this.end(null, false));
+    signal.addEventListener('abort', () => this.close());
+  }
+
+  next(): Promise<IteratorResult<ServerMessage>> {
+    const frame = this.queue.shift();
+    if (frame) return Promise.resolve({ value: frame, done: false });
+    if (this.ended) {
+      return this.ended.error ? Promise.reject(this.ended.error) : Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  close() {
+    this.end(null, true);
+  }
+
+  /** `drop`: forget what is buffered (we are leaving); otherwise it is still read before the end. */
+  private end(error: unknown, drop: boolean) {
+    if (this.ended) return;
+    this.ended = { error };
+    if (drop) this.queue.length = 0;
+    try {
+      this.socket.close(CloseCode.NORMAL, 'Subscription ended');
+    } catch {
+      // Already closed by the hub.
+    }
+    const waiter = this.waiter;
+    this.waiter = null;
+    if (waiter) {
+      if (error) waiter.reject(error);
+      else waiter.resolve({ value: undefined, done: true });
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { badInput } from './errors';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Arguments naming a record accept its global id (`base64("Customer:<uuid>")`, what `id` fields return)
+ * or the plain UUID the REST API uses, so clients can mix both APIs. A global id of another type is
+ * refused rather than silently looked up in the wrong table.
+ */
+export function localId(value: string, typename: string, field = 'id'): string {
+  if (UUID.test(value)) return value;
+  let decoded: { typename: string; id: string } | null = null;
+  try {
+    decoded = decodeGlobalID(value);
+  } catch {
+    decoded = null;
+  }
+  if (!decoded || decoded.typename !== typename || !UUID.test(decoded.id)) {
+    throw badInput(`${field} must be a ${typename} id (global id or UUID)`, { field });
+  }
+  return decoded.id;
+}
+
+export const optionalLocalId = (value: string | null | undefined, typename: string, field: string) =>
+  value === null || value === undefined ? value : localId(value, typename, field);

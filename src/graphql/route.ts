@@ -1,0 +1,67 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { cloneRawRequest } from 'hono/request';
+import type { AppEnv } from '../env';
+import { AppError } from '../lib/errors';
+import { credentialFromHeaders, resolvePrincipal } from '../middleware/auth';
+import { idempotency } from '../middleware/idempotency';
+import type { GraphQLServerContext } from './context';
+import { graphqlCodeOf } from './errors';
+import { yoga } from './server';
+
+/**
+ * `/graphql` (docs/graphql.md): the same credential check as REST (Bearer JWT or API key, X-API-Key),
+ * the same Idempotency-Key semantics for POSTs, then the yoga instance built once per isolate. A bad or
+ * missing credential does not stop the request here: GraphiQL (development) needs none, and any
+ * operation then fails with UNAUTHENTICATED (HTTP 401) in a GraphQL-shaped answer.
+ */
+export const graphqlRouter = new Hono<AppEnv>();
+
+graphqlRouter.all('/', async (c) => {
+  const server: GraphQLServerContext = {
+    env: c.env,
+    config: c.get('config'),
+    db: c.get('db'),
+    principal: null,
+    authError: null,
+    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+  };
+  try {
+    server.principal = await resolvePrincipal(c, credentialFromHeaders(c));
+    c.set('principal', server.principal);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    server.authError = err;
+  }
+  const execute = async () => yoga.fetch(c.req.raw.bodyUsed ? await cloneRawRequest(c.req) : c.req.raw, server);
+
+  // A subscription's answer is an endless stream: there is nothing to store and replay.
+  const idempotent =
+    server.principal && c.req.method === 'POST' && c.req.header('idempotency-key') !== undefined && !wantsStream(c);
+  if (!idempotent) return execute();
+  try {
+    const replayed = await idempotency(c, async () => {
+      c.res = await execute();
+    });
+    return replayed ?? c.res;
+  } catch (err) {
+    if (err instanceof AppError) return errorResponse(c, err);
+    throw err;
+  }
+});
+
+const wantsStream = (c: Context<AppEnv>) => (c.req.header('accept') ?? '').includes('text/event-stream');
+
+/** An Idempotency-Key refusal (reused key, request in progress) in the GraphQL response format. */
+function errorResponse(c: Context<AppEnv>, err: AppError): Response {
+  const accept = c.req.header('accept') ?? '';
+  const type = accept.includes('application/graphql-response+json')
+    ? 'application/graphql-response+json; charset=utf-8'
+    : 'application/json; charset=utf-8';
+  const body = {
+    errors: [
+      { message: err.message, extensions: { ...err.extensions, code: graphqlCodeOf(err.code), reason: err.code } },
+    ],
+  };
+  return new Response(JSON.stringify(body), { status: err.status, headers: { 'content-type': type } });
+}

@@ -1,0 +1,237 @@
+import { PERMISSIONS } from '../../auth/permissions';
+import { ROLES, TARGET_PERIODS } from '../../db/schema';
+import { countOrders, listOrders } from '../../services/orders.service';
+import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesmen.service';
+import { getTarget, listTargets } from '../../services/targets.service';
+import { tenantSettings } from '../../services/tenant-settings';
+import { getUser, listUsers } from '../../services/users.service';
+import { countVisits, listVisits } from '../../services/visits.service';
+import { builder } from '../builder';
+import { connectionComplexity, pageRequest, toConnection } from '../connection';
+import { badInput } from '../errors';
+import { localId, optionalLocalId } from '../ids';
+import { usersByIds } from '../loaders';
+import {
+  OrderConnection,
+  OrderRef,
+  SalesmanConnection,
+  SalesmanRef,
+  TargetConnection,
+  TargetRef,
+  TerritoryRef,
+  UserConnection,
+  UserRef,
+  VisitConnection,
+  VisitRef,
+} from '../refs';
+import { OrderSort, SalesmanSort, TargetSort, UserSort, VisitSort } from '../sorts';
+import { entityFields, orNull } from './common';
+
+export const RoleEnum = builder.enumType('Role', { values: ROLES });
+const PeriodTypeEnum = builder.enumType('TargetPeriod', { values: TARGET_PERIODS });
+const PermissionEnum = builder.enumType('Permission', {
+  values: Object.fromEntries(PERMISSIONS.map((p) => [p.replace(':', '_').toUpperCase(), { value: p }])),
+});
+
+SalesmanRef.implement({
+  description: 'A member of the field team. Every reader sees the whole team (it is a directory).',
+  fields: (t) => ({
+    ...entityFields(t),
+    name: t.exposeString('name'),
+    phone: t.exposeString('phone', { nullable: true }),
+    employeeCode: t.exposeString('employeeCode', { nullable: true }),
+    active: t.exposeBoolean('active'),
+    territory: t.field({ type: TerritoryRef, nullable: true, resolve: (s) => s.territoryId }),
+    user: t.loadable({
+      type: UserRef,
+      nullable: true,
+      description: 'The login linked to this profile (needs users:read)',
+      load: (ids: string[], ctx) => usersByIds(ctx.service, ids),
+      sort: (u) => u.id,
+      resolve: (s) => s.userId,
+    }),
+    orders: t.connection(
+      {
+        type: OrderRef,
+        args: { sort: t.arg({ type: OrderSort, required: true, defaultValue: '-orderedAt' }) },
+        complexity: connectionComplexity,
+        resolve: async (s, args, ctx) => {
+          const filters = { salesmanId: s.id };
+          const page = await listOrders(ctx.service, filters, pageRequest(args, args.sort));
+          return toConnection(page, args.sort, () => countOrders(ctx.service, filters));
+        },
+      },
+      OrderConnection,
+    ),
+    visits: t.connection(
+      {
+        type: VisitRef,
+        args: { sort: t.arg({ type: VisitSort, required: true, defaultValue: 'createdAt' }) },
+        complexity: connectionComplexity,
+        resolve: async (s, args, ctx) => {
+          const filters = { salesmanId: s.id };
+          const page = await listVisits(ctx.service, filters, pageRequest(args, args.sort));
+          return toConnection(page, args.sort, () => countVisits(ctx.service, filters));
+        },
+      },
+      VisitConnection,
+    ),
+  }),
+});
+
+builder.node(UserRef, {
+  description: 'A login of the tenant (password hashes never leave the server).',
+  id: { resolve: (u) => u.id },
+  loadOne: (id, ctx) => orNull(getUser(ctx.service, id)),
+  fields: (t) => ({
+    ...entityFields(t),
+    email: t.exposeString('email'),
+    name: t.exposeString('name'),
+    role: t.expose('role', { type: RoleEnum }),
+    active: t.exposeBoolean('active'),
+    lastLoginAt: t.field({ type: 'DateTime', nullable: true, resolve: (u) => u.lastLoginAt }),
+  }),
+});
+
+builder.node(TargetRef, {
+  description: "A salesman's revenue and visit goals for a calendar month, quarter or year.",
+  id: { resolve: (target) => target.id },
+  loadOne: (id, ctx) => orNull(getTarget(ctx.service, id)),
+  fields: (t) => ({
+    ...entityFields(t),
+    salesman: t.field({ type: SalesmanRef, nullable: true, resolve: (target) => target.salesmanId }),
+    periodType: t.expose('periodType', { type: PeriodTypeEnum }),
+    periodStart: t.exposeString('periodStart', { description: 'YYYY-MM-DD, first day of the period' }),
+    periodEnd: t.exposeString('periodEnd', { description: 'YYYY-MM-DD, last day of the period (inclusive)' }),
+    revenueGoalMinor: t.field({ type: 'SafeInt', resolve: (target) => target.revenueGoalMinor }),
+    visitGoal: t.exposeInt('visitGoal'),
+  }),
+});
+
+interface TenantShape {
+  id: string;
+}
+
+const TenantRef = builder.objectRef<TenantShape>('Tenant').implement({
+  description: "The caller's organisation.",
+  fields: (t) => ({
+    uuid: t.exposeString('id'),
+    currency: t.string({ resolve: async (_t, _a, ctx) => (await tenantSettings(ctx.service)).currency }),
+    timezone: t.string({ resolve: async (_t, _a, ctx) => (await tenantSettings(ctx.service)).timezone }),
+    checkInRadiusM: t.int({
+      description: 'How far from the customer a check-in is still verified',
+      resolve: async (_t, _a, ctx) => (await tenantSettings(ctx.service)).checkInRadiusM,
+    }),
+  }),
+});
+
+const ViewerRef = builder.objectRef<Record<string, never>>('Viewer').implement({
+  description: 'Who is calling: the verified credential (user or API key) and what it may do.',
+  fields: (t) => ({
+    principalId: t.string({ description: 'User id or API key id', resolve: (_v, _a, ctx) => ctx.service.principal.id }),
+    kind: t.string({ description: '`user` or `api_key`', resolve: (_v, _a, ctx) => ctx.service.principal.kind }),
+    role: t.field({ type: RoleEnum, nullable: true, resolve: (_v, _a, ctx) => ctx.service.principal.role }),
+    permissions: t.field({
+      type: [PermissionEnum],
+      resolve: (_v, _a, ctx) => [...ctx.service.principal.permissions],
+    }),
+    tenant: t.field({ type: TenantRef, resolve: (_v, _a, ctx) => ({ id: ctx.service.principal.tenantId }) }),
+    user: t.field({
+      type: UserRef,
+      nullable: true,
+      resolve: (_v, _a, ctx) =>
+        ctx.service.principal.kind === 'user' ? getUser(ctx.service, ctx.service.principal.id) : null,
+    }),
+    salesman: t.field({
+      type: SalesmanRef,
+      nullable: true,
+      description: "A salesman user's own profile",
+      resolve: (_v, _a, ctx) => ctx.service.principal.salesmanId,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.field({ type: ViewerRef, resolve: () => ({}) }),
+  salesmen: t.connection(
+    {
+      type: SalesmanRef,
+      args: {
+        search: t.arg.string({ description: 'Substring of name, employee code or phone' }),
+        territoryId: t.arg.id(),
+        active: t.arg.boolean(),
+        sort: t.arg({ type: SalesmanSort, required: true, defaultValue: 'name' }),
+      },
+      complexity: connectionComplexity,
+      resolve: async (_root, args, ctx) => {
+        const filters = {
+          q: args.search ?? undefined,
+          territoryId: optionalLocalId(args.territoryId, 'Territory', 'territoryId') ?? undefined,
+          active: args.active ?? undefined,
+        };
+        const page = await listSalesmen(ctx.service, filters, pageRequest(args, args.sort));
+        return toConnection(page, args.sort, () => countSalesmen(ctx.service, filters));
+      },
+    },
+    SalesmanConnection,
+  ),
+  salesman: t.field({
+    type: SalesmanRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true, description: 'Global id or UUID' }) },
+    resolve: (_root, args, ctx) => getSalesman(ctx.service, localId(args.id, 'Salesman')),
+  }),
+  users: t.connection(
+    {
+      type: UserRef,
+      args: {
+        search: t.arg.string({ description: 'Substring of name or email' }),
+        role: t.arg({ type: RoleEnum }),
+        active: t.arg.boolean(),
+        sort: t.arg({ type: UserSort, required: true, defaultValue: 'name' }),
+      },
+      complexity: connectionComplexity,
+      resolve: async (_root, args, ctx) => {
+        const filters = { q: args.search ?? undefined, role: args.role ?? undefined, active: args.active ?? undefined };
+        return toConnection(await listUsers(ctx.service, filters, pageRequest(args, args.sort)), args.sort);
+      },
+    },
+    UserConnection,
+  ),
+  user: t.field({
+    type: UserRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true, description: 'Global id or UUID' }) },
+    resolve: (_root, args, ctx) => getUser(ctx.service, localId(args.id, 'User')),
+  }),
+  targets: t.connection(
+    {
+      type: TargetRef,
+      args: {
+        salesmanId: t.arg.id(),
+        periodType: t.arg({ type: PeriodTypeEnum }),
+        activeOn: t.arg.string({ description: 'YYYY-MM-DD: only targets whose period contains this day' }),
+        sort: t.arg({ type: TargetSort, required: true, defaultValue: 'periodStart' }),
+      },
+      complexity: connectionComplexity,
+      resolve: async (_root, args, ctx) => {
+        const filters = {
+          salesmanId: optionalLocalId(args.salesmanId, 'Salesman', 'salesmanId') ?? undefined,
+          periodType: args.periodType ?? undefined,
+          activeOn: args.activeOn ?? undefined,
+        };
+        if (filters.activeOn !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(filters.activeOn)) {
+          throw badInput('activeOn must be a date YYYY-MM-DD');
+        }
+        return toConnection(await listTargets(ctx.service, filters, pageRequest(args, args.sort)), args.sort);
+      },
+    },
+    TargetConnection,
+  ),
+  target: t.field({
+    type: TargetRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true, description: 'Global id or UUID' }) },
+    resolve: (_root, args, ctx) => getTarget(ctx.service, localId(args.id, 'Target')),
+  }),
+}));

@@ -1,0 +1,137 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app';
+import manifest from '../../src/graphql/persisted-operations.json';
+import { createTenant } from '../helpers/factories';
+import { codesOf, gql } from './support';
+
+/** Calls the app with some variables overridden (a fresh env object gets its own parsed config). */
+async function withVars(vars: Record<string, string>, init: RequestInit & { path?: string }) {
+  const ctx = createExecutionContext();
+  const res = await buildApp().fetch(
+    new Request(`https://fieldline.test${init.path ?? '/graphql'}`, init),
+    { ...env, ...vars },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+const post = (token: string, body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const limitOf = (res: Awaited<ReturnType<typeof gql>>) => res.body.errors?.[0]?.extensions;
+
+describe('GraphQL limits', () => {
+  it('refuses a query nested deeper than 10 levels', async () => {
+    const t = await createTenant();
+    const deep = `{ orders { edges { node { customer { orders { edges { node { customer { orders {
+      edges { node { uuid } } } } } } } } } } } }`;
+    const res = await gql(deep, {}, { token: t.token });
+    expect(res.body.data).toBeUndefined();
+    expect(limitOf(res)).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'depth' });
+    expect(res.body.errors?.[0]?.message).toMatch(/depth limit of 10/);
+  });
+
+  it('refuses more than 15 aliases, 20 directives or 2000 tokens', async () => {
+    const t = await createTenant();
+    const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: viewer { role }`).join(' ')} }`;
+    expect(limitOf(await gql(aliases, {}, { token: t.token }))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'aliases',
+    });
+    const directives = `{ viewer { role ${'@include(if: true) '.repeat(21)} } }`;
+    expect(limitOf(await gql(directives, {}, { token: t.token }))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'directives',
+    });
+    const tokens = `{ viewer { ${'role '.repeat(2100)} } }`;
+    expect(limitOf(await gql(tokens, {}, { token: t.token }))).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'tokens',
+    });
+  });
+
+  it('refuses an expensive query from its estimated cost (page sizes multiply) before any resolver runs', async () => {
+    const t = await createTenant();
+    const costly = `{ orders(first: 200) { edges { node {
+      lines { product { name inventory { onHand } } }
+      customer { orders(first: 200) { edges { node { uuid totalMinor } } } }
+    } } } }`;
+    const res = await gql(costly, {}, { token: t.token });
+    expect(res.body.data ?? null).toBeNull();
+    expect(limitOf(res)).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'complexity', max: 5000 });
+    const cheap = await gql(
+      '{ orders(first: 20) { edges { node { uuid lines { quantity } } } } }',
+      {},
+      { token: t.token },
+    );
+    expect(cheap.body.errors).toBeUndefined();
+  });
+});
+
+describe('GraphQL introspection', () => {
+  const INTROSPECT = { query: '{ __schema { queryType { name } } }' };
+
+  it('is on in test and development, off in production unless GRAPHQL_INTROSPECTION=true', async () => {
+    const t = await createTenant();
+    const test = await gql(INTROSPECT.query, {}, { token: t.token });
+    expect(test.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    const production = (await (await withVars({ ENVIRONMENT: 'production' }, post(t.token, INTROSPECT))).json()) as any;
+    expect(production.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(production.errors?.[0]?.message).toMatch(/introspection/i);
+    const allowed = await withVars(
+      { ENVIRONMENT: 'production', GRAPHQL_INTROSPECTION: 'true' },
+      post(t.token, INTROSPECT),
+    );
+    expect(((await allowed.json()) as any).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    const off = await withVars({ GRAPHQL_INTROSPECTION: 'false' }, post(t.token, INTROSPECT));
+    expect(((await off.json()) as any).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('serves GraphiQL from our own assets in development only', async () => {
+    const page = await withVars({ ENVIRONMENT: 'development' }, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('/vendor/graphiql/graphiql.js');
+    expect(html).not.toMatch(/https?:\/\/(unpkg|cdn|esm\.sh)/);
+    const test = await withVars({}, { headers: { accept: 'text/html' } });
+    expect(await test.text()).not.toContain('graphiql');
+  });
+});
+
+describe('GraphQL persisted operations', () => {
+  const [hash, document] = Object.entries(manifest).find(([, doc]) => doc.startsWith('query Catalogue')) ?? [];
+  const persisted = (sha256Hash: string) => ({
+    variables: { first: 5 },
+    extensions: { persistedQuery: { version: 1, sha256Hash } },
+  });
+
+  it('runs a manifest operation by hash, beside ordinary documents', async () => {
+    const t = await createTenant();
+    const res = await gql(
+      undefined,
+      { first: 5 },
+      { token: t.token, extensions: persisted(hash as string).extensions },
+    );
+    expect(res.body).toEqual({ data: { products: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } } });
+    const unknown = await gql(undefined, {}, { token: t.token, extensions: persisted('0'.repeat(64)).extensions });
+    expect(codesOf(unknown)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    const raw = await gql(document as string, { first: 5 }, { token: t.token });
+    expect(raw.body.errors).toBeUndefined();
+  });
+
+  it('runs nothing but manifest operations when GRAPHQL_PERSISTED_ONLY=true', async () => {
+    const t = await createTenant();
+    const vars = { GRAPHQL_PERSISTED_ONLY: 'true' };
+    const raw = (await (await withVars(vars, post(t.token, { query: document }))).json()) as any;
+    expect(raw.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
+    const byHash = (await (await withVars(vars, post(t.token, persisted(hash as string)))).json()) as any;
+    expect(byHash.errors).toBeUndefined();
+    expect(byHash.data.products.edges).toEqual([]);
+  });
+});
