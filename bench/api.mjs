@@ -73,9 +73,10 @@ const autocannon = (url, request = {}) =>
 
 async function main() {
   freshDatabase(STATE);
+  // One after the other: two `wrangler dev` starting at once can race for the same internal socket.
   startServer(join(root, 'wrangler.jsonc'), APP_PORT, STATE);
-  startServer(join(root, 'bench', 'bare', 'wrangler.jsonc'), BARE_PORT, STATE);
   await waitFor(`http://127.0.0.1:${APP_PORT}/health`);
+  startServer(join(root, 'bench', 'bare', 'wrangler.jsonc'), BARE_PORT, STATE);
   await waitFor(`http://127.0.0.1:${BARE_PORT}/`);
   console.log('servers up; preparing data');
   const data = await prepareData();

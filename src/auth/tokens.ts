@@ -21,15 +21,22 @@ export interface VerifiedClaims extends AccessClaims {
   exp: number;
 }
 
-const keyCache = new Map<string, Uint8Array>();
-const keyBytes = (secret: string) => {
-  let k = keyCache.get(secret);
-  if (!k) {
-    k = encoder.encode(secret);
-    keyCache.set(secret, k);
-  }
-  return k;
-};
+/**
+ * HMAC keys imported once per isolate: importing a raw secret on every verification costs more than
+ * the verification itself. The resolved key is cached, not the promise, so no request ever waits on a
+ * promise that belongs to another request.
+ */
+const keyCache = new Map<string, CryptoKey>();
+async function hmacKey(secret: string): Promise<CryptoKey> {
+  const cached = keyCache.get(secret);
+  if (cached) return cached;
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+  keyCache.set(secret, key);
+  return key;
+}
 
 export async function signAccessToken(config: Config, claims: AccessClaims): Promise<string> {
   const signing = config.JWT_KEYS[0];
@@ -43,7 +50,7 @@ export async function signAccessToken(config: Config, claims: AccessClaims): Pro
     .setNotBefore('0s')
     .setJti(newId())
     .setExpirationTime(`${config.ACCESS_TOKEN_TTL_SECONDS}s`);
-  return jwt.sign(keyBytes(signing.secret));
+  return jwt.sign(await hmacKey(signing.secret));
 }
 
 export async function verifyAccessToken(config: Config, token: string): Promise<VerifiedClaims> {
@@ -53,7 +60,7 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
       (header) => {
         const key = config.JWT_KEYS.find((k) => k.kid === header.kid);
         if (!key) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Unknown signing key');
-        return keyBytes(key.secret);
+        return hmacKey(key.secret);
       },
       {
         algorithms: ALGORITHMS,

@@ -1,9 +1,24 @@
 import { drizzle } from 'drizzle-orm/d1';
 import * as schema from './schema';
 
-export const createDb = (d1: D1Database) => drizzle(d1, { schema });
+const build = (d1: D1Database) => drizzle(d1, { schema });
 
 /** Drizzle over the D1 binding (`db.$client` is the binding itself, used for raw batches). */
-export type Db = ReturnType<typeof createDb>;
+export type Db = ReturnType<typeof build>;
+
+/**
+ * One drizzle instance per binding object: building one walks the whole schema to set up relational
+ * queries, which is too much work to repeat on every request.
+ */
+const instances = new WeakMap<D1Database, Db>();
+
+export function createDb(d1: D1Database): Db {
+  let db = instances.get(d1);
+  if (!db) {
+    db = build(d1);
+    instances.set(d1, db);
+  }
+  return db;
+}
 
 export { schema };
