@@ -80,10 +80,10 @@ export function renderReport(results, meta) {
     ratios(hub, sioBatched, 'Socket.IO, coalesced + batched'),
     '',
     '"mean, first → last s" is the mean latency of the fixes sent in the first and in the last second of the ' +
-      'window. With coalescing it climbs through the run at a steady 1 fix/s per salesman: the coalescer spaces a ' +
-      "salesman's updates by 1 s counted from when his last batch *left*, so each fix waits for the previous " +
-      'one’s delay plus the timer’s lateness, and the delay accumulates until a fix is superseded (lost) and it ' +
-      'starts again near zero. The Socket.IO variant ports the same algorithm and drifts the same way, more slowly.',
+      'window: a latency that climbs through the run means the server is falling behind. The hub spaces a ' +
+      "salesman's updates by about 1 s counted between the arrivals of the fixes it forwards (100 ms slack), so a " +
+      'phone reporting once a second has every fix forwarded after at most one batching window. The Socket.IO ' +
+      'coalesced variant is an older port of the algorithm that spaces updates from send time; it drifts.',
   ];
   if (p6) {
     const b = sustainable(p6.batched, keptUp);
