@@ -1,47 +1,27 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { z } from 'zod';
-import type { AppEnv } from '../env';
 import { AppError, ErrorCode } from '../lib/errors';
 import { CreateCustomerBody, UpdateCustomerBody } from '../routes/customers.routes';
-import { notificationsRouter } from '../routes/notifications.routes';
-import { ordersRouter } from '../routes/orders.routes';
-import { paymentsRouter } from '../routes/payments.routes';
+import { SendNotificationBody } from '../routes/notifications.routes';
+import { CancelOrderBody, CreateOrderBody } from '../routes/orders.routes';
+import { CreatePaymentBody } from '../routes/payments.routes';
 import { CreateProductBody, UpdateProductBody } from '../routes/products.routes';
-import { visitsRouter } from '../routes/visits.routes';
-import type { NotificationInput } from '../services/notifications.service';
-import type { CreateOrderInput } from '../services/orders.service';
-import type { PaymentInput } from '../services/payments.service';
-import type { CheckOutInput, LocationFix } from '../services/visits.service';
+import { CheckInBody, CheckOutBody } from '../routes/visits.routes';
 
 /**
  * Mutation inputs are validated by the very zod schemas that validate the REST bodies, so a field's
- * rules (ranges, lengths, formats, unknown fields) are written once. Most are exported by their route
- * module; the rest are read from the router's OpenAPI registry (the route definitions themselves), and
- * a missing one fails when the module loads, not at request time.
+ * rules (ranges, lengths, formats, unknown fields) are written once, in the route modules.
  */
-function routeBody<T>(router: OpenAPIHono<AppEnv>, method: string, path: string): z.ZodType<T> {
-  for (const def of router.openAPIRegistry.definitions) {
-    if (def.type !== 'route' || def.route.method !== method || def.route.path !== path) continue;
-    const media = def.route.request?.body?.content?.['application/json'];
-    if (media && 'schema' in media && media.schema) return media.schema as z.ZodType<T>;
-  }
-  throw new Error(`No JSON body schema for ${method.toUpperCase()} ${path}`);
-}
-
-// Routers are typed per resource; the registry lookup only needs the common base.
-const asRouter = (router: unknown) => router as OpenAPIHono<AppEnv>;
-
 export const bodies = {
   createCustomer: CreateCustomerBody,
   updateCustomer: UpdateCustomerBody,
   createProduct: CreateProductBody,
   updateProduct: UpdateProductBody,
-  createOrder: routeBody<CreateOrderInput>(asRouter(ordersRouter), 'post', '/'),
-  cancelOrder: routeBody<{ reason?: string | undefined }>(asRouter(ordersRouter), 'post', '/{id}/cancel'),
-  recordPayment: routeBody<PaymentInput>(asRouter(paymentsRouter), 'post', '/'),
-  checkIn: routeBody<LocationFix>(asRouter(visitsRouter), 'post', '/{id}/check-in'),
-  checkOut: routeBody<CheckOutInput>(asRouter(visitsRouter), 'post', '/{id}/check-out'),
-  sendNotification: routeBody<NotificationInput>(asRouter(notificationsRouter), 'post', '/'),
+  createOrder: CreateOrderBody,
+  cancelOrder: CancelOrderBody,
+  recordPayment: CreatePaymentBody,
+  checkIn: CheckInBody,
+  checkOut: CheckOutBody,
+  sendNotification: SendNotificationBody,
 };
 
 /**

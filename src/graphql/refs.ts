@@ -1,23 +1,15 @@
-import type { Customer } from '../services/customers.service';
+import { type Customer, getCustomersByIds } from '../services/customers.service';
+import type { InventoryLevel } from '../services/inventory.service';
 import type { Notification } from '../services/notifications.service';
-import type { Order, OrderLine } from '../services/orders.service';
+import { getOrdersByIds, type Order, type OrderLine } from '../services/orders.service';
 import type { Payment } from '../services/payments.service';
-import type { Product } from '../services/products.service';
-import type { Salesman } from '../services/salesmen.service';
+import { getProductsByIds, type Product } from '../services/products.service';
+import { getSalesmenByIds, type Salesman } from '../services/salesmen.service';
 import type { Target } from '../services/targets.service';
-import type { Territory } from '../services/territories.service';
+import { getTerritoriesByIds, type Territory } from '../services/territories.service';
 import type { PublicUser } from '../services/users.service';
-import type { Visit } from '../services/visits.service';
+import { getVisitsByIds, type Visit } from '../services/visits.service';
 import { builder } from './builder';
-import {
-  customersByIds,
-  type InventoryLevel,
-  ordersByIds,
-  productsByIds,
-  salesmenByIds,
-  territoriesByIds,
-  visitsByIds,
-} from './loaders';
 
 /**
  * Type references, declared before their fields so types can point at each other. The loadable ones
@@ -30,27 +22,27 @@ const byId = { sort: (row: { id: string }) => row.id, id: { resolve: (row: { id:
 type Wire<T> = Omit<T, 'tenantId'> & { tenantId?: string };
 
 export const CustomerRef = builder.loadableNodeRef<Wire<Customer>>('Customer', {
-  load: (ids: string[], ctx) => customersByIds(ctx.service, ids),
+  load: (ids: string[], ctx) => getCustomersByIds(ctx.service, ids),
   ...byId,
 });
 export const ProductRef = builder.loadableNodeRef<Wire<Product>>('Product', {
-  load: (ids: string[], ctx) => productsByIds(ctx.service, ids),
+  load: (ids: string[], ctx) => getProductsByIds(ctx.service, ids),
   ...byId,
 });
 export const SalesmanRef = builder.loadableNodeRef<Wire<Salesman>>('Salesman', {
-  load: (ids: string[], ctx) => salesmenByIds(ctx.service, ids),
+  load: (ids: string[], ctx) => getSalesmenByIds(ctx.service, ids),
   ...byId,
 });
 export const TerritoryRef = builder.loadableNodeRef<Wire<Territory>>('Territory', {
-  load: (ids: string[], ctx) => territoriesByIds(ctx.service, ids),
+  load: (ids: string[], ctx) => getTerritoriesByIds(ctx.service, ids),
   ...byId,
 });
 export const OrderRef = builder.loadableNodeRef<Wire<Order> & { lines?: Wire<OrderLine>[] }>('Order', {
-  load: (ids: string[], ctx) => ordersByIds(ctx.service, ids),
+  load: (ids: string[], ctx) => getOrdersByIds(ctx.service, ids),
   ...byId,
 });
 export const VisitRef = builder.loadableNodeRef<Wire<Visit>>('Visit', {
-  load: (ids: string[], ctx) => visitsByIds(ctx.service, ids),
+  load: (ids: string[], ctx) => getVisitsByIds(ctx.service, ids),
   ...byId,
 });
 

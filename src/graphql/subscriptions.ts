@@ -1,10 +1,10 @@
 import type { EventFrame, LiveLocation, PresenceChange, ServerMessage } from '../durable/protocol';
+import type { InventoryLevel } from '../services/inventory.service';
 import type { Notification } from '../services/notifications.service';
 import type { Order, OrderLine } from '../services/orders.service';
 import { builder } from './builder';
 import { hubSubscription } from './hub-stream';
 import { localId } from './ids';
-import type { InventoryLevel } from './loaders';
 import { InventoryRef, NotificationRef, OrderRef, SalesmanRef, type Wire } from './refs';
 
 /**

@@ -25,7 +25,7 @@ const NotificationSchema = z
   })
   .openapi('Notification');
 
-const SendBody = z
+export const SendNotificationBody = z
   .strictObject({
     id: z.uuid().optional(),
     salesmanId: z.uuid().nullable().optional().openapi({ description: 'One salesman; omit or null for everyone' }),
@@ -45,7 +45,7 @@ export const notificationsRouter = createProtectedRouter()
       path: '/',
       tags,
       summary: 'Send a notification to one salesman or the whole team (delivered live, kept for who is offline)',
-      request: { headers: IdempotencyHeader, ...jsonBody(SendBody) },
+      request: { headers: IdempotencyHeader, ...jsonBody(SendNotificationBody) },
       responses: { 201: jsonResponse(NotificationSchema, 'The stored notification') },
     }),
     async (c) => c.json(toApi(await sendNotification(serviceContext(c), c.req.valid('json'))), 201),

@@ -74,7 +74,7 @@ const LineInput = z.strictObject({
 const Lines = z.array(LineInput).min(1).max(200);
 const Notes = z.string().max(4000).nullable().optional();
 
-const CreateOrderBody = z
+export const CreateOrderBody = z
   .strictObject({
     id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
     customerId: z.uuid(),
@@ -97,7 +97,7 @@ const UpdateOrderBody = z
   })
   .openapi('UpdateOrder');
 
-const CancelBody = z.strictObject({ reason: z.string().trim().max(500).optional() }).openapi('CancelOrder');
+export const CancelOrderBody = z.strictObject({ reason: z.string().trim().max(500).optional() }).openapi('CancelOrder');
 
 const ListQuery = listQuery(['orderedAt', 'totalMinor', 'createdAt', 'updatedAt'] as const).extend({
   status: z.enum(ORDER_STATUSES).optional(),
@@ -203,7 +203,7 @@ export const ordersRouter = createProtectedRouter()
       request: {
         params: IdParams,
         headers: IdempotencyHeader,
-        body: { required: false, content: { 'application/json': { schema: CancelBody } } },
+        body: { required: false, content: { 'application/json': { schema: CancelOrderBody } } },
       },
       responses: { 200: jsonResponse(OrderWithLinesSchema, 'The cancelled order') },
     }),

@@ -30,7 +30,7 @@ export const PaymentSchema = z
   })
   .openapi('Payment');
 
-const CreatePaymentBody = z
+export const CreatePaymentBody = z
   .strictObject({
     id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
     orderId: z.uuid(),

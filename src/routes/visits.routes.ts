@@ -85,9 +85,9 @@ const fix = {
   }),
 };
 
-const CheckInBody = z.strictObject(fix).openapi('VisitCheckIn');
+export const CheckInBody = z.strictObject(fix).openapi('VisitCheckIn');
 
-const CheckOutBody = z
+export const CheckOutBody = z
   .strictObject({ ...fix, outcome: z.enum(VISIT_OUTCOMES).nullable().optional(), notes: Notes })
   .openapi('VisitCheckOut');
 

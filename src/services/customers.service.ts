@@ -4,7 +4,7 @@ import { customers } from '../db/schema';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
-import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
+import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { assertSalesmanExists, assertTerritoryExists } from './references';
 
 export type Customer = typeof customers.$inferSelect;
@@ -77,6 +77,11 @@ const customerConditions = (filters: CustomerFilters) => [
 export async function getCustomer(ctx: ServiceContext, id: string): Promise<Customer> {
   requirePermission(ctx.principal, 'customers:read');
   return findEntity(ctx, customers, id, 'Customer');
+}
+
+export async function getCustomersByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Customer[]> {
+  requirePermission(ctx.principal, 'customers:read');
+  return findEntitiesByIds(ctx, customers, ids);
 }
 
 export async function createCustomer(

@@ -1,6 +1,8 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { ownSalesmanScope } from '../auth/principal';
 import { assertChanged, runBatch, type Statement } from '../db/batch';
+import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import type { ServiceContext } from './context';
 import { appendEvent } from './events.service';
@@ -26,21 +28,57 @@ export interface EntityRow {
   deletedAt: string | null;
 }
 
+/**
+ * The rows of `table` the caller may read: his tenant's, live ones, narrowed by `visible` where the
+ * service limits who sees what (a salesman's own orders). Single and many-ids reads share it.
+ */
+export const readableRows = (
+  ctx: ServiceContext,
+  table: Pick<EntityTable, 'tenantId' | 'deletedAt'>,
+  visible?: SQL,
+): SQL | undefined => and(eq(table.tenantId, ctx.principal.tenantId), isNull(table.deletedAt), visible);
+
+/** Limits a salesman to rows of his own (`column` names their salesman); undefined for managers and up. */
+export function ownRowsOnly(ctx: ServiceContext, column: SQLiteColumn): SQL | undefined {
+  const scope = ownSalesmanScope(ctx.principal);
+  return scope ? eq(column, scope) : undefined;
+}
+
 /** Reads one live row of the caller's tenant; another tenant's id is indistinguishable from a missing one. */
 export async function findEntity<T extends EntityTable>(
   ctx: ServiceContext,
   table: T,
   id: string,
   label: string,
+  visible?: SQL,
 ): Promise<T['$inferSelect']> {
   const rows = await ctx.db
     .select()
     .from(table as SQLiteTable)
-    .where(and(eq(table.tenantId, ctx.principal.tenantId), eq(table.id, id), isNull(table.deletedAt)))
+    .where(and(readableRows(ctx, table, visible), eq(table.id, id)))
     .limit(1);
   const row = rows[0];
   if (!row) throw notFound(label);
   return row as T['$inferSelect'];
+}
+
+/**
+ * The many-ids form of `findEntity` (behind GraphQL's batched loads), under the same rule. Missing or
+ * invisible ids simply yield no row, in no particular order.
+ */
+export async function findEntitiesByIds<T extends EntityTable>(
+  ctx: ServiceContext,
+  table: T,
+  ids: readonly string[],
+  visible?: SQL,
+): Promise<T['$inferSelect'][]> {
+  return inChunks([...new Set(ids)], (part) =>
+    ctx.db
+      .select()
+      .from(table as SQLiteTable)
+      .where(and(readableRows(ctx, table, visible), inArray(table.id, part)))
+      .then((rows) => rows as T['$inferSelect'][]),
+  );
 }
 
 /** Fills in the columns every entity has: client-supplied id or a fresh one, timestamps, version 1. */

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { assertChanged, runBatch } from '../db/batch';
 import { inventory, products, stockMovements } from '../db/schema';
+import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import { decodeCursor, encodeCursor, type Page } from '../lib/pagination';
 import { toUtcIso } from '../lib/time';
@@ -23,6 +24,9 @@ export interface InventoryItem {
   createdAt: string;
   updatedAt: string;
 }
+
+/** The stock levels alone, as `inventory:updated` and `stock:low` events carry them. */
+export type InventoryLevel = Omit<InventoryItem, 'sku' | 'name' | 'createdAt'>;
 
 export interface InventoryFilters {
   /** true: only items whose available quantity is at or below their threshold; false: only the others. */
@@ -118,6 +122,15 @@ export async function listInventory(
 export async function getInventory(ctx: ServiceContext, productId: string): Promise<InventoryItem> {
   requirePermission(ctx.principal, 'inventory:read');
   return findItem(ctx, productId);
+}
+
+/** The many-ids form of `getInventory`: a missing or deleted product simply yields no item. */
+export async function getInventoryByProductIds(
+  ctx: ServiceContext,
+  productIds: readonly string[],
+): Promise<InventoryItem[]> {
+  requirePermission(ctx.principal, 'inventory:read');
+  return inChunks([...new Set(productIds)], (part) => selectItems(ctx, inArray(inventory.productId, part)));
 }
 
 /**

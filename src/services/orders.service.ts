@@ -1,17 +1,19 @@
-import { and, asc, count, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lt, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import type { Statement } from '../db/batch';
 import { type OrderStatus, orderLines, orders, products, visits } from '../db/schema';
 import { chunk, inChunks } from '../lib/chunk';
-import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
+import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
-import { findEntity, insertEntity, newEntity, updateEntity } from './entity';
+import { findEntitiesByIds, findEntity, insertEntity, newEntity, ownRowsOnly, updateEntity } from './entity';
 import { orderTotals, percentToBps } from './order-totals';
 import { assertCustomerExists, assertSalesmanExists } from './references';
 import { deviceTimestamp, tenantSettings } from './tenant-settings';
+import { visitVisibility } from './visits.service';
 
 export type Order = typeof orders.$inferSelect;
 export type OrderLine = typeof orderLines.$inferSelect;
@@ -76,9 +78,8 @@ export async function countOrders(ctx: ServiceContext, filters: OrderFilters): P
 }
 
 function orderConditions(ctx: ServiceContext, filters: OrderFilters) {
-  const scope = ownSalesmanScope(ctx.principal);
   return [
-    scope ? eq(orders.salesmanId, scope) : undefined,
+    orderVisibility(ctx),
     filters.status ? eq(orders.status, filters.status) : undefined,
     filters.customerId ? eq(orders.customerId, filters.customerId) : undefined,
     filters.salesmanId ? eq(orders.salesmanId, filters.salesmanId) : undefined,
@@ -88,18 +89,48 @@ function orderConditions(ctx: ServiceContext, filters: OrderFilters) {
   ];
 }
 
-/** A live order of the tenant that the caller may see: a salesman only sees his own (others → 404). */
+/** A salesman only sees his own orders; everyone else with orders:read sees the tenant's. */
+export const orderVisibility = (ctx: ServiceContext): SQL | undefined => ownRowsOnly(ctx, orders.salesmanId);
+
+/**
+ * Rows that hang off an order (lines, payments) visible as their order is: for a salesman, those of
+ * his own orders (`orderId` is the column naming the order).
+ */
+export function ofVisibleOrders(ctx: ServiceContext, orderId: SQLiteColumn): SQL | undefined {
+  const own = orderVisibility(ctx);
+  if (!own) return undefined;
+  return inArray(
+    orderId,
+    ctx.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.tenantId, ctx.principal.tenantId), own)),
+  );
+}
+
+/** A live order of the tenant that the caller may see: another salesman's order answers 404. */
 export async function findOrder(ctx: ServiceContext, id: string): Promise<Order> {
-  const order = await findEntity(ctx, orders, id, 'Order');
-  const scope = ownSalesmanScope(ctx.principal);
-  if (scope && order.salesmanId !== scope) throw notFound('Order');
-  return order;
+  return findEntity(ctx, orders, id, 'Order', orderVisibility(ctx));
 }
 
 export async function getOrder(ctx: ServiceContext, id: string): Promise<OrderWithLines> {
   requirePermission(ctx.principal, 'orders:read');
   const order = await findOrder(ctx, id);
   return { ...order, lines: await loadLines(ctx, id) };
+}
+
+/** The many-ids form of `getOrder`, without lines (`getLinesByOrderIds` batches those). */
+export async function getOrdersByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Order[]> {
+  requirePermission(ctx.principal, 'orders:read');
+  return findEntitiesByIds(ctx, orders, ids, orderVisibility(ctx));
+}
+
+/** Lines of many orders the caller may see, by order and then position (as `loadLines` returns them). */
+export async function getLinesByOrderIds(ctx: ServiceContext, orderIds: readonly string[]): Promise<OrderLine[]> {
+  requirePermission(ctx.principal, 'orders:read');
+  return inChunks([...new Set(orderIds)], (part) =>
+    selectLines(ctx, inArray(orderLines.orderId, part), ofVisibleOrders(ctx, orderLines.orderId)),
+  );
 }
 
 export async function createOrder(ctx: ServiceContext, input: CreateOrderInput): Promise<OrderWithLines> {
@@ -203,13 +234,16 @@ export function assertStatus(order: Order, allowed: OrderStatus[], action: strin
   }
 }
 
-export async function loadLines(ctx: ServiceContext, orderId: string): Promise<OrderLine[]> {
-  return ctx.db
+/** Lines of an order the caller already holds (found through `findOrder`), in position order. */
+export const loadLines = (ctx: ServiceContext, orderId: string): Promise<OrderLine[]> =>
+  selectLines(ctx, eq(orderLines.orderId, orderId));
+
+const selectLines = (ctx: ServiceContext, ...conditions: (SQL | undefined)[]) =>
+  ctx.db
     .select()
     .from(orderLines)
-    .where(and(eq(orderLines.tenantId, ctx.principal.tenantId), eq(orderLines.orderId, orderId)))
-    .orderBy(asc(orderLines.position));
-}
+    .where(and(eq(orderLines.tenantId, ctx.principal.tenantId), ...conditions))
+    .orderBy(asc(orderLines.orderId), asc(orderLines.position));
 
 /** A salesman takes orders for himself only; managers may name any salesman of the tenant, or none. */
 async function resolveSalesman(ctx: ServiceContext, requested: string | undefined): Promise<string | null> {
@@ -225,15 +259,7 @@ async function resolveSalesman(ctx: ServiceContext, requested: string | undefine
 
 /** The visit must be at the order's customer and by the order's salesman; returns that salesman. */
 async function checkVisit(ctx: ServiceContext, visitId: string, customerId: string, salesmanId: string | null) {
-  const [visit] = await ctx.db
-    .select({ customerId: visits.customerId, salesmanId: visits.salesmanId })
-    .from(visits)
-    .where(and(eq(visits.tenantId, ctx.principal.tenantId), eq(visits.id, visitId), isNull(visits.deletedAt)))
-    .limit(1);
-  const scope = ownSalesmanScope(ctx.principal);
-  if (!visit || (scope && visit.salesmanId !== scope)) {
-    throw new AppError(ErrorCode.NOT_FOUND, `Visit ${visitId} not found`);
-  }
+  const visit = await findEntity(ctx, visits, visitId, `Visit ${visitId}`, visitVisibility(ctx));
   const mismatch =
     visit.customerId !== customerId
       ? `Visit ${visitId} was made at another customer`

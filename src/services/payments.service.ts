@@ -1,14 +1,15 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { ownSalesmanScope, requirePermission } from '../auth/principal';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { requirePermission } from '../auth/principal';
 import { assertChanged, runBatch } from '../db/batch';
 import { orders, type PAYMENT_METHODS, payments } from '../db/schema';
-import { AppError, ErrorCode, notFound } from '../lib/errors';
+import { inChunks } from '../lib/chunk';
+import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
-import { findEntity, newEntity, updateEntity } from './entity';
+import { findEntity, newEntity, readableRows, updateEntity } from './entity';
 import { appendEvent } from './events.service';
-import { findOrder } from './orders.service';
+import { findOrder, ofVisibleOrders } from './orders.service';
 import { deviceTimestamp } from './tenant-settings';
 
 export type Payment = typeof payments.$inferSelect;
@@ -40,18 +41,10 @@ export async function listPayments(
   page: PageRequest,
 ): Promise<Page<Payment>> {
   requirePermission(ctx.principal, 'payments:read');
-  const tenantId = ctx.principal.tenantId;
-  const scope = ownSalesmanScope(ctx.principal);
-  const ownOrders = scope
-    ? ctx.db
-        .select({ id: orders.id })
-        .from(orders)
-        .where(and(eq(orders.tenantId, tenantId), eq(orders.salesmanId, scope)))
-    : undefined;
   return listPage(ctx.db, payments, {
-    tenantId,
+    tenantId: ctx.principal.tenantId,
     filters: [
-      ownOrders ? inArray(payments.orderId, ownOrders) : undefined,
+      paymentVisibility(ctx),
       filters.orderId ? eq(payments.orderId, filters.orderId) : undefined,
       filters.status ? eq(payments.status, filters.status) : undefined,
       filters.method ? eq(payments.method, filters.method) : undefined,
@@ -71,6 +64,21 @@ export async function getPayment(ctx: ServiceContext, id: string): Promise<Payme
   requirePermission(ctx.principal, 'payments:read');
   return findPayment(ctx, id);
 }
+
+/** Live payments of many orders, oldest first per order (what an order's `payments` field shows). */
+export async function getPaymentsByOrderIds(ctx: ServiceContext, orderIds: readonly string[]): Promise<Payment[]> {
+  requirePermission(ctx.principal, 'payments:read');
+  return inChunks([...new Set(orderIds)], (part) =>
+    ctx.db
+      .select()
+      .from(payments)
+      .where(and(readableRows(ctx, payments, paymentVisibility(ctx)), inArray(payments.orderId, part)))
+      .orderBy(asc(payments.receivedAt), asc(payments.id)),
+  );
+}
+
+/** A salesman only sees payments of his own orders; others answer 404 like a missing id. */
+const paymentVisibility = (ctx: ServiceContext) => ofVisibleOrders(ctx, payments.orderId);
 
 /**
  * Records a payment against a confirmed or fulfilled order. A received payment raises the order's
@@ -172,20 +180,8 @@ export async function refundPayment(ctx: ServiceContext, id: string): Promise<Pa
   });
 }
 
-/** A salesman only sees payments of his own orders; others answer 404 like a missing id. */
-async function findPayment(ctx: ServiceContext, id: string): Promise<Payment> {
-  const payment = await findEntity(ctx, payments, id, 'Payment');
-  const scope = ownSalesmanScope(ctx.principal);
-  if (scope) {
-    const [order] = await ctx.db
-      .select({ salesmanId: orders.salesmanId })
-      .from(orders)
-      .where(and(eq(orders.tenantId, ctx.principal.tenantId), eq(orders.id, payment.orderId)))
-      .limit(1);
-    if (order?.salesmanId !== scope) throw notFound('Payment');
-  }
-  return payment;
-}
+const findPayment = (ctx: ServiceContext, id: string): Promise<Payment> =>
+  findEntity(ctx, payments, id, 'Payment', paymentVisibility(ctx));
 
 function publicPayment(payment: Payment): Record<string, unknown> {
   const { tenantId: _t, ...rest } = payment;

@@ -4,7 +4,7 @@ import { inventory, products } from '../db/schema';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
-import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
+import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { stockChangeStatements } from './stock';
 import { tenantSettings } from './tenant-settings';
 
@@ -79,6 +79,11 @@ const productConditions = (filters: ProductFilters) => [
 export async function getProduct(ctx: ServiceContext, id: string): Promise<Product> {
   requirePermission(ctx.principal, 'products:read');
   return findEntity(ctx, products, id, 'Product');
+}
+
+export async function getProductsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Product[]> {
+  requirePermission(ctx.principal, 'products:read');
+  return findEntitiesByIds(ctx, products, ids);
 }
 
 /**

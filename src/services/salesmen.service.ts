@@ -6,7 +6,7 @@ import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import { revokeUserSessions } from './auth.service';
 import type { ServiceContext } from './context';
-import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
+import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { assertTerritoryExists } from './references';
 
 export type Salesman = typeof salesmen.$inferSelect;
@@ -69,6 +69,11 @@ const salesmanConditions = (filters: SalesmanFilters) => [
 export async function getSalesman(ctx: ServiceContext, id: string): Promise<Salesman> {
   requirePermission(ctx.principal, 'salesmen:read');
   return findEntity(ctx, salesmen, id, 'Salesman');
+}
+
+export async function getSalesmenByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Salesman[]> {
+  requirePermission(ctx.principal, 'salesmen:read');
+  return findEntitiesByIds(ctx, salesmen, ids);
 }
 
 /** Uniqueness of employeeCode and of userId is backed by partial unique indexes, so races still end in 409. */

@@ -1,19 +1,30 @@
 import { eq } from 'drizzle-orm';
-import { tenants } from '../db/schema';
+import { type PlanTier, tenants } from '../db/schema';
 import { AppError, ErrorCode } from '../lib/errors';
 import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
 
 export interface TenantSettings {
+  name: string;
+  plan: PlanTier;
   currency: string;
   timezone: string;
   checkInRadiusM: number;
 }
 
-/** The caller's tenant settings (currency for prices and orders, radius for check-ins, timezone for reports). */
+/**
+ * The caller's tenant (never another's): its name and plan, currency for prices and orders, radius for
+ * check-ins, timezone for reports.
+ */
 export async function tenantSettings(ctx: ServiceContext): Promise<TenantSettings> {
   const [row] = await ctx.db
-    .select({ currency: tenants.currency, timezone: tenants.timezone, checkInRadiusM: tenants.checkInRadiusM })
+    .select({
+      name: tenants.name,
+      plan: tenants.plan,
+      currency: tenants.currency,
+      timezone: tenants.timezone,
+      checkInRadiusM: tenants.checkInRadiusM,
+    })
     .from(tenants)
     .where(eq(tenants.id, ctx.principal.tenantId))
     .limit(1);

@@ -4,7 +4,7 @@ import { type GeoJsonGeometry, territories } from '../db/schema';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
-import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
+import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 
 export type Territory = typeof territories.$inferSelect;
 
@@ -37,6 +37,11 @@ export async function listTerritories(
 export async function getTerritory(ctx: ServiceContext, id: string): Promise<Territory> {
   requirePermission(ctx.principal, 'territories:read');
   return findEntity(ctx, territories, id, 'Territory');
+}
+
+export async function getTerritoriesByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Territory[]> {
+  requirePermission(ctx.principal, 'territories:read');
+  return findEntitiesByIds(ctx, territories, ids);
 }
 
 /** Name uniqueness is enforced by the partial unique index, so two racing creates cannot both win (409). */

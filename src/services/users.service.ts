@@ -8,7 +8,7 @@ import { newId } from '../lib/ids';
 import { listPage, type PageRequest } from '../lib/pagination';
 import { revokeUserSessions } from './auth.service';
 import type { ServiceContext } from './context';
-import { findEntity, insertEntity, newEntity, updateEntity } from './entity';
+import { findEntitiesByIds, findEntity, insertEntity, newEntity, updateEntity } from './entity';
 
 export type UserRow = typeof users.$inferSelect;
 export type PublicUser = Omit<UserRow, 'passwordHash' | 'tenantId'>;
@@ -38,8 +38,18 @@ export async function listUsers(ctx: ServiceContext, filters: UserFilters, page:
 }
 
 export async function getUser(ctx: ServiceContext, id: string): Promise<PublicUser> {
-  if (id !== ctx.principal.id) requirePermission(ctx.principal, 'users:read');
+  requireUsersRead(ctx, [id]);
   return toPublicUser(await findEntity(ctx, users, id, 'User'));
+}
+
+export async function getUsersByIds(ctx: ServiceContext, ids: readonly string[]): Promise<PublicUser[]> {
+  requireUsersRead(ctx, ids);
+  return (await findEntitiesByIds(ctx, users, ids)).map(toPublicUser);
+}
+
+/** Anyone may read his own user; reading anyone else's needs users:read. */
+function requireUsersRead(ctx: ServiceContext, ids: readonly string[]) {
+  if (ids.some((id) => id !== ctx.principal.id)) requirePermission(ctx.principal, 'users:read');
 }
 
 export async function createUser(

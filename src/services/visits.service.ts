@@ -1,13 +1,21 @@
-import { and, count, eq, gte, isNull, lt } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import { customers, type VISIT_OUTCOMES, type VisitStatus, type VisitVerdict, visits } from '../db/schema';
-import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
+import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { distanceMetres } from '../lib/geo';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
-import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
+import {
+  findEntitiesByIds,
+  findEntity,
+  insertEntity,
+  newEntity,
+  ownRowsOnly,
+  softDeleteEntity,
+  updateEntity,
+} from './entity';
 import { assertCustomerExists, assertSalesmanExists } from './references';
 import { deviceTimestamp, tenantSettings } from './tenant-settings';
 
@@ -83,9 +91,8 @@ export async function countVisits(ctx: ServiceContext, filters: VisitFilters): P
 }
 
 function visitConditions(ctx: ServiceContext, filters: VisitFilters) {
-  const own = ownSalesmanScope(ctx.principal);
   return [
-    own ? eq(visits.salesmanId, own) : undefined,
+    visitVisibility(ctx),
     filters.salesmanId ? eq(visits.salesmanId, filters.salesmanId) : undefined,
     filters.customerId ? eq(visits.customerId, filters.customerId) : undefined,
     filters.status ? eq(visits.status, filters.status) : undefined,
@@ -98,6 +105,14 @@ export async function getVisit(ctx: ServiceContext, id: string): Promise<Visit> 
   requirePermission(ctx.principal, 'visits:read');
   return findVisit(ctx, id);
 }
+
+export async function getVisitsByIds(ctx: ServiceContext, ids: readonly string[]): Promise<Visit[]> {
+  requirePermission(ctx.principal, 'visits:read');
+  return findEntitiesByIds(ctx, visits, ids, visitVisibility(ctx));
+}
+
+/** The rule lists, single and many-ids reads share: a salesman sees his own visits, others the tenant's. */
+export const visitVisibility = (ctx: ServiceContext): SQL | undefined => ownRowsOnly(ctx, visits.salesmanId);
 
 export async function createVisit(ctx: ServiceContext, input: CreateVisitInput): Promise<Visit> {
   requirePermission(ctx.principal, 'visits:write');
@@ -265,11 +280,7 @@ export function checkInVerdict(distanceM: number | null, accuracyM: number, radi
 }
 
 /** Another salesman's visit answers exactly like a missing one, so ids reveal nothing. */
-async function findVisit(ctx: ServiceContext, id: string): Promise<Visit> {
-  const visit = await findEntity(ctx, visits, id, 'Visit');
-  const own = ownSalesmanScope(ctx.principal);
-  if (own && visit.salesmanId !== own) throw notFound('Visit');
-  return visit;
-}
+const findVisit = (ctx: ServiceContext, id: string): Promise<Visit> =>
+  findEntity(ctx, visits, id, 'Visit', visitVisibility(ctx));
 
 const invalidState = (detail: string) => new AppError(ErrorCode.INVALID_STATE, detail);

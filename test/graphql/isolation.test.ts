@@ -1,5 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
 import { createOrder, createProduct, createSalesman, createVisit } from '../helpers/sales-factories';
 import { codesOf, globalId, gql, gqlData } from './support';
@@ -186,5 +187,61 @@ describe('GraphQL tenant isolation', () => {
       { token: mine.token },
     );
     expect(codesOf(forOther)).toEqual(['FORBIDDEN']);
+  });
+
+  it("applies the salesman's rule to batched loads: his own rows resolve, another's in the same batch are null", async () => {
+    const t = await createTenant();
+    const mine = await createSalesman(t);
+    const other = await createSalesman(t);
+    const customer = await createCustomer(t.token);
+    const product = await createProduct(t, { priceMinor: 500 });
+    const paidOrder = async (token: string, amountMinor: number) => {
+      const order = await createOrder(t, [{ productId: product, quantity: 2 }], { customerId: customer.id }, token);
+      expect((await api('POST', `/v1/orders/${order.id}/confirm`, undefined, { token: t.token })).status).toBe(200);
+      const paid = await api(
+        'POST',
+        '/v1/payments',
+        { orderId: order.id, amountMinor, method: 'cash' },
+        { token: t.token },
+      );
+      expect(paid.status).toBe(201);
+      return order.id as string;
+    };
+    const own = await paidOrder(mine.token, 300);
+    const foreign = await paidOrder(other.token, 700);
+    const ownVisit = await createVisit(t, customer.id, mine.salesmanId);
+    const foreignVisit = await createVisit(t, customer.id, other.salesmanId);
+
+    // The aliases are resolved in one batch per type, so each batch mixes a visible and an invisible id.
+    const res = await gql(
+      `query($o: ID!, $fo: ID!, $v: ID!, $fv: ID!) {
+        own: node(id: $o) { ... on Order { uuid lines { quantity } payments { amountMinor } } }
+        foreign: node(id: $fo) { id }
+        ownVisit: node(id: $v) { ... on Visit { uuid } }
+        foreignVisit: node(id: $fv) { id }
+        lookup: order(id: $fo) { uuid }
+      }`,
+      {
+        o: globalId('Order', own),
+        fo: globalId('Order', foreign),
+        v: globalId('Visit', ownVisit),
+        fv: globalId('Visit', foreignVisit),
+      },
+      { token: mine.token },
+    );
+    expect(res.body.data).toEqual({
+      own: { uuid: own, lines: [{ quantity: 2 }], payments: [{ amountMinor: 300 }] },
+      foreign: null,
+      ownVisit: { uuid: ownVisit },
+      foreignVisit: null,
+      lookup: null,
+    });
+    expect(codesOf(res)).toEqual(['NOT_FOUND']);
+    // A manager sees both orders' payments through the same batched field.
+    const all = await gqlData('{ orders { edges { node { uuid payments { amountMinor } } } } }', {}, t.token);
+    const paymentsOf = Object.fromEntries(
+      all.orders.edges.map((e: any) => [e.node.uuid, e.node.payments.map((p: any) => p.amountMinor)]),
+    );
+    expect(paymentsOf).toEqual({ [own]: [300], [foreign]: [700] });
   });
 });

@@ -194,22 +194,51 @@ describe('GraphQL queries', () => {
   });
 
   it('tells the caller who they are', async () => {
-    const t = await createTenant();
+    const t = await createTenant('Harbour Wholesale');
     const s = await createSalesman(t);
     const data = await gqlData(
-      '{ viewer { kind role permissions tenant { currency timezone } user { role } salesman { uuid } } }',
+      `{ viewer {
+        kind role permissions
+        tenant { uuid name plan currency timezone checkInRadiusM }
+        user { role }
+        salesman { uuid user { uuid } }
+      } }`,
       {},
       s.token,
     );
     expect(data.viewer).toMatchObject({
       kind: 'user',
       role: 'salesman',
-      tenant: { currency: 'EUR', timezone: 'Europe/Berlin' },
+      tenant: {
+        uuid: t.tenantId,
+        name: 'Harbour Wholesale',
+        plan: 'free',
+        currency: 'EUR',
+        timezone: 'Europe/Berlin',
+        checkInRadiusM: 200,
+      },
       user: { role: 'salesman' },
-      salesman: { uuid: s.salesmanId },
+      // Anyone may read his own user, also through the batched load; others' need users:read.
+      salesman: { uuid: s.salesmanId, user: { uuid: s.userId } },
     });
     expect(data.viewer.permissions).toContain('ORDERS_WRITE');
     expect(data.viewer.permissions).not.toContain('PRODUCTS_WRITE');
+    const other = await createSalesman(t);
+    const res = await gql(
+      'query($id: ID!) { salesman(id: $id) { uuid user { uuid } } }',
+      { id: other.salesmanId },
+      { token: s.token },
+    );
+    expect(res.body.data).toEqual({ salesman: { uuid: other.salesmanId, user: null } });
+    expect(res.body.errors?.[0]).toMatchObject({ path: ['salesman', 'user'], extensions: { code: 'FORBIDDEN' } });
+  });
+
+  it("reads each tenant's own name and settings", async () => {
+    const a = await createTenant('Tenant A');
+    const b = await createTenant('Tenant B');
+    const query = '{ viewer { tenant { uuid name } } }';
+    expect((await gqlData(query, {}, a.token)).viewer.tenant).toEqual({ uuid: a.tenantId, name: 'Tenant A' });
+    expect((await gqlData(query, {}, b.token)).viewer.tenant).toEqual({ uuid: b.tenantId, name: 'Tenant B' });
   });
 
   it('serves the analytics reports through the analytics services', async () => {

@@ -1,10 +1,9 @@
-import { getInventory, listInventory } from '../../services/inventory.service';
+import { getInventory, getInventoryByProductIds, listInventory } from '../../services/inventory.service';
 import { countProducts, getProduct, listProducts } from '../../services/products.service';
 import { builder } from '../builder';
 import { connectionComplexity, pageRequest, sortEnum, toConnection } from '../connection';
 import { badInput } from '../errors';
 import { localId } from '../ids';
-import { inventoryByProductIds } from '../loaders';
 import { InventoryRef, ProductConnection, ProductRef } from '../refs';
 import { searchConnection } from '../search';
 import { ProductSort } from '../sorts';
@@ -25,7 +24,8 @@ ProductRef.implement({
       type: InventoryRef,
       nullable: true,
       description: 'Stock levels (needs inventory:read)',
-      load: (ids: string[], ctx) => inventoryByProductIds(ctx.service, ids),
+      load: (ids: string[], ctx) => getInventoryByProductIds(ctx.service, ids),
+      sort: (i) => i.productId,
       resolve: (p) => p.id,
     }),
   }),

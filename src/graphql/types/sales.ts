@@ -1,13 +1,12 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../db/schema';
-import { countOrders, getOrder, listOrders } from '../../services/orders.service';
-import { getPayment, listPayments } from '../../services/payments.service';
+import { countOrders, getLinesByOrderIds, getOrder, listOrders } from '../../services/orders.service';
+import { getPayment, getPaymentsByOrderIds, listPayments } from '../../services/payments.service';
 import { builder } from '../builder';
 import { connectionComplexity, pageRequest, toConnection } from '../connection';
 import type { GraphQLContext } from '../context';
 import { localId, optionalLocalId } from '../ids';
-import { linesByOrderIds, paymentsByOrderIds } from '../loaders';
 import {
   CustomerRef,
   OrderConnection,
@@ -22,9 +21,23 @@ import {
 import { OrderSort, PaymentSort } from '../sorts';
 import { entityFields, orNull } from './common';
 
+/** A loader of lists answers one list per order id, in the ids' order; an order without rows gets []. */
+function perOrder<T extends { orderId: string }>(orderIds: readonly string[], rows: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.orderId);
+    if (group) group.push(row);
+    else groups.set(row.orderId, [row]);
+  }
+  return orderIds.map((id) => groups.get(id) ?? []);
+}
+
 /** Lines of many orders in one query per request level (the N+1 a list of orders would otherwise cost). */
 const linesLoader = createContextCache(
-  (ctx: GraphQLContext) => new DataLoader((orderIds: readonly string[]) => linesByOrderIds(ctx.service, orderIds)),
+  (ctx: GraphQLContext) =>
+    new DataLoader(async (orderIds: readonly string[]) =>
+      perOrder(orderIds, await getLinesByOrderIds(ctx.service, orderIds)),
+    ),
 );
 
 export const OrderStatusEnum = builder.enumType('OrderStatus', { values: ORDER_STATUSES });
@@ -59,7 +72,7 @@ OrderRef.implement({
     payments: t.loadableList({
       type: PaymentRef,
       description: 'Payments recorded against the order (needs payments:read)',
-      load: (ids: string[], ctx) => paymentsByOrderIds(ctx.service, ids),
+      load: async (ids: string[], ctx) => perOrder(ids, await getPaymentsByOrderIds(ctx.service, ids)),
       resolve: (o) => o.id,
     }),
   }),

@@ -1,16 +1,15 @@
 import { PERMISSIONS } from '../../auth/permissions';
-import { ROLES, TARGET_PERIODS } from '../../db/schema';
+import { PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/schema';
 import { countOrders, listOrders } from '../../services/orders.service';
 import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesmen.service';
 import { getTarget, listTargets } from '../../services/targets.service';
-import { tenantSettings } from '../../services/tenant-settings';
-import { getUser, listUsers } from '../../services/users.service';
+import { type TenantSettings, tenantSettings } from '../../services/tenant-settings';
+import { getUser, getUsersByIds, listUsers } from '../../services/users.service';
 import { countVisits, listVisits } from '../../services/visits.service';
 import { builder } from '../builder';
 import { connectionComplexity, pageRequest, toConnection } from '../connection';
 import { badInput } from '../errors';
 import { localId, optionalLocalId } from '../ids';
-import { usersByIds } from '../loaders';
 import {
   OrderConnection,
   OrderRef,
@@ -46,7 +45,7 @@ SalesmanRef.implement({
       type: UserRef,
       nullable: true,
       description: 'The login linked to this profile (needs users:read)',
-      load: (ids: string[], ctx) => usersByIds(ctx.service, ids),
+      load: (ids: string[], ctx) => getUsersByIds(ctx.service, ids),
       sort: (u) => u.id,
       resolve: (s) => s.userId,
     }),
@@ -108,19 +107,18 @@ builder.node(TargetRef, {
   }),
 });
 
-interface TenantShape {
-  id: string;
-}
+const PlanEnum = builder.enumType('Plan', { values: PLAN_TIERS });
 
-const TenantRef = builder.objectRef<TenantShape>('Tenant').implement({
+const TenantRef = builder.objectRef<TenantSettings & { id: string }>('Tenant').implement({
   description: "The caller's organisation.",
   fields: (t) => ({
     uuid: t.exposeString('id'),
-    currency: t.string({ resolve: async (_t, _a, ctx) => (await tenantSettings(ctx.service)).currency }),
-    timezone: t.string({ resolve: async (_t, _a, ctx) => (await tenantSettings(ctx.service)).timezone }),
-    checkInRadiusM: t.int({
+    name: t.exposeString('name'),
+    plan: t.expose('plan', { type: PlanEnum }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 code that prices, orders and payments are in' }),
+    timezone: t.exposeString('timezone', { description: 'IANA zone that reports use for days, weeks and months' }),
+    checkInRadiusM: t.exposeInt('checkInRadiusM', {
       description: 'How far from the customer a check-in is still verified',
-      resolve: async (_t, _a, ctx) => (await tenantSettings(ctx.service)).checkInRadiusM,
     }),
   }),
 });
@@ -135,7 +133,11 @@ const ViewerRef = builder.objectRef<Record<string, never>>('Viewer').implement({
       type: [PermissionEnum],
       resolve: (_v, _a, ctx) => [...ctx.service.principal.permissions],
     }),
-    tenant: t.field({ type: TenantRef, resolve: (_v, _a, ctx) => ({ id: ctx.service.principal.tenantId }) }),
+    tenant: t.field({
+      type: TenantRef,
+      // One read of the tenant row serves every field of it.
+      resolve: async (_v, _a, ctx) => ({ id: ctx.service.principal.tenantId, ...(await tenantSettings(ctx.service)) }),
+    }),
     user: t.field({
       type: UserRef,
       nullable: true,
