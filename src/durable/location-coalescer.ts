@@ -9,10 +9,15 @@ import type { LiveLocation } from './protocol';
  * and with `slackMs` of tolerance: a phone reporting exactly once a second (with network jitter) has
  * every fix forwarded at once, instead of each one waiting for the previous one's batching delay, a
  * wait that would otherwise accumulate until fixes are dropped.
+ *
+ * Frames leave at most once per batching window: a fix due after a quiet spell leaves at once, and under
+ * load the due fixes gather until one window after the previous frame. Each fix so waits less than one
+ * window, while the frames per dashboard stay bounded by the window.
  */
 export class LocationCoalescer {
   private readonly pending = new Map<string, { location: LiveLocation; receivedAt: number }>();
   private readonly lastSent = new Map<string, number>();
+  private lastFrameAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly minIntervalMs = 1000,
@@ -41,7 +46,13 @@ export class LocationCoalescer {
     return next;
   }
 
-  /** Removes and returns every pending fix that may be sent at `now`. */
+  /** When the next frame should leave, with frames at least `windowMs` apart; null if nothing is pending. */
+  nextFrameAt(now: number, windowMs: number): number | null {
+    const due = this.nextDueAt();
+    return due === null ? null : Math.max(now, due, this.lastFrameAt + windowMs);
+  }
+
+  /** Removes and returns every pending fix that may be sent at `now` (the frame that leaves then). */
   takeDue(now: number): LiveLocation[] {
     const due: LiveLocation[] = [];
     for (const [id, { location, receivedAt }] of this.pending) {
@@ -51,6 +62,7 @@ export class LocationCoalescer {
         this.lastSent.set(id, receivedAt);
       }
     }
+    if (due.length > 0) this.lastFrameAt = now;
     return due;
   }
 }

@@ -337,10 +337,10 @@ export class TenantHub extends DurableObject<Env> {
 
   // ---------------------------------------------------------------- GPS fan-out
 
+  /** Sends the due fixes when the coalescer says the next frame may leave (see LocationCoalescer). */
   private scheduleLocationFlush(now: number) {
-    const due = this.coalescer.nextDueAt();
-    if (due === null) return;
-    const at = due <= now ? now + this.config.REALTIME_LOCATION_BATCH_MS : due;
+    const at = this.coalescer.nextFrameAt(now, this.config.REALTIME_LOCATION_BATCH_MS);
+    if (at === null) return;
     if (this.flushTimer && this.flushAt <= at) return;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushAt = at;

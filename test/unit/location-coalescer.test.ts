@@ -41,7 +41,7 @@ describe('location coalescer', () => {
     expect(c.nextDueAt()).toBeNull();
   });
 
-  it('forwards every fix of a phone reporting once a second, with no growing delay', () => {
+  it('forwards every fix of a phone reporting once a second at once, with no growing delay', () => {
     const c = new LocationCoalescer(1000, 100);
     const batchWindow = 20;
     let arrival = T0;
@@ -49,10 +49,38 @@ describe('location coalescer', () => {
       // Network jitter of up to ±40 ms around a steady 1 Hz.
       arrival = T0 + i * 1000 + ((i * 37) % 81) - 40;
       c.offer(at('a', i), arrival);
-      const sendAt = Math.max(arrival, c.nextDueAt() ?? arrival) + batchWindow;
-      expect(c.takeDue(sendAt)).toEqual([at('a', i)]);
-      expect(sendAt - arrival).toBe(batchWindow);
+      const sendAt = c.nextFrameAt(arrival, batchWindow);
+      expect(sendAt).toBe(arrival);
+      expect(c.takeDue(arrival)).toEqual([at('a', i)]);
     }
+  });
+
+  it('sends a fix due after a quiet spell at once, and spaces frames by the window under load', () => {
+    const c = new LocationCoalescer(1000);
+    const window = 20;
+    expect(c.nextFrameAt(T0, window)).toBeNull();
+    c.offer(at('a', 1), T0);
+    expect(c.nextFrameAt(T0, window)).toBe(T0);
+    expect(c.takeDue(T0)).toEqual([at('a', 1)]);
+    // Two more salesmen right after that frame: they wait for the window, then leave together.
+    c.offer(at('b', 1), T0 + 3);
+    c.offer(at('c', 1), T0 + 11);
+    expect(c.nextFrameAt(T0 + 11, window)).toBe(T0 + window);
+    expect(c.takeDue(T0 + window).map((l) => l.salesmanId)).toEqual(['b', 'c']);
+    // Quiet again for longer than a window: the next one leaves as it arrives.
+    c.offer(at('d', 1), T0 + 100);
+    expect(c.nextFrameAt(T0 + 100, window)).toBe(T0 + 100);
+  });
+
+  it('does not start a window when nothing was due', () => {
+    const c = new LocationCoalescer(1000);
+    c.offer(at('a', 1), T0);
+    c.takeDue(T0);
+    c.offer(at('a', 2), T0 + 10);
+    expect(c.takeDue(T0 + 30)).toEqual([]);
+    c.offer(at('b', 1), T0 + 40);
+    // The empty take at +30 sent no frame, so b is not held back by it.
+    expect(c.nextFrameAt(T0 + 40, 20)).toBe(T0 + 40);
   });
 
   it('puts every salesman due at the same moment in one batch', () => {
