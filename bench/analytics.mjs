@@ -5,19 +5,18 @@
 // statements are captured by running the same service code over node:sqlite). Writes the `analytics`
 // section of docs/benchmarks.md.
 //   npm run bench:analytics [-- --customers 100000 --orders 1000000 --runs 3 --repeats 5 --reuse]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execChunked, openLocalD1 } from '../scripts/seed/d1.mjs';
 import { createRandom, weightedSampler } from '../scripts/seed/random.mjs';
 import { insertStatements } from '../scripts/seed/sql.mjs';
+import { freePort, freshDatabase, pinned, root, startServer, waitFor } from './lib.mjs';
 import { writeBenchmarkSection } from './report.mjs';
 
-const root = join(import.meta.dirname, '..');
 const { values: opts } = parseArgs({
   options: {
     customers: { type: 'string', default: '100000' },
@@ -35,16 +34,6 @@ const DAY = 86_400_000;
 // 18 months of history ending yesterday (UTC), so "today"-relative reports (the forecast) see all of it.
 const TODAY = Math.floor(Date.now() / 86_400_000) * 86_400_000;
 const START = TODAY - 548 * DAY;
-const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
-const haveTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const pinned = (core, cmd, args) => (haveTaskset ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args]);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const iso = (ms) => new Date(ms).toISOString();
 
@@ -214,12 +203,7 @@ function* tenantRows(rnd, t) {
 }
 
 async function generate() {
-  rmSync(STATE, { recursive: true, force: true });
-  execFileSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, CI: 'true' },
-  });
+  freshDatabase(STATE);
   const rnd = createRandom(20261101);
   const tenants = [
     {
@@ -388,54 +372,13 @@ function shell(dbFile, statements, repeats) {
 
 // ------------------------------------------------------------------ worker
 
-const children = [];
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGTERM');
-});
-process.on('SIGINT', () => process.exit(130));
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
 async function startWorker() {
   const port = await freePort();
-  const [cmd, args] = pinned(0, wrangler, [
-    'dev',
-    '--port',
-    String(port),
-    '--inspector-port',
-    String(await freePort()),
-    '--ip',
-    '127.0.0.1',
-    '--persist-to',
-    STATE,
-    '--var',
-    `JWT_KEYS:bench:${randomBytes(32).toString('hex')}`,
-    '--log-level',
-    'error',
-    '--show-interactive-dev-session=false',
-  ]);
-  const child = spawn(cmd, args, {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, CI: 'true' },
-  });
-  children.push(child);
-  const until = Date.now() + 120_000;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return { child, origin: `http://127.0.0.1:${port}` };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error('wrangler dev did not start');
+  // `wrangler dev`: the nightly job is triggered through its /cdn-cgi/handler/scheduled route.
+  const child = startServer({ config: join(root, 'wrangler.jsonc'), port, stateDir: STATE, runtime: 'wrangler-dev' });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitFor(`${origin}/health`, 120_000);
+  return { child, origin };
 }
 
 /** CPU seconds (user + system) of the workerd processes below `pid`. */

@@ -1,16 +1,20 @@
-// API benchmark: drives the Fieldline Worker and a bare Worker doing the same D1 read, both served by
-// `wrangler dev` (workerd + local D1) on core 0, with autocannon on core 1. Writes docs/benchmarks.md.
-//   npm run bench:api [-- --duration 10 --connections 16 --rounds 3]
-import { cpus } from 'node:os';
+// API benchmark: drives the Fieldline Worker and a bare Worker doing the same D1 read, each built once and
+// served by one workerd process with local D1 (or `wrangler dev` with --runtime wrangler-dev) on core 0,
+// with autocannon on core 1. Writes docs/benchmarks.md.
+//   npm run bench:api [-- --duration 10 --connections 16 --rounds 3 --runtime workerd]
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  buildWorker,
   call as callAt,
   fmt,
   freshDatabase,
   haveTaskset,
   root,
   autocannon as run,
+  runtimeLabel,
   startServer,
   stopAll,
   summarise,
@@ -23,6 +27,7 @@ const { values: opts } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '3' },
+    runtime: { type: 'string', default: 'workerd' },
   },
 });
 const STATE = join(root, '.wrangler', 'bench-state');
@@ -73,10 +78,13 @@ const autocannon = (url, request = {}) =>
 
 async function main() {
   freshDatabase(STATE);
-  // One after the other: two `wrangler dev` starting at once can race for the same internal socket.
-  startServer(join(root, 'wrangler.jsonc'), APP_PORT, STATE);
+  const work = mkdtempSync(join(tmpdir(), 'fieldline-bench-api-'));
+  const app = buildWorker(join(root, 'wrangler.jsonc'), join(work, 'app'));
+  const bare = buildWorker(join(root, 'bench', 'bare', 'wrangler.jsonc'), join(work, 'bare'));
+  // One after the other: two servers starting at once can race for the same state.
+  startServer({ config: app, port: APP_PORT, stateDir: STATE, runtime: opts.runtime });
   await waitFor(`http://127.0.0.1:${APP_PORT}/health`);
-  startServer(join(root, 'bench', 'bare', 'wrangler.jsonc'), BARE_PORT, STATE);
+  startServer({ config: bare, port: BARE_PORT, stateDir: STATE, runtime: opts.runtime });
   await waitFor(`http://127.0.0.1:${BARE_PORT}/`);
   console.log('servers up; preparing data');
   const data = await prepareData();
@@ -129,9 +137,9 @@ async function main() {
   });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const section = [
-    `Command: \`npm run bench:api -- --duration ${opts.duration} --connections ${opts.connections} --rounds ${opts.rounds}\``,
+    `Command: \`npm run bench:api -- --duration ${opts.duration} --connections ${opts.connections} --rounds ${opts.rounds} --runtime ${opts.runtime}\``,
     `Date: ${new Date().toISOString().slice(0, 10)} · Machine: ${cpus().length} × ${cpu}, Node ${process.version} · ` +
-      `Runtime: \`wrangler dev\` (workerd + local D1, SQLite) for both servers${haveTaskset ? ', servers pinned to core 0, autocannon to core 1' : ''}.`,
+      `Runtime: ${runtimeLabel(opts.runtime)}, the same for both servers${haveTaskset ? ', servers pinned to core 0, autocannon to core 1' : ''}.`,
     `Medians of ${opts.rounds} alternating ${opts.duration}-second runs with ${opts.connections} connections. Latencies in ms.`,
     '',
     '| scenario | Fieldline req/s | p50 | p99 | p99/p50 | bare req/s | bare p50 | bare p99 | Fieldline ÷ bare | non-2xx + errors |',

@@ -1,18 +1,22 @@
 // GraphQL vs REST (target P3, docs/benchmarks.md): the same read — one order with its customer and its
 // lines — through POST /graphql (one request) and through REST (GET /v1/orders/{id}, which includes the
-// lines, then GET /v1/customers/{customerId}: two requests), against one `wrangler dev` server pinned to
-// core 0, autocannon on core 1, in one run.
-//   npm run bench:graphql [-- --duration 10 --connections 16 --rounds 3]
-import { cpus } from 'node:os';
+// lines, then GET /v1/customers/{customerId}: two requests), against one server pinned to core 0 (the
+// Worker built once in one workerd process, or `wrangler dev` with --runtime wrangler-dev), autocannon on
+// core 1, in one run.
+//   npm run bench:graphql [-- --duration 10 --connections 16 --rounds 3 --runtime workerd]
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   autocannon,
+  buildWorker,
   call as callAt,
   fmt,
   freshDatabase,
   haveTaskset,
   root,
+  runtimeLabel,
   startServer,
   stopAll,
   summarise,
@@ -25,6 +29,7 @@ const { values: opts } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '3' },
+    runtime: { type: 'string', default: 'workerd' },
   },
 });
 const STATE = join(root, '.wrangler', 'bench-graphql-state');
@@ -95,7 +100,8 @@ async function checkSameData({ token, order }) {
 
 async function main() {
   freshDatabase(STATE);
-  startServer(join(root, 'wrangler.jsonc'), PORT, STATE);
+  const config = buildWorker(join(root, 'wrangler.jsonc'), mkdtempSync(join(tmpdir(), 'fieldline-bench-graphql-')));
+  startServer({ config, port: PORT, stateDir: STATE, runtime: opts.runtime });
   await waitFor(`${BASE}/health`);
   console.log('server up; preparing data');
   const data = await prepareData();
@@ -130,9 +136,9 @@ async function main() {
   const section = [
     '## GraphQL vs REST (P3): one order with its customer and lines',
     '',
-    `Command: \`npm run bench:graphql -- --duration ${opts.duration} --connections ${opts.connections} --rounds ${opts.rounds}\``,
+    `Command: \`npm run bench:graphql -- --duration ${opts.duration} --connections ${opts.connections} --rounds ${opts.rounds} --runtime ${opts.runtime}\``,
     `Date: ${new Date().toISOString().slice(0, 10)} · Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version} · ` +
-      `Runtime: \`wrangler dev\` (workerd + local D1)${haveTaskset ? ', server pinned to core 0, autocannon to core 1' : ''}.`,
+      `Runtime: ${runtimeLabel(opts.runtime)}${haveTaskset ? ', server pinned to core 0, autocannon to core 1' : ''}.`,
     `The read: one order (5 lines) with its customer, the same fields on both sides. GraphQL: one POST /graphql ` +
       '(`order(id)` with `customer` and `lines`; 3 D1 queries: order, lines, customer). REST: GET /v1/orders/{id} ' +
       '(order with lines; 2 queries) then GET /v1/customers/{customerId} (1 query), so one REST read is two requests; ' +

@@ -1,9 +1,11 @@
-// Shared by the HTTP benchmarks (bench/api.mjs, bench/graphql.mjs): `wrangler dev` servers pinned to
-// core 0, autocannon pinned to core 1, a fresh local D1, and median-of-rounds summaries.
+// Shared by the benchmarks: servers pinned to core 0 (the Worker built once and served by one workerd
+// process, or by `wrangler dev`), load generators pinned to core 1, a fresh local D1, free ports, and
+// median-of-rounds summaries.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..');
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
@@ -34,26 +36,65 @@ export function freshDatabase(stateDir) {
   });
 }
 
+/** Other benchmarks or dev servers may hold the usual ports: let the kernel pick a free one. */
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Bundles the Worker of `config` once (`wrangler deploy --dry-run`) into `outDir` and returns a
+ * wrangler.json serving that bundle with the same bindings. Servers then run a fixed build, whatever
+ * happens to the tree during a long run, and one workerd process can serve it (see serve-worker.mjs).
+ */
+export function buildWorker(config, outDir) {
+  execFileSync(wrangler, ['deploy', '--dry-run', '--config', config, '--outdir', outDir], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, CI: 'true' },
+  });
+  // The wrangler configs here have whole-line comments only.
+  const base = JSON.parse(readFileSync(config, 'utf8').replace(/^\s*\/\/.*$/gm, ''));
+  const built = {
+    ...base,
+    main: join(outDir, 'index.js'),
+    no_bundle: true,
+    ...(base.assets ? { assets: { ...base.assets, directory: join(dirname(config), base.assets.directory) } } : {}),
+    d1_databases: base.d1_databases?.map((d) => ({ ...d, migrations_dir: join(root, 'migrations') })),
+  };
+  const file = join(outDir, 'wrangler.json');
+  writeFileSync(file, JSON.stringify(built, null, 2));
+  return file;
+}
+
+/**
+ * The command serving `config` on `port` with the D1 and Durable Object state in `stateDir`:
+ * `workerd` (default) runs a built config (buildWorker) in one workerd process; `wrangler-dev` runs
+ * `wrangler dev`, which puts its development proxy, a second workerd process, in front of the Worker.
+ */
+export function workerCommand({ config, port, stateDir, vars = {}, runtime = 'workerd' }) {
+  const args = ['--config', config, '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir];
+  for (const [k, v] of Object.entries({ JWT_KEYS, ...vars })) args.push('--var', `${k}:${v}`);
+  if (runtime === 'workerd') return [process.execPath, [join(root, 'bench', 'serve-worker.mjs'), ...args]];
+  return [wrangler, ['dev', ...args, '--log-level', 'error', '--show-interactive-dev-session=false']];
+}
+
+/** How a report names the runtime of `workerCommand`. */
+export const runtimeLabel = (runtime = 'workerd') =>
+  runtime === 'workerd'
+    ? 'the Worker built once and served by one workerd process with local D1 (bench/serve-worker.mjs)'
+    : '`wrangler dev` (workerd + local D1, behind its development proxy)';
+
 const children = [];
 
-/** `wrangler dev` for `config` on `port`, pinned to core 0, sharing the D1 state in `stateDir`. */
-export function startServer(config, port, stateDir) {
-  const [cmd, args] = pinned(0, wrangler, [
-    'dev',
-    '--config',
-    config,
-    '--port',
-    String(port),
-    '--ip',
-    '127.0.0.1',
-    '--persist-to',
-    stateDir,
-    '--var',
-    `JWT_KEYS:${JWT_KEYS}`,
-    '--log-level',
-    'error',
-    '--show-interactive-dev-session=false',
-  ]);
+/** Starts `workerCommand(options)` pinned to core 0; stopped when this process exits. */
+export function startServer(options) {
+  const [cmd, args] = pinned(0, ...workerCommand(options));
   const child = spawn(cmd, args, {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -69,7 +110,7 @@ export const stopAll = () => {
 process.on('exit', stopAll);
 process.on('SIGINT', () => process.exit(130));
 
-export async function waitFor(url, timeoutMs = 60_000) {
+export async function waitFor(url, timeoutMs = 90_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {

@@ -1,16 +1,17 @@
-// Realtime benchmark: GPS fan-out from salesmen to dashboards through the tenant hub (`wrangler dev`,
-// workerd + local D1) versus a Socket.IO server doing the same on Node, each pinned to core 0 in turn,
-// with the load generator (bench/realtime/load.mjs) on core 1. With --batching-compare it also raises the
-// update rate on the hub with REALTIME_LOCATION_BATCH_MS=0 and with the default until dashboards fall
-// behind. Writes its section of docs/benchmarks.md.
-//   npm run bench:realtime [-- --dashboards 1000 --salesmen 200 --duration 20 --batching-compare]
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Realtime benchmark: GPS fan-out from salesmen to dashboards through the tenant hub (the Worker built
+// once, in one workerd process with local D1; with --wrangler-dev-compare also under `wrangler dev`)
+// versus a Socket.IO server doing the same on Node, each pinned to core 0 in turn, with the load
+// generator (bench/realtime/load.mjs) on core 1. With --batching-compare it also raises the update rate
+// on the hub with REALTIME_LOCATION_BATCH_MS=0 and with the default until dashboards fall behind.
+// Writes its section of docs/benchmarks.md.
+//   npm run bench:realtime [-- --dashboards 1000 --salesmen 200 --duration 20 --batching-compare --wrangler-dev-compare]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { buildWorker, freshDatabase, root, workerCommand } from './lib.mjs';
 import { renderReport } from './realtime/report.mjs';
 import {
   busyPct,
@@ -26,7 +27,6 @@ import {
 } from './realtime/servers.mjs';
 import { writeBenchmarkSection } from './report.mjs';
 
-const root = join(import.meta.dirname, '..');
 // Children (wrangler's `#!/usr/bin/env node`) must run on this Node, not an older one earlier on PATH.
 process.env.PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH}`;
 const { values: opts } = parseArgs({
@@ -38,6 +38,8 @@ const { values: opts } = parseArgs({
     drain: { type: 'string', default: '3' },
     'open-batch': { type: 'string', default: '50' },
     'batching-compare': { type: 'boolean', default: false },
+    /** Also runs the main phase with the hub under `wrangler dev` (its dev proxy in front). */
+    'wrangler-dev-compare': { type: 'boolean', default: false },
     'p6-dashboards': { type: 'string', default: '200' },
     /** Salesmen counts (each at 1 fix/s) to step through, i.e. offered location updates per second. */
     'p6-steps': { type: 'string', default: '100,200,300,400,600,800' },
@@ -57,64 +59,23 @@ const p6Steps = opts['p6-steps'].split(',').map(Number);
 const STATE = join(root, '.wrangler', 'bench-realtime-state');
 const HUB_PORT = 8793;
 const SIO_PORT = 8794;
-const JWT_KEYS = `bench:${randomBytes(32).toString('hex')}`;
-const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
 const work = mkdtempSync(join(tmpdir(), 'fieldline-bench-rt-'));
 const PASSWORD = 'bench-password-123';
 /** Falling behind: under this share of the expected deliveries, or a p99 above this. */
 const KEEP_UP_PCT = 99;
 const KEEP_UP_P99_MS = 1000;
 
-/**
- * Builds the Worker once and serves that build: `wrangler dev` reloads (dropping every socket) when
- * sources change, and the tree may change under a long benchmark. Returns the config to serve it with.
- */
-function buildSnapshot() {
-  const out = join(work, 'build');
-  execFileSync(wrangler, ['deploy', '--dry-run', '--outdir', out], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, CI: 'true' },
-  });
-  // wrangler.jsonc has whole-line comments only.
-  const jsonc = readFileSync(join(root, 'wrangler.jsonc'), 'utf8');
-  const base = JSON.parse(jsonc.replace(/^\s*\/\/.*$/gm, ''));
-  const config = {
-    ...base,
-    main: join(out, 'index.js'),
-    no_bundle: true,
-    assets: { ...base.assets, directory: join(root, 'public') },
-    d1_databases: base.d1_databases.map((d) => ({ ...d, migrations_dir: join(root, 'migrations') })),
-  };
-  const file = join(work, 'wrangler.json');
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  return file;
-}
-
 let builtConfig = null;
 
-function startHub(batchMs) {
-  const args = [
-    'dev',
-    '--config',
-    builtConfig,
-    '--port',
-    String(HUB_PORT),
-    '--ip',
-    '127.0.0.1',
-    '--persist-to',
-    STATE,
-    '--var',
-    `JWT_KEYS:${JWT_KEYS}`,
+/** The hub's Worker (built once) on core 0: one workerd process, or `wrangler dev` with its dev proxy. */
+function startHub(batchMs, runtime = 'workerd') {
+  const vars = {
     // Tokens outlive the whole run (the default 15 min would expire mid-benchmark).
-    '--var',
-    'ACCESS_TOKEN_TTL_SECONDS:7200',
-    '--log-level',
-    'error',
-    '--show-interactive-dev-session=false',
-  ];
-  if (batchMs !== null) args.push('--var', `REALTIME_LOCATION_BATCH_MS:${batchMs}`);
-  return startPinned(0, wrangler, args, { cwd: root, env: { ...process.env, CI: 'true' } });
+    ACCESS_TOKEN_TTL_SECONDS: '7200',
+    ...(batchMs === null ? {} : { REALTIME_LOCATION_BATCH_MS: String(batchMs) }),
+  };
+  const [cmd, args] = workerCommand({ config: builtConfig, port: HUB_PORT, stateDir: STATE, vars, runtime });
+  return startPinned(0, cmd, args, { cwd: root, env: { ...process.env, CI: 'true' } });
 }
 
 async function call(method, path, body, token) {
@@ -258,13 +219,8 @@ async function stepRates(server, data, mode) {
 
 async function main() {
   if (opts.render) return report(JSON.parse(readFileSync(opts.render, 'utf8')));
-  rmSync(STATE, { recursive: true, force: true });
-  execFileSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, CI: 'true' },
-  });
-  builtConfig = buildSnapshot();
+  freshDatabase(STATE);
+  builtConfig = buildWorker(join(root, 'wrangler.jsonc'), join(work, 'build'));
   let hub = startHub(null);
   await waitFor(`http://127.0.0.1:${HUB_PORT}/health`);
   const salesmenNeeded = Math.max(num('salesmen'), ...(opts['batching-compare'] ? p6Steps : []));
@@ -292,9 +248,19 @@ async function main() {
     durationS: num('duration'),
     drainS: num('drain'),
   };
-  const results = { hub: null, sioPlain: null, sioBatched: null, p6: null };
+  const results = { hub: null, hubDev: null, sioPlain: null, sioBatched: null, p6: null };
   results.hub = await runPhase(hub, main);
   console.log(describe(results.hub));
+  if (opts['wrangler-dev-compare']) {
+    await stop(hub);
+    const dev = startHub(null, 'wrangler-dev');
+    await waitFor(`http://127.0.0.1:${HUB_PORT}/health`);
+    results.hubDev = await runPhase(dev, main);
+    console.log(describe(results.hubDev));
+    await stop(dev);
+    hub = startHub(null);
+    await waitFor(`http://127.0.0.1:${HUB_PORT}/health`);
+  }
   results.sioPlain = await runPhase(sio, { ...main, target: 'socketio', mode: 'plain', port: SIO_PORT });
   console.log(describe(results.sioPlain));
   results.sioBatched = await runPhase(sio, { ...main, target: 'socketio', mode: 'batched', port: SIO_PORT });

@@ -1,21 +1,31 @@
 // Search benchmark (target P9): 100,000 products and 50,000 customers in a fresh local D1, then p50/p95 of
-// typical and typo queries end to end through the local Worker (`wrangler dev`, pinned to core 0; the
-// client runs on core 1), next to the same SQL statements run by the `sqlite3` shell on the same database
+// typical and typo queries end to end through the local Worker (built once and served by one workerd
+// process, or `wrangler dev` with --runtime wrangler-dev; pinned to core 0, the client on core 1), next to the same SQL statements run by the `sqlite3` shell on the same database
 // file (the physical reference). Writes the `search` section of docs/benchmarks.md.
-//   npm run bench:search [-- --products 100000 --customers 50000 --repeats 5 --rounds 3 --reuse]
-import { execFileSync, spawn } from 'node:child_process';
+//   npm run bench:search [-- --products 100000 --customers 50000 --repeats 5 --rounds 3 --reuse --runtime workerd]
+import { execFileSync } from 'node:child_process';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execChunked, openLocalD1 } from '../scripts/seed/d1.mjs';
 import { createRandom } from '../scripts/seed/random.mjs';
 import { insertStatements } from '../scripts/seed/sql.mjs';
+import {
+  buildWorker,
+  freePort,
+  freshDatabase,
+  haveTaskset,
+  pinned,
+  root,
+  runtimeLabel,
+  startServer,
+  stopAll,
+  waitFor,
+} from './lib.mjs';
 import { writeBenchmarkSection } from './report.mjs';
 
-const root = join(import.meta.dirname, '..');
 const { values: opts } = parseArgs({
   options: {
     products: { type: 'string', default: '100000' },
@@ -24,22 +34,13 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '3' },
     reuse: { type: 'boolean', default: false },
     client: { type: 'string' },
+    runtime: { type: 'string', default: 'workerd' },
   },
 });
 const PERSIST = '.wrangler/bench-search';
 const STATE = join(root, PERSIST);
 const PASSWORD = 'bench-search-password';
 const EMAIL = 'owner@bench-search.test';
-const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
-const haveTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const pinned = (core, cmd, args) => (haveTaskset ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args]);
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -183,12 +184,7 @@ function passwordHash(password) {
 }
 
 async function generate() {
-  rmSync(STATE, { recursive: true, force: true });
-  execFileSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, CI: 'true' },
-  });
+  freshDatabase(STATE);
   const rnd = createRandom(20261121);
   const now = Date.parse('2026-11-01T00:00:00Z');
   const brandList = brands(rnd, 120);
@@ -422,56 +418,13 @@ function rawShell(dbFile, captured, repeats) {
 
 // ------------------------------------------------------------------ servers
 
-const children = [];
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGTERM');
-});
-process.on('SIGINT', () => process.exit(130));
-
-/** Other benchmarks or dev servers may hold the usual ports: let the kernel pick free ones. */
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 let PORT = 0;
 
 async function startWorker() {
   PORT = await freePort();
-  const [cmd, args] = pinned(0, wrangler, [
-    'dev',
-    '--port',
-    String(PORT),
-    '--inspector-port',
-    String(await freePort()),
-    '--ip',
-    '127.0.0.1',
-    '--persist-to',
-    STATE,
-    '--var',
-    `JWT_KEYS:bench:${randomBytes(32).toString('hex')}`,
-    '--log-level',
-    'error',
-    '--show-interactive-dev-session=false',
-  ]);
-  const child = spawn(cmd, args, {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, CI: 'true' },
-  });
-  children.push(child);
-  const until = Date.now() + 90_000;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/health`)).ok) return child;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error('wrangler dev did not start');
+  const config = buildWorker(join(root, 'wrangler.jsonc'), mkdtempSync(join(tmpdir(), 'fieldline-bench-search-')));
+  startServer({ config, port: PORT, stateDir: STATE, runtime: opts.runtime });
+  await waitFor(`http://127.0.0.1:${PORT}/health`, 120_000);
 }
 
 function findSqliteFile() {
@@ -544,7 +497,7 @@ async function main() {
     }
     console.log(`round ${round + 1}/${rounds} done`);
   }
-  for (const c of children) c.kill('SIGTERM');
+  stopAll();
 
   const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
   const perRound = (runs, q) => median(runs.map((xs) => quantile(xs, q)));
@@ -564,9 +517,9 @@ async function main() {
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const section = [
-    `Command: \`npm run bench:search -- --products ${opts.products} --customers ${opts.customers} --repeats ${opts.repeats} --rounds ${opts.rounds}\``,
+    `Command: \`npm run bench:search -- --products ${opts.products} --customers ${opts.customers} --repeats ${opts.repeats} --rounds ${opts.rounds} --runtime ${opts.runtime}\``,
     `Date: ${new Date().toISOString().slice(0, 10)} · Machine: ${cpus().length} × ${cpu}, Node ${process.version}, sqlite3 ${version} · ` +
-      `Runtime: \`wrangler dev\` (workerd + local D1)${haveTaskset ? ' pinned to core 0; the HTTP client and the sqlite3 shell on core 1' : ''}.`,
+      `Runtime: ${runtimeLabel(opts.runtime)}${haveTaskset ? ' pinned to core 0; the HTTP client and the sqlite3 shell on core 1' : ''}.`,
     `Data: ${opts.products} products and ${opts.customers} customers in the measured tenant, plus a tenant with a tenth of that in the same tables` +
       (data
         ? `; generated and indexed by the triggers in ${data.seconds.toFixed(0)} s (${data.counts.v} vocabulary terms).`
@@ -589,6 +542,6 @@ async function main() {
 
 main().catch((err) => {
   console.error(err);
-  for (const c of children) c.kill('SIGTERM');
+  stopAll();
   process.exit(1);
 });

@@ -51,26 +51,28 @@ function sustainable(steps, keptUp) {
 }
 
 export function renderReport(results, meta) {
-  const { hub, sioPlain, sioBatched, p6 } = results;
+  const { hub, hubDev, sioPlain, sioBatched, p6 } = results;
   const keptUp = (r) => r.deliveredPct >= meta.keepUp.pct && r.p99 !== null && r.p99 <= meta.keepUp.p99;
   const o = meta.opts;
   const lines = [
     `Command: \`${meta.command}\``,
-    `Date: ${meta.date} · Machine: ${meta.machine} · Hub: \`wrangler dev\` (workerd + local D1)` +
+    `Date: ${meta.date} · Machine: ${meta.machine} · Hub: the built Worker in one workerd process with local D1 ` +
+      '(bench/serve-worker.mjs: Miniflare with the bindings wrangler derives from wrangler.jsonc)' +
       `${meta.pinned ? '; each server pinned to core 0 in turn, the load generator (Node + `ws` / `socket.io-client`) to core 1' : ''}.`,
     '',
     `One tenant; ${hub.dashboards} dashboard sockets (all with one manager's token) and ${hub.salesmen} salesmen ` +
       `(each his own user, profile and token) sending one GPS fix per second for ${o.duration} s after ${o.warmup} s of warm-up; ` +
       `fixes still in flight ${o.drain} s after the last send count as lost. Latency is send → dashboard receipt on the ` +
       'load machine (one clock), in ms, over every delivery to every dashboard. Sockets are opened ' +
-      `${o['open-batch']} at a time. Server CPU is the whole process tree (wrangler + workerd, or node) in % of one core.`,
+      `${o['open-batch']} at a time. Server CPU is the whole process tree (node + workerd) in % of one core.`,
     '',
     ...HEADER,
     row('Fieldline hub (coalesced, 20 ms batches)', hub),
+    ...(hubDev ? [row('Fieldline hub under `wrangler dev` (its dev proxy relays every frame)', hubDev)] : []),
     row('Socket.IO, one message per fix', sioPlain),
     row('Socket.IO, same coalescing + 20 ms batches', sioBatched),
     '',
-    connected([hub, sioPlain, sioBatched], Number(o.dashboards), Number(o.salesmen)),
+    connected([hub, ...(hubDev ? [hubDev] : []), sioPlain, sioBatched], Number(o.dashboards), Number(o.salesmen)),
     '',
     'Fieldline ÷ Socket.IO (latency: below 1 is faster; deliveries/s: above 1 is more):',
     '',
@@ -84,6 +86,14 @@ export function renderReport(results, meta) {
       "salesman's updates by about 1 s counted between the arrivals of the fixes it forwards (100 ms slack), so a " +
       'phone reporting once a second has every fix forwarded after at most one batching window. The Socket.IO ' +
       'coalesced variant is an older port of the algorithm that spaces updates from send time; it drifts.',
+    ...(hubDev
+      ? [
+          '',
+          '`wrangler dev` serves the Worker behind a development proxy: a second workerd process whose proxy Durable ' +
+            'Object forwards each request and relays each WebSocket frame. That proxy does not exist in production, so ' +
+            'the hub is measured without it; the row under `wrangler dev` shows what it costs.',
+        ]
+      : []),
   ];
   if (p6) {
     const b = sustainable(p6.batched, keptUp);

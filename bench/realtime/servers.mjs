@@ -1,19 +1,10 @@
-// Server processes for the realtime benchmark: `wrangler dev` and the Socket.IO baseline, pinned to one
+// Server processes for the realtime benchmark: the hub's Worker and the Socket.IO baseline, pinned to one
 // core, stopped by process group, and the CPU time of a process tree read from /proc.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { haveTaskset, pinned, waitFor } from '../lib.mjs';
 
-export const haveTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-export const pinned = (core, cmd, args) =>
-  haveTaskset ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+export { haveTaskset, pinned, waitFor };
 
 const children = new Set();
 
@@ -49,18 +40,6 @@ export function stopAllNow() {
       process.kill(-child.pid, 'SIGKILL');
     } catch {}
   }
-}
-
-export async function waitFor(url, timeoutMs = 90_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server at ${url} did not start`);
 }
 
 const TICKS_PER_SECOND = 100;

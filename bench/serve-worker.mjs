@@ -1,0 +1,61 @@
+// Serves a Worker in ONE workerd process through Miniflare, with the bindings wrangler derives from a
+// wrangler config (D1, the tenant hub Durable Object, queues, send_email, vars), persisted where
+// `wrangler dev --persist-to` keeps them. `wrangler dev` puts a development proxy in front of the Worker
+// (a second workerd process whose proxy Durable Object forwards every request and relays every WebSocket
+// frame); benchmarks that measure the Worker itself serve it with this instead.
+//   node bench/serve-worker.mjs --config wrangler.json --port 8787 --persist-to .wrangler/state [--var K:V ...]
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: opts } = parseArgs({
+  options: {
+    config: { type: 'string', default: 'wrangler.jsonc' },
+    port: { type: 'string', default: '8787' },
+    ip: { type: 'string', default: '127.0.0.1' },
+    'persist-to': { type: 'string', default: '.wrangler/state' },
+    var: { type: 'string', multiple: true, default: [] },
+  },
+});
+
+// The Miniflare that this wrangler uses, so the options it derives fit.
+const requireHere = createRequire(import.meta.url);
+const wranglerEntry = requireHere.resolve('wrangler');
+const wrangler = await import(wranglerEntry);
+const { Miniflare, convertV4MiniflareOptions } = await import(createRequire(wranglerEntry).resolve('miniflare'));
+
+const configPath = resolve(opts.config);
+const { workerOptions, main } = wrangler.unstable_getMiniflareWorkerOptions(configPath);
+const vars = Object.fromEntries(
+  opts.var.map((v) => {
+    const at = v.indexOf(':');
+    return [v.slice(0, at), v.slice(at + 1)];
+  }),
+);
+if (!main) throw new Error(`${configPath} has no "main"`);
+
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    ...workerOptions,
+    // The built bundle is one ES module; wrangler's bundling rules and dev-only handlers do not apply.
+    modulesRules: undefined,
+    connectHandlers: undefined,
+    name: 'fieldline',
+    scriptPath: main,
+    modules: true,
+    bindings: { ...workerOptions.bindings, ...vars },
+    host: opts.ip,
+    port: Number(opts.port),
+    // wrangler dev keeps its local state under <persist-to>/v3.
+    resourcePersistencePath: join(resolve(opts['persist-to']), 'v3'),
+  }),
+);
+const url = await mf.ready;
+console.error(`serving ${main} at ${url}`);
+
+const shutdown = async () => {
+  await mf.dispose().catch(() => {});
+  process.exit(0);
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
