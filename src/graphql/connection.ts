@@ -1,5 +1,7 @@
 import { encodeCursor, type Page, type PageRequest } from '../lib/pagination';
+import type { ServiceContext } from '../services/context';
 import { builder } from './builder';
+import type { GraphQLContext } from './context';
 import { badInput } from './errors';
 import { LIMITS } from './limits';
 
@@ -61,6 +63,21 @@ export function toConnection<T>(
     },
     totalCount,
   };
+}
+
+/**
+ * A connection field's usual resolver: one page of a service list under `args.sort`; with `count`,
+ * `totalCount` counts the same filters (only when selected).
+ */
+export async function listConnection<F, T>(
+  ctx: GraphQLContext,
+  args: ConnectionArgs & { sort: string },
+  list: (service: ServiceContext, filters: F, page: PageRequest) => Promise<Page<T>>,
+  filters: F,
+  count?: (service: ServiceContext, filters: F) => Promise<number>,
+): Promise<ConnectionResult<T>> {
+  const page = await list(ctx.service, filters, pageRequest(args, args.sort));
+  return toConnection(page, args.sort, count && (() => count(ctx.service, filters)));
 }
 
 /** Cost of a connection field: its own 1, and what each node selects times the page size asked for. */

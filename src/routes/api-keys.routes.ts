@@ -1,5 +1,8 @@
 import { PERMISSIONS } from '../auth/permissions';
+import type { PageRequest } from '../lib/pagination';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.service';
+import type { ServiceContext } from '../services/context';
+import { listRoute } from './crud';
 import {
   createProtectedRouter,
   entityFields,
@@ -8,7 +11,6 @@ import {
   jsonBody,
   jsonResponse,
   listQuery,
-  pageOf,
   protectedRoute,
   serviceContext,
   z,
@@ -37,18 +39,16 @@ const CreateApiKeyBody = z
 
 const tags = ['API keys'];
 
-export const apiKeysRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags,
-      summary: 'List API keys (secrets are never shown again)',
-      request: { query: listQuery(['createdAt', 'name'] as const) },
-      responses: { 200: jsonResponse(pageOf(ApiKeySchema, 'ApiKeyPage'), 'A page of keys') },
-    }),
-    async (c) => c.json(await listApiKeys(serviceContext(c), c.req.valid('query')), 200),
-  )
+export const apiKeysRouter = listRoute(createProtectedRouter(), {
+  tags,
+  summary: 'List API keys (secrets are never shown again)',
+  query: listQuery(['createdAt', 'name'] as const),
+  schema: ApiKeySchema,
+  pageName: 'ApiKeyPage',
+  description: 'A page of keys',
+  // Keys take no filters; the annotations let the row type be inferred from listApiKeys.
+  list: (ctx: ServiceContext, _noFilters: object, page: PageRequest) => listApiKeys(ctx, page),
+})
   .openapi(
     protectedRoute({
       method: 'post',

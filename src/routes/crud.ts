@@ -34,7 +34,7 @@ export interface CrudService<Row, Filters, CreateInput, UpdateInput> {
  * `toApi` is only a valid default when stripping `tenantId` already yields the response shape;
  * otherwise the resource must say how a row becomes a response.
  */
-type SerializerOption<Row extends { tenantId: string }, S extends z.ZodType> =
+type SerializerOption<Row, S extends z.ZodType> =
   Omit<Row, 'tenantId'> extends z.input<S>
     ? { serialize?: (row: Row) => z.input<S> }
     : { serialize: (row: Row) => z.input<S> };
@@ -67,6 +67,52 @@ export type CrudConfig<
   staticRoutes?: (router: ReturnType<typeof createProtectedRouter>) => void;
 } & SerializerOption<Row, S>;
 
+type ProtectedRouter = ReturnType<typeof createProtectedRouter>;
+
+export type ListRouteConfig<Row, S extends z.ZodType, Q extends z.ZodObject> = {
+  tags: string[];
+  summary: string;
+  /** `listQuery(sortFields).extend({...filters})`; the non-paging keys are handed to `list` as filters. */
+  query: Q;
+  /** The item schema; the page of them registers under `pageName`. */
+  schema: S;
+  pageName: string;
+  /** Of the 200 response. */
+  description: string;
+  list: (ctx: ServiceContext, filters: Omit<z.output<Q>, PageKey>, page: PageRequest) => Promise<Page<Row>>;
+} & SerializerOption<Row, S>;
+
+/**
+ * `GET /` of a resource (the CRUD registrar's, and the hand-written routers'): one page of `list`, each
+ * row through `serialize` (`toApi` unless given). Returns `router` so route chains go on.
+ */
+export function listRoute<Row, S extends z.ZodType, Q extends z.ZodObject>(
+  router: ProtectedRouter,
+  config: ListRouteConfig<Row, S, Q>,
+): ProtectedRouter {
+  // As in crudRouter: `serialize` may only be omitted when `toApi` already yields the response shape.
+  const serialize = (config.serialize ?? toApi) as (row: Row) => z.input<S>;
+  return router.openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/',
+      tags: config.tags,
+      summary: config.summary,
+      request: { query: config.query },
+      responses: { 200: jsonResponse(pageOf(config.schema, config.pageName), config.description) },
+    }),
+    async (c) => {
+      // Generic in Q, so read back under the schema it was validated against (see crudRouter).
+      const query = c.req.valid('query' as never) as z.output<Q>;
+      const { limit, cursor, sort, updatedSince, includeDeleted, ...filters } = query;
+      // `listQuery` defines these five keys; only Q's genericity hides their types here.
+      const page = { limit, cursor, sort, updatedSince, includeDeleted } as PageRequest;
+      const result = await config.list(serviceContext(c), filters, page);
+      return c.json({ data: result.data.map(serialize), nextCursor: result.nextCursor }, 200);
+    },
+  );
+}
+
 const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -96,27 +142,16 @@ export function crudRouter<
    */
   const router = createProtectedRouter();
   config.staticRoutes?.(router);
-  return router
-    .openapi(
-      protectedRoute({
-        method: 'get',
-        path: '/',
-        tags,
-        summary: summary('list', `List ${plural}`),
-        request: { query: config.listQuery },
-        responses: {
-          200: jsonResponse(pageOf(schema, `${capitalize(singular)}Page`), `A page of ${plural}`),
-        },
-      }),
-      async (c) => {
-        const query = c.req.valid('query' as never) as z.output<Q>;
-        const { limit, cursor, sort, updatedSince, includeDeleted, ...filters } = query;
-        // `listQuery` defines these five keys; only Q's genericity hides their types here.
-        const page = { limit, cursor, sort, updatedSince, includeDeleted } as PageRequest;
-        const result = await service.list(serviceContext(c), filters, page);
-        return c.json({ data: result.data.map(serialize), nextCursor: result.nextCursor }, 200);
-      },
-    )
+  return listRoute(router, {
+    tags,
+    summary: summary('list', `List ${plural}`),
+    query: config.listQuery,
+    schema,
+    pageName: `${capitalize(singular)}Page`,
+    description: `A page of ${plural}`,
+    list: service.list,
+    serialize,
+  })
     .openapi(
       protectedRoute({
         method: 'post',

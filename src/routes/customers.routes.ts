@@ -6,7 +6,7 @@ import {
   updateCustomer,
 } from '../services/customers.service';
 import { crudRouter } from './crud';
-import { entityFields, listQuery, z } from './openapi';
+import { createBodyOf, entityFields, listQuery, updateBodyOf, z } from './openapi';
 import { customersNearRoute } from './search.routes';
 
 const Lat = z.number().min(-90).max(90);
@@ -43,26 +43,11 @@ const fields = {
   notes: z.string().max(4000).nullable().optional(),
 };
 
-export const CreateCustomerBody = z
-  .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    ...fields,
-  })
+export const CreateCustomerBody = createBodyOf(fields)
   .refine((b) => (b.lat == null) === (b.lng == null), { message: 'lat and lng go together', path: ['lat'] })
   .openapi('CreateCustomer');
 
-export const UpdateCustomerBody = z
-  .strictObject({
-    ...fields,
-    name: fields.name.optional(),
-    expectedVersion: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
-  })
-  .openapi('UpdateCustomer');
+export const UpdateCustomerBody = updateBodyOf({ ...fields, name: fields.name.optional() }).openapi('UpdateCustomer');
 
 const ListQuery = listQuery(['name', 'createdAt', 'updatedAt'] as const).extend({
   territoryId: z.uuid().optional(),

@@ -6,6 +6,7 @@ import {
   listMovements,
   updateInventory,
 } from '../services/inventory.service';
+import { listRoute } from './crud';
 import {
   booleanQuery,
   createProtectedRouter,
@@ -91,21 +92,15 @@ const MovementsQuery = z.object({
   cursor: z.string().max(512).optional(),
 });
 
-export const inventoryRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags: ['Inventory'],
-      summary: 'List stock levels',
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(InventorySchema, 'InventoryPage'), 'A page of stock levels') },
-    }),
-    async (c) => {
-      const { lowStock, productId, ...page } = c.req.valid('query');
-      return c.json(await listInventory(serviceContext(c), { lowStock, productId }, page), 200);
-    },
-  )
+export const inventoryRouter = listRoute(createProtectedRouter(), {
+  tags: ['Inventory'],
+  summary: 'List stock levels',
+  query: ListQuery,
+  schema: InventorySchema,
+  pageName: 'InventoryPage',
+  description: 'A page of stock levels',
+  list: listInventory,
+})
   .openapi(
     protectedRoute({
       method: 'get',

@@ -1,4 +1,5 @@
 import { listNotifications, sendNotification } from '../services/notifications.service';
+import { listRoute } from './crud';
 import {
   createProtectedRouter,
   entityFields,
@@ -6,7 +7,6 @@ import {
   jsonBody,
   jsonResponse,
   listQuery,
-  pageOf,
   protectedRoute,
   serviceContext,
   toApi,
@@ -38,30 +38,25 @@ export const SendNotificationBody = z
 const ListQuery = listQuery(['createdAt', 'updatedAt'] as const).extend({ salesmanId: z.uuid().optional() });
 const tags = ['Notifications'];
 
-export const notificationsRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'post',
-      path: '/',
-      tags,
-      summary: 'Send a notification to one salesman or the whole team (delivered live, kept for who is offline)',
-      request: { headers: IdempotencyHeader, ...jsonBody(SendNotificationBody) },
-      responses: { 201: jsonResponse(NotificationSchema, 'The stored notification') },
-    }),
-    async (c) => c.json(toApi(await sendNotification(serviceContext(c), c.req.valid('json'))), 201),
-  )
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags,
-      summary: 'List notifications (a salesman sees his own and the team-wide ones)',
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(NotificationSchema, 'NotificationPage'), 'A page of notifications') },
-    }),
-    async (c) => {
-      const { salesmanId, ...page } = c.req.valid('query');
-      const result = await listNotifications(serviceContext(c), { salesmanId }, page);
-      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
-    },
-  );
+export const notificationsRouter = createProtectedRouter().openapi(
+  protectedRoute({
+    method: 'post',
+    path: '/',
+    tags,
+    summary: 'Send a notification to one salesman or the whole team (delivered live, kept for who is offline)',
+    request: { headers: IdempotencyHeader, ...jsonBody(SendNotificationBody) },
+    responses: { 201: jsonResponse(NotificationSchema, 'The stored notification') },
+  }),
+  async (c) => c.json(toApi(await sendNotification(serviceContext(c), c.req.valid('json'))), 201),
+);
+
+// Registered after the POST, as it always was: /openapi.json lists the operations in this order.
+listRoute(notificationsRouter, {
+  tags,
+  summary: 'List notifications (a salesman sees his own and the team-wide ones)',
+  query: ListQuery,
+  schema: NotificationSchema,
+  pageName: 'NotificationPage',
+  description: 'A page of notifications',
+  list: listNotifications,
+});

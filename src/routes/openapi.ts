@@ -103,6 +103,27 @@ export const IdempotencyHeader = z.object({
     }),
 });
 
+/** A create body: the resource's fields, after the `id` a client may choose itself (offline creation). */
+export function createBodyOf<F extends z.ZodRawShape>(fields: F) {
+  return z.strictObject({
+    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
+    ...fields,
+  });
+}
+
+/** An update body: the resource's fields (pass them optional), then `expectedVersion` for optimistic concurrency. */
+export function updateBodyOf<F extends z.ZodRawShape>(fields: F) {
+  return z.strictObject({
+    ...fields,
+    expectedVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
+  });
+}
+
 const booleanQuery = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1')

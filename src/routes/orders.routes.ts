@@ -9,6 +9,7 @@ import {
   type OrderWithLines,
   updateOrder,
 } from '../services/orders.service';
+import { listRoute } from './crud';
 import {
   createProtectedRouter,
   entityFields,
@@ -17,7 +18,6 @@ import {
   jsonBody,
   jsonResponse,
   listQuery,
-  pageOf,
   protectedRoute,
   serviceContext,
   toApi,
@@ -121,22 +121,15 @@ const transition = (path: string, summary: string) =>
     responses: { 200: jsonResponse(OrderWithLinesSchema, 'The order after the transition') },
   });
 
-export const ordersRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags: ['Orders'],
-      summary: 'List orders (a salesman sees only his own)',
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(OrderSchema, 'OrderPage'), 'A page of orders, without lines') },
-    }),
-    async (c) => {
-      const { status, customerId, salesmanId, from, to, ...page } = c.req.valid('query');
-      const result = await listOrders(serviceContext(c), { status, customerId, salesmanId, from, to }, page);
-      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
-    },
-  )
+export const ordersRouter = listRoute(createProtectedRouter(), {
+  tags: ['Orders'],
+  summary: 'List orders (a salesman sees only his own)',
+  query: ListQuery,
+  schema: OrderSchema,
+  pageName: 'OrderPage',
+  description: 'A page of orders, without lines',
+  list: listOrders,
+})
   .openapi(
     protectedRoute({
       method: 'post',

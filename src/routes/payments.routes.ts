@@ -1,5 +1,6 @@
 import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/schema';
 import { createPayment, getPayment, listPayments, refundPayment } from '../services/payments.service';
+import { listRoute } from './crud';
 import {
   createProtectedRouter,
   entityFields,
@@ -8,7 +9,6 @@ import {
   jsonBody,
   jsonResponse,
   listQuery,
-  pageOf,
   protectedRoute,
   serviceContext,
   toApi,
@@ -55,22 +55,15 @@ const ListQuery = listQuery(['receivedAt', 'amountMinor', 'createdAt', 'updatedA
   method: z.enum(PAYMENT_METHODS).optional(),
 });
 
-export const paymentsRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags: ['Payments'],
-      summary: "List payments (a salesman sees only his own orders' payments)",
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(PaymentSchema, 'PaymentPage'), 'A page of payments') },
-    }),
-    async (c) => {
-      const { orderId, status, method, ...page } = c.req.valid('query');
-      const result = await listPayments(serviceContext(c), { orderId, status, method }, page);
-      return c.json({ data: result.data.map(toApi), nextCursor: result.nextCursor }, 200);
-    },
-  )
+export const paymentsRouter = listRoute(createProtectedRouter(), {
+  tags: ['Payments'],
+  summary: "List payments (a salesman sees only his own orders' payments)",
+  query: ListQuery,
+  schema: PaymentSchema,
+  pageName: 'PaymentPage',
+  description: 'A page of payments',
+  list: listPayments,
+})
   .openapi(
     protectedRoute({
       method: 'post',

@@ -1,6 +1,6 @@
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../services/products.service';
 import { crudRouter } from './crud';
-import { booleanQuery, entityFields, listQuery, z } from './openapi';
+import { booleanQuery, createBodyOf, entityFields, listQuery, updateBodyOf, z } from './openapi';
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
@@ -35,32 +35,21 @@ const fields = {
   active: z.boolean().optional(),
 };
 
-export const CreateProductBody = z
-  .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    ...fields,
-    initialStock: Quantity.optional().openapi({ description: 'Stock on hand, booked as a receipt' }),
-    lowStockThreshold: Quantity.optional().openapi({ description: 'stock:low fires when available falls to it' }),
-  })
-  .openapi('CreateProduct');
+export const CreateProductBody = createBodyOf({
+  ...fields,
+  initialStock: Quantity.optional().openapi({ description: 'Stock on hand, booked as a receipt' }),
+  lowStockThreshold: Quantity.optional().openapi({ description: 'stock:low fires when available falls to it' }),
+}).openapi('CreateProduct');
 
-export const UpdateProductBody = z
-  .strictObject({
-    sku: fields.sku.optional(),
-    name: fields.name.optional(),
-    description: fields.description,
-    category: fields.category,
-    priceMinor: fields.priceMinor.optional(),
-    currency: fields.currency,
-    active: fields.active,
-    expectedVersion: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
-  })
-  .openapi('UpdateProduct');
+export const UpdateProductBody = updateBodyOf({
+  sku: fields.sku.optional(),
+  name: fields.name.optional(),
+  description: fields.description,
+  category: fields.category,
+  priceMinor: fields.priceMinor.optional(),
+  currency: fields.currency,
+  active: fields.active,
+}).openapi('UpdateProduct');
 
 const Price = z.coerce.number().int().min(0).optional();
 

@@ -6,7 +6,7 @@ import {
   updateSalesman,
 } from '../services/salesmen.service';
 import { crudRouter } from './crud';
-import { booleanQuery, entityFields, listQuery, z } from './openapi';
+import { booleanQuery, createBodyOf, entityFields, listQuery, updateBodyOf, z } from './openapi';
 import { registerLiveRoutes } from './salesmen-live.routes';
 
 export const SalesmanSchema = z
@@ -34,25 +34,9 @@ const fields = {
   active: z.boolean().optional(),
 };
 
-const CreateSalesmanBody = z
-  .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    ...fields,
-  })
-  .openapi('CreateSalesman');
+const CreateSalesmanBody = createBodyOf(fields).openapi('CreateSalesman');
 
-const UpdateSalesmanBody = z
-  .strictObject({
-    ...fields,
-    name: fields.name.optional(),
-    expectedVersion: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
-  })
-  .openapi('UpdateSalesman');
+const UpdateSalesmanBody = updateBodyOf({ ...fields, name: fields.name.optional() }).openapi('UpdateSalesman');
 
 const ListQuery = listQuery(['name', 'createdAt', 'updatedAt'] as const).extend({
   territoryId: z.uuid().optional(),

@@ -1,7 +1,7 @@
 import { TARGET_PERIODS } from '../db/schema';
 import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '../services/targets.service';
 import { crudRouter } from './crud';
-import { entityFields, listQuery, z } from './openapi';
+import { createBodyOf, entityFields, listQuery, updateBodyOf, z } from './openapi';
 
 export const TargetSchema = z
   .object({
@@ -28,28 +28,17 @@ const fields = {
   visitGoal: z.number().int().min(0).max(1_000_000).optional(),
 };
 
-const CreateTargetBody = z
-  .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    ...fields,
-  })
-  .openapi('CreateTarget');
+const CreateTargetBody = createBodyOf({
+  ...fields,
+}).openapi('CreateTarget');
 
-const UpdateTargetBody = z
-  .strictObject({
-    salesmanId: fields.salesmanId.optional(),
-    periodType: fields.periodType.optional(),
-    periodStart: fields.periodStart.optional(),
-    revenueGoalMinor: fields.revenueGoalMinor,
-    visitGoal: fields.visitGoal,
-    expectedVersion: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
-  })
-  .openapi('UpdateTarget');
+const UpdateTargetBody = updateBodyOf({
+  salesmanId: fields.salesmanId.optional(),
+  periodType: fields.periodType.optional(),
+  periodStart: fields.periodStart.optional(),
+  revenueGoalMinor: fields.revenueGoalMinor,
+  visitGoal: fields.visitGoal,
+}).openapi('UpdateTarget');
 
 const ListQuery = listQuery(['periodStart', 'createdAt', 'updatedAt'] as const).extend({
   salesmanId: z.uuid().optional(),

@@ -7,7 +7,7 @@ import {
   updateTerritory,
 } from '../services/territories.service';
 import { crudRouter } from './crud';
-import { entityFields, listQuery, z } from './openapi';
+import { createBodyOf, entityFields, listQuery, updateBodyOf, z } from './openapi';
 
 export const TerritorySchema = z
   .object({
@@ -24,25 +24,9 @@ const fields = {
   boundary: AreaGeometry.nullable().optional(),
 };
 
-const CreateTerritoryBody = z
-  .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    ...fields,
-  })
-  .openapi('CreateTerritory');
+const CreateTerritoryBody = createBodyOf(fields).openapi('CreateTerritory');
 
-const UpdateTerritoryBody = z
-  .strictObject({
-    ...fields,
-    name: fields.name.optional(),
-    expectedVersion: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
-  })
-  .openapi('UpdateTerritory');
+const UpdateTerritoryBody = updateBodyOf({ ...fields, name: fields.name.optional() }).openapi('UpdateTerritory');
 
 const ListQuery = listQuery(['name', 'createdAt', 'updatedAt'] as const).extend({
   q: z.string().max(100).optional().openapi({ description: 'Substring of name or description' }),

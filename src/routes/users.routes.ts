@@ -1,5 +1,6 @@
 import { PLAN_TIERS, ROLES } from '../db/schema';
 import { createUser, getUser, listUsers, updateUser } from '../services/users.service';
+import { listRoute } from './crud';
 import {
   booleanQuery,
   createProtectedRouter,
@@ -9,7 +10,6 @@ import {
   jsonBody,
   jsonResponse,
   listQuery,
-  pageOf,
   protectedRoute,
   serviceContext,
   z,
@@ -64,21 +64,15 @@ const ListQuery = listQuery(['name', 'email', 'createdAt', 'updatedAt'] as const
 
 const tags = ['Users'];
 
-export const usersRouter = createProtectedRouter()
-  .openapi(
-    protectedRoute({
-      method: 'get',
-      path: '/',
-      tags,
-      summary: 'List users',
-      request: { query: ListQuery },
-      responses: { 200: jsonResponse(pageOf(UserSchema, 'UserPage'), 'A page of users') },
-    }),
-    async (c) => {
-      const { role, active, q, ...page } = c.req.valid('query');
-      return c.json(await listUsers(serviceContext(c), { role, active, q }, page), 200);
-    },
-  )
+export const usersRouter = listRoute(createProtectedRouter(), {
+  tags,
+  summary: 'List users',
+  query: ListQuery,
+  schema: UserSchema,
+  pageName: 'UserPage',
+  description: 'A page of users',
+  list: listUsers,
+})
   .openapi(
     protectedRoute({
       method: 'get',

@@ -10,6 +10,7 @@ import {
 } from '../services/visits.service';
 import { crudRouter } from './crud';
 import {
+  createBodyOf,
   entityFields,
   IdempotencyHeader,
   IdParams,
@@ -19,6 +20,7 @@ import {
   protectedRoute,
   serviceContext,
   toApi,
+  updateBodyOf,
   z,
 } from './openapi';
 
@@ -47,34 +49,23 @@ export const VisitSchema = z
 const Instant = z.iso.datetime({ offset: true });
 const Notes = z.string().max(4000).nullable().optional();
 
-const CreateVisitBody = z
-  .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    customerId: z.uuid(),
-    salesmanId: z.uuid().optional().openapi({
-      description: 'Required for managers; a salesman may omit it (defaults to himself) but name nobody else',
-    }),
-    plannedAt: Instant.nullable().optional(),
-    notes: Notes,
-  })
-  .openapi('CreateVisit');
+const CreateVisitBody = createBodyOf({
+  customerId: z.uuid(),
+  salesmanId: z.uuid().optional().openapi({
+    description: 'Required for managers; a salesman may omit it (defaults to himself) but name nobody else',
+  }),
+  plannedAt: Instant.nullable().optional(),
+  notes: Notes,
+}).openapi('CreateVisit');
 
-const UpdateVisitBody = z
-  .strictObject({
-    customerId: z.uuid().optional(),
-    salesmanId: z.uuid().optional(),
-    plannedAt: Instant.nullable().optional(),
-    notes: Notes,
-    outcome: z.enum(VISIT_OUTCOMES).nullable().optional(),
-    status: z.literal('cancelled').optional().openapi({ description: 'Cancel a planned visit' }),
-    expectedVersion: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
-  })
-  .openapi('UpdateVisit');
+const UpdateVisitBody = updateBodyOf({
+  customerId: z.uuid().optional(),
+  salesmanId: z.uuid().optional(),
+  plannedAt: Instant.nullable().optional(),
+  notes: Notes,
+  outcome: z.enum(VISIT_OUTCOMES).nullable().optional(),
+  status: z.literal('cancelled').optional().openapi({ description: 'Cancel a planned visit' }),
+}).openapi('UpdateVisit');
 
 const fix = {
   lat: z.number().min(-90).max(90),

@@ -1,43 +1,16 @@
+import { getTableColumns, type Table } from 'drizzle-orm';
+import { customers, products } from '../db/schema';
 import type { CustomerRecord, ProductRecord } from './search-port';
 
 /** Raw D1 rows (snake_case) of products and customers, as the search SQL selects them. */
 export type Row = Record<string, unknown>;
 
-export const PRODUCT_COLUMNS = [
-  'tenant_id',
-  'id',
-  'created_at',
-  'updated_at',
-  'version',
-  'deleted_at',
-  'sku',
-  'name',
-  'description',
-  'category',
-  'price_minor',
-  'currency',
-  'active',
-] as const;
+/** Search reads whole rows: the SQL column names, in declaration order, come from the schema. */
+const columnsOf = (table: Table) => Object.values(getTableColumns(table)).map((column) => column.name);
 
-export const CUSTOMER_COLUMNS = [
-  'tenant_id',
-  'id',
-  'created_at',
-  'updated_at',
-  'version',
-  'deleted_at',
-  'name',
-  'email',
-  'phone',
-  'company',
-  'address',
-  'city',
-  'lat',
-  'lng',
-  'territory_id',
-  'salesman_id',
-  'notes',
-] as const;
+export const PRODUCT_COLUMNS = columnsOf(products);
+
+export const CUSTOMER_COLUMNS = columnsOf(customers);
 
 export const selectColumns = (alias: string, columns: readonly string[]) =>
   columns.map((c) => `${alias}.${c}`).join(', ');

@@ -3,7 +3,7 @@ import { countOrders, listOrders } from '../../services/orders.service';
 import { getTerritory, listTerritories } from '../../services/territories.service';
 import { countVisits, listVisits } from '../../services/visits.service';
 import { builder } from '../builder';
-import { connectionComplexity, pageRequest, toConnection } from '../connection';
+import { connectionComplexity, listConnection } from '../connection';
 import { badInput } from '../errors';
 import { localId, optionalLocalId } from '../ids';
 import {
@@ -19,7 +19,37 @@ import {
 } from '../refs';
 import { searchConnection } from '../search';
 import { CustomerSort, OrderSort, TerritorySort, VisitSort } from '../sorts';
-import { entityFields } from './common';
+import { type BuilderTypes, entityFields } from './common';
+
+/**
+ * A customer's or a salesman's orders and visits (team.ts): the top-level lists narrowed to the owner,
+ * with the same sorts and defaults.
+ */
+export function activityConnections<T extends { id: string }>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<BuilderTypes, T>,
+  owner: 'customerId' | 'salesmanId',
+) {
+  return {
+    orders: t.connection(
+      {
+        type: OrderRef,
+        args: { sort: t.arg({ type: OrderSort, required: true, defaultValue: '-orderedAt' }) },
+        complexity: connectionComplexity,
+        resolve: (row, args, ctx) => listConnection(ctx, args, listOrders, { [owner]: row.id }, countOrders),
+      },
+      OrderConnection,
+    ),
+    visits: t.connection(
+      {
+        type: VisitRef,
+        args: { sort: t.arg({ type: VisitSort, required: true, defaultValue: 'createdAt' }) },
+        complexity: connectionComplexity,
+        resolve: (row, args, ctx) => listConnection(ctx, args, listVisits, { [owner]: row.id }, countVisits),
+      },
+      VisitConnection,
+    ),
+  };
+}
 
 CustomerRef.implement({
   description: 'A customer (shop, business) that salesmen visit and take orders from.',
@@ -41,32 +71,7 @@ CustomerRef.implement({
       description: 'The salesman the customer is assigned to',
       resolve: (c) => c.salesmanId,
     }),
-    orders: t.connection(
-      {
-        type: OrderRef,
-        args: { sort: t.arg({ type: OrderSort, required: true, defaultValue: '-orderedAt' }) },
-        complexity: connectionComplexity,
-        resolve: async (c, args, ctx) => {
-          const filters = { customerId: c.id };
-          const page = await listOrders(ctx.service, filters, pageRequest(args, args.sort));
-          return toConnection(page, args.sort, () => countOrders(ctx.service, filters));
-        },
-      },
-      OrderConnection,
-    ),
-    visits: t.connection(
-      {
-        type: VisitRef,
-        args: { sort: t.arg({ type: VisitSort, required: true, defaultValue: 'createdAt' }) },
-        complexity: connectionComplexity,
-        resolve: async (c, args, ctx) => {
-          const filters = { customerId: c.id };
-          const page = await listVisits(ctx.service, filters, pageRequest(args, args.sort));
-          return toConnection(page, args.sort, () => countVisits(ctx.service, filters));
-        },
-      },
-      VisitConnection,
-    ),
+    ...activityConnections(t, 'customerId'),
   }),
 });
 
@@ -98,7 +103,7 @@ builder.queryFields((t) => ({
         sort: t.arg({ type: CustomerSort, description: 'Default NAME_ASC, or RELEVANCE with search' }),
       },
       complexity: connectionComplexity,
-      resolve: async (_root, args, ctx) => {
+      resolve: (_root, args, ctx) => {
         const territoryId = optionalLocalId(args.territoryId, 'Territory', 'territoryId') ?? undefined;
         const salesmanId = optionalLocalId(args.salesmanId, 'Salesman', 'salesmanId') ?? undefined;
         if (args.search != null) {
@@ -108,8 +113,7 @@ builder.queryFields((t) => ({
         const sort = args.sort ?? 'name';
         if (sort === 'relevance') throw badInput('sort RELEVANCE needs search');
         const filters = { territoryId, salesmanId, city: args.city ?? undefined };
-        const page = await listCustomers(ctx.service, filters, pageRequest(args, sort));
-        return toConnection(page, sort, () => countCustomers(ctx.service, filters));
+        return listConnection(ctx, { ...args, sort }, listCustomers, filters, countCustomers);
       },
     },
     CustomerConnection,
@@ -128,11 +132,7 @@ builder.queryFields((t) => ({
         sort: t.arg({ type: TerritorySort, required: true, defaultValue: 'name' }),
       },
       complexity: connectionComplexity,
-      resolve: async (_root, args, ctx) =>
-        toConnection(
-          await listTerritories(ctx.service, { q: args.search ?? undefined }, pageRequest(args, args.sort)),
-          args.sort,
-        ),
+      resolve: (_root, args, ctx) => listConnection(ctx, args, listTerritories, { q: args.search ?? undefined }),
     },
     TerritoryConnection,
   ),

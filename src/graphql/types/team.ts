@@ -1,18 +1,14 @@
 import { PERMISSIONS } from '../../auth/permissions';
 import { PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/schema';
-import { countOrders, listOrders } from '../../services/orders.service';
 import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesmen.service';
 import { getTarget, listTargets } from '../../services/targets.service';
 import { type TenantSettings, tenantSettings } from '../../services/tenant-settings';
 import { getUser, getUsersByIds, listUsers } from '../../services/users.service';
-import { countVisits, listVisits } from '../../services/visits.service';
 import { builder } from '../builder';
-import { connectionComplexity, pageRequest, toConnection } from '../connection';
+import { connectionComplexity, listConnection } from '../connection';
 import { badInput } from '../errors';
 import { localId, optionalLocalId } from '../ids';
 import {
-  OrderConnection,
-  OrderRef,
   SalesmanConnection,
   SalesmanRef,
   TargetConnection,
@@ -20,11 +16,10 @@ import {
   TerritoryRef,
   UserConnection,
   UserRef,
-  VisitConnection,
-  VisitRef,
 } from '../refs';
-import { OrderSort, SalesmanSort, TargetSort, UserSort, VisitSort } from '../sorts';
+import { SalesmanSort, TargetSort, UserSort } from '../sorts';
 import { entityFields, orNull } from './common';
+import { activityConnections } from './crm';
 
 export const RoleEnum = builder.enumType('Role', { values: ROLES });
 const PeriodTypeEnum = builder.enumType('TargetPeriod', { values: TARGET_PERIODS });
@@ -49,32 +44,7 @@ SalesmanRef.implement({
       sort: (u) => u.id,
       resolve: (s) => s.userId,
     }),
-    orders: t.connection(
-      {
-        type: OrderRef,
-        args: { sort: t.arg({ type: OrderSort, required: true, defaultValue: '-orderedAt' }) },
-        complexity: connectionComplexity,
-        resolve: async (s, args, ctx) => {
-          const filters = { salesmanId: s.id };
-          const page = await listOrders(ctx.service, filters, pageRequest(args, args.sort));
-          return toConnection(page, args.sort, () => countOrders(ctx.service, filters));
-        },
-      },
-      OrderConnection,
-    ),
-    visits: t.connection(
-      {
-        type: VisitRef,
-        args: { sort: t.arg({ type: VisitSort, required: true, defaultValue: 'createdAt' }) },
-        complexity: connectionComplexity,
-        resolve: async (s, args, ctx) => {
-          const filters = { salesmanId: s.id };
-          const page = await listVisits(ctx.service, filters, pageRequest(args, args.sort));
-          return toConnection(page, args.sort, () => countVisits(ctx.service, filters));
-        },
-      },
-      VisitConnection,
-    ),
+    ...activityConnections(t, 'salesmanId'),
   }),
 });
 
@@ -165,14 +135,13 @@ builder.queryFields((t) => ({
         sort: t.arg({ type: SalesmanSort, required: true, defaultValue: 'name' }),
       },
       complexity: connectionComplexity,
-      resolve: async (_root, args, ctx) => {
+      resolve: (_root, args, ctx) => {
         const filters = {
           q: args.search ?? undefined,
           territoryId: optionalLocalId(args.territoryId, 'Territory', 'territoryId') ?? undefined,
           active: args.active ?? undefined,
         };
-        const page = await listSalesmen(ctx.service, filters, pageRequest(args, args.sort));
-        return toConnection(page, args.sort, () => countSalesmen(ctx.service, filters));
+        return listConnection(ctx, args, listSalesmen, filters, countSalesmen);
       },
     },
     SalesmanConnection,
@@ -193,9 +162,9 @@ builder.queryFields((t) => ({
         sort: t.arg({ type: UserSort, required: true, defaultValue: 'name' }),
       },
       complexity: connectionComplexity,
-      resolve: async (_root, args, ctx) => {
+      resolve: (_root, args, ctx) => {
         const filters = { q: args.search ?? undefined, role: args.role ?? undefined, active: args.active ?? undefined };
-        return toConnection(await listUsers(ctx.service, filters, pageRequest(args, args.sort)), args.sort);
+        return listConnection(ctx, args, listUsers, filters);
       },
     },
     UserConnection,
@@ -216,7 +185,7 @@ builder.queryFields((t) => ({
         sort: t.arg({ type: TargetSort, required: true, defaultValue: 'periodStart' }),
       },
       complexity: connectionComplexity,
-      resolve: async (_root, args, ctx) => {
+      resolve: (_root, args, ctx) => {
         const filters = {
           salesmanId: optionalLocalId(args.salesmanId, 'Salesman', 'salesmanId') ?? undefined,
           periodType: args.periodType ?? undefined,
@@ -225,7 +194,7 @@ builder.queryFields((t) => ({
         if (filters.activeOn !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(filters.activeOn)) {
           throw badInput('activeOn must be a date YYYY-MM-DD');
         }
-        return toConnection(await listTargets(ctx.service, filters, pageRequest(args, args.sort)), args.sort);
+        return listConnection(ctx, args, listTargets, filters);
       },
     },
     TargetConnection,
