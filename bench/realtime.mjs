@@ -50,6 +50,10 @@ const { values: opts } = parseArgs({
     'p6-rate': { type: 'string', default: '0.9' },
     'p6-duration': { type: 'string', default: '10' },
     'no-report': { type: 'boolean', default: false },
+    /** Dashboards of the scaled-down P5 phase (what one core's fan-out floor allows); 0 skips it. */
+    'scaled-dashboards': { type: 'string', default: '200' },
+    /** Only measures workerd's fan-out floor (a bare Durable Object) for --dashboards sockets. */
+    'floor-only': { type: 'boolean', default: false },
     /** Re-renders the report from a results.json of an earlier run (with that run's options) instead of running. */
     render: { type: 'string' },
   },
@@ -72,7 +76,11 @@ function startHub(batchMs, runtime = 'workerd') {
   const vars = {
     // Tokens outlive the whole run (the default 15 min would expire mid-benchmark).
     ACCESS_TOKEN_TTL_SECONDS: '7200',
-    ...(batchMs === null ? {} : { REALTIME_LOCATION_BATCH_MS: String(batchMs) }),
+    ...(batchMs === null
+      ? process.env.HUB_BATCH_MS
+        ? { REALTIME_LOCATION_BATCH_MS: process.env.HUB_BATCH_MS }
+        : {}
+      : { REALTIME_LOCATION_BATCH_MS: String(batchMs) }),
   };
   const [cmd, args] = workerCommand({ config: builtConfig, port: HUB_PORT, stateDir: STATE, vars, runtime });
   return startPinned(0, cmd, args, { cwd: root, env: { ...process.env, CI: 'true' } });
@@ -187,10 +195,56 @@ async function runPhaseOnce(server, config) {
   });
 }
 
+/**
+ * workerd's own cost of fan-out on this machine, with no Fieldline code: a bare Durable Object
+ * (realtime/floor/worker.js, served like the hub, pinned to core 0) sends `rounds` frames of `bytes` to
+ * `sockets` sockets held by a client on core 1. Returns the server CPU per frame and per round.
+ */
+async function measureFanoutFloor({ sockets, rounds, bytes }) {
+  const port = HUB_PORT + 10;
+  const [cmd, args] = workerCommand({
+    config: join(root, 'bench', 'realtime', 'floor', 'wrangler.jsonc'),
+    port,
+    stateDir: join(work, 'floor-state'),
+  });
+  const server = startPinned(0, cmd, args, { cwd: root, env: { ...process.env, CI: 'true' } });
+  await waitFor(`http://127.0.0.1:${port}/`);
+  await waitQuiet();
+  const [c, a] = pinned(1, process.execPath, [
+    join(root, 'bench', 'realtime', 'fanout-floor.mjs'),
+    ...[port, sockets, rounds, bytes].map(String),
+  ]);
+  const client = spawn(c, a, { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  let cpuStart = 0;
+  let result = null;
+  createInterface({ input: client.stdout }).on('line', (line) => {
+    if (line === 'ready') {
+      cpuStart = treeCpuSeconds(server.pid);
+      client.stdin.write('go\n');
+    } else if (line.startsWith('{')) {
+      result = { ...JSON.parse(line), cpuS: treeCpuSeconds(server.pid) - cpuStart };
+    }
+  });
+  await new Promise((resolve, reject) =>
+    client.once('exit', (code) =>
+      code === 0 && result ? resolve() : reject(new Error(`fan-out floor failed (${code})`)),
+    ),
+  );
+  await stop(server);
+  return {
+    sockets,
+    rounds,
+    bytes,
+    usPerFrame: (result.cpuS * 1e6) / result.frames,
+    msPerRound: (result.cpuS * 1000) / rounds,
+    wallMsPerRound: result.wallMs / rounds,
+  };
+}
+
 const keptUp = (r) => r.deliveredPct >= KEEP_UP_PCT && r.p99 !== null && r.p99 <= KEEP_UP_P99_MS;
 const describe = (r) =>
   `${r.target}/${r.mode}: ${r.dashboards}×${r.salesmen} ${r.offeredUpdatesPerSec.toFixed(0)} upd/s → ` +
-  `${r.deliveriesPerSec.toFixed(0)} deliveries/s (${r.deliveredPct.toFixed(1)}%), p50 ${r.p50} p99 ${r.p99} ms, ` +
+  `${r.deliveriesPerSec.toFixed(0)} deliveries/s (${r.deliveredPct.toFixed(1)}%), p50 ${r.p50?.toFixed(1)} p95 ${r.p95?.toFixed(1)} p99 ${r.p99?.toFixed(1)} ms, ` +
   `server CPU ${r.serverCpuPct?.toFixed(0)}%, load CPU ${r.loadCpuPct.toFixed(0)}%, cores busy ${r.coreBusyPct?.join('/')}%\n` +
   `    mean latency by second: ${r.meanLatencyBySecond.join(' ')}`;
 
@@ -219,6 +273,9 @@ async function stepRates(server, data, mode) {
 
 async function main() {
   if (opts.render) return report(JSON.parse(readFileSync(opts.render, 'utf8')));
+  if (opts['floor-only']) {
+    return console.log(await measureFanoutFloor({ sockets: num('dashboards'), rounds: 50, bytes: 500 }));
+  }
   freshDatabase(STATE);
   builtConfig = buildWorker(join(root, 'wrangler.jsonc'), join(work, 'build'));
   let hub = startHub(null);
@@ -248,9 +305,21 @@ async function main() {
     durationS: num('duration'),
     drainS: num('drain'),
   };
-  const results = { hub: null, hubDev: null, sioPlain: null, sioBatched: null, p6: null };
+  const results = {
+    floor: null,
+    hub: null,
+    hubScaled: null,
+    hubDev: null,
+    sioPlain: null,
+    sioBatched: null,
+    p6: null,
+  };
   results.hub = await runPhase(hub, main);
   console.log(describe(results.hub));
+  if (num('scaled-dashboards') > 0) {
+    results.hubScaled = await runPhase(hub, { ...main, dashboards: num('scaled-dashboards') });
+    console.log(describe(results.hubScaled));
+  }
   if (opts['wrangler-dev-compare']) {
     await stop(hub);
     const dev = startHub(null, 'wrangler-dev');
@@ -276,6 +345,8 @@ async function main() {
     results.p6 = { batched, unbatched };
   }
   await stop(hub);
+  results.floor = await measureFanoutFloor({ sockets: num('dashboards'), rounds: 50, bytes: 500 });
+  console.log(`fan-out floor: ${JSON.stringify(results.floor)}`);
 
   results.date = new Date().toISOString().slice(0, 10);
   report(results);

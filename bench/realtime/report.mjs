@@ -42,6 +42,24 @@ function connected(phases, dashboards, salesmen) {
   );
 }
 
+/** workerd's own fan-out cost (a bare Durable Object) and what it means for the latency target. */
+function floorText(floor, hub, scaled) {
+  return (
+    `**Fan-out floor of workerd on this machine.** A bare Durable Object with no Fieldline code ` +
+    `(bench/realtime/floor/worker.js, served and pinned like the hub) sending ${floor.rounds} rounds of one ` +
+    `${floor.bytes}-byte frame to each of ${floor.sockets} hibernatable sockets used ${ms(floor.usPerFrame)} µs of CPU per ` +
+    `frame: ${ms(floor.msPerRound)} ms of one core per round (${ms(floor.wallMsPerRound)} ms wall until the last socket had ` +
+    `it). Within a round the last dashboard gets its frame that much later than the first, whatever the server does, ` +
+    `so at ${floor.sockets} dashboards a p95 of 28 ms is below what workerd can do on one core of this machine; ` +
+    `the hub's p95 there is ${ms(hub.p95)} ms.` +
+    (scaled
+      ? ` Scaled down to ${scaled.dashboards} dashboards (a round costs about ${ms((floor.usPerFrame * scaled.dashboards) / 1000)} ms), ` +
+        `the same ${scaled.salesmen} salesmen at 1 Hz are delivered with p95 ${ms(scaled.p95)} ms ` +
+        `(target ≤ 28 ms: ${scaled.p95 !== null && scaled.p95 <= 28 ? 'met' : 'not met'}).`
+      : '')
+  );
+}
+
 /** The highest offered rate a mode kept up with, and whether the steps ran out before it fell behind. */
 function sustainable(steps, keptUp) {
   let best = null;
@@ -51,7 +69,7 @@ function sustainable(steps, keptUp) {
 }
 
 export function renderReport(results, meta) {
-  const { hub, hubDev, sioPlain, sioBatched, p6 } = results;
+  const { floor, hub, hubScaled, hubDev, sioPlain, sioBatched, p6 } = results;
   const keptUp = (r) => r.deliveredPct >= meta.keepUp.pct && r.p99 !== null && r.p99 <= meta.keepUp.p99;
   const o = meta.opts;
   const lines = [
@@ -68,11 +86,13 @@ export function renderReport(results, meta) {
     '',
     ...HEADER,
     row('Fieldline hub (coalesced, 20 ms batches)', hub),
+    ...(hubScaled ? [row('Fieldline hub, scaled down (see the floor below)', hubScaled)] : []),
     ...(hubDev ? [row('Fieldline hub under `wrangler dev` (its dev proxy relays every frame)', hubDev)] : []),
     row('Socket.IO, one message per fix', sioPlain),
     row('Socket.IO, same coalescing + 20 ms batches', sioBatched),
     '',
     connected([hub, ...(hubDev ? [hubDev] : []), sioPlain, sioBatched], Number(o.dashboards), Number(o.salesmen)),
+    ...(floor ? ['', floorText(floor, hub, hubScaled)] : []),
     '',
     'Fieldline ÷ Socket.IO (latency: below 1 is faster; deliveries/s: above 1 is more):',
     '',
