@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..');
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
@@ -62,7 +62,8 @@ export function buildWorker(config, outDir) {
   const base = JSON.parse(readFileSync(config, 'utf8').replace(/^\s*\/\/.*$/gm, ''));
   const built = {
     ...base,
-    main: join(outDir, 'index.js'),
+    // wrangler names the bundle after the entry module.
+    main: join(outDir, basename(base.main).replace(/\.[cm]?[jt]s$/, '.js')),
     no_bundle: true,
     ...(base.assets ? { assets: { ...base.assets, directory: join(dirname(config), base.assets.directory) } } : {}),
     d1_databases: base.d1_databases?.map((d) => ({ ...d, migrations_dir: join(root, 'migrations') })),

@@ -42,7 +42,7 @@ const { values: opts } = parseArgs({
     'wrangler-dev-compare': { type: 'boolean', default: false },
     'p6-dashboards': { type: 'string', default: '200' },
     /** Salesmen counts (each at 1 fix/s) to step through, i.e. offered location updates per second. */
-    'p6-steps': { type: 'string', default: '100,200,300,400,600,800' },
+    'p6-steps': { type: 'string', default: '100,200,400,600,800,1200,1600,2000,2400' },
     /**
      * Fixes per second per salesman in P6. Just under 1 Hz, so the coalescer's 1 s spacing never holds a
      * fix back and the steps measure batching alone (at exactly 1 Hz its delay drifts; see the report).

@@ -4,6 +4,7 @@
 // (a second workerd process whose proxy Durable Object forwards every request and relays every WebSocket
 // frame); benchmarks that measure the Worker itself serve it with this instead.
 //   node bench/serve-worker.mjs --config wrangler.json --port 8787 --persist-to .wrangler/state [--var K:V ...]
+//     [--inspector-port 9229]
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,8 @@ const { values: opts } = parseArgs({
     ip: { type: 'string', default: '127.0.0.1' },
     'persist-to': { type: 'string', default: '.wrangler/state' },
     var: { type: 'string', multiple: true, default: [] },
+    /** Chrome DevTools protocol port, for CPU profiles of the Worker. */
+    'inspector-port': { type: 'string' },
   },
 });
 
@@ -45,6 +48,7 @@ const mf = new Miniflare(
     modules: true,
     bindings: { ...workerOptions.bindings, ...vars },
     host: opts.ip,
+    ...(opts['inspector-port'] ? { inspectorPort: Number(opts['inspector-port']) } : {}),
     port: Number(opts.port),
     // wrangler dev keeps its local state under <persist-to>/v3.
     resourcePersistencePath: join(resolve(opts['persist-to']), 'v3'),

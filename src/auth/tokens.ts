@@ -53,7 +53,32 @@ export async function signAccessToken(config: Config, claims: AccessClaims): Pro
   return jwt.sign(await hmacKey(signing.secret));
 }
 
+/** Tokens already verified in this isolate, per configuration (key rotation makes a new one), oldest first. */
+const verified = new WeakMap<Config, Map<string, VerifiedClaims>>();
+const VERIFIED_MAX = 1_000;
+const CLOCK_TOLERANCE_S = 5;
+
+/**
+ * Verifies an access token (signature, kid, alg, typ, issuer, audience, lifetime, claim types). A client
+ * sends the same token on every request for its whole lifetime, so a verified token is remembered until
+ * it expires: the exact same string needs no second HMAC and parse.
+ */
 export async function verifyAccessToken(config: Config, token: string): Promise<VerifiedClaims> {
+  let cache = verified.get(config);
+  if (!cache) {
+    cache = new Map();
+    verified.set(config, cache);
+  }
+  const known = cache.get(token);
+  if (known && Date.now() / 1000 <= known.exp + CLOCK_TOLERANCE_S) return known;
+  if (known) cache.delete(token);
+  const claims = await verifyAccessTokenOnce(config, token);
+  if (cache.size >= VERIFIED_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(token, claims);
+  return claims;
+}
+
+async function verifyAccessTokenOnce(config: Config, token: string): Promise<VerifiedClaims> {
   try {
     const { payload } = await jwtVerify(
       token,
@@ -68,7 +93,7 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
         audience: config.JWT_AUDIENCE,
         typ: TOKEN_TYPE,
         requiredClaims: ['sub', 'exp', 'iat', 'tid', 'role'],
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_S,
       },
     );
     const { sub, tid, role, sal, exp } = payload as Record<string, unknown>;

@@ -442,6 +442,24 @@ export class TenantHub extends DurableObject<Env> {
     this.eventsDelivered += 1;
     this.followVisits(event);
     this.fanOut(rooms, frame);
+    this.closeRevoked(event);
+  }
+
+  /**
+   * A revoked API key, a deactivated user and a user whose role changed lose their open sockets with 4003
+   * (their rooms and permissions were granted for the old access). Reconnecting needs a new sign-in.
+   */
+  private closeRevoked(event: { type: string; entityId: string; payload: Record<string, unknown> }) {
+    const revoked = event.type === 'api_key:revoked' || event.type === 'user:deactivated';
+    if (!revoked && event.type !== 'user:updated') return;
+    for (const ws of this.ctx.getWebSockets(`principal:${event.entityId}`)) {
+      if (!revoked && this.attachmentOf(ws)?.who.role === event.payload.role) continue;
+      try {
+        ws.close(CloseCode.ACCESS_REVOKED, 'Access revoked');
+      } catch {
+        // Already closing.
+      }
+    }
   }
 
   /** Check-ins and check-outs move a salesman's presence to and from on_visit. */

@@ -54,12 +54,16 @@ function candidateStatement(d1: D1Database, tenantId: string, entities: SearchEn
     .join(' + ');
   const maxLength = group.prefix ? 1_000 : length + budget;
   const entityList = entities.map((e) => `'${e}'`).join(', ');
+  const asTypedMatch = `(term = ?5 OR (?6 AND substr(term, 1, ?7) = ?5))`;
+  // A word found as typed needs no correction (pickCorrections stops at it), so one row is enough then.
   return d1
     .prepare(
       `SELECT term, docs FROM search_terms
        WHERE tenant_id = ?1 AND entity IN (${entityList}) AND len BETWEEN ?2 AND ?3 AND (${missing || '0'}) <= ?4
-       ORDER BY (term = ?5 OR (?6 AND substr(term, 1, ?7) = ?5)) DESC, docs DESC
-       LIMIT ${CANDIDATES_PER_WORD}`,
+       ORDER BY ${asTypedMatch} DESC, docs DESC
+       LIMIT CASE WHEN EXISTS (SELECT 1 FROM search_terms WHERE tenant_id = ?1 AND entity IN (${entityList})
+                               AND term >= ?5 AND term < ?5 || char(1114111) AND (?6 OR term = ?5))
+             THEN 1 ELSE ${CANDIDATES_PER_WORD} END`,
     )
     .bind(tenantId, length - budget, maxLength, budget, group.word, group.prefix ? 1 : 0, length);
 }

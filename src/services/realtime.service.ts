@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { ownSalesmanScope, type Principal, requirePermission } from '../auth/principal';
-import { salesmen, visits } from '../db/schema';
+import { salesmen, users, visits } from '../db/schema';
 import { type ForwardedIdentity, IDENTITY_HEADER } from '../durable/hub-identity';
 import type { TenantHub } from '../durable/tenant-hub';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
@@ -70,6 +70,7 @@ export async function openHubSocket(
 async function identityOf(ctx: ServiceContext, expiresAt: number | null): Promise<ForwardedIdentity> {
   const p: Principal = ctx.principal;
   if (p.kind === 'api_key') requirePermission(p, 'events:read');
+  if (p.kind === 'user') await assertStillEntitled(ctx);
   let territoryId: string | null = null;
   if (p.salesmanId) {
     const [profile] = await ctx.db
@@ -91,6 +92,22 @@ async function identityOf(ctx: ServiceContext, expiresAt: number | null): Promis
     expiresAt,
     permissions: [...p.permissions],
   };
+}
+
+/**
+ * An access token outlives a deactivation or a role change by up to its lifetime; a socket may live for
+ * hours, so opening one re-reads the user (the hub closes open sockets on those events with 4003).
+ */
+async function assertStillEntitled(ctx: ServiceContext) {
+  const p = ctx.principal;
+  const [user] = await ctx.db
+    .select({ active: users.active, role: users.role })
+    .from(users)
+    .where(and(eq(users.tenantId, p.tenantId), eq(users.id, p.id), isNull(users.deletedAt)))
+    .limit(1);
+  if (!user?.active || user.role !== p.role) {
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your access has changed; sign in again');
+  }
 }
 
 export async function realtimeStats(ctx: ServiceContext, hub: HubNamespace) {

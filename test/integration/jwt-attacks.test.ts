@@ -167,6 +167,10 @@ describe('JWT attacks', () => {
     expectUnauthenticated(await customersWith(`${header}.${swapped}.${signature}`), 'tid swapped');
     const promoted = base64url.encode(JSON.stringify({ ...claims, exp: now() + 86_400 * 365 }));
     expectUnauthenticated(await customersWith(`${header}.${promoted}.${signature}`), 'exp extended');
+    // A verified token is remembered by the isolate; a look-alike with another signature is not it.
+    expect((await customersWith(a.token)).status).toBe(200);
+    const resigned = `${signature.slice(0, -3)}${signature.slice(-3, -2) === 'A' ? 'B' : 'A'}${signature.slice(-2)}`;
+    expectUnauthenticated(await customersWith(`${header}.${payload}.${resigned}`), 'signature altered');
     // And the reverse: B's own token cannot see A's data.
     const bList = await customersWith(b.token);
     expect(bList.status).toBe(200);

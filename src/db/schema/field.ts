@@ -71,6 +71,8 @@ export const customers = sqliteTable(
     index('customers_tenant_salesman_idx').on(t.tenantId, t.salesmanId),
     index('customers_tenant_territory_idx').on(t.tenantId, t.territoryId),
     index('customers_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    // `customers near a point`: a latitude range scan within the tenant, longitude checked from the index.
+    index('customers_tenant_lat_lng_idx').on(t.tenantId, t.lat, t.lng),
     foreignKey({
       columns: [t.tenantId, t.territoryId],
       foreignColumns: [territories.tenantId, territories.id],

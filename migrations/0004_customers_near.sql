@@ -1,0 +1,1 @@
+CREATE INDEX `customers_tenant_lat_lng_idx` ON `customers` (`tenant_id`,`lat`,`lng`);
