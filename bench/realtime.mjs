@@ -159,8 +159,24 @@ async function runPhase(server, config) {
   return best;
 }
 
+/**
+ * Waits until the hub has written the GPS trail of earlier phases to D1 (its alarm does, 5,000 rows per
+ * 5 s at most), so that a phase does not pay for the previous one's backlog.
+ */
+async function waitTrailDrained(config) {
+  if (config.target !== 'hub') return;
+  const until = Date.now() + 180_000;
+  while (Date.now() < until) {
+    const stats = await call('GET', '/v1/realtime/stats', undefined, config.managerToken);
+    if (stats.trailPending === 0) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.log('  (the trail buffer did not drain within 180 s; measuring anyway)');
+}
+
 /** Runs one load phase on core 1 (once the machine is quiet) while sampling the server's CPU. */
 async function runPhaseOnce(server, config) {
+  await waitTrailDrained(config);
   const busyBefore = await waitQuiet();
   const file = join(work, `phase-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify({ timeoutS: 600, openBatch: num('open-batch'), ...config }));

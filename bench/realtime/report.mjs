@@ -131,7 +131,8 @@ export function renderReport(results, meta) {
         `default 20 ms, ${p6.batched[0]?.dashboards ?? o['p6-dashboards']} dashboards, the offered rate raised by adding salesmen (${o['p6-rate']} fix/s each, ` +
         'just under the coalescer’s 1 s spacing so that no fix is held back and only batching differs) ' +
         `through ${o['p6-steps']} until dashboards fall behind (under ${meta.keepUp.pct}% delivered or p99 over ` +
-        `${meta.keepUp.p99} ms), ${o['p6-duration']} s per step.`,
+        `${meta.keepUp.p99} ms), ${o['p6-duration']} s per step. Every hub phase starts once the hub has written ` +
+        'the GPS trail of the earlier phases to D1 (its trail buffer is empty).',
       '',
       ...HEADER,
       ...p6.batched.map((s) => row('batched (20 ms)', s)),
