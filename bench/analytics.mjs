@@ -440,8 +440,12 @@ async function main() {
   } catch {
     execFileSync('apt-get', ['install', '-y', 'sqlite3'], { stdio: 'inherit' });
   }
-  if (!(opts.reuse && existsSync(STATE))) await generate();
+  const reuse = opts.reuse && existsSync(STATE);
+  if (!reuse) await generate();
   const dbFile = findSqliteFile();
+  // A reused database keeps the RFM runs of its last benchmark: the nightly job would find those nights
+  // done and skip them. Remove them so the nights below score again.
+  if (reuse) execFileSync('sqlite3', [dbFile, 'DELETE FROM rfm_scores; DELETE FROM rfm_runs;']);
   // Snapshots so every measurement starts from the same data (no RFM runs yet).
   const pristine = join(tmpdir(), `fieldline-analytics-pristine-${process.pid}.sqlite`);
   execFileSync('sqlite3', [dbFile, `.backup '${pristine}'`]);
