@@ -117,7 +117,15 @@ describe('territory heatmap', () => {
     });
     await addVisit(t, { customerId: cA, salesmanId: rep.salesmanId, checkInAt: ago(5), minutes: 20 });
     await addVisit(t, { customerId: cB, salesmanId: other, checkInAt: ago(4), minutes: 20, lat: 48.137, lng: 11.575 });
-    await addVisit(t, { customerId: cD, salesmanId: other, checkInAt: ago(40), minutes: 20 });
+    // Noon in the tenant's timezone 40 calendar days ago: "days since" counts local days, so 40 × 24 h
+    // before now can be 39 of them when a DST change lies in between and it is late in the evening.
+    const fortyDaysAgo = addDays(localDate('Europe/Berlin', Date.now()), -40);
+    await addVisit(t, {
+      customerId: cD,
+      salesmanId: other,
+      checkInAt: berlin(`${fortyDaysAgo}T12:00:00`),
+      minutes: 20,
+    });
     await addOrder(t, { customerId: cA, totalMinor: 10_000, orderedAt: ago(2) });
     await addOrder(t, { customerId: cB, totalMinor: 3_000, refundedMinor: 1_000, orderedAt: ago(2) });
 
