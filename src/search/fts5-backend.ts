@@ -9,7 +9,7 @@ import {
   type SearchEntity,
   tenantKey,
 } from './fts5-sql';
-import { asTyped, vocabularyLookup } from './fts5-vocabulary';
+import { asTyped, type VocabularyTerm, vocabularyLookup } from './fts5-vocabulary';
 import { boundingBox } from './near';
 import {
   CUSTOMER_COLUMNS,
@@ -32,7 +32,8 @@ import type {
   Suggestion,
   SuggestQuery,
 } from './search-port';
-import { type Candidate, tokenize } from './text';
+import { tokenize } from './text';
+import { vocabularyCopy } from './vocabulary-memory';
 
 const MARK = `'<mark>', '</mark>'`;
 const SNIPPET_TOKENS = 12;
@@ -77,8 +78,9 @@ export class Fts5Backend implements SearchPort {
   }
 
   /**
-   * Typo lookups and the query with the words as typed share one D1 batch (one round trip); only when a
-   * word was corrected does a second round trip run the corrected query.
+   * Typo lookups and the query share one D1 batch (one round trip). The query carries the corrections
+   * the isolate's copy of the vocabulary predicts (none without a copy); the lookups in the same batch
+   * decide, and only when they decide otherwise does a second round trip run the corrected query.
    */
   private async withCorrections(
     tenantId: string,
@@ -87,10 +89,19 @@ export class Fts5Backend implements SearchPort {
     queries: (groups: TermGroup[]) => D1PreparedStatement[],
   ) {
     const lookup = vocabularyLookup(this.d1, tenantId, entities, words);
-    const n = lookup.statements.length;
-    const first = await this.d1.batch<Row>([...lookup.statements, ...queries(asTyped(words))]);
-    const groups = lookup.apply(first.slice(0, n) as unknown as D1Result<Candidate>[]);
-    if (groups.every((g) => g.corrections.length === 0)) return { groups, results: first.slice(n) };
+    const copy = lookup.statements.length > 0 ? vocabularyCopy(this.d1, tenantId) : null;
+    const guess = copy?.terms ? lookup.applyTo(copy.terms) : asTyped(words);
+    const load = copy?.loadStatement ? [copy.loadStatement] : [];
+    const batch = await this.d1.batch<Row>([...load, ...lookup.statements, ...queries(guess)]);
+    if (copy && load.length > 0) copy.store(batch[0] as unknown as D1Result<VocabularyTerm>);
+    const lookups = batch.slice(
+      load.length,
+      load.length + lookup.statements.length,
+    ) as unknown as D1Result<VocabularyTerm>[];
+    const groups = lookup.apply(lookups);
+    const results = batch.slice(load.length + lookup.statements.length);
+    if (sameCorrections(groups, guess)) return { groups, results };
+    copy?.learn(lookups);
     return { groups, results: await this.d1.batch<Row>(queries(groups)) };
   }
 
@@ -225,6 +236,9 @@ const SUGGEST_CUSTOMERS = {
   weights: [10, 6, 0, 0, 0],
   detail: 'company',
 };
+
+const sameCorrections = (a: TermGroup[], b: TermGroup[]) =>
+  a.length === b.length && a.every((g, i) => g.corrections.join(' ') === b[i]?.corrections.join(' '));
 
 const rankResult = (result: D1Result<Row> | undefined) => {
   const rows = result?.results ?? [];

@@ -9,10 +9,22 @@ const CANDIDATES_PER_WORD = 200;
 export const asTyped = (words: string[]): TermGroup[] =>
   words.map((word, i) => ({ word, prefix: i === words.length - 1, corrections: [] }));
 
+/** A row of `search_terms` as a lookup returns it (`len` and `sig` are columns SQLite computes). */
+export interface VocabularyTerm extends Candidate {
+  entity: SearchEntity;
+  len: number;
+  sig: number;
+}
+
 export interface VocabularyLookup {
   statements: D1PreparedStatement[];
   /** Turns the statements' results (same order) into the words with their corrections. */
-  apply(results: D1Result<Candidate>[]): TermGroup[];
+  apply(results: D1Result<VocabularyTerm>[]): TermGroup[];
+  /**
+   * What `apply` would decide if the statements ran against `terms` (a copy of the tenant's vocabulary,
+   * held in memory): the same filter, order and limit as the SQL, then the same `apply`.
+   */
+  applyTo(terms: readonly VocabularyTerm[]): TermGroup[];
 }
 
 /**
@@ -28,42 +40,94 @@ export function vocabularyLookup(
   entities: SearchEntity[],
   words: string[],
 ): VocabularyLookup {
-  const lookups = asTyped(words).filter((g) => typoBudget(g.word) > 0);
+  const lookups = asTyped(words)
+    .filter((g) => typoBudget(g.word) > 0)
+    .map((g) => ({ group: g, filter: candidateFilter(g) }));
+  const apply = (results: { results?: Candidate[] }[]) => {
+    const corrected = new Map(
+      lookups.map(({ group: g }, i) => [
+        g.word,
+        pickCorrections(g.word, results[i]?.results ?? [], { prefix: g.prefix })?.map((c) => c.term) ?? [],
+      ]),
+    );
+    return asTyped(words).map((g) => ({ ...g, corrections: corrected.get(g.word) ?? [] }));
+  };
   return {
-    statements: lookups.map((g) => candidateStatement(d1, tenantId, entities, g)),
-    apply(results) {
-      const corrected = new Map(
-        lookups.map((g, i) => [
-          g.word,
-          pickCorrections(g.word, results[i]?.results ?? [], { prefix: g.prefix })?.map((c) => c.term) ?? [],
-        ]),
-      );
-      return asTyped(words).map((g) => ({ ...g, corrections: corrected.get(g.word) ?? [] }));
-    },
+    statements: lookups.map(({ filter }) => candidateStatement(d1, tenantId, entities, filter)),
+    apply,
+    applyTo: (terms) => apply(lookups.map(({ filter }) => ({ results: candidatesIn(terms, entities, filter) }))),
   };
 }
 
-function candidateStatement(d1: D1Database, tenantId: string, entities: SearchEntity[], group: TermGroup) {
+/** Which vocabulary terms a lookup examines for one word; shared by the SQL and the in-memory paths. */
+interface CandidateFilter {
+  word: string;
+  prefix: boolean;
+  budget: number;
+  length: number;
+  minLength: number;
+  maxLength: number;
+  signature: number;
+}
+
+function candidateFilter(group: TermGroup): CandidateFilter {
   const budget = typoBudget(group.word);
   const length = [...group.word].length;
-  const signature = letterSignature(group.word);
+  return {
+    word: group.word,
+    prefix: group.prefix,
+    budget,
+    length,
+    minLength: length - budget,
+    maxLength: group.prefix ? 1_000 : length + budget,
+    signature: letterSignature(group.word),
+  };
+}
+
+const LETTERS = [...Array(26).keys()];
+
+function candidateStatement(d1: D1Database, tenantId: string, entities: SearchEntity[], f: CandidateFilter) {
   // Letters of the word absent from the term: each edit explains at most one of them.
-  const missing = [...Array(26).keys()]
-    .filter((i) => signature & (1 << i))
+  const missing = LETTERS.filter((i) => f.signature & (1 << i))
     .map((i) => `((sig & ${1 << i}) = 0)`)
     .join(' + ');
-  const maxLength = group.prefix ? 1_000 : length + budget;
   const entityList = entities.map((e) => `'${e}'`).join(', ');
   const asTypedMatch = `(term = ?5 OR (?6 AND substr(term, 1, ?7) = ?5))`;
   // A word found as typed needs no correction (pickCorrections stops at it), so one row is enough then.
   return d1
     .prepare(
-      `SELECT term, docs FROM search_terms
+      `SELECT entity, term, docs, len, sig FROM search_terms
        WHERE tenant_id = ?1 AND entity IN (${entityList}) AND len BETWEEN ?2 AND ?3 AND (${missing || '0'}) <= ?4
        ORDER BY ${asTypedMatch} DESC, docs DESC
        LIMIT CASE WHEN EXISTS (SELECT 1 FROM search_terms WHERE tenant_id = ?1 AND entity IN (${entityList})
                                AND term >= ?5 AND term < ?5 || char(1114111) AND (?6 OR term = ?5))
              THEN 1 ELSE ${CANDIDATES_PER_WORD} END`,
     )
-    .bind(tenantId, length - budget, maxLength, budget, group.word, group.prefix ? 1 : 0, length);
+    .bind(tenantId, f.minLength, f.maxLength, f.budget, f.word, f.prefix ? 1 : 0, f.length);
+}
+
+/**
+ * `candidateStatement` over terms held in memory: the same filter, order and limit. (Where several terms
+ * share the docs count at the limit, SQLite may keep others; the caller compares outcomes, not rows.)
+ */
+function candidatesIn(terms: readonly VocabularyTerm[], entities: SearchEntity[], f: CandidateFilter) {
+  const passing: VocabularyTerm[] = [];
+  for (const t of terms) {
+    if (!entities.includes(t.entity)) continue;
+    if (t.term === f.word || (f.prefix && t.term.startsWith(f.word))) return [t];
+    if (t.len >= f.minLength && t.len <= f.maxLength && missingLetters(f.signature, t.sig) <= f.budget) {
+      passing.push(t);
+    }
+  }
+  return passing.sort((a, b) => b.docs - a.docs).slice(0, CANDIDATES_PER_WORD);
+}
+
+function missingLetters(wordSignature: number, termSignature: number): number {
+  let bits = wordSignature & ~termSignature;
+  let count = 0;
+  while (bits) {
+    bits &= bits - 1;
+    count++;
+  }
+  return count;
 }
