@@ -77,11 +77,15 @@ export function buildWorker(config, outDir) {
  * The command serving `config` on `port` with the D1 and Durable Object state in `stateDir`:
  * `workerd` (default) runs a built config (buildWorker) in one workerd process; `wrangler-dev` runs
  * `wrangler dev`, which puts its development proxy, a second workerd process, in front of the Worker.
+ * `front` (workerd only): a driver worker served on the port instead, bound to the Worker's Durable Objects.
  */
-export function workerCommand({ config, port, stateDir, vars = {}, runtime = 'workerd' }) {
+export function workerCommand({ config, port, stateDir, vars = {}, runtime = 'workerd', front }) {
   const args = ['--config', config, '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir];
   for (const [k, v] of Object.entries({ JWT_KEYS, ...vars })) args.push('--var', `${k}:${v}`);
-  if (runtime === 'workerd') return [process.execPath, [join(root, 'bench', 'serve-worker.mjs'), ...args]];
+  if (runtime === 'workerd') {
+    const serve = [join(root, 'bench', 'serve-worker.mjs'), ...args, ...(front ? ['--front', front] : [])];
+    return [process.execPath, serve];
+  }
   return [wrangler, ['dev', ...args, '--log-level', 'error', '--show-interactive-dev-session=false']];
 }
 

@@ -4,7 +4,7 @@
 // (a second workerd process whose proxy Durable Object forwards every request and relays every WebSocket
 // frame); benchmarks that measure the Worker itself serve it with this instead.
 //   node bench/serve-worker.mjs --config wrangler.json --port 8787 --persist-to .wrangler/state [--var K:V ...]
-//     [--inspector-port 9229]
+//     [--inspector-port 9229] [--front driver.js]
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,8 @@ const { values: opts } = parseArgs({
     var: { type: 'string', multiple: true, default: [] },
     /** Chrome DevTools protocol port, for CPU profiles of the Worker. */
     'inspector-port': { type: 'string' },
+    /** A module worker to serve on the port in front of the Worker, bound to its Durable Objects. */
+    front: { type: 'string' },
   },
 });
 
@@ -37,21 +39,39 @@ const vars = Object.fromEntries(
 );
 if (!main) throw new Error(`${configPath} has no "main"`);
 
+const worker = {
+  ...workerOptions,
+  // The built bundle is one ES module; wrangler's bundling rules and dev-only handlers do not apply.
+  modulesRules: undefined,
+  connectHandlers: undefined,
+  name: 'fieldline',
+  scriptPath: main,
+  modules: true,
+  bindings: { ...workerOptions.bindings, ...vars },
+};
+// A front worker takes the port and reaches the Worker's Durable Object classes through the same
+// binding names (a benchmark driver calling them the way the Worker does).
+const front = opts.front && {
+  name: 'front',
+  modules: true,
+  scriptPath: resolve(opts.front),
+  compatibilityDate: workerOptions.compatibilityDate,
+  compatibilityFlags: workerOptions.compatibilityFlags,
+  durableObjects: Object.fromEntries(
+    Object.entries(workerOptions.durableObjects ?? {}).map(([name, d]) => [
+      name,
+      { className: d.className, scriptName: 'fieldline', useSQLite: d.useSQLite },
+    ]),
+  ),
+};
 const mf = new Miniflare(
   convertV4MiniflareOptions({
-    ...workerOptions,
-    // The built bundle is one ES module; wrangler's bundling rules and dev-only handlers do not apply.
-    modulesRules: undefined,
-    connectHandlers: undefined,
-    name: 'fieldline',
-    scriptPath: main,
-    modules: true,
-    bindings: { ...workerOptions.bindings, ...vars },
     host: opts.ip,
     ...(opts['inspector-port'] ? { inspectorPort: Number(opts['inspector-port']) } : {}),
     port: Number(opts.port),
     // wrangler dev keeps its local state under <persist-to>/v3.
     resourcePersistencePath: join(resolve(opts['persist-to']), 'v3'),
+    workers: front ? [front, worker] : [worker],
   }),
 );
 const url = await mf.ready;
