@@ -13,6 +13,8 @@ export interface Principal {
   /** Set for salesman users: their salesman profile. Services restrict rows to it. */
   salesmanId: string | null;
   permissions: ReadonlySet<Permission>;
+  /** For an API key: the user whose authority it carries (see `api_keys.owner_id`). */
+  owner?: { id: string; role: Role };
 }
 
 export function requirePermission(principal: Principal, permission: Permission): void {

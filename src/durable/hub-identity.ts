@@ -1,5 +1,6 @@
 import type { Permission } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
+import type { Role } from '../db/schema';
 import type { HubIdentity } from './rooms';
 
 /**
@@ -22,5 +23,6 @@ export function principalOf(who: ForwardedIdentity): Principal {
     role: who.kind === 'user' ? (who.role as Principal['role']) : null,
     salesmanId: who.salesmanId,
     permissions: new Set(who.permissions),
+    ...(who.owner ? { owner: { id: who.owner.id, role: who.owner.role as Role } } : {}),
   };
 }

@@ -13,6 +13,8 @@ export interface HubIdentity {
   territoryId: string | null;
   /** Access token expiry, ms since the epoch; null for API keys (revocation is checked at connect). */
   expiresAt: number | null;
+  /** For an API key: the user whose authority it carries, with that user's role when the socket opened. */
+  owner?: { id: string; role: string };
 }
 
 /** Everyone receives events addressed to this pseudo-room (tenant-wide notifications). */

@@ -105,7 +105,11 @@ export class TenantHub extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const attachment: Attachment = { who, rooms: defaultRooms(who), connectedAt: Date.now() };
-    const tags = [`principal:${who.principalId}`, ...(who.salesmanId ? [`salesman:${who.salesmanId}`] : [])];
+    const tags = [
+      `principal:${who.principalId}`,
+      ...(who.owner ? [`owner:${who.owner.id}`] : []),
+      ...(who.salesmanId ? [`salesman:${who.salesmanId}`] : []),
+    ];
     this.ctx.acceptWebSocket(server, tags);
     server.serializeAttachment(attachment);
     this.joining.add(server);
@@ -447,13 +451,22 @@ export class TenantHub extends DurableObject<Env> {
 
   /**
    * A revoked API key, a deactivated user and a user whose role changed lose their open sockets with 4003
-   * (their rooms and permissions were granted for the old access). Reconnecting needs a new sign-in.
+   * (their rooms and permissions were granted for the old access), and so do the sockets of the API keys
+   * that user owns. Reconnecting needs a new sign-in, or for a key, an owner who is active again.
    */
   private closeRevoked(event: { type: string; entityId: string; payload: Record<string, unknown> }) {
     const revoked = event.type === 'api_key:revoked' || event.type === 'user:deactivated';
     if (!revoked && event.type !== 'user:updated') return;
-    for (const ws of this.ctx.getWebSockets(`principal:${event.entityId}`)) {
-      if (!revoked && this.attachmentOf(ws)?.who.role === event.payload.role) continue;
+    const sockets = [
+      ...this.ctx
+        .getWebSockets(`principal:${event.entityId}`)
+        .map((ws) => ({ ws, role: this.attachmentOf(ws)?.who.role })),
+      ...this.ctx
+        .getWebSockets(`owner:${event.entityId}`)
+        .map((ws) => ({ ws, role: this.attachmentOf(ws)?.who.owner?.role })),
+    ];
+    for (const { ws, role } of sockets) {
+      if (!revoked && role === event.payload.role) continue;
       try {
         ws.close(CloseCode.ACCESS_REVOKED, 'Access revoked');
       } catch {

@@ -22,7 +22,11 @@ const ApiKeySchema = z
     name: z.string(),
     prefix: z.string(),
     scopes: z.array(z.string()),
-    createdBy: z.string(),
+    createdBy: z.string().openapi({ description: 'The user, or the API key, that created this key' }),
+    ownerId: z.string().nullable().openapi({
+      description:
+        'The user whose authority the key carries: it works only while this user is active, within their current role',
+    }),
     expiresAt: z.string().nullable(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),

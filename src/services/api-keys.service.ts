@@ -1,9 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { PERMISSIONS, type Permission } from '../auth/permissions';
+import { type Permission, ROLE_PERMISSIONS } from '../auth/permissions';
 import { type Principal, requirePermission } from '../auth/principal';
 import { runBatch } from '../db/batch';
 import type { Db } from '../db/client';
-import { apiKeys } from '../db/schema';
+import { apiKeys, users } from '../db/schema';
 import { randomToken, sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -28,6 +28,8 @@ export async function createApiKey(
     // A key can never do more than the person who made it.
     if (!ctx.principal.permissions.has(scope)) throw new AppError(ErrorCode.FORBIDDEN, `You cannot grant ${scope}`);
   }
+  const ownerId = ctx.principal.kind === 'user' ? ctx.principal.id : ctx.principal.owner?.id;
+  if (!ownerId) throw new AppError(ErrorCode.FORBIDDEN, 'Only a user or a user’s API key can create API keys');
   const prefix = randomToken(6).slice(0, 8);
   const secret = `${API_KEY_PREFIX}${prefix}_${randomToken(32)}`;
   const row: ApiKeyRow = {
@@ -38,6 +40,7 @@ export async function createApiKey(
     keyHash: await sha256Hex(secret),
     scopes: [...new Set(input.scopes)],
     createdBy: ctx.principal.id,
+    ownerId,
     // Normalised so the string comparison with `now` at authentication is exact (any precision, any offset).
     expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
     lastUsedAt: null,
@@ -90,17 +93,31 @@ export async function revokeApiKey(ctx: ServiceContext, id: string): Promise<Pub
   return toPublic(updated);
 }
 
-/** Looks a presented key up by its hash. Unknown, revoked and expired keys are all just "invalid". */
+/**
+ * Looks a presented key up by its hash, with the user it belongs to. Unknown, revoked and expired keys,
+ * and keys whose owner is deactivated or gone, are all just "invalid"; a key's scopes count only as far
+ * as its owner's current role allows.
+ */
 export async function authenticateApiKey(
   db: Db,
   secret: string,
   executionCtx?: { waitUntil(p: Promise<unknown>): void },
 ): Promise<Principal> {
   const keyHash = await sha256Hex(secret);
-  const key = await db.query.apiKeys.findFirst({ where: eq(apiKeys.keyHash, keyHash) });
+  const [found] = await db
+    .select({ key: apiKeys, owner: { role: users.role, active: users.active, deletedAt: users.deletedAt } })
+    .from(apiKeys)
+    .leftJoin(users, and(eq(users.tenantId, apiKeys.tenantId), eq(users.id, apiKeys.ownerId)))
+    .where(eq(apiKeys.keyHash, keyHash))
+    .limit(1);
+  const key = found?.key;
+  const owner = found?.owner;
   const now = new Date().toISOString();
   if (!key || key.revokedAt || key.deletedAt || (key.expiresAt && key.expiresAt <= now)) {
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid API key');
+  }
+  if (!key.ownerId || !owner?.role || !owner.active || owner.deletedAt) {
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid API key: the user it belongs to is no longer active');
   }
   // Recording last use must not slow the request down.
   const touch = db
@@ -110,13 +127,14 @@ export async function authenticateApiKey(
     .then(() => undefined);
   if (executionCtx) executionCtx.waitUntil(touch);
   else await touch;
-  const known = new Set<string>(PERMISSIONS);
+  const allowed = ROLE_PERMISSIONS[owner.role];
   return {
     tenantId: key.tenantId,
     kind: 'api_key',
     id: key.id,
     role: null,
     salesmanId: null,
-    permissions: new Set(key.scopes.filter((s): s is Permission => known.has(s))),
+    permissions: new Set(key.scopes.filter((s): s is Permission => allowed.has(s as Permission))),
+    owner: { id: key.ownerId, role: owner.role },
   };
 }

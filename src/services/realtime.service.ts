@@ -91,6 +91,7 @@ async function identityOf(ctx: ServiceContext, expiresAt: number | null): Promis
     territoryId,
     expiresAt,
     permissions: [...p.permissions],
+    ...(p.owner ? { owner: p.owner } : {}),
   };
 }
 

@@ -145,6 +145,45 @@ describe('API keys', () => {
     expect(noScopes.status).toBe(400);
   });
 
+  it('carries its owner’s authority: refused while the owner is deactivated, narrowed by a lesser role', async () => {
+    const t = await createTenant();
+    const admin = await createUserWithRole(t, 'admin');
+    const key = await createKey(admin, ['customers:read', 'customers:write', 'users:read', 'api_keys:manage']);
+    expect(key.apiKey).toMatchObject({ createdBy: admin.id, ownerId: admin.id });
+    // A key made by this key belongs to the same user.
+    const child = await api(
+      'POST',
+      '/v1/api-keys',
+      { name: 'child', scopes: ['customers:read'] },
+      { token: key.secret },
+    );
+    expect(child.status).toBe(201);
+    expect(child.body.apiKey).toMatchObject({ createdBy: key.apiKey.id, ownerId: admin.id });
+    const childSecret = child.body.secret as string;
+    const status = async (secret: string, method = 'GET', path = '/v1/customers', body?: unknown) =>
+      (await api(method, path, body, { token: secret })).status;
+
+    const deactivate = await api('PATCH', `/v1/users/${admin.id}`, { active: false }, { token: t.token });
+    expect(deactivate.status).toBe(200);
+    for (const secret of [key.secret, childSecret]) {
+      const res = await api('GET', '/v1/customers', undefined, { token: secret });
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(res.body.detail).toContain('no longer active');
+    }
+
+    // Active again, as a viewer: the keys work, but only for what a viewer may do.
+    await api('PATCH', `/v1/users/${admin.id}`, { active: true, role: 'viewer' }, { token: t.token });
+    expect(await status(key.secret)).toBe(200);
+    expect(await status(key.secret, 'GET', '/v1/users')).toBe(200);
+    expect(await status(key.secret, 'POST', '/v1/customers', { name: 'Nope' })).toBe(403);
+    expect(await status(key.secret, 'GET', '/v1/api-keys')).toBe(403);
+    expect(await status(childSecret)).toBe(200);
+
+    await api('PATCH', `/v1/users/${admin.id}`, { role: 'admin' }, { token: t.token });
+    expect(await status(key.secret, 'POST', '/v1/customers', { name: 'Back' })).toBe(201);
+  });
+
   it('belongs to one tenant: it sees only that tenant and cannot be revoked by another', async () => {
     const a = await createTenant();
     const b = await createTenant();

@@ -72,4 +72,31 @@ describe('realtime access revocation', () => {
     const again = await exports.default.fetch(realtimeRequest(created.body.secret as string));
     expect(again.status).toBe(401);
   });
+
+  it('closes the sockets of an API key when its owner is deactivated or re-roled, not on a rename', async () => {
+    const t = await createTenant();
+    const admin = await createUserWithRole(t, 'admin');
+    const created = await api(
+      'POST',
+      '/v1/api-keys',
+      { name: 'Feed', scopes: ['events:read'] },
+      { token: admin.token },
+    );
+    const secret = created.body.secret as string;
+    const feed = await welcomed(secret);
+
+    await api('PATCH', `/v1/users/${admin.id}`, { name: 'Renamed admin' }, { token: t.token });
+    await runAlarm(t.tenantId);
+    feed.send({ type: 'ping', id: 'after-rename' });
+    expect(await feed.next((f) => f.type === 'pong')).toMatchObject({ id: 'after-rename' });
+
+    await api('PATCH', `/v1/users/${admin.id}`, { role: 'manager' }, { token: t.token });
+    expect(await closeCode(feed, t.tenantId)).toBe(4003);
+
+    const again = await welcomed(secret);
+    const res = await api('PATCH', `/v1/users/${admin.id}`, { active: false }, { token: t.token });
+    expect(res.status).toBe(200);
+    expect(await closeCode(again, t.tenantId)).toBe(4003);
+    expect((await exports.default.fetch(realtimeRequest(secret))).status).toBe(401);
+  });
 });

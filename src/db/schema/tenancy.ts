@@ -70,7 +70,13 @@ export const apiKeys = sqliteTable(
     prefix: text('prefix').notNull(),
     keyHash: text('key_hash').notNull(),
     scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    /** A user id, or the id of the API key that made this one. */
     createdBy: text('created_by').notNull(),
+    /**
+     * The user whose authority the key carries: its creator, or for a key made by a key, that key's owner.
+     * The key works only while this user is active, and never beyond this user's current role.
+     */
+    ownerId: text('owner_id'),
     expiresAt: text('expires_at'),
     lastUsedAt: text('last_used_at'),
     revokedAt: text('revoked_at'),
