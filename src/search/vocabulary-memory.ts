@@ -30,9 +30,12 @@ const byDatabase = new WeakMap<D1Database, Map<string, TenantVocabulary>>();
 const keyOf = (t: Pick<VocabularyTerm, 'entity' | 'term'>) => `${t.entity}:${t.term}`;
 
 export interface VocabularyCopy {
-  /** The copied terms, or null when there is none yet or it has expired (then `loadStatement` is set). */
+  /** The copied terms (still given when expired, as the best guess until the reload), or null if none. */
   terms: readonly VocabularyTerm[] | null;
-  /** Reads the tenant's vocabulary; the caller puts it in its batch and hands the result to `store`. */
+  /**
+   * Set when there is no copy or it has expired: reads the tenant's vocabulary; the caller puts it in its
+   * batch and hands the result to `store`.
+   */
   loadStatement: D1PreparedStatement | null;
   store(result: D1Result<VocabularyTerm>): void;
   /** Folds in what a lookup returned: those terms as they are now in D1. */
@@ -47,15 +50,15 @@ export function vocabularyCopy(d1: D1Database, tenantId: string, now = Date.now(
   }
   const cache = tenants;
   const current = cache.get(tenantId);
-  const fresh = current && now - current.loadedAt < VOCABULARY_TTL_MS ? current : undefined;
-  if (fresh) {
-    fresh.list ??= [...fresh.terms.values()];
+  const fresh = current !== undefined && now - current.loadedAt < VOCABULARY_TTL_MS;
+  if (current) {
+    current.list ??= [...current.terms.values()];
     // Map order is recency order: the tenant searched last is dropped last.
     cache.delete(tenantId);
-    cache.set(tenantId, fresh);
+    cache.set(tenantId, current);
   }
   return {
-    terms: fresh?.list ?? null,
+    terms: current?.list ?? null,
     loadStatement: fresh
       ? null
       : d1

@@ -18,7 +18,7 @@ const result = (terms: VocabularyTerm[]) => ({ results: terms }) as D1Result<Voc
 const words = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => term(`${prefix}${i}`));
 
 describe('vocabularyCopy', () => {
-  it('asks to be loaded, serves the stored terms until they expire, and learns from lookups', () => {
+  it('asks to be loaded, serves the stored terms, learns from lookups, and is reloaded once expired', () => {
     const d1 = fakeD1();
     const start = 1_000_000;
     const empty = vocabularyCopy(d1, 'tenant-a', start);
@@ -39,9 +39,14 @@ describe('vocabularyCopy', () => {
       term('kowalczyk'),
     ]);
 
+    // Expired: reloaded with the next batch, and until then still the best guess there is.
     const expired = vocabularyCopy(d1, 'tenant-a', start + VOCABULARY_TTL_MS);
-    expect(expired.terms).toBeNull();
+    expect(expired.terms).toHaveLength(3);
     expect(expired.loadStatement).not.toBeNull();
+    expired.store(result([term('muller', 4)]));
+    const reloaded = vocabularyCopy(d1, 'tenant-a', start + VOCABULARY_TTL_MS + 1);
+    expect(reloaded.terms).toEqual([term('muller', 4)]);
+    expect(reloaded.loadStatement).toBeNull();
   });
 
   it('drops the tenants searched least recently once the isolate holds too many terms', () => {
