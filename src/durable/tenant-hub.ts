@@ -450,27 +450,22 @@ export class TenantHub extends DurableObject<Env> {
   }
 
   /**
-   * A revoked API key, a deactivated user and a user whose role changed lose their open sockets with 4003
-   * (their rooms and permissions were granted for the old access), and so do the sockets of the API keys
-   * that user owns. Reconnecting needs a new sign-in, or for a key, an owner who is active again.
+   * A revoked API key, and a user whose sessions ended (deactivated or re-roled: `sessionsEnded` in the
+   * event, decided by the users service), lose their open sockets with 4003, and so do the sockets of the
+   * API keys that user owns: their rooms and permissions were granted for the old access. Reconnecting
+   * needs a new sign-in, or for a key, an owner who is active again.
    */
   private closeRevoked(event: { type: string; entityId: string; payload: Record<string, unknown> }) {
-    const revoked = event.type === 'api_key:revoked' || event.type === 'user:deactivated';
-    if (!revoked && event.type !== 'user:updated') return;
-    const sockets = [
-      ...this.ctx
-        .getWebSockets(`principal:${event.entityId}`)
-        .map((ws) => ({ ws, role: this.attachmentOf(ws)?.who.role })),
-      ...this.ctx
-        .getWebSockets(`owner:${event.entityId}`)
-        .map((ws) => ({ ws, role: this.attachmentOf(ws)?.who.owner?.role })),
-    ];
-    for (const { ws, role } of sockets) {
-      if (!revoked && role === event.payload.role) continue;
-      try {
-        ws.close(CloseCode.ACCESS_REVOKED, 'Access revoked');
-      } catch {
-        // Already closing.
+    const ended =
+      event.type === 'api_key:revoked' || (event.type.startsWith('user:') && event.payload.sessionsEnded === true);
+    if (!ended) return;
+    for (const tag of [`principal:${event.entityId}`, `owner:${event.entityId}`]) {
+      for (const ws of this.ctx.getWebSockets(tag)) {
+        try {
+          ws.close(CloseCode.ACCESS_REVOKED, 'Access revoked');
+        } catch {
+          // Already closing.
+        }
       }
     }
   }

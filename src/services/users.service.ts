@@ -102,7 +102,8 @@ export async function updateUser(
     expectedVersion: input.expectedVersion,
     // A new role or a deactivation must not survive in a still-valid refresh token.
     also: sessionsEnd ? [revokeUserSessions(ctx.db, ctx.principal.tenantId, id, ctx.now)] : [],
-    payload: toPublicUser({ ...existing, ...patch }),
+    // Says so in the event too: the realtime hub closes the user's sockets (and his API keys') on it.
+    payload: { ...toPublicUser({ ...existing, ...patch }), sessionsEnded: sessionsEnd },
   });
   return toPublicUser(updated);
 }
