@@ -19,6 +19,8 @@ export interface AccessClaims {
 export interface VerifiedClaims extends AccessClaims {
   /** Expiry, seconds since the epoch. */
   exp: number;
+  /** Issue time, seconds since the epoch, with milliseconds as a fraction (tokens of this service). */
+  iat: number;
 }
 
 /**
@@ -46,7 +48,9 @@ export async function signAccessToken(config: Config, claims: AccessClaims): Pro
     .setSubject(claims.sub)
     .setIssuer(config.JWT_ISSUER)
     .setAudience(config.JWT_AUDIENCE)
-    .setIssuedAt()
+    // Fractional seconds (a NumericDate may be one): a token is then ordered exactly against the moment its
+    // user's sessions ended (src/auth/session-ends.ts), even within the same second.
+    .setIssuedAt(Date.now() / 1000)
     .setNotBefore('0s')
     .setJti(newId())
     .setExpirationTime(`${config.ACCESS_TOKEN_TTL_SECONDS}s`);
@@ -96,7 +100,7 @@ async function verifyAccessTokenOnce(config: Config, token: string): Promise<Ver
         clockTolerance: CLOCK_TOLERANCE_S,
       },
     );
-    const { sub, tid, role, sal, exp } = payload as Record<string, unknown>;
+    const { sub, tid, role, sal, exp, iat } = payload as Record<string, unknown>;
     if (
       typeof sub !== 'string' ||
       typeof tid !== 'string' ||
@@ -105,7 +109,14 @@ async function verifyAccessTokenOnce(config: Config, token: string): Promise<Ver
     ) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'Malformed access token');
     }
-    return { sub, tid, role: role as Role, exp: Number(exp), ...(typeof sal === 'string' ? { sal } : {}) };
+    return {
+      sub,
+      tid,
+      role: role as Role,
+      exp: Number(exp),
+      iat: Number(iat),
+      ...(typeof sal === 'string' ? { sal } : {}),
+    };
   } catch (err) {
     if (err instanceof AppError) throw err;
     const detail =

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
+import { assertSessionLive } from '../auth/session-ends';
 import { verifyAccessToken } from '../auth/tokens';
 import type { AppEnv } from '../env';
 import { AppError, ErrorCode } from '../lib/errors';
@@ -38,6 +39,7 @@ export async function resolvePrincipal(
     return authenticateApiKey(c.get('db'), credential, c.executionCtx);
   }
   const claims = await verifyAccessToken(c.get('config'), credential);
+  await assertSessionLive(c.get('db'), c.get('config'), claims);
   return {
     tenantId: claims.tid,
     kind: 'user',

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
 import { signAccessToken } from '../auth/tokens';
-import { assertChanged, runBatch } from '../db/batch';
+import { assertChanged, runBatch, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
 import { type PlanTier, refreshTokens, salesmen, tenants, users } from '../db/schema';
 import type { Config } from '../env';
@@ -62,6 +62,7 @@ export async function signup(db: Db, config: Config, input: SignupInput): Promis
     passwordHash: await hashPassword(input.password),
     active: true,
     lastLoginAt: now,
+    sessionsEndedAt: null,
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -205,14 +206,23 @@ export async function logout(db: Db, presented: string): Promise<void> {
   if (existing) await revokeFamily(db, existing.familyId, nowIso());
 }
 
-/** Revokes every refresh token of a user (role change, deactivation). */
-export const revokeUserSessions = (db: Db, tenantId: string, userId: string, now: string) =>
+/**
+ * Ends every session of a user (role change, deactivation, salesman profile gone): revokes the refresh
+ * tokens and records the moment, so access tokens issued before it are refused (src/auth/session-ends.ts).
+ * Statements for the caller's batch; after it commits, call `sessionsEnded` for this isolate to see it.
+ */
+export const endUserSessions = (db: Db, tenantId: string, userId: string, now: string): Statement[] => [
   db
     .update(refreshTokens)
     .set({ revokedAt: now })
     .where(
       and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)),
-    );
+    ),
+  db
+    .update(users)
+    .set({ sessionsEndedAt: now })
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId))),
+];
 
 const revokeFamily = (db: Db, familyId: string, now: string) =>
   db

@@ -96,8 +96,9 @@ async function identityOf(ctx: ServiceContext, expiresAt: number | null): Promis
 }
 
 /**
- * An access token outlives a deactivation or a role change by up to its lifetime; a socket may live for
- * hours, so opening one re-reads the user (the hub closes open sockets on those events with 4003).
+ * Other isolates learn that a user's sessions ended up to 30 s late (src/auth/session-ends.ts), and a
+ * socket may live for hours, so opening one re-reads the user (the hub closes open sockets on those events
+ * with 4003).
  */
 async function assertStillEntitled(ctx: ServiceContext) {
   const p = ctx.principal;

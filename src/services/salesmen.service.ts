@@ -1,10 +1,11 @@
 import { and, count, eq, isNull, like, ne, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
+import { sessionsEnded } from '../auth/session-ends';
 import { salesmen, users } from '../db/schema';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { listPage, type Page, type PageRequest } from '../lib/pagination';
-import { revokeUserSessions } from './auth.service';
+import { endUserSessions } from './auth.service';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { assertTerritoryExists } from './references';
@@ -98,8 +99,8 @@ export async function createSalesman(
 }
 
 /**
- * Linking or unlinking a user takes effect in that user's token (`sal` claim) at their next login or
- * refresh; until then the old access token keeps its old scope, at most for the access-token lifetime.
+ * Linking a user takes effect in that user's token (`sal` claim) at their next login or refresh. Unlinking
+ * (or deleting the profile) ends the previous user's sessions, so his token with the old claim is refused.
  */
 export async function updateSalesman(
   ctx: ServiceContext,
@@ -112,31 +113,35 @@ export async function updateSalesman(
   if (input.userId && input.userId !== existing.userId) await assertLinkableUser(ctx, input.userId, id);
   const { expectedVersion, ...patch } = input;
   const unlinks = input.userId !== undefined && input.userId !== existing.userId;
-  return updateEntity(ctx, salesmen, existing, patch as Partial<Salesman>, {
+  const updated = await updateEntity(ctx, salesmen, existing, patch as Partial<Salesman>, {
     event: 'salesman:updated',
     entityType: 'salesman',
     expectedVersion,
     also: unlinks ? endSessionsOf(ctx, existing.userId) : [],
   });
+  if (unlinks && existing.userId) sessionsEnded(ctx.db, ctx.principal.tenantId);
+  return updated;
 }
 
 export async function deleteSalesman(ctx: ServiceContext, id: string, expectedVersion?: number): Promise<Salesman> {
   requirePermission(ctx.principal, 'salesmen:write');
   const existing = await findEntity(ctx, salesmen, id, 'Salesman');
-  return softDeleteEntity(ctx, salesmen, existing, {
+  const deleted = await softDeleteEntity(ctx, salesmen, existing, {
     event: 'salesman:deleted',
     entityType: 'salesman',
     expectedVersion,
     also: endSessionsOf(ctx, existing.userId),
   });
+  if (existing.userId) sessionsEnded(ctx.db, ctx.principal.tenantId);
+  return deleted;
 }
 
 /**
  * A salesman user's token carries his profile id (`sal`), which scopes his rows. When the profile is
- * unlinked or deleted, his refresh tokens are revoked so the stale claim ends with the access token.
+ * unlinked or deleted, his sessions end, so no token with the stale claim is accepted.
  */
 const endSessionsOf = (ctx: ServiceContext, userId: string | null) =>
-  userId ? [revokeUserSessions(ctx.db, ctx.principal.tenantId, userId, ctx.now)] : [];
+  userId ? endUserSessions(ctx.db, ctx.principal.tenantId, userId, ctx.now) : [];
 
 /**
  * A profile may only be linked to a live user of this tenant whose role is `salesman` (the row-level

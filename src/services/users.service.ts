@@ -2,18 +2,20 @@ import { eq, like, or } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords';
 import { ROLE_RANK } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
+import { sessionsEnded } from '../auth/session-ends';
 import { type Role, users } from '../db/schema';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { listPage, type PageRequest } from '../lib/pagination';
-import { revokeUserSessions } from './auth.service';
+import { endUserSessions } from './auth.service';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, updateEntity } from './entity';
 
 export type UserRow = typeof users.$inferSelect;
-export type PublicUser = Omit<UserRow, 'passwordHash' | 'tenantId'>;
+export type PublicUser = Omit<UserRow, 'passwordHash' | 'tenantId' | 'sessionsEndedAt'>;
 
-export const toPublicUser = ({ passwordHash: _p, tenantId: _t, ...rest }: UserRow): PublicUser => rest;
+export const toPublicUser = ({ passwordHash: _p, tenantId: _t, sessionsEndedAt: _s, ...rest }: UserRow): PublicUser =>
+  rest;
 
 export interface UserFilters {
   role?: Role | undefined;
@@ -66,6 +68,7 @@ export async function createUser(
     passwordHash: await hashPassword(input.password),
     active: true,
     lastLoginAt: null,
+    sessionsEndedAt: null,
   };
   await insertEntity(ctx, users, row, { event: 'user:created', entityType: 'user', payload: toPublicUser(row) });
   return toPublicUser(row);
@@ -101,10 +104,11 @@ export async function updateUser(
     entityType: 'user',
     expectedVersion: input.expectedVersion,
     // A new role or a deactivation must not survive in a still-valid refresh token.
-    also: sessionsEnd ? [revokeUserSessions(ctx.db, ctx.principal.tenantId, id, ctx.now)] : [],
+    also: sessionsEnd ? endUserSessions(ctx.db, ctx.principal.tenantId, id, ctx.now) : [],
     // Says so in the event too: the realtime hub closes the user's sockets (and his API keys') on it.
     payload: { ...toPublicUser({ ...existing, ...patch }), sessionsEnded: sessionsEnd },
   });
+  if (sessionsEnd) sessionsEnded(ctx.db, ctx.principal.tenantId);
   return toPublicUser(updated);
 }
 

@@ -1,4 +1,9 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { assertSessionLive, SESSION_ENDS_TTL_MS, sessionsEnded } from '../../src/auth/session-ends';
+import { verifyAccessToken } from '../../src/auth/tokens';
+import { createDb } from '../../src/db/client';
+import { loadConfig } from '../../src/env';
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, unique } from '../helpers/factories';
 
@@ -257,5 +262,45 @@ describe('refresh tokens', () => {
     expect(again.body.user.role).toBe('viewer');
     const denied = await api('POST', '/v1/customers', { name: 'x' }, { token: again.body.accessToken });
     expect(denied.status).toBe(403);
+    // The access token issued before the change is refused, though it has not expired.
+    const old = await api('GET', '/v1/customers', undefined, { token: session.body.accessToken });
+    expect(old.status).toBe(401);
+    expect(old.body).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses a deactivated user’s unexpired access token at once, and after reactivation until he signs in', async () => {
+    const t = await createTenant();
+    const manager = await createUserWithRole(t, 'manager');
+    const bystander = await createUserWithRole(t, 'viewer');
+    expect((await api('GET', '/v1/customers', undefined, { token: manager.token })).status).toBe(200);
+
+    expect((await api('POST', `/v1/users/${manager.id}/deactivate`, undefined, { token: t.token })).status).toBe(200);
+    expect((await api('GET', '/v1/customers', undefined, { token: manager.token })).status).toBe(401);
+    const graphql = await api('POST', '/graphql', { query: '{ viewer { principalId } }' }, { token: manager.token });
+    expect(graphql.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await api('GET', '/v1/customers', undefined, { token: bystander.token })).status).toBe(200);
+
+    await api('PATCH', `/v1/users/${manager.id}`, { active: true }, { token: t.token });
+    expect((await api('GET', '/v1/customers', undefined, { token: manager.token })).status).toBe(401);
+    const again = await login(manager.email, DEFAULT_PASSWORD, t.tenantId);
+    expect((await api('GET', '/v1/customers', undefined, { token: again.body.accessToken })).status).toBe(200);
+  });
+
+  it('follows an end of sessions written elsewhere within the re-read interval', async () => {
+    const t = await createTenant();
+    const viewer = await createUserWithRole(t, 'viewer');
+    const claims = await verifyAccessToken(loadConfig(env), viewer.token);
+    const db = createDb(env.DB);
+    const now = Date.now();
+    sessionsEnded(db, t.tenantId); // so the next check reads the list at `now`
+    await assertSessionLive(db, loadConfig(env), claims, now);
+    // Another isolate ended his sessions: this one has not been told.
+    await env.DB.prepare('UPDATE users SET sessions_ended_at = ?1 WHERE tenant_id = ?2 AND id = ?3')
+      .bind(new Date(now).toISOString(), t.tenantId, viewer.id)
+      .run();
+    await assertSessionLive(db, loadConfig(env), claims, now + SESSION_ENDS_TTL_MS - 1);
+    await expect(assertSessionLive(db, loadConfig(env), claims, now + SESSION_ENDS_TTL_MS)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
   });
 });

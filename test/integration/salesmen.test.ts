@@ -201,7 +201,11 @@ describe('salesmen', () => {
     expect((await api('DELETE', `/v1/salesmen/${profile.id}`, undefined, { token: t.token })).status).toBe(200);
     const refreshed = await api('POST', '/v1/auth/refresh', { refreshToken: login.body.refreshToken });
     expect(refreshed.status).toBe(401);
+    // The access token with the stale profile is refused too.
+    expect((await api('GET', '/v1/visits', undefined, { token: login.body.accessToken })).status).toBe(401);
     // Logging in again gives a token without the stale profile.
-    expect(claims(await loginAs(user.email, t.tenantId)).sal).toBeUndefined();
+    const fresh = await loginAs(user.email, t.tenantId);
+    expect(claims(fresh).sal).toBeUndefined();
+    expect((await api('GET', '/v1/visits', undefined, { token: fresh })).status).toBe(200);
   });
 });

@@ -29,6 +29,8 @@ export const users = sqliteTable(
     passwordHash: text('password_hash'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     lastLoginAt: text('last_login_at'),
+    /** When the user's sessions were last ended (deactivation, role change): older access tokens are refused. */
+    sessionsEndedAt: text('sessions_ended_at'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

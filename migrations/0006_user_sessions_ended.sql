@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `sessions_ended_at` text;

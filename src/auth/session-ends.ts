@@ -1,0 +1,62 @@
+import { and, eq, gt } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { users } from '../db/schema';
+import type { Config } from '../env';
+import { AppError, ErrorCode } from '../lib/errors';
+import type { VerifiedClaims } from './tokens';
+
+/**
+ * Access tokens are verified without reading the database, so on its own a token would outlive its
+ * user's deactivation or role change by up to its lifetime. Each isolate keeps, per tenant, the users
+ * whose sessions ended within one access-token lifetime (`users.sessions_ended_at`), re-read at most
+ * every SESSION_ENDS_TTL_MS, and refuses tokens issued before that moment. The isolate that ended the
+ * sessions forgets its copy at once (`sessionsEnded`); any other isolate follows within the TTL.
+ */
+export const SESSION_ENDS_TTL_MS = 30_000;
+/** Tenants remembered per isolate (the least recently refreshed is dropped first). */
+const MAX_TENANTS = 10_000;
+
+interface TenantSessionEnds {
+  loadedAt: number;
+  /** User id → when their sessions ended (ms since the epoch). */
+  endedAt: Map<string, number>;
+}
+
+const byDatabase = new WeakMap<object, Map<string, TenantSessionEnds>>();
+
+function tenantsOf(db: Db): Map<string, TenantSessionEnds> {
+  // Keyed by the D1 binding: drizzle instances are cached per binding, the binding is what is shared.
+  const key = db.$client as object;
+  let tenants = byDatabase.get(key);
+  if (!tenants) {
+    tenants = new Map();
+    byDatabase.set(key, tenants);
+  }
+  return tenants;
+}
+
+/** Refuses an access token issued before its user's sessions last ended. */
+export async function assertSessionLive(db: Db, config: Config, claims: VerifiedClaims, now = Date.now()) {
+  const tenants = tenantsOf(db);
+  let current = tenants.get(claims.tid);
+  if (!current || now - current.loadedAt >= SESSION_ENDS_TTL_MS) {
+    const since = new Date(now - config.ACCESS_TOKEN_TTL_SECONDS * 1000 - 60_000).toISOString();
+    const rows = await db
+      .select({ id: users.id, endedAt: users.sessionsEndedAt })
+      .from(users)
+      .where(and(eq(users.tenantId, claims.tid), gt(users.sessionsEndedAt, since)));
+    current = { loadedAt: now, endedAt: new Map(rows.map((r) => [r.id, Date.parse(r.endedAt ?? '')])) };
+    tenants.delete(claims.tid);
+    tenants.set(claims.tid, current);
+    if (tenants.size > MAX_TENANTS) tenants.delete(tenants.keys().next().value as string);
+  }
+  const endedAt = current.endedAt.get(claims.sub);
+  if (endedAt !== undefined && claims.iat * 1000 < endedAt) {
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your access has changed; sign in again');
+  }
+}
+
+/** Called after a batch from `endUserSessions` committed: this isolate re-reads the tenant's list. */
+export function sessionsEnded(db: Db, tenantId: string) {
+  tenantsOf(db).delete(tenantId);
+}
