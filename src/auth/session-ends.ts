@@ -51,7 +51,8 @@ export async function assertSessionLive(db: Db, config: Config, claims: Verified
     if (tenants.size > MAX_TENANTS) tenants.delete(tenants.keys().next().value as string);
   }
   const endedAt = current.endedAt.get(claims.sub);
-  if (endedAt !== undefined && claims.iat * 1000 < endedAt) {
+  // Issued in the very millisecond the sessions ended counts as before: the doubt goes to refusing.
+  if (endedAt !== undefined && Math.round(claims.iat * 1000) <= endedAt) {
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'Your access has changed; sign in again');
   }
 }
