@@ -3,7 +3,7 @@
 // per second for one Durable Object. The built Worker and a driver (bench/do-rpc/driver.js) run in one
 // workerd process pinned to core 0; the driver makes the calls from inside workerd, so the hub's core
 // also pays for the caller. Writes the `do-rpc` section of docs/benchmarks.md.
-//   npm run bench:do-rpc [-- --calls 5000 --rounds 3 --concurrency 1,16,64,256 --methods status,stats,nudge]
+//   npm run bench:do-rpc [-- --calls 5000 --rounds 3 --concurrency 1,16,64,256 --methods status,stats,publish]
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ const { values: opts } = parseArgs({
     calls: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,16,64,256' },
-    methods: { type: 'string', default: 'status,stats,nudge' },
+    methods: { type: 'string', default: 'status,stats,publish' },
   },
 });
 
@@ -35,9 +35,10 @@ const { values: opts } = parseArgs({
 const SOFT_LIMIT = 1000;
 const TENANT = '01a19467-e800-7f0b-abf7-4d6958a50435';
 const WHAT = {
-  status: '`status(tenant, salesman)`: one salesman’s presence and last fix (REST GET /v1/salesmen/{id}/status)',
-  stats: '`stats(tenant)`: connection and room counts (REST GET /v1/realtime/stats)',
-  nudge: '`nudge(tenant)`: pull new events from D1 and deliver them (after every write); one D1 read here',
+  status: '`status(salesman)`: one salesman’s presence and last fix (REST GET /v1/salesmen/{id}/status)',
+  stats: '`stats()`: connection and room counts (REST GET /v1/realtime/stats)',
+  publish:
+    '`publish(events)`: one committed event handed over by the write pipeline (after every write); relayed as given, or after a D1 catch-up when calls in flight arrive out of order',
 };
 
 async function main() {

@@ -29,6 +29,7 @@ import { targetsRouter } from './routes/targets.routes';
 import { territoriesRouter } from './routes/territories.routes';
 import { usersRouter } from './routes/users.routes';
 import { visitsRouter } from './routes/visits.routes';
+import { createPlatformContext } from './services/context';
 
 export const API_VERSION = '1.0.0';
 
@@ -63,7 +64,12 @@ export function buildApp() {
   app.use(requestId({ generator: () => crypto.randomUUID() }));
   app.use(async (c, next) => {
     c.set('config', loadConfig(c.env));
-    c.set('db', createDb(c.env.DB));
+    const db = createDb(c.env.DB);
+    c.set('db', db);
+    c.set(
+      'platform',
+      createPlatformContext({ db, hubs: c.env.TENANT_HUB, waitUntil: (promise) => c.executionCtx.waitUntil(promise) }),
+    );
     await next();
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));

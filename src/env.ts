@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from './auth/principal';
 import type { Db } from './db/client';
+import type { PlatformContext } from './services/context';
 
 /** An unset or empty variable (wrangler passes `""` for a blank var) is absent. */
 const optionalString = <T extends z.ZodType<string>>(schema: T) =>
@@ -92,6 +93,8 @@ export interface AppEnv {
     requestId: string;
     config: Config;
     db: Db;
+    /** The request's context before the caller is known; `serviceContext(c)` adds the principal. */
+    platform: PlatformContext;
     principal: Principal;
   };
 }

@@ -9,11 +9,11 @@ const app = buildApp();
 export default {
   fetch: app.fetch,
   /** Cron Triggers (wrangler.jsonc `triggers.crons`): fan out one queue message per tenant. */
-  async scheduled(controller, env) {
-    await handleScheduled(controller, env);
+  async scheduled(controller, env, ctx) {
+    await handleScheduled(controller, env, ctx);
   },
   /** The jobs queue: nightly RFM and scheduled report e-mails, one tenant per message. */
-  async queue(batch, env) {
-    await handleQueue(batch, env);
+  async queue(batch, env, ctx) {
+    await handleQueue(batch, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

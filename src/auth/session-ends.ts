@@ -25,12 +25,11 @@ interface TenantSessionEnds {
 const byDatabase = new WeakMap<object, Map<string, TenantSessionEnds>>();
 
 function tenantsOf(db: Db): Map<string, TenantSessionEnds> {
-  // Keyed by the D1 binding: drizzle instances are cached per binding, the binding is what is shared.
-  const key = db.$client as object;
-  let tenants = byDatabase.get(key);
+  // Keyed by the database client, which createDb keeps one of per binding (what requests share).
+  let tenants = byDatabase.get(db);
   if (!tenants) {
     tenants = new Map();
-    byDatabase.set(key, tenants);
+    byDatabase.set(db, tenants);
   }
   return tenants;
 }

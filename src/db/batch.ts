@@ -1,9 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import { AppError, ErrorCode } from '../lib/errors';
-import type { Db } from './client';
+import type { Db, Statement } from './client';
+import { isEventAppend } from './event-log';
 
-export type Statement = BatchItem<'sqlite'>;
+export type { Statement };
 
 /**
  * Aborts the batch unless the statement just before it changed at least one row. D1 runs a batch as one
@@ -40,10 +40,21 @@ function uniqueDetail(message: string): string {
 }
 
 /**
- * Runs statements as one D1 batch (one transaction). Statements are compiled by drizzle and sent through
- * the D1 binding directly, because drizzle's own batch cannot carry raw `db.run(sql)` statements.
+ * Runs statements that append no event as one D1 batch: the few writes made before a caller is known
+ * (sign-in, token refresh). Everything else commits through the write pipeline (services/write.ts),
+ * which hands the appended events on; an event appended here would reach no consumer until its poll.
  */
 export async function runBatch(db: Db, statements: Statement[], onGuard?: () => AppError): Promise<D1Result[]> {
+  if (statements.some(isEventAppend)) throw new Error('Events are committed through the write pipeline');
+  return executeBatch(db, statements, onGuard);
+}
+
+/**
+ * Runs statements as one D1 batch (one transaction) and returns each statement's result. Statements are
+ * compiled by drizzle and sent through the D1 binding directly, because drizzle's own batch cannot carry
+ * raw `db.run(sql)` statements.
+ */
+export async function executeBatch(db: Db, statements: Statement[], onGuard?: () => AppError): Promise<D1Result[]> {
   if (statements.length === 0) return [];
   const d1 = db.$client;
   const prepared = statements.map((statement) => {

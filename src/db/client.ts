@@ -1,3 +1,4 @@
+import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
 import * as schema from './schema';
 
@@ -20,5 +21,8 @@ export function createDb(d1: D1Database): Db {
   }
   return db;
 }
+
+/** One statement of an atomic unit (a D1 batch). */
+export type Statement = BatchItem<'sqlite'>;
 
 export { schema };

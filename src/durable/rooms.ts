@@ -1,21 +1,8 @@
+import type { HubIdentity } from '../services/hub-port';
 /**
  * Who may be in which room, and which rooms a domain event goes to. Pure, so the rules are unit-tested
  * without the runtime.
  */
-export interface HubIdentity {
-  tenantId: string;
-  /** User id, or API key id for integrations. */
-  principalId: string;
-  kind: 'user' | 'api_key';
-  /** The user's role; `integration` for API keys. */
-  role: string;
-  salesmanId: string | null;
-  territoryId: string | null;
-  /** Access token expiry, ms since the epoch; null for API keys (revocation is checked at connect). */
-  expiresAt: number | null;
-  /** For an API key: the user whose authority it carries, with that user's role when the socket opened. */
-  owner?: { id: string; role: string };
-}
 
 /** Everyone receives events addressed to this pseudo-room (tenant-wide notifications). */
 export const BROADCAST = '*';

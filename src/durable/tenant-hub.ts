@@ -2,14 +2,16 @@ import { DurableObject } from 'cloudflare:workers';
 import { systemPrincipal } from '../auth/principal';
 import { verifyAccessToken } from '../auth/tokens';
 import { createDb } from '../db/client';
+import type { LoggedEvent } from '../db/event-log';
 import { type Config, loadConfig } from '../env';
 import { AppError, ErrorCode, problem, problemResponse } from '../lib/errors';
-import type { ServiceContext } from '../services/context';
+import { createServiceContext, type ServiceContext } from '../services/context';
 import { listEvents } from '../services/events.service';
+import { type ForwardedIdentity, IDENTITY_HEADER, type TenantHubPort } from '../services/hub-port';
 import { recordTrail } from '../services/locations.service';
 import { sendNotification } from '../services/notifications.service';
 import { runSearchIndexer } from '../services/search-indexer.service';
-import { type ForwardedIdentity, IDENTITY_HEADER, principalOf } from './hub-identity';
+import { principalOf } from './hub-identity';
 import { HubStorage } from './hub-storage';
 import { LocationCoalescer } from './location-coalescer';
 import { applyPresence, initialFacts, nextPresenceDeadline, type PresenceFacts, type PresenceInput } from './presence';
@@ -53,7 +55,7 @@ const KNOWN_TYPES = new Set(ClientMessage.options.map((o) => o.shape.type.value)
  * is in socket attachments and the object's SQLite. Alarms (not timers) drive catch-up, GPS trail
  * flushes and presence deadlines; the only timer is the short batching window for GPS frames.
  */
-export class TenantHub extends DurableObject<Env> {
+export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   private readonly store: HubStorage;
   private readonly config: Config;
   private readonly coalescer = new LocationCoalescer(1000);
@@ -77,6 +79,8 @@ export class TenantHub extends DurableObject<Env> {
     this.store = new HubStorage(ctx.storage.sql);
     this.config = loadConfig(env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+    // Hubs are addressed by tenant id (getByName). The name is kept: an alarm wakes the object without it.
+    if (ctx.id.name) this.rememberTenant(ctx.id.name);
     void ctx.blockConcurrencyWhile(async () => {
       this.reconcilePresence();
       await this.scheduleAlarm();
@@ -287,12 +291,12 @@ export class TenantHub extends DurableObject<Env> {
         return this.fanOut([msg.room], JSON.stringify(frame), ws);
       }
       case 'notify': {
+        // The write's events come straight back to this hub through the context's sink.
         await sendNotification(this.contextFor(principalOf(a.who)), {
           salesmanId: msg.salesmanId ?? null,
           title: msg.title,
           body: msg.body,
         });
-        await this.catchUp();
         return;
       }
       case 'auth': {
@@ -387,12 +391,25 @@ export class TenantHub extends DurableObject<Env> {
 
   // ---------------------------------------------------------------- domain events
 
-  /** Called by the Worker right after a committed write: pull the new events from D1 and deliver them. */
-  async nudge(tenantId: string): Promise<number> {
-    this.rememberTenant(tenantId);
-    await this.catchUp();
+  /**
+   * Called by the write pipeline right after a commit, with the events the commit appended. They are
+   * delivered as given when they continue the log; a gap (another writer's hand-off not here yet, or a
+   * hub that has not followed the log so far) is filled from D1 first, so the order stays the log's.
+   */
+  async publish(events: LoggedEvent[]): Promise<void> {
+    let gap = false;
+    for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+      const last = this.store.lastSeq;
+      if (event.seq <= last) continue;
+      if (event.seq !== last + 1) {
+        gap = true;
+        break;
+      }
+      this.deliver(event);
+    }
+    if (gap) await this.catchUp();
+    else this.followers();
     await this.scheduleAlarm();
-    return this.store.lastSeq;
   }
 
   /** Pulls the event log from D1 after the last seq seen, in order, once; concurrent callers share a run. */
@@ -407,9 +424,7 @@ export class TenantHub extends DurableObject<Env> {
           this.catchUpAgain = false;
           await this.pullEvents();
         } while (this.catchUpAgain);
-        // The search index (when Meilisearch is configured) follows the same log; it keeps its own cursor.
-        const tenantId = this.store.getMeta('tenant_id');
-        if (tenantId) this.ctx.waitUntil(runSearchIndexer(this.env, tenantId));
+        this.followers();
       } finally {
         this.catchUpRun = null;
       }
@@ -428,7 +443,15 @@ export class TenantHub extends DurableObject<Env> {
     }
   }
 
-  private deliver(event: { seq: number } & LogEvent) {
+  /** The search index (when Meilisearch is configured) follows the same log; it keeps its own cursor. */
+  private followers() {
+    const tenantId = this.store.getMeta('tenant_id');
+    if (tenantId) this.ctx.waitUntil(runSearchIndexer(this.env, tenantId));
+  }
+
+  /** Relays one event; each seq once and in order, whether it came from a hand-off or from D1. */
+  private deliver(event: LoggedEvent) {
+    if (event.seq <= this.store.lastSeq) return;
     const rooms = roomsForEvent(event);
     const frame = JSON.stringify({
       type: 'event',
@@ -580,8 +603,7 @@ export class TenantHub extends DurableObject<Env> {
 
   // ---------------------------------------------------------------- REST views (RPC)
 
-  async stats(tenantId: string) {
-    this.rememberTenant(tenantId);
+  async stats() {
     const byRole: Record<string, number> = {};
     for (const ws of this.ctx.getWebSockets()) {
       const role = this.attachmentOf(ws)?.who.role ?? 'unknown';
@@ -601,8 +623,7 @@ export class TenantHub extends DurableObject<Env> {
   }
 
   /** Salesmen not offline, with their latest location. */
-  async online(tenantId: string) {
-    this.rememberTenant(tenantId);
+  async online() {
     const now = Date.now();
     const out = [];
     for (const f of this.presenceFacts().values()) {
@@ -618,8 +639,7 @@ export class TenantHub extends DurableObject<Env> {
     return out;
   }
 
-  async status(tenantId: string, salesmanId: string) {
-    this.rememberTenant(tenantId);
+  async status(salesmanId: string) {
     const f = this.presenceFacts().get(salesmanId) ?? initialFacts(salesmanId, 0);
     const { facts } = applyPresence(f, { kind: 'tick' }, Date.now());
     return {
@@ -643,8 +663,19 @@ export class TenantHub extends DurableObject<Env> {
     console.error(JSON.stringify({ level: 'error', where: 'tenant-hub alarm', step, message: String(err) }));
   }
 
+  /** A context whose writes' events come straight back here (no round trip through the namespace). */
   private contextFor(principal: ServiceContext['principal']): ServiceContext {
-    return { db: createDb(this.env.DB), principal, now: new Date().toISOString() };
+    return createServiceContext(
+      {
+        db: createDb(this.env.DB),
+        hubs: this.env.TENANT_HUB,
+        waitUntil: (promise) => this.ctx.waitUntil(promise),
+        sink: (_tenant, events) => {
+          this.ctx.waitUntil(this.publish(events).catch((err) => this.logFailure('own events', err)));
+        },
+      },
+      principal,
+    );
   }
 
   private attachmentOf(ws: WebSocket): Attachment | null {
@@ -715,13 +746,3 @@ export class TenantHub extends DurableObject<Env> {
     }
   }
 }
-
-/** An event as read from the D1 log. */
-type LogEvent = {
-  type: string;
-  entityType: string;
-  entityId: string;
-  actorId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: string;
-};

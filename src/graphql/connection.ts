@@ -1,4 +1,4 @@
-import { encodeCursor, type Page, type PageRequest } from '../lib/pagination';
+import { encodeCursor, type Page, type PageRequest } from '../db/pagination';
 import type { ServiceContext } from '../services/context';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';

@@ -1,10 +1,8 @@
 import { initContextCache } from '@pothos/core';
 import type { Principal } from '../auth/principal';
-import type { Db } from '../db/client';
 import type { Config } from '../env';
 import { AppError, ErrorCode } from '../lib/errors';
-import { nowIso } from '../lib/time';
-import type { ServiceContext } from '../services/context';
+import type { PlatformContext, ServiceContext } from '../services/context';
 import { fromAppError } from './errors';
 
 /**
@@ -15,7 +13,7 @@ import { fromAppError } from './errors';
 export interface GraphQLServerContext {
   env: Env;
   config: Config;
-  db: Db;
+  platform: PlatformContext;
   principal: (Principal & { expiresAt?: number }) | null;
   authError: AppError | null;
   waitUntil: (promise: Promise<unknown>) => void;
@@ -46,7 +44,7 @@ export function createGraphQLContext(server: GraphQLServerContext & { request: R
   return {
     // Per request: the dataloaders and node caches live on this object and die with it.
     ...initContextCache(),
-    service: { db: server.db, principal, now: nowIso() },
+    service: server.platform.as(principal),
     env: server.env,
     config: server.config,
     expiresAt: expiresAt ?? null,

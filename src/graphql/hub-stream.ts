@@ -1,9 +1,9 @@
 import type { Permission } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
-import type { ForwardedIdentity } from '../durable/hub-identity';
 import { CloseCode, type ServerMessage } from '../durable/protocol';
 import { canJoin } from '../durable/rooms';
 import { AppError, ErrorCode } from '../lib/errors';
+import type { ForwardedIdentity } from '../services/hub-port';
 import { openHubSocket } from '../services/realtime.service';
 import type { GraphQLContext } from './context';
 
@@ -30,7 +30,7 @@ export async function hubSubscription<T>(
   spec: HubSubscription<T>,
 ): Promise<AsyncIterableIterator<T>> {
   requirePermission(ctx.service.principal, spec.permission);
-  const { socket, identity } = await openHubSocket(ctx.service, ctx.env.TENANT_HUB, ctx.expiresAt);
+  const { socket, identity } = await openHubSocket(ctx.service, ctx.expiresAt);
   const frames = new SocketFrames(socket, ctx.signal);
   const forbidden = (spec.requireRooms?.(identity) ?? []).find((room) => !canJoin(identity, room));
   if (forbidden) {

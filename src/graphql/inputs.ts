@@ -1,10 +1,10 @@
 import type { z } from 'zod';
+import { CreateCustomerBody, UpdateCustomerBody } from '../contracts/customers.schemas';
+import { CreateProductBody, UpdateProductBody } from '../contracts/products.schemas';
 import { AppError, ErrorCode } from '../lib/errors';
-import { CreateCustomerBody, UpdateCustomerBody } from '../routes/customers.routes';
 import { SendNotificationBody } from '../routes/notifications.routes';
 import { CancelOrderBody, CreateOrderBody } from '../routes/orders.routes';
 import { CreatePaymentBody } from '../routes/payments.routes';
-import { CreateProductBody, UpdateProductBody } from '../routes/products.routes';
 import { CheckInBody, CheckOutBody } from '../routes/visits.routes';
 
 /**

@@ -15,7 +15,8 @@ import { VisitOutcomeEnum } from './types/visits';
 /**
  * Mutations mirror the REST writes one to one: each resolver turns ids into UUIDs, validates its input
  * with the REST body schema, and calls the one service function the REST route calls. Idempotency-Key
- * (HTTP header) and the realtime nudge are handled around the whole request (src/graphql/route.ts).
+ * (HTTP header) is handled around the whole request (src/graphql/route.ts); each service's commit hands its
+ * events to the realtime hub itself.
  */
 
 const clientId = { description: 'Client-generated UUIDv7 (offline creation)' };

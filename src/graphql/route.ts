@@ -21,7 +21,7 @@ graphqlRouter.all('/', async (c) => {
   const server: GraphQLServerContext = {
     env: c.env,
     config: c.get('config'),
-    db: c.get('db'),
+    platform: c.get('platform'),
     principal: null,
     authError: null,
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),

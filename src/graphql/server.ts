@@ -1,9 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { getOperationAST } from 'graphql';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import type { Config } from '../env';
-import { nudgeHub } from '../services/realtime.service';
 import { createGraphQLContext, type GraphQLContext, type GraphQLServerContext } from './context';
 import { maskError } from './errors';
 import { graphiqlPage } from './graphiql';
@@ -14,22 +12,6 @@ import { schema } from './schema';
 /** Introspection follows GRAPHQL_INTROSPECTION, or is on in development and test only. */
 export const introspectionEnabled = (config: Config) =>
   config.GRAPHQL_INTROSPECTION ?? (config.ENVIRONMENT === 'development' || config.ENVIRONMENT === 'test');
-
-/**
- * After a mutation the tenant hub pulls the new events from the log (as REST's publishEvents does),
- * after the response, best-effort: the hub's own catch-up covers a lost nudge.
- */
-const nudgeAfterMutations: Plugin<GraphQLContext> = {
-  onExecute({ args }) {
-    if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
-    const ctx = args.contextValue;
-    return {
-      onExecuteDone() {
-        ctx.waitUntil(nudgeHub(ctx.env, ctx.service.principal.tenantId));
-      },
-    };
-  },
-};
 
 /** The rejected limit goes into the error so clients can tell which one they hit. */
 const tagged = (limit: string) => ({
@@ -82,6 +64,5 @@ export const yoga = createYoga<GraphQLServerContext, GraphQLContext>({
       isDisabled: (_request, server) => !introspectionEnabled((server as unknown as GraphQLServerContext).config),
     }),
     persistedOperations(),
-    nudgeAfterMutations,
   ],
 });

@@ -1,19 +1,23 @@
+import { EmailMessage } from 'cloudflare:email';
+import { systemPrincipal } from '../auth/principal';
 import { createDb } from '../db/client';
 import { loadConfig } from '../env';
-import { nudgeHub } from '../services/realtime.service';
+import { createServiceContext } from '../services/context';
+import { sendDueReports } from '../services/report-delivery.service';
+import type { MailSender } from '../services/report-mail';
+import { runNightlyRfm } from '../services/rfm-runs.service';
 import { isJobMessage, type JobMessage } from './messages';
-import { bindingSender, sendDueReports } from './report-emails.job';
-import { runRfmJob } from './rfm.job';
 
 /** Retries back off: 30 s, 60 s, 120 s, … up to 10 minutes (max_retries in wrangler.jsonc, then the DLQ). */
 const retryDelay = (attempts: number) => Math.min(600, 30 * 2 ** Math.max(0, attempts - 1));
 
 /**
  * The jobs queue consumer. Each message is acked or retried on its own: a failing tenant never holds
- * up the others in the batch. Every job is idempotent (see rfm.job.ts, report-emails.job.ts), so
- * Queues' at-least-once delivery and our retries cannot double anything.
+ * up the others in the batch. Every job is idempotent (services/rfm-runs.service.ts,
+ * services/report-delivery.service.ts), so Queues' at-least-once delivery and our retries cannot double
+ * anything.
  */
-export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   for (const message of batch.messages) {
     if (!isJobMessage(message.body)) {
       console.error(
@@ -23,7 +27,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       continue;
     }
     try {
-      await runJob(env, message.body);
+      await runJob(env, message.body, ctx);
       message.ack();
     } catch (err) {
       console.error(
@@ -40,20 +44,33 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
   }
 }
 
-export async function runJob(env: Env, job: JobMessage): Promise<unknown> {
-  const db = createDb(env.DB);
+/** Decodes one job into a call of its service, as the system acting for the message's tenant at its time. */
+export async function runJob(env: Env, job: JobMessage, exec: Pick<ExecutionContext, 'waitUntil'>): Promise<unknown> {
+  const ctx = createServiceContext(
+    {
+      db: createDb(env.DB),
+      hubs: env.TENANT_HUB,
+      waitUntil: (promise) => exec.waitUntil(promise),
+      now: new Date(job.at).toISOString(),
+    },
+    systemPrincipal(job.tenantId, job.job === 'rfm' ? 'rfm' : 'report-emails'),
+  );
   if (job.job === 'rfm') {
-    const result = await runRfmJob(db, job.tenantId, job.at);
-    // The hub delivers the new segment:changed events now instead of at its next catch-up.
-    if (result.status !== 'skipped' && result.eventsAppended > 0) await nudgeHub(env, job.tenantId);
+    const result = await runNightlyRfm(ctx, job.at);
     // A tenant with more changes than one invocation appends continues in a message of its own.
     if (result.status === 'continue') await env.JOBS.send(job, { contentType: 'json' });
     return result;
   }
   const config = loadConfig(env);
-  return sendDueReports(
-    { db, send: bindingSender(env.REPORT_EMAIL), from: config.REPORT_EMAIL_FROM, baseUrl: config.PUBLIC_BASE_URL },
-    job.tenantId,
-    job.at,
-  );
+  return sendDueReports(ctx, {
+    send: bindingSender(env.REPORT_EMAIL),
+    from: config.REPORT_EMAIL_FROM,
+    baseUrl: config.PUBLIC_BASE_URL,
+  });
 }
+
+/** The Workers send_email binding as a MailSender. */
+export const bindingSender =
+  (binding: SendEmail): MailSender =>
+  (from, to, raw) =>
+    binding.send(new EmailMessage(from, to, raw));

@@ -1,4 +1,8 @@
+import { createDb } from '../db/client';
 import { chunk } from '../lib/chunk';
+import { createPlatformContext } from '../services/context';
+import { tenantsWithReportSubscriptions } from '../services/report-delivery.service';
+import { tenantsForNightlyRfm } from '../services/rfm-runs.service';
 import { CRON_HOURLY, CRON_NIGHTLY, type JobMessage } from './messages';
 
 /** Queue.sendBatch takes at most 100 messages. */
@@ -9,20 +13,25 @@ const SEND_BATCH = 100;
  * (jobs/queue.ts) does the work, one tenant per message, so a huge tenant gets an invocation of its
  * own and a failing one is retried without holding up the rest.
  */
-export async function handleScheduled(controller: ScheduledController, env: Env): Promise<{ enqueued: number }> {
+export async function handleScheduled(
+  controller: ScheduledController,
+  env: Env,
+  exec: Pick<ExecutionContext, 'waitUntil'>,
+): Promise<{ enqueued: number }> {
   const at = controller.scheduledTime;
+  const platform = createPlatformContext({
+    db: createDb(env.DB),
+    hubs: env.TENANT_HUB,
+    waitUntil: (promise) => exec.waitUntil(promise),
+  });
   const messages: JobMessage[] = [];
   if (controller.cron === CRON_NIGHTLY) {
-    const { results } = await env.DB.prepare('SELECT id FROM tenants WHERE deleted_at IS NULL ORDER BY id').all<{
-      id: string;
-    }>();
-    for (const t of results) messages.push({ job: 'rfm', tenantId: t.id, at });
+    for (const tenantId of await tenantsForNightlyRfm(platform)) messages.push({ job: 'rfm', tenantId, at });
   }
   if (controller.cron === CRON_HOURLY) {
-    const { results } = await env.DB.prepare(
-      'SELECT DISTINCT tenant_id AS id FROM report_subscriptions WHERE active = 1 AND deleted_at IS NULL ORDER BY tenant_id',
-    ).all<{ id: string }>();
-    for (const t of results) messages.push({ job: 'reports', tenantId: t.id, at });
+    for (const tenantId of await tenantsWithReportSubscriptions(platform)) {
+      messages.push({ job: 'reports', tenantId, at });
+    }
   }
   for (const part of chunk(messages, SEND_BATCH)) {
     await env.JOBS.sendBatch(part.map((body) => ({ body, contentType: 'json' as const })));

@@ -1,6 +1,5 @@
 import { executiveDocument, productsDocument, salesPerformanceDocument } from '../analytics/export/documents';
 import { forecastDocument, heatmapDocument, segmentationDocument } from '../analytics/export/report-documents';
-import { FormatQuery, reportContent, respondWith } from '../analytics/export/respond';
 import { PERIOD_TYPES } from '../analytics/periods';
 import { SEGMENTS } from '../analytics/segments';
 import { getExecutiveReport, getForecast, getSalesPerformance } from '../services/analytics.service';
@@ -8,6 +7,7 @@ import { getTerritoryHeatmap } from '../services/analytics-heatmap.service';
 import { getProductAnalytics } from '../services/analytics-products.service';
 import { getCustomerSegmentation } from '../services/analytics-rfm.service';
 import { createProtectedRouter, protectedRoute, serviceContext, z } from './openapi';
+import { FormatQuery, reportContent, respondWith } from './report-responses';
 
 const tags = ['Analytics'];
 

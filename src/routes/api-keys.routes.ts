@@ -1,5 +1,5 @@
 import { PERMISSIONS } from '../auth/permissions';
-import type { PageRequest } from '../lib/pagination';
+import type { PageRequest } from '../db/pagination';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.service';
 import type { ServiceContext } from '../services/context';
 import { listRoute } from './crud';

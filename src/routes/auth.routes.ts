@@ -62,7 +62,7 @@ authRouter
       request: { headers: IdempotencyHeader, ...jsonBody(SignupBody) },
       responses: { 201: jsonResponse(SessionSchema, 'Signed up and signed in'), ...errors },
     }),
-    async (c) => c.json(await signup(c.get('db'), c.get('config'), c.req.valid('json')), 201),
+    async (c) => c.json(await signup(c.get('platform'), c.get('config'), c.req.valid('json')), 201),
   )
   .openapi(
     createRoute({

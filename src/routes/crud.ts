@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../lib/pagination';
+import type { Page, PageRequest } from '../db/pagination';
 import type { ServiceContext } from '../services/context';
 import {
   createProtectedRouter,

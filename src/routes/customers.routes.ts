@@ -1,4 +1,10 @@
 import {
+  CreateCustomerBody,
+  CustomerListQuery,
+  CustomerSchema,
+  UpdateCustomerBody,
+} from '../contracts/customers.schemas';
+import {
   createCustomer,
   deleteCustomer,
   getCustomer,
@@ -6,55 +12,7 @@ import {
   updateCustomer,
 } from '../services/customers.service';
 import { crudRouter } from './crud';
-import { createBodyOf, entityFields, listQuery, updateBodyOf, z } from './openapi';
 import { customersNearRoute } from './search.routes';
-
-const Lat = z.number().min(-90).max(90);
-const Lng = z.number().min(-180).max(180);
-
-export const CustomerSchema = z
-  .object({
-    ...entityFields,
-    name: z.string(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    company: z.string().nullable(),
-    address: z.string().nullable(),
-    city: z.string().nullable(),
-    lat: z.number().nullable(),
-    lng: z.number().nullable(),
-    territoryId: z.string().nullable(),
-    salesmanId: z.string().nullable(),
-    notes: z.string().nullable(),
-  })
-  .openapi('Customer');
-
-const fields = {
-  name: z.string().trim().min(1).max(200),
-  email: z.email().max(254).nullable().optional(),
-  phone: z.string().max(40).nullable().optional(),
-  company: z.string().max(200).nullable().optional(),
-  address: z.string().max(500).nullable().optional(),
-  city: z.string().max(120).nullable().optional(),
-  lat: Lat.nullable().optional(),
-  lng: Lng.nullable().optional(),
-  territoryId: z.uuid().nullable().optional(),
-  salesmanId: z.uuid().nullable().optional(),
-  notes: z.string().max(4000).nullable().optional(),
-};
-
-export const CreateCustomerBody = createBodyOf(fields)
-  .refine((b) => (b.lat == null) === (b.lng == null), { message: 'lat and lng go together', path: ['lat'] })
-  .openapi('CreateCustomer');
-
-export const UpdateCustomerBody = updateBodyOf({ ...fields, name: fields.name.optional() }).openapi('UpdateCustomer');
-
-const ListQuery = listQuery(['name', 'createdAt', 'updatedAt'] as const).extend({
-  territoryId: z.uuid().optional(),
-  salesmanId: z.uuid().optional(),
-  city: z.string().max(120).optional(),
-  q: z.string().max(100).optional().openapi({ description: 'Substring of name, company or email' }),
-});
 
 export const customersRouter = crudRouter({
   tag: 'Customers',
@@ -63,7 +21,7 @@ export const customersRouter = crudRouter({
   schema: CustomerSchema,
   createBody: CreateCustomerBody,
   updateBody: UpdateCustomerBody,
-  listQuery: ListQuery,
+  listQuery: CustomerListQuery,
   service: {
     list: listCustomers,
     create: createCustomer,

@@ -1,12 +1,11 @@
-import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
+import { z } from '../contracts/common';
 import type { AppEnv } from '../env';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
-import { nowIso } from '../lib/time';
 import { authenticate } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
-import { publishEvents } from '../middleware/publish';
 import type { ServiceContext } from '../services/context';
 
 /** Every validation failure, in any router, answers the same 400 problem shape. */
@@ -26,21 +25,15 @@ export const createRouter = () =>
     },
   });
 
-/**
- * A router whose every route requires a verified credential, honours Idempotency-Key on POST, and hands
- * the events of a successful write to the tenant's realtime hub.
- */
+/** A router whose every route requires a verified credential and honours Idempotency-Key on POST. */
 export function createProtectedRouter() {
   const router = createRouter();
-  router.use('*', authenticate, idempotency, publishEvents);
+  router.use('*', authenticate, idempotency);
   return router;
 }
 
-export const serviceContext = (c: Context<AppEnv>): ServiceContext => ({
-  db: c.get('db'),
-  principal: c.get('principal'),
-  now: nowIso(),
-});
+/** The verified caller's context (built by the one factory, services/context.ts). */
+export const serviceContext = (c: Context<AppEnv>): ServiceContext => c.get('platform').as(c.get('principal'));
 
 export const ProblemSchema = z
   .object({
@@ -103,62 +96,10 @@ export const IdempotencyHeader = z.object({
     }),
 });
 
-/** A create body: the resource's fields, after the `id` a client may choose itself (offline creation). */
-export function createBodyOf<F extends z.ZodRawShape>(fields: F) {
-  return z.strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    ...fields,
-  });
-}
-
-/** An update body: the resource's fields (pass them optional), then `expectedVersion` for optimistic concurrency. */
-export function updateBodyOf<F extends z.ZodRawShape>(fields: F) {
-  return z.strictObject({
-    ...fields,
-    expectedVersion: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
-  });
-}
-
-const booleanQuery = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1')
-  .optional();
-
-/** Query parameters shared by every list: paging, sort, and the sync filters. */
-export function listQuery<const S extends readonly [string, ...string[]]>(sortFields: S) {
-  const sortValues = sortFields.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
-  return z.object({
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(512).optional(),
-    sort: z.enum(sortValues).optional().openapi({ description: 'Field to sort by; prefix with - for descending' }),
-    updatedSince: z.iso.datetime({ offset: true }).optional().openapi({
-      description: 'Only records updated at or after this instant (for sync)',
-    }),
-    includeDeleted: booleanQuery.openapi({ description: 'Include soft-deleted records (tombstones)' }),
-  });
-}
-
-export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
-
-/** Columns every entity exposes. */
-export const entityFields = {
-  id: z.uuid(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number().int(),
-  deletedAt: z.string().nullable(),
-};
-
 /** Drops columns that never leave the server. */
 export function toApi<T extends { tenantId: string }>(row: T): Omit<T, 'tenantId'> {
   const { tenantId: _tenant, ...rest } = row;
   return rest;
 }
 
-export { booleanQuery, z };
+export { booleanQuery, createBodyOf, entityFields, listQuery, pageOf, updateBodyOf, z } from '../contracts/common';

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { AppError, ErrorCode } from '../lib/errors';
-import { nowIso } from '../lib/time';
 import { resolvePrincipal } from '../middleware/auth';
 import { connectRealtime, realtimeStats } from '../services/realtime.service';
 import { createProtectedRouter, createRouter, jsonResponse, protectedRoute, serviceContext, z } from './openapi';
@@ -21,8 +20,7 @@ realtimeSocketRouter.get('/', async (c: Context<AppEnv>) => {
     ? header.slice(7).trim()
     : (c.req.query('access_token') ?? c.req.header('x-api-key'));
   const principal = await resolvePrincipal(c, credential);
-  const ctx = { db: c.get('db'), principal, now: nowIso() };
-  return connectRealtime(ctx, c.env.TENANT_HUB, c.req.raw, principal.expiresAt ?? null);
+  return connectRealtime(c.get('platform').as(principal), c.req.raw, principal.expiresAt ?? null);
 });
 
 const StatsSchema = z
@@ -44,5 +42,5 @@ export const realtimeStatsRouter = createProtectedRouter().openapi(
     summary: "Live connections by role, rooms and event throughput of the tenant's hub",
     responses: { 200: jsonResponse(StatsSchema, 'Hub statistics') },
   }),
-  async (c) => c.json(await realtimeStats(serviceContext(c), c.env.TENANT_HUB), 200),
+  async (c) => c.json(await realtimeStats(serviceContext(c)), 200),
 );

@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import { REPORT_FORMATS, REPORT_FREQUENCIES, REPORT_KINDS } from '../db/schema';
-import { nowIso } from '../lib/time';
 import {
   createReportSubscription,
   deleteReportSubscription,
@@ -108,7 +107,7 @@ export const reportUnsubscribeRouter = createRouter();
 for (const method of ['get', 'post'] as const) {
   reportUnsubscribeRouter.openapi(unsubscribeRoute(method), async (c) => {
     const { token } = c.req.valid('query');
-    const done = await unsubscribe(c.get('db'), token, nowIso());
+    const done = await unsubscribe(c.get('platform'), token);
     return c.html(
       page('Unsubscribed', `${escapeHtml(done.email)} will no longer receive “${escapeHtml(done.subscriptionName)}”.`),
       200,

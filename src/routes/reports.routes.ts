@@ -1,8 +1,8 @@
 import { metricsDocument, salesReportDocument, trendsDocument } from '../analytics/export/report-documents';
-import { FormatQuery, reportContent, respondWith } from '../analytics/export/respond';
 import { getDailySales, getMetrics, getMonthlySales, getTrends, getWeeklySales } from '../services/reports.service';
 import { LocalDateQuery } from './analytics.routes';
 import { createProtectedRouter, protectedRoute, serviceContext, z } from './openapi';
+import { FormatQuery, reportContent, respondWith } from './report-responses';
 
 const tags = ['Reports'];
 

@@ -76,7 +76,7 @@ export function registerLiveRoutes(router: ReturnType<typeof createProtectedRout
       summary: 'Salesmen online, idle or on a visit, with their latest location',
       responses: { 200: jsonResponse(OnlineSchema, 'Who is in the field now') },
     }),
-    async (c) => c.json({ data: await onlineSalesmen(serviceContext(c), c.env.TENANT_HUB) }, 200),
+    async (c) => c.json({ data: await onlineSalesmen(serviceContext(c)) }, 200),
   );
   router.openapi(
     protectedRoute({
@@ -87,7 +87,7 @@ export function registerLiveRoutes(router: ReturnType<typeof createProtectedRout
       request: { params: IdParams },
       responses: { 200: jsonResponse(StatusSchema, 'The salesman now') },
     }),
-    async (c) => c.json(await salesmanStatus(serviceContext(c), c.env.TENANT_HUB, c.req.valid('param').id), 200),
+    async (c) => c.json(await salesmanStatus(serviceContext(c), c.req.valid('param').id), 200),
   );
   router.openapi(
     protectedRoute({

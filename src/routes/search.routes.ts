@@ -1,4 +1,6 @@
 import type { Context } from 'hono';
+import { CustomerSchema } from '../contracts/customers.schemas';
+import { ProductSchema } from '../contracts/products.schemas';
 import type { AppEnv } from '../env';
 import { meiliBackendFor, searchPortFor } from '../search/backend';
 import {
@@ -8,7 +10,6 @@ import {
   searchRecords,
   suggestRecords,
 } from '../services/search.service';
-import { CustomerSchema } from './customers.routes';
 import {
   booleanQuery,
   createProtectedRouter,
@@ -19,7 +20,6 @@ import {
   toApi,
   z,
 } from './openapi';
-import { ProductSchema } from './products.routes';
 
 const tags = ['Search'];
 

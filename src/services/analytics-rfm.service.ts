@@ -10,7 +10,7 @@ import {
 import { isSegment, SEGMENT_RULES, type Segment } from '../analytics/segments';
 import { localDate, localDateIn, offsetSegments } from '../analytics/timezone';
 import type { Db } from '../db/client';
-import { decodeCursor, encodeCursor } from '../lib/pagination';
+import { decodeCursor, encodeCursor } from '../db/pagination';
 import { metaOf, type ReportMeta } from './analytics.service';
 import { num, type Row, reportScope, runQueries, runQuery } from './analytics-data';
 import { REVENUE_STATUSES } from './analytics-sql';

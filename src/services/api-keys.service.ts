@@ -1,15 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { type Permission, ROLE_PERMISSIONS } from '../auth/permissions';
 import { type Principal, requirePermission } from '../auth/principal';
-import { runBatch } from '../db/batch';
 import type { Db } from '../db/client';
+import { listPage, type PageRequest } from '../db/pagination';
 import { apiKeys, users } from '../db/schema';
 import { randomToken, sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { listPage, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
-import { appendEvent } from './events.service';
+import { appendEvent, commit } from './write-pipeline';
 
 /** Keys look like `flk_<8 char prefix>_<secret>`; the prefix is shown in lists to tell keys apart. */
 export const API_KEY_PREFIX = 'flk_';
@@ -50,9 +49,9 @@ export async function createApiKey(
     version: 1,
     deletedAt: null,
   };
-  await runBatch(ctx.db, [
+  await commit(ctx, [
     ctx.db.insert(apiKeys).values(row),
-    appendEvent(ctx.db, ctx, {
+    appendEvent(ctx, {
       type: 'api_key:created',
       entityType: 'api_key',
       entityId: row.id,
@@ -81,9 +80,9 @@ export async function revokeApiKey(ctx: ServiceContext, id: string): Promise<Pub
   if (!existing) throw notFound('API key');
   if (existing.revokedAt) return toPublic(existing);
   const updated: ApiKeyRow = { ...existing, revokedAt: ctx.now, updatedAt: ctx.now, version: existing.version + 1 };
-  await runBatch(ctx.db, [
+  await commit(ctx, [
     ctx.db.update(apiKeys).set({ revokedAt: ctx.now, updatedAt: ctx.now, version: updated.version }).where(where),
-    appendEvent(ctx.db, ctx, {
+    appendEvent(ctx, {
       type: 'api_key:revoked',
       entityType: 'api_key',
       entityId: id,

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
 import { signAccessToken } from '../auth/tokens';
-import { assertChanged, runBatch, type Statement } from '../db/batch';
+import { assertChanged, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
 import { type PlanTier, refreshTokens, salesmen, tenants, users } from '../db/schema';
 import type { Config } from '../env';
@@ -10,9 +10,9 @@ import { randomToken, sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { addSeconds, nowIso } from '../lib/time';
-import type { ServiceContext } from './context';
-import { appendEvent } from './events.service';
+import type { PlatformContext } from './context';
 import { type PublicUser, toPublicUser, type UserRow } from './users.service';
+import { appendEvent, commit } from './write-pipeline';
 
 export type TenantRow = typeof tenants.$inferSelect;
 
@@ -39,8 +39,8 @@ export interface SignupInput {
 }
 
 /** Creates a tenant with its first user, the owner, and signs them in. */
-export async function signup(db: Db, config: Config, input: SignupInput): Promise<Session> {
-  const now = nowIso();
+export async function signup(platform: PlatformContext, config: Config, input: SignupInput): Promise<Session> {
+  const { db, now } = platform;
   const tenant: TenantRow = {
     id: newId(),
     name: input.tenantName,
@@ -68,25 +68,23 @@ export async function signup(db: Db, config: Config, input: SignupInput): Promis
     version: 1,
     deletedAt: null,
   };
-  const ctx: ServiceContext = {
-    db,
-    now,
-    principal: {
-      tenantId: tenant.id,
-      kind: 'user',
-      id: user.id,
-      role: 'owner',
-      salesmanId: null,
-      permissions: ROLE_PERMISSIONS.owner,
-    },
-  };
+  // The new owner acts from here on: the tenant's first events are theirs.
+  const ctx = platform.as({
+    tenantId: tenant.id,
+    kind: 'user',
+    id: user.id,
+    role: 'owner',
+    salesmanId: null,
+    permissions: ROLE_PERMISSIONS.owner,
+  });
+
   const refresh = await newRefreshToken(db, config, user, newId(), now);
-  await runBatch(db, [
+  await commit(ctx, [
     db.insert(tenants).values(tenant),
     db.insert(users).values(user),
     refresh.statement,
-    appendEvent(db, ctx, { type: 'tenant:created', entityType: 'tenant', entityId: tenant.id, payload: tenant }),
-    appendEvent(db, ctx, { type: 'user:created', entityType: 'user', entityId: user.id, payload: toPublicUser(user) }),
+    appendEvent(ctx, { type: 'tenant:created', entityType: 'tenant', entityId: tenant.id, payload: tenant }),
+    appendEvent(ctx, { type: 'user:created', entityType: 'user', entityId: user.id, payload: toPublicUser(user) }),
   ]);
   const accessToken = await signAccessToken(config, { sub: user.id, tid: tenant.id, role: user.role });
   return { ...tokenPair(config, accessToken, refresh.token), user: toPublicUser(user), tenant };
@@ -205,24 +203,6 @@ export async function logout(db: Db, presented: string): Promise<void> {
   const existing = await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, tokenHash) });
   if (existing) await revokeFamily(db, existing.familyId, nowIso());
 }
-
-/**
- * Ends every session of a user (role change, deactivation, salesman profile gone): revokes the refresh
- * tokens and records the moment, so access tokens issued before it are refused (src/auth/session-ends.ts).
- * Statements for the caller's batch; after it commits, call `sessionsEnded` for this isolate to see it.
- */
-export const endUserSessions = (db: Db, tenantId: string, userId: string, now: string): Statement[] => [
-  db
-    .update(refreshTokens)
-    .set({ revokedAt: now })
-    .where(
-      and(eq(refreshTokens.tenantId, tenantId), eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)),
-    ),
-  db
-    .update(users)
-    .set({ sessionsEndedAt: now })
-    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId))),
-];
 
 const revokeFamily = (db: Db, familyId: string, now: string) =>
   db

@@ -1,15 +1,86 @@
 import type { Principal } from '../auth/principal';
 import type { Db } from '../db/client';
+import type { LoggedEvent } from '../db/event-log';
+import { nowIso } from '../lib/time';
+import type { HubDirectory, TenantHubPort } from './hub-port';
 
 /**
- * What every service function receives first: the database and the verified caller. The tenant is
- * `principal.tenantId` and nothing else; services never take a tenant id from input.
+ * What every adapter has before it knows the caller (a public link, a signup): the database and one
+ * clock reading. `as` turns it into the context of a verified principal.
  */
-export interface ServiceContext {
+export interface PlatformContext {
   db: Db;
-  principal: Principal;
-  /** One clock reading per request, so every row and event written by it carries the same time. */
+  /** One clock reading per request or job, so every row and event written by it carries the same time. */
   now: string;
+  as(principal: Principal): ServiceContext;
 }
 
-export const tenantOf = (ctx: ServiceContext): string => ctx.principal.tenantId;
+/**
+ * What every service function receives first: the database, the verified caller and the caller's tenant
+ * hub. The tenant is `principal.tenantId` and nothing else; services never take a tenant id from input.
+ */
+export interface ServiceContext extends PlatformContext {
+  principal: Principal;
+  /** The live state of the caller's tenant (sockets, presence, latest locations). */
+  hub: TenantHubPort;
+  /**
+   * Where the events of each committed unit go (services/write-pipeline.ts calls it right after commit):
+   * to the tenant hub, which relays them and feeds the consumers that follow the log.
+   */
+  published(events: LoggedEvent[]): void;
+}
+
+/** Hands committed events on; the default sends them to the tenant's hub in the background. */
+export type EventSink = (tenantId: string, events: LoggedEvent[]) => void;
+
+export interface ContextDeps {
+  db: Db;
+  hubs: HubDirectory;
+  /** Keeps background work (the hand-off to the hub) alive after the response (ExecutionContext.waitUntil). */
+  waitUntil(promise: Promise<unknown>): void;
+  /** Replaces the hand-off to the hub; the hub itself delivers its own writes' events in place. */
+  sink?: EventSink;
+  now?: string;
+}
+
+/**
+ * The one place a context is built, for requests (REST, GraphQL, the realtime upgrade), jobs and the
+ * tenant hub alike, so every adapter's writes reach the hub the same way.
+ */
+export function createPlatformContext(deps: ContextDeps): PlatformContext {
+  const now = deps.now ?? nowIso();
+  const sink = deps.sink ?? hubSink(deps);
+  const as = (principal: Principal): ServiceContext => ({
+    db: deps.db,
+    now,
+    as,
+    principal,
+    get hub() {
+      return deps.hubs.getByName(principal.tenantId);
+    },
+    published: (events) => {
+      if (events.length > 0) sink(principal.tenantId, events);
+    },
+  });
+  return { db: deps.db, now, as };
+}
+
+export const createServiceContext = (deps: ContextDeps, principal: Principal): ServiceContext =>
+  createPlatformContext(deps).as(principal);
+
+/**
+ * The default after-commit step: the tenant's hub receives the events after the response. It may fail
+ * harmlessly (the hub also follows the log on a timer, so an event is late at worst, never lost).
+ */
+function hubSink(deps: ContextDeps): EventSink {
+  return (tenantId, events) => {
+    deps.waitUntil(
+      deps.hubs
+        .getByName(tenantId)
+        .publish(events)
+        .catch((err: unknown) => {
+          console.warn(JSON.stringify({ level: 'warn', where: 'event hand-off', tenantId, message: String(err) }));
+        }),
+    );
+  };
+}

@@ -1,8 +1,8 @@
 import { and, count, eq, isNull, like, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { customers } from '../db/schema';
 import { newId } from '../lib/ids';
-import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { assertSalesmanExists, assertTerritoryExists } from './references';

@@ -1,12 +1,12 @@
 import { and, eq, inArray, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { ownSalesmanScope } from '../auth/principal';
-import { assertChanged, runBatch, type Statement } from '../db/batch';
+import { assertChanged, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import type { ServiceContext } from './context';
-import { appendEvent } from './events.service';
+import { appendEvent, commit } from './write-pipeline';
 
 /**
  * The write path shared by every tenant-owned entity: read scoped by tenant, write + event in one batch,
@@ -144,9 +144,9 @@ export async function insertEntity<T extends EntityTable, R extends EntityRow>(
   row: R,
   options: WriteOptions,
 ): Promise<R> {
-  await runBatch(ctx.db, [
+  await commit(ctx, [
     ctx.db.insert(table).values(row as never),
-    appendEvent(ctx.db, ctx, {
+    appendEvent(ctx, {
       type: options.event,
       entityType: options.entityType,
       entityId: row.id,
@@ -177,8 +177,8 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
   }
   const updated: R = { ...existing, ...patch, updatedAt: ctx.now, version: existing.version + 1 };
   const { tenantId: _t, id: _i, createdAt: _c, ...columns } = updated;
-  await runBatch(
-    ctx.db,
+  await commit(
+    ctx,
     [
       ctx.db
         .update(table)
@@ -192,7 +192,7 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
           ),
         ),
       assertChanged(ctx.db),
-      appendEvent(ctx.db, ctx, {
+      appendEvent(ctx, {
         type: options.event,
         entityType: options.entityType,
         entityId: existing.id,

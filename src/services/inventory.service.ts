@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
-import { assertChanged, runBatch } from '../db/batch';
+import { assertChanged } from '../db/batch';
+import { decodeCursor, encodeCursor, type Page } from '../db/pagination';
 import { inventory, products, stockMovements } from '../db/schema';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
-import { decodeCursor, encodeCursor, type Page } from '../lib/pagination';
 import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
-import { appendEvent } from './events.service';
 import { stockChangeStatements } from './stock';
+import { appendEvent, commit } from './write-pipeline';
 
 export type StockMovement = typeof stockMovements.$inferSelect;
 
@@ -79,7 +79,7 @@ const selectItems = (ctx: ServiceContext, ...conditions: (SQL | undefined)[]) =>
     .where(and(eq(inventory.tenantId, ctx.principal.tenantId), isNull(products.deletedAt), ...conditions));
 
 /**
- * Keyset pagination like lib/pagination's listPage, which cannot serve here: it reads one table and
+ * Keyset pagination like db/pagination's listPage, which cannot serve here: it reads one table and
  * needs an `id` column, while inventory is keyed by product and shows the product's sku and name.
  */
 export async function listInventory(
@@ -151,8 +151,8 @@ export async function adjustStock(
     throw new AppError(ErrorCode.VALIDATION_FAILED, 'A receipt adds stock; use an adjustment to remove it');
   }
   await findItem(ctx, productId);
-  await runBatch(
-    ctx.db,
+  await commit(
+    ctx,
     stockChangeStatements(ctx, { productId, kind, onHandDelta: input.delta, reservedDelta: 0, reason: input.reason }),
     () => notFound('Product'),
   );
@@ -186,10 +186,9 @@ export async function updateInventory(
   };
   const { sku: _s, name: _n, createdAt: _c, ...payload } = updated;
   const becameLow = updated.available <= updated.lowStockThreshold && existing.available > existing.lowStockThreshold;
-  const event = (type: string) =>
-    appendEvent(ctx.db, ctx, { type, entityType: 'inventory', entityId: productId, payload });
-  await runBatch(
-    ctx.db,
+  const event = (type: string) => appendEvent(ctx, { type, entityType: 'inventory', entityId: productId, payload });
+  await commit(
+    ctx,
     [
       ctx.db
         .update(inventory)

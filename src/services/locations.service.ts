@@ -1,11 +1,11 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
-import { runBatch } from '../db/batch';
 import { locationTrail } from '../db/schema';
 import { chunk } from '../lib/chunk';
 import { notFound } from '../lib/errors';
 import type { ServiceContext } from './context';
 import { assertSalesmanExists } from './references';
+import { commit } from './write-pipeline';
 
 export type TrailPoint = typeof locationTrail.$inferSelect;
 export type NewTrailPoint = Omit<TrailPoint, 'tenantId'>;
@@ -26,7 +26,7 @@ export async function recordTrail(ctx: ServiceContext, points: NewTrailPoint[]):
       .values(part.map((p) => ({ ...p, tenantId })))
       .onConflictDoNothing(),
   );
-  await runBatch(ctx.db, statements);
+  await commit(ctx, statements);
 }
 
 /** A salesman's trail between two instants, oldest first (a salesman may read only his own). */

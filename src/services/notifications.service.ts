@@ -1,9 +1,9 @@
 import { eq, isNull, or } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { notifications } from '../db/schema';
 import { forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
 import { insertEntity, newEntity } from './entity';
 import { assertSalesmanExists } from './references';

@@ -2,11 +2,11 @@ import { and, asc, count, eq, gte, inArray, isNull, lt, type SQL } from 'drizzle
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import type { Statement } from '../db/batch';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { type OrderStatus, orderLines, orders, products, visits } from '../db/schema';
 import { chunk, inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, ownRowsOnly, updateEntity } from './entity';

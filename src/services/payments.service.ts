@@ -1,16 +1,16 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
-import { assertChanged, runBatch } from '../db/batch';
+import { assertChanged } from '../db/batch';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { orders, type PAYMENT_METHODS, payments } from '../db/schema';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
 import { findEntity, newEntity, readableRows, updateEntity } from './entity';
-import { appendEvent } from './events.service';
 import { findOrder, ofVisibleOrders } from './orders.service';
 import { deviceTimestamp } from './tenant-settings';
+import { appendEvent, commit } from './write-pipeline';
 
 export type Payment = typeof payments.$inferSelect;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -134,12 +134,12 @@ export async function createPayment(ctx: ServiceContext, input: PaymentInput): P
       ),
     assertChanged(ctx.db),
   ];
-  await runBatch(
-    ctx.db,
+  await commit(
+    ctx,
     [
       ...(status === 'received' ? applyToOrder : []),
       ctx.db.insert(payments).values(payment),
-      appendEvent(ctx.db, ctx, {
+      appendEvent(ctx, {
         type: `payment:${status}`,
         entityType: 'payment',
         entityId: payment.id,

@@ -1,8 +1,8 @@
 import { and, count, eq, gte, isNull, like, lte, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { inventory, products } from '../db/schema';
 import { newId } from '../lib/ids';
-import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { stockChangeStatements } from './stock';

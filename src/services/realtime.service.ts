@@ -1,25 +1,10 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { ownSalesmanScope, type Principal, requirePermission } from '../auth/principal';
 import { salesmen, users, visits } from '../db/schema';
-import { type ForwardedIdentity, IDENTITY_HEADER } from '../durable/hub-identity';
-import type { TenantHub } from '../durable/tenant-hub';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import type { ServiceContext } from './context';
+import { type ForwardedIdentity, IDENTITY_HEADER } from './hub-port';
 import { assertSalesmanExists } from './references';
-
-export type HubNamespace = DurableObjectNamespace<TenantHub>;
-
-/** The tenant's hub: one Durable Object per tenant, addressed by the tenant id. */
-export const hubFor = (hub: HubNamespace, tenantId: string) => hub.get(hub.idFromName(tenantId));
-
-/** Best-effort hand-off after a write; the hub's own catch-up covers a failure. */
-export async function nudgeHub(env: { TENANT_HUB: HubNamespace }, tenantId: string): Promise<void> {
-  try {
-    await hubFor(env.TENANT_HUB, tenantId).nudge(tenantId);
-  } catch (err) {
-    console.warn(JSON.stringify({ level: 'warn', where: 'nudgeHub', tenantId, message: String(err) }));
-  }
-}
 
 /**
  * Forwards an authenticated WebSocket upgrade to the tenant's hub, with the identity the hub will trust.
@@ -27,7 +12,6 @@ export async function nudgeHub(env: { TENANT_HUB: HubNamespace }, tenantId: stri
  */
 export async function connectRealtime(
   ctx: ServiceContext,
-  hub: HubNamespace,
   request: Request,
   expiresAt: number | null,
 ): Promise<Response> {
@@ -40,7 +24,7 @@ export async function connectRealtime(
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'since must be a non-negative integer');
     forwarded.searchParams.set('since', since);
   }
-  return hubFor(hub, ctx.principal.tenantId).fetch(forwarded, { headers: upgradeHeaders(who) });
+  return ctx.hub.fetch(forwarded, { headers: upgradeHeaders(who) });
 }
 
 const upgradeHeaders = (who: ForwardedIdentity) =>
@@ -52,11 +36,10 @@ const upgradeHeaders = (who: ForwardedIdentity) =>
  */
 export async function openHubSocket(
   ctx: ServiceContext,
-  hub: HubNamespace,
   expiresAt: number | null,
 ): Promise<{ socket: WebSocket; identity: ForwardedIdentity }> {
   const identity = await identityOf(ctx, expiresAt);
-  const res = await hubFor(hub, ctx.principal.tenantId).fetch('https://tenant-hub/connect', {
+  const res = await ctx.hub.fetch('https://tenant-hub/connect', {
     headers: upgradeHeaders(identity),
   });
   if (!res.webSocket) {
@@ -112,15 +95,15 @@ async function assertStillEntitled(ctx: ServiceContext) {
   }
 }
 
-export async function realtimeStats(ctx: ServiceContext, hub: HubNamespace) {
+export async function realtimeStats(ctx: ServiceContext) {
   requirePermission(ctx.principal, 'events:read');
-  return hubFor(hub, ctx.principal.tenantId).stats(ctx.principal.tenantId);
+  return ctx.hub.stats();
 }
 
 /** Salesmen currently online, idle or on a visit; a salesman sees only himself. */
-export async function onlineSalesmen(ctx: ServiceContext, hub: HubNamespace) {
+export async function onlineSalesmen(ctx: ServiceContext) {
   requirePermission(ctx.principal, 'salesmen:read');
-  const all = await hubFor(hub, ctx.principal.tenantId).online(ctx.principal.tenantId);
+  const all = await ctx.hub.online();
   const scope = ownSalesmanScope(ctx.principal);
   // The hub counts in epoch ms; the REST API speaks ISO timestamps, as /status does.
   return (scope ? all.filter((s) => s.salesmanId === scope) : all).map((s) => ({
@@ -130,13 +113,13 @@ export async function onlineSalesmen(ctx: ServiceContext, hub: HubNamespace) {
 }
 
 /** Presence, last location and the visit in progress (from D1, the system of record). */
-export async function salesmanStatus(ctx: ServiceContext, hub: HubNamespace, salesmanId: string) {
+export async function salesmanStatus(ctx: ServiceContext, salesmanId: string) {
   requirePermission(ctx.principal, 'salesmen:read');
   const scope = ownSalesmanScope(ctx.principal);
   if (scope && scope !== salesmanId) throw notFound('Salesman');
   await assertSalesmanExists(ctx, salesmanId);
   const [live, [visit]] = await Promise.all([
-    hubFor(hub, ctx.principal.tenantId).status(ctx.principal.tenantId, salesmanId),
+    ctx.hub.status(salesmanId),
     ctx.db
       .select()
       .from(visits)

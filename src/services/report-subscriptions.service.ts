@@ -1,12 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { Principal } from '../auth/principal';
-import type { Db } from '../db/client';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { type REPORT_FORMATS, type ReportFrequency, reportSubscriptions } from '../db/schema';
 import { fromBase64Url, randomToken, timingSafeEqual, toBase64Url } from '../lib/crypto';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { listPage, type Page, type PageRequest } from '../lib/pagination';
-import type { ServiceContext } from './context';
+import type { PlatformContext, ServiceContext } from './context';
 import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 
 export type ReportSubscriptionRow = typeof reportSubscriptions.$inferSelect;
@@ -156,9 +155,8 @@ const invalidLink = () => new AppError(ErrorCode.BAD_REQUEST, 'This unsubscribe 
  * recipients is deactivated.
  */
 export async function unsubscribe(
-  db: Db,
+  platform: PlatformContext,
   token: string,
-  now: string,
 ): Promise<{ email: string; subscriptionName: string }> {
   const [claimsPart, signature] = token.split('.');
   if (!claimsPart || !signature) throw invalidLink();
@@ -170,7 +168,7 @@ export async function unsubscribe(
   }
   if (typeof claims?.t !== 'string' || typeof claims.s !== 'string' || typeof claims.e !== 'string')
     throw invalidLink();
-  const [sub] = await db
+  const [sub] = await platform.db
     .select()
     .from(reportSubscriptions)
     .where(and(eq(reportSubscriptions.tenantId, claims.t), eq(reportSubscriptions.id, claims.s)))
@@ -185,18 +183,15 @@ export async function unsubscribe(
   if (!timingSafeEqual(given, await hmac(sub.unsubscribeKey, claimsPart))) throw invalidLink();
   if (sub.recipients.includes(claims.e) && !sub.deletedAt) {
     const recipients = sub.recipients.filter((r) => r !== claims.e);
-    const ctx: ServiceContext = {
-      db,
-      now,
-      principal: {
-        tenantId: sub.tenantId,
-        kind: 'system',
-        id: 'system:unsubscribe',
-        role: null,
-        salesmanId: null,
-        permissions: new Set(),
-      },
-    };
+    // The signed link is the credential: the platform acts on it, with no permission of its own.
+    const ctx = platform.as({
+      tenantId: sub.tenantId,
+      kind: 'system',
+      id: 'system:unsubscribe',
+      role: null,
+      salesmanId: null,
+      permissions: new Set(),
+    });
     const changes = { recipients, ...(recipients.length === 0 ? { active: false } : {}) };
     await updateEntity(ctx, reportSubscriptions, sub, changes, event('updated', { ...sub, ...changes }));
   }

@@ -1,14 +1,14 @@
 import { and, count, eq, isNull, like, ne, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { sessionsEnded } from '../auth/session-ends';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { salesmen, users } from '../db/schema';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { listPage, type Page, type PageRequest } from '../lib/pagination';
-import { endUserSessions } from './auth.service';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { assertTerritoryExists } from './references';
+import { endUserSessions } from './sessions';
 
 export type Salesman = typeof salesmen.$inferSelect;
 

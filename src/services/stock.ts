@@ -3,7 +3,7 @@ import { assertChanged, type Statement } from '../db/batch';
 import { inventory, type MovementKind } from '../db/schema';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
-import { appendEvent } from './events.service';
+import { appendEvent } from './write-pipeline';
 
 /**
  * Batch statements that change one product's stock. Each change updates the inventory row, appends a
@@ -75,13 +75,11 @@ export function stockChangeStatements(ctx: ServiceContext, change: StockChange):
              on_hand, reserved, ${change.reason ?? null}, ${change.orderId ?? null}, ${ctx.principal.id}, ${ctx.now}
       FROM inventory WHERE ${where}`),
     appendEvent(
-      db,
       ctx,
       { type: 'inventory:updated', entityType: 'inventory', entityId: change.productId, payload: {} },
       { payloadSql: sql`(SELECT ${inventoryJson} FROM inventory WHERE ${where})` },
     ),
     appendEvent(
-      db,
       ctx,
       { type: 'stock:low', entityType: 'inventory', entityId: change.productId, payload: {} },
       {

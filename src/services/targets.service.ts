@@ -1,9 +1,9 @@
 import { eq, gte, lte } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { type TARGET_PERIODS, targets } from '../db/schema';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import type { ServiceContext } from './context';
 import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { assertSalesmanExists } from './references';

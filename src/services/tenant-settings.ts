@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { type PlanTier, tenants } from '../db/schema';
 import { AppError, ErrorCode } from '../lib/errors';
 import { toUtcIso } from '../lib/time';
@@ -17,6 +17,14 @@ export interface TenantSettings {
  * check-ins, timezone for reports.
  */
 export async function tenantSettings(ctx: ServiceContext): Promise<TenantSettings> {
+  const row = await findTenantSettings(ctx);
+  // The credential was issued for this tenant, so the row exists unless the tenant was removed since.
+  if (!row) throw new AppError(ErrorCode.UNAUTHENTICATED, 'This organisation no longer exists');
+  return row;
+}
+
+/** The caller's tenant settings, or null once the tenant is removed (a job may outlive its tenant). */
+export async function findTenantSettings(ctx: ServiceContext): Promise<TenantSettings | null> {
   const [row] = await ctx.db
     .select({
       name: tenants.name,
@@ -26,11 +34,9 @@ export async function tenantSettings(ctx: ServiceContext): Promise<TenantSetting
       checkInRadiusM: tenants.checkInRadiusM,
     })
     .from(tenants)
-    .where(eq(tenants.id, ctx.principal.tenantId))
+    .where(and(eq(tenants.id, ctx.principal.tenantId), isNull(tenants.deletedAt)))
     .limit(1);
-  // The credential was issued for this tenant, so the row exists unless the tenant was removed since.
-  if (!row) throw new AppError(ErrorCode.UNAUTHENTICATED, 'This organisation no longer exists');
-  return row;
+  return row ?? null;
 }
 
 /** Devices drift: an offline device's timestamp may be a little ahead of the server, but not more. */

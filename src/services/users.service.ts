@@ -3,13 +3,13 @@ import { hashPassword } from '../auth/passwords';
 import { ROLE_RANK } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
 import { sessionsEnded } from '../auth/session-ends';
+import { listPage, type PageRequest } from '../db/pagination';
 import { type Role, users } from '../db/schema';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { listPage, type PageRequest } from '../lib/pagination';
-import { endUserSessions } from './auth.service';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, updateEntity } from './entity';
+import { endUserSessions } from './sessions';
 
 export type UserRow = typeof users.$inferSelect;
 export type PublicUser = Omit<UserRow, 'passwordHash' | 'tenantId' | 'sessionsEndedAt'>;

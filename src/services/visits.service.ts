@@ -1,10 +1,10 @@
 import { and, count, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { customers, type VISIT_OUTCOMES, type VisitStatus, type VisitVerdict, visits } from '../db/schema';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { distanceMetres } from '../lib/geo';
 import { newId } from '../lib/ids';
-import { listPage, type Page, type PageRequest } from '../lib/pagination';
 import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
 import {

@@ -10,12 +10,13 @@ import Papa from 'papaparse';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../../src/analytics/timezone';
-import { createDb } from '../../src/db/client';
 import worker from '../../src/index';
 import { CRON_HOURLY, CRON_NIGHTLY } from '../../src/jobs/messages';
-import { type MailSender, sendDueReports } from '../../src/jobs/report-emails.job';
+import { sendDueReports } from '../../src/services/report-delivery.service';
+import type { MailSender } from '../../src/services/report-mail';
 import { addCustomer, addOrder, berlin } from '../helpers/analytics-fixtures';
 import { api } from '../helpers/api';
+import { systemContext } from '../helpers/context';
 import { createTenant, type TestTenant } from '../helpers/factories';
 
 const DAY = 86_400_000;
@@ -90,7 +91,7 @@ describe('scheduled handler', () => {
     const scheduledTime = Date.now();
     // The handler itself, as the runtime calls it (createScheduledController), then the queue does the work.
     const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ cron: CRON_NIGHTLY, scheduledTime }), env);
+    await worker.scheduled(createScheduledController({ cron: CRON_NIGHTLY, scheduledTime }), env, ctx);
     await waitOnExecutionContext(ctx);
     const run = await waitFor(
       () =>
@@ -141,7 +142,7 @@ describe('queue consumer', () => {
       { id: 'm-junk', timestamp: new Date(), attempts: 1, body: { hello: 'world' } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, REPORT_EMAIL: mail.binding });
+    await worker.queue(batch, { ...env, REPORT_EMAIL: mail.binding }, ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(['m-good', 'm-junk', 'm-rfm']);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m-bad']);
@@ -167,14 +168,18 @@ describe('report e-mails', () => {
     await subscribe(t, { format: 'both' });
     const mail = recordingMail();
     const deps = {
-      db: createDb(env.DB),
       send: mail.send,
       from: 'reports@fieldline.test',
       baseUrl: 'https://api.fieldline.test',
     };
 
-    expect(await sendDueReports(deps, t.tenantId, at)).toEqual({ sent: 2, alreadySent: 0, notDue: 0, failed: 0 });
-    expect(await sendDueReports(deps, t.tenantId, at + 3_600_000)).toEqual({
+    expect(await sendDueReports(systemContext(t.tenantId, at), deps)).toEqual({
+      sent: 2,
+      alreadySent: 0,
+      notDue: 0,
+      failed: 0,
+    });
+    expect(await sendDueReports(systemContext(t.tenantId, at + 3_600_000), deps)).toEqual({
       sent: 0,
       alreadySent: 2,
       notDue: 0,
@@ -216,7 +221,7 @@ describe('report e-mails', () => {
     const tampered = await api('GET', `${path.slice(0, -3)}abc`);
     expect(tampered.status).toBe(400);
     const who = mail.sent[0]?.to;
-    await sendDueReports(deps, t.tenantId, at + DAY);
+    await sendDueReports(systemContext(t.tenantId, at + DAY), deps);
     expect(mail.sent.slice(2).map((m) => m.to)).toEqual(
       ['boss@example.test', 'cfo@example.test'].filter((r) => r !== who),
     );
@@ -228,17 +233,19 @@ describe('report e-mails', () => {
     await subscribe(t, { frequency: 'monthly', recipients: ['m@example.test'], format: 'csv' });
     await subscribe(t, { frequency: 'daily', recipients: ['paused@example.test'], active: false });
     const mail = recordingMail();
-    const deps = { db: createDb(env.DB), send: mail.send, from: 'reports@fieldline.test', baseUrl: 'https://x.test' };
+    const deps = { send: mail.send, from: 'reports@fieldline.test', baseUrl: 'https://x.test' };
     const today = localDate('Europe/Berlin', Date.now());
     const early = Date.parse(berlin(`${addDays(today, 40)}T05:30:00`));
-    expect(await sendDueReports(deps, t.tenantId, early)).toMatchObject({ sent: 0, notDue: 2 });
+    expect(await sendDueReports(systemContext(t.tenantId, early), deps)).toMatchObject({ sent: 0, notDue: 2 });
     // Now: last week and last month ended before the subscriptions were made.
-    expect(await sendDueReports(deps, t.tenantId, Date.parse(berlin(`${today}T23:00:00`)))).toMatchObject({
+    expect(
+      await sendDueReports(systemContext(t.tenantId, Date.parse(berlin(`${today}T23:00:00`))), deps),
+    ).toMatchObject({
       sent: 0,
       notDue: 2,
     });
     const later = Date.parse(berlin(`${addDays(today, 40)}T06:05:00`));
-    expect(await sendDueReports(deps, t.tenantId, later)).toMatchObject({ sent: 2 });
+    expect(await sendDueReports(systemContext(t.tenantId, later), deps)).toMatchObject({ sent: 2 });
     const keys = (await deliveries(t.tenantId)).map((d) => d.period_key.split(':')[0]);
     expect(keys.sort()).toEqual(['monthly', 'weekly']);
     const monthly = mail.sent.find((m) => m.to === 'm@example.test')?.raw ?? '';

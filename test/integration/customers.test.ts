@@ -84,6 +84,23 @@ describe('customers', () => {
     const badLat = await api('POST', '/v1/customers', { name: 'x', lat: 91, lng: 0 }, { token: t.token });
     expect(badLat.status).toBe(400);
 
+    // A position is both coordinates or neither, on update as on create.
+    const placed = await api('POST', '/v1/customers', { name: 'y', lat: 52.5, lng: 13.4 }, { token: t.token });
+    const halfMove = await api('PATCH', `/v1/customers/${placed.body.id}`, { lat: 48.1 }, { token: t.token });
+    expect(halfMove.status).toBe(400);
+    expect(halfMove.body.errors).toEqual([{ path: 'json.lat', message: 'lat and lng go together' }]);
+    const halfClear = await api(
+      'PATCH',
+      `/v1/customers/${placed.body.id}`,
+      { lat: null, lng: 13.4 },
+      { token: t.token },
+    );
+    expect(halfClear.status).toBe(400);
+    const cleared = await api('PATCH', `/v1/customers/${placed.body.id}`, { lat: null, lng: null }, { token: t.token });
+    expect(cleared.body).toMatchObject({ lat: null, lng: null });
+    const moved = await api('PATCH', `/v1/customers/${placed.body.id}`, { lat: 48.1, lng: 11.6 }, { token: t.token });
+    expect(moved.body).toMatchObject({ lat: 48.1, lng: 11.6, version: 3 });
+
     const malformed = await api('POST', '/v1/customers', undefined, {
       token: t.token,
       raw: '{"name": ',

@@ -2,10 +2,13 @@ import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quantileScores } from '../../src/analytics/quintiles';
-import { createDb } from '../../src/db/client';
-import { runRfmJob } from '../../src/jobs/rfm.job';
+import { runNightlyRfm } from '../../src/services/rfm-runs.service';
 import { addCustomer, addOrder } from '../helpers/analytics-fixtures';
+import { systemContext } from '../helpers/context';
 import { createTenant } from '../helpers/factories';
+
+/** The nightly run as the job runs it: the platform acting for the tenant at `at`. */
+const runRfm = (tenantId: string, at: number) => runNightlyRfm(systemContext(tenantId, at, 'rfm'), at);
 
 /**
  * The TypeScript scoring checked against a different method: SQL window functions in D1 (RANK, COUNT
@@ -76,7 +79,7 @@ describe('RFM job against an SQL oracle', () => {
     await addOrder(t, { customerId: deleted, totalMinor: 999_999, orderedAt: '2025-02-01T10:00:00.000Z' });
 
     const now = Date.parse('2025-02-25T03:00:00Z');
-    const result = await runRfmJob(createDb(env.DB), t.tenantId, now);
+    const result = await runRfm(t.tenantId, now);
     expect(result).toMatchObject({ status: 'completed', runDate: '2025-02-25', customers: 40 });
 
     const { results: oracle } = await env.DB.prepare(`

@@ -1,11 +1,14 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/client';
-import { runRfmJob } from '../../src/jobs/rfm.job';
+import { runNightlyRfm } from '../../src/services/rfm-runs.service';
 import { addCustomer, addOrder, addSalesman, berlin } from '../helpers/analytics-fixtures';
 import { api } from '../helpers/api';
+import { systemContext } from '../helpers/context';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
+
+/** The nightly run as the job runs it: the platform acting for the tenant at `at`. */
+const runRfm = (tenantId: string, at: number) => runNightlyRfm(systemContext(tenantId, at, 'rfm'), at);
 
 /**
  * The unit-test fixture (test/unit/rfm.test.ts) as rows: on 10 April 2025 A is a champion, B and C
@@ -47,7 +50,6 @@ async function seed(t: TestTenant, own: string, other: string) {
   return ids;
 }
 
-const db = () => createDb(env.DB);
 const segmentsOf = (body: { segments: { segment: string; customers: number }[] }) =>
   Object.fromEntries(body.segments.filter((s) => s.customers > 0).map((s) => [s.segment, s.customers]));
 
@@ -64,7 +66,7 @@ describe('customer segmentation', () => {
     expect(live.body.run.live).toBe(true);
     expect(live.body.segments.reduce((n: number, s: { customers: number }) => n + s.customers, 0)).toBe(6);
 
-    const first = await runRfmJob(db(), t.tenantId, Date.parse(berlin('2025-04-10T02:15:00')));
+    const first = await runRfm(t.tenantId, Date.parse(berlin('2025-04-10T02:15:00')));
     expect(first).toMatchObject({
       status: 'completed',
       runDate: '2025-04-10',
@@ -116,7 +118,7 @@ describe('customer segmentation', () => {
       orderedAt: berlin('2025-04-10T15:00:00'),
       salesmanId: rep.salesmanId,
     });
-    const second = await runRfmJob(db(), t.tenantId, Date.parse(berlin('2025-04-11T02:15:00')));
+    const second = await runRfm(t.tenantId, Date.parse(berlin('2025-04-11T02:15:00')));
     expect(second).toMatchObject({ status: 'completed', runDate: '2025-04-11', changed: 3, eventsAppended: 3 });
     const r2 = await api('GET', '/v1/analytics/customer-segmentation', undefined, { token: t.token });
     expect(r2.body.run).toMatchObject({ runDate: '2025-04-11', previousRunDate: '2025-04-10' });
@@ -157,7 +159,7 @@ describe('customer segmentation', () => {
     ]);
 
     // The same night again (a retried message): nothing is recomputed or appended twice.
-    expect(await runRfmJob(db(), t.tenantId, Date.parse(berlin('2025-04-11T05:00:00')))).toMatchObject({
+    expect(await runRfm(t.tenantId, Date.parse(berlin('2025-04-11T05:00:00')))).toMatchObject({
       status: 'skipped',
     });
     const again = await api('GET', '/v1/events?since=0&limit=1000&type=segment:changed', undefined, { token: t.token });
@@ -178,11 +180,11 @@ describe('customer segmentation', () => {
     const t = await createTenant();
     const rep = await addSalesman(t);
     const ids = await seed(t, rep, rep);
-    await runRfmJob(db(), t.tenantId, Date.parse(berlin('2025-04-10T02:15:00')));
+    await runRfm(t.tenantId, Date.parse(berlin('2025-04-10T02:15:00')));
     await addOrder(t, { customerId: ids.D as string, totalMinor: 100_000, orderedAt: berlin('2025-04-10T15:00:00') });
     // Simulate a crash after scoring and one committed event slice: the run stays in `notifying`.
     const second = Date.parse(berlin('2025-04-11T02:15:00'));
-    await runRfmJob(db(), t.tenantId, second);
+    await runRfm(t.tenantId, second);
     await env.DB.prepare("UPDATE rfm_runs SET status = 'notifying' WHERE tenant_id = ?1 AND run_date = '2025-04-11'")
       .bind(t.tenantId)
       .run();
@@ -194,7 +196,7 @@ describe('customer segmentation', () => {
     await env.DB.prepare("DELETE FROM events WHERE tenant_id = ?1 AND type = 'segment:changed' AND entity_id = ?2")
       .bind(t.tenantId, ids.C)
       .run();
-    const resumed = await runRfmJob(db(), t.tenantId, second);
+    const resumed = await runRfm(t.tenantId, second);
     expect(resumed).toMatchObject({ status: 'completed', runDate: '2025-04-11' });
     const events = await api('GET', '/v1/events?since=0&limit=1000&type=segment:changed', undefined, {
       token: t.token,
@@ -204,7 +206,7 @@ describe('customer segmentation', () => {
 
   it('an empty tenant gets an empty snapshot, and bad input answers 400', async () => {
     const t = await createTenant();
-    expect(await runRfmJob(db(), t.tenantId, Date.now())).toMatchObject({ status: 'completed', customers: 0 });
+    expect(await runRfm(t.tenantId, Date.now())).toMatchObject({ status: 'completed', customers: 0 });
     const res = await api('GET', '/v1/analytics/customer-segmentation', undefined, { token: t.token });
     expect(res.body.segments.every((s: { customers: number }) => s.customers === 0)).toBe(true);
     expect(res.body.customers.data).toEqual([]);
@@ -214,6 +216,6 @@ describe('customer segmentation', () => {
     expect(
       (await api('GET', '/v1/analytics/customer-segmentation?cursor=nonsense', undefined, { token: t.token })).status,
     ).toBe(400);
-    expect(await runRfmJob(db(), crypto.randomUUID(), Date.now())).toMatchObject({ status: 'skipped' });
+    expect(await runRfm(crypto.randomUUID(), Date.now())).toMatchObject({ status: 'skipped' });
   });
 });

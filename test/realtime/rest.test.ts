@@ -92,7 +92,7 @@ describe('realtime REST endpoints', () => {
     const ts = Date.now();
     await settled(phone, fix({ lat: 41.9, lng: 12.5, accuracy: 3, ts }));
     await api('POST', `/v1/visits/${visit.id}/check-in`, { lat: 41.9, lng: 12.5, accuracy: 3 }, { token: rep.token });
-    // The nudge after the write may still be running; the hub's own catch-up makes it certain.
+    // The hand-off after the write may still be running; the hub's own catch-up makes it certain.
     await runAlarm(t.tenantId);
 
     const res = await api('GET', `/v1/salesmen/${rep.salesmanId}/status`, undefined, { token: t.token });

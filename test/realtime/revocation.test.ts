@@ -6,7 +6,7 @@ import { connect, realtimeRequest, type TestSocket } from '../helpers/ws';
 import { runAlarm } from './support';
 
 /**
- * The close code of `socket`; if the nudge after the REST write has not closed it in a moment, the hub's
+ * The close code of `socket`; if the hand-off after the REST write has not closed it in a moment, the hub's
  * alarm (its catch-up fallback) runs first.
  */
 async function closeCode(socket: TestSocket, tenantId: string): Promise<number> {

@@ -8,7 +8,7 @@ import type { TestSocket } from '../helpers/ws';
 
 /** Shared plumbing for the realtime tests: the tenant's hub stub, its alarm, its SQLite, forged tokens. */
 
-export const hubOf = (tenantId: string) => env.TENANT_HUB.get(env.TENANT_HUB.idFromName(tenantId));
+export const hubOf = (tenantId: string) => env.TENANT_HUB.getByName(tenantId);
 
 /** Runs the hub's scheduled alarm now (catch-up, trail flush, presence deadlines, token expiry). */
 export const runAlarm = (tenantId: string) => runDurableObjectAlarm(hubOf(tenantId));
@@ -27,7 +27,7 @@ export const inHub = <R>(tenantId: string, fn: (hub: any, state: DurableObjectSt
 
 /**
  * Waits for a frame; if it has not come in `patienceMs`, runs the alarm (the hub's own catch-up) and waits
- * again. Delivery after a REST write normally comes from the nudge; the alarm is the documented fallback.
+ * again. Delivery after a write normally comes from the write pipeline's hand-off; the alarm is the fallback.
  */
 export async function nextOrAlarm(socket: TestSocket, tenantId: string, predicate: (f: any) => boolean) {
   try {

@@ -1,11 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
+import { listPage, type PageRequest } from '../../src/db/pagination';
 import { tenants, users } from '../../src/db/schema';
 import { toBase64Url } from '../../src/lib/crypto';
 import { AppError } from '../../src/lib/errors';
 import { newId } from '../../src/lib/ids';
-import { listPage, type PageRequest } from '../../src/lib/pagination';
 
 const db = createDb(env.DB);
 const now = new Date().toISOString();

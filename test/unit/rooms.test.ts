@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoomName } from '../../src/durable/protocol';
-import { BROADCAST, canJoin, defaultRooms, type HubIdentity, roomsForEvent } from '../../src/durable/rooms';
+import { BROADCAST, canJoin, defaultRooms, roomsForEvent } from '../../src/durable/rooms';
+import type { HubIdentity } from '../../src/services/hub-port';
 
 const S1 = '01900000-0000-7000-8000-000000000001';
 const S2 = '01900000-0000-7000-8000-000000000002';

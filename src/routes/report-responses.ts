@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
-import { z } from '../../routes/openapi';
-import { documentToCsv } from './csv';
-import type { ReportDocument } from './document';
-import { documentToPdf } from './pdf';
+import { documentToCsv } from '../analytics/export/csv';
+import type { ReportDocument } from '../analytics/export/document';
+import { documentToPdf } from '../analytics/export/pdf';
+import { z } from './openapi';
 
 /**
  * Content negotiation for reports: `?format=csv|pdf|json` wins, else the Accept header (text/csv,

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gt, gte, isNull, lt, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../db/client';
-import { fromBase64Url, toBase64Url } from './crypto';
-import { AppError, ErrorCode } from './errors';
-import { toUtcIso } from './time';
+import { fromBase64Url, toBase64Url } from '../lib/crypto';
+import { AppError, ErrorCode } from '../lib/errors';
+import { toUtcIso } from '../lib/time';
+import type { Db } from './client';
 
 export interface PageRequest {
   limit: number;

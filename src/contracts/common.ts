@@ -1,0 +1,60 @@
+import { z } from '@hono/zod-openapi';
+
+/**
+ * Building blocks of the request and response schemas (src/contracts/*.schemas.ts), shared by REST
+ * (which also derives the OpenAPI document from them), GraphQL inputs and the tests.
+ */
+
+/** A create body: the resource's fields, after the `id` a client may choose itself (offline creation). */
+export function createBodyOf<F extends z.ZodRawShape>(fields: F) {
+  return z.strictObject({
+    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
+    ...fields,
+  });
+}
+
+/** An update body: the resource's fields (pass them optional), then `expectedVersion` for optimistic concurrency. */
+export function updateBodyOf<F extends z.ZodRawShape>(fields: F) {
+  return z.strictObject({
+    ...fields,
+    expectedVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'Fail with 409 unless the record is still at this version' }),
+  });
+}
+
+export const booleanQuery = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional();
+
+/** Query parameters shared by every list: paging, sort, and the sync filters. */
+export function listQuery<const S extends readonly [string, ...string[]]>(sortFields: S) {
+  const sortValues = sortFields.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
+  return z.object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(512).optional(),
+    sort: z.enum(sortValues).optional().openapi({ description: 'Field to sort by; prefix with - for descending' }),
+    updatedSince: z.iso.datetime({ offset: true }).optional().openapi({
+      description: 'Only records updated at or after this instant (for sync)',
+    }),
+    includeDeleted: booleanQuery.openapi({ description: 'Include soft-deleted records (tombstones)' }),
+  });
+}
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+
+/** Columns every entity exposes. */
+export const entityFields = {
+  id: z.uuid(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  deletedAt: z.string().nullable(),
+};
+
+export { z };

@@ -1,0 +1,86 @@
+import type { Permission } from '../auth/permissions';
+import type { LoggedEvent } from '../db/event-log';
+
+/**
+ * The tenant hub (a Durable Object, one per tenant) as the services see it: the calls they make, and the
+ * identity they forward with a socket. The Durable Object implements this; services never import it.
+ */
+export interface TenantHubPort {
+  /** Hands committed events to the hub, which relays them to sockets in sequence order. */
+  publish(events: LoggedEvent[]): Promise<void>;
+  stats(): Promise<HubStats>;
+  online(): Promise<OnlineSalesman[]>;
+  status(salesmanId: string): Promise<SalesmanLive>;
+  /** The WebSocket upgrade, with the identity in IDENTITY_HEADER. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+}
+
+/** Hubs by tenant: the Durable Object namespace binding (`TENANT_HUB`). */
+export interface HubDirectory {
+  getByName(tenantId: string): TenantHubPort;
+}
+
+/** A salesman's latest position as the hub keeps it. */
+export interface HubLocation {
+  salesmanId: string;
+  lat: number;
+  lng: number;
+  accuracy: number;
+  speed?: number | null | undefined;
+  heading?: number | null | undefined;
+  ts: number;
+}
+
+export type HubPresenceStatus = 'online' | 'idle' | 'on_visit' | 'offline';
+
+export interface HubStats {
+  connections: { total: number; byRole: Record<string, number> };
+  rooms: Record<string, number>;
+  lastSeq: number;
+  eventsDelivered: number;
+  eventsPerSecond: number;
+  trailPending: number;
+}
+
+export interface OnlineSalesman {
+  salesmanId: string;
+  status: HubPresenceStatus;
+  /** ms since the epoch */
+  since: number;
+  location: HubLocation | null;
+}
+
+export interface SalesmanLive {
+  status: HubPresenceStatus;
+  since: number;
+  connections: number;
+  visitId: string | null;
+  location: HubLocation | null;
+}
+
+/**
+ * The Worker authenticates a socket before it reaches the hub and passes who it is in this header. The
+ * hub is reachable only through the Worker (Durable Objects have no public address), and the Worker
+ * builds the forwarded request itself, so a client cannot set it.
+ */
+export const IDENTITY_HEADER = 'x-fieldline-identity';
+
+/** Who is on a socket, as the hub places it in rooms. */
+export interface HubIdentity {
+  tenantId: string;
+  /** User id, or API key id for integrations. */
+  principalId: string;
+  kind: 'user' | 'api_key';
+  /** The user's role; `integration` for API keys. */
+  role: string;
+  salesmanId: string | null;
+  territoryId: string | null;
+  /** Access token expiry, ms since the epoch; null for API keys (revocation is checked at connect). */
+  expiresAt: number | null;
+  /** For an API key: the user whose authority it carries, with that user's role when the socket opened. */
+  owner?: { id: string; role: string };
+}
+
+export interface ForwardedIdentity extends HubIdentity {
+  permissions: Permission[];
+}
