@@ -1,7 +1,7 @@
+import { CloseCode, type ServerMessage } from '@fieldline/client/protocol';
 import type { Permission } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
 import type { ForwardedIdentity } from '../durable/hub-identity';
-import { CloseCode, type ServerMessage } from '../durable/protocol';
 import { canJoin } from '../durable/rooms';
 import { AppError, ErrorCode } from '../lib/errors';
 import { openHubSocket } from '../services/realtime.service';
