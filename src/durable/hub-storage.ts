@@ -1,5 +1,5 @@
+import type { LiveLocation } from '@fieldline/client/protocol';
 import type { PresenceFacts } from './presence';
-import type { LiveLocation } from './protocol';
 
 /**
  * The tenant hub's own SQLite: recent events for resume, presence facts, latest locations and the GPS

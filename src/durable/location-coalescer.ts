@@ -1,4 +1,4 @@
-import type { LiveLocation } from './protocol';
+import type { LiveLocation } from '@fieldline/client/protocol';
 
 /**
  * Coalesces GPS fixes for dashboards: about one update per salesman per `minIntervalMs`, the newest fix

@@ -1,4 +1,4 @@
-import type { PresenceChange, PresenceStatus } from './protocol';
+import type { PresenceChange, PresenceStatus } from '@fieldline/client/protocol';
 
 /**
  * Presence of one salesman, as facts; the status is derived from them so every transition is explainable:

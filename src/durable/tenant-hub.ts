@@ -1,4 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
+import {
+  CloseCode,
+  type LiveLocation,
+  MAX_FIX_AGE_MS,
+  MAX_FRAME_BYTES,
+  MAX_FUTURE_SKEW_MS,
+  type PresenceChange,
+  RealtimeErrorCode,
+  type ServerMessage,
+} from '@fieldline/client/protocol';
 import { systemPrincipal } from '../auth/principal';
 import { verifyAccessToken } from '../auth/tokens';
 import { createDb } from '../db/client';
@@ -15,17 +25,7 @@ import { principalOf } from './hub-identity';
 import { HubStorage } from './hub-storage';
 import { LocationCoalescer } from './location-coalescer';
 import { applyPresence, initialFacts, nextPresenceDeadline, type PresenceFacts, type PresenceInput } from './presence';
-import {
-  ClientMessage,
-  CloseCode,
-  type LiveLocation,
-  MAX_FIX_AGE_MS,
-  MAX_FRAME_BYTES,
-  MAX_FUTURE_SKEW_MS,
-  type PresenceChange,
-  RealtimeErrorCode,
-  type ServerMessage,
-} from './protocol';
+import { ClientMessage } from './protocol';
 import { BROADCAST, canJoin, defaultRooms, isSalesman, roomsForEvent } from './rooms';
 import { TokenBucket } from './token-bucket';
 

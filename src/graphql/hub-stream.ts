@@ -1,6 +1,6 @@
+import { CloseCode, type ServerMessage } from '@fieldline/client/protocol';
 import type { Permission } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
-import { CloseCode, type ServerMessage } from '../durable/protocol';
 import { canJoin } from '../durable/rooms';
 import { AppError, ErrorCode } from '../lib/errors';
 import type { ForwardedIdentity } from '../services/hub-port';

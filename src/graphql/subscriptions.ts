@@ -1,4 +1,10 @@
-import type { EventFrame, LiveLocation, PresenceChange, ServerMessage } from '../durable/protocol';
+import {
+  type EventFrame,
+  type LiveLocation,
+  type PresenceChange,
+  PresenceStatus,
+  type ServerMessage,
+} from '@fieldline/client/protocol';
 import type { InventoryLevel } from '../services/inventory.service';
 import type { Notification } from '../services/notifications.service';
 import type { Order, OrderLine } from '../services/orders.service';
@@ -24,7 +30,7 @@ const eventsOfType =
 type OrderPayload = Wire<Order> & { lines?: Wire<OrderLine>[] };
 
 const PresenceStatusEnum = builder.enumType('PresenceStatus', {
-  values: ['online', 'idle', 'on_visit', 'offline'] as const,
+  values: Object.values(PresenceStatus),
 });
 
 const LiveLocationRef = builder.objectRef<LiveLocation>('LiveLocation').implement({

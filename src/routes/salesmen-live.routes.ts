@@ -1,3 +1,4 @@
+import { PresenceStatus } from '@fieldline/client/protocol';
 import { getTrail } from '../services/locations.service';
 import { onlineSalesmen, salesmanStatus } from '../services/realtime.service';
 import type { createProtectedRouter } from './openapi';
@@ -15,14 +16,14 @@ const Location = z
   })
   .openapi('LiveLocation');
 
-const PresenceStatus = z.enum(['online', 'idle', 'on_visit', 'offline']);
+const PresenceStatusSchema = z.enum(PresenceStatus);
 
 const OnlineSchema = z
   .object({
     data: z.array(
       z.object({
         salesmanId: z.string(),
-        status: PresenceStatus,
+        status: PresenceStatusSchema,
         since: z.string().openapi({ description: 'When this status began' }),
         location: Location.nullable(),
       }),
@@ -33,7 +34,7 @@ const OnlineSchema = z
 const StatusSchema = z
   .object({
     salesmanId: z.string(),
-    status: PresenceStatus,
+    status: PresenceStatusSchema,
     since: z.string(),
     connections: z.number().int(),
     location: Location.nullable(),

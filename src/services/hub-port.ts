@@ -1,3 +1,4 @@
+import type { LiveLocation, PresenceStatus } from '@fieldline/client/protocol';
 import type { Permission } from '../auth/permissions';
 import type { LoggedEvent } from '../db/event-log';
 
@@ -20,19 +21,6 @@ export interface HubDirectory {
   getByName(tenantId: string): TenantHubPort;
 }
 
-/** A salesman's latest position as the hub keeps it. */
-export interface HubLocation {
-  salesmanId: string;
-  lat: number;
-  lng: number;
-  accuracy: number;
-  speed?: number | null | undefined;
-  heading?: number | null | undefined;
-  ts: number;
-}
-
-export type HubPresenceStatus = 'online' | 'idle' | 'on_visit' | 'offline';
-
 export interface HubStats {
   connections: { total: number; byRole: Record<string, number> };
   rooms: Record<string, number>;
@@ -44,18 +32,18 @@ export interface HubStats {
 
 export interface OnlineSalesman {
   salesmanId: string;
-  status: HubPresenceStatus;
+  status: PresenceStatus;
   /** ms since the epoch */
   since: number;
-  location: HubLocation | null;
+  location: LiveLocation | null;
 }
 
 export interface SalesmanLive {
-  status: HubPresenceStatus;
+  status: PresenceStatus;
   since: number;
   connections: number;
   visitId: string | null;
-  location: HubLocation | null;
+  location: LiveLocation | null;
 }
 
 /**

@@ -1,8 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
+import { RealtimeClient, type ServerMessage, type TokenReason, type WebSocketFactory } from '@fieldline/client';
 import { describe, expect, it, vi } from 'vitest';
-import { RealtimeClient, type TokenReason, type WebSocketFactory } from '../../src/client/realtime-client';
-import type { ServerMessage } from '../../src/durable/protocol';
 import type { TenantHub } from '../../src/durable/tenant-hub';
 import { createCustomer, createTenant, loginAs } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';

@@ -1,5 +1,5 @@
+import type { LiveLocation } from '@fieldline/client/protocol';
 import { describe, expect, it } from 'vitest';
-import type { LiveLocation } from '../../src/durable/protocol';
 import { api } from '../helpers/api';
 import { createTenant } from '../helpers/factories';
 import { createSalesmanUser, createTerritory } from '../helpers/field-factories';

@@ -1,7 +1,7 @@
 import { evictDurableObject } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
+import { MAX_FRAME_BYTES } from '@fieldline/client/protocol';
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES } from '../../src/durable/protocol';
 import { createCustomer, createTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
 import { connect, realtimeRequest } from '../helpers/ws';

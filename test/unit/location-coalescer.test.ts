@@ -1,6 +1,6 @@
+import type { LiveLocation } from '@fieldline/client/protocol';
 import { describe, expect, it } from 'vitest';
 import { LocationCoalescer } from '../../src/durable/location-coalescer';
-import type { LiveLocation } from '../../src/durable/protocol';
 
 const T0 = 1_700_000_000_000;
 const at = (salesmanId: string, ts: number): LiveLocation => ({ salesmanId, lat: 1, lng: 2, accuracy: 5, ts });

@@ -1,13 +1,21 @@
-import type { ClientMessage, LocationFix, PresenceChange, PresenceStatus, ServerMessage } from '../durable/protocol';
-import { type BackoffOptions, DEFAULT_BACKOFF, HubCloseCode, ReconnectBackoff } from './backoff';
-import { PresenceMap, SeqTracker, tokenExpiry } from './stream-state';
+import { type BackoffOptions, DEFAULT_BACKOFF, ReconnectBackoff } from './backoff.js';
+import {
+  type ClientMessage,
+  CloseCode,
+  type LocationFix,
+  type PresenceChange,
+  type PresenceStatus,
+  type ServerFrame,
+  type ServerMessage,
+} from './protocol.js';
+import { PresenceMap, SeqTracker, tokenExpiry } from './stream-state.js';
 
 /**
  * Typed client for `GET /v1/realtime` (protocol: docs/realtime.md), for browsers, Node 22 and workerd.
  * It keeps one socket open across network loss and token expiry: reconnects with backoff, resumes the
  * event stream from the last `seq` it delivered (dropping duplicates), rejoins the rooms the app asked
- * for, and keeps the presence map current. Only types come from the protocol module, so no validation
- * library is bundled into apps.
+ * for, and keeps the presence map current. The protocol module is plain types and constants, so no
+ * validation library is bundled into apps.
  */
 
 /** The part of the WebSocket API the client uses; browsers', Node's, workerd's and `ws`'s all have it. */
@@ -55,7 +63,6 @@ export interface StateChange {
   retryInMs?: number;
 }
 
-export type ServerFrame<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 type Handler = (frame: never) => void;
 
 /** Code the client closes a socket with when the heartbeat finds it dead (4000–4999: application codes). */
@@ -129,12 +136,12 @@ export class RealtimeClient {
 
   /** Closes for good (code 1000, which also ends a salesman's presence at once). */
   close(): void {
-    this.setState({ state: 'closed', code: HubCloseCode.NORMAL });
+    this.setState({ state: 'closed', code: CloseCode.NORMAL });
     this.clearTimers();
     const ws = this.ws;
     this.ws = null;
     try {
-      ws?.close(HubCloseCode.NORMAL, 'client closed');
+      ws?.close(CloseCode.NORMAL, 'client closed');
     } catch {}
   }
 
@@ -195,7 +202,7 @@ export class RealtimeClient {
       return;
     }
     if (this.status !== 'connecting') {
-      ws.close(HubCloseCode.NORMAL, 'client closed');
+      ws.close(CloseCode.NORMAL, 'client closed');
       return;
     }
     this.ws = ws;

@@ -1,4 +1,4 @@
-import type { PresenceChange, PresenceStatus } from '../durable/protocol';
+import type { PresenceChange, PresenceStatus } from './protocol.js';
 
 /**
  * Resume position in the tenant's event log. The hub numbers events with a per-tenant `seq`; a client

@@ -1,17 +1,10 @@
+import { CloseCode } from './protocol.js';
+
 /**
  * Reconnect timing for the realtime client, pure so it is unit-tested without sockets or clocks.
  * Exponential backoff with full jitter: a fleet of phones that lost the hub at the same moment spreads
  * its reconnects over the whole window instead of arriving in waves.
  */
-
-/** WebSocket close codes the hub uses; they mirror `CloseCode` in src/durable/protocol.ts. */
-export const HubCloseCode = {
-  NORMAL: 1000,
-  POLICY_VIOLATION: 1008,
-  TRY_AGAIN_LATER: 1013,
-  TOKEN_EXPIRED: 4001,
-  ACCESS_REVOKED: 4003,
-} as const;
 
 export interface BackoffOptions {
   /** First retry window, ms; doubles per failed attempt. */
@@ -56,16 +49,16 @@ export function planReconnect(
   random: () => number,
 ): ReconnectPlan {
   switch (code) {
-    case HubCloseCode.ACCESS_REVOKED:
+    case CloseCode.ACCESS_REVOKED:
       return { retry: false, delayMs: 0, freshToken: false };
-    case HubCloseCode.TOKEN_EXPIRED:
+    case CloseCode.TOKEN_EXPIRED:
       // An expiry is routine: reconnect at once with a new token, backing off only if it keeps happening.
       return {
         retry: true,
         delayMs: attempt === 0 ? 0 : fullJitterDelay(attempt, options.baseMs, options.capMs, random),
         freshToken: true,
       };
-    case HubCloseCode.POLICY_VIOLATION:
+    case CloseCode.POLICY_VIOLATION:
       return {
         retry: true,
         delayMs:
