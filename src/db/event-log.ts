@@ -1,17 +1,12 @@
+import type { EventFrame } from '@fieldline/client/protocol';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Statement } from './client';
 
-/** An event as it stands in the tenant's log once committed (what consumers receive). */
-export interface LoggedEvent {
-  seq: number;
-  /** `entity:verb`, e.g. `order:created`, `stock:low`. */
-  type: string;
-  entityType: string;
-  entityId: string;
-  actorId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: string;
-}
+/**
+ * An event as it stands in the tenant's log once committed (what consumers receive): its seq and the body
+ * the realtime protocol carries in an `event` frame.
+ */
+export type LoggedEvent = { seq: number } & EventFrame['event'];
 
 export interface EventAppend {
   tenantId: string;

@@ -145,7 +145,7 @@ export async function insertEntity<T extends EntityTable, R extends EntityRow>(
   options: WriteOptions,
 ): Promise<R> {
   await commit(ctx, [
-    ctx.db.insert(table).values(row as never),
+    ctx.db.insert(table).values(row as T['$inferInsert']),
     appendEvent(ctx, {
       type: options.event,
       entityType: options.entityType,
@@ -182,6 +182,7 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
     [
       ctx.db
         .update(table)
+        // A generic table's update-set type does not resolve for a generic row; the row is one of T's.
         .set(columns as never)
         .where(
           // Scoped by the caller's tenant, not the row's: a write never reaches beyond the credential's tenant.

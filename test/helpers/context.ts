@@ -1,8 +1,10 @@
 import { env } from 'cloudflare:workers';
+import { ROLE_PERMISSIONS } from '../../src/auth/permissions';
 import type { Principal } from '../../src/auth/principal';
 import { systemPrincipal } from '../../src/auth/principal';
 import { createDb } from '../../src/db/client';
 import { createServiceContext, type ServiceContext } from '../../src/services/context';
+import type { TestTenant } from './factories';
 
 /** Hand-offs to the tenant hub started by contexts made here; `settled()` waits for them. */
 const pending = new Set<Promise<unknown>>();
@@ -34,3 +36,13 @@ export const systemContext = (tenantId: string, atMs?: number, component = 'test
 export async function settled(): Promise<void> {
   while (pending.size > 0) await Promise.allSettled([...pending]);
 }
+
+/** The tenant owner as a verified principal (what the owner's access token stands for). */
+export const ownerPrincipal = (t: TestTenant): Principal => ({
+  tenantId: t.tenantId,
+  kind: 'user',
+  id: t.ownerId,
+  role: 'owner',
+  salesmanId: null,
+  permissions: ROLE_PERMISSIONS.owner,
+});

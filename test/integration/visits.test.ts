@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_PERMISSIONS } from '../../src/auth/permissions';
 import { AppError } from '../../src/lib/errors';
 import { checkIn } from '../../src/services/visits.service';
 import { api } from '../helpers/api';
-import { contextFor } from '../helpers/context';
+import { contextFor, ownerPrincipal } from '../helpers/context';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser, createVisit, metresNorth, type SalesmanUser } from '../helpers/field-factories';
 
@@ -229,15 +228,7 @@ describe('visits', () => {
     // serialise), so this exercises the version guard rather than the status check.
     const { t, customer, a } = await field();
     const visit = await createVisit(a.token, { customerId: customer.id });
-    const ctx = () =>
-      contextFor({
-        tenantId: t.tenantId,
-        kind: 'user',
-        id: t.ownerId,
-        role: 'owner',
-        salesmanId: null,
-        permissions: ROLE_PERMISSIONS.owner,
-      });
+    const ctx = () => contextFor(ownerPrincipal(t));
     const outcomes = await Promise.allSettled([
       checkIn(ctx(), visit.id, fixAt(10)),
       checkIn(ctx(), visit.id, fixAt(5000)),

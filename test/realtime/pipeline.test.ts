@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { ROLE_PERMISSIONS } from '../../src/auth/permissions';
 import { createDb } from '../../src/db/client';
 import type { LoggedEvent } from '../../src/db/event-log';
 import { createServiceContext } from '../../src/services/context';
 import { createCustomer } from '../../src/services/customers.service';
 import { gqlData } from '../graphql/support';
 import { api } from '../helpers/api';
+import { ownerPrincipal } from '../helpers/context';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { connect, type TestSocket } from '../helpers/ws';
 import { hubOf, inHub, isEvent } from './support';
@@ -29,14 +29,7 @@ async function dashboard(t: TestTenant): Promise<{ socket: TestSocket; alarm: nu
 const ownerContext = (t: TestTenant, sink: (events: LoggedEvent[]) => void) =>
   createServiceContext(
     { db: createDb(env.DB), hubs: env.TENANT_HUB, waitUntil: () => {}, sink: (_tenant, events) => sink(events) },
-    {
-      tenantId: t.tenantId,
-      kind: 'user',
-      id: t.ownerId,
-      role: 'owner',
-      salesmanId: null,
-      permissions: ROLE_PERMISSIONS.owner,
-    },
+    ownerPrincipal(t),
   );
 
 describe('committed events reach the hub through the write pipeline', () => {
