@@ -182,6 +182,25 @@ describe('JWT attacks', () => {
       expectUnauthenticated(res, authorization.slice(0, 12));
     }
     expectUnauthenticated(await api('GET', '/v1/customers'), 'no credential');
+    // Exactly one token after the scheme (RFC 6750 b64token): anything after it is refused, not dropped.
+    const key = await api('POST', '/v1/api-keys', { name: 'k', scopes: ['customers:read'] }, { token: a.token });
+    expect(key.status).toBe(201);
+    for (const authorization of [
+      `Bearer ${a.token} junk`,
+      `Bearer ${a.token} ${a.token}`,
+      `Bearer ${a.token},junk`,
+      `Bearer ${key.body.secret} junk`,
+      `Bearer junk ${a.token}`,
+    ]) {
+      const res = await api('GET', '/v1/customers', undefined, { headers: { authorization } });
+      expectUnauthenticated(res, authorization.slice(0, 12) + authorization.slice(-10));
+      expect(res.body.detail).toBe('Authorization header must be "Bearer <token>"');
+    }
+    // The scheme is case-insensitive, and more than one space may separate it from the token.
+    for (const authorization of [`bearer ${a.token}`, `BEARER  ${a.token}`, `Bearer ${key.body.secret}`]) {
+      const res = await api('GET', '/v1/customers', undefined, { headers: { authorization } });
+      expect(res.status, authorization.slice(0, 8)).toBe(200);
+    }
     // A refresh token is not an access token.
     expectUnauthenticated(await customersWith(a.refreshToken), 'refresh token as bearer');
   });

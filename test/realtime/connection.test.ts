@@ -45,6 +45,39 @@ describe('realtime connection', () => {
     }
   });
 
+  it('reads the credential like every route: one Bearer token, else X-API-Key, else access_token', async () => {
+    const t = await createTenant();
+    const upgrade = (headers: Record<string, string>, query = '') =>
+      new Request(`https://fieldline.test/v1/realtime${query}`, { headers: { upgrade: 'websocket', ...headers } });
+    const viaQuery = `?access_token=${t.token}`;
+    for (const [label, request] of [
+      ['trailing junk', upgrade({ authorization: `Bearer ${t.token} junk` })],
+      ['two tokens', upgrade({ authorization: `Bearer ${t.token} ${t.token}` })],
+      // A header of another scheme is refused, not skipped in favour of the query.
+      ['other scheme + query', upgrade({ authorization: `Token ${t.token}` }, viaQuery)],
+      ['Basic + query', upgrade({ authorization: `Basic ${btoa('a:b')}` }, viaQuery)],
+      ['bare Bearer + query', upgrade({ authorization: 'Bearer' }, viaQuery)],
+    ] as const) {
+      const { status, body } = await refused(request);
+      expect(status, label).toBe(401);
+      expect(body, label).toMatchObject({
+        code: 'UNAUTHENTICATED',
+        detail: 'Authorization header must be "Bearer <token>"',
+      });
+    }
+    const key = await api('POST', '/v1/api-keys', { name: 'rt', scopes: ['events:read'] }, { token: t.token });
+    for (const [label, request] of [
+      ['bearer, lower case', upgrade({ authorization: `bearer ${t.token}` })],
+      ['query', upgrade({}, viaQuery)],
+      ['X-API-Key', upgrade({ 'x-api-key': key.body.secret })],
+    ] as const) {
+      const res = await exports.default.fetch(request);
+      expect(res.status, label).toBe(101);
+      res.webSocket?.accept();
+      res.webSocket?.close(1000);
+    }
+  });
+
   it('refuses a malformed since with 400', async () => {
     const t = await createTenant();
     const url = new URL(realtimeRequest(t.token).url);
