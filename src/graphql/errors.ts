@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { AppError, type ErrorCode } from '../lib/errors';
+import { AppError, ErrorCode } from '../lib/errors';
+import { LIMITS } from './limits';
 
 /**
  * GraphQL error codes (`extensions.code`), stable like REST's `code`. Each AppError maps to one of them;
@@ -83,6 +84,8 @@ export function maskError(error: unknown, message: string): Error {
     return fromAppError(original, at, Boolean(at?.extensions.http));
   }
   if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
+    const refused = requestRefusal(error);
+    if (refused) return fromAppError(refused, error, true);
     if (typeof error.extensions.code === 'string') return error;
     return withCode(error, classify(error));
   }
@@ -94,6 +97,25 @@ export function maskError(error: unknown, message: string): Error {
     path: error instanceof GraphQLError ? error.path : undefined,
     extensions: { code: GraphQLCode.INTERNAL_SERVER_ERROR },
   });
+}
+
+/**
+ * yoga refuses some requests before any GraphQL happens (body over the size limit, a body that is not
+ * JSON, a bad Content-Length) with codes of its own; they leave with REST's codes as `reason`, under a
+ * documented GraphQL code, and keep their HTTP status.
+ */
+function requestRefusal(error: GraphQLError): AppError | null {
+  switch (error.extensions.code) {
+    case 'REQUEST_ENTITY_TOO_LARGE':
+      return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Bodies are limited to ${LIMITS.bodyBytes} bytes`);
+    case 'BAD_REQUEST':
+      return new AppError(
+        /\bJSON\b/.test(error.message) ? ErrorCode.MALFORMED_JSON : ErrorCode.BAD_REQUEST,
+        error.message,
+      );
+    default:
+      return null;
+  }
 }
 
 function classify(error: GraphQLError): GraphQLCode {
