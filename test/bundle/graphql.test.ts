@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeGraphQLAudits } from '../helpers/graphql-audit';
-import { baseUrl, codesOf, graphql, signUp } from './support';
+import { baseUrl, call, codesOf, graphql, signUp } from './support';
 
 /**
  * GraphQL error codes end to end against the Worker wrangler builds, where module identity follows the
@@ -44,6 +44,18 @@ describe('GraphQL errors from the built bundle', () => {
       variables: { n: 'ten' },
     });
     expect(codesOf(badVariable)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('refuses an oversized or malformed body with BAD_USER_INPUT and its REST reason', async () => {
+    const big = await graphql(`{ viewer { role } }${' '.repeat(1_048_576)}`, { token });
+    expect(big.status).toBe(413);
+    expect(big.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'PAYLOAD_TOO_LARGE' });
+    const malformed = await call('POST', '/graphql', '{"query": ', {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'MALFORMED_JSON' });
   });
 
   it('answers UNAUTHENTICATED (401) without a credential and NOT_FOUND for a missing record', async () => {
