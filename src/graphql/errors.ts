@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { AppError, ErrorCode } from '../lib/errors';
+import { AppError, ErrorCode, statusOf } from '../lib/errors';
 import { LIMITS } from './limits';
 
 /**
@@ -85,7 +85,7 @@ export function maskError(error: unknown, message: string): Error {
   }
   if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
     const refused = requestRefusal(error);
-    if (refused) return fromAppError(refused, error, true);
+    if (refused) return refused;
     if (typeof error.extensions.code === 'string') return error;
     return withCode(error, classify(error));
   }
@@ -99,23 +99,40 @@ export function maskError(error: unknown, message: string): Error {
   });
 }
 
+/** yoga's own codes for requests it refuses before any GraphQL happens. */
+const REQUEST_REFUSALS = new Set(['REQUEST_ENTITY_TOO_LARGE', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+
 /**
- * yoga refuses some requests before any GraphQL happens (body over the size limit, a body that is not
- * JSON, a bad Content-Length) with codes of its own; they leave with REST's codes as `reason`, under a
- * documented GraphQL code, and keep their HTTP status.
+ * A request yoga refused before any GraphQL happened (body over the size limit, a body that is not JSON,
+ * a mutation over GET, an unknown operation name), under a documented code with REST's code as `reason`.
+ * Its HTTP status and headers (400, 405 with `Allow`, 413) are kept, whatever the Accept header.
  */
-function requestRefusal(error: GraphQLError): AppError | null {
-  switch (error.extensions.code) {
-    case 'REQUEST_ENTITY_TOO_LARGE':
-      return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Bodies are limited to ${LIMITS.bodyBytes} bytes`);
-    case 'BAD_REQUEST':
-      return new AppError(
-        /\bJSON\b/.test(error.message) ? ErrorCode.MALFORMED_JSON : ErrorCode.BAD_REQUEST,
-        error.message,
-      );
-    default:
-      return null;
-  }
+function requestRefusal(error: GraphQLError): GraphQLError | null {
+  const { code, http } = error.extensions as {
+    code?: unknown;
+    http?: { status?: number; headers?: Record<string, string> };
+  };
+  if (typeof code !== 'string' || !REQUEST_REFUSALS.has(code)) return null;
+  const reason: ErrorCode =
+    code === 'REQUEST_ENTITY_TOO_LARGE'
+      ? ErrorCode.PAYLOAD_TOO_LARGE
+      : http?.status === 405
+        ? ErrorCode.METHOD_NOT_ALLOWED
+        : /\bJSON\b/.test(error.message)
+          ? ErrorCode.MALFORMED_JSON
+          : ErrorCode.BAD_REQUEST;
+  const message =
+    reason === ErrorCode.PAYLOAD_TOO_LARGE ? `Bodies are limited to ${LIMITS.bodyBytes} bytes` : error.message;
+  // Status and headers only: yoga's `spec` flag would turn the status into 200 for application/json, which
+  // is meant for GraphQL errors, not for a request that never became a GraphQL request.
+  const status = http?.status ?? statusOf(reason);
+  return new GraphQLError(message, {
+    extensions: {
+      code: FROM_APP[reason],
+      reason,
+      http: { status, ...(http?.headers ? { headers: http.headers } : {}) },
+    },
+  });
 }
 
 function classify(error: GraphQLError): GraphQLCode {

@@ -56,7 +56,7 @@ describe('GraphQL limits', () => {
     });
   });
 
-  it('refuses a body over 1 MiB with HTTP 413 and the documented BAD_USER_INPUT / PAYLOAD_TOO_LARGE', async () => {
+  it('refuses a body over 1 MiB with 413 BAD_USER_INPUT / PAYLOAD_TOO_LARGE, and other malformed requests with documented codes', async () => {
     const t = await createTenant();
     const padding = ' '.repeat(1_048_576);
     for (const accept of ['application/json', 'application/graphql-response+json']) {
@@ -84,6 +84,27 @@ describe('GraphQL limits', () => {
       code: 'BAD_USER_INPUT',
       reason: 'MALFORMED_JSON',
     });
+    // A mutation over GET keeps its 405 and Allow header; an unknown operation name is a bad request.
+    const viaGet = await exports.default.fetch(
+      new Request(`https://fieldline.test/graphql?query=${encodeURIComponent('mutation { __typename }')}`, {
+        headers: { authorization: `Bearer ${t.token}`, accept: 'application/json' },
+      }),
+    );
+    expect(viaGet.status).toBe(405);
+    expect(viaGet.headers.get('allow')).toBe('POST');
+    expect(((await viaGet.json()) as any).errors[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'METHOD_NOT_ALLOWED',
+    });
+    const noQuery = await gql(undefined, {}, { token: t.token });
+    expect(noQuery.status).toBe(400);
+    expect(noQuery.body.errors?.[0]).toEqual({
+      message: 'Must provide query string.',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST' },
+    });
+    const unknownOperation = await gql('query A { viewer { role } }', {}, { token: t.token, operationName: 'B' });
+    expect(unknownOperation.status).toBe(400);
+    expect(unknownOperation.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST' });
     // Just under the limit is fine.
     const fits = await gql(`{ viewer { role } }${' '.repeat(1_048_000)}`, {}, { token: t.token });
     expect(fits.status).toBe(200);
