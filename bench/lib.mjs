@@ -3,9 +3,9 @@
 // median-of-rounds summaries.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..');
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
@@ -47,31 +47,7 @@ export const freePort = () =>
     });
   });
 
-/**
- * Bundles the Worker of `config` once (`wrangler deploy --dry-run`) into `outDir` and returns a
- * wrangler.json serving that bundle with the same bindings. Servers then run a fixed build, whatever
- * happens to the tree during a long run, and one workerd process can serve it (see serve-worker.mjs).
- */
-export function buildWorker(config, outDir) {
-  execFileSync(wrangler, ['deploy', '--dry-run', '--config', config, '--outdir', outDir], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, CI: 'true' },
-  });
-  // The wrangler configs here have whole-line comments only.
-  const base = JSON.parse(readFileSync(config, 'utf8').replace(/^\s*\/\/.*$/gm, ''));
-  const built = {
-    ...base,
-    // wrangler names the bundle after the entry module.
-    main: join(outDir, basename(base.main).replace(/\.[cm]?[jt]s$/, '.js')),
-    no_bundle: true,
-    ...(base.assets ? { assets: { ...base.assets, directory: join(dirname(config), base.assets.directory) } } : {}),
-    d1_databases: base.d1_databases?.map((d) => ({ ...d, migrations_dir: join(root, 'migrations') })),
-  };
-  const file = join(outDir, 'wrangler.json');
-  writeFileSync(file, JSON.stringify(built, null, 2));
-  return file;
-}
+export { buildWorker } from '../scripts/worker-bundle.mjs';
 
 /**
  * The command serving `config` on `port` with the D1 and Durable Object state in `stateDir`:

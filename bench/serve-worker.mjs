@@ -5,9 +5,9 @@
 // frame); benchmarks that measure the Worker itself serve it with this instead.
 //   node bench/serve-worker.mjs --config wrangler.json --port 8787 --persist-to .wrangler/state [--var K:V ...]
 //     [--inspector-port 9229] [--front driver.js]
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadMiniflare, workerOptionsOf } from '../scripts/worker-bundle.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -23,32 +23,15 @@ const { values: opts } = parseArgs({
   },
 });
 
-// The Miniflare that this wrangler uses, so the options it derives fit.
-const requireHere = createRequire(import.meta.url);
-const wranglerEntry = requireHere.resolve('wrangler');
-const wrangler = await import(wranglerEntry);
-const { Miniflare, convertV4MiniflareOptions } = await import(createRequire(wranglerEntry).resolve('miniflare'));
-
-const configPath = resolve(opts.config);
-const { workerOptions, main } = wrangler.unstable_getMiniflareWorkerOptions(configPath);
+const { wrangler, Miniflare, convertV4MiniflareOptions } = await loadMiniflare();
 const vars = Object.fromEntries(
   opts.var.map((v) => {
     const at = v.indexOf(':');
     return [v.slice(0, at), v.slice(at + 1)];
   }),
 );
-if (!main) throw new Error(`${configPath} has no "main"`);
-
-const worker = {
-  ...workerOptions,
-  // The built bundle is one ES module; wrangler's bundling rules and dev-only handlers do not apply.
-  modulesRules: undefined,
-  connectHandlers: undefined,
-  name: 'fieldline',
-  scriptPath: main,
-  modules: true,
-  bindings: { ...workerOptions.bindings, ...vars },
-};
+const { workerOptions, worker } = workerOptionsOf(wrangler, opts.config, vars);
+const main = worker.scriptPath;
 // A front worker takes the port and reaches the Worker's Durable Object classes through the same
 // binding names (a benchmark driver calling them the way the Worker does).
 const front = opts.front && {

@@ -2,9 +2,17 @@ import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, type GraphQLSchema, isObjectType, Kind } from 'graphql';
 import type { GraphQLContext } from './context';
+import { recordGlobalId } from './ids';
 import { LIMITS } from './limits';
+
+const NO_NODE = { typename: '', id: '' };
+
+const isNodeType = (schema: GraphQLSchema, typename: string) => {
+  const type = typename ? schema.getType(typename) : undefined;
+  return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node');
+};
 
 /**
  * The one Pothos builder. Code-first: every GraphQL type is declared next to the TypeScript shape it
@@ -33,6 +41,13 @@ export const builder = new SchemaBuilder<{
     nodeFieldOptions: { nullable: false },
     // `nodes(ids:)` would let one request fan out into any number of single lookups; `node` is enough.
     nodesQueryOptions: false,
+    // `node(id:)` answers null, never an error, for an id that names no node: malformed, not base64, not a
+    // record id, or of a type that is not a Node (docs/graphql.md). Only that argument is a relay global id.
+    decodeGlobalID: (globalID) => recordGlobalId(globalID) ?? NO_NODE,
+    nodeQueryOptions: {
+      resolve: (_root, { id }, _ctx, info, resolveNode) =>
+        isNodeType(info.schema, id.typename) ? resolveNode(id) : null,
+    },
   },
   complexity: {
     defaultComplexity: 1,

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { AppError, type ErrorCode } from '../lib/errors';
+import { AppError, ErrorCode, statusOf } from '../lib/errors';
+import { LIMITS } from './limits';
 
 /**
  * GraphQL error codes (`extensions.code`), stable like REST's `code`. Each AppError maps to one of them;
@@ -83,6 +84,8 @@ export function maskError(error: unknown, message: string): Error {
     return fromAppError(original, at, Boolean(at?.extensions.http));
   }
   if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
+    const refused = requestRefusal(error);
+    if (refused) return refused;
     if (typeof error.extensions.code === 'string') return error;
     return withCode(error, classify(error));
   }
@@ -93,6 +96,42 @@ export function maskError(error: unknown, message: string): Error {
     nodes: error instanceof GraphQLError ? error.nodes : undefined,
     path: error instanceof GraphQLError ? error.path : undefined,
     extensions: { code: GraphQLCode.INTERNAL_SERVER_ERROR },
+  });
+}
+
+/** yoga's own codes for requests it refuses before any GraphQL happens. */
+const REQUEST_REFUSALS = new Set(['REQUEST_ENTITY_TOO_LARGE', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * A request yoga refused before any GraphQL happened (body over the size limit, a body that is not JSON,
+ * a mutation over GET, an unknown operation name), under a documented code with REST's code as `reason`.
+ * Its HTTP status and headers (400, 405 with `Allow`, 413) are kept, whatever the Accept header.
+ */
+function requestRefusal(error: GraphQLError): GraphQLError | null {
+  const { code, http } = error.extensions as {
+    code?: unknown;
+    http?: { status?: number; headers?: Record<string, string> };
+  };
+  if (typeof code !== 'string' || !REQUEST_REFUSALS.has(code)) return null;
+  const reason: ErrorCode =
+    code === 'REQUEST_ENTITY_TOO_LARGE'
+      ? ErrorCode.PAYLOAD_TOO_LARGE
+      : http?.status === 405
+        ? ErrorCode.METHOD_NOT_ALLOWED
+        : /\bJSON\b/.test(error.message)
+          ? ErrorCode.MALFORMED_JSON
+          : ErrorCode.BAD_REQUEST;
+  const message =
+    reason === ErrorCode.PAYLOAD_TOO_LARGE ? `Bodies are limited to ${LIMITS.bodyBytes} bytes` : error.message;
+  // Status and headers only: yoga's `spec` flag would turn the status into 200 for application/json, which
+  // is meant for GraphQL errors, not for a request that never became a GraphQL request.
+  const status = http?.status ?? statusOf(reason);
+  return new GraphQLError(message, {
+    extensions: {
+      code: FROM_APP[reason],
+      reason,
+      http: { status, ...(http?.headers ? { headers: http.headers } : {}) },
+    },
   });
 }
 

@@ -10,13 +10,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function localId(value: string, typename: string, field = 'id'): string {
   if (UUID.test(value)) return value;
-  let decoded: { typename: string; id: string } | null = null;
-  try {
-    decoded = decodeGlobalID(value);
-  } catch {
-    decoded = null;
-  }
-  if (!decoded || decoded.typename !== typename || !UUID.test(decoded.id)) {
+  const decoded = recordGlobalId(value);
+  if (!decoded || decoded.typename !== typename) {
     throw badInput(`${field} must be a ${typename} id (global id or UUID)`, { field });
   }
   return decoded.id;
@@ -24,3 +19,13 @@ export function localId(value: string, typename: string, field = 'id'): string {
 
 export const optionalLocalId = (value: string | null | undefined, typename: string, field: string) =>
   value === null || value === undefined ? value : localId(value, typename, field);
+
+/** `{typename, id}` of a global id naming a record (`base64("Type:<uuid>")`), or null for anything else. */
+export function recordGlobalId(value: string): { typename: string; id: string } | null {
+  try {
+    const decoded = decodeGlobalID(value);
+    return UUID.test(decoded.id) ? decoded : null;
+  } catch {
+    return null;
+  }
+}

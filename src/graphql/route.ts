@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { cloneRawRequest } from 'hono/request';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
-import { credentialFromHeaders, resolvePrincipal } from '../middleware/auth';
+import { credentialOf, resolvePrincipal } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import type { GraphQLServerContext } from './context';
 import { graphqlCodeOf } from './errors';
@@ -27,7 +27,7 @@ graphqlRouter.all('/', async (c) => {
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),
   };
   try {
-    server.principal = await resolvePrincipal(c, credentialFromHeaders(c));
+    server.principal = await resolvePrincipal(c, credentialOf(c));
     c.set('principal', server.principal);
   } catch (err) {
     if (!(err instanceof AppError)) throw err;

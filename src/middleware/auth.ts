@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { BEARER_FORMAT, bearerToken } from '../auth/credentials';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { assertSessionLive } from '../auth/session-ends';
@@ -13,20 +14,26 @@ import { API_KEY_PREFIX, authenticateApiKey } from '../services/api-keys.service
  * place a tenant id enters a request: services read it from the principal set here.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('principal', await resolvePrincipal(c, credentialFromHeaders(c)));
+  c.set('principal', await resolvePrincipal(c, credentialOf(c)));
   await next();
 });
 
-export function credentialFromHeaders(c: Context<AppEnv>): string | undefined {
+/**
+ * The request's credential, read the same way by every route (REST, GraphQL, the realtime upgrade):
+ * `Authorization: Bearer <token>` with exactly one token (any other scheme or shape is refused, never
+ * skipped), else `X-API-Key`, else, with `allowQuery` (the WebSocket upgrade: browsers cannot set headers
+ * on a WebSocket), `access_token` in the query.
+ */
+export function credentialOf(c: Context<AppEnv>, { allowQuery = false } = {}): string | undefined {
   const header = c.req.header('authorization');
   if (header) {
-    const [scheme, value] = header.split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !value) {
-      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Authorization header must be "Bearer <token>"');
-    }
-    return value.trim();
+    const token = bearerToken(header);
+    if (!token) throw new AppError(ErrorCode.UNAUTHENTICATED, BEARER_FORMAT);
+    return token;
   }
-  return c.req.header('x-api-key')?.trim() || undefined;
+  const apiKey = c.req.header('x-api-key')?.trim();
+  if (apiKey) return apiKey;
+  return (allowQuery && c.req.query('access_token')?.trim()) || undefined;
 }
 
 /** Verifies a JWT or API key; `expiresAt` (ms) is set for JWTs so long-lived sockets can honour it. */

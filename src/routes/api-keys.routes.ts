@@ -37,7 +37,12 @@ const CreateApiKeyBody = z
   .strictObject({
     name: z.string().trim().min(1).max(100),
     scopes: z.array(z.enum(PERMISSIONS)).min(1),
-    expiresAt: z.iso.datetime().optional(),
+    expiresAt: z.iso
+      .datetime()
+      // A key born expired is a mistake (a wrong year, a date meant as local time), not a wish.
+      .refine((at) => Date.parse(at) > Date.now(), 'expiresAt must be in the future')
+      .optional()
+      .openapi({ description: 'When the key stops working; must be in the future. Omit for a key that never expires' }),
   })
   .openapi('CreateApiKey');
 

@@ -1,5 +1,4 @@
 import { createRoute } from '@hono/zod-openapi';
-import { PLAN_TIERS } from '../db/schema';
 import { idempotency } from '../middleware/idempotency';
 import { login, logout, refresh, signup } from '../services/auth.service';
 import { createRouter, ERROR_RESPONSES, IdempotencyHeader, jsonBody, jsonResponse, z } from './openapi';
@@ -17,28 +16,36 @@ const TokenPairSchema = z.object({
 const SessionSchema = TokenPairSchema.extend({ user: UserSchema, tenant: TenantSchema }).openapi('Session');
 
 const SignupBody = z
-  .strictObject({
-    tenantName: z.string().trim().min(1).max(200),
-    name: z.string().trim().min(1).max(200),
-    email: Email,
-    password: Password,
-    timezone: z
-      .string()
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'Unknown IANA timezone')
-      .optional(),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'ISO 4217 code')
-      .optional(),
-    plan: z.enum(PLAN_TIERS).optional(),
-  })
+  .strictObject(
+    {
+      tenantName: z.string().trim().min(1).max(200),
+      name: z.string().trim().min(1).max(200),
+      email: Email,
+      password: Password,
+      timezone: z
+        .string()
+        .refine((tz) => {
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'Unknown IANA timezone')
+        .optional(),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'ISO 4217 code')
+        .optional(),
+    },
+    {
+      // The plan is the operator's to set, never the signup body's: every organisation starts on free.
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' && issue.keys.includes('plan')
+          ? `Unrecognized key: "plan": the plan is set by the operator, and new organisations start on free`
+          : undefined,
+    },
+  )
   .openapi('Signup');
 
 const LoginBody = z

@@ -1,3 +1,4 @@
+import { freeJsonObject } from '../lib/free-json';
 import { listNotifications, sendNotification } from '../services/notifications.service';
 import { listRoute } from './crud';
 import {
@@ -31,7 +32,7 @@ export const SendNotificationBody = z
     salesmanId: z.uuid().nullable().optional().openapi({ description: 'One salesman; omit or null for everyone' }),
     title: z.string().trim().min(1).max(200),
     body: z.string().trim().min(1).max(2000),
-    data: z.record(z.string(), z.unknown()).nullable().optional(),
+    data: freeJsonObject().nullable().optional(),
   })
   .openapi('SendNotification');
 

@@ -1,25 +1,21 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { AppError, ErrorCode } from '../lib/errors';
-import { resolvePrincipal } from '../middleware/auth';
+import { credentialOf, resolvePrincipal } from '../middleware/auth';
 import { connectRealtime, realtimeStats } from '../services/realtime.service';
 import { createProtectedRouter, createRouter, jsonResponse, protectedRoute, serviceContext, z } from './openapi';
 
 /**
  * `GET /v1/realtime` upgrades to a WebSocket to the tenant's hub (protocol: docs/realtime.md). The
- * credential is verified here, before the upgrade: `Authorization: Bearer`, or `access_token` in the
- * query for browsers (which cannot set headers on WebSockets).
+ * credential is verified here, before the upgrade, read like every route's (`credentialOf`), plus
+ * `access_token` in the query for browsers (which cannot set headers on WebSockets).
  */
 export const realtimeSocketRouter = createRouter();
 realtimeSocketRouter.get('/', async (c: Context<AppEnv>) => {
   if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
     throw new AppError(ErrorCode.BAD_REQUEST, 'This endpoint speaks WebSocket: send an Upgrade: websocket request');
   }
-  const header = c.req.header('authorization');
-  const credential = header?.toLowerCase().startsWith('bearer ')
-    ? header.slice(7).trim()
-    : (c.req.query('access_token') ?? c.req.header('x-api-key'));
-  const principal = await resolvePrincipal(c, credential);
+  const principal = await resolvePrincipal(c, credentialOf(c, { allowQuery: true }));
   return connectRealtime(c.get('platform').as(principal), c.req.raw, principal.expiresAt ?? null);
 });
 

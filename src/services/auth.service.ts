@@ -4,7 +4,7 @@ import { ROLE_PERMISSIONS } from '../auth/permissions';
 import { signAccessToken } from '../auth/tokens';
 import { assertChanged, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
-import { type PlanTier, refreshTokens, salesmen, tenants, users } from '../db/schema';
+import { refreshTokens, salesmen, tenants, users } from '../db/schema';
 import type { Config } from '../env';
 import { randomToken, sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode } from '../lib/errors';
@@ -35,7 +35,6 @@ export interface SignupInput {
   password: string;
   timezone?: string | undefined;
   currency?: string | undefined;
-  plan?: PlanTier | undefined;
 }
 
 /** Creates a tenant with its first user, the owner, and signs them in. */
@@ -44,7 +43,7 @@ export async function signup(platform: PlatformContext, config: Config, input: S
   const tenant: TenantRow = {
     id: newId(),
     name: input.tenantName,
-    plan: input.plan ?? 'free',
+    plan: 'free',
     timezone: input.timezone ?? 'UTC',
     currency: input.currency ?? 'USD',
     checkInRadiusM: 200,

@@ -1,11 +1,11 @@
 import { exports } from 'cloudflare:workers';
-import { serverAudits } from 'graphql-http';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll } from 'vitest';
 import { createTenant } from '../helpers/factories';
+import { describeGraphQLAudits } from '../helpers/graphql-audit';
 
 /**
- * The GraphQL-over-HTTP conformance audits shipped by graphql-http, run against /graphql in-process
- * with a valid token. Every audit is asserted, MAY ones included (`notice` would show up as a failure).
+ * The GraphQL-over-HTTP conformance audits shipped by graphql-http, run against /graphql in-process with
+ * a valid token. The same audits run against the built bundle in test/bundle/graphql.test.ts.
  */
 let token = '';
 beforeAll(async () => {
@@ -18,17 +18,4 @@ const fetchFn = (input: RequestInfo | URL, init?: RequestInit) => {
   return exports.default.fetch(request);
 };
 
-describe('GraphQL over HTTP audit (graphql-http serverAudits)', () => {
-  const audits = serverAudits({ url: 'https://fieldline.test/graphql', fetchFn });
-
-  it('runs the full suite (61 audits in graphql-http 1.23.1)', () => {
-    expect(audits.length).toBeGreaterThanOrEqual(61);
-  });
-
-  for (const audit of audits) {
-    it(audit.name, async () => {
-      const result = await audit.fn();
-      expect(result.status === 'ok' ? 'ok' : `${result.status}: ${result.reason}`).toBe('ok');
-    });
-  }
-});
+describeGraphQLAudits('in-process', 'https://fieldline.test/graphql', fetchFn, {});

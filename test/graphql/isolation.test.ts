@@ -16,6 +16,13 @@ describe('GraphQL authentication and error codes', () => {
     expect(codesOf(forged)).toEqual(['UNAUTHENTICATED']);
     const malformed = await gql('{ viewer { role } }', {}, { headers: { authorization: 'Basic abc' } });
     expect(codesOf(malformed)).toEqual(['UNAUTHENTICATED']);
+    const t = await createTenant();
+    const trailing = await gql('{ viewer { role } }', {}, { headers: { authorization: `Bearer ${t.token} junk` } });
+    expect(trailing.status).toBe(401);
+    expect(trailing.body.data).toBeUndefined();
+    expect(trailing.body.errors).toMatchObject([
+      { message: 'Authorization header must be "Bearer <token>"', extensions: { code: 'UNAUTHENTICATED' } },
+    ]);
   });
 
   it('accepts API keys (Bearer and X-API-Key) limited to their scopes', async () => {

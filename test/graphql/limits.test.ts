@@ -1,5 +1,5 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app';
 import manifest from '../../src/graphql/persisted-operations.json';
@@ -54,6 +54,61 @@ describe('GraphQL limits', () => {
       code: 'QUERY_TOO_COMPLEX',
       limit: 'tokens',
     });
+  });
+
+  it('refuses a body over 1 MiB with 413 BAD_USER_INPUT / PAYLOAD_TOO_LARGE, and other malformed requests with documented codes', async () => {
+    const t = await createTenant();
+    const padding = ' '.repeat(1_048_576);
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const res = await gql(`{ viewer { role } }${padding}`, {}, { token: t.token, headers: { accept } });
+      expect(res.status, accept).toBe(413);
+      expect(res.headers.get('content-type'), accept).toContain(accept);
+      expect(res.body.data, accept).toBeUndefined();
+      expect(res.body.errors, accept).toEqual([
+        {
+          message: 'Bodies are limited to 1048576 bytes',
+          extensions: { code: 'BAD_USER_INPUT', reason: 'PAYLOAD_TOO_LARGE' },
+        },
+      ]);
+    }
+    // Other refusals before any GraphQL runs carry documented codes too.
+    const malformed = await exports.default.fetch(
+      new Request('https://fieldline.test/graphql', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' },
+        body: '{"query": ',
+      }),
+    );
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as any).errors[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'MALFORMED_JSON',
+    });
+    // A mutation over GET keeps its 405 and Allow header; an unknown operation name is a bad request.
+    const viaGet = await exports.default.fetch(
+      new Request(`https://fieldline.test/graphql?query=${encodeURIComponent('mutation { __typename }')}`, {
+        headers: { authorization: `Bearer ${t.token}`, accept: 'application/json' },
+      }),
+    );
+    expect(viaGet.status).toBe(405);
+    expect(viaGet.headers.get('allow')).toBe('POST');
+    expect(((await viaGet.json()) as any).errors[0].extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'METHOD_NOT_ALLOWED',
+    });
+    const noQuery = await gql(undefined, {}, { token: t.token });
+    expect(noQuery.status).toBe(400);
+    expect(noQuery.body.errors?.[0]).toEqual({
+      message: 'Must provide query string.',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST' },
+    });
+    const unknownOperation = await gql('query A { viewer { role } }', {}, { token: t.token, operationName: 'B' });
+    expect(unknownOperation.status).toBe(400);
+    expect(unknownOperation.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST' });
+    // Just under the limit is fine.
+    const fits = await gql(`{ viewer { role } }${' '.repeat(1_048_000)}`, {}, { token: t.token });
+    expect(fits.status).toBe(200);
+    expect(fits.body.data).toEqual({ viewer: { role: 'owner' } });
   });
 
   it('refuses an expensive query from its estimated cost (page sizes multiply) before any resolver runs', async () => {

@@ -228,6 +228,28 @@ describe('GraphQL mutations', () => {
     expect(list.notifications.edges.map((e: any) => e.node.title)).toEqual(['Call HQ']);
   });
 
+  it('refuses notification data nested too deep or too large with BAD_USER_INPUT, storing nothing', async () => {
+    const t = await createTenant();
+    const query = 'mutation($input: SendNotificationInput!) { sendNotification(input: $input) { uuid } }';
+    let deep: unknown = 1;
+    for (let i = 0; i < 6000; i++) deep = { a: deep };
+    for (const [data, message] of [
+      [deep, /at most 32 levels/],
+      [{ blob: 'x'.repeat(16 * 1024) }, /at most 16384 bytes/],
+    ] as const) {
+      const res = await gql(query, { input: { title: 'x', body: 'y', data } }, { token: t.token });
+      expect(res.status).toBe(200);
+      expect(res.body.data).toEqual({ sendNotification: null });
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'VALIDATION_FAILED',
+        errors: [{ path: 'input.data', message: expect.stringMatching(message) }],
+      });
+    }
+    const list = await gqlData('{ notifications { edges { node { uuid } } } }', {}, t.token);
+    expect(list.notifications.edges).toEqual([]);
+  });
+
   it('honours Idempotency-Key: the same mutation replays its answer, a different one is refused', async () => {
     const t = await createTenant();
     const input = { sku: 'IDEM-1', name: 'Once', priceMinor: 100 };

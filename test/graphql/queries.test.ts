@@ -24,6 +24,36 @@ describe('GraphQL queries', () => {
     expect(data.byUuid).toMatchObject({ id, name: 'Bolt & Nut GmbH', version: 1, deletedAt: null });
   });
 
+  it('answers node(id) with null, without an error, for an id that is not a global id of a node', async () => {
+    const t = await createTenant();
+    const customer = await createCustomer(t.token);
+    for (const id of [
+      '%%%',
+      '',
+      'not base64!',
+      btoa('Customer'),
+      btoa(':x'),
+      globalId('Nope', customer.id),
+      globalId('Query', '1'),
+      globalId('CustomerConnection', '1'),
+      globalId('Customer', 'not-a-uuid'),
+      globalId('Customer', crypto.randomUUID()),
+      customer.id,
+    ]) {
+      const res = await gql('query($id: ID!) { node(id: $id) { id } }', { id }, { token: t.token });
+      expect(res.body, JSON.stringify(id)).toEqual({ data: { node: null } });
+    }
+    const literal = await gql('{ node(id: "%%%") { id } }', {}, { token: t.token });
+    expect(literal.body).toEqual({ data: { node: null } });
+    // A real one still resolves.
+    const found = await gqlData(
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: globalId('Customer', customer.id) },
+      t.token,
+    );
+    expect(found.node).toEqual({ id: globalId('Customer', customer.id) });
+  });
+
   it('refuses a global id of another type where a record id is expected', async () => {
     const t = await createTenant();
     const customer = await createCustomer(t.token);

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
@@ -96,9 +97,31 @@ describe('API keys', () => {
     expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
   });
 
+  it('refuses to create a key that has already expired', async () => {
+    const t = await createTenant();
+    const past = [new Date(Date.now() - 60_000).toISOString(), '2001-01-01T00:00:00Z'];
+    for (const expiresAt of past) {
+      const res = await api(
+        'POST',
+        '/v1/api-keys',
+        { name: 'Late', scopes: ['customers:read'], expiresAt },
+        { token: t.token },
+      );
+      expect(res.status, expiresAt).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors).toEqual([{ path: 'json.expiresAt', message: 'expiresAt must be in the future' }]);
+    }
+    expect((await api('GET', '/v1/api-keys', undefined, { token: t.token })).body.data).toEqual([]);
+  });
+
   it('refuses expired keys', async () => {
     const t = await createTenant();
-    const expiring = await createKey(t, ['customers:read'], { expiresAt: '2001-01-01T00:00:00Z' });
+    const expiring = await createKey(t, ['customers:read'], { expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    expect((await api('GET', '/v1/customers', undefined, { token: expiring.secret })).status).toBe(200);
+    // Time passes: the key's expiry is now behind us.
+    await env.DB.prepare('UPDATE api_keys SET expires_at = ? WHERE id = ?')
+      .bind(new Date(Date.now() - 1000).toISOString(), expiring.apiKey.id)
+      .run();
     expect((await api('GET', '/v1/customers', undefined, { token: expiring.secret })).status).toBe(401);
     const future = await createKey(t, ['customers:read'], { expiresAt: '2999-01-01T00:00:00Z' });
     expect(future.apiKey).toMatchObject({ expiresAt: '2999-01-01T00:00:00.000Z' });

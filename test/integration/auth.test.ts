@@ -66,6 +66,28 @@ describe('signup and login', () => {
     expect(badTz.status).toBe(400);
   });
 
+  it('starts every organisation on the free plan and refuses a plan chosen in the signup body', async () => {
+    const body = (extra: Record<string, unknown> = {}) => ({
+      tenantName: 'Plan Co',
+      name: 'Pat Plan',
+      email: `plan-${unique()}@example.test`,
+      password: DEFAULT_PASSWORD,
+      ...extra,
+    });
+    for (const plan of ['enterprise', 'pro', 'free']) {
+      const attempt = body({ plan });
+      const chosen = await api('POST', '/v1/auth/signup', attempt);
+      expect(chosen.status, plan).toBe(400);
+      expect(chosen.body.code, plan).toBe('VALIDATION_FAILED');
+      expect(chosen.body.errors, plan).toEqual([{ path: 'json', message: expect.stringMatching(/"plan".*operator/) }]);
+      // Nothing was created.
+      expect((await login(attempt.email)).status, plan).toBe(401);
+    }
+    const plain = await api('POST', '/v1/auth/signup', body());
+    expect(plain.status).toBe(201);
+    expect(plain.body.tenant.plan).toBe('free');
+  });
+
   it('refuses a duplicate email within one tenant but allows it in another tenant', async () => {
     const a = await createTenant();
     const dup = await api(

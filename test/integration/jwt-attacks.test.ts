@@ -3,53 +3,15 @@ import { base64url, decodeJwt, exportSPKI, generateKeyPair, SignJWT, UnsecuredJW
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiResponse, api } from '../helpers/api';
 import { createCustomer, createTenant, type TestTenant } from '../helpers/factories';
+import { type Forge, forgeAccessToken, jwtBuilder, nowSeconds, secretOf } from '../helpers/jwt';
 
 /** Attacks from RFC 8725 (JWT best current practice) against a protected route. */
 
-const keys = new Map(
-  env.JWT_KEYS.split(',').map((pair) => {
-    const i = pair.indexOf(':');
-    return [pair.slice(0, i), new TextEncoder().encode(pair.slice(i + 1))] as const;
-  }),
-);
-const secretOf = (kid: string) => {
-  const k = keys.get(kid);
-  if (!k) throw new Error(`test config lacks JWT key ${kid}`);
-  return k;
-};
-
-interface Forge {
-  alg?: string;
-  kid?: string | undefined;
-  typ?: string | undefined;
-  iss?: string;
-  aud?: string;
-  exp?: number;
-  nbf?: number;
-  iat?: number;
-  claims?: Record<string, unknown>;
-}
-
-const now = () => Math.floor(Date.now() / 1000);
-
-function builder(t: TestTenant, f: Forge) {
-  const header: Record<string, unknown> = { alg: f.alg ?? 'HS256' };
-  if (f.kid !== undefined) header.kid = f.kid;
-  if (f.typ !== undefined) header.typ = f.typ;
-  return new SignJWT({ tid: t.tenantId, role: 'owner', ...f.claims })
-    .setProtectedHeader(header as { alg: string })
-    .setSubject(t.ownerId)
-    .setIssuer(f.iss ?? env.JWT_ISSUER)
-    .setAudience(f.aud ?? env.JWT_AUDIENCE)
-    .setIssuedAt(f.iat ?? now())
-    .setNotBefore(f.nbf ?? now())
-    .setExpirationTime(f.exp ?? now() + 300)
-    .setJti(crypto.randomUUID());
-}
-
-/** A token exactly like the server's, signed with `kid`'s real secret unless `secret` says otherwise. */
-const forgeHs = (t: TestTenant, f: Forge = {}, secret?: Uint8Array) =>
-  builder(t, { kid: 'k-test', typ: 'at+jwt', ...f }).sign(secret ?? secretOf(f.kid ?? 'k-test'));
+/** Tokens for tenant `t`'s owner (test/helpers/jwt.ts); `builder` leaves kid and typ out unless given. */
+const ownerOf = (t: TestTenant) => ({ tenantId: t.tenantId, userId: t.ownerId });
+const builder = (t: TestTenant, f: Forge) => jwtBuilder(ownerOf(t), f);
+const forgeHs = (t: TestTenant, f: Forge = {}, secret?: Uint8Array) => forgeAccessToken(ownerOf(t), f, secret);
+const now = nowSeconds;
 
 const customersWith = (token: string) => api('GET', '/v1/customers', undefined, { token });
 
@@ -220,6 +182,25 @@ describe('JWT attacks', () => {
       expectUnauthenticated(res, authorization.slice(0, 12));
     }
     expectUnauthenticated(await api('GET', '/v1/customers'), 'no credential');
+    // Exactly one token after the scheme (RFC 6750 b64token): anything after it is refused, not dropped.
+    const key = await api('POST', '/v1/api-keys', { name: 'k', scopes: ['customers:read'] }, { token: a.token });
+    expect(key.status).toBe(201);
+    for (const authorization of [
+      `Bearer ${a.token} junk`,
+      `Bearer ${a.token} ${a.token}`,
+      `Bearer ${a.token},junk`,
+      `Bearer ${key.body.secret} junk`,
+      `Bearer junk ${a.token}`,
+    ]) {
+      const res = await api('GET', '/v1/customers', undefined, { headers: { authorization } });
+      expectUnauthenticated(res, authorization.slice(0, 12) + authorization.slice(-10));
+      expect(res.body.detail).toBe('Authorization header must be "Bearer <token>"');
+    }
+    // The scheme is case-insensitive, and more than one space may separate it from the token.
+    for (const authorization of [`bearer ${a.token}`, `BEARER  ${a.token}`, `Bearer ${key.body.secret}`]) {
+      const res = await api('GET', '/v1/customers', undefined, { headers: { authorization } });
+      expect(res.status, authorization.slice(0, 8)).toBe(200);
+    }
     // A refresh token is not an access token.
     expectUnauthenticated(await customersWith(a.refreshToken), 'refresh token as bearer');
   });

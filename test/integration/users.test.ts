@@ -131,13 +131,19 @@ describe('users', () => {
     const a = await createTenant();
     const b = await createTenant();
     const victim = await createUserWithRole(a, 'viewer');
+    const victimState = async () => (await api('GET', `/v1/users/${victim.id}`, undefined, { token: a.token })).body;
+    const before = await victimState();
+    expect(before).toMatchObject({ id: victim.id, name: 'viewer user', role: 'viewer', active: true });
+    const eventsBefore = (await api('GET', '/v1/events?since=0', undefined, { token: a.token })).body.data;
     expect((await api('GET', `/v1/users/${victim.id}`, undefined, { token: b.token })).status).toBe(404);
     expect((await api('PATCH', `/v1/users/${victim.id}`, { name: 'x' }, { token: b.token })).status).toBe(404);
     expect((await api('PATCH', `/v1/users/${victim.id}`, { role: 'owner' }, { token: b.token })).status).toBe(404);
     expect((await api('POST', `/v1/users/${victim.id}/deactivate`, undefined, { token: b.token })).status).toBe(404);
     const list = await api('GET', '/v1/users', undefined, { token: b.token });
     expect(list.body.data.map((u: { id: string }) => u.id)).toEqual([b.ownerId]);
-    // The victim is untouched and can still sign in.
+    // The victim is untouched (same name, role, state and version; nothing in A's log) and can still sign in.
+    expect(await victimState()).toEqual(before);
+    expect((await api('GET', '/v1/events?since=0', undefined, { token: a.token })).body.data).toEqual(eventsBefore);
     expect(await loginAs(victim.email, a.tenantId)).toBeTruthy();
   });
 

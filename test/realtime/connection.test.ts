@@ -1,12 +1,15 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
-import { createTenant, createUserWithRole } from '../helpers/factories';
+import { createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser, createTerritory } from '../helpers/field-factories';
+import { forgeAccessToken, nowSeconds as nowSec } from '../helpers/jwt';
 import { connect, realtimeRequest } from '../helpers/ws';
-import { forgeToken, inHub, isError, runAlarm } from './support';
+import { inHub, isError, runAlarm } from './support';
 
-const nowSec = () => Math.floor(Date.now() / 1000);
+/** The owner's access token, expiring at `exp` (seconds). */
+const ownerToken = (t: TestTenant, exp: number) =>
+  forgeAccessToken({ tenantId: t.tenantId, userId: t.ownerId }, { exp });
 
 /** An upgrade request answered without a socket, decoded like the REST helper does. */
 async function refused(request: Request) {
@@ -27,7 +30,7 @@ describe('realtime connection', () => {
   it('refuses a missing, malformed, forged or expired token with 401 before the upgrade', async () => {
     const t = await createTenant();
     const noCredential = new Request('https://fieldline.test/v1/realtime', { headers: { upgrade: 'websocket' } });
-    const expired = await forgeToken({ tenantId: t.tenantId, userId: t.ownerId, role: 'owner', exp: nowSec() - 60 });
+    const expired = await ownerToken(t, nowSec() - 60);
     const forged = `${t.token.slice(0, -4)}AAAA`;
     for (const [label, request] of [
       ['none', noCredential],
@@ -39,6 +42,39 @@ describe('realtime connection', () => {
       const { status, body } = await refused(request);
       expect(status, label).toBe(401);
       expect(body.code, label).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('reads the credential like every route: one Bearer token, else X-API-Key, else access_token', async () => {
+    const t = await createTenant();
+    const upgrade = (headers: Record<string, string>, query = '') =>
+      new Request(`https://fieldline.test/v1/realtime${query}`, { headers: { upgrade: 'websocket', ...headers } });
+    const viaQuery = `?access_token=${t.token}`;
+    for (const [label, request] of [
+      ['trailing junk', upgrade({ authorization: `Bearer ${t.token} junk` })],
+      ['two tokens', upgrade({ authorization: `Bearer ${t.token} ${t.token}` })],
+      // A header of another scheme is refused, not skipped in favour of the query.
+      ['other scheme + query', upgrade({ authorization: `Token ${t.token}` }, viaQuery)],
+      ['Basic + query', upgrade({ authorization: `Basic ${btoa('a:b')}` }, viaQuery)],
+      ['bare Bearer + query', upgrade({ authorization: 'Bearer' }, viaQuery)],
+    ] as const) {
+      const { status, body } = await refused(request);
+      expect(status, label).toBe(401);
+      expect(body, label).toMatchObject({
+        code: 'UNAUTHENTICATED',
+        detail: 'Authorization header must be "Bearer <token>"',
+      });
+    }
+    const key = await api('POST', '/v1/api-keys', { name: 'rt', scopes: ['events:read'] }, { token: t.token });
+    for (const [label, request] of [
+      ['bearer, lower case', upgrade({ authorization: `bearer ${t.token}` })],
+      ['query', upgrade({}, viaQuery)],
+      ['X-API-Key', upgrade({ 'x-api-key': key.body.secret })],
+    ] as const) {
+      const res = await exports.default.fetch(request);
+      expect(res.status, label).toBe(101);
+      res.webSocket?.accept();
+      res.webSocket?.close(1000);
     }
   });
 
@@ -108,7 +144,7 @@ describe('realtime connection', () => {
   it('closes a socket whose token has expired with 4001 on its next message', async () => {
     const t = await createTenant();
     // Two seconds past expiry is still inside the verifier's clock tolerance, so the upgrade succeeds.
-    const token = await forgeToken({ tenantId: t.tenantId, userId: t.ownerId, role: 'owner', exp: nowSec() - 2 });
+    const token = await ownerToken(t, nowSec() - 2);
     const socket = await connect(token);
     await socket.next((f) => f.type === 'welcome');
     socket.send({ type: 'ping', id: 'late' });
@@ -118,7 +154,7 @@ describe('realtime connection', () => {
 
   it('closes an expired socket with 4001 when the alarm runs, and leaves valid ones open', async () => {
     const t = await createTenant();
-    const token = await forgeToken({ tenantId: t.tenantId, userId: t.ownerId, role: 'owner', exp: nowSec() - 2 });
+    const token = await ownerToken(t, nowSec() - 2);
     const expiring = await connect(token);
     await expiring.next((f) => f.type === 'welcome');
     const valid = await connect(t.token);
@@ -134,12 +170,7 @@ describe('realtime connection', () => {
   it('extends a socket’s life with a fresh token, and refuses a token of someone else', async () => {
     const t = await createTenant();
     const viewer = await createUserWithRole(t, 'viewer');
-    const shortLived = await forgeToken({
-      tenantId: t.tenantId,
-      userId: t.ownerId,
-      role: 'owner',
-      exp: nowSec() + 60,
-    });
+    const shortLived = await ownerToken(t, nowSec() + 60);
     const socket = await connect(shortLived);
     await socket.next((f) => f.type === 'welcome');
 
@@ -149,7 +180,7 @@ describe('realtime connection', () => {
     expect(await socket.collect(isError('UNAUTHENTICATED'), 2)).toHaveLength(2);
 
     const exp = nowSec() + 900;
-    const fresh = await forgeToken({ tenantId: t.tenantId, userId: t.ownerId, role: 'owner', exp });
+    const fresh = await ownerToken(t, exp);
     socket.send({ type: 'auth', token: fresh });
     expect(await socket.next((f) => f.type === 'authenticated')).toEqual({
       type: 'authenticated',

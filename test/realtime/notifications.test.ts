@@ -13,6 +13,13 @@ const welcomed = async (token: string, since?: number) => {
 
 const notify = (token: string, body: Record<string, unknown>) => api('POST', '/v1/notifications', body, { token });
 
+/** An object `levels` deep: {"a":{"a":…{"a":1}}} (the outer object is level 1). */
+const nested = (levels: number): Record<string, unknown> => {
+  let value: Record<string, unknown> = { a: 1 };
+  for (let i = 1; i < levels; i++) value = { a: value };
+  return value;
+};
+
 describe('notifications', () => {
   it('delivers a personal notification live to its salesman only, and a team-wide one to everyone', async () => {
     const t = await createTenant();
@@ -85,6 +92,35 @@ describe('notifications', () => {
     expect((await notify(t.token, { salesmanId: foreign.salesmanId, title: 'x', body: 'y' })).status).toBe(404);
     expect((await notify(t.token, { title: 'x', body: 'y', urgent: true })).status).toBe(400);
     expect((await notify(t.token, { title: ' ', body: 'y' })).status).toBe(400);
+  });
+
+  it('bounds the free-form data: 32 levels deep and 16 KiB serialized, refused with a clear 400 beyond', async () => {
+    const t = await createTenant();
+    const refusal = async (data: unknown, message: RegExp) => {
+      const res = await notify(t.token, { title: 'x', body: 'y', data });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors).toEqual([{ path: 'json.data', message: expect.stringMatching(message) }]);
+    };
+    // Deep enough to overflow the stack of a recursive serializer.
+    await refusal(nested(6000), /at most 32 levels/);
+    await refusal(nested(33), /at most 32 levels/);
+    let arrays: unknown[] = [];
+    for (let i = 0; i < 40; i++) arrays = [arrays];
+    await refusal({ list: arrays }, /at most 32 levels/);
+    await refusal({ blob: 'x'.repeat(16 * 1024) }, /at most 16384 bytes/);
+    // Multi-byte characters count as bytes.
+    await refusal({ text: 'é'.repeat(8200) }, /at most 16384 bytes/);
+
+    const deepest = await notify(t.token, { title: 'x', body: 'y', data: nested(32) });
+    expect(deepest.status).toBe(201);
+    expect(deepest.body.data).toEqual(nested(32));
+    const largest = await notify(t.token, { title: 'x', body: 'y', data: { blob: 'x'.repeat(16 * 1024 - 20) } });
+    expect(largest.status).toBe(201);
+    // Nothing refused was stored.
+    const list = await api('GET', '/v1/notifications', undefined, { token: t.token });
+    expect(list.body.data).toHaveLength(2);
   });
 
   it('lets a manager notify over the socket; a salesman gets FORBIDDEN', async () => {

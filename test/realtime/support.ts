@@ -1,12 +1,11 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { SignJWT } from 'jose';
 import type { TenantHub } from '../../src/durable/tenant-hub';
 import { api } from '../helpers/api';
 import type { TestTenant } from '../helpers/factories';
 import type { TestSocket } from '../helpers/ws';
 
-/** Shared plumbing for the realtime tests: the tenant's hub stub, its alarm, its SQLite, forged tokens. */
+/** Shared plumbing for the realtime tests: the tenant's hub stub, its alarm, its SQLite. */
 
 export const hubOf = (tenantId: string) => env.TENANT_HUB.getByName(tenantId);
 
@@ -36,40 +35,6 @@ export async function nextOrAlarm(socket: TestSocket, tenantId: string, predicat
     await runAlarm(tenantId);
     return socket.next(predicate, 5000);
   }
-}
-
-const keys = new Map(
-  env.JWT_KEYS.split(',').map((pair) => {
-    const i = pair.indexOf(':');
-    return [pair.slice(0, i), new TextEncoder().encode(pair.slice(i + 1))] as const;
-  }),
-);
-
-/** An access token signed like the server's, with a chosen expiry (seconds since the epoch). */
-export function forgeToken(claims: {
-  tenantId: string;
-  userId: string;
-  role: string;
-  salesmanId?: string;
-  exp: number;
-}) {
-  const secret = keys.get('k-test');
-  if (!secret) throw new Error('test config lacks JWT key k-test');
-  const iat = Math.min(claims.exp, Math.floor(Date.now() / 1000)) - 10;
-  return new SignJWT({
-    tid: claims.tenantId,
-    role: claims.role,
-    ...(claims.salesmanId ? { sal: claims.salesmanId } : {}),
-  })
-    .setProtectedHeader({ alg: 'HS256', kid: 'k-test', typ: 'at+jwt' })
-    .setSubject(claims.userId)
-    .setIssuer(env.JWT_ISSUER)
-    .setAudience(env.JWT_AUDIENCE)
-    .setIssuedAt(iat)
-    .setNotBefore(iat)
-    .setExpirationTime(claims.exp)
-    .setJti(crypto.randomUUID())
-    .sign(secret);
 }
 
 /** The tenant's last event seq according to the REST log. */
