@@ -151,8 +151,22 @@ export async function login(
 }
 
 /**
+ * A token presented again this soon after its rotation is a concurrent refresh of the same client (two
+ * tabs, a retry racing its original), not a leak: it is refused without ending the login.
+ */
+export const REFRESH_RACE_GRACE_MS = 10_000;
+
+const refreshRaced = () =>
+  new AppError(
+    ErrorCode.CONFLICT,
+    'This refresh token was rotated a moment ago by a concurrent refresh; continue with the tokens it returned',
+    { reason: 'REFRESH_RACED' },
+  );
+
+/**
  * Rotates a refresh token. Each token works once; presenting a used (or revoked) one means it leaked,
- * so the whole family (every token descended from that login) is revoked.
+ * so the whole family (every token descended from that login) is revoked — unless it was rotated within
+ * REFRESH_RACE_GRACE_MS, which is a concurrent refresh (409, the login survives).
  */
 export async function refresh(db: Db, config: Config, presented: string): Promise<TokenPair> {
   const tokenHash = await sha256Hex(presented);
@@ -161,6 +175,7 @@ export async function refresh(db: Db, config: Config, presented: string): Promis
   if (!existing) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Invalid refresh token');
   if (existing.revokedAt) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Refresh token revoked');
   if (existing.usedAt) {
+    if (Date.parse(now) - Date.parse(existing.usedAt) < REFRESH_RACE_GRACE_MS) throw refreshRaced();
     await revokeFamily(db, existing.familyId, now);
     throw new AppError(
       ErrorCode.TOKEN_REUSED,
@@ -176,22 +191,16 @@ export async function refresh(db: Db, config: Config, presented: string): Promis
     await revokeFamily(db, existing.familyId, now);
     throw new AppError(ErrorCode.UNAUTHENTICATED, 'This account is deactivated');
   }
-  // The conditional update is the lock: of two concurrent refreshes with one token only one succeeds.
-  // Marking the token used and inserting its successor in one batch means a concurrent reuse, which
-  // revokes the family, always sees (and revokes) the successor too.
+  // The conditional update is the lock: of concurrent refreshes with one token only one succeeds; the
+  // others lost a race that started together with the winner's, so they are refused as racing, and the
+  // winner's new tokens stay valid. Marking the token used and inserting its successor in one batch means
+  // a later reuse, which revokes the family, always sees (and revokes) the successor too.
   const next = await newRefreshToken(db, config, user, existing.familyId, now);
   const markUsed = db
     .update(refreshTokens)
     .set({ usedAt: now })
     .where(and(eq(refreshTokens.id, existing.id), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt)));
-  const reused = () =>
-    new AppError(ErrorCode.TOKEN_REUSED, 'Refresh token was already used; all sessions of this login are revoked');
-  try {
-    await runBatch(db, [markUsed, assertChanged(db), next.statement], reused);
-  } catch (err) {
-    if (err instanceof AppError && err.code === ErrorCode.TOKEN_REUSED) await revokeFamily(db, existing.familyId, now);
-    throw err;
-  }
+  await runBatch(db, [markUsed, assertChanged(db), next.statement], refreshRaced);
   const accessToken = await issueAccessToken(db, config, user);
   return tokenPair(config, accessToken, next.token);
 }
