@@ -14,6 +14,8 @@ export interface AccessClaims {
   tid: string;
   role: Role;
   sal?: string;
+  /** The login (refresh-token family) the token belongs to: logging out ends its access tokens too. */
+  sid?: string;
 }
 
 export interface VerifiedClaims extends AccessClaims {
@@ -43,7 +45,12 @@ async function hmacKey(secret: string): Promise<CryptoKey> {
 export async function signAccessToken(config: Config, claims: AccessClaims): Promise<string> {
   const signing = config.JWT_KEYS[0];
   if (!signing) throw new Error('No JWT signing key configured');
-  const jwt = new SignJWT({ tid: claims.tid, role: claims.role, ...(claims.sal ? { sal: claims.sal } : {}) })
+  const jwt = new SignJWT({
+    tid: claims.tid,
+    role: claims.role,
+    ...(claims.sal ? { sal: claims.sal } : {}),
+    ...(claims.sid ? { sid: claims.sid } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', kid: signing.kid, typ: TOKEN_TYPE })
     .setSubject(claims.sub)
     .setIssuer(config.JWT_ISSUER)
@@ -100,12 +107,13 @@ async function verifyAccessTokenOnce(config: Config, token: string): Promise<Ver
         clockTolerance: CLOCK_TOLERANCE_S,
       },
     );
-    const { sub, tid, role, sal, exp, iat } = payload as Record<string, unknown>;
+    const { sub, tid, role, sal, sid, exp, iat } = payload as Record<string, unknown>;
     if (
       typeof sub !== 'string' ||
       typeof tid !== 'string' ||
       !ROLES.includes(role as Role) ||
-      (sal !== undefined && typeof sal !== 'string')
+      (sal !== undefined && typeof sal !== 'string') ||
+      (sid !== undefined && typeof sid !== 'string')
     ) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'Malformed access token');
     }
@@ -116,6 +124,7 @@ async function verifyAccessTokenOnce(config: Config, token: string): Promise<Ver
       exp: Number(exp),
       iat: Number(iat),
       ...(typeof sal === 'string' ? { sal } : {}),
+      ...(typeof sid === 'string' ? { sid } : {}),
     };
   } catch (err) {
     if (err instanceof AppError) throw err;

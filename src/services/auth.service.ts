@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
+import { sessionsEnded } from '../auth/session-ends';
 import { signAccessToken } from '../auth/tokens';
 import { assertChanged, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
@@ -77,7 +78,8 @@ export async function signup(platform: PlatformContext, config: Config, input: S
     permissions: ROLE_PERMISSIONS.owner,
   });
 
-  const refresh = await newRefreshToken(db, config, user, newId(), now);
+  const family = newId();
+  const refresh = await newRefreshToken(db, config, user, family, now);
   await commit(ctx, [
     db.insert(tenants).values(tenant),
     db.insert(users).values(user),
@@ -85,7 +87,7 @@ export async function signup(platform: PlatformContext, config: Config, input: S
     appendEvent(ctx, { type: 'tenant:created', entityType: 'tenant', entityId: tenant.id, payload: tenant }),
     appendEvent(ctx, { type: 'user:created', entityType: 'user', entityId: user.id, payload: toPublicUser(user) }),
   ]);
-  const accessToken = await signAccessToken(config, { sub: user.id, tid: tenant.id, role: user.role });
+  const accessToken = await signAccessToken(config, { sub: user.id, tid: tenant.id, role: user.role, sid: family });
   return { ...tokenPair(config, accessToken, refresh.token), user: toPublicUser(user), tenant };
 }
 
@@ -134,7 +136,8 @@ export async function login(
   }
   const { user, tenant } = usable[0] as (typeof candidates)[number];
   const now = nowIso();
-  const refresh = await newRefreshToken(db, config, user, newId(), now);
+  const family = newId();
+  const refresh = await newRefreshToken(db, config, user, family, now);
   await runBatch(db, [
     refresh.statement,
     db
@@ -142,7 +145,7 @@ export async function login(
       .set({ lastLoginAt: now })
       .where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id))),
   ]);
-  const accessToken = await issueAccessToken(db, config, user);
+  const accessToken = await issueAccessToken(db, config, user, family);
   return {
     ...tokenPair(config, accessToken, refresh.token),
     user: toPublicUser({ ...user, lastLoginAt: now }),
@@ -177,6 +180,7 @@ export async function refresh(db: Db, config: Config, presented: string): Promis
   if (existing.usedAt) {
     if (Date.parse(now) - Date.parse(existing.usedAt) < REFRESH_RACE_GRACE_MS) throw refreshRaced();
     await revokeFamily(db, existing.familyId, now);
+    sessionsEnded(db, existing.tenantId);
     throw new AppError(
       ErrorCode.TOKEN_REUSED,
       'Refresh token was already used; all sessions of this login are revoked',
@@ -201,7 +205,7 @@ export async function refresh(db: Db, config: Config, presented: string): Promis
     .set({ usedAt: now })
     .where(and(eq(refreshTokens.id, existing.id), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt)));
   await runBatch(db, [markUsed, assertChanged(db), next.statement], refreshRaced);
-  const accessToken = await issueAccessToken(db, config, user);
+  const accessToken = await issueAccessToken(db, config, user, existing.familyId);
   return tokenPair(config, accessToken, next.token);
 }
 
@@ -209,7 +213,10 @@ export async function refresh(db: Db, config: Config, presented: string): Promis
 export async function logout(db: Db, presented: string): Promise<void> {
   const tokenHash = await sha256Hex(presented);
   const existing = await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, tokenHash) });
-  if (existing) await revokeFamily(db, existing.familyId, nowIso());
+  if (!existing) return;
+  await revokeFamily(db, existing.familyId, nowIso());
+  // The login's access tokens end with it: at once in this isolate, within 30 s in the others.
+  sessionsEnded(db, existing.tenantId);
 }
 
 const revokeFamily = (db: Db, familyId: string, now: string) =>
@@ -218,7 +225,7 @@ const revokeFamily = (db: Db, familyId: string, now: string) =>
     .set({ revokedAt: now })
     .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 
-async function issueAccessToken(db: Db, config: Config, user: UserRow): Promise<string> {
+async function issueAccessToken(db: Db, config: Config, user: UserRow, family: string): Promise<string> {
   let sal: string | undefined;
   if (user.role === 'salesman') {
     const profile = await db.query.salesmen.findFirst({
@@ -227,7 +234,13 @@ async function issueAccessToken(db: Db, config: Config, user: UserRow): Promise<
     });
     sal = profile?.id;
   }
-  return signAccessToken(config, { sub: user.id, tid: user.tenantId, role: user.role, ...(sal ? { sal } : {}) });
+  return signAccessToken(config, {
+    sub: user.id,
+    tid: user.tenantId,
+    role: user.role,
+    sid: family,
+    ...(sal ? { sal } : {}),
+  });
 }
 
 async function newRefreshToken(db: Db, config: Config, user: UserRow, familyId: string, now: string) {

@@ -266,11 +266,22 @@ describe('refresh tokens', () => {
 
   it('logout revokes the family and is idempotent', async () => {
     const t = await createTenant();
+    const other = await login(t.ownerEmail, DEFAULT_PASSWORD, t.tenantId);
     const rotated = await refresh(t.refreshToken);
     expect(rotated.status).toBe(200);
+    const read = (token: string) => api('GET', '/v1/customers', undefined, { token });
+    expect((await read(rotated.body.accessToken)).status).toBe(200);
     const out = await api('POST', '/v1/auth/logout', { refreshToken: t.refreshToken });
     expect(out.status).toBe(204);
     expect((await refresh(rotated.body.refreshToken)).status).toBe(401);
+    // The login's access tokens end with it, the one from signup and the one from the refresh alike,
+    // though neither has expired; another login of the same user goes on.
+    for (const token of [t.token, rotated.body.accessToken]) {
+      const refused = await read(token);
+      expect(refused.status).toBe(401);
+      expect(refused.body).toMatchObject({ code: 'UNAUTHENTICATED', detail: 'This login has ended; sign in again' });
+    }
+    expect((await read(other.body.accessToken)).status).toBe(200);
     expect((await api('POST', '/v1/auth/logout', { refreshToken: rotated.body.refreshToken })).status).toBe(204);
     expect((await api('POST', '/v1/auth/logout', { refreshToken: 'unknown-token' })).status).toBe(204);
   });

@@ -59,6 +59,8 @@ export const refreshTokens = sqliteTable(
     uniqueIndex('refresh_tokens_hash_uq').on(t.tokenHash),
     index('refresh_tokens_family_idx').on(t.familyId),
     index('refresh_tokens_user_idx').on(t.tenantId, t.userId),
+    // Logins that ended lately, read by every isolate's session check (src/auth/session-ends.ts).
+    index('refresh_tokens_revoked_idx').on(t.tenantId, t.revokedAt),
     foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }),
   ],
 );
