@@ -1,11 +1,11 @@
 import { EmailMessage } from 'cloudflare:email';
+import type { MailSender } from '../analytics/mail/report-mail';
+import { sendDueReports } from '../analytics/services/report-delivery.service';
+import { runNightlyRfm } from '../analytics/services/rfm-runs.service';
 import { systemPrincipal } from '../auth/principal';
 import { createDb } from '../db/client';
 import { loadConfig } from '../env';
 import { createServiceContext } from '../services/context';
-import { sendDueReports } from '../services/report-delivery.service';
-import type { MailSender } from '../services/report-mail';
-import { runNightlyRfm } from '../services/rfm-runs.service';
 import { isJobMessage, type JobMessage } from './messages';
 
 /** Retries back off: 30 s, 60 s, 120 s, … up to 10 minutes (max_retries in wrangler.jsonc, then the DLQ). */

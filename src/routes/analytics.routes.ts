@@ -1,11 +1,11 @@
-import { executiveDocument, productsDocument, salesPerformanceDocument } from '../analytics/export/documents';
-import { forecastDocument, heatmapDocument, segmentationDocument } from '../analytics/export/report-documents';
-import { PERIOD_TYPES } from '../analytics/periods';
-import { SEGMENTS } from '../analytics/segments';
-import { getExecutiveReport, getForecast, getSalesPerformance } from '../services/analytics.service';
-import { getTerritoryHeatmap } from '../services/analytics-heatmap.service';
-import { getProductAnalytics } from '../services/analytics-products.service';
-import { getCustomerSegmentation } from '../services/analytics-rfm.service';
+import { executiveDocument, productsDocument, salesPerformanceDocument } from '../analytics/documents/document-parts';
+import { forecastDocument, heatmapDocument, segmentationDocument } from '../analytics/documents/sales-report.document';
+import { PERIOD_TYPES } from '../analytics/domain/periods';
+import { SEGMENTS } from '../analytics/domain/segments';
+import { getTerritoryHeatmap } from '../analytics/services/heatmap.service';
+import { getProductAnalytics } from '../analytics/services/products.service';
+import { getExecutiveReport, getForecast, getSalesPerformance } from '../analytics/services/sales-performance.service';
+import { getCustomerSegmentation } from '../analytics/services/segmentation.service';
 import { createProtectedRouter, protectedRoute, serviceContext, z } from './openapi';
 import { FormatQuery, reportContent, respondWith } from './report-responses';
 

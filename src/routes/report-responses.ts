@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { documentToCsv } from '../analytics/export/csv';
-import type { ReportDocument } from '../analytics/export/document';
-import { documentToPdf } from '../analytics/export/pdf';
+import { documentToCsv } from '../analytics/documents/csv';
+import { documentToPdf } from '../analytics/documents/pdf';
+import type { ReportDocument } from '../analytics/documents/report-document';
 import { z } from './openapi';
 
 /**

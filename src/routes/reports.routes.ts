@@ -1,5 +1,11 @@
-import { metricsDocument, salesReportDocument, trendsDocument } from '../analytics/export/report-documents';
-import { getDailySales, getMetrics, getMonthlySales, getTrends, getWeeklySales } from '../services/reports.service';
+import { metricsDocument, salesReportDocument, trendsDocument } from '../analytics/documents/sales-report.document';
+import {
+  getDailySales,
+  getMetrics,
+  getMonthlySales,
+  getTrends,
+  getWeeklySales,
+} from '../analytics/services/sales-reports.service';
 import { LocalDateQuery } from './analytics.routes';
 import { createProtectedRouter, protectedRoute, serviceContext, z } from './openapi';
 import { FormatQuery, reportContent, respondWith } from './report-responses';

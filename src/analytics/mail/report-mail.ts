@@ -1,9 +1,9 @@
 import { createMimeMessage } from 'mimetext/browser';
-import { documentToCsv } from '../analytics/export/csv';
-import type { ReportDocument } from '../analytics/export/document';
-import { documentToHtml, documentToText } from '../analytics/export/html';
-import { documentToPdf } from '../analytics/export/pdf';
-import type { ReportSubscriptionRow } from './report-subscriptions.service';
+import type { ReportSubscriptionRow } from '../../services/report-subscriptions.service';
+import { documentToCsv } from '../documents/csv';
+import { documentToHtml, documentToText } from '../documents/html';
+import { documentToPdf } from '../documents/pdf';
+import type { ReportDocument } from '../documents/report-document';
 
 /** Sends one raw RFC 5322 message; resolves with the provider's message id when it gives one. */
 export type MailSender = (from: string, to: string, raw: string) => Promise<{ messageId?: string } | undefined>;

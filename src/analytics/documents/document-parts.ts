@@ -1,10 +1,10 @@
-import type { ExecutiveReport } from '../executive';
-import type { Kpis } from '../metrics';
-import type { DateRange } from '../periods';
-import type { ProductAnalytics } from '../products';
-import type { SalesPerformance } from '../sales-performance';
-import type { Chart, Column, Kpi, ReportDocument, Table } from './document';
-import { formatChange, formatInt, formatMoney, formatPercent, minorToDecimal } from './format';
+import type { ExecutiveReport } from '../domain/executive';
+import type { Kpis } from '../domain/metrics';
+import type { DateRange } from '../domain/periods';
+import type { ProductAnalytics } from '../domain/products';
+import type { SalesPerformance } from '../domain/sales-performance';
+import type { Chart, Column, Kpi, ReportDocument, Table } from './report-document';
+import { formatChange, formatInt, formatMoney, formatPercent, minorToDecimal } from './value-format';
 
 const UNIT_LABEL: Record<string, string | undefined> = { count: 'count', percent: '%', minutes: 'minutes' };
 

@@ -1,4 +1,5 @@
-import type { DateRange } from '../analytics/periods';
+import type { ServiceContext } from '../../services/context';
+import type { DateRange } from '../domain/periods';
 import {
   type MetricsReport,
   metricsReport,
@@ -7,19 +8,8 @@ import {
   salesReport,
   type TrendsReport,
   trendsReport,
-} from '../analytics/reports';
-import { addDays, addMonths, eachDay, isoWeekday, type LocalDate } from '../analytics/timezone';
-import { assertNotFuture, metaOf, type ReportMeta } from './analytics.service';
-import {
-  activityTotalsWithExtras,
-  dailySeries,
-  num,
-  type ReportScope,
-  type Row,
-  reportScope,
-  runQueries,
-  windowOf,
-} from './analytics-data';
+} from '../domain/sales-report';
+import { addDays, addMonths, eachDay, isoWeekday, type LocalDate } from '../domain/timezone';
 import {
   localDaySql,
   localHourSql,
@@ -29,8 +19,18 @@ import {
   refundSums,
   revenueOrdersWhere,
   unitSums,
-} from './analytics-sql';
-import type { ServiceContext } from './context';
+} from '../queries/activity-sql';
+import {
+  activityTotalsWithExtras,
+  dailySeries,
+  num,
+  type ReportScope,
+  type Row,
+  reportScope,
+  runQueries,
+  windowOf,
+} from './activity-sums';
+import { assertNotFuture, metaOf, type ReportMeta } from './sales-performance.service';
 
 type Meta = { meta: ReportMeta };
 

@@ -1,9 +1,11 @@
-import { type ActivityTotals, type DailyPoint, fillDaily, ZERO_TOTALS } from '../analytics/metrics';
-import type { DateRange } from '../analytics/periods';
-import { eachDay, type LocalDate, localDate, localRange, offsetSegments, safeTimeZone } from '../analytics/timezone';
-import type { Permission } from '../auth/permissions';
-import { ownSalesmanScope, requirePermission } from '../auth/principal';
-import type { Db } from '../db/client';
+import type { Permission } from '../../auth/permissions';
+import { ownSalesmanScope, requirePermission } from '../../auth/principal';
+import type { Db } from '../../db/client';
+import type { ServiceContext } from '../../services/context';
+import { tenantSettings } from '../../services/tenant-settings';
+import { type ActivityTotals, type DailyPoint, fillDaily, ZERO_TOTALS } from '../domain/metrics';
+import type { DateRange } from '../domain/periods';
+import { eachDay, type LocalDate, localDate, localRange, offsetSegments, safeTimeZone } from '../domain/timezone';
 import {
   cancelledCount,
   localDaySql,
@@ -14,9 +16,7 @@ import {
   strikeSums,
   visitSums,
   type Window,
-} from './analytics-sql';
-import type { ServiceContext } from './context';
-import { tenantSettings } from './tenant-settings';
+} from '../queries/activity-sql';
 
 /**
  * Who is asking and in which calendar: the tenant's timezone and currency, today's local date, and the

@@ -1,10 +1,10 @@
-import type { ForecastResponse } from '../../services/analytics.service';
-import type { TerritoryHeatmap } from '../../services/analytics-heatmap.service';
-import type { CustomerSegmentation } from '../../services/analytics-rfm.service';
-import type { MetricsReport, SalesReport, TrendsReport } from '../reports';
-import type { Column, ReportDocument } from './document';
-import { type DocMeta, dayLabel, kpiCards, rangeLabel, subtitleOf } from './documents';
-import { formatChange, formatInt, formatMoney, formatPercent, minorToDecimal } from './format';
+import type { MetricsReport, SalesReport, TrendsReport } from '../domain/sales-report';
+import type { TerritoryHeatmap } from '../services/heatmap.service';
+import type { ForecastResponse } from '../services/sales-performance.service';
+import type { CustomerSegmentation } from '../services/segmentation.service';
+import { type DocMeta, dayLabel, kpiCards, rangeLabel, subtitleOf } from './document-parts';
+import type { Column, ReportDocument } from './report-document';
+import { formatChange, formatInt, formatMoney, formatPercent, minorToDecimal } from './value-format';
 
 const major = (v: number | null, currency: string) => (v === null ? null : Number(minorToDecimal(v, currency)));
 

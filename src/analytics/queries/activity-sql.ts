@@ -1,4 +1,4 @@
-import type { OffsetSegment } from '../analytics/timezone';
+import type { OffsetSegment } from '../domain/timezone';
 
 /**
  * The SQL behind analytics: aggregations pushed down to D1 as plain GROUP BYs (no correlated subqueries:

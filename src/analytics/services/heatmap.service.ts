@@ -1,11 +1,11 @@
-import { type Band, bands, type CellAggregate, type CellFeature, cellFeatures, gridSpec } from '../analytics/heatmap';
-import { addDays, daysBetween, type LocalDate, localDate } from '../analytics/timezone';
-import type { GeoJsonGeometry } from '../db/schema';
-import type { ReportMeta } from './analytics.service';
-import { metaOf } from './analytics.service';
-import { num, type ReportScope, type Row, reportScope, runQueries, windowOf } from './analytics-data';
-import { orderSums, type Params, refundSums, visitSums } from './analytics-sql';
-import type { ServiceContext } from './context';
+import type { GeoJsonGeometry } from '../../db/schema';
+import type { ServiceContext } from '../../services/context';
+import { type Band, bands, type CellAggregate, type CellFeature, cellFeatures, gridSpec } from '../domain/heatmap';
+import { addDays, daysBetween, type LocalDate, localDate } from '../domain/timezone';
+import { orderSums, type Params, refundSums, visitSums } from '../queries/activity-sql';
+import { num, type ReportScope, type Row, reportScope, runQueries, windowOf } from './activity-sums';
+import type { ReportMeta } from './sales-performance.service';
+import { metaOf } from './sales-performance.service';
 
 export interface HeatmapQuery {
   days: number;

@@ -1,5 +1,5 @@
-import type { Cell, Column, ReportDocument } from './document';
-import { formatCell } from './format';
+import type { Cell, Column, ReportDocument } from './report-document';
+import { formatCell } from './value-format';
 
 /** The scheduled e-mail's HTML body: KPIs and the main table inline, everything else attached. */
 const escapeHtml = (s: string) =>

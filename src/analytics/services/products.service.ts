@@ -1,9 +1,9 @@
-import { type ProductAnalytics, type ProductSales, productAnalytics } from '../analytics/products';
-import { addDays, type LocalDate } from '../analytics/timezone';
-import { metaOf, type ReportMeta } from './analytics.service';
-import { num, type Row, reportScope, runQueries, windowOf } from './analytics-data';
-import { Params, type Query, revenueOrdersWhere, type Window } from './analytics-sql';
-import type { ServiceContext } from './context';
+import type { ServiceContext } from '../../services/context';
+import { type ProductAnalytics, type ProductSales, productAnalytics } from '../domain/products';
+import { addDays, type LocalDate } from '../domain/timezone';
+import { Params, type Query, revenueOrdersWhere, type Window } from '../queries/activity-sql';
+import { num, type Row, reportScope, runQueries, windowOf } from './activity-sums';
+import { metaOf, type ReportMeta } from './sales-performance.service';
 
 /**
  * Line sums of the revenue orders of a window (lines `l`, their products `p`, stock `i`), grouped by

@@ -1,6 +1,10 @@
 import { asc, isNull } from 'drizzle-orm';
-import { type RfmRow, rfmThresholds } from '../analytics/rfm';
-import { localDate, safeTimeZone } from '../analytics/timezone';
+import { tenants } from '../../db/schema';
+import type { PlatformContext, ServiceContext } from '../../services/context';
+import { findTenantSettings } from '../../services/tenant-settings';
+import { appendEvent, commit } from '../../services/write-pipeline';
+import { type RfmRow, rfmThresholds } from '../domain/rfm';
+import { localDate, safeTimeZone } from '../domain/timezone';
 import {
   completeRfmRun,
   markRfmChangesAnnounced,
@@ -9,12 +13,8 @@ import {
   readRfmRun,
   startRfmRun,
   writeRfmSnapshot,
-} from '../db/rfm-runs';
-import { tenants } from '../db/schema';
-import { computeRfm } from './analytics-rfm.service';
-import type { PlatformContext, ServiceContext } from './context';
-import { findTenantSettings } from './tenant-settings';
-import { appendEvent, commit } from './write-pipeline';
+} from '../queries/rfm-runs';
+import { computeRfm } from './segmentation.service';
 
 /**
  * The nightly RFM run of one tenant, resumable at every step. The run row (tenant, local date) is the

@@ -1,3 +1,6 @@
+import type { Db } from '../../db/client';
+import { decodeCursor, encodeCursor } from '../../db/pagination';
+import type { ServiceContext } from '../../services/context';
 import {
   type CustomerActivity,
   type RfmRow,
@@ -6,15 +9,12 @@ import {
   type SegmentSummary,
   scoreRfm,
   summarizeSegments,
-} from '../analytics/rfm';
-import { isSegment, SEGMENT_RULES, type Segment } from '../analytics/segments';
-import { localDate, localDateIn, offsetSegments } from '../analytics/timezone';
-import type { Db } from '../db/client';
-import { decodeCursor, encodeCursor } from '../db/pagination';
-import { metaOf, type ReportMeta } from './analytics.service';
-import { num, type Row, reportScope, runQueries, runQuery } from './analytics-data';
-import { REVENUE_STATUSES } from './analytics-sql';
-import type { ServiceContext } from './context';
+} from '../domain/rfm';
+import { isSegment, SEGMENT_RULES, type Segment } from '../domain/segments';
+import { localDate, localDateIn, offsetSegments } from '../domain/timezone';
+import { REVENUE_STATUSES } from '../queries/activity-sql';
+import { num, type Row, reportScope, runQueries, runQuery } from './activity-sums';
+import { metaOf, type ReportMeta } from './sales-performance.service';
 
 /**
  * Loads what RFM needs per customer with two GROUP BYs (orders; refunds capped per order) over the

@@ -1,6 +1,6 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
-import type { Cell, Chart, Column, ReportDocument, Table } from './document';
-import { formatCell, formatInt, formatMoneyCompact } from './format';
+import type { Cell, Chart, Column, ReportDocument, Table } from './report-document';
+import { formatCell, formatInt, formatMoneyCompact } from './value-format';
 
 /**
  * A one- or two-page A4 PDF of a report: title, KPI boxes, a bar or line chart drawn with pdf-lib

@@ -1,15 +1,17 @@
-import { type ExecutiveReport, executiveReport } from '../analytics/executive';
-import { type Forecast, forecastRevenue } from '../analytics/forecast';
-import { ZERO_TOTALS } from '../analytics/metrics';
-import { comparePeriods, type DateRange, type PeriodType } from '../analytics/periods';
+import { AppError, ErrorCode } from '../../lib/errors';
+import type { ServiceContext } from '../../services/context';
+import { type ExecutiveReport, executiveReport } from '../domain/executive';
+import { type Forecast, forecastRevenue } from '../domain/forecast';
+import { ZERO_TOTALS } from '../domain/metrics';
+import { comparePeriods, type DateRange, type PeriodType } from '../domain/periods';
 import {
   type SalesmanActivity,
   type SalesPerformance,
   salesPerformance,
   type TargetRow,
-} from '../analytics/sales-performance';
-import { addDays, type LocalDate, laterOf, localDate } from '../analytics/timezone';
-import { AppError, ErrorCode } from '../lib/errors';
+} from '../domain/sales-performance';
+import { addDays, type LocalDate, laterOf, localDate } from '../domain/timezone';
+import { localDaySql, orderSums, refundSums } from '../queries/activity-sql';
 import {
   activityBy,
   activityTotals,
@@ -21,9 +23,7 @@ import {
   runQueries,
   runQuery,
   windowOf,
-} from './analytics-data';
-import { localDaySql, orderSums, refundSums } from './analytics-sql';
-import type { ServiceContext } from './context';
+} from './activity-sums';
 
 /** What every analytics response says about itself. */
 export interface ReportMeta {

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
-import type { ReportDocument, Table } from './document';
-import { minorToDecimal } from './format';
+import type { ReportDocument, Table } from './report-document';
+import { minorToDecimal } from './value-format';
 
 /**
  * CSV of a report's first table, for spreadsheets: one header row, money in major units of the tenant

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Statement } from './batch';
-import type { Db } from './client';
+import type { Statement } from '../../db/batch';
+import type { Db } from '../../db/client';
 
 /**
  * Storage of the nightly RFM runs: the run row per (tenant, local date) that is the job's cursor, the

@@ -1,15 +1,15 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { ReportDocument } from '../analytics/export/document';
-import { executiveDocument } from '../analytics/export/documents';
-import { comparePeriods, lastCompletePeriod, type Period, type PeriodType } from '../analytics/periods';
-import { localDate, localHour } from '../analytics/timezone';
-import { type ReportFrequency, reportDeliveries, reportSubscriptions } from '../db/schema';
-import { executiveReportFor } from './analytics.service';
-import { reportScope } from './analytics-data';
-import type { PlatformContext, ServiceContext } from './context';
-import { composeReportMail, type MailSender, type ReportAttachment, reportAttachments } from './report-mail';
-import { type ReportSubscriptionRow, unsubscribeToken } from './report-subscriptions.service';
-import { findTenantSettings } from './tenant-settings';
+import { type ReportFrequency, reportDeliveries, reportSubscriptions } from '../../db/schema';
+import type { PlatformContext, ServiceContext } from '../../services/context';
+import { type ReportSubscriptionRow, unsubscribeToken } from '../../services/report-subscriptions.service';
+import { findTenantSettings } from '../../services/tenant-settings';
+import { executiveDocument } from '../documents/document-parts';
+import type { ReportDocument } from '../documents/report-document';
+import { comparePeriods, lastCompletePeriod, type Period, type PeriodType } from '../domain/periods';
+import { localDate, localHour } from '../domain/timezone';
+import { composeReportMail, type MailSender, type ReportAttachment, reportAttachments } from '../mail/report-mail';
+import { reportScope } from './activity-sums';
+import { executiveReportFor } from './sales-performance.service';
 
 /**
  * Scheduled report e-mails for one tenant. Run hourly: each active subscription's latest complete
