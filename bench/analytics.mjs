@@ -249,7 +249,7 @@ async function loadServices() {
     [
       `export { runNightlyRfm } from '${join(root, 'src/analytics/services/rfm-runs.service')}';`,
       `export { getMonthlySales } from '${join(root, 'src/analytics/services/sales-reports.service')}';`,
-      `export { getForecast } from '${join(root, 'src/analytics/services/sales-performance.service')}';`,
+      `export { getForecast } from '${join(root, 'src/analytics/services/forecast.service')}';`,
       `export { createServiceContext } from '${join(root, 'src/services/context')}';`,
       `export { createDb } from '${join(root, 'src/db/client')}';`,
       `export { systemPrincipal } from '${join(root, 'src/auth/principal')}';`,

@@ -13,9 +13,8 @@ const retryDelay = (attempts: number) => Math.min(600, 30 * 2 ** Math.max(0, att
 
 /**
  * The jobs queue consumer. Each message is acked or retried on its own: a failing tenant never holds
- * up the others in the batch. Every job is idempotent (services/rfm-runs.service.ts,
- * services/report-delivery.service.ts), so Queues' at-least-once delivery and our retries cannot double
- * anything.
+ * up the others in the batch. Every job is idempotent (analytics/services/rfm-runs.service.ts and
+ * report-delivery.service.ts), so Queues' at-least-once delivery and our retries cannot double anything.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   for (const message of batch.messages) {

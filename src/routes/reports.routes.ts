@@ -1,11 +1,8 @@
-import { metricsDocument, salesReportDocument, trendsDocument } from '../analytics/documents/sales-report.document';
-import {
-  getDailySales,
-  getMetrics,
-  getMonthlySales,
-  getTrends,
-  getWeeklySales,
-} from '../analytics/services/sales-reports.service';
+import { metricsDocument } from '../analytics/documents/metrics.document';
+import { salesReportDocument } from '../analytics/documents/sales-report.document';
+import { trendsDocument } from '../analytics/documents/trends.document';
+import { getMetrics, getTrends } from '../analytics/services/metrics-trends.service';
+import { getDailySales, getMonthlySales, getWeeklySales } from '../analytics/services/sales-reports.service';
 import { LocalDateQuery } from './analytics.routes';
 import { createProtectedRouter, protectedRoute, serviceContext, z } from './openapi';
 import { FormatQuery, reportContent, respondWith } from './report-responses';

@@ -6,7 +6,8 @@ import { kpisOf, ZERO_TOTALS } from '../../src/analytics/domain/metrics';
 import { comparePeriods, growthPct } from '../../src/analytics/domain/periods';
 import { productAnalytics } from '../../src/analytics/domain/products';
 import { goalFor, salesPerformance } from '../../src/analytics/domain/sales-performance';
-import { linearSlope, trendsReport, weeklyBreakdown } from '../../src/analytics/domain/sales-report';
+import { weeklyBreakdown } from '../../src/analytics/domain/sales-report';
+import { linearSlope, trendsReport } from '../../src/analytics/domain/trends-report';
 
 describe('geohash', () => {
   it('encodes the published examples', () => {

@@ -3,7 +3,8 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { documentToCsv } from '../../src/analytics/documents/csv';
 import { documentToHtml } from '../../src/analytics/documents/html';
-import { documentToPdf, winAnsi } from '../../src/analytics/documents/pdf';
+import { documentToPdf } from '../../src/analytics/documents/pdf';
+import { winAnsi } from '../../src/analytics/documents/pdf-text';
 import type { ReportDocument } from '../../src/analytics/documents/report-document';
 import { formatMoney, minorToDecimal } from '../../src/analytics/documents/value-format';
 

@@ -1,4 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { winAnsi } from './pdf-text';
 import type { Cell, Chart, Column, ReportDocument, Table } from './report-document';
 import { formatCell, formatInt, formatMoneyCompact } from './value-format';
 
@@ -16,41 +17,6 @@ const ACCENT = rgb(0.16, 0.42, 0.78);
 const BAND = rgb(0.8, 0.87, 0.97);
 const RULE = rgb(0.85, 0.87, 0.9);
 const HEADER_FILL = rgb(0.94, 0.95, 0.97);
-
-const REPLACEMENTS: Record<string, string> = {
-  '≥': '>=',
-  '≤': '<=',
-  '→': '->',
-  '←': '<-',
-  '−': '-',
-  '×': 'x',
-  '÷': '/',
-  '\u00a0': ' ',
-  '\u202f': ' ',
-  // Latin letters whose base letter Unicode does not decompose out.
-  Ł: 'L',
-  ł: 'l',
-  Đ: 'D',
-  đ: 'd',
-  Ħ: 'H',
-  ħ: 'h',
-  ı: 'i',
-};
-
-/** Text the font can encode: known symbols spelled out, accents dropped where the letter is missing. */
-export function winAnsi(text: string, supported: ReadonlySet<number>): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) as number;
-    if (supported.has(code)) out += ch;
-    else if (REPLACEMENTS[ch] !== undefined) out += REPLACEMENTS[ch];
-    else {
-      const base = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-      out += [...base].every((c) => supported.has(c.codePointAt(0) as number)) && base ? base : '?';
-    }
-  }
-  return out;
-}
 
 interface Ctx {
   pdf: PDFDocument;

@@ -3,7 +3,7 @@ import { quantileScores } from './quintiles';
 /**
  * Geohash grid for the territory heatmap. A geohash of p characters is a cell of a regular grid with
  * ⌈5p/2⌉ longitude bits and ⌊5p/2⌋ latitude bits, so a point's cell is (x, y) = its grid column and
- * row — which SQL can compute and GROUP BY (services/analytics-sql.ts) — and the geohash string is those
+ * row — which SQL can compute and GROUP BY (../queries/activity-sql.ts) — and the geohash string is those
  * bits interleaved (longitude first) and read 5 at a time in base 32.
  */
 const BASE32 = '0123456789bcdefghjkmnpqrstuvwxyz';

@@ -2,7 +2,7 @@ import { growthPct, pct } from './periods';
 import type { LocalDate } from './timezone';
 
 /**
- * The sums every report is built from, as SQL returns them for a date range (services/analytics-sql.ts).
+ * The sums every report is built from, as SQL returns them for a date range (../queries/activity-sql.ts).
  * Revenue counts confirmed and fulfilled orders only (drafts and cancelled orders never), less the
  * payments refunded on them (capped at each order's total), on the local day the order was taken.
  */

@@ -4,7 +4,7 @@ import { SEGMENTS, type Segment, segmentOf } from './segments';
 import { daysBetween, type LocalDate } from './timezone';
 
 /**
- * RFM scoring of a tenant's customers (pure; data loading is in services/analytics-rfm.service.ts).
+ * RFM scoring of a tenant's customers (pure; data loading is in ../services/rfm-scoring.ts).
  *   recency   = days from the local date of the customer's last revenue order to the run date
  *   frequency = number of revenue orders (confirmed or fulfilled)
  *   monetary  = their net revenue in minor units (totals less refunded payments)

@@ -133,7 +133,7 @@ export interface OffsetSegment {
 
 /**
  * The UTC offsets in force over [startMs, endMs), as segments split at each DST transition, so SQL can
- * turn a stored UTC instant into a local date with one CASE (see services/analytics-sql.ts).
+ * turn a stored UTC instant into a local date with one CASE (see ../queries/activity-sql.ts).
  */
 export function offsetSegments(timeZone: string, startMs: number, endMs: number): OffsetSegment[] {
   const segments: OffsetSegment[] = [{ fromMs: startMs, offsetMinutes: offsetMinutes(timeZone, startMs) }];

@@ -1,5 +1,4 @@
 import { createMimeMessage } from 'mimetext/browser';
-import type { ReportSubscriptionRow } from '../../services/report-subscriptions.service';
 import { documentToCsv } from '../documents/csv';
 import { documentToHtml, documentToText } from '../documents/html';
 import { documentToPdf } from '../documents/pdf';
@@ -20,11 +19,11 @@ function base64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
+/** What a subscription attaches (its `format`). */
+export type AttachmentFormat = 'pdf' | 'csv' | 'both';
+
 /** The files a subscription asked for (PDF, CSV or both), built once per report and shared by recipients. */
-export async function reportAttachments(
-  doc: ReportDocument,
-  format: ReportSubscriptionRow['format'],
-): Promise<ReportAttachment[]> {
+export async function reportAttachments(doc: ReportDocument, format: AttachmentFormat): Promise<ReportAttachment[]> {
   const out: ReportAttachment[] = [];
   if (format !== 'csv')
     out.push({

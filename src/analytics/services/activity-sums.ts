@@ -1,72 +1,20 @@
-import type { Permission } from '../../auth/permissions';
-import { ownSalesmanScope, requirePermission } from '../../auth/principal';
-import type { Db } from '../../db/client';
-import type { ServiceContext } from '../../services/context';
-import { tenantSettings } from '../../services/tenant-settings';
 import { type ActivityTotals, type DailyPoint, fillDaily, ZERO_TOTALS } from '../domain/metrics';
 import type { DateRange } from '../domain/periods';
-import { eachDay, type LocalDate, localDate, localRange, offsetSegments, safeTimeZone } from '../domain/timezone';
+import { eachDay, localRange, offsetSegments } from '../domain/timezone';
 import {
   cancelledCount,
   localDaySql,
   newCustomersCount,
   orderSums,
-  type Query,
   refundSums,
   strikeSums,
   visitSums,
   type Window,
 } from '../queries/activity-sql';
+import { num, type Row, runQueries } from '../queries/d1';
+import type { ReportScope } from './report-scope';
 
-/**
- * Who is asking and in which calendar: the tenant's timezone and currency, today's local date, and the
- * salesman the figures are limited to (a salesman user sees only his own; managers, viewers and API
- * keys with the scopes see the whole tenant).
- */
-export interface ReportScope {
-  db: Db;
-  tenantId: string;
-  timezone: string;
-  currency: string;
-  salesmanId: string | null;
-  nowMs: number;
-  today: LocalDate;
-}
-
-export async function reportScope(ctx: ServiceContext, permissions: Permission[]): Promise<ReportScope> {
-  for (const permission of permissions) requirePermission(ctx.principal, permission);
-  const settings = await tenantSettings(ctx);
-  const timezone = safeTimeZone(settings.timezone);
-  const nowMs = Date.parse(ctx.now);
-  return {
-    db: ctx.db,
-    tenantId: ctx.principal.tenantId,
-    timezone,
-    currency: settings.currency,
-    salesmanId: ownSalesmanScope(ctx.principal),
-    nowMs,
-    today: localDate(timezone, nowMs),
-  };
-}
-
-export type Row = Record<string, unknown>;
-
-export async function runQuery<T = Row>(db: Db, q: Query): Promise<T[]> {
-  const { results } = await db.$client
-    .prepare(q.sql)
-    .bind(...q.params)
-    .all<T>();
-  return results;
-}
-
-/** Several read statements in one round trip. */
-export async function runQueries(db: Db, queries: Query[]): Promise<Row[][]> {
-  if (queries.length === 0) return [];
-  const results = await db.$client.batch(queries.map((q) => db.$client.prepare(q.sql).bind(...q.params)));
-  return results.map((r) => (r.results ?? []) as Row[]);
-}
-
-export const num = (v: unknown): number => (typeof v === 'number' ? v : v === null || v === undefined ? 0 : Number(v));
+/** The activity sums every report is built from (orders, refunds, visits, strikes), loaded per date range. */
 
 export function windowOf(
   scope: ReportScope,

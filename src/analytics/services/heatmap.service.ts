@@ -3,9 +3,9 @@ import type { ServiceContext } from '../../services/context';
 import { type Band, bands, type CellAggregate, type CellFeature, cellFeatures, gridSpec } from '../domain/heatmap';
 import { addDays, daysBetween, type LocalDate, localDate } from '../domain/timezone';
 import { orderSums, type Params, refundSums, visitSums } from '../queries/activity-sql';
-import { num, type ReportScope, type Row, reportScope, runQueries, windowOf } from './activity-sums';
-import type { ReportMeta } from './sales-performance.service';
-import { metaOf } from './sales-performance.service';
+import { num, type Row, runQueries } from '../queries/d1';
+import { windowOf } from './activity-sums';
+import { metaOf, type ReportMeta, type ReportScope, reportScope } from './report-scope';
 
 export interface HeatmapQuery {
   days: number;

@@ -2,8 +2,9 @@ import type { ServiceContext } from '../../services/context';
 import { type ProductAnalytics, type ProductSales, productAnalytics } from '../domain/products';
 import { addDays, type LocalDate } from '../domain/timezone';
 import { Params, type Query, revenueOrdersWhere, type Window } from '../queries/activity-sql';
-import { num, type Row, reportScope, runQueries, windowOf } from './activity-sums';
-import { metaOf, type ReportMeta } from './sales-performance.service';
+import { num, type Row, runQueries } from '../queries/d1';
+import { windowOf } from './activity-sums';
+import { metaOf, type ReportMeta, reportScope } from './report-scope';
 
 /**
  * Line sums of the revenue orders of a window (lines `l`, their products `p`, stock `i`), grouped by

@@ -3,13 +3,13 @@ import { type ReportFrequency, reportDeliveries, reportSubscriptions } from '../
 import type { PlatformContext, ServiceContext } from '../../services/context';
 import { type ReportSubscriptionRow, unsubscribeToken } from '../../services/report-subscriptions.service';
 import { findTenantSettings } from '../../services/tenant-settings';
-import { executiveDocument } from '../documents/document-parts';
+import { executiveDocument } from '../documents/executive.document';
 import type { ReportDocument } from '../documents/report-document';
 import { comparePeriods, lastCompletePeriod, type Period, type PeriodType } from '../domain/periods';
 import { localDate, localHour } from '../domain/timezone';
 import { composeReportMail, type MailSender, type ReportAttachment, reportAttachments } from '../mail/report-mail';
-import { reportScope } from './activity-sums';
-import { executiveReportFor } from './sales-performance.service';
+import { executiveReportFor } from './executive-report.service';
+import { reportScope } from './report-scope';
 
 /**
  * Scheduled report e-mails for one tenant. Run hourly: each active subscription's latest complete

@@ -14,7 +14,7 @@ import {
   startRfmRun,
   writeRfmSnapshot,
 } from '../queries/rfm-runs';
-import { computeRfm } from './segmentation.service';
+import { computeRfm } from './rfm-scoring';
 
 /**
  * The nightly RFM run of one tenant, resumable at every step. The run row (tenant, local date) is the

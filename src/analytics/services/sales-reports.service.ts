@@ -1,14 +1,6 @@
 import type { ServiceContext } from '../../services/context';
 import type { DateRange } from '../domain/periods';
-import {
-  type MetricsReport,
-  metricsReport,
-  type SalesReport,
-  type SalesReportKind,
-  salesReport,
-  type TrendsReport,
-  trendsReport,
-} from '../domain/sales-report';
+import { type SalesReport, type SalesReportKind, salesReport } from '../domain/sales-report';
 import { addDays, addMonths, eachDay, isoWeekday, type LocalDate } from '../domain/timezone';
 import {
   localDaySql,
@@ -20,17 +12,11 @@ import {
   revenueOrdersWhere,
   unitSums,
 } from '../queries/activity-sql';
-import {
-  activityTotalsWithExtras,
-  dailySeries,
-  num,
-  type ReportScope,
-  type Row,
-  reportScope,
-  runQueries,
-  windowOf,
-} from './activity-sums';
-import { assertNotFuture, metaOf, type ReportMeta } from './sales-performance.service';
+import { num, type Row, runQueries } from '../queries/d1';
+import { windowOf } from './activity-sums';
+import { assertNotFuture, metaOf, type ReportMeta, type ReportScope, reportScope } from './report-scope';
+
+/** The daily, weekly and monthly sales reports. */
 
 type Meta = { meta: ReportMeta };
 
@@ -121,23 +107,4 @@ export async function getMonthlySales(
   const start = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
   assertNotFuture(scope, start, 'month');
   return salesReportFor(scope, 'monthly', { start, end: addDays(addMonths(start, 1), -1) });
-}
-
-/** KPIs of the last `days` local days (today included) against the `days` before them. */
-export async function getMetrics(ctx: ServiceContext, query: { days: number }): Promise<MetricsReport & Meta> {
-  const scope = await reportScope(ctx, ['orders:read', 'visits:read', 'customers:read']);
-  const current = { start: addDays(scope.today, 1 - query.days), end: scope.today };
-  const previous = { start: addDays(current.start, -query.days), end: addDays(current.start, -1) };
-  const [now, before] = await Promise.all([
-    activityTotalsWithExtras(scope, current),
-    activityTotalsWithExtras(scope, previous),
-  ]);
-  return { ...metricsReport(query.days, current, previous, now, before), meta: metaOf(scope) };
-}
-
-/** Daily revenue, orders and visits of the last `days` local days, with a 7-day average and the slope. */
-export async function getTrends(ctx: ServiceContext, query: { days: number }): Promise<TrendsReport & Meta> {
-  const scope = await reportScope(ctx, ['orders:read', 'visits:read']);
-  const range = { start: addDays(scope.today, 1 - query.days), end: scope.today };
-  return { ...trendsReport(query.days, range, await dailySeries(scope, range)), meta: metaOf(scope) };
 }

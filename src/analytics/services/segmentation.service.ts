@@ -1,63 +1,10 @@
-import type { Db } from '../../db/client';
 import { decodeCursor, encodeCursor } from '../../db/pagination';
 import type { ServiceContext } from '../../services/context';
-import {
-  type CustomerActivity,
-  type RfmRow,
-  type RfmThresholds,
-  rfmThresholds,
-  type SegmentSummary,
-  scoreRfm,
-  summarizeSegments,
-} from '../domain/rfm';
+import { type RfmThresholds, rfmThresholds, type SegmentSummary, summarizeSegments } from '../domain/rfm';
 import { isSegment, SEGMENT_RULES, type Segment } from '../domain/segments';
-import { localDate, localDateIn, offsetSegments } from '../domain/timezone';
-import { REVENUE_STATUSES } from '../queries/activity-sql';
-import { num, type Row, reportScope, runQueries, runQuery } from './activity-sums';
-import { metaOf, type ReportMeta } from './sales-performance.service';
-
-/**
- * Loads what RFM needs per customer with two GROUP BYs (orders; refunds capped per order) over the
- * tenant's live customers, and scores it (analytics/rfm.ts). Customers without a revenue order are not
- * returned here: the nightly job stores them as prospects with one INSERT … SELECT.
- */
-export async function computeRfm(db: Db, tenantId: string, timezone: string, asOfMs: number): Promise<RfmRow[]> {
-  const asOf = new Date(asOfMs).toISOString();
-  const live = `o.tenant_id = ?1 AND o.status IN ${REVENUE_STATUSES} AND o.deleted_at IS NULL AND o.ordered_at < ?2
-    AND c.deleted_at IS NULL`;
-  const join = 'JOIN customers c ON c.tenant_id = o.tenant_id AND c.id = o.customer_id';
-  const [orders, refunds] = await Promise.all([
-    db.$client
-      .prepare(
-        `SELECT o.customer_id, COUNT(*), SUM(o.total_minor), MAX(o.ordered_at) FROM orders o ${join}
-         WHERE ${live} GROUP BY o.customer_id`,
-      )
-      .bind(tenantId, asOf)
-      .raw<[string, number, number, string]>(),
-    db.$client
-      .prepare(
-        `SELECT o.customer_id, SUM(MIN(r.refunded, o.total_minor))
-         FROM (SELECT order_id, SUM(amount_minor) AS refunded FROM payments
-               WHERE tenant_id = ?1 AND status = 'refunded' AND deleted_at IS NULL GROUP BY order_id) r
-         CROSS JOIN orders o ON o.tenant_id = ?1 AND o.id = r.order_id CROSS ${join}
-         WHERE ${live} GROUP BY o.customer_id`,
-      )
-      .bind(tenantId, asOf)
-      .raw<[string, number]>(),
-  ]);
-  const refunded = new Map(refunds.map(([id, amount]) => [id, amount]));
-  let earliest = asOfMs;
-  for (const row of orders) earliest = Math.min(earliest, Date.parse(row[3]));
-  // One Intl pass for the DST transitions, then each last order's local date by binary search.
-  const segments = offsetSegments(timezone, earliest, asOfMs + 1);
-  const activity: CustomerActivity[] = orders.map(([id, n, total, last]) => ({
-    customerId: id,
-    lastOrderDate: localDateIn(segments, Date.parse(last)),
-    frequency: n,
-    monetaryMinor: total - (refunded.get(id) ?? 0),
-  }));
-  return scoreRfm(activity, localDate(timezone, asOfMs));
-}
+import { num, type Row, runQueries, runQuery } from '../queries/d1';
+import { metaOf, type ReportMeta, reportScope } from './report-scope';
+import { computeRfm } from './rfm-scoring';
 
 export interface SegmentedCustomer {
   customerId: string;
