@@ -1,11 +1,11 @@
-import type { ForecastResponse } from '../services/forecast.service';
+import type { ForecastBody } from '../../contracts/analytics.schemas';
 import type { DocMeta } from './document-parts';
 import { col, dayLabel, subtitleOf } from './document-parts';
 import type { ReportDocument } from './report-document';
 import { formatInt, formatMoney, formatPercent } from './value-format';
 
 /** The revenue forecast as a document: the forecast days with their interval. */
-export function forecastDocument(r: ForecastResponse, meta: DocMeta): ReportDocument {
+export function forecastDocument(r: ForecastBody, meta: DocMeta): ReportDocument {
   const start = r.forecast[0]?.date ?? r.history.to;
   const end = r.forecast.at(-1)?.date ?? start;
   return {

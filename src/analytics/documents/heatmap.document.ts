@@ -1,11 +1,11 @@
-import type { TerritoryHeatmap } from '../services/heatmap.service';
+import type { TerritoryHeatmapBody } from '../../contracts/analytics.schemas';
 import type { DocMeta } from './document-parts';
 import { col, subtitleOf } from './document-parts';
 import type { ReportDocument } from './report-document';
 import { formatInt } from './value-format';
 
 /** The territory heatmap as a document: territories, cells and coverage gaps. */
-export function heatmapDocument(r: TerritoryHeatmap, meta: DocMeta): ReportDocument {
+export function heatmapDocument(r: TerritoryHeatmapBody, meta: DocMeta): ReportDocument {
   const territories = r.territories.features.map((f) => f.properties);
   return {
     title: 'Territory heatmap',

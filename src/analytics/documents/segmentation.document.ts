@@ -1,11 +1,11 @@
-import type { CustomerSegmentation } from '../services/segmentation.service';
+import type { CustomerSegmentationBody } from '../../contracts/analytics.schemas';
 import type { DocMeta } from './document-parts';
 import { col, subtitleOf } from './document-parts';
 import type { ReportDocument } from './report-document';
 import { formatInt } from './value-format';
 
 /** The RFM segmentation as a document: segments and one page of customers. */
-export function segmentationDocument(r: CustomerSegmentation, meta: DocMeta): ReportDocument {
+export function segmentationDocument(r: CustomerSegmentationBody, meta: DocMeta): ReportDocument {
   const day = r.run?.runDate ?? meta.generatedAt.slice(0, 10);
   return {
     title: 'Customer segmentation (RFM)',

@@ -63,7 +63,8 @@ export interface Comparison {
 export function comparePeriods(type: PeriodType, anchor: LocalDate, today: LocalDate): Comparison {
   const period = periodContaining(type, anchor);
   const prior = shiftPeriod(period, -1);
-  if (period.end < today) return { period, current: period, previous: prior, complete: true };
+  const range = (p: DateRange): DateRange => ({ start: p.start, end: p.end });
+  if (period.end < today) return { period, current: range(period), previous: range(prior), complete: true };
   const elapsed = daysBetween(period.start, today);
   const previousEnd = addDays(prior.start, elapsed);
   return {
