@@ -31,6 +31,27 @@ module.exports = {
       to: { path: '^src/(services|analytics|search|contracts)/' },
     },
     {
+      name: 'analytics-domain-is-pure',
+      severity: 'error',
+      comment: 'analytics/domain holds the calculations: no data access, no services, nothing outside the domain.',
+      from: { path: '^src/analytics/domain/' },
+      to: { path: '^src/(?!analytics/domain/)' },
+    },
+    {
+      name: 'analytics-queries-below-services',
+      severity: 'error',
+      comment: 'analytics/queries builds and runs SQL over the domain and the db layer, never above it.',
+      from: { path: '^src/analytics/queries/' },
+      to: { path: '^src/(services|analytics/(services|documents|mail))/' },
+    },
+    {
+      name: 'analytics-documents-no-data-access',
+      severity: 'error',
+      comment: 'Documents turn a report into CSV/PDF/HTML; they never load data themselves.',
+      from: { path: '^src/analytics/(documents|mail)/' },
+      to: { path: '^src/(db|services|analytics/(queries|services))/' },
+    },
+    {
       name: 'lib-imports-nothing-of-ours',
       severity: 'error',
       comment: 'src/lib holds dependency-free helpers.',

@@ -247,9 +247,10 @@ async function loadServices() {
   writeFileSync(
     entry,
     [
-      `export { runRfmJob } from '${join(root, 'src/jobs/rfm.job')}';`,
-      `export { getMonthlySales } from '${join(root, 'src/services/reports.service')}';`,
-      `export { getForecast } from '${join(root, 'src/services/analytics.service')}';`,
+      `export { runNightlyRfm } from '${join(root, 'src/analytics/services/rfm-runs.service')}';`,
+      `export { getMonthlySales } from '${join(root, 'src/analytics/services/sales-reports.service')}';`,
+      `export { getForecast } from '${join(root, 'src/analytics/services/forecast.service')}';`,
+      `export { createServiceContext } from '${join(root, 'src/services/context')}';`,
       `export { createDb } from '${join(root, 'src/db/client')}';`,
       `export { systemPrincipal } from '${join(root, 'src/auth/principal')}';`,
     ].join('\n'),
@@ -523,9 +524,15 @@ async function main() {
   const svc = await loadServices();
   const work = join(tmpdir(), `fieldline-analytics-work-${process.pid}.sqlite`);
   copyFileSync(pristine, work);
+  // The nightly job's context: its events go nowhere (there is no hub here).
+  const jobCtx = (d1) =>
+    svc.createServiceContext(
+      { db: svc.createDb(d1), hubs: { getByName: () => null }, waitUntil: () => {}, sink: () => {} },
+      svc.systemPrincipal(counts.tenant, 'bench'),
+    );
   const rfmStatements = [];
   for (let k = 0; k < Math.min(runs, 2); k++) {
-    rfmStatements.push(await capture(work, (d1) => svc.runRfmJob(svc.createDb(d1), counts.tenant, nightly(k))));
+    rfmStatements.push(await capture(work, (d1) => svc.runNightlyRfm(jobCtx(d1), nightly(k))));
   }
   const scoringOnly = (log) =>
     log.filter((s) =>

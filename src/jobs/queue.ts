@@ -1,11 +1,11 @@
 import { EmailMessage } from 'cloudflare:email';
+import type { MailSender } from '../analytics/mail/report-mail';
+import { sendDueReports } from '../analytics/services/report-delivery.service';
+import { runNightlyRfm } from '../analytics/services/rfm-runs.service';
 import { systemPrincipal } from '../auth/principal';
 import { createDb } from '../db/client';
 import { loadConfig } from '../env';
 import { createServiceContext } from '../services/context';
-import { sendDueReports } from '../services/report-delivery.service';
-import type { MailSender } from '../services/report-mail';
-import { runNightlyRfm } from '../services/rfm-runs.service';
 import { isJobMessage, type JobMessage } from './messages';
 
 /** Retries back off: 30 s, 60 s, 120 s, … up to 10 minutes (max_retries in wrangler.jsonc, then the DLQ). */
@@ -13,9 +13,8 @@ const retryDelay = (attempts: number) => Math.min(600, 30 * 2 ** Math.max(0, att
 
 /**
  * The jobs queue consumer. Each message is acked or retried on its own: a failing tenant never holds
- * up the others in the batch. Every job is idempotent (services/rfm-runs.service.ts,
- * services/report-delivery.service.ts), so Queues' at-least-once delivery and our retries cannot double
- * anything.
+ * up the others in the batch. Every job is idempotent (analytics/services/rfm-runs.service.ts and
+ * report-delivery.service.ts), so Queues' at-least-once delivery and our retries cannot double anything.
  */
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   for (const message of batch.messages) {

@@ -1,8 +1,8 @@
+import { tenantsWithReportSubscriptions } from '../analytics/services/report-delivery.service';
+import { tenantsForNightlyRfm } from '../analytics/services/rfm-runs.service';
 import { createDb } from '../db/client';
 import { chunk } from '../lib/chunk';
 import { createPlatformContext } from '../services/context';
-import { tenantsWithReportSubscriptions } from '../services/report-delivery.service';
-import { tenantsForNightlyRfm } from '../services/rfm-runs.service';
 import { CRON_HOURLY, CRON_NIGHTLY, type JobMessage } from './messages';
 
 /** Queue.sendBatch takes at most 100 messages. */

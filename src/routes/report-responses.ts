@@ -1,23 +1,14 @@
 import type { Context } from 'hono';
-import { documentToCsv } from '../analytics/export/csv';
-import type { ReportDocument } from '../analytics/export/document';
-import { documentToPdf } from '../analytics/export/pdf';
+import { documentToCsv } from '../analytics/documents/csv';
+import { documentToPdf } from '../analytics/documents/pdf';
+import type { ReportDocument } from '../analytics/documents/report-document';
+import type { ExportFormat } from '../contracts/analytics.schemas';
 import { z } from './openapi';
 
 /**
  * Content negotiation for reports: `?format=csv|pdf|json` wins, else the Accept header (text/csv,
  * application/pdf), else JSON.
  */
-export const EXPORT_FORMATS = ['json', 'csv', 'pdf'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export const FormatQuery = {
-  format: z.enum(EXPORT_FORMATS).optional().openapi({
-    description:
-      'json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf',
-  }),
-};
-
 export function negotiate(format: ExportFormat | undefined, accept: string | undefined): ExportFormat {
   if (format) return format;
   const a = (accept ?? '').toLowerCase();
@@ -38,30 +29,33 @@ export const reportContent = <T extends z.ZodType>(schema: T, description: strin
 
 const filename = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '-');
 
-export async function respondWith<T>(
+/**
+ * A report in the representation asked for. `data` must have the type of the route's JSON response
+ * schema (`schema`, the one reportContent documents), so the route's typed response is what the
+ * service returned; the JSON body is `data` as it is (the contract tests prove it has no other field).
+ */
+export async function respondWith<S extends z.ZodType>(
   c: Context,
   format: ExportFormat | undefined,
-  data: T,
-  toDocument: (data: T) => ReportDocument,
-): Promise<Response> {
+  _schema: S,
+  data: z.infer<S>,
+  toDocument: (data: z.infer<S>) => ReportDocument,
+) {
   const chosen = negotiate(format, c.req.header('accept'));
   const headers = { vary: 'Accept' };
-  if (chosen === 'json') return c.json(data as object, 200, headers);
+  if (chosen === 'json') return c.json(data as z.infer<S> & object, 200, headers);
   const doc = toDocument(data);
   if (chosen === 'csv') {
-    return new Response(`\ufeff${documentToCsv(doc)}`, {
-      headers: {
-        ...headers,
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${filename(doc.fileName)}.csv"`,
-      },
+    return c.body(`\ufeff${documentToCsv(doc)}`, 200, {
+      ...headers,
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename(doc.fileName)}.csv"`,
     });
   }
-  return new Response(await documentToPdf(doc), {
-    headers: {
-      ...headers,
-      'content-type': 'application/pdf',
-      'content-disposition': `inline; filename="${filename(doc.fileName)}.pdf"`,
-    },
+  // A copy typed as backed by a plain ArrayBuffer, as a response body must be.
+  return c.body((await documentToPdf(doc)).slice(), 200, {
+    ...headers,
+    'content-type': 'application/pdf',
+    'content-disposition': `inline; filename="${filename(doc.fileName)}.pdf"`,
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeGeohash } from '../../src/analytics/heatmap';
-import { addDays, isoWeekday, localDate } from '../../src/analytics/timezone';
+import { encodeGeohash } from '../../src/analytics/domain/heatmap';
+import { addDays, isoWeekday, localDate } from '../../src/analytics/domain/timezone';
 import {
   addCustomer,
   addOrder,

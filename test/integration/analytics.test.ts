@@ -247,7 +247,7 @@ describe('executive report', () => {
       newCustomers: 1,
       cancelledOrders: 1,
     });
-    expect(res.body.previous).toEqual({ start: '2025-02-01', end: '2025-02-28', type: 'month' });
+    expect(res.body.previous).toEqual({ start: '2025-02-01', end: '2025-02-28' });
     const csv = await raw('/v1/analytics/executive-report?period=month&date=2025-03-15&format=csv', f.t.token);
     const parsed = Papa.parse<string[]>((await csv.text()).replace(/^\ufeff/, ''), { skipEmptyLines: true });
     expect(parsed.data[0]).toEqual(['Metric', 'Unit', 'Value', 'Previous', 'Change % (rates: points)']);

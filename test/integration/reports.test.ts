@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addDays, localDate } from '../../src/analytics/timezone';
+import { addDays, localDate } from '../../src/analytics/domain/timezone';
 import { addCustomer, addOrder, addProduct, addVisit, berlin } from '../helpers/analytics-fixtures';
 import { api } from '../helpers/api';
 import { createTenant, type TestTenant } from '../helpers/factories';

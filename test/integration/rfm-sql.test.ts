@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quantileScores } from '../../src/analytics/quintiles';
-import { runNightlyRfm } from '../../src/services/rfm-runs.service';
+import { quantileScores } from '../../src/analytics/domain/quintiles';
+import { runNightlyRfm } from '../../src/analytics/services/rfm-runs.service';
 import { addCustomer, addOrder } from '../helpers/analytics-fixtures';
 import { systemContext } from '../helpers/context';
 import { createTenant } from '../helpers/factories';

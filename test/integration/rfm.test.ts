@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { runNightlyRfm } from '../../src/services/rfm-runs.service';
+import { runNightlyRfm } from '../../src/analytics/services/rfm-runs.service';
 import { addCustomer, addOrder, addSalesman, berlin } from '../helpers/analytics-fixtures';
 import { api } from '../helpers/api';
 import { systemContext } from '../helpers/context';

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { executiveReport } from '../../src/analytics/executive';
-import { bands, cellIndex, encodeGeohash, geohashBounds, geohashOfCell } from '../../src/analytics/heatmap';
-import { kpisOf, ZERO_TOTALS } from '../../src/analytics/metrics';
-import { comparePeriods, growthPct } from '../../src/analytics/periods';
-import { productAnalytics } from '../../src/analytics/products';
-import { linearSlope, trendsReport, weeklyBreakdown } from '../../src/analytics/reports';
-import { goalFor, salesPerformance } from '../../src/analytics/sales-performance';
+import { executiveReport } from '../../src/analytics/domain/executive';
+import { bands, cellIndex, encodeGeohash, geohashBounds, geohashOfCell } from '../../src/analytics/domain/heatmap';
+import { kpisOf, ZERO_TOTALS } from '../../src/analytics/domain/metrics';
+import { comparePeriods, growthPct } from '../../src/analytics/domain/periods';
+import { productAnalytics } from '../../src/analytics/domain/products';
+import { goalFor, salesPerformance } from '../../src/analytics/domain/sales-performance';
+import { weeklyBreakdown } from '../../src/analytics/domain/sales-report';
+import { linearSlope, trendsReport } from '../../src/analytics/domain/trends-report';
 
 describe('geohash', () => {
   it('encodes the published examples', () => {

@@ -1,11 +1,12 @@
 import Papa from 'papaparse';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { documentToCsv } from '../../src/analytics/export/csv';
-import type { ReportDocument } from '../../src/analytics/export/document';
-import { formatMoney, minorToDecimal } from '../../src/analytics/export/format';
-import { documentToHtml } from '../../src/analytics/export/html';
-import { documentToPdf, winAnsi } from '../../src/analytics/export/pdf';
+import { documentToCsv } from '../../src/analytics/documents/csv';
+import { documentToHtml } from '../../src/analytics/documents/html';
+import { documentToPdf } from '../../src/analytics/documents/pdf';
+import { winAnsi } from '../../src/analytics/documents/pdf-text';
+import type { ReportDocument } from '../../src/analytics/documents/report-document';
+import { formatMoney, minorToDecimal } from '../../src/analytics/documents/value-format';
 
 const doc = (rows: number): ReportDocument => ({
   title: 'Weekly report · Bäckerei Łódź <script>',

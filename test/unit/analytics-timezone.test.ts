@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { comparePeriods, lastCompletePeriod, periodContaining, shiftPeriod } from '../../src/analytics/periods';
+import { comparePeriods, lastCompletePeriod, periodContaining, shiftPeriod } from '../../src/analytics/domain/periods';
 import {
   addDays,
   addMonths,
@@ -11,7 +11,7 @@ import {
   offsetMinutes,
   offsetSegments,
   startOfLocalDay,
-} from '../../src/analytics/timezone';
+} from '../../src/analytics/domain/timezone';
 
 const ms = (iso: string) => Date.parse(iso);
 

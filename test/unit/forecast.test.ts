@@ -5,7 +5,7 @@ import {
   projectHoltWinters,
   quantile,
   runHoltWinters,
-} from '../../src/analytics/forecast';
+} from '../../src/analytics/domain/forecast';
 
 const week = [10, 20, 30, 40, 50, 60, 70];
 

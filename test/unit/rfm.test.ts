@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quantileScores, scoreThresholds } from '../../src/analytics/quintiles';
-import { rfmThresholds, scoreRfm, summarizeSegments } from '../../src/analytics/rfm';
-import { segmentOf } from '../../src/analytics/segments';
+import { quantileScores, scoreThresholds } from '../../src/analytics/domain/quintiles';
+import { rfmThresholds, scoreRfm, summarizeSegments } from '../../src/analytics/domain/rfm';
+import { segmentOf } from '../../src/analytics/domain/segments';
 
 describe('quintile scores (mid-rank)', () => {
   it('matches hand-computed scores, ties included', () => {

@@ -1,9 +1,11 @@
-import type { KpiLine } from '../../analytics/executive';
-import type { DailyPoint } from '../../analytics/metrics';
-import { PERIOD_TYPES } from '../../analytics/periods';
-import { SEGMENTS } from '../../analytics/segments';
-import { getExecutiveReport, getForecast, type ReportMeta } from '../../services/analytics.service';
-import { type CustomerSegmentation, getCustomerSegmentation } from '../../services/analytics-rfm.service';
+import type { KpiLine } from '../../analytics/domain/executive';
+import type { DailyPoint } from '../../analytics/domain/metrics';
+import { PERIOD_TYPES } from '../../analytics/domain/periods';
+import { SEGMENTS } from '../../analytics/domain/segments';
+import { getExecutiveReport } from '../../analytics/services/executive-report.service';
+import { getForecast } from '../../analytics/services/forecast.service';
+import type { ReportMeta } from '../../analytics/services/report-scope';
+import { type CustomerSegmentation, getCustomerSegmentation } from '../../analytics/services/segmentation.service';
 import { builder } from '../builder';
 import { pageSize } from '../connection';
 import { badInput } from '../errors';

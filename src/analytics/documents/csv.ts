@@ -1,0 +1,29 @@
+import Papa from 'papaparse';
+import type { ReportDocument, Table } from './report-document';
+import { minorToDecimal } from './value-format';
+
+/**
+ * CSV of a report's first table, for spreadsheets: one header row, money in major units of the tenant
+ * currency as plain decimals (exact, no thousands separators), percentages as numbers.
+ */
+export function tableToCsv(table: Table, currency: string): string {
+  const header = table.columns.map((c) => (c.kind === 'money' ? `${c.label} (${currency})` : c.label));
+  const rows = table.rows.map((row) =>
+    table.columns.map((c) => {
+      const v = row[c.key];
+      if (v === null || v === undefined) return '';
+      if (c.kind === 'money' && typeof v === 'number') return minorToDecimal(v, currency);
+      if (typeof v === 'number') return v;
+      // Text starting with =, +, -, @ would run as a formula in a spreadsheet: quote-prefix it.
+      const text = String(v);
+      return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    }),
+  );
+  return Papa.unparse({ fields: header, data: rows }, { newline: '\r\n' });
+}
+
+export function documentToCsv(doc: ReportDocument): string {
+  const table = doc.tables[0];
+  if (!table) return '';
+  return tableToCsv(table, doc.currency);
+}

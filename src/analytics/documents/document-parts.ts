@@ -1,0 +1,77 @@
+import type { Kpis } from '../domain/metrics';
+import type { DateRange } from '../domain/periods';
+import type { Chart, Column, Kpi, Table } from './report-document';
+import { formatChange, formatInt, formatMoney, formatPercent, minorToDecimal } from './value-format';
+
+/** Pieces every report's document is built from: labels, KPI cards, the revenue chart, the daily table. */
+/** What the documents say about the report: its calendar, currency and scope. */
+export interface DocMeta {
+  timezone: string;
+  currency: string;
+  generatedAt: string;
+  scope: 'tenant' | 'salesman';
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export const dayLabel = (d: string) => `${Number(d.slice(8, 10))} ${MONTHS[Number(d.slice(5, 7)) - 1]}`;
+export const rangeLabel = (r: DateRange) =>
+  r.start === r.end
+    ? `${dayLabel(r.start)} ${r.start.slice(0, 4)}`
+    : `${dayLabel(r.start)} ${r.start.slice(0, 4)} – ${dayLabel(r.end)} ${r.end.slice(0, 4)}`;
+export const subtitleOf = (range: DateRange, meta: DocMeta, extra = '') =>
+  `${rangeLabel(range)} · ${meta.timezone} · ${meta.currency}${meta.scope === 'salesman' ? ' · own figures' : ''}${extra}`;
+
+export const col = (key: string, label: string, kind: Column['kind'] = 'int'): Column => ({ key, label, kind });
+
+/** Money in major units (a number), for numeric table columns. */
+export const major = (v: number | null, currency: string) => (v === null ? null : Number(minorToDecimal(v, currency)));
+
+export function kpiCards(k: Kpis, previous: Kpis | null, currency: string): Kpi[] {
+  const change = (a: number | null, b: number | null | undefined) =>
+    previous && a !== null && b !== null && b !== undefined && b !== 0
+      ? formatChange(Math.round(((a - b) / Math.abs(b)) * 1000) / 10)
+      : null;
+  return [
+    {
+      label: 'Revenue',
+      value: formatMoney(k.revenueMinor, currency),
+      change: change(k.revenueMinor, previous?.revenueMinor),
+    },
+    { label: 'Orders', value: formatInt(k.orders), change: change(k.orders, previous?.orders) },
+    {
+      label: 'Average order value',
+      value: formatMoney(k.aovMinor, currency),
+      change: change(k.aovMinor, previous?.aovMinor),
+    },
+    { label: 'Completed visits', value: formatInt(k.visits), change: change(k.visits, previous?.visits) },
+    { label: 'Buying customers', value: formatInt(k.customers), change: change(k.customers, previous?.customers) },
+    { label: 'Strike rate', value: formatPercent(k.strikeRatePct), change: null },
+    {
+      label: 'Avg. time on site',
+      value: k.avgTimeOnSiteMinutes === null ? '–' : `${k.avgTimeOnSiteMinutes} min`,
+      change: null,
+    },
+    { label: 'Refunds', value: formatMoney(k.refundsMinor, currency), change: null },
+  ];
+}
+
+export const revenueChart = (title: string, points: { date: string; revenueMinor: number }[]): Chart => ({
+  title,
+  kind: 'bar',
+  labels: points.map((p) => dayLabel(p.date)),
+  series: [{ name: 'Revenue', values: points.map((p) => p.revenueMinor) }],
+  unit: 'money',
+});
+
+export const dailyTable = (
+  points: { date: string; revenueMinor: number; orders: number; visits: number }[],
+): Table => ({
+  title: 'By day',
+  columns: [
+    col('date', 'Date', 'text'),
+    col('revenueMinor', 'Revenue', 'money'),
+    col('orders', 'Orders'),
+    col('visits', 'Visits'),
+  ],
+  rows: points.map((p) => ({ ...p })),
+});

@@ -1,0 +1,63 @@
+import type { TerritoryHeatmapBody } from '../../contracts/analytics.schemas';
+import type { DocMeta } from './document-parts';
+import { col, subtitleOf } from './document-parts';
+import type { ReportDocument } from './report-document';
+import { formatInt } from './value-format';
+
+/** The territory heatmap as a document: territories, cells and coverage gaps. */
+export function heatmapDocument(r: TerritoryHeatmapBody, meta: DocMeta): ReportDocument {
+  const territories = r.territories.features.map((f) => f.properties);
+  return {
+    title: 'Territory heatmap',
+    subtitle: subtitleOf(r.range, meta, ` · geohash precision ${r.precision}`),
+    fileName: `territory-heatmap-${r.range.end}`,
+    currency: meta.currency,
+    kpis: [
+      { label: 'Active cells', value: formatInt(r.cells.features.length), change: null },
+      { label: 'Territories', value: formatInt(territories.filter((t) => t.territoryId).length), change: null },
+      { label: `Not visited in ${r.coverageGaps.gapDays} days`, value: formatInt(r.coverageGaps.total), change: null },
+    ],
+    chart: {
+      title: 'Revenue by territory',
+      kind: 'bar',
+      labels: territories.slice(0, 15).map((t) => t.name),
+      series: [{ name: 'Revenue', values: territories.slice(0, 15).map((t) => t.revenueMinor) }],
+      unit: 'money',
+    },
+    tables: [
+      {
+        title: 'Cells',
+        columns: [
+          col('geohash', 'Geohash', 'text'),
+          col('visits', 'Visits'),
+          col('orders', 'Orders'),
+          col('revenueMinor', 'Revenue', 'money'),
+          col('revenueBand', 'Revenue band', 'text'),
+          col('visitBand', 'Visit band', 'text'),
+        ],
+        rows: r.cells.features.map((f) => ({ ...f.properties })),
+      },
+      {
+        title: 'Territories',
+        columns: [
+          col('name', 'Territory', 'text'),
+          col('visits', 'Visits'),
+          col('orders', 'Orders'),
+          col('revenueMinor', 'Revenue', 'money'),
+          col('revenueBand', 'Band', 'text'),
+        ],
+        rows: territories.map((t) => ({ ...t })),
+      },
+      {
+        title: `Coverage gaps (first ${r.coverageGaps.features.length} of ${r.coverageGaps.total})`,
+        columns: [
+          col('name', 'Customer', 'text'),
+          col('lastVisitAt', 'Last visit', 'text'),
+          col('daysSinceVisit', 'Days since'),
+        ],
+        rows: r.coverageGaps.features.map((f) => ({ ...f.properties })),
+      },
+    ],
+    notes: [],
+  };
+}

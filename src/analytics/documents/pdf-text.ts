@@ -1,0 +1,38 @@
+/**
+ * The PDF's standard Helvetica only encodes WinAnsi: every string of a report PDF goes through `winAnsi`,
+ * which spells known symbols out (≥ → >=), drops accents the font lacks (ő → o) and replaces the rest by `?`.
+ */
+const REPLACEMENTS: Record<string, string> = {
+  '≥': '>=',
+  '≤': '<=',
+  '→': '->',
+  '←': '<-',
+  '−': '-',
+  '×': 'x',
+  '÷': '/',
+  '\u00a0': ' ',
+  '\u202f': ' ',
+  // Latin letters whose base letter Unicode does not decompose out.
+  Ł: 'L',
+  ł: 'l',
+  Đ: 'D',
+  đ: 'd',
+  Ħ: 'H',
+  ħ: 'h',
+  ı: 'i',
+};
+
+/** Text the font can encode: known symbols spelled out, accents dropped where the letter is missing. */
+export function winAnsi(text: string, supported: ReadonlySet<number>): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (supported.has(code)) out += ch;
+    else if (REPLACEMENTS[ch] !== undefined) out += REPLACEMENTS[ch];
+    else {
+      const base = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+      out += [...base].every((c) => supported.has(c.codePointAt(0) as number)) && base ? base : '?';
+    }
+  }
+  return out;
+}

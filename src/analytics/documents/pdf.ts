@@ -1,0 +1,280 @@
+import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { winAnsi } from './pdf-text';
+import type { Cell, Chart, Column, ReportDocument, Table } from './report-document';
+import { formatCell, formatInt, formatMoneyCompact } from './value-format';
+
+/**
+ * A one- or two-page A4 PDF of a report: title, KPI boxes, a bar or line chart drawn with pdf-lib
+ * primitives, then the tables (cut off with a note when they would need a third page; the CSV has all).
+ * The standard fonts only encode WinAnsi, so every string goes through `winAnsi` first.
+ */
+const PAGE: [number, number] = [595.28, 841.89];
+const MARGIN = 40;
+const MAX_PAGES = 2;
+const INK = rgb(0.13, 0.15, 0.2);
+const MUTED = rgb(0.42, 0.45, 0.5);
+const ACCENT = rgb(0.16, 0.42, 0.78);
+const BAND = rgb(0.8, 0.87, 0.97);
+const RULE = rgb(0.85, 0.87, 0.9);
+const HEADER_FILL = rgb(0.94, 0.95, 0.97);
+
+interface Ctx {
+  pdf: PDFDocument;
+  page: PDFPage;
+  y: number;
+  regular: PDFFont;
+  bold: PDFFont;
+  charset: Set<number>;
+  currency: string;
+  truncated: boolean;
+}
+
+const width = PAGE[0] - 2 * MARGIN;
+
+function text(
+  ctx: Ctx,
+  s: string,
+  x: number,
+  y: number,
+  size: number,
+  opts: { bold?: boolean; color?: ReturnType<typeof rgb>; right?: number } = {},
+) {
+  const font = opts.bold ? ctx.bold : ctx.regular;
+  const clean = winAnsi(s, ctx.charset);
+  const w = font.widthOfTextAtSize(clean, size);
+  ctx.page.drawText(clean, {
+    x: opts.right !== undefined ? opts.right - w : x,
+    y,
+    size,
+    font,
+    color: opts.color ?? INK,
+  });
+}
+
+function clip(ctx: Ctx, s: string, size: number, max: number, bold = false): string {
+  const font = bold ? ctx.bold : ctx.regular;
+  let clean = winAnsi(s, ctx.charset);
+  if (font.widthOfTextAtSize(clean, size) <= max) return clean;
+  while (clean.length > 1 && font.widthOfTextAtSize(`${clean}…`, size) > max) clean = clean.slice(0, -1);
+  return `${clean}…`;
+}
+
+function newPage(ctx: Ctx): boolean {
+  if (ctx.pdf.getPageCount() >= MAX_PAGES) return false;
+  ctx.page = ctx.pdf.addPage(PAGE);
+  ctx.y = PAGE[1] - MARGIN;
+  return true;
+}
+
+function header(ctx: Ctx, doc: ReportDocument) {
+  text(ctx, doc.title, MARGIN, ctx.y - 18, 18, { bold: true });
+  text(ctx, doc.subtitle, MARGIN, ctx.y - 34, 10, { color: MUTED });
+  ctx.y -= 50;
+}
+
+function kpiBoxes(ctx: Ctx, doc: ReportDocument) {
+  const perRow = 4;
+  const gap = 8;
+  const boxW = (width - gap * (perRow - 1)) / perRow;
+  const boxH = 46;
+  doc.kpis.forEach((k, i) => {
+    const col = i % perRow;
+    if (col === 0 && i > 0) ctx.y -= boxH + gap;
+    const x = MARGIN + col * (boxW + gap);
+    const top = ctx.y;
+    ctx.page.drawRectangle({ x, y: top - boxH, width: boxW, height: boxH, borderColor: RULE, borderWidth: 0.8 });
+    text(ctx, clip(ctx, k.label, 8, boxW - 12), x + 6, top - 12, 8, { color: MUTED });
+    text(ctx, clip(ctx, k.value, 13, boxW - 12, true), x + 6, top - 28, 13, { bold: true });
+    if (k.change) {
+      const color = k.change.startsWith('-') ? rgb(0.75, 0.2, 0.2) : rgb(0.15, 0.55, 0.3);
+      text(ctx, `${k.change} vs previous`, x + 6, top - 40, 7.5, { color });
+    } else if (k.note) {
+      text(ctx, clip(ctx, k.note, 7.5, boxW - 12), x + 6, top - 40, 7.5, { color: MUTED });
+    }
+  });
+  if (doc.kpis.length > 0) ctx.y -= boxH + 16;
+}
+
+function chart(ctx: Ctx, c: Chart) {
+  const height = 190;
+  const plotLeft = MARGIN + 52;
+  const plotRight = MARGIN + width;
+  const plotTop = ctx.y - 20;
+  const plotBottom = ctx.y - height + 18;
+  text(ctx, c.title, MARGIN, ctx.y - 10, 11, { bold: true });
+  const all = [...c.series.flatMap((s) => s.values), ...(c.band?.upper ?? [])];
+  const max = Math.max(0, ...all);
+  const niceMax = niceCeil(Math.max(1, max));
+  const yOf = (v: number) => plotBottom + ((plotTop - plotBottom) * Math.max(0, v)) / niceMax;
+  if (max === 0) {
+    const note = c.unit === 'money' ? 'No sales in this period' : 'Nothing to show for this period';
+    const w = ctx.regular.widthOfTextAtSize(note, 10);
+    text(ctx, note, (plotLeft + plotRight) / 2 - w / 2, (plotTop + plotBottom) / 2, 10, { color: MUTED });
+  }
+  for (let i = 0; i <= (max === 0 ? 0 : 4); i++) {
+    const v = (niceMax * i) / 4;
+    const y = yOf(v);
+    ctx.page.drawLine({ start: { x: plotLeft, y }, end: { x: plotRight, y }, thickness: 0.5, color: RULE });
+    const label = c.unit === 'money' ? formatMoneyCompact(v, ctx.currency) : formatInt(Math.round(v));
+    text(ctx, label, 0, y - 3, 7, { color: MUTED, right: plotLeft - 4 });
+  }
+  const n = Math.max(1, c.labels.length);
+  const step = (plotRight - plotLeft) / n;
+  const xOf = (i: number) => plotLeft + step * (i + 0.5);
+  if (c.band) {
+    c.band.upper.forEach((u, i) => {
+      const lo = yOf(c.band?.lower[i] ?? 0);
+      ctx.page.drawRectangle({
+        x: xOf(i) - step / 2,
+        y: lo,
+        width: step,
+        height: Math.max(0, yOf(u) - lo),
+        color: BAND,
+      });
+    });
+  }
+  const colors = [ACCENT, rgb(0.9, 0.5, 0.1), rgb(0.3, 0.6, 0.3)];
+  c.series.forEach((s, si) => {
+    const color = colors[si % colors.length] ?? ACCENT;
+    if (c.kind === 'bar') {
+      const bw = Math.max(1, (step * 0.72) / c.series.length);
+      s.values.forEach((v, i) => {
+        const x = xOf(i) - (bw * c.series.length) / 2 + si * bw;
+        ctx.page.drawRectangle({ x, y: plotBottom, width: bw, height: Math.max(0, yOf(v) - plotBottom), color });
+      });
+    } else {
+      for (let i = 1; i < s.values.length; i++) {
+        ctx.page.drawLine({
+          start: { x: xOf(i - 1), y: yOf(s.values[i - 1] as number) },
+          end: { x: xOf(i), y: yOf(s.values[i] as number) },
+          thickness: 1.4,
+          color,
+        });
+      }
+    }
+  });
+  ctx.page.drawLine({
+    start: { x: plotLeft, y: plotBottom },
+    end: { x: plotRight, y: plotBottom },
+    thickness: 0.8,
+    color: MUTED,
+  });
+  const every = Math.ceil(n / 12);
+  c.labels.forEach((label, i) => {
+    if (i % every !== 0) return;
+    const clean = clip(ctx, label, 6.5, step * every - 2);
+    const w = ctx.regular.widthOfTextAtSize(clean, 6.5);
+    text(ctx, clean, xOf(i) - w / 2, plotBottom - 10, 6.5, { color: MUTED });
+  });
+  if (c.series.length > 1 || c.band) {
+    const legend = [...c.series.map((s) => s.name), ...(c.band ? ['80 % interval'] : [])].join('   ·   ');
+    text(ctx, legend, 0, ctx.y - 10, 7.5, { color: MUTED, right: plotRight });
+  }
+  ctx.y -= height + 8;
+}
+
+function niceCeil(v: number): number {
+  const pow = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * pow >= v) return m * pow;
+  return 10 * pow;
+}
+
+const cellText = (ctx: Ctx, column: Column, v: Cell): string => formatCell(column.kind, v, ctx.currency);
+
+function table(ctx: Ctx, t: Table): void {
+  const size = 8;
+  const rowH = 13;
+  const texts = t.rows.map((row) => t.columns.map((c) => cellText(ctx, c, row[c.key] ?? null)));
+  const natural = t.columns.map((c, i) =>
+    Math.min(
+      c.kind === 'text' ? 220 : 110,
+      Math.max(
+        ctx.bold.widthOfTextAtSize(winAnsi(c.label, ctx.charset), size),
+        ...texts.map((r) => ctx.regular.widthOfTextAtSize(winAnsi(r[i] as string, ctx.charset), size)),
+      ) + 10,
+    ),
+  );
+  const scale = width / natural.reduce((a, b) => a + b, 0);
+  const widths = natural.map((w) => w * scale);
+  const drawHeader = () => {
+    text(ctx, t.title, MARGIN, ctx.y - 12, 11, { bold: true });
+    ctx.y -= 18;
+    ctx.page.drawRectangle({ x: MARGIN, y: ctx.y - rowH + 3, width, height: rowH, color: HEADER_FILL });
+    drawRow(
+      t.columns.map((c) => c.label),
+      true,
+    );
+  };
+  const drawRow = (cells: string[], bold: boolean) => {
+    let x = MARGIN;
+    cells.forEach((s, i) => {
+      const w = widths[i] as number;
+      const col = t.columns[i] as Column;
+      const clean = clip(ctx, s, size, w - 6, bold);
+      if (col.kind === 'text') text(ctx, clean, x + 3, ctx.y - 7, size, { bold });
+      else text(ctx, clean, 0, ctx.y - 7, size, { bold, right: x + w - 3 });
+      x += w;
+    });
+    ctx.y -= rowH;
+  };
+  if (ctx.y - 50 < MARGIN && !newPage(ctx)) {
+    ctx.truncated = true;
+    return;
+  }
+  drawHeader();
+  for (let r = 0; r < texts.length; r++) {
+    if (ctx.y - rowH < MARGIN + 14) {
+      if (!newPage(ctx)) {
+        text(ctx, `… ${texts.length - r} more rows in the CSV export`, MARGIN, ctx.y - 8, 8, { color: MUTED });
+        ctx.truncated = true;
+        ctx.y -= rowH;
+        return;
+      }
+      drawHeader();
+    }
+    if (r % 2 === 1)
+      ctx.page.drawRectangle({ x: MARGIN, y: ctx.y - rowH + 3, width, height: rowH, color: rgb(0.985, 0.985, 0.99) });
+    drawRow(texts[r] as string[], false);
+  }
+  ctx.y -= 12;
+}
+
+export async function documentToPdf(doc: ReportDocument): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  pdf.setTitle(doc.title);
+  pdf.setProducer('Fieldline');
+  pdf.setCreator('Fieldline analytics');
+  const regular = await pdf.embedFont(StandardFonts.Helvetica);
+  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  const charset = new Set(regular.getCharacterSet());
+  const ctx: Ctx = {
+    pdf,
+    page: pdf.addPage(PAGE),
+    y: PAGE[1] - MARGIN,
+    regular,
+    bold,
+    charset,
+    currency: doc.currency,
+    truncated: false,
+  };
+  header(ctx, doc);
+  kpiBoxes(ctx, doc);
+  if (doc.chart && doc.chart.labels.length > 0) chart(ctx, doc.chart);
+  for (const t of doc.tables) {
+    if (ctx.truncated) break;
+    table(ctx, t);
+  }
+  for (const note of doc.notes) {
+    if (ctx.y - 12 < MARGIN + 14) break;
+    text(ctx, note, MARGIN, ctx.y - 8, 7.5, { color: MUTED });
+    ctx.y -= 11;
+  }
+  const pages = pdf.getPages();
+  pages.forEach((p, i) => {
+    ctx.page = p;
+    text(ctx, `Fieldline · ${doc.subtitle} · page ${i + 1} of ${pages.length}`, MARGIN, MARGIN - 20, 7, {
+      color: MUTED,
+    });
+  });
+  return pdf.save();
+}

@@ -1,0 +1,69 @@
+import { createMimeMessage } from 'mimetext/browser';
+import { documentToCsv } from '../documents/csv';
+import { documentToHtml, documentToText } from '../documents/html';
+import { documentToPdf } from '../documents/pdf';
+import type { ReportDocument } from '../documents/report-document';
+
+/** Sends one raw RFC 5322 message; resolves with the provider's message id when it gives one. */
+export type MailSender = (from: string, to: string, raw: string) => Promise<{ messageId?: string } | undefined>;
+
+export interface ReportAttachment {
+  filename: string;
+  contentType: string;
+  base64: string;
+}
+
+function base64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** What a subscription attaches (its `format`). */
+export type AttachmentFormat = 'pdf' | 'csv' | 'both';
+
+/** The files a subscription asked for (PDF, CSV or both), built once per report and shared by recipients. */
+export async function reportAttachments(doc: ReportDocument, format: AttachmentFormat): Promise<ReportAttachment[]> {
+  const out: ReportAttachment[] = [];
+  if (format !== 'csv')
+    out.push({
+      filename: `${doc.fileName}.pdf`,
+      contentType: 'application/pdf',
+      base64: base64(await documentToPdf(doc)),
+    });
+  if (format !== 'pdf') {
+    out.push({
+      filename: `${doc.fileName}.csv`,
+      contentType: 'text/csv',
+      base64: base64(new TextEncoder().encode(documentToCsv(doc))),
+    });
+  }
+  return out;
+}
+
+/** The e-mail of one report to one recipient: text and HTML bodies, attachments, one-click unsubscribe. */
+export function composeReportMail(input: {
+  from: string;
+  to: string;
+  doc: ReportDocument;
+  attachments: ReportAttachment[];
+  unsubscribeUrl: string;
+  deliveryId: string;
+}): string {
+  const { doc, unsubscribeUrl: url } = input;
+  const msg = createMimeMessage();
+  msg.setSender({ name: 'Fieldline Reports', addr: input.from });
+  msg.setRecipient(input.to);
+  msg.setSubject(`${doc.title} – ${doc.subtitle.split(' · ')[0]}`);
+  msg.setHeader('List-Unsubscribe', `<${url}>`);
+  msg.setHeader('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
+  msg.setHeader('X-Fieldline-Delivery', input.deliveryId);
+  msg.addMessage({ contentType: 'text/plain', data: documentToText(doc, url) });
+  msg.addMessage({
+    contentType: 'text/html',
+    data: documentToHtml(doc, { unsubscribeUrl: url, attachments: input.attachments.map((a) => a.filename) }),
+  });
+  for (const a of input.attachments)
+    msg.addAttachment({ filename: a.filename, contentType: a.contentType, data: a.base64 });
+  return msg.asRaw();
+}

@@ -1,0 +1,214 @@
+import type { OffsetSegment } from '../domain/timezone';
+
+/**
+ * The SQL behind analytics: aggregations pushed down to D1 as plain GROUP BYs (no correlated subqueries:
+ * they are slow here and have crashed local D1 on large tables). Statements are built as text with
+ * numbered parameters, so one value (the tenant id) is bound once however often it is used, and every
+ * statement stays far below D1's 100 bound parameters.
+ */
+export class Params {
+  readonly values: unknown[] = [];
+  private readonly seen = new Map<unknown, string>();
+
+  /** `?N` for `value`; the same primitive value reuses its number. */
+  add(value: unknown): string {
+    const known = this.seen.get(value);
+    if (known) return known;
+    this.values.push(value);
+    const ref = `?${this.values.length}`;
+    this.seen.set(value, ref);
+    return ref;
+  }
+}
+
+export interface Query {
+  sql: string;
+  params: unknown[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The SQLite modifier that turns a stored UTC instant in `column` into local time, e.g. `'+60 minutes'`,
+ * as one CASE over the DST transitions of the range (stored instants are ISO strings, so < compares time).
+ */
+export function localShift(column: string, segments: readonly OffsetSegment[], p: Params): string {
+  const mod = (minutes: number) => p.add(`${minutes >= 0 ? '+' : ''}${minutes} minutes`);
+  const [first, ...rest] = segments;
+  if (!first) return mod(0);
+  if (rest.length === 0) return mod(first.offsetMinutes);
+  let expr = 'CASE';
+  let previous = first;
+  for (const s of rest) {
+    expr += ` WHEN ${column} < ${p.add(iso(s.fromMs))} THEN ${mod(previous.offsetMinutes)}`;
+    previous = s;
+  }
+  return `${expr} ELSE ${mod(previous.offsetMinutes)} END`;
+}
+
+/** The local date (YYYY-MM-DD) of a stored UTC instant. */
+export const localDaySql = (column: string, segments: readonly OffsetSegment[], p: Params) =>
+  `date(${column}, ${localShift(column, segments, p)})`;
+
+/** The local hour ('00'..'23') of a stored UTC instant. */
+export const localHourSql = (column: string, segments: readonly OffsetSegment[], p: Params) =>
+  `strftime('%H', ${column}, ${localShift(column, segments, p)})`;
+
+export const REVENUE_STATUSES = "('confirmed', 'fulfilled')";
+
+export interface Window {
+  tenantId: string;
+  startMs: number;
+  endMs: number;
+  /** Only this salesman's rows (a salesman reading his own figures), or null for the whole tenant. */
+  salesmanId: string | null;
+}
+
+/** WHERE clause for the revenue orders (`o`) of a window. */
+export function revenueOrdersWhere(w: Window, p: Params): string {
+  const t = p.add(w.tenantId);
+  return [
+    `o.tenant_id = ${t}`,
+    `o.status IN ${REVENUE_STATUSES}`,
+    'o.deleted_at IS NULL',
+    `o.ordered_at >= ${p.add(iso(w.startMs))}`,
+    `o.ordered_at < ${p.add(iso(w.endMs))}`,
+    ...(w.salesmanId ? [`o.salesman_id = ${p.add(w.salesmanId)}`] : []),
+  ].join(' AND ');
+}
+
+/** Grouping: a SQL expression (over `o`, and `c` for customers when `joinCustomers`) named `k`. */
+export interface Grouping {
+  key: (p: Params) => string;
+  joinCustomers?: boolean;
+  /** Extra condition on the joined rows, e.g. customers with coordinates. */
+  where?: string;
+}
+
+/*
+ * CROSS JOIN fixes the join order in SQLite: the orders of the window drive, and each finds its customer
+ * (or lines, or visit) by primary key. Without it the planner, lacking statistics, may walk customers in
+ * GROUP BY order and rescan the window's orders for each one (seconds instead of milliseconds).
+ */
+const customerJoin = 'CROSS JOIN customers c ON c.tenant_id = o.tenant_id AND c.id = o.customer_id';
+
+/** Orders, gross revenue and buying customers per group. */
+export function orderSums(w: Window, g: Grouping): Query {
+  const p = new Params();
+  const key = g.key(p);
+  const sql = `SELECT ${key} AS k, COUNT(*) AS orders, SUM(o.total_minor) AS gross,
+      COUNT(DISTINCT o.customer_id) AS customers
+    FROM orders o ${g.joinCustomers ? customerJoin : ''}
+    WHERE ${revenueOrdersWhere(w, p)}${g.where ? ` AND ${g.where}` : ''}
+    GROUP BY k`;
+  return { sql, params: p.values };
+}
+
+/**
+ * Refunded payments per group of the orders they belong to (each order's refunds capped at its total),
+ * attributed to the order's day. Refunds are few: they are summed per order first, then joined.
+ */
+export function refundSums(w: Window, g: Grouping): Query {
+  const p = new Params();
+  const key = g.key(p);
+  const t = p.add(w.tenantId);
+  const sql = `SELECT ${key} AS k, SUM(MIN(r.refunded, o.total_minor)) AS refunds
+    FROM (SELECT order_id, SUM(amount_minor) AS refunded FROM payments
+          WHERE tenant_id = ${t} AND status = 'refunded' AND deleted_at IS NULL GROUP BY order_id) r
+    CROSS JOIN orders o ON o.tenant_id = ${t} AND o.id = r.order_id
+    ${g.joinCustomers ? customerJoin : ''}
+    WHERE ${revenueOrdersWhere(w, p)}${g.where ? ` AND ${g.where}` : ''}
+    GROUP BY k`;
+  return { sql, params: p.values };
+}
+
+/** Units sold per group. */
+export function unitSums(w: Window, g: Grouping): Query {
+  const p = new Params();
+  const key = g.key(p);
+  const sql = `SELECT ${key} AS k, SUM(l.quantity) AS units
+    FROM orders o CROSS JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+    ${g.joinCustomers ? customerJoin : ''}
+    WHERE ${revenueOrdersWhere(w, p)}${g.where ? ` AND ${g.where}` : ''}
+    GROUP BY k`;
+  return { sql, params: p.values };
+}
+
+/** WHERE clause for the completed visits (`v`) checked in during a window. */
+function completedVisitsWhere(w: Window, p: Params): string {
+  return [
+    `v.tenant_id = ${p.add(w.tenantId)}`,
+    "v.status = 'completed'",
+    'v.deleted_at IS NULL',
+    `v.check_in_at >= ${p.add(iso(w.startMs))}`,
+    `v.check_in_at < ${p.add(iso(w.endMs))}`,
+    ...(w.salesmanId ? [`v.salesman_id = ${p.add(w.salesmanId)}`] : []),
+  ].join(' AND ');
+}
+
+export interface VisitGrouping {
+  /** Expression over `v` (and `c`, the visit's customer, when `joinCustomers`). */
+  key: (p: Params) => string;
+  joinCustomers?: boolean;
+  where?: string;
+}
+
+const visitCustomerJoin = 'LEFT JOIN customers c ON c.tenant_id = v.tenant_id AND c.id = v.customer_id';
+
+/** Completed visits and their time on site per group. */
+export function visitSums(w: Window, g: VisitGrouping): Query {
+  const p = new Params();
+  const key = g.key(p);
+  const sql = `SELECT ${key} AS k, COUNT(*) AS visits,
+      SUM(CASE WHEN v.check_out_at IS NOT NULL AND v.check_out_at >= v.check_in_at
+               THEN (julianday(v.check_out_at) - julianday(v.check_in_at)) * 1440 END) AS minutes,
+      COUNT(CASE WHEN v.check_out_at IS NOT NULL AND v.check_out_at >= v.check_in_at THEN 1 END) AS timed
+    FROM visits v ${g.joinCustomers ? visitCustomerJoin : ''}
+    WHERE ${completedVisitsWhere(w, p)}${g.where ? ` AND ${g.where}` : ''}
+    GROUP BY k`;
+  return { sql, params: p.values };
+}
+
+/**
+ * Completed visits that produced a revenue order, per group. Orders have no index on visit_id, so the
+ * orders are found through their own time index: an order taken at a visit is dated within a day of it.
+ */
+export function strikeSums(w: Window, g: VisitGrouping): Query {
+  const p = new Params();
+  const key = g.key(p);
+  const widened: Window = { ...w, startMs: w.startMs - 86_400_000, endMs: w.endMs + 86_400_000, salesmanId: null };
+  const sql = `SELECT ${key} AS k, COUNT(DISTINCT v.id) AS with_order
+    FROM orders o CROSS JOIN visits v ON v.tenant_id = o.tenant_id AND v.id = o.visit_id
+    ${g.joinCustomers ? visitCustomerJoin : ''}
+    WHERE ${revenueOrdersWhere(widened, p)} AND o.visit_id IS NOT NULL AND ${completedVisitsWhere(w, p)}
+      ${g.where ? ` AND ${g.where}` : ''}
+    GROUP BY k`;
+  return { sql, params: p.values };
+}
+
+/** Orders cancelled in the window (by order date). */
+export function cancelledCount(w: Window): Query {
+  const p = new Params();
+  const conditions = [
+    `tenant_id = ${p.add(w.tenantId)}`,
+    "status = 'cancelled'",
+    'deleted_at IS NULL',
+    `ordered_at >= ${p.add(iso(w.startMs))}`,
+    `ordered_at < ${p.add(iso(w.endMs))}`,
+    ...(w.salesmanId ? [`salesman_id = ${p.add(w.salesmanId)}`] : []),
+  ];
+  return { sql: `SELECT COUNT(*) AS n FROM orders WHERE ${conditions.join(' AND ')}`, params: p.values };
+}
+
+/** Customers created in the window (a salesman counts the customers assigned to him). */
+export function newCustomersCount(w: Window): Query {
+  const p = new Params();
+  const conditions = [
+    `tenant_id = ${p.add(w.tenantId)}`,
+    'deleted_at IS NULL',
+    `created_at >= ${p.add(iso(w.startMs))}`,
+    `created_at < ${p.add(iso(w.endMs))}`,
+    ...(w.salesmanId ? [`salesman_id = ${p.add(w.salesmanId)}`] : []),
+  ];
+  return { sql: `SELECT COUNT(*) AS n FROM customers WHERE ${conditions.join(' AND ')}`, params: p.values };
+}
