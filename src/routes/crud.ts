@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Page, PageRequest } from '../db/pagination';
 import type { ServiceContext } from '../services/context';
 import {
@@ -12,6 +13,14 @@ import {
   toApi,
   z,
 } from './openapi';
+
+/**
+ * What the route's validator produced for `target`. Hono infers it from the route's schema, which these
+ * generic routes only know as a type parameter; the schema that validated it is the one `T` comes from.
+ */
+function validated<T>(c: Context, target: 'json' | 'query' | 'param'): T {
+  return (c.req as unknown as { valid(target: string): T }).valid(target);
+}
 
 /** Query keys `listQuery` contributes; every other list query parameter is a resource filter. */
 type PageKey = keyof PageRequest;
@@ -103,7 +112,7 @@ export function listRoute<Row, S extends z.ZodType, Q extends z.ZodObject>(
     }),
     async (c) => {
       // Generic in Q, so read back under the schema it was validated against (see crudRouter).
-      const query = c.req.valid('query' as never) as z.output<Q>;
+      const query = validated<z.output<Q>>(c, 'query');
       const { limit, cursor, sort, updatedSince, includeDeleted, ...filters } = query;
       // `listQuery` defines these five keys; only Q's genericity hides their types here.
       const page = { limit, cursor, sort, updatedSince, includeDeleted } as PageRequest;
@@ -162,7 +171,7 @@ export function crudRouter<
         responses: { 201: jsonResponse(schema, `The created ${singular}`) },
       }),
       async (c) => {
-        const input = c.req.valid('json' as never) as z.output<C>;
+        const input = validated<z.output<C>>(c, 'json');
         return c.json(serialize(await service.create(serviceContext(c), input)), 201);
       },
     )
@@ -187,8 +196,8 @@ export function crudRouter<
         responses: { 200: jsonResponse(schema, `The updated ${singular}`) },
       }),
       async (c) => {
-        const { id } = c.req.valid('param' as never) as z.output<typeof IdParams>;
-        const input = c.req.valid('json' as never) as z.output<U>;
+        const { id } = validated<z.output<typeof IdParams>>(c, 'param');
+        const input = validated<z.output<U>>(c, 'json');
         return c.json(serialize(await service.update(serviceContext(c), id, input)), 200);
       },
     )
