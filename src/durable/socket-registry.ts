@@ -1,4 +1,5 @@
 import { type ClientFrame, type LiveLocation, RealtimeErrorCode, type ServerMessage } from '@fieldline/client/protocol';
+import type { Config } from '../env';
 import type { ForwardedIdentity } from '../services/hub-port';
 import { BROADCAST, canJoin } from './rooms';
 
@@ -20,6 +21,8 @@ export interface RoutedLocation {
 
 export const MAX_ROOMS_PER_SOCKET = 50;
 
+export type SocketLimits = Pick<Config, 'REALTIME_MAX_SOCKETS' | 'REALTIME_MAX_SOCKETS_PER_PRINCIPAL'>;
+
 /**
  * The hub's sockets: accepting them (tags for targeted lookups, the attachment that survives
  * hibernation), the room index rebuilt from attachments after a wake-up, room membership, fan-out and
@@ -35,6 +38,22 @@ export class SocketRegistry {
   /** Open sockets: all, or those with a tag (`principal:<id>`, `owner:<id>`, `salesman:<id>`). */
   sockets(tag?: string): WebSocket[] {
     return this.host.getWebSockets(tag);
+  }
+
+  /**
+   * Why another socket of `who` is refused (429), or null: the tenant's cap, and below it a cap per user
+   * or API key, so one principal's sockets (a reconnect loop, a script) cannot lock everyone else out.
+   */
+  refusal(who: ForwardedIdentity, limits: SocketLimits): string | null {
+    if (this.sockets().length >= limits.REALTIME_MAX_SOCKETS) {
+      return 'This organisation has too many open realtime connections';
+    }
+    if (this.sockets(`principal:${who.principalId}`).length >= limits.REALTIME_MAX_SOCKETS_PER_PRINCIPAL) {
+      return who.kind === 'api_key'
+        ? 'This API key has too many open realtime connections'
+        : 'You have too many open realtime connections';
+    }
+    return null;
   }
 
   /** Accepts a socket; fan-out skips it until `enter` puts it in its rooms. */

@@ -102,12 +102,8 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     const who = JSON.parse(request.headers.get(IDENTITY_HEADER) ?? 'null') as ForwardedIdentity | null;
     if (!who) return new Response('Missing identity', { status: 401 });
     this.rememberTenant(who.tenantId);
-    if (this.sockets.sockets().length >= this.config.REALTIME_MAX_SOCKETS) {
-      return problemResponse(
-        problem(ErrorCode.RATE_LIMITED, 'This organisation has too many open realtime connections'),
-        { 'retry-after': '30' },
-      );
-    }
+    const full = this.sockets.refusal(who, this.config);
+    if (full) return problemResponse(problem(ErrorCode.RATE_LIMITED, full), { 'retry-after': '30' });
     const sinceParam = new URL(request.url).searchParams.get('since');
     const since = sinceParam === null || sinceParam === '' ? null : Number(sinceParam);
 
