@@ -1,13 +1,16 @@
 import { type ClientFrame, type LiveLocation, RealtimeErrorCode, type ServerMessage } from '@fieldline/client/protocol';
 import type { Config } from '../env';
-import type { ForwardedIdentity } from '../services/hub-port';
+import type { ForwardedIdentity, StreamFilter } from '../services/hub-port';
 import { BROADCAST, canJoin } from './rooms';
+import { admits, pickLocations, type Topic } from './stream-filter';
 
 /** Per-socket state kept by the runtime across hibernation (serializeAttachment, ≤ 16 KiB). */
 export interface Attachment {
   who: ForwardedIdentity;
   rooms: string[];
   connectedAt: number;
+  /** Set on the sockets the Worker opens for GraphQL subscriptions: they get only these frames. */
+  filter?: StreamFilter;
 }
 
 /** The runtime calls the registry makes: the Durable Object state's socket API. */
@@ -32,6 +35,8 @@ export class SocketRegistry {
   private index: Map<string, Set<WebSocket>> | null = null;
   /** Sockets accepted but not yet caught up; fan-out skips them until their replay is sent. */
   private readonly joining = new Set<WebSocket>();
+  /** The filters of filtered sockets, cached with the room index (fan-out must not read attachments). */
+  private readonly filters = new WeakMap<WebSocket, StreamFilter>();
 
   constructor(private readonly host: SocketHost) {}
 
@@ -65,6 +70,7 @@ export class SocketRegistry {
     ];
     this.host.acceptWebSocket(ws, tags);
     ws.serializeAttachment(a);
+    if (a.filter) this.filters.set(ws, a.filter);
     this.joining.add(ws);
   }
 
@@ -124,11 +130,14 @@ export class SocketRegistry {
             ts: now,
           }
         : { type: 'typing', room: msg.room, userId: a.who.principalId, typing: msg.typing };
-    this.fanOut([msg.room], JSON.stringify(frame), ws);
+    this.fanOut([msg.room], JSON.stringify(frame), { kind: 'chat' }, ws);
   }
 
-  /** Sends `frame` once to every socket in any of `rooms` (everyone for BROADCAST), except `except`. */
-  fanOut(rooms: string[], frame: string, except?: WebSocket): void {
+  /**
+   * Sends `frame` once to every socket in any of `rooms` (everyone for BROADCAST) whose filter, if any,
+   * admits the topic; never to `except`.
+   */
+  fanOut(rooms: string[], frame: string, topic: Topic, except?: WebSocket): void {
     const index = this.rooms();
     const targets = new Set<WebSocket>();
     if (rooms.includes(BROADCAST)) {
@@ -136,10 +145,15 @@ export class SocketRegistry {
     } else {
       for (const room of rooms) for (const ws of index.get(room) ?? []) targets.add(ws);
     }
-    for (const ws of targets) if (ws !== except) this.sendRaw(ws, frame);
+    for (const ws of targets) {
+      if (ws !== except && admits(this.filters.get(ws), topic)) this.sendRaw(ws, frame);
+    }
   }
 
-  /** One `locations` frame to each socket with the locations of its rooms, in order (dashboards: all). */
+  /**
+   * One `locations` frame to each socket with the locations of its rooms, in order (dashboards: all), less
+   * what its filter leaves out.
+   */
   fanOutLocations(items: RoutedLocation[]): void {
     if (items.length === 0) return;
     const index = this.rooms();
@@ -158,9 +172,10 @@ export class SocketRegistry {
       type: 'locations',
       locations: items.map((i) => i.location),
     } satisfies ServerMessage);
-    for (const [ws, locations] of perSocket) {
-      if (locations.length < items.length) this.send(ws, { type: 'locations', locations });
-      else this.sendRaw(ws, whole);
+    for (const [ws, all] of perSocket) {
+      const locations = pickLocations(this.filters.get(ws), all);
+      if (locations.length === items.length) this.sendRaw(ws, whole);
+      else if (locations.length > 0) this.send(ws, { type: 'locations', locations });
     }
   }
 
@@ -212,7 +227,9 @@ export class SocketRegistry {
       this.index = new Map();
       for (const ws of this.sockets()) {
         if (this.joining.has(ws)) continue;
-        for (const room of this.attachmentOf(ws)?.rooms ?? []) this.addToRoom(room, ws);
+        const a = this.attachmentOf(ws);
+        if (a?.filter) this.filters.set(ws, a.filter);
+        for (const room of a?.rooms ?? []) this.addToRoom(room, ws);
       }
     }
     return this.index;

@@ -6,7 +6,7 @@ import type { LoggedEvent } from '../db/event-log';
 import { type Config, loadConfig } from '../env';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
 import { createServiceContext, type ServiceContext } from '../services/context';
-import { type ForwardedIdentity, IDENTITY_HEADER, type TenantHubPort } from '../services/hub-port';
+import { FILTER_HEADER, type ForwardedIdentity, IDENTITY_HEADER, type TenantHubPort } from '../services/hub-port';
 import { runSearchIndexer } from '../services/search-indexer.service';
 import { planAlarm } from './alarm-planner';
 import { ClientMessages } from './client-messages';
@@ -15,8 +15,9 @@ import { GpsFeed } from './gps-feed';
 import { principalOf } from './hub-identity';
 import { HubStorage } from './hub-storage';
 import { PresenceTracker } from './presence-tracker';
-import { defaultRooms, isSalesman } from './rooms';
+import { canJoin, defaultRooms, isSalesman } from './rooms';
 import { type Attachment, SocketRegistry } from './socket-registry';
+import { parseStreamFilter } from './stream-filter';
 
 /**
  * One per tenant, addressed by tenant id. Holds what must be live and coordinated: sockets and their
@@ -53,13 +54,15 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     this.presence = new PresenceTracker({
       store: this.store,
       announce: (changes) =>
-        sockets.fanOut(['tenant'], JSON.stringify({ type: 'presence', changes } satisfies ServerMessage)),
+        sockets.fanOut(['tenant'], JSON.stringify({ type: 'presence', changes } satisfies ServerMessage), {
+          kind: 'presence',
+        }),
       socketsOf: (salesmanId) => sockets.sockets(`salesman:${salesmanId}`).length,
     });
     this.relay = new EventRelay({
       store: this.store,
       systemContext,
-      fanOut: (rooms, frame) => sockets.fanOut(rooms, frame),
+      fanOut: (rooms, frame, event) => sockets.fanOut(rooms, frame, { kind: 'event', type: event.type }),
       closeTagged: (tags, code, reason) => sockets.closeTagged(tags, code, reason),
       observe: (event) => this.presence.followEvent(event),
       followers: () => {
@@ -104,12 +107,20 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     this.rememberTenant(who.tenantId);
     const full = this.sockets.refusal(who, this.config);
     if (full) return problemResponse(problem(ErrorCode.RATE_LIMITED, full), { 'retry-after': '30' });
-    const sinceParam = new URL(request.url).searchParams.get('since');
+    // A GraphQL subscription's socket: its rooms and what it wants of them (docs/realtime.md, Subscriptions).
+    const filtered = parseStreamFilter(request.headers.get(FILTER_HEADER));
+    if (!filtered.ok) return problemResponse(problem(ErrorCode.VALIDATION_FAILED, filtered.message));
+    const filter = filtered.filter;
+    const rooms = [...new Set(filter?.rooms ?? defaultRooms(who))];
+    const denied = rooms.find((room) => !canJoin(who, room));
+    if (denied) return problemResponse(problem(ErrorCode.FORBIDDEN, `You may not watch ${denied}`));
+    // Filtered sockets do not resume: they start live.
+    const sinceParam = filter ? null : new URL(request.url).searchParams.get('since');
     const since = sinceParam === null || sinceParam === '' ? null : Number(sinceParam);
 
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    const a: Attachment = { who, rooms: defaultRooms(who), connectedAt: Date.now() };
+    const a: Attachment = { who, rooms, connectedAt: Date.now(), ...(filter ? { filter } : {}) };
     this.sockets.accept(server, a);
     try {
       await this.relay.catchUp();
@@ -122,7 +133,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
       seq: this.store.lastSeq,
       you: { userId: who.principalId, role: who.role, salesmanId: who.salesmanId },
       rooms: a.rooms,
-      presence: isSalesman(who) ? [] : this.presence.snapshot(),
+      presence: isSalesman(who) || (filter && !filter.presence) ? [] : this.presence.snapshot(),
     });
     if (since !== null && since !== this.store.lastSeq) {
       const replay = this.relay.replay(since, a.rooms);
