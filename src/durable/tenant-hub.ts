@@ -127,6 +127,15 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     } finally {
       this.sockets.settled(server);
     }
+    // The caller left while the socket was being set up (a GraphQL subscription's client went away): keep
+    // no socket nobody reads.
+    if (request.signal.aborted) {
+      // Both ends are still here: closing both completes the close handshake, so the socket is gone at once.
+      client.accept();
+      client.close(CloseCode.NORMAL, 'The connection was abandoned');
+      server.close(CloseCode.NORMAL, 'The connection was abandoned');
+      return new Response(null, { status: 499 });
+    }
     // From here to the end nothing awaits, so no event can slip between the replay and live delivery.
     this.sockets.send(server, {
       type: 'welcome',

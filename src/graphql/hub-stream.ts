@@ -33,6 +33,7 @@ export async function hubSubscription<T>(
 ): Promise<AsyncIterableIterator<T>> {
   requirePermission(ctx.service.principal, spec.permission);
   const socket = await openHubSocket(ctx.service, ctx.expiresAt, spec.filter);
+  // A client that left while the socket was opening gets no subscription, and the hub keeps no socket.
   return picked(new SocketFrames(socket, ctx.signal), spec.pick);
 }
 
@@ -91,7 +92,8 @@ class SocketFrames {
       ),
     );
     socket.addEventListener('error', () => this.end(null, false));
-    signal.addEventListener('abort', () => this.close());
+    if (signal.aborted) this.close();
+    else signal.addEventListener('abort', () => this.close(), { once: true });
   }
 
   next(): Promise<IteratorResult<ServerMessage>> {

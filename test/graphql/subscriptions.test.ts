@@ -215,4 +215,37 @@ describe('GraphQL subscriptions over SSE', () => {
     for (const s of [dashboard, phoneA, phoneB]) s.close(1000);
     await sub.close();
   });
+
+  it('closes the hub socket at once when the SSE client left while the subscription was opening it', async () => {
+    const t = await createTenant();
+    // Hold the subscription's upgrade at the hub until the client has gone.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let upgrades = 0;
+    let handled = false;
+    await inHub(t.tenantId, (hub) => {
+      const fetch = hub.fetch.bind(hub);
+      hub.fetch = async (request: Request) => {
+        upgrades += 1;
+        await gate;
+        try {
+          return await fetch(request);
+        } finally {
+          handled = true;
+        }
+      };
+    });
+    const client = new AbortController();
+    const answer = subscribe(t.token, 'subscription { orderCreated { uuid } }', {}, client.signal).catch(() => null);
+    await until(async () => upgrades === 1, 'the upgrade to reach the hub');
+    client.abort();
+    await answer;
+    release();
+    // Unless the hub notices the abort, it accepts the socket for nobody, and keeps it until the runtime gives
+    // up on the abandoned request (tens of seconds).
+    await until(async () => handled, 'the hub to handle the upgrade');
+    await until(async () => (await hubSockets(t)) === 0, 'the hub socket to close', 3000);
+  });
 });
