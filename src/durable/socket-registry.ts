@@ -1,4 +1,11 @@
-import { type ClientFrame, type LiveLocation, RealtimeErrorCode, type ServerMessage } from '@fieldline/client/protocol';
+import {
+  type ClientFrame,
+  CloseCode,
+  type LiveLocation,
+  type PresenceChange,
+  RealtimeErrorCode,
+  type ServerMessage,
+} from '@fieldline/client/protocol';
 import type { Config } from '../env';
 import type { ForwardedIdentity, StreamFilter } from '../services/hub-port';
 import { BROADCAST, canJoin } from './rooms';
@@ -22,7 +29,7 @@ export interface RoutedLocation {
   rooms: string[];
 }
 
-export const MAX_ROOMS_PER_SOCKET = 50;
+const MAX_ROOMS_PER_SOCKET = 50;
 
 export type SocketLimits = Pick<Config, 'REALTIME_MAX_SOCKETS' | 'REALTIME_MAX_SOCKETS_PER_PRINCIPAL'>;
 
@@ -150,6 +157,13 @@ export class SocketRegistry {
     }
   }
 
+  /** Presence diffs go to the `tenant` room (dashboards). */
+  fanOutPresence(changes: PresenceChange[]): void {
+    this.fanOut(['tenant'], JSON.stringify({ type: 'presence', changes } satisfies ServerMessage), {
+      kind: 'presence',
+    });
+  }
+
   /**
    * One `locations` frame to each socket with the locations of its rooms, in order (dashboards: all), less
    * what its filter leaves out.
@@ -190,6 +204,24 @@ export class SocketRegistry {
         }
       }
     }
+  }
+
+  /** Closes, with 4001, the sockets whose access token has expired (API keys' never do). */
+  closeExpired(now: number): void {
+    for (const ws of this.sockets()) {
+      const a = this.attachmentOf(ws);
+      if (a?.who.expiresAt != null && a.who.expiresAt <= now) ws.close(CloseCode.TOKEN_EXPIRED, 'Access token expired');
+    }
+  }
+
+  /**
+   * Drops a socket accepted for a caller that left before the upgrade was answered. Both ends are still
+   * here: closing both completes the close handshake, so the socket is gone at once.
+   */
+  abandon(server: WebSocket, client: WebSocket): void {
+    client.accept();
+    client.close(CloseCode.NORMAL, 'The connection was abandoned');
+    server.close(CloseCode.NORMAL, 'The connection was abandoned');
   }
 
   /** Members per room (non-empty rooms), and open sockets per role: the stats view. */
@@ -249,7 +281,7 @@ export class SocketRegistry {
 /** Chat and typing go only to `chat:` rooms the sender is in. */
 export const inChatRoom = (a: Attachment, room: string) => room.startsWith('chat:') && a.rooms.includes(room);
 
-export const errorFrame = (code: RealtimeErrorCode, message: string, ref?: string): ServerMessage => ({
+const errorFrame = (code: RealtimeErrorCode, message: string, ref?: string): ServerMessage => ({
   type: 'error',
   code,
   message,

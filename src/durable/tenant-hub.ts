@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { CloseCode, type ServerMessage } from '@fieldline/client/protocol';
+import { CloseCode } from '@fieldline/client/protocol';
 import { type Principal, systemPrincipal } from '../auth/principal';
 import { createDb } from '../db/client';
 import type { LoggedEvent } from '../db/event-log';
@@ -53,10 +53,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     this.sockets = sockets;
     this.presence = new PresenceTracker({
       store: this.store,
-      announce: (changes) =>
-        sockets.fanOut(['tenant'], JSON.stringify({ type: 'presence', changes } satisfies ServerMessage), {
-          kind: 'presence',
-        }),
+      announce: (changes) => sockets.fanOutPresence(changes),
       socketsOf: (salesmanId) => sockets.sockets(`salesman:${salesmanId}`).length,
     });
     this.relay = new EventRelay({
@@ -107,7 +104,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     this.rememberTenant(who.tenantId);
     const full = this.sockets.refusal(who, this.config);
     if (full) return problemResponse(problem(ErrorCode.RATE_LIMITED, full), { 'retry-after': '30' });
-    // A GraphQL subscription's socket: its rooms and what it wants of them (docs/realtime.md, Subscriptions).
+    // A GraphQL subscription's socket: its rooms and what it wants of them (docs/realtime.md, Subscription sockets).
     const filtered = parseStreamFilter(request.headers.get(FILTER_HEADER));
     if (!filtered.ok) return problemResponse(problem(ErrorCode.VALIDATION_FAILED, filtered.message));
     const filter = filtered.filter;
@@ -127,13 +124,9 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     } finally {
       this.sockets.settled(server);
     }
-    // The caller left while the socket was being set up (a GraphQL subscription's client went away): keep
-    // no socket nobody reads.
+    // The caller left meanwhile (a GraphQL subscription's client went away): keep no socket nobody reads.
     if (request.signal.aborted) {
-      // Both ends are still here: closing both completes the close handshake, so the socket is gone at once.
-      client.accept();
-      client.close(CloseCode.NORMAL, 'The connection was abandoned');
-      server.close(CloseCode.NORMAL, 'The connection was abandoned');
+      this.sockets.abandon(server, client);
       return new Response(null, { status: 499 });
     }
     // From here to the end nothing awaits, so no event can slip between the replay and live delivery.
@@ -204,10 +197,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     await this.relay.catchUp().catch((err) => this.logFailure('catch-up', err));
     await this.gps.flushTrail().catch((err) => this.logFailure('trail flush', err));
     this.presence.tick();
-    for (const ws of this.sockets.sockets()) {
-      const a = this.sockets.attachmentOf(ws);
-      if (a?.who.expiresAt != null && a.who.expiresAt <= now) ws.close(CloseCode.TOKEN_EXPIRED, 'Access token expired');
-    }
+    this.sockets.closeExpired(now);
     this.store.trimRing(now);
     await this.scheduleAlarm();
   }
