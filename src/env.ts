@@ -19,6 +19,8 @@ const ConfigSchema = z.object({
   /** GPS updates to dashboards leave in frames batched over this window (ms); 0 sends each update alone. */
   REALTIME_LOCATION_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(20),
   REALTIME_MAX_SOCKETS: z.coerce.number().int().min(1).max(32_768).default(10_000),
+  /** Open sockets per user or API key, so one principal cannot fill the tenant's REALTIME_MAX_SOCKETS. */
+  REALTIME_MAX_SOCKETS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(32_768).default(20),
   /** Per-socket token bucket: sustained messages per second, and burst size. */
   REALTIME_MESSAGES_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(10),
   REALTIME_BURST: z.coerce.number().int().min(1).max(10_000).default(30),

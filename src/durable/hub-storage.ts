@@ -139,13 +139,6 @@ export class HubStorage {
     return row ? (JSON.parse(row.location) as LiveLocation) : null;
   }
 
-  latestLocations(): LiveLocation[] {
-    return this.sql
-      .exec<{ location: string }>('SELECT location FROM locations')
-      .toArray()
-      .map((r) => JSON.parse(r.location) as LiveLocation);
-  }
-
   trailBatch(limit: number): TrailRow[] {
     return this.sql
       .exec<TrailRow>(

@@ -23,6 +23,15 @@ export interface PresenceFacts {
   since: number;
 }
 
+/** A salesman's presence as of a moment, as the REST views show it. */
+export interface PresenceView {
+  salesmanId: string;
+  status: PresenceStatus;
+  since: number;
+  connections: number;
+  visitId: string | null;
+}
+
 export const PRESENCE_GRACE_MS = 15_000;
 export const IDLE_AFTER_MS = 5 * 60_000;
 

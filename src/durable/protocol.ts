@@ -2,10 +2,13 @@ import {
   type ClientMessage as ClientMessageType,
   FieldLimits,
   type LocationFix as LocationFixType,
+  MAX_FRAME_BYTES,
   PresenceStatus,
+  RealtimeErrorCode,
   ROOM_NAME_PATTERN,
 } from '@fieldline/client/protocol';
 import { z } from 'zod';
+import { formatIssues } from '../lib/zod-issues';
 
 /**
  * The hub's validation of client frames (JSON text frames `{type, ...}`, docs/realtime.md). The wire
@@ -44,6 +47,54 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping'), id: z.string().max(FieldLimits.pingId).optional() }),
 ]);
 export type ClientMessage = ClientMessageType;
+
+// ------------------------------------------------------------------ parsing a frame
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(ClientMessage.options.map((o) => o.shape.type.value));
+const utf8 = new TextEncoder();
+
+/** A client frame, parsed and validated; or the `error` frame's fields that answer it. */
+export type ParsedFrame =
+  | { ok: true; msg: ClientMessage }
+  | { ok: false; code: RealtimeErrorCode; message: string; ref?: string };
+
+const refused = (code: RealtimeErrorCode, message: string, ref?: string): ParsedFrame => ({
+  ok: false,
+  code,
+  message,
+  ...(ref ? { ref } : {}),
+});
+
+/**
+ * Everything the hub checks on a frame before acting on it, in order: text, size, JSON object with a string
+ * `type`, a known type, then the schema (docs/realtime.md, Errors).
+ */
+export function parseClientFrame(message: string | ArrayBuffer): ParsedFrame {
+  if (typeof message !== 'string') {
+    return refused(RealtimeErrorCode.UNSUPPORTED_FRAME, 'Binary frames are not supported; send JSON text');
+  }
+  // A UTF-16 unit is 1 to 3 UTF-8 bytes: count the bytes only when the length alone cannot decide.
+  if (
+    message.length > MAX_FRAME_BYTES ||
+    (message.length * 3 > MAX_FRAME_BYTES && utf8.encode(message).byteLength > MAX_FRAME_BYTES)
+  ) {
+    return refused(RealtimeErrorCode.FRAME_TOO_LARGE, `Frames are limited to ${MAX_FRAME_BYTES} bytes`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(message);
+  } catch {
+    return refused(RealtimeErrorCode.BAD_FRAME, 'Frames must be JSON objects');
+  }
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string') return refused(RealtimeErrorCode.BAD_FRAME, 'Frames need a string "type"');
+  if (!KNOWN_TYPES.has(type)) return refused(RealtimeErrorCode.UNKNOWN_TYPE, `Unknown type "${type}"`);
+  const parsed = ClientMessage.safeParse(json);
+  if (!parsed.success) {
+    return refused(RealtimeErrorCode.INVALID_MESSAGE, formatIssues(parsed.error.issues, type).detail, type);
+  }
+  return { ok: true, msg: parsed.data };
+}
 
 // ------------------------------------------------------------------ schemas ≡ shared types, at compile time
 

@@ -1,9 +1,8 @@
 import { CloseCode, type ServerMessage } from '@fieldline/client/protocol';
 import type { Permission } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
-import { canJoin } from '../durable/rooms';
 import { AppError, ErrorCode } from '../lib/errors';
-import type { ForwardedIdentity } from '../services/hub-port';
+import type { StreamFilter } from '../services/hub-port';
 import { openHubSocket } from '../services/realtime.service';
 import type { GraphQLContext } from './context';
 
@@ -13,31 +12,29 @@ const MAX_BUFFERED_FRAMES = 1000;
 export interface HubSubscription<T> {
   /** Read permission the subscription's data needs (the same one the matching query needs). */
   permission: Permission;
-  /** Rooms the identity must be allowed in (`canJoin`, as for a socket's `subscribe`). */
-  requireRooms?: (who: ForwardedIdentity) => string[];
-  /** What a frame yields to the subscriber (nothing for frames it does not care about). */
+  /**
+   * What the hub is to send: rooms (each one the caller may join, or the hub refuses: FORBIDDEN), event
+   * types, locations, presence. The hub sends nothing else.
+   */
+  filter: StreamFilter;
+  /** The items a frame yields to the subscriber. */
   pick: (frame: ServerMessage) => T[];
 }
 
 /**
- * A GraphQL subscription fed by the tenant hub: the Worker opens a socket to the hub as the caller
- * (same identity, rooms and entitlements as a device's WebSocket), and each matching frame becomes an
- * item of the subscription. Ending the subscription (client gone, `return()`) closes the socket; the hub
- * closing it ends the subscription (token expiry → UNAUTHENTICATED).
+ * A GraphQL subscription fed by the tenant hub: the Worker opens a socket to the hub as the caller (same
+ * identity and entitlements as a device's WebSocket) with a filter, the hub sends it only the frames the
+ * filter asks for, and each becomes items of the subscription. Ending the subscription (client gone,
+ * `return()`) closes the socket; the hub closing it ends the subscription (token expiry → UNAUTHENTICATED).
  */
 export async function hubSubscription<T>(
   ctx: GraphQLContext,
   spec: HubSubscription<T>,
 ): Promise<AsyncIterableIterator<T>> {
   requirePermission(ctx.service.principal, spec.permission);
-  const { socket, identity } = await openHubSocket(ctx.service, ctx.expiresAt);
-  const frames = new SocketFrames(socket, ctx.signal);
-  const forbidden = (spec.requireRooms?.(identity) ?? []).find((room) => !canJoin(identity, room));
-  if (forbidden) {
-    frames.close();
-    throw new AppError(ErrorCode.FORBIDDEN, `You may not watch ${forbidden}`);
-  }
-  return picked(frames, spec.pick);
+  const socket = await openHubSocket(ctx.service, ctx.expiresAt, spec.filter);
+  // A client that left while the socket was opening gets no subscription, and the hub keeps no socket.
+  return picked(new SocketFrames(socket, ctx.signal), spec.pick);
 }
 
 /** Maps frames to items without an async generator, so `return()` takes effect at once, mid-wait. */
@@ -50,10 +47,6 @@ function picked<T>(frames: SocketFrames, pick: (frame: ServerMessage) => T[]): A
         if (item !== undefined) return { value: item, done: false };
         const frame = await frames.next();
         if (frame.done) return { value: undefined, done: true };
-        if (frame.value.type === 'error' && frame.value.ref === 'subscribe') {
-          frames.close();
-          throw new AppError(ErrorCode.FORBIDDEN, frame.value.message);
-        }
         ready.push(...pick(frame.value));
       }
     },
@@ -99,7 +92,8 @@ class SocketFrames {
       ),
     );
     socket.addEventListener('error', () => this.end(null, false));
-    signal.addEventListener('abort', () => this.close());
+    if (signal.aborted) this.close();
+    else signal.addEventListener('abort', () => this.close(), { once: true });
   }
 
   next(): Promise<IteratorResult<ServerMessage>> {

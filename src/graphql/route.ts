@@ -33,7 +33,15 @@ graphqlRouter.all('/', async (c) => {
     if (!(err instanceof AppError)) throw err;
     server.authError = err;
   }
-  const execute = async () => yoga.fetch(c.req.raw.bodyUsed ? await cloneRawRequest(c.req) : c.req.raw, server);
+  const execute = async () => {
+    try {
+      return await yoga.fetch(c.req.raw.bodyUsed ? await cloneRawRequest(c.req) : c.req.raw, server);
+    } catch (err) {
+      // The client went away (yoga gives up on an aborted request): nobody reads an answer, nothing failed.
+      if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
+      throw err;
+    }
+  };
 
   // A subscription's answer is an endless stream: there is nothing to store and replay.
   const idempotent =

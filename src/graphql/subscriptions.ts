@@ -15,17 +15,18 @@ import { InventoryRef, NotificationRef, OrderRef, SalesmanRef, type Wire } from 
 
 /**
  * Subscriptions (GraphQL over SSE) fed by the tenant hub: what a device's WebSocket would receive, in
- * the rooms its identity is entitled to (docs/realtime.md, Rooms), as GraphQL types. A salesman gets
- * his own orders and notifications; presence and low stock go to the `tenant` room, which salesmen may
- * not join, so they are refused there.
+ * the rooms its identity is entitled to (docs/realtime.md, Rooms), as GraphQL types. Each asks the hub
+ * for exactly its frames (event types, one salesman's locations, presence). A salesman gets his own
+ * orders and notifications; presence and low stock go to the `tenant` room, which salesmen may not
+ * join, so the hub refuses them there.
  */
 
-const eventsOfType =
-  <T>(...types: string[]) =>
-  (frame: ServerMessage): T[] =>
-    frame.type === 'event' && types.includes(frame.event.type)
-      ? [(frame as EventFrame).event.payload as unknown as T]
-      : [];
+/** Events of these types, as their payloads. */
+const eventsOfType = <T>(...types: string[]) => ({
+  filter: { events: types },
+  pick: (frame: ServerMessage): T[] =>
+    frame.type === 'event' ? [(frame as EventFrame).event.payload as unknown as T] : [],
+});
 
 type OrderPayload = Wire<Order> & { lines?: Wire<OrderLine>[] };
 
@@ -63,7 +64,7 @@ builder.subscriptionFields((t) => ({
     type: OrderRef,
     description: 'Each new order the caller may see (a salesman: his own)',
     subscribe: (_root, _args, ctx) =>
-      hubSubscription(ctx, { permission: 'orders:read', pick: eventsOfType<OrderPayload>('order:created') }),
+      hubSubscription(ctx, { permission: 'orders:read', ...eventsOfType<OrderPayload>('order:created') }),
     resolve: (order: OrderPayload) => order,
   }),
   orderUpdated: t.field({
@@ -72,7 +73,7 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, _args, ctx) =>
       hubSubscription(ctx, {
         permission: 'orders:read',
-        pick: eventsOfType<OrderPayload>('order:updated', 'order:deleted'),
+        ...eventsOfType<OrderPayload>('order:updated', 'order:deleted'),
       }),
     resolve: (order: OrderPayload) => order,
   }),
@@ -82,16 +83,15 @@ builder.subscriptionFields((t) => ({
     args: { salesmanId: t.arg.id({ description: 'Global id or UUID' }) },
     subscribe: (_root, args, ctx) => {
       const salesmanId = args.salesmanId == null ? null : localId(args.salesmanId, 'Salesman', 'salesmanId');
-      const room = salesmanId ? `salesman:${salesmanId}` : null;
       return hubSubscription(ctx, {
         permission: 'salesmen:read',
-        requireRooms: () => (room ? [room] : []),
-        // Managers receive every location in `tenant`, a salesman his own in his default rooms: a room
-        // beyond those would be refused by requireRooms anyway.
-        pick: (frame) =>
-          frame.type === 'locations'
-            ? frame.locations.filter((l) => salesmanId === null || l.salesmanId === salesmanId)
-            : [],
+        // One salesman: his room (which a salesman may join only for himself) and his fixes only. Without
+        // one: every fix the caller's default rooms carry (managers: `tenant`; a salesman: his and his
+        // territory's).
+        filter: salesmanId
+          ? { rooms: [`salesman:${salesmanId}`], locations: { salesmanIds: [salesmanId] } }
+          : { locations: { salesmanIds: null } },
+        pick: (frame) => (frame.type === 'locations' ? frame.locations : []),
       });
     },
     resolve: (location: LiveLocation) => location,
@@ -102,7 +102,7 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, _args, ctx) =>
       hubSubscription(ctx, {
         permission: 'salesmen:read',
-        requireRooms: () => ['tenant'],
+        filter: { rooms: ['tenant'], presence: true },
         pick: (frame) => (frame.type === 'presence' ? frame.changes : []),
       }),
     resolve: (change: PresenceChange) => change,
@@ -113,8 +113,8 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, _args, ctx) =>
       hubSubscription(ctx, {
         permission: 'inventory:read',
-        requireRooms: () => ['tenant'],
-        pick: eventsOfType<InventoryLevel>('stock:low'),
+        ...eventsOfType<InventoryLevel>('stock:low'),
+        filter: { rooms: ['tenant'], events: ['stock:low'] },
       }),
     resolve: (level: InventoryLevel) => level,
   }),
@@ -122,7 +122,7 @@ builder.subscriptionFields((t) => ({
     type: NotificationRef,
     description: 'Notifications as they are sent (a salesman: his own and the team-wide ones)',
     subscribe: (_root, _args, ctx) =>
-      hubSubscription(ctx, { permission: 'salesmen:read', pick: eventsOfType<Wire<Notification>>('notification') }),
+      hubSubscription(ctx, { permission: 'salesmen:read', ...eventsOfType<Wire<Notification>>('notification') }),
     resolve: (notification: Wire<Notification>) => notification,
   }),
 }));

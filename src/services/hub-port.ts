@@ -12,7 +12,7 @@ export interface TenantHubPort {
   stats(): Promise<HubStats>;
   online(): Promise<OnlineSalesman[]>;
   status(salesmanId: string): Promise<SalesmanLive>;
-  /** The WebSocket upgrade, with the identity in IDENTITY_HEADER. */
+  /** The WebSocket upgrade, with the identity in IDENTITY_HEADER (and a StreamFilter in FILTER_HEADER). */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
@@ -72,3 +72,21 @@ export interface HubIdentity {
 export interface ForwardedIdentity extends HubIdentity {
   permissions: Permission[];
 }
+
+/**
+ * What a socket the Worker opens for itself (a GraphQL subscription) wants: the hub sends it only these
+ * frames, instead of everything its rooms carry. The Worker builds it (FILTER_HEADER, next to the identity);
+ * a device's upgrade never carries one. Absent parts are not sent at all.
+ */
+export interface StreamFilter {
+  /** Rooms to be in instead of the identity's default ones; each must be one the identity may join. */
+  rooms?: string[] | undefined;
+  /** Domain event types, sent as `event` frames. */
+  events?: string[] | undefined;
+  /** Live locations: of these salesmen, or of everyone the rooms carry (null). */
+  locations?: { salesmanIds: string[] | null } | undefined;
+  /** Presence diffs (the `tenant` room carries them). */
+  presence?: boolean | undefined;
+}
+
+export const FILTER_HEADER = 'x-fieldline-filter';

@@ -3,7 +3,7 @@ import { ownSalesmanScope, type Principal, requirePermission } from '../auth/pri
 import { salesmen, users, visits } from '../db/schema';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import type { ServiceContext } from './context';
-import { type ForwardedIdentity, IDENTITY_HEADER } from './hub-port';
+import { FILTER_HEADER, type ForwardedIdentity, IDENTITY_HEADER, type StreamFilter } from './hub-port';
 import { assertSalesmanExists } from './references';
 
 /**
@@ -32,23 +32,29 @@ const upgradeHeaders = (who: ForwardedIdentity) =>
 
 /**
  * A socket from the Worker itself to the tenant's hub, as `ctx.principal` with the same identity (and so
- * the same rooms and entitlements) a device would get. GraphQL subscriptions read it as a stream.
+ * the same entitlements) a device would get, carrying `filter`: the hub sends it only the frames the
+ * filter asks for, from rooms the identity may join. GraphQL subscriptions read it as a stream.
  */
 export async function openHubSocket(
   ctx: ServiceContext,
   expiresAt: number | null,
-): Promise<{ socket: WebSocket; identity: ForwardedIdentity }> {
-  const identity = await identityOf(ctx, expiresAt);
-  const res = await ctx.hub.fetch('https://tenant-hub/connect', {
-    headers: upgradeHeaders(identity),
-  });
+  filter: StreamFilter,
+): Promise<WebSocket> {
+  const headers = upgradeHeaders(await identityOf(ctx, expiresAt));
+  headers.set(FILTER_HEADER, JSON.stringify(filter));
+  const res = await ctx.hub.fetch('https://tenant-hub/connect', { headers });
   if (!res.webSocket) {
-    const code = res.status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INTERNAL;
-    throw new AppError(code, res.status === 429 ? 'Too many open realtime connections' : 'The realtime hub refused');
+    const refusal = res.status === 403 || res.status === 429 ? await problemDetail(res) : null;
+    if (res.status === 403) throw new AppError(ErrorCode.FORBIDDEN, refusal ?? 'You may not watch that');
+    if (res.status === 429) throw new AppError(ErrorCode.RATE_LIMITED, refusal ?? 'Too many open realtime connections');
+    throw new AppError(ErrorCode.INTERNAL, 'The realtime hub refused');
   }
   res.webSocket.accept();
-  return { socket: res.webSocket, identity };
+  return res.webSocket;
 }
+
+const problemDetail = async (res: Response) =>
+  ((await res.json().catch(() => null)) as { detail?: string } | null)?.detail ?? null;
 
 async function identityOf(ctx: ServiceContext, expiresAt: number | null): Promise<ForwardedIdentity> {
   const p: Principal = ctx.principal;

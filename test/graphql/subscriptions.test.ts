@@ -4,14 +4,16 @@ import { api } from '../helpers/api';
 import { createCustomer, createTenant, type TestTenant } from '../helpers/factories';
 import { createOrder, createProduct, createSalesman } from '../helpers/sales-factories';
 import { connect } from '../helpers/ws';
+import { inHub } from '../realtime/support';
 
 /** A GraphQL subscription over SSE (distinct connections), read from the Worker's streamed response. */
-async function subscribe(token: string, query: string, variables: Record<string, unknown> = {}) {
+async function subscribe(token: string, query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal) {
   const res = await exports.default.fetch(
     new Request('https://fieldline.test/graphql', {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
+      ...(signal ? { signal } : {}),
     }),
   );
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
@@ -166,5 +168,84 @@ describe('GraphQL subscriptions over SSE', () => {
     expect(sent.status).toBe(200);
     expect(await sub.next()).toEqual({ data: { notification: { title: 'Call HQ', body: 'Now', toEveryone: false } } });
     await sub.close();
+  });
+
+  it('has the hub send a subscription socket only the frames it asked for', async () => {
+    const t = await createTenant();
+    const a = await createSalesman(t);
+    const b = await createSalesman(t);
+    const sub = await subscribe(
+      t.token,
+      'subscription($s: ID) { locationUpdated(salesmanId: $s) { lat salesman { uuid } } }',
+      { s: a.salesmanId },
+    );
+    await until(async () => (await hubSockets(t)) === 1, 'the subscription socket');
+    // Record every frame the hub sends on the subscription's socket (the owner's only socket so far).
+    const sent: string[] = [];
+    await inHub(t.tenantId, (_hub, state) => {
+      const sockets = state.getWebSockets(`principal:${t.ownerId}`);
+      expect(sockets).toHaveLength(1);
+      const ws = sockets[0] as WebSocket;
+      const send = ws.send.bind(ws);
+      ws.send = (frame: string | ArrayBuffer | ArrayBufferView) => {
+        sent.push(String(frame));
+        send(frame);
+      };
+    });
+    // A dashboard of the same tenant sees everything; once it has, the subscription socket was offered it too.
+    const dashboard = await connect(t.token);
+    await dashboard.next((f) => f.type === 'welcome');
+    const phoneA = await connect(a.token);
+    const phoneB = await connect(b.token);
+    const customer = await createCustomer(t.token);
+    const ts = Date.now() - 1000;
+    phoneB.send({ type: 'location', lat: 48.1, lng: 11.5, accuracy: 5, ts });
+    phoneA.send({ type: 'location', lat: 52.5, lng: 13.4, accuracy: 5, ts });
+    expect(await sub.next()).toEqual({ data: { locationUpdated: { lat: 52.5, salesman: { uuid: a.salesmanId } } } });
+    await dashboard.next((f) => f.type === 'event' && f.event.entityId === customer.id);
+    for (const who of [a.salesmanId, b.salesmanId]) {
+      await dashboard.next((f) => f.type === 'locations' && f.locations.some((l: any) => l.salesmanId === who));
+      await dashboard.next((f) => f.type === 'presence' && f.changes.some((c: any) => c.salesmanId === who));
+    }
+
+    const frames = sent.map((f) => JSON.parse(f));
+    expect(frames.map((f) => f.type)).toEqual(['locations']);
+    expect(frames[0].locations.map((l: any) => l.salesmanId)).toEqual([a.salesmanId]);
+    expect(sent.join('\n')).not.toContain(b.salesmanId);
+    for (const s of [dashboard, phoneA, phoneB]) s.close(1000);
+    await sub.close();
+  });
+
+  it('closes the hub socket at once when the SSE client left while the subscription was opening it', async () => {
+    const t = await createTenant();
+    // Hold the subscription's upgrade at the hub until the client has gone.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let upgrades = 0;
+    let handled = false;
+    await inHub(t.tenantId, (hub) => {
+      const fetch = hub.fetch.bind(hub);
+      hub.fetch = async (request: Request) => {
+        upgrades += 1;
+        await gate;
+        try {
+          return await fetch(request);
+        } finally {
+          handled = true;
+        }
+      };
+    });
+    const client = new AbortController();
+    const answer = subscribe(t.token, 'subscription { orderCreated { uuid } }', {}, client.signal).catch(() => null);
+    await until(async () => upgrades === 1, 'the upgrade to reach the hub');
+    client.abort();
+    await answer;
+    release();
+    // Unless the hub notices the abort, it accepts the socket for nobody, and keeps it until the runtime gives
+    // up on the abandoned request (tens of seconds).
+    await until(async () => handled, 'the hub to handle the upgrade');
+    await until(async () => (await hubSockets(t)) === 0, 'the hub socket to close', 3000);
   });
 });

@@ -2,6 +2,7 @@ import { evictDurableObject } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { MAX_FRAME_BYTES } from '@fieldline/client/protocol';
 import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
 import { createCustomer, createTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
 import { connect, realtimeRequest } from '../helpers/ws';
@@ -102,6 +103,40 @@ describe('realtime limits', () => {
     const third = await welcomed(t.token);
     third.close();
     first.close();
+    await evictDurableObject(hubOf(t.tenantId));
+  });
+
+  it('caps the sockets of one user or API key below the tenant cap, so one principal cannot lock out the rest', async () => {
+    const t = await createTenant();
+    const rep = await createSalesmanUser(t);
+    const created = await api('POST', '/v1/api-keys', { name: 'Feed', scopes: ['events:read'] }, { token: t.token });
+    const feedKey = created.body.secret as string;
+    await inHub(t.tenantId, (hub) => {
+      hub.config = { ...hub.config, REALTIME_MAX_SOCKETS: 5, REALTIME_MAX_SOCKETS_PER_PRINCIPAL: 2 };
+    });
+    const refusedAs = async (token: string) => {
+      const res = await exports.default.fetch(realtimeRequest(token));
+      expect(res.webSocket).toBeNull();
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.headers.get('retry-after')).toBe('30');
+      return { status: res.status, body: (await res.json()) as { code: string; status: number } };
+    };
+
+    // The salesman's phone reconnecting in a loop (or a script) opens what it may, and no more.
+    const phones = [await welcomed(rep.token), await welcomed(rep.token)];
+    expect(await refusedAs(rep.token)).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED', status: 429 } });
+    // An API key counts on its own, not against the user who created it.
+    const feeds = [await welcomed(feedKey), await welcomed(feedKey)];
+    expect(await refusedAs(feedKey)).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+    // The manager's dashboard still gets in.
+    const dashboard = await welcomed(t.token);
+    expect((await dashboard.next((f) => f.type === 'welcome')).you.userId).toBe(t.ownerId);
+
+    // A slot of the salesman's frees up when one of his sockets closes.
+    phones[0]?.close(1000);
+    await phones[0]?.closed;
+    phones[0] = await welcomed(rep.token);
+    for (const s of [...phones, ...feeds, dashboard]) s.close();
     await evictDurableObject(hubOf(t.tenantId));
   });
 });
