@@ -41,6 +41,10 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   private alarmAt: number | null | undefined;
   private readonly startedAt = Date.now();
 
+  /** The search indexer's run in progress, and whether events came in during it (one more run). */
+  private indexing: Promise<void> | null = null;
+  private indexAgain = false;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = loadConfig(env);
@@ -62,10 +66,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
       fanOut: (rooms, frame, event) => sockets.fanOut(rooms, frame, { kind: 'event', type: event.type }),
       closeTagged: (tags, code, reason) => sockets.closeTagged(tags, code, reason),
       observe: (event) => this.presence.followEvent(event),
-      followers: () => {
-        const tenantId = this.store.getMeta('tenant_id');
-        if (tenantId) ctx.waitUntil(runSearchIndexer(env, tenantId));
-      },
+      followers: () => this.followLog(),
     });
     const gps = new GpsFeed({
       store: this.store,
@@ -253,6 +254,29 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     const known = this.store.getMeta('tenant_id');
     if (known === null) this.store.setMeta('tenant_id', tenantId);
     else if (known !== tenantId) throw new Error('Tenant hub addressed with another tenant id');
+  }
+
+  /**
+   * The search index (when Meilisearch is configured) follows the same log with its own cursor. One run
+   * at a time: hand-offs arriving during a run ask for one more run after it, not one each.
+   */
+  private followLog() {
+    const tenantId = this.store.getMeta('tenant_id');
+    if (!tenantId) return;
+    if (this.indexing) {
+      this.indexAgain = true;
+      return;
+    }
+    const run = async () => {
+      do {
+        this.indexAgain = false;
+        await runSearchIndexer(this.env, tenantId);
+      } while (this.indexAgain);
+    };
+    this.indexing = run().finally(() => {
+      this.indexing = null;
+    });
+    this.ctx.waitUntil(this.indexing);
   }
 
   private logFailure(step: string, err: unknown) {

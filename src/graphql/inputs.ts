@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CreateCustomerBody, UpdateCustomerBody } from '../contracts/customers.schemas';
 import { CreateProductBody, UpdateProductBody } from '../contracts/products.schemas';
 import { AppError, ErrorCode } from '../lib/errors';
+import { formatIssues } from '../lib/zod-issues';
 import { SendNotificationBody } from '../routes/notifications.routes';
 import { CancelOrderBody, CreateOrderBody } from '../routes/orders.routes';
 import { CreatePaymentBody } from '../routes/payments.routes';
@@ -31,13 +32,8 @@ export const bodies = {
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, argument = 'input'): z.output<S> {
   const result = schema.safeParse(withoutUndefined(value));
   if (result.success) return result.data;
-  const errors = result.error.issues.map((i) => ({
-    path: [argument, ...i.path.map(String)].join('.'),
-    message: i.message,
-  }));
-  throw new AppError(ErrorCode.VALIDATION_FAILED, errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
-    errors,
-  });
+  const { errors, detail } = formatIssues(result.error.issues, argument);
+  throw new AppError(ErrorCode.VALIDATION_FAILED, detail, { errors });
 }
 
 /** GraphQL leaves omitted input fields out; resolvers that rebuild inputs may add `undefined` ones back. */

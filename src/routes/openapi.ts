@@ -4,17 +4,14 @@ import type { ZodError } from 'zod';
 import { z } from '../contracts/common';
 import type { AppEnv } from '../env';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
+import { formatIssues } from '../lib/zod-issues';
 import { authenticate } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
 import type { ServiceContext } from '../services/context';
 
 /** Every validation failure, in any router, answers the same 400 problem shape. */
 export function validationProblem(error: ZodError, c: Context<AppEnv>, target: string) {
-  const errors = error.issues.map((i) => ({
-    path: [target, ...i.path.map(String)].join('.'),
-    message: i.message,
-  }));
-  const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  const { errors, detail } = formatIssues(error.issues, target);
   return problemResponse(problem(ErrorCode.VALIDATION_FAILED, detail, c.get('requestId'), { errors }));
 }
 
