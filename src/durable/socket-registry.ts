@@ -171,21 +171,28 @@ export class SocketRegistry {
   fanOutLocations(items: RoutedLocation[]): void {
     if (items.length === 0) return;
     const index = this.rooms();
+    // Unfiltered sockets of the tenant room (dashboards) see every location: one serialized frame for
+    // all of them, without routing each location to each socket (the cost that grows with both).
+    const whole = JSON.stringify({
+      type: 'locations',
+      locations: items.map((i) => i.location),
+    } satisfies ServerMessage);
+    const everything = new Set<WebSocket>();
+    for (const ws of index.get('tenant') ?? []) {
+      if (this.filters.has(ws)) continue;
+      everything.add(ws);
+      this.sendRaw(ws, whole);
+    }
     const perSocket = new Map<WebSocket, LiveLocation[]>();
     for (const { location, rooms } of items) {
       const targets = new Set<WebSocket>();
-      for (const room of rooms) for (const ws of index.get(room) ?? []) targets.add(ws);
+      for (const room of rooms) for (const ws of index.get(room) ?? []) if (!everything.has(ws)) targets.add(ws);
       for (const ws of targets) {
         const list = perSocket.get(ws);
         if (list) list.push(location);
         else perSocket.set(ws, [location]);
       }
     }
-    // Sockets that see every location (dashboards) share one serialized frame.
-    const whole = JSON.stringify({
-      type: 'locations',
-      locations: items.map((i) => i.location),
-    } satisfies ServerMessage);
     for (const [ws, all] of perSocket) {
       const locations = pickLocations(this.filters.get(ws), all);
       if (locations.length === items.length) this.sendRaw(ws, whole);
