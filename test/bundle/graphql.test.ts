@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeGraphQLAudits } from '../helpers/graphql-audit';
-import { baseUrl, call, codesOf, graphql, signUp } from './support';
+import { baseUrl, call, codesOf, graphql, postRefusedEarly, signUp } from './support';
 
 /**
  * GraphQL error codes end to end against the Worker wrangler builds, where module identity follows the
@@ -47,7 +47,11 @@ describe('GraphQL errors from the built bundle', () => {
   });
 
   it('refuses an oversized or malformed body with BAD_USER_INPUT and its REST reason', async () => {
-    const big = await graphql(`{ viewer { role } }${' '.repeat(1_048_576)}`, { token });
+    const big = await postRefusedEarly(
+      '/graphql',
+      JSON.stringify({ query: `{ viewer { role } }${' '.repeat(1_048_576)}` }),
+      { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    );
     expect(big.status).toBe(413);
     expect(big.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'PAYLOAD_TOO_LARGE' });
     const malformed = await call('POST', '/graphql', '{"query": ', {

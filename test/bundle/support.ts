@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { inject } from 'vitest';
 
 /** Talks to the built Worker over HTTP (test/bundle/global-setup.ts serves it). */
@@ -58,3 +59,34 @@ export const graphql = (
 
 export const codesOf = (res: HttpResponse) =>
   ((res.body?.errors ?? []) as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code);
+
+/**
+ * A POST whose body the server may refuse before reading it all (413): it answers and closes while the
+ * client is still writing, which `fetch` reports as a failed request. The answer is what counts here, so
+ * a write error after the response arrived is ignored.
+ */
+export function postRefusedEarly<T = any>(path: string, body: string, headers: Record<string, string>) {
+  return new Promise<HttpResponse<T>>((resolve, reject) => {
+    let answered = false;
+    const req = request(new URL(path, baseUrl()), { method: 'POST', headers }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const responseHeaders = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') responseHeaders.set(k, v);
+        const type = responseHeaders.get('content-type') ?? '';
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: responseHeaders,
+          body: (type.includes('json') ? JSON.parse(text) : text) as T,
+        });
+      });
+    });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    req.end(body);
+  });
+}
