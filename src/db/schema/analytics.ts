@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
+import { REPORT_DELIVERY_STATUSES, REPORT_FORMATS, REPORT_FREQUENCIES, REPORT_KINDS, RFM_RUN_STATUSES } from './enums';
 
 /*
  * Analytics state written by the scheduled jobs. No foreign key to tenants or customers: snapshots are
@@ -16,7 +17,7 @@ export const rfmRuns = sqliteTable(
     /** The tenant's local date of the run (YYYY-MM-DD); recency is counted in days up to it. */
     runDate: text('run_date').notNull(),
     /** scoring → notifying → completed. A retried job resumes from the stored status. */
-    status: text('status', { enum: ['scoring', 'notifying', 'completed'] }).notNull(),
+    status: text('status', { enum: RFM_RUN_STATUSES }).notNull(),
     /** Orders up to this instant are scored; fixed at the first attempt so a retry scores the same data. */
     asOf: text('as_of').notNull(),
     /** The run the segments are compared with (the latest completed one before this). */
@@ -67,11 +68,6 @@ export const rfmScores = sqliteTable(
   ],
 );
 
-export const REPORT_FREQUENCIES = ['daily', 'weekly', 'monthly'] as const;
-export const REPORT_FORMATS = ['pdf', 'csv', 'both'] as const;
-export const REPORT_KINDS = ['executive'] as const;
-export type ReportFrequency = (typeof REPORT_FREQUENCIES)[number];
-
 /** Scheduled report e-mails: who gets which report how often (in the tenant's timezone). */
 export const reportSubscriptions = sqliteTable(
   'report_subscriptions',
@@ -108,7 +104,7 @@ export const reportDeliveries = sqliteTable(
     /** e.g. `daily:2025-03-04`, `weekly:2025-03-03`, `monthly:2025-03-01`. */
     periodKey: text('period_key').notNull(),
     recipient: text('recipient').notNull(),
-    status: text('status', { enum: ['sending', 'sent'] }).notNull(),
+    status: text('status', { enum: REPORT_DELIVERY_STATUSES }).notNull(),
     claimedAt: text('claimed_at').notNull(),
     sentAt: text('sent_at'),
     messageId: text('message_id'),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
+import { MOVEMENT_KINDS } from './enums';
 import { tenants } from './tenancy';
 
 export const products = sqliteTable(
@@ -53,9 +54,6 @@ export const inventory = sqliteTable(
     check('inventory_reserved_within_stock', sql`reserved >= 0 AND reserved <= on_hand`),
   ],
 );
-
-export const MOVEMENT_KINDS = ['adjustment', 'receipt', 'reservation', 'release', 'fulfilment'] as const;
-export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 /** Append-only ledger: every change to inventory writes one row here in the same batch. */
 export const stockMovements = sqliteTable(

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
+import { type GeoJsonGeometry, TARGET_PERIODS, VISIT_OUTCOMES, VISIT_STATUSES, VISIT_VERDICTS } from './enums';
 import { tenants, users } from './tenancy';
 
 export const territories = sqliteTable(
@@ -84,12 +85,6 @@ export const customers = sqliteTable(
   ],
 );
 
-export const VISIT_STATUSES = ['planned', 'in_progress', 'completed', 'cancelled'] as const;
-export const VISIT_VERDICTS = ['verified', 'out_of_range', 'unverified'] as const;
-export const VISIT_OUTCOMES = ['order_taken', 'no_order', 'follow_up', 'customer_unavailable', 'other'] as const;
-export type VisitStatus = (typeof VISIT_STATUSES)[number];
-export type VisitVerdict = (typeof VISIT_VERDICTS)[number];
-
 export const visits = sqliteTable(
   'visits',
   {
@@ -129,8 +124,6 @@ export const visits = sqliteTable(
   ],
 );
 
-export const TARGET_PERIODS = ['month', 'quarter', 'year'] as const;
-
 export const targets = sqliteTable(
   'targets',
   {
@@ -156,7 +149,3 @@ export const targets = sqliteTable(
     }),
   ],
 );
-
-export type GeoJsonGeometry =
-  | { type: 'Polygon'; coordinates: number[][][] }
-  | { type: 'MultiPolygon'; coordinates: number[][][][] };

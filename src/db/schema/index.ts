@@ -1,5 +1,6 @@
 export * from './analytics';
 export * from './catalog';
+export * from './enums';
 export * from './events';
 export * from './field';
 export * from './realtime';

@@ -2,10 +2,8 @@ import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { products } from './catalog';
 import { entityColumns } from './columns';
+import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from './enums';
 import { customers, salesmen, visits } from './field';
-
-export const ORDER_STATUSES = ['draft', 'confirmed', 'fulfilled', 'cancelled'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const orders = sqliteTable(
   'orders',
@@ -76,10 +74,6 @@ export const orderLines = sqliteTable(
     check('order_lines_discount_range', sql`discount_bps >= 0 AND discount_bps <= 10000`),
   ],
 );
-
-export const PAYMENT_METHODS = ['cash', 'card', 'bank_transfer', 'cheque', 'mobile_money', 'other'] as const;
-export const PAYMENT_STATUSES = ['received', 'failed', 'refunded'] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export const payments = sqliteTable(
   'payments',

@@ -1,10 +1,6 @@
 import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
-
-export const PLAN_TIERS = ['free', 'pro', 'enterprise'] as const;
-export const ROLES = ['owner', 'admin', 'manager', 'salesman', 'viewer'] as const;
-export type PlanTier = (typeof PLAN_TIERS)[number];
-export type Role = (typeof ROLES)[number];
+import { IDEMPOTENCY_STATES, PLAN_TIERS, ROLES } from './enums';
 
 export const tenants = sqliteTable('tenants', {
   id: text('id').primaryKey(),
@@ -103,7 +99,7 @@ export const idempotencyKeys = sqliteTable(
     scope: text('scope').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
-    state: text('state', { enum: ['in_progress', 'completed'] }).notNull(),
+    state: text('state', { enum: IDEMPOTENCY_STATES }).notNull(),
     responseStatus: integer('response_status'),
     responseHeaders: text('response_headers', { mode: 'json' }).$type<Record<string, string>>(),
     responseBody: text('response_body'),

@@ -1,0 +1,10 @@
+// The Postgres (Neon) twin of src/db/schema: the same tables under the same export names, plus
+// `eventCounters` (Postgres only). test/unit/schema-parity.test.ts keeps the two in step.
+export * from './analytics';
+export * from './catalog';
+export * from './events';
+export * from './field';
+export * from './realtime';
+export * from './sales';
+export * from './search';
+export * from './tenancy';

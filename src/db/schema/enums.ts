@@ -1,0 +1,48 @@
+/*
+ * The value sets of enum-like text columns, and the JSON shapes stored in them: dialect-free, shared by the
+ * SQLite (D1) schema in this folder and the Postgres schema in ../pg/schema, so both accept the same values.
+ */
+
+// Tenancy
+export const PLAN_TIERS = ['free', 'pro', 'enterprise'] as const;
+export const ROLES = ['owner', 'admin', 'manager', 'salesman', 'viewer'] as const;
+export type PlanTier = (typeof PLAN_TIERS)[number];
+export type Role = (typeof ROLES)[number];
+/** An idempotency record is claimed before the handler runs and completed with its response. */
+export const IDEMPOTENCY_STATES = ['in_progress', 'completed'] as const;
+
+// Field
+export const VISIT_STATUSES = ['planned', 'in_progress', 'completed', 'cancelled'] as const;
+export const VISIT_VERDICTS = ['verified', 'out_of_range', 'unverified'] as const;
+export const VISIT_OUTCOMES = ['order_taken', 'no_order', 'follow_up', 'customer_unavailable', 'other'] as const;
+export type VisitStatus = (typeof VISIT_STATUSES)[number];
+export type VisitVerdict = (typeof VISIT_VERDICTS)[number];
+
+export const TARGET_PERIODS = ['month', 'quarter', 'year'] as const;
+
+export type GeoJsonGeometry =
+  | { type: 'Polygon'; coordinates: number[][][] }
+  | { type: 'MultiPolygon'; coordinates: number[][][][] };
+
+// Catalog
+export const MOVEMENT_KINDS = ['adjustment', 'receipt', 'reservation', 'release', 'fulfilment'] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+// Sales
+export const ORDER_STATUSES = ['draft', 'confirmed', 'fulfilled', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const PAYMENT_METHODS = ['cash', 'card', 'bank_transfer', 'cheque', 'mobile_money', 'other'] as const;
+export const PAYMENT_STATUSES = ['received', 'failed', 'refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+// Analytics
+/** scoring → notifying → completed: the nightly RFM run's resumable cursor. */
+export const RFM_RUN_STATUSES = ['scoring', 'notifying', 'completed'] as const;
+
+export const REPORT_FREQUENCIES = ['daily', 'weekly', 'monthly'] as const;
+export const REPORT_FORMATS = ['pdf', 'csv', 'both'] as const;
+export const REPORT_KINDS = ['executive'] as const;
+export type ReportFrequency = (typeof REPORT_FREQUENCIES)[number];
+/** A delivery is claimed (`sending`) before the e-mail goes out and marked `sent` after. */
+export const REPORT_DELIVERY_STATUSES = ['sending', 'sent'] as const;
