@@ -5,7 +5,8 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { createDb } from './db/client';
+import { openDatabase } from './db/connection';
+import { databaseFailure } from './db/failures';
 import { type AppEnv, loadConfig } from './env';
 import { graphqlRouter } from './graphql/route';
 import { AppError, ErrorCode, problem, problemResponse } from './lib/errors';
@@ -63,14 +64,21 @@ export function buildApp() {
 
   app.use(requestId({ generator: () => crypto.randomUUID() }));
   app.use(async (c, next) => {
-    c.set('config', loadConfig(c.env));
-    const db = createDb(c.env.DB);
+    const config = loadConfig(c.env);
+    c.set('config', config);
+    const database = openDatabase(c.env, config);
+    const db = database.db;
     c.set('db', db);
     c.set(
       'platform',
       createPlatformContext({ db, hubs: c.env.TENANT_HUB, waitUntil: (promise) => c.executionCtx.waitUntil(promise) }),
     );
-    await next();
+    try {
+      await next();
+    } finally {
+      // A Postgres pool lives for one request (Workers cannot share connections between requests).
+      afterResponse(c, database.close());
+    }
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
   app.use('*', async (c, next) => {
@@ -127,8 +135,18 @@ export function buildApp() {
 }
 
 /** Every error leaves as problem+json with the request id; unexpected ones are logged, never shown. */
-export function errorResponse(err: unknown, c: Context<AppEnv>): Response {
+/** Keeps `work` alive after the response; called without an ExecutionContext (scripts), it just runs. */
+function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    void work;
+  }
+}
+
+export function errorResponse(thrown: unknown, c: Context<AppEnv>): Response {
   const rid = c.get('requestId');
+  const err = databaseFailure(thrown) ?? thrown;
   if (err instanceof AppError) {
     return problemResponse(problem(err.code, err.message, rid, err.extensions));
   }

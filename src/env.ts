@@ -24,6 +24,17 @@ const ConfigSchema = z.object({
   /** Per-socket token bucket: sustained messages per second, and burst size. */
   REALTIME_MESSAGES_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(10),
   REALTIME_BURST: z.coerce.number().int().min(1).max(10_000).default(30),
+  /**
+   * Postgres (optional, a secret): a Neon connection string. Set, the whole product runs on Postgres
+   * instead of D1 (src/db/connection.ts validates it and answers 503 DATABASE_UNAVAILABLE when it is
+   * wrong or the database cannot be reached).
+   */
+  DATABASE_URL: optionalString(z.string()),
+  /**
+   * Local development and CI only: host:port of a WebSocket proxy (websockify) in front of a plain
+   * PostgreSQL (scripts/pg.sh). Unset for Neon, which the driver reaches over secure WebSockets.
+   */
+  DATABASE_WS_PROXY: optionalString(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port')),
   /** Meilisearch (optional): with host and API key set, search uses it instead of FTS5 in D1 (docs/search.md). */
   MEILI_HOST: optionalString(z.url()),
   /** An admin API key (not the master key). */

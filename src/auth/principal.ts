@@ -1,4 +1,4 @@
-import type { Role } from '../db/schema';
+import type { Role } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import { PERMISSIONS, type Permission } from './permissions';
 
@@ -25,12 +25,15 @@ export function requirePermission(principal: Principal, permission: Permission):
 
 /**
  * The salesman whose rows this principal is limited to, or null when it may see the whole tenant.
- * A salesman user without a salesman profile is limited to nothing at all.
+ * A salesman user without a salesman profile is limited to nothing at all: the nil UUID, which no
+ * salesman has (and which is still a valid id where the column is a Postgres uuid).
  */
 export function ownSalesmanScope(principal: Principal): string | null {
   if (principal.role !== 'salesman') return null;
-  return principal.salesmanId ?? '__no_salesman_profile__';
+  return principal.salesmanId ?? NO_SALESMAN;
 }
+
+const NO_SALESMAN = '00000000-0000-0000-0000-000000000000';
 
 /** The platform acting inside one tenant (hub catch-up, GPS trail flush, scheduled jobs). */
 export const systemPrincipal = (tenantId: string, component: string): Principal => ({

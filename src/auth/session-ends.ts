@@ -1,6 +1,8 @@
 import { and, eq, gt, max } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { refreshTokens, users } from '../db/schema';
+import { databaseIdentity } from '../db/connection';
+import { readTogether } from '../db/sql';
+import { refreshTokens, users } from '../db/tables';
 import type { Config } from '../env';
 import { AppError, ErrorCode } from '../lib/errors';
 import type { VerifiedClaims } from './tokens';
@@ -28,11 +30,12 @@ interface TenantSessionEnds {
 const byDatabase = new WeakMap<object, Map<string, TenantSessionEnds>>();
 
 function tenantsOf(db: Db): Map<string, TenantSessionEnds> {
-  // Keyed by the database client, which createDb keeps one of per binding (what requests share).
-  let tenants = byDatabase.get(db);
+  // Keyed by the database, not the client: a Postgres client lives for one request.
+  const key = databaseIdentity(db);
+  let tenants = byDatabase.get(key);
   if (!tenants) {
     tenants = new Map();
-    byDatabase.set(db, tenants);
+    byDatabase.set(key, tenants);
   }
   return tenants;
 }
@@ -44,7 +47,7 @@ export async function assertSessionLive(db: Db, config: Config, claims: Verified
   if (!current || now - current.loadedAt >= SESSION_ENDS_TTL_MS) {
     const since = new Date(now - config.ACCESS_TOKEN_TTL_SECONDS * 1000 - 60_000).toISOString();
     // One round trip for both lists.
-    const [rows, logins] = await db.batch([
+    const [rows, logins] = await readTogether(db, [
       db
         .select({ id: users.id, endedAt: users.sessionsEndedAt })
         .from(users)

@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { ROLES, type Role } from '../db/schema';
+import { ROLES, type Role } from '../db/tables';
 import type { Config } from '../env';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal';
-import type { Role } from '../db/schema';
+import type { Role } from '../db/tables';
 import type { ForwardedIdentity } from '../services/hub-port';
 
 /** The principal services see when a socket acts (e.g. a manager sends a notification over the socket). */

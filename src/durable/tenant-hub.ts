@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { CloseCode } from '@fieldline/client/protocol';
 import { type Principal, systemPrincipal } from '../auth/principal';
-import { createDb } from '../db/client';
+import { openDatabase } from '../db/connection';
 import type { LoggedEvent } from '../db/event-log';
 import { type Config, loadConfig } from '../env';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
@@ -287,7 +287,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   private contextFor(principal: Principal): ServiceContext {
     return createServiceContext(
       {
-        db: createDb(this.env.DB),
+        db: openDatabase(this.env, this.config).db,
         hubs: this.env.TENANT_HUB,
         waitUntil: (promise) => this.ctx.waitUntil(promise),
         sink: (_tenant, events) => {

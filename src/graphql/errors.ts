@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { databaseFailure } from '../db/failures';
 import { AppError, ErrorCode, statusOf } from '../lib/errors';
 import { LIMITS } from './limits';
 
@@ -22,6 +23,8 @@ export const GraphQLCode = {
   /** Persisted-operations mode: the document is not in the manifest, or a raw document was sent. */
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   PERSISTED_QUERY_ONLY: 'PERSISTED_QUERY_ONLY',
+  /** The database cannot be reached or is misconfigured (REST: 503 DATABASE_UNAVAILABLE). */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type GraphQLCode = (typeof GraphQLCode)[keyof typeof GraphQLCode];
@@ -47,6 +50,7 @@ const FROM_APP: Record<ErrorCode, GraphQLCode> = {
   IDEMPOTENCY_IN_PROGRESS: 'CONFLICT',
   TENANT_REQUIRED: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  DATABASE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
@@ -78,7 +82,8 @@ const LIMIT_MESSAGE = /^Syntax Error: (\w+) limit of \d+ exceeded/;
  * D1 failure) is logged and leaves as "Unexpected error." with INTERNAL_SERVER_ERROR only.
  */
 export function maskError(error: unknown, message: string): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
+  const thrown = error instanceof GraphQLError ? error.originalError : error;
+  const original = databaseFailure(thrown) ?? thrown;
   if (original instanceof AppError) {
     const at = error instanceof GraphQLError ? error : undefined;
     return fromAppError(original, at, Boolean(at?.extensions.http));

@@ -3,7 +3,8 @@ import type { MailSender } from '../analytics/mail/report-mail';
 import { sendDueReports } from '../analytics/services/report-delivery.service';
 import { runNightlyRfm } from '../analytics/services/rfm-runs.service';
 import { systemPrincipal } from '../auth/principal';
-import { createDb } from '../db/client';
+import type { Db } from '../db/client';
+import { openDatabase } from '../db/connection';
 import { loadConfig } from '../env';
 import { createServiceContext } from '../services/context';
 import { isJobMessage, type JobMessage } from './messages';
@@ -45,9 +46,18 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
 
 /** Decodes one job into a call of its service, as the system acting for the message's tenant at its time. */
 export async function runJob(env: Env, job: JobMessage, exec: Pick<ExecutionContext, 'waitUntil'>): Promise<unknown> {
+  const database = openDatabase(env, loadConfig(env));
+  try {
+    return await runJobOn(database.db, env, job, exec);
+  } finally {
+    exec.waitUntil(database.close());
+  }
+}
+
+async function runJobOn(db: Db, env: Env, job: JobMessage, exec: Pick<ExecutionContext, 'waitUntil'>) {
   const ctx = createServiceContext(
     {
-      db: createDb(env.DB),
+      db,
       hubs: env.TENANT_HUB,
       waitUntil: (promise) => exec.waitUntil(promise),
       now: new Date(job.at).toISOString(),

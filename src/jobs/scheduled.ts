@@ -1,6 +1,7 @@
 import { tenantsWithReportSubscriptions } from '../analytics/services/report-delivery.service';
 import { tenantsForNightlyRfm } from '../analytics/services/rfm-runs.service';
-import { createDb } from '../db/client';
+import { openDatabase } from '../db/connection';
+import { loadConfig } from '../env';
 import { chunk } from '../lib/chunk';
 import { createPlatformContext } from '../services/context';
 import { CRON_HOURLY, CRON_NIGHTLY, type JobMessage } from './messages';
@@ -19,19 +20,24 @@ export async function handleScheduled(
   exec: Pick<ExecutionContext, 'waitUntil'>,
 ): Promise<{ enqueued: number }> {
   const at = controller.scheduledTime;
+  const database = openDatabase(env, loadConfig(env));
   const platform = createPlatformContext({
-    db: createDb(env.DB),
+    db: database.db,
     hubs: env.TENANT_HUB,
     waitUntil: (promise) => exec.waitUntil(promise),
   });
   const messages: JobMessage[] = [];
-  if (controller.cron === CRON_NIGHTLY) {
-    for (const tenantId of await tenantsForNightlyRfm(platform)) messages.push({ job: 'rfm', tenantId, at });
-  }
-  if (controller.cron === CRON_HOURLY) {
-    for (const tenantId of await tenantsWithReportSubscriptions(platform)) {
-      messages.push({ job: 'reports', tenantId, at });
+  try {
+    if (controller.cron === CRON_NIGHTLY) {
+      for (const tenantId of await tenantsForNightlyRfm(platform)) messages.push({ job: 'rfm', tenantId, at });
     }
+    if (controller.cron === CRON_HOURLY) {
+      for (const tenantId of await tenantsWithReportSubscriptions(platform)) {
+        messages.push({ job: 'reports', tenantId, at });
+      }
+    }
+  } finally {
+    exec.waitUntil(database.close());
   }
   for (const part of chunk(messages, SEND_BATCH)) {
     await env.JOBS.sendBatch(part.map((body) => ({ body, contentType: 'json' as const })));

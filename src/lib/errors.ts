@@ -22,6 +22,7 @@ export const ErrorCode = {
   IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
   TENANT_REQUIRED: 'TENANT_REQUIRED',
   RATE_LIMITED: 'RATE_LIMITED',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -47,6 +48,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   IDEMPOTENCY_IN_PROGRESS: 409,
   TENANT_REQUIRED: 409,
   RATE_LIMITED: 429,
+  DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -71,6 +73,7 @@ const TITLE: Record<ErrorCode, string> = {
   IDEMPOTENCY_IN_PROGRESS: 'A request with this idempotency key is in progress',
   TENANT_REQUIRED: 'Tenant required',
   RATE_LIMITED: 'Too many requests',
+  DATABASE_UNAVAILABLE: 'Database unavailable',
   INTERNAL: 'Internal server error',
 };
 

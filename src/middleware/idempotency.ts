@@ -2,7 +2,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
-import { idempotencyKeys } from '../db/schema';
+import { idempotencyKeys } from '../db/tables';
 import type { AppEnv } from '../env';
 import { sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode } from '../lib/errors';

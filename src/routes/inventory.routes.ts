@@ -1,4 +1,4 @@
-import { MOVEMENT_KINDS } from '../db/schema';
+import { MOVEMENT_KINDS } from '../db/tables';
 import {
   adjustStock,
   getInventory,

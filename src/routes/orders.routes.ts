@@ -1,4 +1,4 @@
-import { ORDER_STATUSES } from '../db/schema';
+import { ORDER_STATUSES } from '../db/tables';
 import { cancelOrder, confirmOrder, fulfilOrder } from '../services/order-lifecycle.service';
 import { hasAtMostTwoDecimals } from '../services/order-totals';
 import {

@@ -1,4 +1,4 @@
-import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/schema';
+import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/tables';
 import { createPayment, getPayment, listPayments, refundPayment } from '../services/payments.service';
 import { listRoute } from './crud';
 import {

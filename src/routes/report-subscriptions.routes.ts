@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { REPORT_FORMATS, REPORT_FREQUENCIES, REPORT_KINDS } from '../db/schema';
+import { REPORT_FORMATS, REPORT_FREQUENCIES, REPORT_KINDS } from '../db/tables';
 import {
   createReportSubscription,
   deleteReportSubscription,

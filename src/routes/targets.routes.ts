@@ -1,4 +1,4 @@
-import { TARGET_PERIODS } from '../db/schema';
+import { TARGET_PERIODS } from '../db/tables';
 import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '../services/targets.service';
 import { crudRouter } from './crud';
 import { createBodyOf, entityFields, listQuery, updateBodyOf, z } from './openapi';

@@ -1,4 +1,4 @@
-import { PLAN_TIERS, ROLES } from '../db/schema';
+import { PLAN_TIERS, ROLES } from '../db/tables';
 import { createUser, getUser, listUsers, updateUser } from '../services/users.service';
 import { listRoute } from './crud';
 import {

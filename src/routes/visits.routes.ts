@@ -1,4 +1,4 @@
-import { VISIT_OUTCOMES, VISIT_STATUSES, VISIT_VERDICTS } from '../db/schema';
+import { VISIT_OUTCOMES, VISIT_STATUSES, VISIT_VERDICTS } from '../db/tables';
 import {
   checkIn,
   checkOut,

@@ -1,5 +1,5 @@
 import { getTableColumns, type Table } from 'drizzle-orm';
-import { customers, products } from '../db/schema';
+import { customers, products } from '../db/tables';
 import type { CustomerRecord, ProductRecord } from './search-port';
 
 /** Raw D1 rows (snake_case) of products and customers, as the search SQL selects them. */

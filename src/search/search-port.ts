@@ -1,4 +1,4 @@
-import type { customers, products } from '../db/schema';
+import type { customers, products } from '../db/tables';
 
 /**
  * What the application needs from a search engine. Two implementations: SQLite FTS5 inside D1 (default,

@@ -3,7 +3,7 @@ import { type Permission, ROLE_PERMISSIONS } from '../auth/permissions';
 import { type Principal, requirePermission } from '../auth/principal';
 import type { Db } from '../db/client';
 import { listPage, type PageRequest } from '../db/pagination';
-import { apiKeys, users } from '../db/schema';
+import { apiKeys, users } from '../db/tables';
 import { randomToken, sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';

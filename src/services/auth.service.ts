@@ -5,7 +5,7 @@ import { sessionsEnded } from '../auth/session-ends';
 import { signAccessToken } from '../auth/tokens';
 import { assertChanged, runBatch } from '../db/batch';
 import type { Db } from '../db/client';
-import { refreshTokens, salesmen, tenants, users } from '../db/schema';
+import { refreshTokens, salesmen, tenants, users } from '../db/tables';
 import type { Config } from '../env';
 import { randomToken, sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode } from '../lib/errors';

@@ -1,7 +1,7 @@
 import { and, count, eq, isNull, like, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { customers } from '../db/schema';
+import { customers } from '../db/tables';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';

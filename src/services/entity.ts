@@ -1,8 +1,9 @@
-import { and, eq, inArray, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableName, inArray, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { ownSalesmanScope } from '../auth/principal';
 import { assertChanged, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
+import { prepareRead } from '../db/sql';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import type { ServiceContext } from './context';
@@ -65,7 +66,7 @@ export async function findEntity<T extends EntityTable>(
         .from(table as SQLiteTable)
         .where(and(readableRows(ctx, table, visible), eq(table.id, id)))
         .limit(1)
-    : await byIdQuery(ctx.db, table).all({ tenantId: ctx.principal.tenantId, id });
+    : await byIdQuery(ctx.db, table)({ tenantId: ctx.principal.tenantId, id });
   const row = rows[0];
   if (!row) throw notFound(label);
   return row as T['$inferSelect'];
@@ -78,12 +79,14 @@ export async function findEntity<T extends EntityTable>(
 const byIdQueries = new WeakMap<Db, Map<EntityTable, ReturnType<typeof prepareById>>>();
 
 const prepareById = (db: Db, table: EntityTable) =>
-  db
-    .select()
-    .from(table as SQLiteTable)
-    .where(and(liveRowsOf(sql.placeholder('tenantId'), table), eq(table.id, sql.placeholder('id'))))
-    .limit(1)
-    .prepare();
+  prepareRead<EntityRow>(
+    db
+      .select()
+      .from(table as SQLiteTable)
+      .where(and(liveRowsOf(sql.placeholder('tenantId'), table), eq(table.id, sql.placeholder('id'))))
+      .limit(1),
+    `by_id_${getTableName(table)}`,
+  );
 
 function byIdQuery(db: Db, table: EntityTable) {
   let perTable = byIdQueries.get(db);

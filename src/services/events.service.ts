@@ -1,6 +1,6 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
-import { events } from '../db/schema';
+import { events } from '../db/tables';
 import type { ServiceContext } from './context';
 
 export interface EventPage {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, type SQL, sq
 import { requirePermission } from '../auth/principal';
 import { assertChanged } from '../db/batch';
 import { decodeCursor, encodeCursor, type Page } from '../db/pagination';
-import { inventory, products, stockMovements } from '../db/schema';
+import { inventory, products, stockMovements } from '../db/tables';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import { toUtcIso } from '../lib/time';

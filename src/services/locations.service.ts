@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
-import { locationTrail } from '../db/schema';
+import { locationTrail } from '../db/tables';
 import { chunk } from '../lib/chunk';
 import { notFound } from '../lib/errors';
 import type { ServiceContext } from './context';

@@ -1,7 +1,7 @@
 import { eq, isNull, or } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { notifications } from '../db/schema';
+import { notifications } from '../db/tables';
 import { forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';

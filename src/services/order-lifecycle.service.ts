@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import type { Statement } from '../db/batch';
-import { inventory } from '../db/schema';
+import { inventory } from '../db/tables';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode } from '../lib/errors';
 import type { ServiceContext } from './context';

@@ -3,7 +3,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import type { Statement } from '../db/batch';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { type OrderStatus, orderLines, orders, products, visits } from '../db/schema';
+import { type OrderStatus, orderLines, orders, products, visits } from '../db/tables';
 import { chunk, inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';

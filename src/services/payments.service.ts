@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { assertChanged } from '../db/batch';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { orders, type PAYMENT_METHODS, payments } from '../db/schema';
+import { orders, type PAYMENT_METHODS, payments } from '../db/tables';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';

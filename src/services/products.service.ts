@@ -1,7 +1,7 @@
 import { and, count, eq, gte, isNull, like, lte, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { inventory, products } from '../db/schema';
+import { inventory, products } from '../db/tables';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';

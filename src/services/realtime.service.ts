@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { ownSalesmanScope, type Principal, requirePermission } from '../auth/principal';
-import { salesmen, users, visits } from '../db/schema';
+import { salesmen, users, visits } from '../db/tables';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import type { ServiceContext } from './context';
 import { FILTER_HEADER, type ForwardedIdentity, IDENTITY_HEADER, type StreamFilter } from './hub-port';

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { customers, products, salesmen, territories, visits } from '../db/schema';
+import { customers, products, salesmen, territories, visits } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import type { ServiceContext } from './context';
 

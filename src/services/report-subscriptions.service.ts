@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Principal } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { type REPORT_FORMATS, type ReportFrequency, reportSubscriptions } from '../db/schema';
+import { type REPORT_FORMATS, type ReportFrequency, reportSubscriptions } from '../db/tables';
 import { fromBase64Url, randomToken, timingSafeEqual, toBase64Url } from '../lib/crypto';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';

@@ -2,7 +2,7 @@ import { and, count, eq, isNull, like, ne, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { sessionsEnded } from '../auth/session-ends';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { salesmen, users } from '../db/schema';
+import { salesmen, users } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';

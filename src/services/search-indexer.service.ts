@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { createDb, type Db } from '../db/client';
-import { customers, events, products, searchCursors } from '../db/schema';
+import type { Db } from '../db/client';
+import { openDatabase } from '../db/connection';
+import { customers, events, products, searchCursors } from '../db/tables';
 import { loadConfig } from '../env';
 import { chunk } from '../lib/chunk';
 import { nowIso } from '../lib/time';
@@ -40,7 +41,8 @@ export async function runSearchIndexer(env: Env, tenantId: string): Promise<Inde
   let port: SearchPort | null = null;
   try {
     port = searchPortFor(loadConfig(env), env.DB);
-    const report = await indexTenant(createDb(env.DB), port, tenantId);
+    const database = openDatabase(env, loadConfig(env));
+    const report = await indexTenant(database.db, port, tenantId).finally(() => database.close());
     if (report.status === 'failed') logFailure(tenantId, report.error);
     return report;
   } catch (err) {

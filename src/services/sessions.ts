@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db, Statement } from '../db/client';
-import { refreshTokens, users } from '../db/schema';
+import { refreshTokens, users } from '../db/tables';
 
 /**
  * Ends every session of a user (role change, deactivation, salesman profile gone): revokes the refresh

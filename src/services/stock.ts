@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { assertChanged, type Statement } from '../db/batch';
-import { inventory, type MovementKind } from '../db/schema';
+import { dialect, rawStatement } from '../db/sql';
+import { inventory, type MovementKind } from '../db/tables';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
 import { appendEvent } from './write-pipeline';
@@ -68,22 +69,25 @@ export function stockChangeStatements(ctx: ServiceContext, change: StockChange):
       .where(row),
     // No inventory row means the product does not exist in this tenant: abort.
     assertChanged(db),
-    db.run(sql`
+    rawStatement(
+      db,
+      sql`
       INSERT INTO stock_movements (tenant_id, id, product_id, kind, on_hand_delta, reserved_delta,
                                    on_hand_after, reserved_after, reason, order_id, actor_id, created_at)
       SELECT tenant_id, ${newId()}, product_id, ${change.kind}, ${change.onHandDelta}, ${change.reservedDelta},
              on_hand, reserved, ${change.reason ?? null}, ${change.orderId ?? null}, ${ctx.principal.id}, ${ctx.now}
-      FROM inventory WHERE ${where}`),
+      FROM inventory WHERE ${where}`,
+    ),
     appendEvent(
       ctx,
       { type: 'inventory:updated', entityType: 'inventory', entityId: change.productId, payload: {} },
-      { payloadSql: sql`(SELECT ${inventoryJson} FROM inventory WHERE ${where})` },
+      { payloadSql: sql`(SELECT ${inventoryJson()} FROM inventory WHERE ${where})` },
     ),
     appendEvent(
       ctx,
       { type: 'stock:low', entityType: 'inventory', entityId: change.productId, payload: {} },
       {
-        payloadSql: sql`(SELECT ${inventoryJson} FROM inventory WHERE ${where})`,
+        payloadSql: sql`(SELECT ${inventoryJson()} FROM inventory WHERE ${where})`,
         onlyIf: sql`EXISTS (SELECT 1 FROM inventory WHERE ${where}
                       AND on_hand - reserved <= low_stock_threshold
                       AND on_hand - reserved - ${availableDelta} > low_stock_threshold)`,
@@ -92,6 +96,17 @@ export function stockChangeStatements(ctx: ServiceContext, change: StockChange):
   ];
 }
 
-const inventoryJson = sql.raw(`json_object(
-  'productId', product_id, 'onHand', on_hand, 'reserved', reserved, 'available', on_hand - reserved,
-  'lowStockThreshold', low_stock_threshold, 'version', version, 'updatedAt', updated_at)`);
+/** The inventory row as the events carry it (the same shape as the REST resource). */
+const inventoryJson = () =>
+  dialect.jsonObject(
+    {
+      productId: sql.raw('product_id'),
+      onHand: sql.raw('on_hand'),
+      reserved: sql.raw('reserved'),
+      available: sql.raw('on_hand - reserved'),
+      lowStockThreshold: sql.raw('low_stock_threshold'),
+      version: sql.raw('version'),
+      updatedAt: sql.raw('updated_at'),
+    },
+    ['updatedAt'],
+  );

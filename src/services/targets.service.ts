@@ -1,7 +1,7 @@
 import { eq, gte, lte } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { type TARGET_PERIODS, targets } from '../db/schema';
+import { type TARGET_PERIODS, targets } from '../db/tables';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { type PlanTier, tenants } from '../db/schema';
+import { type PlanTier, tenants } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';

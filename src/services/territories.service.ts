@@ -1,7 +1,7 @@
 import { like, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { type GeoJsonGeometry, territories } from '../db/schema';
+import { type GeoJsonGeometry, territories } from '../db/tables';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';

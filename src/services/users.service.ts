@@ -4,7 +4,7 @@ import { ROLE_RANK } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
 import { sessionsEnded } from '../auth/session-ends';
 import { listPage, type PageRequest } from '../db/pagination';
-import { type Role, users } from '../db/schema';
+import { type Role, users } from '../db/tables';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';

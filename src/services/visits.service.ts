@@ -1,7 +1,7 @@
 import { and, count, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import { customers, type VISIT_OUTCOMES, type VisitStatus, type VisitVerdict, visits } from '../db/schema';
+import { customers, type VISIT_OUTCOMES, type VisitStatus, type VisitVerdict, visits } from '../db/tables';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { distanceMetres } from '../lib/geo';
 import { newId } from '../lib/ids';

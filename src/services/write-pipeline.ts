@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { executeBatch, type Statement } from '../db/batch';
+import { executeBatch, type Statement, type StatementResult } from '../db/batch';
 import { appendEventStatement, appendedEvents } from '../db/event-log';
 import type { AppError } from '../lib/errors';
 import type { ServiceContext } from './context';
@@ -13,7 +13,7 @@ export async function commit(
   ctx: ServiceContext,
   statements: Statement[],
   onGuard?: () => AppError,
-): Promise<D1Result[]> {
+): Promise<StatementResult[]> {
   const results = await executeBatch(ctx.db, statements, onGuard);
   ctx.published(appendedEvents(statements, results));
   return results;

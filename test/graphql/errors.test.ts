@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { GraphQLCode, maskError } from '../../src/graphql/errors';
 import { AppError, ErrorCode } from '../../src/lib/errors';
 
-const STABLE = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'RATE_LIMITED'];
+const STABLE = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+];
 
 describe('GraphQL error codes', () => {
   it('maps every AppError code to a stable GraphQL code and keeps the original as reason', () => {

@@ -1,5 +1,6 @@
-import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
 import { api } from './api';
+import { executeSql } from './db';
 import { unique } from './factories';
 
 export async function createProduct(token: string, overrides: Record<string, unknown> = {}) {
@@ -41,7 +42,7 @@ export async function eventsOf(token: string, type?: string) {
  * which these catalog tests do not depend on, so the row is set directly.
  */
 export async function reserveDirectly(tenantId: string, productId: string, quantity: number) {
-  await env.DB.prepare('UPDATE inventory SET reserved = ? WHERE tenant_id = ? AND product_id = ?')
-    .bind(quantity, tenantId, productId)
-    .run();
+  await executeSql(
+    sql`UPDATE inventory SET reserved = ${quantity} WHERE tenant_id = ${tenantId} AND product_id = ${productId}`,
+  );
 }

@@ -2,8 +2,8 @@ import { env } from 'cloudflare:workers';
 import { ROLE_PERMISSIONS } from '../../src/auth/permissions';
 import type { Principal } from '../../src/auth/principal';
 import { systemPrincipal } from '../../src/auth/principal';
-import { createDb } from '../../src/db/client';
 import { createServiceContext, type ServiceContext } from '../../src/services/context';
+import { testDb } from './db';
 import type { TestTenant } from './factories';
 
 /** Hand-offs to the tenant hub started by contexts made here; `settled()` waits for them. */
@@ -16,7 +16,7 @@ const pending = new Set<Promise<unknown>>();
 export function contextFor(principal: Principal, atMs?: number): ServiceContext {
   return createServiceContext(
     {
-      db: createDb(env.DB),
+      db: testDb(),
       hubs: env.TENANT_HUB,
       waitUntil: (promise) => {
         pending.add(promise);

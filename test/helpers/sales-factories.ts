@@ -1,16 +1,15 @@
-import { env } from 'cloudflare:workers';
 import { and, asc, eq } from 'drizzle-orm';
-import { createDb } from '../../src/db/client';
-import { inventory, products, salesmen, stockMovements, visits } from '../../src/db/schema';
+import { inventory, products, salesmen, stockMovements, visits } from '../../src/db/tables';
 import { newId } from '../../src/lib/ids';
 import { api } from './api';
+import { testDb } from './db';
 import { createCustomer, createUserWithRole, loginAs, type TestTenant, unique } from './factories';
 
 /**
  * Sales fixtures. Products, inventory, salesmen and visits are written straight into D1 so these tests do
  * not depend on those resources' routes; tenants, users and customers come through the API.
  */
-const db = () => createDb(env.DB);
+const db = () => testDb();
 const now = () => new Date().toISOString();
 
 export interface ProductFixture {

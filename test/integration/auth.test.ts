@@ -2,10 +2,10 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { assertSessionLive, SESSION_ENDS_TTL_MS, sessionsEnded } from '../../src/auth/session-ends';
 import { verifyAccessToken } from '../../src/auth/tokens';
-import { createDb } from '../../src/db/client';
 import { loadConfig } from '../../src/env';
 import { sha256Hex } from '../../src/lib/crypto';
 import { api } from '../helpers/api';
+import { testDb } from '../helpers/db';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, unique } from '../helpers/factories';
 
 const signup = (email: string, password = DEFAULT_PASSWORD, tenantName = 'Second Org') =>
@@ -346,7 +346,7 @@ describe('refresh tokens', () => {
     const t = await createTenant();
     const viewer = await createUserWithRole(t, 'viewer');
     const claims = await verifyAccessToken(loadConfig(env), viewer.token);
-    const db = createDb(env.DB);
+    const db = testDb();
     const now = Date.now();
     sessionsEnded(db, t.tenantId); // so the next check reads the list at `now`
     await assertSessionLive(db, loadConfig(env), claims, now);

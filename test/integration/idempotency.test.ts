@@ -1,9 +1,8 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/client';
-import { idempotencyKeys } from '../../src/db/schema';
+import { idempotencyKeys } from '../../src/db/tables';
 import { sha256Hex } from '../../src/lib/crypto';
 import { api } from '../helpers/api';
+import { testDb } from '../helpers/db';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, type TestTenant, unique } from '../helpers/factories';
 
 const post = (t: TestTenant, body: unknown, key?: string, path = '/v1/customers') =>
@@ -197,7 +196,7 @@ describe('Idempotency-Key', () => {
     const key = crypto.randomUUID();
     const body = JSON.stringify({ name: 'After a crash' });
     const requestHash = await sha256Hex(`POST /v1/customers\n${body}`);
-    const db = createDb(env.DB);
+    const db = testDb();
     const claimedAt = new Date(Date.now() - 10 * 60 * 1000).toISOString();
     await db.insert(idempotencyKeys).values({
       scope: `${t.tenantId}:user:${t.ownerId}`,

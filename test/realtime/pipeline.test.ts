@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/client';
 import type { LoggedEvent } from '../../src/db/event-log';
 import { createServiceContext } from '../../src/services/context';
 import { createCustomer } from '../../src/services/customers.service';
 import { gqlData } from '../graphql/support';
 import { api } from '../helpers/api';
 import { ownerPrincipal } from '../helpers/context';
+import { testDb } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { connect, type TestSocket } from '../helpers/ws';
 import { hubOf, inHub, isEvent } from './support';
@@ -28,7 +28,7 @@ async function dashboard(t: TestTenant): Promise<{ socket: TestSocket; alarm: nu
 /** A context of the tenant's owner whose commits hand their events to `sink` instead of the hub. */
 const ownerContext = (t: TestTenant, sink: (events: LoggedEvent[]) => void) =>
   createServiceContext(
-    { db: createDb(env.DB), hubs: env.TENANT_HUB, waitUntil: () => {}, sink: (_tenant, events) => sink(events) },
+    { db: testDb(), hubs: env.TENANT_HUB, waitUntil: () => {}, sink: (_tenant, events) => sink(events) },
     ownerPrincipal(t),
   );
 

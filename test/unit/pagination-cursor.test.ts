@@ -1,13 +1,12 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/client';
 import { listPage, type PageRequest } from '../../src/db/pagination';
-import { tenants, users } from '../../src/db/schema';
+import { tenants, users } from '../../src/db/tables';
 import { toBase64Url } from '../../src/lib/crypto';
 import { AppError } from '../../src/lib/errors';
 import { newId } from '../../src/lib/ids';
+import { testDb } from '../helpers/db';
 
-const db = createDb(env.DB);
+const db = testDb();
 const now = new Date().toISOString();
 
 async function seedTenant(names: string[]) {

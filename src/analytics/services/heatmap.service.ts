@@ -1,4 +1,4 @@
-import type { GeoJsonGeometry } from '../../db/schema';
+import type { GeoJsonGeometry } from '../../db/tables';
 import type { ServiceContext } from '../../services/context';
 import { type Band, bands, type CellAggregate, type CellFeature, cellFeatures, gridSpec } from '../domain/heatmap';
 import { addDays, daysBetween, type LocalDate, localDate } from '../domain/timezone';

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { type ReportFrequency, reportDeliveries, reportSubscriptions } from '../../db/schema';
+import { type ReportFrequency, reportDeliveries, reportSubscriptions } from '../../db/tables';
 import type { PlatformContext, ServiceContext } from '../../services/context';
 import { type ReportSubscriptionRow, unsubscribeToken } from '../../services/report-subscriptions.service';
 import { findTenantSettings } from '../../services/tenant-settings';
@@ -158,8 +158,8 @@ async function deliver(ctx: ServiceContext, deps: MailDeps, d: Delivery): Promis
       claimedAt: new Date().toISOString(),
     })
     .onConflictDoNothing()
-    .run();
-  if (claim.meta.changes === 0) return false;
+    .returning({ status: reportDeliveries.status });
+  if (claim.length === 0) return false;
   let messageId: string | null = null;
   try {
     const token = await unsubscribeToken(sub, recipient);

@@ -1,5 +1,5 @@
 import { asc, isNull } from 'drizzle-orm';
-import { tenants } from '../../db/schema';
+import { tenants } from '../../db/tables';
 import type { PlatformContext, ServiceContext } from '../../services/context';
 import { findTenantSettings } from '../../services/tenant-settings';
 import { appendEvent, commit } from '../../services/write-pipeline';

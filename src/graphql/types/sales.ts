@@ -1,6 +1,6 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../db/schema';
+import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../../db/tables';
 import { countOrders, getLinesByOrderIds, getOrder, listOrders } from '../../services/orders.service';
 import { getPayment, getPaymentsByOrderIds, listPayments } from '../../services/payments.service';
 import { builder } from '../builder';

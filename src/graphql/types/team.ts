@@ -1,5 +1,5 @@
 import { PERMISSIONS } from '../../auth/permissions';
-import { PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/schema';
+import { PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/tables';
 import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesmen.service';
 import { getTarget, listTargets } from '../../services/targets.service';
 import { type TenantSettings, tenantSettings } from '../../services/tenant-settings';

@@ -1,0 +1,33 @@
+// Node-side access to Postgres for scripts and test setup, through the same Neon serverless driver the
+// Worker uses: over WebSockets, via the local proxy (scripts/pg.sh) when DATABASE_WS_PROXY is set.
+import { neonConfig, Pool } from '@neondatabase/serverless';
+import { WebSocket } from 'ws';
+
+/** The local defaults of scripts/pg.sh; DATABASE_URL / DATABASE_WS_PROXY override them. */
+export const LOCAL_DATABASE_URL = 'postgres://fieldline:fieldline@localhost:5432/fieldline';
+export const LOCAL_WS_PROXY = '127.0.0.1:5488';
+
+export function postgresSettings(env = process.env) {
+  const url = env.DATABASE_URL || LOCAL_DATABASE_URL;
+  const proxy = env.DATABASE_WS_PROXY ?? (env.DATABASE_URL ? '' : LOCAL_WS_PROXY);
+  return { url, proxy: proxy || undefined };
+}
+
+/** A Pool on `url` (Node has no global WebSocket the driver accepts; `ws` stands in). */
+export function openPool({ url, proxy }) {
+  neonConfig.webSocketConstructor = WebSocket;
+  if (proxy) {
+    neonConfig.wsProxy = () => `${proxy}/`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+  }
+  return new Pool({ connectionString: url, max: 2 });
+}
+
+/** The same URL on another database of the same server. */
+export function withDatabase(url, database) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

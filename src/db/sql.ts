@@ -1,0 +1,92 @@
+import { is, type SQL, sql } from 'drizzle-orm';
+import { PgDatabase } from 'drizzle-orm/pg-core';
+import type { Db, Statement } from './client';
+
+/**
+ * The SQL that differs between D1 (SQLite) and Postgres, in one place. Services and queries call these
+ * functions and never ask which database they run on; `useSqlDialect` (called by src/db/connection.ts
+ * when the deployment's database is opened) picks the implementation.
+ */
+export interface SqlDialect {
+  name: 'sqlite' | 'pg';
+  /** A JSON object built in SQL; `timestamps` name the entries that are timestamp columns (ISO text out). */
+  jsonObject(entries: Record<string, SQL>, timestamps?: readonly string[]): SQL;
+  /** A timestamp column as ISO-8601 UTC text (`2026-12-03T17:46:57.123Z`), as the API prints it. */
+  isoText(column: SQL): SQL;
+  /** A bound value typed for the column it lands in where the database cannot infer it (INSERT … SELECT). */
+  typed(value: unknown, type: 'uuid' | 'timestamptz' | 'jsonb' | 'text' | 'bigint' | 'integer'): SQL;
+  /** 1/0 in SQLite, true/false in Postgres: a literal boolean. */
+  bool(value: boolean): SQL;
+}
+
+const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  jsonObject: (entries) =>
+    sql`json_object(${sql.join(
+      Object.entries(entries).map(([key, value]) => sql`${sql.raw(`'${key}'`)}, ${value}`),
+      sql`, `,
+    )})`,
+  isoText: (column) => column,
+  typed: (value) => sql`${value}`,
+  bool: (value) => sql.raw(value ? '1' : '0'),
+};
+
+const pgDialect: SqlDialect = {
+  name: 'pg',
+  jsonObject: (entries, timestamps = []) =>
+    sql`jsonb_build_object(${sql.join(
+      Object.entries(entries).map(
+        ([key, value]) => sql`${sql.raw(`'${key}'`)}, ${timestamps.includes(key) ? pgDialect.isoText(value) : value}`,
+      ),
+      sql`, `,
+    )})`,
+  isoText: (column) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  typed: (value, type) => sql`${value}::${sql.raw(type)}`,
+  bool: (value) => sql.raw(value ? 'true' : 'false'),
+};
+
+export let dialect: SqlDialect = sqliteDialect;
+
+export function useSqlDialect(name: SqlDialect['name']): void {
+  dialect = name === 'pg' ? pgDialect : sqliteDialect;
+}
+
+/** Whether `db` is a Postgres database (only src/db needs to know). */
+export const isPostgres = (db: Db): boolean => is(db as unknown, PgDatabase);
+
+/** A raw SQL statement for an atomic unit, on either database. */
+export function rawStatement(db: Db, query: SQL): Statement {
+  if (isPostgres(db)) return (db as unknown as PgDatabase<never>).execute(query) as unknown as Statement;
+  return db.run(query);
+}
+
+/** A query with placeholders as drizzle builds it on either database (only the method names differ). */
+interface PreparableQuery {
+  prepare(name?: string): {
+    all?: (params: Record<string, unknown>) => Promise<unknown[]>;
+    execute?: (params: Record<string, unknown>) => Promise<unknown[]>;
+  };
+}
+
+/**
+ * Prepares a read with placeholders once and returns the function that runs it. D1 keeps the compiled
+ * statement (drizzle would otherwise rebuild the same SQL on every call); on Postgres it is a named
+ * statement of the request's pool. `name` must identify the SQL.
+ */
+export function prepareRead<Row>(query: unknown, name: string): (params: Record<string, unknown>) => Promise<Row[]> {
+  const prepared = (query as PreparableQuery).prepare(name);
+  const run = prepared.all ?? prepared.execute;
+  if (!run) throw new Error('Not a preparable query');
+  return (params) => run.call(prepared, params) as Promise<Row[]>;
+}
+
+type Reads = readonly [PromiseLike<unknown>, ...PromiseLike<unknown>[]];
+
+/**
+ * Several independent reads in one go: one D1 batch (one round trip), or side by side on the Postgres
+ * pool's connections.
+ */
+export async function readTogether<T extends Reads>(db: Db, reads: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  if (isPostgres(db)) return (await Promise.all(reads)) as { [K in keyof T]: Awaited<T[K]> };
+  return (await db.batch(reads as never)) as { [K in keyof T]: Awaited<T[K]> };
+}

@@ -1,0 +1,43 @@
+import { migratePostgres } from '../../scripts/migrate-pg.mjs';
+import { openPool, withDatabase } from '../../scripts/pg-client.mjs';
+import { FILE_DATABASE_PREFIX, POSTGRES_TEST_BINDINGS, TEMPLATE_DATABASE } from './settings';
+
+const settings = { url: POSTGRES_TEST_BINDINGS.TEST_PG_ADMIN_URL, proxy: POSTGRES_TEST_BINDINGS.DATABASE_WS_PROXY };
+
+/** Drops the databases of earlier runs and builds a freshly migrated template for this one. */
+export async function setup(): Promise<void> {
+  const admin = openPool(settings);
+  try {
+    await admin.query('SELECT 1');
+  } catch (err) {
+    await admin.end().catch(() => {});
+    throw new Error(
+      `Postgres is not reachable at ${new URL(settings.url).host} through ws://${settings.proxy} ` +
+        `(${(err as Error).message}). Start it with: bash scripts/pg.sh start`,
+    );
+  }
+  try {
+    await dropTestDatabases(admin);
+    await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  await migratePostgres({ url: withDatabase(settings.url, TEMPLATE_DATABASE), proxy: settings.proxy });
+}
+
+export async function teardown(): Promise<void> {
+  const admin = openPool(settings);
+  try {
+    await dropTestDatabases(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropTestDatabases(admin: ReturnType<typeof openPool>): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
+    [TEMPLATE_DATABASE, `${FILE_DATABASE_PREFIX}%`],
+  );
+  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+}
