@@ -1,4 +1,4 @@
-import { neonConfig, Pool } from '@neondatabase/serverless';
+import { neonConfig, Pool, types } from '@neondatabase/serverless';
 import { drizzle as drizzlePg } from 'drizzle-orm/neon-serverless';
 import { createDb, type Db } from './client';
 import { databaseUnavailable } from './failures';
@@ -29,6 +29,14 @@ export interface DatabaseHandle {
 }
 
 let selected: DatabaseKind | undefined;
+
+/**
+ * Numbers come back as numbers, as they do from D1: 64-bit integers (counts, sequence numbers, money in
+ * minor units, all far below 2^53) and NUMERIC (sums and averages of them). The driver's default is a
+ * string for both. Timestamps are decoded by the ISO timestamp column type (src/db/pg/schema/columns.ts).
+ */
+types.setTypeParser(20, (value: string) => Number(value)); // int8
+types.setTypeParser(1700, (value: string) => Number(value)); // numeric
 
 /** One object per Postgres database (by URL), standing for it in caches that outlive a request's client. */
 const postgresIdentities = new Map<string, object>();

@@ -62,10 +62,7 @@ export function rawStatement(db: Db, query: SQL): Statement {
 
 /** A query with placeholders as drizzle builds it on either database (only the method names differ). */
 interface PreparableQuery {
-  prepare(name?: string): {
-    all?: (params: Record<string, unknown>) => Promise<unknown[]>;
-    execute?: (params: Record<string, unknown>) => Promise<unknown[]>;
-  };
+  prepare(name?: string): { execute(params: Record<string, unknown>): Promise<unknown[]> };
 }
 
 /**
@@ -74,10 +71,9 @@ interface PreparableQuery {
  * statement of the request's pool. `name` must identify the SQL.
  */
 export function prepareRead<Row>(query: unknown, name: string): (params: Record<string, unknown>) => Promise<Row[]> {
+  // `execute` maps rows to the selected fields on both drivers (pg's `all` would hand back raw rows).
   const prepared = (query as PreparableQuery).prepare(name);
-  const run = prepared.all ?? prepared.execute;
-  if (!run) throw new Error('Not a preparable query');
-  return (params) => run.call(prepared, params) as Promise<Row[]>;
+  return (params) => prepared.execute(params) as Promise<Row[]>;
 }
 
 type Reads = readonly [PromiseLike<unknown>, ...PromiseLike<unknown>[]];

@@ -47,33 +47,35 @@ export interface StockAdjustment {
   kind?: 'adjustment' | 'receipt' | undefined;
 }
 
-const available = sql<number>`(${inventory.onHand} - ${inventory.reserved})`;
+// Built per query, not once per module: the tables are the deployment's (src/db/tables.ts), chosen when
+// the database is opened.
+const available = () => sql<number>`(${inventory.onHand} - ${inventory.reserved})`.mapWith(inventory.onHand);
 
-const itemColumns = {
+const itemColumns = () => ({
   productId: inventory.productId,
   sku: products.sku,
   name: products.name,
   onHand: inventory.onHand,
   reserved: inventory.reserved,
-  available,
+  available: available(),
   lowStockThreshold: inventory.lowStockThreshold,
   version: inventory.version,
   createdAt: inventory.createdAt,
   updatedAt: inventory.updatedAt,
-};
+});
 
 /** Keys are both the `sort` values and the item properties the cursor value is read from. */
-const SORTABLE: Record<string, SQL> = {
+const sortable = (): Record<string, SQL> => ({
   sku: sql`${products.sku}`,
   name: sql`${products.name}`,
-  available,
+  available: available(),
   updatedAt: sql`${inventory.updatedAt}`,
-};
+});
 
 /** Inventory of live products only: a soft-deleted product's stock is as invisible as the product. */
 const selectItems = (ctx: ServiceContext, ...conditions: (SQL | undefined)[]) =>
   ctx.db
-    .select(itemColumns)
+    .select(itemColumns())
     .from(inventory)
     .innerJoin(products, and(eq(products.tenantId, inventory.tenantId), eq(products.id, inventory.productId)))
     .where(and(eq(inventory.tenantId, ctx.principal.tenantId), isNull(products.deletedAt), ...conditions));
@@ -91,7 +93,7 @@ export async function listInventory(
   const sort = page.sort ?? 'sku';
   const descending = sort.startsWith('-');
   const field = descending ? sort.slice(1) : sort;
-  const key = SORTABLE[field];
+  const key = sortable()[field];
   if (!key) throw new AppError(ErrorCode.BAD_REQUEST, `Cannot sort by ${field}`);
   const cmp = descending ? lt : gt;
   const order = descending ? desc : asc;
@@ -103,8 +105,8 @@ export async function listInventory(
     filters.lowStock === undefined
       ? undefined
       : filters.lowStock
-        ? lte(available, inventory.lowStockThreshold)
-        : gt(available, inventory.lowStockThreshold),
+        ? lte(available(), inventory.lowStockThreshold)
+        : gt(available(), inventory.lowStockThreshold),
     page.updatedSince ? gte(inventory.updatedAt, toUtcIso(page.updatedSince)) : undefined,
     cursor ? or(cmp(key, cursor.v), and(eq(key, cursor.v), cmp(inventory.productId, cursor.id))) : undefined,
   )
