@@ -13,6 +13,23 @@ const RETENTION_SECONDS = 24 * 60 * 60;
 const STALE_CLAIM_SECONDS = 120;
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
 
+/** A completed response as the key store holds it. */
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface IdempotencyOptions {
+  /**
+   * What of a completed response is stored (default: all of it). A response carrying live credentials
+   * must drop them: the row is kept for 24 h, and a replay must not hand out a token used since.
+   */
+  store?: (response: StoredResponse) => StoredResponse;
+  /** Answers a retry from what was stored (default: replays it as stored). */
+  replay?: (c: Context<AppEnv>, stored: StoredResponse) => Response | Promise<Response>;
+}
+
 /**
  * Stripe-style `Idempotency-Key` for POST requests:
  * - first request: a row is claimed *before* the handler runs, the response is stored after it;
@@ -23,62 +40,77 @@ const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
  * - a 5xx releases the key so the client may retry. Keys are kept 24 h.
  * Scope is the caller's tenant, or `public` before authentication (signup).
  */
-export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
-  const key = c.req.header('idempotency-key');
-  if (c.req.method !== 'POST' || key === undefined) return next();
-  if (key.length === 0 || key.length > 255) {
-    throw new AppError(ErrorCode.BAD_REQUEST, 'Idempotency-Key must be 1 to 255 characters');
-  }
-  const db = c.get('db');
-  // Per caller, not just per tenant: one user's stored response is never replayed to another.
-  const principal = c.var.principal;
-  const scope = principal ? `${principal.tenantId}:${principal.kind}:${principal.id}` : 'public';
-  const body = await c.req.text();
-  const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
-  const now = nowIso();
+export const idempotencyWith = (options: IdempotencyOptions = {}) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const key = c.req.header('idempotency-key');
+    if (c.req.method !== 'POST' || key === undefined) return next();
+    if (key.length === 0 || key.length > 255) {
+      throw new AppError(ErrorCode.BAD_REQUEST, 'Idempotency-Key must be 1 to 255 characters');
+    }
+    const db = c.get('db');
+    // Per caller, not just per tenant: one user's stored response is never replayed to another.
+    const principal = c.var.principal;
+    const scope = principal ? `${principal.tenantId}:${principal.kind}:${principal.id}` : 'public';
+    const body = await c.req.text();
+    const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
+    const now = nowIso();
 
-  const claimed = await claim(db, { scope, key, requestHash, now });
-  if (!claimed) {
-    const existing = await db.query.idempotencyKeys.findFirst({
-      where: and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)),
-    });
-    if (!existing) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'Retry the request');
-    if (existing.requestHash !== requestHash) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+    const claimed = await claim(db, { scope, key, requestHash, now });
+    if (!claimed) {
+      const existing = await db.query.idempotencyKeys.findFirst({
+        where: and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)),
+      });
+      if (!existing) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'Retry the request');
+      if (existing.requestHash !== requestHash) {
+        throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+      }
+      if (existing.state === 'completed' && existing.responseStatus !== null) {
+        const stored = {
+          status: existing.responseStatus,
+          headers: existing.responseHeaders ?? {},
+          body: existing.responseBody ?? '',
+        };
+        return replayed(await (options.replay ?? replay)(c, stored));
+      }
+      // A claim whose request died without releasing it (isolate killed mid-request) would block the key
+      // for 24 h; after STALE_CLAIM_SECONDS one retry may take it over (the conditional update is the lock).
+      if (!(await takeOverStaleClaim(db, scope, key, existing.createdAt, now))) {
+        throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'The first request with this key is still running');
+      }
     }
-    if (existing.state === 'completed' && existing.responseStatus !== null) {
-      return replay(c, existing.responseStatus, existing.responseHeaders ?? {}, existing.responseBody ?? '');
-    }
-    // A claim whose request died without releasing it (isolate killed mid-request) would block the key
-    // for 24 h; after STALE_CLAIM_SECONDS one retry may take it over (the conditional update is the lock).
-    if (!(await takeOverStaleClaim(db, scope, key, existing.createdAt, now))) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'The first request with this key is still running');
-    }
-  }
 
-  try {
-    await next();
-  } catch (err) {
-    await release(db, scope, key);
-    throw err;
-  }
-  // Hono turns a thrown error into c.res via onError before returning here when error handling is
-  // composed; a 5xx must not be remembered.
-  if (c.res.status >= 500) {
-    await release(db, scope, key);
-    return;
-  }
-  const headers: Record<string, string> = {};
-  for (const name of REPLAYED_HEADERS) {
-    const v = c.res.headers.get(name);
-    if (v) headers[name] = v;
-  }
-  const responseBody = await c.res.clone().text();
-  await db
-    .update(idempotencyKeys)
-    .set({ state: 'completed', responseStatus: c.res.status, responseHeaders: headers, responseBody })
-    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
-});
+    try {
+      await next();
+    } catch (err) {
+      await release(db, scope, key);
+      throw err;
+    }
+    // Hono turns a thrown error into c.res via onError before returning here when error handling is
+    // composed; a 5xx must not be remembered.
+    if (c.res.status >= 500) {
+      await release(db, scope, key);
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const v = c.res.headers.get(name);
+      if (v) headers[name] = v;
+    }
+    const completed = { status: c.res.status, headers, body: await c.res.clone().text() };
+    const stored = options.store ? options.store(completed) : completed;
+    await db
+      .update(idempotencyKeys)
+      .set({
+        state: 'completed',
+        responseStatus: stored.status,
+        responseHeaders: stored.headers,
+        responseBody: stored.body,
+      })
+      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+  });
+
+/** Replays stored responses as they were. */
+export const idempotency = idempotencyWith();
 
 async function claim(db: Db, r: { scope: string; key: string; requestHash: string; now: string }) {
   // An expired record is replaced, not replayed.
@@ -122,8 +154,12 @@ async function takeOverStaleClaim(db: Db, scope: string, key: string, claimedAt:
 const release = (db: Db, scope: string, key: string) =>
   db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
 
-function replay(_c: Context<AppEnv>, status: number, headers: Record<string, string>, body: string) {
-  const h = new Headers(headers);
+/** A stored response as it was sent. */
+export const replay = (_c: Context<AppEnv>, { status, headers, body }: StoredResponse) =>
+  new Response(status === 204 ? null : body, { status, headers });
+
+function replayed(response: Response) {
+  const h = new Headers(response.headers);
   h.set('idempotent-replayed', 'true');
-  return new Response(status === 204 ? null : body, { status, headers: h });
+  return new Response(response.body, { status: response.status, headers: h });
 }
