@@ -6,7 +6,10 @@ import { login, logout, refresh, signup } from '../services/auth.service';
 import { createRouter, ERROR_RESPONSES, IdempotencyHeader, jsonBody, jsonResponse, z } from './openapi';
 import { TenantSchema, UserSchema } from './users.routes';
 
-const Password = z.string().min(10, 'Password must be at least 10 characters').max(256);
+const Password = z.string().min(10, 'Password must be at least 10 characters').max(256).openapi({
+  description:
+    'At least 10 characters (400 VALIDATION_FAILED below); a common password, one character or a short run repeated or in sequence, or the email, name or organisation name refused with 400 WEAK_PASSWORD',
+});
 const Email = z.email().max(254);
 
 const TokenPairSchema = z.object({

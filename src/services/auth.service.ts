@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords';
+import { assertPasswordAllowed } from '../auth/password-policy';
+import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
 import { sessionsEnded } from '../auth/session-ends';
 import { signAccessToken } from '../auth/tokens';
@@ -41,6 +42,7 @@ export interface SignupInput {
 /** Creates a tenant with its first user, the owner, and signs them in. */
 export async function signup(platform: PlatformContext, config: Config, input: SignupInput): Promise<Session> {
   const { db, now } = platform;
+  assertPasswordAllowed(input.password, input);
   const tenant: TenantRow = {
     id: newId(),
     name: input.tenantName,
@@ -59,7 +61,7 @@ export async function signup(platform: PlatformContext, config: Config, input: S
     email: input.email.toLowerCase(),
     name: input.name,
     role: 'owner',
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await hashPassword(config.PASSWORD_PEPPER, input.password),
     active: true,
     lastLoginAt: now,
     sessionsEndedAt: null,
@@ -116,14 +118,16 @@ export async function login(
     )
     .limit(20);
   if (candidates.length === 0) {
-    await verifyPassword(input.password, DUMMY_HASH);
+    await verifyPassword(config.PASSWORD_PEPPER, input.password, dummyHash(config.PASSWORD_PEPPER));
     throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
   }
   const matches: typeof candidates = [];
+  const stale = new Set<string>();
   for (const candidate of candidates) {
-    if (candidate.user.passwordHash && (await verifyPassword(input.password, candidate.user.passwordHash))) {
-      matches.push(candidate);
-    }
+    if (!candidate.user.passwordHash) continue;
+    const check = await verifyPassword(config.PASSWORD_PEPPER, input.password, candidate.user.passwordHash);
+    if (check.valid) matches.push(candidate);
+    if (check.stale) stale.add(candidate.user.id);
   }
   if (matches.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
   // A tenant where the user is deactivated is not a choice: offering it would only lead to a 401.
@@ -144,6 +148,7 @@ export async function login(
       .update(users)
       .set({ lastLoginAt: now })
       .where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id))),
+    ...(stale.has(user.id) ? [rehashed(db, user, await hashPassword(config.PASSWORD_PEPPER, input.password))] : []),
   ]);
   const accessToken = await issueAccessToken(db, config, user, family);
   return {
@@ -152,6 +157,19 @@ export async function login(
     tenant,
   };
 }
+
+/**
+ * A hash of an older format (no pepper, a retired pepper, other iterations) is replaced after the password
+ * it holds was checked, the one moment the password is known. Only if it is still the hash that was
+ * checked: a password changed in between is not overwritten. Not a change of the user (no version, no event).
+ */
+const rehashed = (db: Db, user: UserRow, passwordHash: string) =>
+  db
+    .update(users)
+    .set({ passwordHash })
+    .where(
+      and(eq(users.tenantId, user.tenantId), eq(users.id, user.id), eq(users.passwordHash, user.passwordHash ?? '')),
+    );
 
 /**
  * A token presented again this soon after its rotation is a concurrent refresh of the same client (two
