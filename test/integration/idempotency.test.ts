@@ -177,6 +177,40 @@ describe('Idempotency-Key', () => {
     expect((await api('POST', '/v1/auth/refresh', { refreshToken: rotated.body.refreshToken })).status).toBe(200);
   });
 
+  it('keeps no plain hash of the request, which would let a leaked key store test guesses of the password', async () => {
+    const email = `idem-${unique()}@example.test`;
+    const body = { tenantName: 'Hash Co', name: 'Hal Hash', email, password: DEFAULT_PASSWORD };
+    const key = crypto.randomUUID();
+    const raw = JSON.stringify(body);
+    const first = await api('POST', '/v1/auth/signup', undefined, {
+      raw,
+      headers: { 'idempotency-key': key, 'content-type': 'application/json' },
+    });
+    expect(first.status).toBe(201);
+    const [row] = await createDb(env.DB)
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.scope, 'public'), eq(idempotencyKeys.key, key)));
+    // Everything but the password is in the stored answer; a SHA-256 of the body would be a fast hash of it.
+    expect(row?.requestHash).not.toBe(await sha256Hex(`POST /v1/auth/signup\n${raw}`));
+    expect(row?.requestHash).not.toMatch(/^[0-9a-f]{64}$/);
+    // It still recognises the retry, and a changed body.
+    const retry = await api('POST', '/v1/auth/signup', undefined, {
+      raw,
+      headers: { 'idempotency-key': key, 'content-type': 'application/json' },
+    });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const other = await api(
+      'POST',
+      '/v1/auth/signup',
+      { ...body, password: 'another fine password' },
+      {
+        headers: { 'idempotency-key': key },
+      },
+    );
+    expect(other.status).toBe(422);
+  });
+
   it('signs a retried signup in only while its password still opens the account', async () => {
     const email = `idem-${unique()}@example.test`;
     const body = { tenantName: 'Changed Co', name: 'Carl Changed', email, password: DEFAULT_PASSWORD };
