@@ -130,7 +130,10 @@ export function buildApp() {
 export function errorResponse(err: unknown, c: Context<AppEnv>): Response {
   const rid = c.get('requestId');
   if (err instanceof AppError) {
-    return problemResponse(problem(err.code, err.message, rid, err.extensions));
+    // A refusal that tells when to come back (sign-in throttling) says so in the standard header too.
+    const { retryAfter } = err.extensions;
+    const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : undefined;
+    return problemResponse(problem(err.code, err.message, rid, err.extensions), headers);
   }
   if (err instanceof HTTPException) {
     const code =

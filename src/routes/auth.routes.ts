@@ -60,6 +60,9 @@ const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) })
 
 const errors = { 400: ERROR_RESPONSES[400], 401: ERROR_RESPONSES[401], 409: ERROR_RESPONSES[409] };
 
+/** Where a sign-in comes from, for its throttle: the address Cloudflare saw (clients cannot set it). */
+const clientOf = (c: Context<AppEnv>) => ({ address: c.req.header('cf-connecting-ip') ?? null });
+
 /** A signup's answer as the key store keeps it: the tenant and the user, not the login's tokens. */
 function withoutTokens(response: StoredResponse): StoredResponse {
   if (response.status !== 201) return response;
@@ -77,7 +80,12 @@ async function signInAgain(c: Context<AppEnv>, stored: StoredResponse): Promise<
   if (stored.status !== 201) return replay(c, stored);
   const created = JSON.parse(stored.body) as { tenant: { id: string } };
   const { email, password } = SignupBody.parse(await c.req.json());
-  const session = await login(c.get('db'), c.get('config'), { email, password, tenantId: created.tenant.id });
+  const session = await login(
+    c.get('db'),
+    c.get('config'),
+    { email, password, tenantId: created.tenant.id },
+    clientOf(c),
+  );
   return c.json(session, 201);
 }
 
@@ -113,12 +121,23 @@ authRouter
       path: '/login',
       tags: ['Auth'],
       summary: 'Sign in with email and password',
-      description:
+      description: [
         'When the email belongs to several tenants, answers 409 TENANT_REQUIRED listing them; retry with tenantId.',
+        '',
+        'Failed sign-ins are throttled per email (whether or not an account has it) and per client address:',
+        'from the 5th failure on, the next attempt must wait 1, 2, 4, 8, 16 s, then 15 min each, from the 20th',
+        'failure on 1 h each (an address: the same steps from its 20th failure). An attempt that comes earlier answers 429 RATE_LIMITED with',
+        '`Retry-After` (seconds, also `retryAfter` in the body) and is not checked, even with the right password.',
+        "A successful sign-in clears the email's count.",
+      ].join('\n'),
       request: jsonBody(LoginBody),
-      responses: { 200: jsonResponse(SessionSchema, 'Signed in'), ...errors },
+      responses: {
+        200: jsonResponse(SessionSchema, 'Signed in'),
+        ...errors,
+        429: { ...ERROR_RESPONSES[401], description: 'Too many failed sign-ins: retry after `Retry-After` seconds' },
+      },
     }),
-    async (c) => c.json(await login(c.get('db'), c.get('config'), c.req.valid('json')), 200),
+    async (c) => c.json(await login(c.get('db'), c.get('config'), c.req.valid('json'), clientOf(c)), 200),
   )
   .openapi(
     createRoute({

@@ -13,6 +13,7 @@ import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { addSeconds, nowIso } from '../lib/time';
 import type { PlatformContext } from './context';
+import { claimLoginAttempt, loginSucceeded, throttleKeys } from './login-throttle';
 import { type PublicUser, toPublicUser, type UserRow } from './users.service';
 import { appendEvent, commit } from './write-pipeline';
 
@@ -96,14 +97,19 @@ export async function signup(platform: PlatformContext, config: Config, input: S
 /**
  * Email + password sign-in. When the email exists in several tenants and no tenant is named, the
  * password is checked against each; if it opens more than one, the caller must pick (409 TENANT_REQUIRED
- * lists only those tenants, so nothing is revealed to someone without the password).
+ * lists only those tenants, so nothing is revealed to someone without the password). Failed attempts are
+ * throttled per email and per client address (services/login-throttle.ts): an attempt that comes too
+ * soon after failures is refused with 429 before its password is checked.
  */
 export async function login(
   db: Db,
   config: Config,
   input: { email: string; password: string; tenantId?: string | undefined },
+  client: { address: string | null } = { address: null },
 ): Promise<Session> {
   const email = input.email.toLowerCase();
+  const throttle = await throttleKeys(email, client.address);
+  await claimLoginAttempt(db, throttle);
   const candidates = await db
     .select({ user: users, tenant: tenants })
     .from(users)
@@ -130,6 +136,8 @@ export async function login(
     if (check.stale) stale.add(candidate.user.id);
   }
   if (matches.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
+  // The password was right (whatever follows: a deactivated account, a choice of tenants): not a guess.
+  await loginSucceeded(db, throttle);
   // A tenant where the user is deactivated is not a choice: offering it would only lead to a 401.
   const usable = matches.filter((m) => m.user.active);
   if (usable.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'This account is deactivated');

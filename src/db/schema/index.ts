@@ -1,4 +1,5 @@
 export * from './analytics';
+export * from './auth';
 export * from './catalog';
 export * from './events';
 export * from './field';
