@@ -8,6 +8,9 @@ const testBindings = async () => ({
   TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, 'migrations')),
   // Two keys so rotation is exercised: k-test signs, k-old still verifies.
   JWT_KEYS: 'k-test:test-signing-secret-0123456789abcdef0123456789,k-old:old-signing-secret-0123456789abcdef01234567',
+  // Two peppers: p-test hashes new passwords, hashes of p-old still verify (and are rehashed).
+  PASSWORD_PEPPER:
+    'p-test:test-pepper-secret-0123456789abcdef0123456789,p-old:old-pepper-secret-0123456789abcdef0123456789',
   // Tests run inside workerd and cannot read the shell: pass a live Meilisearch through, if any.
   MEILI_TEST_URL: process.env.MEILI_TEST_URL ?? '',
   MEILI_TEST_KEY: process.env.MEILI_TEST_KEY ?? '',

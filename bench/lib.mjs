@@ -25,6 +25,8 @@ export const pinned = (core, cmd, args) =>
 
 /** A JWT signing key for this run only (passed to every server as a var). */
 export const JWT_KEYS = `bench:${randomBytes(32).toString('hex')}`;
+/** A password pepper for this run only. */
+export const PASSWORD_PEPPER = `bench:${randomBytes(32).toString('hex')}`;
 
 /** Empties the local D1 state in `stateDir` and applies the migrations. */
 export function freshDatabase(stateDir) {
@@ -57,7 +59,7 @@ export { buildWorker } from '../scripts/worker-bundle.mjs';
  */
 export function workerCommand({ config, port, stateDir, vars = {}, runtime = 'workerd', front }) {
   const args = ['--config', config, '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir];
-  for (const [k, v] of Object.entries({ JWT_KEYS, ...vars })) args.push('--var', `${k}:${v}`);
+  for (const [k, v] of Object.entries({ JWT_KEYS, PASSWORD_PEPPER, ...vars })) args.push('--var', `${k}:${v}`);
   if (runtime === 'workerd') {
     const serve = [join(root, 'bench', 'serve-worker.mjs'), ...args, ...(front ? ['--front', front] : [])];
     return [process.execPath, serve];

@@ -22,7 +22,7 @@ await build({
 }).catch(() => process.exit(1));
 const { buildApp } = await import(pathToFileURL(out).href);
 rmSync(out);
-// The vars of wrangler.jsonc (its comments are whole lines), and a throwaway signing key.
+// The vars of wrangler.jsonc (its comments are whole lines), and throwaway secrets.
 const wrangler = JSON.parse(
   readFileSync(join(root, 'wrangler.jsonc'), 'utf8')
     .split('\n')
@@ -30,7 +30,13 @@ const wrangler = JSON.parse(
     .join('\n'),
 );
 // Bindings are never touched by the document's route, but the middleware in front of it builds clients of them.
-const env = { ...wrangler.vars, JWT_KEYS: `k:${'x'.repeat(32)}`, DB: {}, TENANT_HUB: {} };
+const env = {
+  ...wrangler.vars,
+  JWT_KEYS: `k:${'x'.repeat(32)}`,
+  PASSWORD_PEPPER: `p:${'x'.repeat(32)}`,
+  DB: {},
+  TENANT_HUB: {},
+};
 const res = await buildApp().request('http://localhost:8787/openapi.json', {}, env);
 if (res.status !== 200) {
   console.error(`/openapi.json answered ${res.status}: ${await res.text()}`);

@@ -1,5 +1,5 @@
 // `npm start`: everything a fresh clone needs to serve the API locally with demo data.
-//   1. .dev.vars with a freshly generated JWT key (kept if it exists)
+//   1. .dev.vars with a freshly generated JWT key and password pepper (each kept if it exists)
 //   2. local D1 migrations (non-interactive)
 //   3. the demo tenant, when the local database has no tenant yet (scripts/seed.mjs --if-empty)
 //   4. `wrangler dev` on 127.0.0.1:8787 (PORT overrides); extra arguments go to wrangler dev,
@@ -68,7 +68,8 @@ async function announceWhenReady(child) {
   }
 }
 
-if (ensureDevVars(root)) console.log('start: created .dev.vars with a new JWT signing key');
+const written = ensureDevVars(root);
+if (written.length) console.log(`start: wrote ${written.join(' and ')} to .dev.vars`);
 // CI=true makes wrangler answer its "apply migrations?" prompt itself (there may be no TTY).
 await step('applying D1 migrations', [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local'], {
   env: { ...process.env, CI: 'true' },

@@ -148,7 +148,10 @@ export function errorResponse(thrown: unknown, c: Context<AppEnv>): Response {
   const rid = c.get('requestId');
   const err = databaseFailure(thrown) ?? thrown;
   if (err instanceof AppError) {
-    return problemResponse(problem(err.code, err.message, rid, err.extensions));
+    // A refusal that tells when to come back (sign-in throttling) says so in the standard header too.
+    const { retryAfter } = err.extensions;
+    const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : undefined;
+    return problemResponse(problem(err.code, err.message, rid, err.extensions), headers);
   }
   if (err instanceof HTTPException) {
     const code =

@@ -81,6 +81,30 @@ const ConfigSchema = z.object({
       }
       return keys;
     }),
+  /**
+   * Comma-separated `id:secret` pairs keying the HMAC applied to passwords before PBKDF2 (src/auth/passwords.ts,
+   * docs/security.md). The first hashes; all verify, and a login with an older one rehashes with the first.
+   * Ids are letters, digits, - and _ (they are stored in every hash); secrets >= 32 characters.
+   */
+  PASSWORD_PEPPER: z
+    .string({ error: 'PASSWORD_PEPPER secret is not set (see README, Configuration)' })
+    .min(1, 'PASSWORD_PEPPER secret is not set (see README, Configuration)')
+    .transform((raw, ctx) => {
+      const peppers = raw.split(',').map((pair) => {
+        const i = pair.indexOf(':');
+        return { id: pair.slice(0, i).trim(), secret: pair.slice(i + 1).trim() };
+      });
+      const ids = new Set(peppers.map((p) => p.id));
+      if (ids.size !== peppers.length || peppers.some((p) => !/^[\w-]{1,32}$/.test(p.id) || p.secret.length < 32)) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'PASSWORD_PEPPER must be comma-separated id:secret pairs with distinct ids of letters, digits, - and _ and secrets of >= 32 characters',
+        });
+        return z.NEVER;
+      }
+      return peppers;
+    }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

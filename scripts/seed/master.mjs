@@ -15,7 +15,11 @@ const pbkdf2Async = promisify(pbkdf2);
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 const iso = (ms) => new Date(ms).toISOString();
 
-/** The app's password format (src/auth/passwords.ts): PBKDF2-SHA256, 100k iterations, 32-byte hash. */
+/**
+ * The app's unpeppered password format (src/auth/passwords.ts): PBKDF2-SHA256, 100k iterations, 32-byte
+ * hash. It verifies like any hash from before the pepper, and each demo user's first login rehashes it
+ * with the pepper in .dev.vars (docs/security.md#passwords).
+ */
 async function passwordHash(rnd) {
   const salt = Buffer.alloc(16);
   for (let i = 0; i < 16; i += 4) salt.writeUInt32LE(rnd.uint32(), i);

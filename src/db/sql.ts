@@ -17,6 +17,8 @@ export interface SqlDialect {
   typed(value: unknown, type: 'uuid' | 'timestamptz' | 'jsonb' | 'text' | 'bigint' | 'integer'): SQL;
   /** 1/0 in SQLite, true/false in Postgres: a literal boolean. */
   bool(value: boolean): SQL;
+  /** The larger of two values (SQLite's two-argument `max`, Postgres' `GREATEST`). */
+  greatest(a: SQL, b: SQL): SQL;
 }
 
 const sqliteDialect: SqlDialect = {
@@ -29,6 +31,7 @@ const sqliteDialect: SqlDialect = {
   isoText: (column) => column,
   typed: (value) => sql`${value}`,
   bool: (value) => sql.raw(value ? '1' : '0'),
+  greatest: (a, b) => sql`max(${a}, ${b})`,
 };
 
 const pgDialect: SqlDialect = {
@@ -43,6 +46,7 @@ const pgDialect: SqlDialect = {
   isoText: (column) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
   typed: (value, type) => sql`${value}::${sql.raw(type)}`,
   bool: (value) => sql.raw(value ? 'true' : 'false'),
+  greatest: (a, b) => sql`GREATEST(${a}, ${b})`,
 };
 
 export let dialect: SqlDialect = sqliteDialect;

@@ -37,6 +37,7 @@ export let rfmRuns = sqlite.rfmRuns;
 export let rfmScores = sqlite.rfmScores;
 export let reportSubscriptions = sqlite.reportSubscriptions;
 export let reportDeliveries = sqlite.reportDeliveries;
+export let loginThrottle = sqlite.loginThrottle;
 
 /** The enum constants and row types, which are the same on both databases. */
 export * from './schema';
@@ -69,6 +70,7 @@ export function useTables(set: TableSet): void {
   rfmScores = set.rfmScores;
   reportSubscriptions = set.reportSubscriptions;
   reportDeliveries = set.reportDeliveries;
+  loginThrottle = set.loginThrottle;
 }
 
 export type TableName =
@@ -95,4 +97,5 @@ export type TableName =
   | 'rfmRuns'
   | 'rfmScores'
   | 'reportSubscriptions'
-  | 'reportDeliveries';
+  | 'reportDeliveries'
+  | 'loginThrottle';

@@ -7,6 +7,7 @@ import { maskError } from './errors';
 import { graphiqlPage } from './graphiql';
 import { LIMITS } from './limits';
 import { persistedOperations } from './persisted';
+import { subscriptionRefusals } from './refusals';
 import { schema } from './schema';
 
 /** Introspection follows GRAPHQL_INTROSPECTION, or is on in development and test only. */
@@ -64,5 +65,6 @@ export const yoga = createYoga<GraphQLServerContext, GraphQLContext>({
       isDisabled: (_request, server) => !introspectionEnabled((server as unknown as GraphQLServerContext).config),
     }),
     persistedOperations(),
+    subscriptionRefusals(),
   ],
 });

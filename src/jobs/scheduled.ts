@@ -4,6 +4,7 @@ import { openDatabase } from '../db/connection';
 import { loadConfig } from '../env';
 import { chunk } from '../lib/chunk';
 import { createPlatformContext } from '../services/context';
+import { forgetOldFailures } from '../services/login-throttle';
 import { CRON_HOURLY, CRON_NIGHTLY, type JobMessage } from './messages';
 
 /** Queue.sendBatch takes at most 100 messages. */
@@ -30,6 +31,8 @@ export async function handleScheduled(
   try {
     if (controller.cron === CRON_NIGHTLY) {
       for (const tenantId of await tenantsForNightlyRfm(platform)) messages.push({ job: 'rfm', tenantId, at });
+      // Not per tenant: one statement, done here rather than queued.
+      await forgetOldFailures(platform.db, at);
     }
     if (controller.cron === CRON_HOURLY) {
       for (const tenantId of await tenantsWithReportSubscriptions(platform)) {

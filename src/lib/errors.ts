@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   VALIDATION_FAILED: 'VALIDATION_FAILED',
+  WEAK_PASSWORD: 'WEAK_PASSWORD',
   MALFORMED_JSON: 'MALFORMED_JSON',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
@@ -30,6 +31,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
+  WEAK_PASSWORD: 400,
   MALFORMED_JSON: 400,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -55,6 +57,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 const TITLE: Record<ErrorCode, string> = {
   BAD_REQUEST: 'Bad request',
   VALIDATION_FAILED: 'Request validation failed',
+  WEAK_PASSWORD: 'Password not allowed',
   MALFORMED_JSON: 'Malformed JSON body',
   PAYLOAD_TOO_LARGE: 'Request body too large',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',

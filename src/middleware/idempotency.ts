@@ -1,6 +1,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { currentPepper, type Pepper } from '../auth/passwords';
 import type { Db } from '../db/client';
 import { idempotencyKeys } from '../db/tables';
 import type { AppEnv } from '../env';
@@ -13,6 +14,23 @@ const RETENTION_SECONDS = 24 * 60 * 60;
 const STALE_CLAIM_SECONDS = 120;
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
 
+/** A completed response as the key store holds it. */
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface IdempotencyOptions {
+  /**
+   * What of a completed response is stored (default: all of it). A response carrying live credentials
+   * must drop them: the row is kept for 24 h, and a replay must not hand out a token used since.
+   */
+  store?: (response: StoredResponse) => StoredResponse;
+  /** Answers a retry from what was stored (default: replays it as stored). */
+  replay?: (c: Context<AppEnv>, stored: StoredResponse) => Response | Promise<Response>;
+}
+
 /**
  * Stripe-style `Idempotency-Key` for POST requests:
  * - first request: a row is claimed *before* the handler runs, the response is stored after it;
@@ -23,62 +41,113 @@ const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
  * - a 5xx releases the key so the client may retry. Keys are kept 24 h.
  * Scope is the caller's tenant, or `public` before authentication (signup).
  */
-export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
-  const key = c.req.header('idempotency-key');
-  if (c.req.method !== 'POST' || key === undefined) return next();
-  if (key.length === 0 || key.length > 255) {
-    throw new AppError(ErrorCode.BAD_REQUEST, 'Idempotency-Key must be 1 to 255 characters');
-  }
-  const db = c.get('db');
-  // Per caller, not just per tenant: one user's stored response is never replayed to another.
-  const principal = c.var.principal;
-  const scope = principal ? `${principal.tenantId}:${principal.kind}:${principal.id}` : 'public';
-  const body = await c.req.text();
-  const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
-  const now = nowIso();
+export const idempotencyWith = (options: IdempotencyOptions = {}) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const key = c.req.header('idempotency-key');
+    if (c.req.method !== 'POST' || key === undefined) return next();
+    if (key.length === 0 || key.length > 255) {
+      throw new AppError(ErrorCode.BAD_REQUEST, 'Idempotency-Key must be 1 to 255 characters');
+    }
+    const db = c.get('db');
+    // Per caller, not just per tenant: one user's stored response is never replayed to another.
+    const principal = c.var.principal;
+    const scope = principal ? `${principal.tenantId}:${principal.kind}:${principal.id}` : 'public';
+    const body = await c.req.text();
+    const request = `${c.req.method} ${new URL(c.req.url).pathname}\n${body}`;
+    const peppers = c.get('config').PASSWORD_PEPPER;
+    const requestHash = await fingerprint(currentPepper(peppers), request);
+    const now = nowIso();
 
-  const claimed = await claim(db, { scope, key, requestHash, now });
-  if (!claimed) {
-    const existing = await db.query.idempotencyKeys.findFirst({
-      where: and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)),
-    });
-    if (!existing) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'Retry the request');
-    if (existing.requestHash !== requestHash) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+    const claimed = await claim(db, { scope, key, requestHash, now });
+    if (!claimed) {
+      const existing = await db.query.idempotencyKeys.findFirst({
+        where: and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)),
+      });
+      if (!existing) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'Retry the request');
+      if (!(await sameRequest(existing.requestHash, request, peppers))) {
+        throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was used with a different request');
+      }
+      if (existing.state === 'completed' && existing.responseStatus !== null) {
+        const stored = {
+          status: existing.responseStatus,
+          headers: existing.responseHeaders ?? {},
+          body: existing.responseBody ?? '',
+        };
+        return replayed(await (options.replay ?? replay)(c, stored));
+      }
+      // A claim whose request died without releasing it (isolate killed mid-request) would block the key
+      // for 24 h; after STALE_CLAIM_SECONDS one retry may take it over (the conditional update is the lock).
+      if (!(await takeOverStaleClaim(db, scope, key, existing.createdAt, now))) {
+        throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'The first request with this key is still running');
+      }
     }
-    if (existing.state === 'completed' && existing.responseStatus !== null) {
-      return replay(c, existing.responseStatus, existing.responseHeaders ?? {}, existing.responseBody ?? '');
-    }
-    // A claim whose request died without releasing it (isolate killed mid-request) would block the key
-    // for 24 h; after STALE_CLAIM_SECONDS one retry may take it over (the conditional update is the lock).
-    if (!(await takeOverStaleClaim(db, scope, key, existing.createdAt, now))) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'The first request with this key is still running');
-    }
-  }
 
-  try {
-    await next();
-  } catch (err) {
-    await release(db, scope, key);
-    throw err;
-  }
-  // Hono turns a thrown error into c.res via onError before returning here when error handling is
-  // composed; a 5xx must not be remembered.
-  if (c.res.status >= 500) {
-    await release(db, scope, key);
-    return;
-  }
-  const headers: Record<string, string> = {};
-  for (const name of REPLAYED_HEADERS) {
-    const v = c.res.headers.get(name);
-    if (v) headers[name] = v;
-  }
-  const responseBody = await c.res.clone().text();
-  await db
-    .update(idempotencyKeys)
-    .set({ state: 'completed', responseStatus: c.res.status, responseHeaders: headers, responseBody })
-    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
-});
+    try {
+      await next();
+    } catch (err) {
+      await release(db, scope, key);
+      throw err;
+    }
+    // Hono turns a thrown error into c.res via onError before returning here when error handling is
+    // composed; a 5xx must not be remembered.
+    if (c.res.status >= 500) {
+      await release(db, scope, key);
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const v = c.res.headers.get(name);
+      if (v) headers[name] = v;
+    }
+    const completed = { status: c.res.status, headers, body: await c.res.clone().text() };
+    const stored = options.store ? options.store(completed) : completed;
+    await db
+      .update(idempotencyKeys)
+      .set({
+        state: 'completed',
+        responseStatus: stored.status,
+        responseHeaders: stored.headers,
+        responseBody: stored.body,
+      })
+      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+  });
+
+/** Replays stored responses as they were. */
+export const idempotency = idempotencyWith();
+
+/**
+ * What identifies a request in the key store: an HMAC of method, path and body, `hmac$<pepper id>$<hex>`. A
+ * plain SHA-256 would be a fast, unsalted hash of the passwords that signup and user creation carry (the rest
+ * of their body is in the stored answer); keyed with a secret (derived from the password pepper, which is
+ * kept out of D1 for the same reason) it tells nothing without the secret.
+ */
+async function fingerprint(pepper: Pepper, request: string): Promise<string> {
+  const key = await fingerprintKey(pepper);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(request)));
+  return `hmac$${pepper.id}$${[...mac].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Rows written before fingerprints were keyed hold a bare SHA-256; they expire within 24 h. */
+async function sameRequest(stored: string, request: string, peppers: readonly Pepper[]): Promise<boolean> {
+  if (!stored.startsWith('hmac$')) return stored === (await sha256Hex(request));
+  const pepper = peppers.find((p) => p.id === stored.split('$')[1]);
+  return pepper !== undefined && stored === (await fingerprint(pepper, request));
+}
+
+const encoder = new TextEncoder();
+const fingerprintKeys = new Map<string, CryptoKey>();
+
+/** A key of its own for fingerprints: HMAC(pepper, purpose), so the pepper itself only ever keys passwords. */
+async function fingerprintKey(pepper: Pepper): Promise<CryptoKey> {
+  const cached = fingerprintKeys.get(pepper.secret);
+  if (cached) return cached;
+  const hmac = { name: 'HMAC', hash: 'SHA-256' };
+  const root = await crypto.subtle.importKey('raw', encoder.encode(pepper.secret), hmac, false, ['sign']);
+  const derived = await crypto.subtle.sign('HMAC', root, encoder.encode('fieldline idempotency fingerprint v1'));
+  const key = await crypto.subtle.importKey('raw', derived, hmac, false, ['sign']);
+  fingerprintKeys.set(pepper.secret, key);
+  return key;
+}
 
 async function claim(db: Db, r: { scope: string; key: string; requestHash: string; now: string }) {
   // An expired record is replaced, not replayed.
@@ -122,8 +191,12 @@ async function takeOverStaleClaim(db: Db, scope: string, key: string, claimedAt:
 const release = (db: Db, scope: string, key: string) =>
   db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
 
-function replay(_c: Context<AppEnv>, status: number, headers: Record<string, string>, body: string) {
-  const h = new Headers(headers);
+/** A stored response as it was sent. */
+export const replay = (_c: Context<AppEnv>, { status, headers, body }: StoredResponse) =>
+  new Response(status === 204 ? null : body, { status, headers });
+
+function replayed(response: Response) {
+  const h = new Headers(response.headers);
   h.set('idempotent-replayed', 'true');
-  return new Response(status === 204 ? null : body, { status, headers: h });
+  return new Response(response.body, { status: response.status, headers: h });
 }

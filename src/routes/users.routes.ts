@@ -43,7 +43,10 @@ const CreateUserBody = z
     email: z.email().max(254),
     name: z.string().trim().min(1).max(200),
     role: z.enum(ROLES),
-    password: z.string().min(10).max(256),
+    password: z.string().min(10).max(256).openapi({
+      description:
+        'At least 10 characters (400 VALIDATION_FAILED below); a common password, one character or a short run repeated or in sequence, or the email or name refused with 400 WEAK_PASSWORD',
+    }),
   })
   .openapi('CreateUser');
 
@@ -92,7 +95,7 @@ export const usersRouter = listRoute(createProtectedRouter(), {
       request: { headers: IdempotencyHeader, ...jsonBody(CreateUserBody) },
       responses: { 201: jsonResponse(UserSchema, 'The created user') },
     }),
-    async (c) => c.json(await createUser(serviceContext(c), c.req.valid('json')), 201),
+    async (c) => c.json(await createUser(serviceContext(c), c.req.valid('json'), c.get('config').PASSWORD_PEPPER), 201),
   )
   .openapi(
     protectedRoute({

@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../auth/passwords';
+import { assertPasswordAllowed } from '../auth/password-policy';
+import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
 import { sessionsEnded } from '../auth/session-ends';
 import { signAccessToken } from '../auth/tokens';
@@ -12,6 +13,7 @@ import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { addSeconds, nowIso } from '../lib/time';
 import type { PlatformContext } from './context';
+import { claimLoginAttempt, loginSucceeded, throttleKeys } from './login-throttle';
 import { type PublicUser, toPublicUser, type UserRow } from './users.service';
 import { appendEvent, commit } from './write-pipeline';
 
@@ -41,6 +43,7 @@ export interface SignupInput {
 /** Creates a tenant with its first user, the owner, and signs them in. */
 export async function signup(platform: PlatformContext, config: Config, input: SignupInput): Promise<Session> {
   const { db, now } = platform;
+  assertPasswordAllowed(input.password, input);
   const tenant: TenantRow = {
     id: newId(),
     name: input.tenantName,
@@ -59,7 +62,7 @@ export async function signup(platform: PlatformContext, config: Config, input: S
     email: input.email.toLowerCase(),
     name: input.name,
     role: 'owner',
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await hashPassword(config.PASSWORD_PEPPER, input.password),
     active: true,
     lastLoginAt: now,
     sessionsEndedAt: null,
@@ -94,14 +97,19 @@ export async function signup(platform: PlatformContext, config: Config, input: S
 /**
  * Email + password sign-in. When the email exists in several tenants and no tenant is named, the
  * password is checked against each; if it opens more than one, the caller must pick (409 TENANT_REQUIRED
- * lists only those tenants, so nothing is revealed to someone without the password).
+ * lists only those tenants, so nothing is revealed to someone without the password). Failed attempts are
+ * throttled per email and per client address (services/login-throttle.ts): an attempt that comes too
+ * soon after failures is refused with 429 before its password is checked.
  */
 export async function login(
   db: Db,
   config: Config,
   input: { email: string; password: string; tenantId?: string | undefined },
+  client: { address: string | null } = { address: null },
 ): Promise<Session> {
   const email = input.email.toLowerCase();
+  const throttle = await throttleKeys(email, client.address);
+  await claimLoginAttempt(db, throttle);
   const candidates = await db
     .select({ user: users, tenant: tenants })
     .from(users)
@@ -116,16 +124,20 @@ export async function login(
     )
     .limit(20);
   if (candidates.length === 0) {
-    await verifyPassword(input.password, DUMMY_HASH);
+    await verifyPassword(config.PASSWORD_PEPPER, input.password, dummyHash(config.PASSWORD_PEPPER));
     throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
   }
   const matches: typeof candidates = [];
+  const stale = new Set<string>();
   for (const candidate of candidates) {
-    if (candidate.user.passwordHash && (await verifyPassword(input.password, candidate.user.passwordHash))) {
-      matches.push(candidate);
-    }
+    if (!candidate.user.passwordHash) continue;
+    const check = await verifyPassword(config.PASSWORD_PEPPER, input.password, candidate.user.passwordHash);
+    if (check.valid) matches.push(candidate);
+    if (check.stale) stale.add(candidate.user.id);
   }
   if (matches.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
+  // The password was right (whatever follows: a deactivated account, a choice of tenants): not a guess.
+  await loginSucceeded(db, throttle);
   // A tenant where the user is deactivated is not a choice: offering it would only lead to a 401.
   const usable = matches.filter((m) => m.user.active);
   if (usable.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'This account is deactivated');
@@ -144,6 +156,7 @@ export async function login(
       .update(users)
       .set({ lastLoginAt: now })
       .where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id))),
+    ...(stale.has(user.id) ? [rehashed(db, user, await hashPassword(config.PASSWORD_PEPPER, input.password))] : []),
   ]);
   const accessToken = await issueAccessToken(db, config, user, family);
   return {
@@ -152,6 +165,19 @@ export async function login(
     tenant,
   };
 }
+
+/**
+ * A hash of an older format (no pepper, a retired pepper, other iterations) is replaced after the password
+ * it holds was checked, the one moment the password is known. Only if it is still the hash that was
+ * checked: a password changed in between is not overwritten. Not a change of the user (no version, no event).
+ */
+const rehashed = (db: Db, user: UserRow, passwordHash: string) =>
+  db
+    .update(users)
+    .set({ passwordHash })
+    .where(
+      and(eq(users.tenantId, user.tenantId), eq(users.id, user.id), eq(users.passwordHash, user.passwordHash ?? '')),
+    );
 
 /**
  * A token presented again this soon after its rotation is a concurrent refresh of the same client (two

@@ -1,5 +1,6 @@
 import { eq, like, or } from 'drizzle-orm';
-import { hashPassword } from '../auth/passwords';
+import { assertPasswordAllowed } from '../auth/password-policy';
+import { hashPassword, type Pepper } from '../auth/passwords';
 import { ROLE_RANK } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
 import { sessionsEnded } from '../auth/session-ends';
@@ -57,15 +58,17 @@ function requireUsersRead(ctx: ServiceContext, ids: readonly string[]) {
 export async function createUser(
   ctx: ServiceContext,
   input: { id?: string | undefined; email: string; name: string; role: Role; password: string },
+  peppers: readonly Pepper[],
 ): Promise<PublicUser> {
   requirePermission(ctx.principal, 'users:write');
   assertCanGrant(ctx, input.role);
+  assertPasswordAllowed(input.password, input);
   const row: UserRow = {
     ...newEntity(ctx, input.id ?? newId()),
     email: input.email.toLowerCase(),
     name: input.name,
     role: input.role,
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await hashPassword(peppers, input.password),
     active: true,
     lastLoginAt: null,
     sessionsEndedAt: null,

@@ -16,6 +16,7 @@ declare module 'vitest' {
 
 /** Signs the tests' tokens; any value works, the Worker only needs one. */
 const JWT_KEYS = 'k-bundle:bundle-signing-secret-0123456789abcdef012345';
+const PASSWORD_PEPPER = 'p-bundle:bundle-pepper-secret-0123456789abcdef012345';
 
 /**
  * Builds the Worker as it ships (`wrangler deploy --dry-run`), serves that bundle with Miniflare in one
@@ -25,7 +26,7 @@ export default async function setup(project: TestProject) {
   const outDir = mkdtempSync(join(tmpdir(), 'fieldline-bundle-'));
   const config = buildWorker(join(root, 'wrangler.jsonc'), outDir);
   const { wrangler, Miniflare, convertV4MiniflareOptions } = await loadMiniflare();
-  const { worker } = workerOptionsOf(wrangler, config, { JWT_KEYS });
+  const { worker } = workerOptionsOf(wrangler, config, { JWT_KEYS, PASSWORD_PEPPER });
   const mf = new Miniflare(convertV4MiniflareOptions({ host: '127.0.0.1', port: 0, workers: [worker] }));
   const url = await mf.ready;
   const db = await mf.getD1Database('DB');

@@ -75,6 +75,37 @@ describe('GraphQL errors from the built bundle', () => {
   });
 });
 
+describe('GraphQL subscriptions from the built bundle', () => {
+  /** Posts a subscription asking for SSE, reading the whole answer (a refusal is one JSON document). */
+  const subscribe = async (query: string, bearer: string) => {
+    const res = await fetch(new URL('/graphql', baseUrl()), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query }),
+    });
+    const text = await res.text();
+    return { status: res.status, type: res.headers.get('content-type') ?? '', text };
+  };
+
+  it("answers a subscription the caller's rooms do not carry with 403 FORBIDDEN, not a 500 stream", async () => {
+    const email = `rep-${Date.now().toString(36)}@example.test`;
+    const password = 'a long and unusual passphrase 42';
+    const created = await call(
+      'POST',
+      '/v1/users',
+      { email, name: 'Rep', role: 'salesman', password },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(created.status).toBe(201);
+    const login = await call('POST', '/v1/auth/login', { email, password });
+    expect(login.status).toBe(200);
+    const refused = await subscribe('subscription { presenceChanged { status } }', login.body.accessToken);
+    expect(refused.status).toBe(403);
+    expect(refused.type).toContain('application/json');
+    expect(JSON.parse(refused.text).errors[0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'FORBIDDEN' });
+  });
+});
+
 const fetchFn = (input: RequestInfo | URL, init?: RequestInit) => {
   const request = new Request(input, init);
   request.headers.set('authorization', `Bearer ${token}`);

@@ -48,6 +48,33 @@ async function subscribe(token: string, query: string, variables: Record<string,
   return { status: res.status, contentType: res.headers.get('content-type'), next, close: () => reader.cancel() };
 }
 
+/**
+ * A subscription the server refuses before it starts: the whole answer, read as text (a refusal is one
+ * JSON document, not a stream).
+ */
+async function refusal(
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  accept = 'text/event-stream',
+) {
+  const res = await exports.default.fetch(
+    new Request('https://fieldline.test/graphql', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, accept, 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    }),
+  );
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // An SSE stream: kept as text so the assertion shows it.
+  }
+  return { status: res.status, contentType: res.headers.get('content-type'), body };
+}
+
 /** Open hub sockets of the tenant (the subscription's socket counts once it is connected). */
 async function hubSockets(t: TestTenant) {
   const stats = await api('GET', '/v1/realtime/stats', undefined, { token: t.token });
@@ -105,16 +132,73 @@ describe('GraphQL subscriptions over SSE', () => {
     expect(await sub.next()).toEqual({ data: { orderCreated: { uuid: own.id, salesman: { uuid: mine.salesmanId } } } });
     await sub.close();
 
-    for (const [query, variables] of [
-      ['subscription { presenceChanged { status } }', {}],
-      ['subscription { stockLow { available } }', {}],
-      ['subscription($s: ID) { locationUpdated(salesmanId: $s) { lat } }', { s: other.salesmanId }],
+    // Refused before it starts: one GraphQL error answer with HTTP 403, not a stream (nor a 500).
+    for (const [field, query, variables] of [
+      ['presenceChanged', 'subscription { presenceChanged { status } }', {}],
+      ['stockLow', 'subscription { stockLow { available } }', {}],
+      ['locationUpdated', 'subscription($s: ID) { locationUpdated(salesmanId: $s) { lat } }', { s: other.salesmanId }],
     ] as const) {
-      const refused = await subscribe(mine.token, query, variables);
-      const answer = await refused.next();
-      expect(answer.errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
-      await refused.close();
+      const refused = await refusal(mine.token, query, variables);
+      expect(refused.status, query).toBe(403);
+      expect(refused.contentType, query).toContain('application/json');
+      expect(refused.body, query).toEqual({
+        errors: [expect.objectContaining({ path: [field], extensions: { code: 'FORBIDDEN', reason: 'FORBIDDEN' } })],
+      });
     }
+    // The same with the GraphQL-over-HTTP media type accepted besides the stream, and with JSON only.
+    const strict = await refusal(
+      mine.token,
+      'subscription { presenceChanged { status } }',
+      {},
+      'text/event-stream, application/graphql-response+json',
+    );
+    expect(strict.status).toBe(403);
+    expect(strict.contentType).toContain('application/graphql-response+json');
+    expect(strict.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const json = await refusal(mine.token, 'subscription { presenceChanged { status } }', {}, 'application/json');
+    expect(json.status).toBe(403);
+    expect(json.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(await hubSockets(t)).toBe(0);
+  });
+
+  it("answers a subscription over the caller's socket cap with HTTP 429 RATE_LIMITED, not a stream", async () => {
+    const t = await createTenant();
+    const s = await createSalesman(t);
+    await inHub(t.tenantId, (hub) => {
+      hub.config = { ...hub.config, REALTIME_MAX_SOCKETS_PER_PRINCIPAL: 1 };
+    });
+    const open = await subscribe(s.token, 'subscription { orderCreated { uuid } }');
+    expect(open.status).toBe(200);
+    await until(async () => (await hubSockets(t)) === 1, 'the first subscription socket');
+
+    const refused = await refusal(s.token, 'subscription { notification { title } }');
+    expect(refused.status).toBe(429);
+    expect(refused.contentType).toContain('application/json');
+    expect(refused.body).toEqual({
+      errors: [
+        expect.objectContaining({
+          path: ['notification'],
+          extensions: { code: 'RATE_LIMITED', reason: 'RATE_LIMITED' },
+        }),
+      ],
+    });
+    // The manager (another principal) still subscribes.
+    const manager = await subscribe(t.token, 'subscription { orderCreated { uuid } }');
+    expect(manager.status).toBe(200);
+    await until(async () => (await hubSockets(t)) === 2, 'the manager subscription socket');
+    await open.close();
+    await manager.close();
+  });
+
+  it('answers a subscription without a credential or with a malformed id with a status, not a stream', async () => {
+    const anonymous = await refusal('', 'subscription { orderCreated { uuid } }');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.contentType).toContain('application/json');
+    expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const t = await createTenant();
+    const badId = await refusal(t.token, 'subscription { locationUpdated(salesmanId: "nope") { lat } }');
+    expect(badId.status).toBe(400);
+    expect(badId.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('streams presence and live locations of a salesman connected over WebSocket to a manager', async () => {

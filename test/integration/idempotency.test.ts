@@ -1,5 +1,6 @@
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { idempotencyKeys } from '../../src/db/tables';
+import { idempotencyKeys, users } from '../../src/db/tables';
 import { sha256Hex } from '../../src/lib/crypto';
 import { api } from '../helpers/api';
 import { testDb } from '../helpers/db';
@@ -133,6 +134,98 @@ describe('Idempotency-Key', () => {
     const login = await api('POST', '/v1/auth/login', { email, password: DEFAULT_PASSWORD });
     expect(login.status).toBe(200);
     expect(login.body.tenant.id).toBe(first.body.tenant.id);
+  });
+
+  it('stores a signup without its tokens; a retry signs in afresh instead of replaying tokens used since', async () => {
+    const email = `idem-${unique()}@example.test`;
+    const body = { tenantName: 'Retry Co', name: 'Rita Retry', email, password: DEFAULT_PASSWORD };
+    const key = crypto.randomUUID();
+    const headers = { 'idempotency-key': key };
+    const first = await api('POST', '/v1/auth/signup', body, { headers });
+    expect(first.status).toBe(201);
+
+    // The key store keeps the tenant and the user for 24 h, no credential.
+    const [row] = await testDb()
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.scope, 'public'), eq(idempotencyKeys.key, key)));
+    expect(row?.responseStatus).toBe(201);
+    expect(row?.responseBody).not.toContain(first.body.accessToken);
+    expect(row?.responseBody).not.toContain(first.body.refreshToken);
+    const stored = JSON.parse(row?.responseBody ?? '{}');
+    expect(stored).not.toHaveProperty('accessToken');
+    expect(stored).not.toHaveProperty('refreshToken');
+    expect(stored.tenant.id).toBe(first.body.tenant.id);
+
+    // The client got its answer and rotated the refresh token; then a retry of the signup arrives.
+    const rotated = await api('POST', '/v1/auth/refresh', { refreshToken: first.body.refreshToken });
+    expect(rotated.status).toBe(200);
+    const retry = await api('POST', '/v1/auth/signup', body, { headers });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.tenant.id).toBe(first.body.tenant.id);
+    expect(retry.body.user.id).toBe(first.body.user.id);
+    // Not the used refresh token (presenting it would revoke the login): a new login's own tokens.
+    expect(retry.body.refreshToken).not.toBe(first.body.refreshToken);
+    expect(retry.body.accessToken).not.toBe(first.body.accessToken);
+    const me = await api('GET', '/v1/users/me', undefined, { token: retry.body.accessToken });
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(first.body.user.id);
+    expect((await api('POST', '/v1/auth/refresh', { refreshToken: retry.body.refreshToken })).status).toBe(200);
+    // The first login goes on undisturbed.
+    expect((await api('POST', '/v1/auth/refresh', { refreshToken: rotated.body.refreshToken })).status).toBe(200);
+  });
+
+  it('keeps no plain hash of the request, which would let a leaked key store test guesses of the password', async () => {
+    const email = `idem-${unique()}@example.test`;
+    const body = { tenantName: 'Hash Co', name: 'Hal Hash', email, password: DEFAULT_PASSWORD };
+    const key = crypto.randomUUID();
+    const raw = JSON.stringify(body);
+    const first = await api('POST', '/v1/auth/signup', undefined, {
+      raw,
+      headers: { 'idempotency-key': key, 'content-type': 'application/json' },
+    });
+    expect(first.status).toBe(201);
+    const [row] = await testDb()
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.scope, 'public'), eq(idempotencyKeys.key, key)));
+    // Everything but the password is in the stored answer; a SHA-256 of the body would be a fast hash of it.
+    expect(row?.requestHash).not.toBe(await sha256Hex(`POST /v1/auth/signup\n${raw}`));
+    expect(row?.requestHash).not.toMatch(/^[0-9a-f]{64}$/);
+    // It still recognises the retry, and a changed body.
+    const retry = await api('POST', '/v1/auth/signup', undefined, {
+      raw,
+      headers: { 'idempotency-key': key, 'content-type': 'application/json' },
+    });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const other = await api(
+      'POST',
+      '/v1/auth/signup',
+      { ...body, password: 'another fine password' },
+      {
+        headers: { 'idempotency-key': key },
+      },
+    );
+    expect(other.status).toBe(422);
+  });
+
+  it('signs a retried signup in only while its password still opens the account', async () => {
+    const email = `idem-${unique()}@example.test`;
+    const body = { tenantName: 'Changed Co', name: 'Carl Changed', email, password: DEFAULT_PASSWORD };
+    const headers = { 'idempotency-key': crypto.randomUUID() };
+    const first = await api('POST', '/v1/auth/signup', body, { headers });
+    expect(first.status).toBe(201);
+    // The password was changed since: the stored hash no longer matches the body's password.
+    await testDb()
+      .update(users)
+      .set({ passwordHash: `pbkdf2_sha256$1000$${'A'.repeat(22)}$${'B'.repeat(43)}` })
+      .where(eq(users.id, first.body.user.id));
+    const retry = await api('POST', '/v1/auth/signup', body, { headers });
+    expect(retry.status).toBe(401);
+    expect(retry.headers.get('content-type')).toContain('application/problem+json');
+    expect(retry.body.code).toBe('INVALID_CREDENTIALS');
+    expect(retry.body).not.toHaveProperty('accessToken');
   });
 
   it('validates the key and ignores it where it does not apply', async () => {

@@ -1,4 +1,5 @@
 export * from './analytics';
+export * from './auth';
 export * from './catalog';
 export * from './enums';
 export * from './events';

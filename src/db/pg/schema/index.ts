@@ -1,6 +1,7 @@
 // The Postgres (Neon) twin of src/db/schema: the same tables under the same export names, plus
 // `eventCounters` (Postgres only). test/unit/schema-parity.test.ts keeps the two in step.
 export * from './analytics';
+export * from './auth';
 export * from './catalog';
 export * from './events';
 export * from './field';

@@ -1,0 +1,142 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/client';
+import { sha256Hex } from '../../src/lib/crypto';
+import { ACCOUNT, clientBlock, delayMs, forgetOldFailures } from '../../src/services/login-throttle';
+import { api } from '../helpers/api';
+import { createTenant, DEFAULT_PASSWORD, unique } from '../helpers/factories';
+
+const login = (email: string, password: string, address?: string) =>
+  api('POST', '/v1/auth/login', { email, password }, address ? { headers: { 'cf-connecting-ip': address } } : {});
+
+const accountKey = async (email: string) => `account:${await sha256Hex(email.toLowerCase())}`;
+
+/** As if the wait the last failure imposed had passed. */
+const waitOut = (key: string) =>
+  env.DB.prepare('UPDATE login_throttle SET locked_until = 0 WHERE key = ?1').bind(key).run();
+
+const row = (key: string) =>
+  env.DB.prepare('SELECT failures, locked_until AS lockedUntil FROM login_throttle WHERE key = ?1')
+    .bind(key)
+    .first<{ failures: number; lockedUntil: number }>();
+
+/** The answer without what differs between any two requests. */
+const shape = (res: Awaited<ReturnType<typeof api>>) => {
+  const { requestId: _r, ...body } = res.body as Record<string, unknown>;
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
+};
+
+describe('sign-in throttling', () => {
+  it('lets four wrong passwords through, then makes each attempt wait, the same for an unknown email', async () => {
+    const t = await createTenant();
+    const unknown = `nobody-${unique()}@example.test`;
+    for (const email of [t.ownerEmail, unknown]) {
+      for (let i = 1; i <= 5; i++) {
+        const res = await login(email, `wrong password ${i}`);
+        expect(res.status, `attempt ${i}`).toBe(401);
+        expect(res.body.code).toBe('INVALID_CREDENTIALS');
+      }
+    }
+    // The fifth failure imposed a wait: the next attempt is refused unchecked, even with the right password.
+    const early = await login(t.ownerEmail, DEFAULT_PASSWORD);
+    expect(early.status).toBe(429);
+    expect(early.headers.get('content-type')).toContain('application/problem+json');
+    expect(early.body).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfter: 1 });
+    expect(early.headers.get('retry-after')).toBe('1');
+    // Nothing tells an existing account from an unknown email.
+    expect(shape(await login(unknown, DEFAULT_PASSWORD))).toEqual(shape(early));
+
+    // Once the wait has passed, the right password signs in and the account starts over.
+    await waitOut(await accountKey(t.ownerEmail));
+    expect((await login(t.ownerEmail, DEFAULT_PASSWORD)).status).toBe(200);
+    expect(await row(await accountKey(t.ownerEmail))).toBeNull();
+    for (let i = 1; i <= 4; i++) expect((await login(t.ownerEmail, 'wrong again')).status).toBe(401);
+    expect((await login(t.ownerEmail, DEFAULT_PASSWORD)).status).toBe(200);
+  });
+
+  it('checks no more passwords than the schedule allows, however fast or parallel the attempts', async () => {
+    const t = await createTenant();
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login(t.ownerEmail, `guess ${i}`)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+    expect((await row(await accountKey(t.ownerEmail)))?.failures).toBe(5);
+  });
+
+  it('leaves an account guessed 300 times in a row locked for an hour at a time, not open at full speed', async () => {
+    const t = await createTenant();
+    const key = await accountKey(t.ownerEmail);
+    let checked = 0;
+    // An attacker who waits out every delay (time moved on here) gets 300 guesses checked...
+    for (let i = 0; i < 300; i++) {
+      await waitOut(key);
+      const res = await login(t.ownerEmail, `guess number ${i}`);
+      expect(res.status).toBe(401);
+      checked++;
+    }
+    // ...but had to wait an hour before each of the last ones: a few dozen guesses a day.
+    expect(checked).toBe(300);
+    const after = await row(key);
+    expect(after?.failures).toBe(300);
+    expect((after?.lockedUntil ?? 0) - Date.now()).toBeGreaterThan(3500_000);
+    const next = await login(t.ownerEmail, DEFAULT_PASSWORD);
+    expect(next.status).toBe(429);
+    expect(Number(next.headers.get('retry-after'))).toBeGreaterThan(3500);
+    expect(delayMs(300, ACCOUNT)).toBe(3600_000);
+  });
+
+  it('counts failures per client address across accounts (password spraying)', async () => {
+    const address = '203.0.113.77';
+    for (let i = 0; i < 20; i++) {
+      const res = await login(`sprayed-${unique()}@example.test`, 'Summer2024!x', address);
+      expect(res.status, `attempt ${i + 1}`).toBe(401);
+    }
+    const blocked = await login(`sprayed-${unique()}@example.test`, 'Summer2024!x', address);
+    expect(blocked.status).toBe(429);
+    // Another address is not held up; a real user of the blocked one waits like everyone there.
+    expect((await login(`other-${unique()}@example.test`, 'Summer2024!x', '198.51.100.5')).status).toBe(401);
+    const t = await createTenant();
+    expect((await login(t.ownerEmail, DEFAULT_PASSWORD, address)).status).toBe(429);
+    expect((await login(t.ownerEmail, DEFAULT_PASSWORD, '198.51.100.5')).status).toBe(200);
+  });
+
+  it("does not let one good account's sign-ins wipe its address's failures", async () => {
+    const address = '203.0.113.78';
+    const t = await createTenant();
+    for (let i = 0; i < 19; i++) {
+      expect((await login(`spray-${unique()}@example.test`, 'Winter2024!x', address)).status).toBe(401);
+      expect((await login(t.ownerEmail, DEFAULT_PASSWORD, address)).status).toBe(200);
+    }
+    expect((await login(`spray-${unique()}@example.test`, 'Winter2024!x', address)).status).toBe(401);
+    expect((await login(`spray-${unique()}@example.test`, 'Winter2024!x', address)).status).toBe(429);
+  });
+
+  it('forgets old failures at night, but never a wait still pending', async () => {
+    const now = Date.now();
+    const day = 24 * 3600_000;
+    const rows = [
+      ['ip:old', 3, now - 2 * day, 0],
+      ['ip:recent', 3, now - 3600_000, 0],
+      ['account:old-but-locked', 30, now - 2 * day, now + 3600_000],
+    ] as const;
+    for (const [key, failures, last, locked] of rows) {
+      await env.DB.prepare(
+        'INSERT INTO login_throttle (key, failures, last_failure_at, locked_until) VALUES (?1, ?2, ?3, ?4)',
+      )
+        .bind(key, failures, last, locked)
+        .run();
+    }
+    expect(await forgetOldFailures(createDb(env.DB), now)).toBeGreaterThanOrEqual(1);
+    expect(await row('ip:old')).toBeNull();
+    expect(await row('ip:recent')).not.toBeNull();
+    expect(await row('account:old-but-locked')).not.toBeNull();
+  });
+
+  it('counts IPv6 clients by /64', () => {
+    expect(clientBlock('2001:db8:85a3:0:1:2:3:4')).toBe('2001:db8:85a3:0::/64');
+    expect(clientBlock('2001:DB8:85A3::99')).toBe('2001:db8:85a3:0::/64');
+    expect(clientBlock('2001:db8::')).toBe('2001:db8:0:0::/64');
+    expect(clientBlock('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientBlock('not an address')).toBeNull();
+  });
+});
