@@ -5,9 +5,46 @@ import { workersProject } from './vitest.workers';
 // `npm run test:pg`: the Worker suite on Postgres. PostgreSQL and its WebSocket proxy must be running
 // (`bash scripts/pg.sh start`; .ci/run does it). test/pg/global-setup.ts migrates a template database
 // once; each test file then runs on its own copy of it (test/pg/setup.ts), as each file gets its own D1.
+/**
+ * Test files that do not run on Postgres yet, each with the reason. Everything else in test/ runs on both
+ * databases. The list only shrinks: search and analytics are being ported (docs/postgres.md, Status).
+ */
+const NOT_ON_POSTGRES_YET: Record<string, string> = {
+  // Search on Postgres (tsvector + pg_trgm behind the search port) is not merged yet; these exercise search.
+  'test/integration/search.test.ts': 'search backend',
+  'test/integration/search-relevance.test.ts': 'search backend',
+  'test/integration/search-meili.test.ts': 'reads rows through the D1 binding',
+  'test/integration/search-meili-live.test.ts': 'reads rows through the D1 binding',
+  'test/integration/search-vocabulary-memory.test.ts': 'FTS5 vocabulary, SQLite only',
+  'test/integration/products.test.ts': 'its list test searches (?q=)',
+  // The analytics SQL (reports, RFM) runs through the D1 driver; its Postgres port is not merged yet.
+  'test/integration/analytics.test.ts': 'analytics SQL',
+  'test/integration/analytics-live.test.ts': 'analytics SQL',
+  'test/integration/analytics-contracts.test.ts': 'analytics SQL',
+  'test/integration/reports.test.ts': 'analytics SQL',
+  'test/integration/rfm.test.ts': 'analytics SQL',
+  'test/integration/rfm-sql.test.ts': 'analytics SQL',
+  'test/integration/cron.test.ts': 'analytics SQL (the nightly RFM and report jobs)',
+  'test/graphql/queries.test.ts': 'its search and report queries',
+  'test/graphql/n-plus-one.test.ts': 'counts statements on the D1 binding',
+};
+
+/**
+ * What runs on Postgres: everything that reaches the database. test/unit holds logic that never does
+ * (calculations, parsers, the protocol, the schema-parity check, which reads both schemas' definitions):
+ * it gives the same result whatever the database, and `npm test` runs it.
+ */
+const REACHES_THE_DATABASE = [
+  'test/integration/**/*.test.ts',
+  'test/graphql/**/*.test.ts',
+  'test/realtime/**/*.test.ts',
+];
+
 export default defineConfig(async () => {
   const project = await workersProject({
     name: 'workers-pg',
+    include: REACHES_THE_DATABASE,
+    exclude: Object.keys(NOT_ON_POSTGRES_YET),
     // No D1 migrations: a test that reached for D1 by mistake fails loudly (no such table).
     setupFiles: ['./test/pg/setup.ts'],
     bindings: POSTGRES_TEST_BINDINGS,

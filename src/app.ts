@@ -76,8 +76,10 @@ export function buildApp() {
     try {
       await next();
     } finally {
-      // A Postgres pool lives for one request (Workers cannot share connections between requests).
-      afterResponse(c, database.close());
+      // A Postgres pool lives for one request (Workers cannot share connections between requests). A
+      // streamed answer (a GraphQL subscription over SSE) still queries after this point: its pool is left
+      // to close its connections itself once they sit idle.
+      if (!c.res.headers.get('content-type')?.startsWith('text/event-stream')) afterResponse(c, database.close());
     }
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));

@@ -1,4 +1,4 @@
-import { neonConfig, Pool, types } from '@neondatabase/serverless';
+import { neonConfig, Pool, type PoolClient, types } from '@neondatabase/serverless';
 import { drizzle as drizzlePg } from 'drizzle-orm/neon-serverless';
 import { createDb, type Db } from './client';
 import { databaseUnavailable } from './failures';
@@ -15,7 +15,7 @@ export interface DatabaseSettings {
   /** A Neon (or any PostgreSQL) connection string; unset → D1. */
   DATABASE_URL?: string | undefined;
   /**
-   * Local development and CI only: `host:port` of a WebSocket-to-TCP proxy (websockify) in front of a
+   * Local development and CI only: `host:port` of a WebSocket-to-TCP proxy (scripts/ws-proxy.mjs, or websockify) in front of a
    * plain PostgreSQL, which the Neon driver then reaches over plain `ws://`. Unset for Neon.
    */
   DATABASE_WS_PROXY?: string | undefined;
@@ -82,6 +82,8 @@ export function openDatabase(env: { DB: D1Database }, settings: DatabaseSettings
   configureProxy(settings.DATABASE_WS_PROXY);
   // An idle connection the server drops must not surface as an unhandled error.
   pool.on('error', (err: Error) => logPoolError(err));
+  // A client being ended (after the response) has no pool listener left: its errors would go unhandled.
+  pool.on('connect', (client: PoolClient) => client.on('error', (err: Error) => logPoolError(err)));
   const db = drizzlePg({ client: pool, schema: pgSchema }) as unknown as Db;
   identities.set(db, identityOf(settings.DATABASE_URL));
   let closed: Promise<void> | undefined;
@@ -129,5 +131,8 @@ function logPoolError(err: unknown): void {
     err instanceof Error || (err && typeof err === 'object' && 'message' in err)
       ? String((err as { message: unknown }).message)
       : String(err);
+  // An idle connection whose request (or hub operation) has ended is cut by the runtime: expected, and
+  // the pool drops it. Anything else is worth a line in the logs.
+  if (message.includes('Network connection lost')) return;
   console.error(JSON.stringify({ level: 'error', where: 'postgres pool', message }));
 }

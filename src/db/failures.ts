@@ -9,6 +9,8 @@ export const databaseUnavailable = (detail: string): AppError => new AppError(Er
  * connections (53300). They answer 503 DATABASE_UNAVAILABLE naming DATABASE_URL, never a driver stack.
  */
 export function databaseFailure(err: unknown): AppError | undefined {
+  const bad = badValue(err);
+  if (bad) return bad;
   if (err instanceof AppError) return undefined;
   let e: unknown = err;
   for (let depth = 0; depth < 3 && e && typeof e === 'object'; depth++) {
@@ -19,6 +21,23 @@ export function databaseFailure(err: unknown): AppError | undefined {
     if ((e as { type?: unknown }).type === 'error' && 'message' in e && !(e instanceof Error)) {
       // The driver's WebSocket failed: nothing answered at the address.
       return databaseUnavailable('The database named by DATABASE_URL cannot be reached');
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * A value that reached SQL without fitting its column (Postgres 22P02 invalid text, 22007/22008 bad
+ * date or time, 22003 out of range): validation should have refused it first, and where it did not the
+ * caller still gets a 400, never a 500. D1 compares such values without complaint.
+ */
+function badValue(err: unknown): AppError | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 3 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') {
+      return new AppError(ErrorCode.BAD_REQUEST, 'A value in the request does not fit its field');
     }
     e = (e as { cause?: unknown }).cause;
   }

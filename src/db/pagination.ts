@@ -36,11 +36,21 @@ type PageableTable = SQLiteTable & {
 
 export const encodeCursor = (c: Cursor) => toBase64Url(new TextEncoder().encode(JSON.stringify(c)));
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Decodes a cursor made by `encodeCursor` for the same sort; anything else is a 400. */
 export function decodeCursor(raw: string, sort: string): Cursor {
   try {
     const c = JSON.parse(new TextDecoder().decode(fromBase64Url(raw))) as Cursor;
-    if (c.s === sort && typeof c.id === 'string' && (typeof c.v === 'string' || typeof c.v === 'number')) return c;
+    // Ids are UUIDs (a Postgres uuid column refuses anything else, D1 would just match nothing).
+    if (
+      c.s === sort &&
+      typeof c.id === 'string' &&
+      UUID.test(c.id) &&
+      (typeof c.v === 'string' || typeof c.v === 'number')
+    ) {
+      return c;
+    }
   } catch {
     // fall through to the error below
   }

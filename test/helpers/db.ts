@@ -9,8 +9,12 @@ import { loadConfig } from '../../src/env';
 /** The database the Worker under test runs on (D1 in `npm test`, Postgres in `npm run test:pg`). */
 export const testDb = (): Db => openDatabase(env, loadConfig(env)).db;
 
-/** Runs one SQL statement (fixtures the API cannot create, such as rows in the past). */
-export async function executeSql(query: SQL): Promise<void> {
+/**
+ * Runs one SQL statement on the run's database (fixtures the API cannot create, such as rows in the
+ * past) and returns its rows and the number of rows it changed. Write the SQL both databases accept.
+ */
+export async function executeSql<Row = Record<string, unknown>>(query: SQL): Promise<{ rows: Row[]; changes: number }> {
   const db = testDb();
-  await executeBatch(db, [rawStatement(db, query)]);
+  const [result] = await executeBatch(db, [rawStatement(db, query)]);
+  return { rows: (result?.results ?? []) as Row[], changes: result?.meta.changes ?? 0 };
 }

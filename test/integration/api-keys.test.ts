@@ -1,6 +1,7 @@
-import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
+import { executeSql } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
 
 async function createKey(t: { token: string }, scopes: string[], extra: Record<string, unknown> = {}) {
@@ -119,9 +120,9 @@ describe('API keys', () => {
     const expiring = await createKey(t, ['customers:read'], { expiresAt: new Date(Date.now() + 60_000).toISOString() });
     expect((await api('GET', '/v1/customers', undefined, { token: expiring.secret })).status).toBe(200);
     // Time passes: the key's expiry is now behind us.
-    await env.DB.prepare('UPDATE api_keys SET expires_at = ? WHERE id = ?')
-      .bind(new Date(Date.now() - 1000).toISOString(), expiring.apiKey.id)
-      .run();
+    await executeSql(
+      sql`UPDATE api_keys SET expires_at = ${new Date(Date.now() - 1000).toISOString()} WHERE id = ${expiring.apiKey.id}`,
+    );
     expect((await api('GET', '/v1/customers', undefined, { token: expiring.secret })).status).toBe(401);
     const future = await createKey(t, ['customers:read'], { expiresAt: '2999-01-01T00:00:00Z' });
     expect(future.apiKey).toMatchObject({ expiresAt: '2999-01-01T00:00:00.000Z' });

@@ -1,11 +1,12 @@
 import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { assertSessionLive, SESSION_ENDS_TTL_MS, sessionsEnded } from '../../src/auth/session-ends';
 import { verifyAccessToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/env';
 import { sha256Hex } from '../../src/lib/crypto';
 import { api } from '../helpers/api';
-import { testDb } from '../helpers/db';
+import { executeSql, testDb } from '../helpers/db';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, unique } from '../helpers/factories';
 
 const signup = (email: string, password = DEFAULT_PASSWORD, tenantName = 'Second Org') =>
@@ -20,12 +21,10 @@ const refresh = (refreshToken: string) => api('POST', '/v1/auth/refresh', { refr
 async function rotatedAgo(refreshToken: string, ms: number) {
   const hash = await sha256Hex(refreshToken);
   const at = new Date(Date.now() - ms).toISOString();
-  const done = await env.DB.prepare(
-    'UPDATE refresh_tokens SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NOT NULL',
-  )
-    .bind(at, hash)
-    .run();
-  expect(done.meta.changes).toBe(1);
+  const done = await executeSql(
+    sql`UPDATE refresh_tokens SET used_at = ${at} WHERE token_hash = ${hash} AND used_at IS NOT NULL`,
+  );
+  expect(done.changes).toBe(1);
 }
 
 describe('signup and login', () => {
@@ -351,9 +350,9 @@ describe('refresh tokens', () => {
     sessionsEnded(db, t.tenantId); // so the next check reads the list at `now`
     await assertSessionLive(db, loadConfig(env), claims, now);
     // Another isolate ended his sessions: this one has not been told.
-    await env.DB.prepare('UPDATE users SET sessions_ended_at = ?1 WHERE tenant_id = ?2 AND id = ?3')
-      .bind(new Date(now).toISOString(), t.tenantId, viewer.id)
-      .run();
+    await executeSql(
+      sql`UPDATE users SET sessions_ended_at = ${new Date(now).toISOString()} WHERE tenant_id = ${t.tenantId} AND id = ${viewer.id}`,
+    );
     await assertSessionLive(db, loadConfig(env), claims, now + SESSION_ENDS_TTL_MS - 1);
     await expect(assertSessionLive(db, loadConfig(env), claims, now + SESSION_ENDS_TTL_MS)).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',

@@ -1,9 +1,9 @@
-import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/client';
 import { sha256Hex } from '../../src/lib/crypto';
 import { ACCOUNT, clientBlock, delayMs, forgetOldFailures } from '../../src/services/login-throttle';
 import { api } from '../helpers/api';
+import { executeSql, testDb } from '../helpers/db';
 import { createTenant, DEFAULT_PASSWORD, unique } from '../helpers/factories';
 
 const login = (email: string, password: string, address?: string) =>
@@ -12,13 +12,14 @@ const login = (email: string, password: string, address?: string) =>
 const accountKey = async (email: string) => `account:${await sha256Hex(email.toLowerCase())}`;
 
 /** As if the wait the last failure imposed had passed. */
-const waitOut = (key: string) =>
-  env.DB.prepare('UPDATE login_throttle SET locked_until = 0 WHERE key = ?1').bind(key).run();
+const waitOut = (key: string) => executeSql(sql`UPDATE login_throttle SET locked_until = 0 WHERE key = ${key}`);
 
-const row = (key: string) =>
-  env.DB.prepare('SELECT failures, locked_until AS lockedUntil FROM login_throttle WHERE key = ?1')
-    .bind(key)
-    .first<{ failures: number; lockedUntil: number }>();
+const row = async (key: string) =>
+  (
+    await executeSql<{ failures: number; lockedUntil: number }>(
+      sql`SELECT failures, locked_until AS "lockedUntil" FROM login_throttle WHERE key = ${key}`,
+    )
+  ).rows[0] ?? null;
 
 /** The answer without what differs between any two requests. */
 const shape = (res: Awaited<ReturnType<typeof api>>) => {
@@ -83,7 +84,7 @@ describe('sign-in throttling', () => {
     expect(next.status).toBe(429);
     expect(Number(next.headers.get('retry-after'))).toBeGreaterThan(3500);
     expect(delayMs(300, ACCOUNT)).toBe(3600_000);
-  });
+  }, 120_000); // 300 sign-ins: on Postgres each request opens its own connection
 
   it('counts failures per client address across accounts (password spraying)', async () => {
     const address = '203.0.113.77';
@@ -120,13 +121,11 @@ describe('sign-in throttling', () => {
       ['account:old-but-locked', 30, now - 2 * day, now + 3600_000],
     ] as const;
     for (const [key, failures, last, locked] of rows) {
-      await env.DB.prepare(
-        'INSERT INTO login_throttle (key, failures, last_failure_at, locked_until) VALUES (?1, ?2, ?3, ?4)',
-      )
-        .bind(key, failures, last, locked)
-        .run();
+      await executeSql(
+        sql`INSERT INTO login_throttle (key, failures, last_failure_at, locked_until) VALUES (${key}, ${failures}, ${last}, ${locked})`,
+      );
     }
-    expect(await forgetOldFailures(createDb(env.DB), now)).toBeGreaterThanOrEqual(1);
+    expect(await forgetOldFailures(testDb(), now)).toBeGreaterThanOrEqual(1);
     expect(await row('ip:old')).toBeNull();
     expect(await row('ip:recent')).not.toBeNull();
     expect(await row('account:old-but-locked')).not.toBeNull();

@@ -3,14 +3,14 @@ import { pbkdf2Sync } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/passwords';
-import { createDb } from '../../src/db/client';
 import { users } from '../../src/db/tables';
 import { loadConfig } from '../../src/env';
 import { toBase64Url } from '../../src/lib/crypto';
 import { api } from '../helpers/api';
+import { testDb } from '../helpers/db';
 import { createTenant, DEFAULT_PASSWORD, unique } from '../helpers/factories';
 
-const db = () => createDb(env.DB);
+const db = () => testDb();
 
 const storedHash = async (userId: string) =>
   (await db().select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]?.hash ?? '';

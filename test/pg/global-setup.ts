@@ -1,10 +1,13 @@
 import { migratePostgres } from '../../scripts/migrate-pg.mjs';
 import { openPool, withDatabase } from '../../scripts/pg-client.mjs';
-import { FILE_DATABASE_PREFIX, POSTGRES_TEST_BINDINGS, TEMPLATE_DATABASE } from './settings';
+import { DATABASE_PREFIX, FILE_DATABASE_PREFIX, POSTGRES_TEST_BINDINGS, TEMPLATE_DATABASE } from './settings';
 
 const settings = { url: POSTGRES_TEST_BINDINGS.TEST_PG_ADMIN_URL, proxy: POSTGRES_TEST_BINDINGS.DATABASE_WS_PROXY };
 
-/** Drops the databases of earlier runs and builds a freshly migrated template for this one. */
+/** Databases of runs that started this long ago are leftovers of an interrupted run. */
+const STALE_AFTER_SECONDS = 6 * 3600;
+
+/** Drops what interrupted runs left and builds a freshly migrated template for this one. */
 export async function setup(): Promise<void> {
   const admin = openPool(settings);
   try {
@@ -17,7 +20,7 @@ export async function setup(): Promise<void> {
     );
   }
   try {
-    await dropTestDatabases(admin);
+    await dropStaleDatabases(admin);
     await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
   } finally {
     await admin.end();
@@ -34,10 +37,24 @@ export async function teardown(): Promise<void> {
   }
 }
 
+/** This run's template and per-file databases. */
 async function dropTestDatabases(admin: ReturnType<typeof openPool>): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>(
     `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
     [TEMPLATE_DATABASE, `${FILE_DATABASE_PREFIX}%`],
   );
   for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+}
+
+async function dropStaleDatabases(admin: ReturnType<typeof openPool>): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+    `${DATABASE_PREFIX}%`,
+  ]);
+  const now = Date.now() / 1000;
+  for (const { datname } of rows) {
+    const started = Number(datname.slice(DATABASE_PREFIX.length).split('_')[0]);
+    if (Number.isFinite(started) && now - started > STALE_AFTER_SECONDS) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  }
 }

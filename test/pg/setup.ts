@@ -1,22 +1,27 @@
 import { env } from 'cloudflare:workers';
 import { neonConfig, Pool } from '@neondatabase/serverless';
-import { FILE_DATABASE_PREFIX, TEMPLATE_DATABASE } from './settings';
 
 // Runs inside workerd before each test file of the Postgres run: the file gets a database of its own,
 // copied from the migrated template, and the Worker (and its Durable Objects, which share this env)
 // is pointed at it. The copy takes tens of milliseconds; dropping them is the global teardown's job.
-const testEnv = env as unknown as { TEST_PG_ADMIN_URL: string; DATABASE_URL: string; DATABASE_WS_PROXY: string };
+const testEnv = env as unknown as {
+  TEST_PG_ADMIN_URL: string;
+  TEST_PG_TEMPLATE: string;
+  TEST_PG_FILE_PREFIX: string;
+  DATABASE_URL: string;
+  DATABASE_WS_PROXY: string;
+};
 
 neonConfig.wsProxy = () => `${testEnv.DATABASE_WS_PROXY}/`;
 neonConfig.useSecureWebSocket = false;
 neonConfig.pipelineTLS = false;
 neonConfig.pipelineConnect = false;
 
-if (!testEnv.DATABASE_URL.includes(`/${FILE_DATABASE_PREFIX}`)) {
-  const name = `${FILE_DATABASE_PREFIX}${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+if (!testEnv.DATABASE_URL.includes(`/${testEnv.TEST_PG_FILE_PREFIX}`)) {
+  const name = `${testEnv.TEST_PG_FILE_PREFIX}${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = new Pool({ connectionString: testEnv.TEST_PG_ADMIN_URL, max: 1 });
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${testEnv.TEST_PG_TEMPLATE}`);
   } finally {
     await admin.end();
   }

@@ -66,6 +66,7 @@ describe('cursor pagination', () => {
       'nonsense',
       forge({ s: 'name', v: { $gt: '' }, id: 'x' }),
       forge({ s: 'name', v: 'a' }),
+      forge({ s: 'name', v: 'a', id: 'not-a-uuid' }),
       forge(['name', 'a', 'x']),
       toBase64Url(new TextEncoder().encode('{not json')),
     ];
@@ -84,7 +85,8 @@ describe('cursor pagination', () => {
     const crossed = await page(mine.tenantId, { sort: 'name', cursor: theirFirst.nextCursor as string, limit: 50 });
     const mineIds = new Set(mine.rows.map((r) => r.id));
     expect(crossed.data.every((r) => mineIds.has(r.id))).toBe(true);
-    const start = await page(mine.tenantId, { sort: 'name', cursor: forge({ s: 'name', v: '', id: '' }), limit: 50 });
+    const nil = '00000000-0000-0000-0000-000000000000';
+    const start = await page(mine.tenantId, { sort: 'name', cursor: forge({ s: 'name', v: '', id: nil }), limit: 50 });
     expect(start.data.map((r) => r.name)).toEqual(['m1', 'm2', 'm3']);
   });
 });
