@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { neonConfig, Pool } from '@neondatabase/serverless';
+import { neonConfig, Pool, type PoolClient } from '@neondatabase/serverless';
 
 // Runs inside workerd before each test file of the Postgres run: the file gets a database of its own,
 // copied from the migrated template, and the Worker (and its Durable Objects, which share this env)
@@ -20,6 +20,9 @@ neonConfig.pipelineConnect = false;
 if (!testEnv.DATABASE_URL.includes(`/${testEnv.TEST_PG_FILE_PREFIX}`)) {
   const name = `${testEnv.TEST_PG_FILE_PREFIX}${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = new Pool({ connectionString: testEnv.TEST_PG_ADMIN_URL, max: 1 });
+  // The runtime cuts this connection once setup is over; that is expected, not an error of the test.
+  admin.on('error', () => {});
+  admin.on('connect', (client: PoolClient) => client.on('error', () => {}));
   try {
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${testEnv.TEST_PG_TEMPLATE}`);
   } finally {
