@@ -88,5 +88,5 @@ type Reads = readonly [PromiseLike<unknown>, ...PromiseLike<unknown>[]];
  */
 export async function readTogether<T extends Reads>(db: Db, reads: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
   if (isPostgres(db)) return (await Promise.all(reads)) as { [K in keyof T]: Awaited<T[K]> };
-  return (await db.batch(reads as never)) as { [K in keyof T]: Awaited<T[K]> };
+  return (await db.batch(reads as unknown as Parameters<Db['batch']>[0])) as { [K in keyof T]: Awaited<T[K]> };
 }

@@ -11,10 +11,10 @@ export type UnitStatement = { guard: true } | { guard: false; sql: string; param
  * minor units stay far below 2^53).
  */
 const unitTypes = {
-  getTypeParser: (oid: number, format?: unknown) => {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => {
     if (oid === types.builtins.TIMESTAMPTZ) return (value: string) => new Date(value).toISOString();
     if (oid === types.builtins.INT8) return (value: string) => Number(value);
-    return types.getTypeParser(oid, format as never);
+    return format === 'binary' ? types.getTypeParser(oid, 'binary') : types.getTypeParser(oid);
   },
 };
 
