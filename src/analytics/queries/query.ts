@@ -13,7 +13,10 @@ export class Params {
   readonly values: unknown[] = [];
   private readonly seen = new Map<unknown, string>();
 
-  /** `?N` for `value`; the same primitive value reuses its number. */
+  /**
+   * `?N` for `value`; the same primitive value reuses its number. Postgres types a parameter from where
+   * it is used, so one number must not stand in places of different types (a text and a timestamp).
+   */
   add(value: unknown): string {
     const known = this.seen.get(value);
     if (known) return known;
