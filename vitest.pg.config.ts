@@ -7,7 +7,7 @@ import { workersProject } from './vitest.workers';
 // once; each test file then runs on its own copy of it (test/pg/setup.ts), as each file gets its own D1.
 /**
  * Test files that do not run on Postgres yet, each with the reason. Everything else in test/ runs on both
- * databases. The list only shrinks: search and analytics are being ported (docs/postgres.md, Status).
+ * databases. The list only shrinks: search is being ported (docs/postgres.md, Status).
  */
 const NOT_ON_POSTGRES_YET: Record<string, string> = {
   // Search on Postgres (tsvector + pg_trgm behind the search port) is not merged yet; these exercise search.
@@ -17,15 +17,7 @@ const NOT_ON_POSTGRES_YET: Record<string, string> = {
   'test/integration/search-meili-live.test.ts': 'reads rows through the D1 binding',
   'test/integration/search-vocabulary-memory.test.ts': 'FTS5 vocabulary, SQLite only',
   'test/integration/products.test.ts': 'its list test searches (?q=)',
-  // The analytics SQL (reports, RFM) runs through the D1 driver; its Postgres port is not merged yet.
-  'test/integration/analytics.test.ts': 'analytics SQL',
-  'test/integration/analytics-live.test.ts': 'analytics SQL',
-  'test/integration/analytics-contracts.test.ts': 'analytics SQL',
-  'test/integration/reports.test.ts': 'analytics SQL',
-  'test/integration/rfm.test.ts': 'analytics SQL',
-  'test/integration/rfm-sql.test.ts': 'analytics SQL',
-  'test/integration/cron.test.ts': 'analytics SQL (the nightly RFM and report jobs)',
-  'test/graphql/queries.test.ts': 'its search and report queries',
+  'test/graphql/queries.test.ts': 'its search queries',
   'test/graphql/n-plus-one.test.ts': 'counts statements on the D1 binding',
 };
 

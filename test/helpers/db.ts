@@ -1,20 +1,55 @@
 import { env } from 'cloudflare:workers';
 import type { SQL } from 'drizzle-orm';
+import { onTestFinished } from 'vitest';
 import { executeBatch } from '../../src/db/batch';
 import type { Db } from '../../src/db/client';
-import { openDatabase } from '../../src/db/connection';
+import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../../src/db/connection';
 import { rawStatement } from '../../src/db/sql';
 import { loadConfig } from '../../src/env';
 
 /** The database the Worker under test runs on (D1 in `npm test`, Postgres in `npm run test:pg`). */
 export const testDb = (): Db => openDatabase(env, loadConfig(env)).db;
 
+/** Which database the run uses, for the few oracles written in each database's own SQL. */
+export const testDatabaseKind = (): DatabaseKind => openDatabase(env, loadConfig(env)).kind;
+
+/** The handle fixtures share, and whether it belongs to a test (closed when it finishes) or to a hook. */
+let shared: { handle: DatabaseHandle; inTest: boolean } | undefined;
+
 /**
- * Runs one SQL statement on the run's database (fixtures the API cannot create, such as rows in the
- * past) and returns its rows and the number of rows it changed. Write the SQL both databases accept.
+ * Runs SQL statements as one unit on the run's database (fixtures the API cannot create, such as rows in
+ * the past) and returns the rows and the number of rows changed of the last one. Write SQL both
+ * databases accept. Fixtures write hundreds of rows, so they share one database handle instead of
+ * connecting for each: on Postgres a pool, whose connections belong to the running test and are closed
+ * when it finishes (those of a beforeAll hook when the first test writes, else they idle out).
  */
-export async function executeSql<Row = Record<string, unknown>>(query: SQL): Promise<{ rows: Row[]; changes: number }> {
-  const db = testDb();
-  const [result] = await executeBatch(db, [rawStatement(db, query)]);
-  return { rows: (result?.results ?? []) as Row[], changes: result?.meta.changes ?? 0 };
+export async function executeSql<Row = Record<string, unknown>>(
+  ...queries: SQL[]
+): Promise<{ rows: Row[]; changes: number }> {
+  const { db } = fixtureHandle();
+  const results = await executeBatch(
+    db,
+    queries.map((query) => rawStatement(db, query)),
+  );
+  const last = results.at(-1);
+  return { rows: (last?.results ?? []) as Row[], changes: last?.meta.changes ?? 0 };
+}
+
+function fixtureHandle(): DatabaseHandle {
+  if (shared?.inTest) return shared.handle;
+  // Opening makes no connection yet (the first query does), so a handle left unused costs nothing.
+  const handle = openDatabase(env, loadConfig(env));
+  try {
+    onTestFinished(() => {
+      if (shared?.handle === handle) shared = undefined;
+      return handle.close();
+    });
+  } catch {
+    // Not inside a test: a beforeAll hook.
+    shared ??= { handle, inTest: false };
+    return shared.handle;
+  }
+  void shared?.handle.close();
+  shared = { handle, inTest: true };
+  return handle;
 }

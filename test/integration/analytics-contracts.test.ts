@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { runNightlyRfm } from '../../src/analytics/services/rfm-runs.service';
@@ -19,6 +18,7 @@ import {
   addTarget,
   addTerritory,
   addVisit,
+  setTerritoryBoundary,
 } from '../helpers/analytics-fixtures';
 import { api } from '../helpers/api';
 import { systemContext } from '../helpers/context';
@@ -88,9 +88,7 @@ async function tenantWithData(): Promise<Fixture> {
       ],
     ],
   };
-  await env.DB.prepare('UPDATE territories SET boundary = ?1 WHERE tenant_id = ?2 AND id = ?3')
-    .bind(JSON.stringify(boundary), t.tenantId, north)
-    .run();
+  await setTerritoryBoundary(t, north, boundary);
   const located = await addCustomer(t, {
     name: 'Located',
     lat: 52.52,

@@ -11,12 +11,14 @@ import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../../src/analytics/domain/timezone';
 import type { MailSender } from '../../src/analytics/mail/report-mail';
+import { runFirst, runQuery } from '../../src/analytics/queries/run';
 import { sendDueReports } from '../../src/analytics/services/report-delivery.service';
 import worker from '../../src/index';
 import { CRON_HOURLY, CRON_NIGHTLY } from '../../src/jobs/messages';
 import { addCustomer, addOrder, berlin } from '../helpers/analytics-fixtures';
 import { api } from '../helpers/api';
 import { systemContext } from '../helpers/context';
+import { testDb } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
 
 const DAY = 86_400_000;
@@ -70,14 +72,11 @@ async function subscribe(t: TestTenant, body: Record<string, unknown>) {
   return res.body;
 }
 
-const deliveries = async (tenantId: string) =>
-  (
-    await env.DB.prepare(
-      'SELECT recipient, period_key, status, message_id FROM report_deliveries WHERE tenant_id = ?1 ORDER BY recipient, period_key',
-    )
-      .bind(tenantId)
-      .all<{ recipient: string; period_key: string; status: string; message_id: string | null }>()
-  ).results;
+const deliveries = (tenantId: string) =>
+  runQuery<{ recipient: string; period_key: string; status: string; message_id: string | null }>(testDb(), {
+    sql: 'SELECT recipient, period_key, status, message_id FROM report_deliveries WHERE tenant_id = ?1 ORDER BY recipient, period_key',
+    params: [tenantId],
+  });
 
 /** 07:00 in Berlin `days` days from now: after SEND_HOUR, and the subscription (made now) predates yesterday. */
 const berlinMorning = (days: number) =>
@@ -95,9 +94,10 @@ describe('scheduled handler', () => {
     await waitOnExecutionContext(ctx);
     const run = await waitFor(
       () =>
-        env.DB.prepare("SELECT run_date, customers FROM rfm_runs WHERE tenant_id = ?1 AND status = 'completed'")
-          .bind(t.tenantId)
-          .first<{ run_date: string; customers: number }>(),
+        runFirst<{ run_date: string; customers: number }>(testDb(), {
+          sql: "SELECT run_date, customers FROM rfm_runs WHERE tenant_id = ?1 AND status = 'completed'",
+          params: [t.tenantId],
+        }),
       'the RFM run',
     );
     expect(run).toEqual({ run_date: localDate('Europe/Berlin', scheduledTime), customers: 1 });

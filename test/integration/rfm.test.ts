@@ -1,9 +1,10 @@
-import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { runNightlyRfm } from '../../src/analytics/services/rfm-runs.service';
 import { addCustomer, addOrder, addSalesman, berlin } from '../helpers/analytics-fixtures';
 import { api } from '../helpers/api';
 import { systemContext } from '../helpers/context';
+import { executeSql } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
 
@@ -185,17 +186,16 @@ describe('customer segmentation', () => {
     // Simulate a crash after scoring and one committed event slice: the run stays in `notifying`.
     const second = Date.parse(berlin('2025-04-11T02:15:00'));
     await runRfm(t.tenantId, second);
-    await env.DB.prepare("UPDATE rfm_runs SET status = 'notifying' WHERE tenant_id = ?1 AND run_date = '2025-04-11'")
-      .bind(t.tenantId)
-      .run();
-    await env.DB.prepare(
-      "UPDATE rfm_scores SET notified = 0 WHERE tenant_id = ?1 AND run_date = '2025-04-11' AND customer_id = ?2",
-    )
-      .bind(t.tenantId, ids.C)
-      .run();
-    await env.DB.prepare("DELETE FROM events WHERE tenant_id = ?1 AND type = 'segment:changed' AND entity_id = ?2")
-      .bind(t.tenantId, ids.C)
-      .run();
+    await executeSql(
+      sql`UPDATE rfm_runs SET status = 'notifying' WHERE tenant_id = ${t.tenantId} AND run_date = '2025-04-11'`,
+    );
+    await executeSql(
+      sql`UPDATE rfm_scores SET notified = 0
+          WHERE tenant_id = ${t.tenantId} AND run_date = '2025-04-11' AND customer_id = ${ids.C}`,
+    );
+    await executeSql(
+      sql`DELETE FROM events WHERE tenant_id = ${t.tenantId} AND type = 'segment:changed' AND entity_id = ${ids.C}`,
+    );
     const resumed = await runRfm(t.tenantId, second);
     expect(resumed).toMatchObject({ status: 'completed', runDate: '2025-04-11' });
     const events = await api('GET', '/v1/events?since=0&limit=1000&type=segment:changed', undefined, {

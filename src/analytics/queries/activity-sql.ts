@@ -1,58 +1,23 @@
-import type { OffsetSegment } from '../domain/timezone';
+import { analyticsSql, type LocalClock } from './dialect';
+import { Params, type Query } from './query';
+
+export type { LocalClock };
+export { Params, type Query };
 
 /**
- * The SQL behind analytics: aggregations pushed down to D1 as plain GROUP BYs (no correlated subqueries:
- * they are slow here and have crashed local D1 on large tables). Statements are built as text with
- * numbered parameters, so one value (the tenant id) is bound once however often it is used, and every
- * statement stays far below D1's 100 bound parameters.
+ * The SQL behind analytics: aggregations pushed down to the database as plain GROUP BYs (no correlated
+ * subqueries: they are slow in D1 and have crashed local D1 on large tables). The statements are the same
+ * on D1 and Postgres except for the few expressions dialect.ts names (local time, joins, a few functions).
  */
-export class Params {
-  readonly values: unknown[] = [];
-  private readonly seen = new Map<unknown, string>();
-
-  /** `?N` for `value`; the same primitive value reuses its number. */
-  add(value: unknown): string {
-    const known = this.seen.get(value);
-    if (known) return known;
-    this.values.push(value);
-    const ref = `?${this.values.length}`;
-    this.seen.set(value, ref);
-    return ref;
-  }
-}
-
-export interface Query {
-  sql: string;
-  params: unknown[];
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/**
- * The SQLite modifier that turns a stored UTC instant in `column` into local time, e.g. `'+60 minutes'`,
- * as one CASE over the DST transitions of the range (stored instants are ISO strings, so < compares time).
- */
-export function localShift(column: string, segments: readonly OffsetSegment[], p: Params): string {
-  const mod = (minutes: number) => p.add(`${minutes >= 0 ? '+' : ''}${minutes} minutes`);
-  const [first, ...rest] = segments;
-  if (!first) return mod(0);
-  if (rest.length === 0) return mod(first.offsetMinutes);
-  let expr = 'CASE';
-  let previous = first;
-  for (const s of rest) {
-    expr += ` WHEN ${column} < ${p.add(iso(s.fromMs))} THEN ${mod(previous.offsetMinutes)}`;
-    previous = s;
-  }
-  return `${expr} ELSE ${mod(previous.offsetMinutes)} END`;
-}
-
 /** The local date (YYYY-MM-DD) of a stored UTC instant. */
-export const localDaySql = (column: string, segments: readonly OffsetSegment[], p: Params) =>
-  `date(${column}, ${localShift(column, segments, p)})`;
+export const localDaySql = (column: string, clock: LocalClock, p: Params) => analyticsSql().localDay(column, clock, p);
 
 /** The local hour ('00'..'23') of a stored UTC instant. */
-export const localHourSql = (column: string, segments: readonly OffsetSegment[], p: Params) =>
-  `strftime('%H', ${column}, ${localShift(column, segments, p)})`;
+export const localHourSql = (column: string, clock: LocalClock, p: Params) =>
+  analyticsSql().localHour(column, clock, p);
 
 export const REVENUE_STATUSES = "('confirmed', 'fulfilled')";
 
@@ -86,11 +51,13 @@ export interface Grouping {
 }
 
 /*
- * CROSS JOIN fixes the join order in SQLite: the orders of the window drive, and each finds its customer
- * (or lines, or visit) by primary key. Without it the planner, lacking statistics, may walk customers in
- * GROUP BY order and rescan the window's orders for each one (seconds instead of milliseconds).
+ * The driving join (CROSS JOIN in SQLite) fixes the join order: the orders of the window drive, and each
+ * finds its customer (or lines, or visit) by primary key. Without it SQLite's planner, lacking statistics,
+ * may walk customers in GROUP BY order and rescan the window's orders for each one (seconds instead of
+ * milliseconds).
  */
-const customerJoin = 'CROSS JOIN customers c ON c.tenant_id = o.tenant_id AND c.id = o.customer_id';
+const customerJoin = () =>
+  `${analyticsSql().drivingJoin} customers c ON c.tenant_id = o.tenant_id AND c.id = o.customer_id`;
 
 /** Orders, gross revenue and buying customers per group. */
 export function orderSums(w: Window, g: Grouping): Query {
@@ -98,7 +65,7 @@ export function orderSums(w: Window, g: Grouping): Query {
   const key = g.key(p);
   const sql = `SELECT ${key} AS k, COUNT(*) AS orders, SUM(o.total_minor) AS gross,
       COUNT(DISTINCT o.customer_id) AS customers
-    FROM orders o ${g.joinCustomers ? customerJoin : ''}
+    FROM orders o ${g.joinCustomers ? customerJoin() : ''}
     WHERE ${revenueOrdersWhere(w, p)}${g.where ? ` AND ${g.where}` : ''}
     GROUP BY k`;
   return { sql, params: p.values };
@@ -112,11 +79,12 @@ export function refundSums(w: Window, g: Grouping): Query {
   const p = new Params();
   const key = g.key(p);
   const t = p.add(w.tenantId);
-  const sql = `SELECT ${key} AS k, SUM(MIN(r.refunded, o.total_minor)) AS refunds
+  const d = analyticsSql();
+  const sql = `SELECT ${key} AS k, SUM(${d.least('r.refunded', 'o.total_minor')}) AS refunds
     FROM (SELECT order_id, SUM(amount_minor) AS refunded FROM payments
           WHERE tenant_id = ${t} AND status = 'refunded' AND deleted_at IS NULL GROUP BY order_id) r
-    CROSS JOIN orders o ON o.tenant_id = ${t} AND o.id = r.order_id
-    ${g.joinCustomers ? customerJoin : ''}
+    ${d.drivingJoin} orders o ON o.tenant_id = ${t} AND o.id = r.order_id
+    ${g.joinCustomers ? customerJoin() : ''}
     WHERE ${revenueOrdersWhere(w, p)}${g.where ? ` AND ${g.where}` : ''}
     GROUP BY k`;
   return { sql, params: p.values };
@@ -127,8 +95,8 @@ export function unitSums(w: Window, g: Grouping): Query {
   const p = new Params();
   const key = g.key(p);
   const sql = `SELECT ${key} AS k, SUM(l.quantity) AS units
-    FROM orders o CROSS JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
-    ${g.joinCustomers ? customerJoin : ''}
+    FROM orders o ${analyticsSql().drivingJoin} order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+    ${g.joinCustomers ? customerJoin() : ''}
     WHERE ${revenueOrdersWhere(w, p)}${g.where ? ` AND ${g.where}` : ''}
     GROUP BY k`;
   return { sql, params: p.values };
@@ -159,9 +127,9 @@ const visitCustomerJoin = 'LEFT JOIN customers c ON c.tenant_id = v.tenant_id AN
 export function visitSums(w: Window, g: VisitGrouping): Query {
   const p = new Params();
   const key = g.key(p);
+  const minutes = analyticsSql().minutesBetween('v.check_in_at', 'v.check_out_at');
   const sql = `SELECT ${key} AS k, COUNT(*) AS visits,
-      SUM(CASE WHEN v.check_out_at IS NOT NULL AND v.check_out_at >= v.check_in_at
-               THEN (julianday(v.check_out_at) - julianday(v.check_in_at)) * 1440 END) AS minutes,
+      SUM(CASE WHEN v.check_out_at IS NOT NULL AND v.check_out_at >= v.check_in_at THEN ${minutes} END) AS minutes,
       COUNT(CASE WHEN v.check_out_at IS NOT NULL AND v.check_out_at >= v.check_in_at THEN 1 END) AS timed
     FROM visits v ${g.joinCustomers ? visitCustomerJoin : ''}
     WHERE ${completedVisitsWhere(w, p)}${g.where ? ` AND ${g.where}` : ''}
@@ -178,7 +146,7 @@ export function strikeSums(w: Window, g: VisitGrouping): Query {
   const key = g.key(p);
   const widened: Window = { ...w, startMs: w.startMs - 86_400_000, endMs: w.endMs + 86_400_000, salesmanId: null };
   const sql = `SELECT ${key} AS k, COUNT(DISTINCT v.id) AS with_order
-    FROM orders o CROSS JOIN visits v ON v.tenant_id = o.tenant_id AND v.id = o.visit_id
+    FROM orders o ${analyticsSql().drivingJoin} visits v ON v.tenant_id = o.tenant_id AND v.id = o.visit_id
     ${g.joinCustomers ? visitCustomerJoin : ''}
     WHERE ${revenueOrdersWhere(widened, p)} AND o.visit_id IS NOT NULL AND ${completedVisitsWhere(w, p)}
       ${g.where ? ` AND ${g.where}` : ''}

@@ -1,12 +1,12 @@
-import { sql } from 'drizzle-orm';
 import type { Statement } from '../../db/batch';
 import type { Db } from '../../db/client';
-import type { Query } from './activity-sql';
-import { runBatch, runFirst, runQuery, runStatement } from './d1';
+import { analyticsSql } from './dialect';
+import type { Query } from './query';
+import { runBatch, runFirst, runQuery, runStatement, unitStatement } from './run';
 
 /**
  * Storage of the nightly RFM runs: the run row per (tenant, local date) that is the job's cursor, the
- * score snapshot, and the changed customers still to be announced (run through queries/d1.ts). The
+ * score snapshot, and the changed customers still to be announced (run through queries/run.ts). The
  * lifecycle that drives them is services/rfm-runs.service.ts.
  */
 
@@ -38,9 +38,9 @@ export interface RfmChangeRow {
 export async function startRfmRun(db: Db, tenantId: string, runDate: string, asOf: string): Promise<RfmRunRow> {
   await runStatement(db, {
     sql: `INSERT INTO rfm_runs (tenant_id, run_date, status, as_of, previous_run_date, started_at)
-          SELECT ?1, ?2, 'scoring', ?3,
-                 (SELECT MAX(run_date) FROM rfm_runs WHERE tenant_id = ?1 AND status = 'completed' AND run_date < ?2), ?4
-          ON CONFLICT (tenant_id, run_date) DO UPDATE SET attempts = attempts + 1`,
+          VALUES (?1, ?2, 'scoring', ?3,
+                  (SELECT MAX(run_date) FROM rfm_runs WHERE tenant_id = ?1 AND status = 'completed' AND run_date < ?2), ?4)
+          ON CONFLICT (tenant_id, run_date) DO UPDATE SET attempts = rfm_runs.attempts + 1`,
     params: [tenantId, runDate, asOf, new Date().toISOString()],
   });
   return (await readRfmRun(db, tenantId, runDate)) as RfmRunRow;
@@ -67,14 +67,17 @@ export async function writeRfmSnapshot(
   const statements: Query[] = [
     { sql: 'DELETE FROM rfm_scores WHERE tenant_id = ?1 AND run_date = ?2', params: [tenantId, run.run_date] },
   ];
+  const d = analyticsSql();
+  const item = (index: number, type: Parameters<typeof d.jsonItem>[2]) => d.jsonItem('j.value', index, type);
+  const scored = `${item(0, 'uuid')}, ${item(1, 'integer')}, ${item(2, 'integer')}, ${item(3, 'bigint')},
+    ${item(4, 'date')}, ${item(5, 'integer')}, ${item(6, 'integer')}, ${item(7, 'integer')}, ${item(8, 'text')}`;
   for (const chunk of chunks) {
     statements.push({
       sql: `INSERT INTO rfm_scores (tenant_id, run_date, customer_id, recency_days, frequency, monetary_minor,
               last_order_date, r, f, m, segment, previous_segment)
-            SELECT ?1, ?2, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4,
-                   j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, prev.segment
-            FROM json_each(?3) j
-            LEFT JOIN rfm_scores prev ON prev.tenant_id = ?1 AND prev.run_date = ?4 AND prev.customer_id = j.value ->> 0`,
+            SELECT ?1, ?2, ${scored}, prev.segment
+            FROM ${d.jsonArray('?3', 'j')}
+            LEFT JOIN rfm_scores prev ON prev.tenant_id = ?1 AND prev.run_date = ?4 AND prev.customer_id = ${item(0, 'uuid')}`,
       params: [tenantId, run.run_date, chunk, run.previous_run_date],
     });
   }
@@ -127,16 +130,17 @@ export const markRfmChangesAnnounced = (
   tenantId: string,
   runDate: string,
   customerIds: string[],
-): Statement[] => {
-  const ids = JSON.stringify(customerIds);
-  return [
-    db.run(sql`UPDATE rfm_scores SET notified = 1
-               WHERE tenant_id = ${tenantId} AND run_date = ${runDate}
-                 AND customer_id IN (SELECT value FROM json_each(${ids}))`),
-    db.run(sql`UPDATE rfm_runs SET events_appended = events_appended + ${customerIds.length}
-               WHERE tenant_id = ${tenantId} AND run_date = ${runDate}`),
-  ];
-};
+): Statement[] => [
+  unitStatement(db, {
+    sql: `UPDATE rfm_scores SET notified = 1
+          WHERE tenant_id = ?1 AND run_date = ?2 AND customer_id IN (${analyticsSql().jsonStrings('?3', 'uuid')})`,
+    params: [tenantId, runDate, JSON.stringify(customerIds)],
+  }),
+  unitStatement(db, {
+    sql: 'UPDATE rfm_runs SET events_appended = events_appended + ?3 WHERE tenant_id = ?1 AND run_date = ?2',
+    params: [tenantId, runDate, customerIds.length],
+  }),
+];
 
 /** Marks the run completed and drops the snapshots beyond the `keep` latest runs. */
 export async function completeRfmRun(db: Db, tenantId: string, runDate: string, keep: number): Promise<void> {

@@ -3,6 +3,7 @@ import type { DateRange } from '../domain/periods';
 import { eachDay, localRange, offsetSegments } from '../domain/timezone';
 import {
   cancelledCount,
+  type LocalClock,
   localDaySql,
   newCustomersCount,
   orderSums,
@@ -11,21 +12,20 @@ import {
   visitSums,
   type Window,
 } from '../queries/activity-sql';
-import { num, type Row, runQueries } from '../queries/d1';
+import { num, type Row, runQueries } from '../queries/run';
 import type { ReportScope } from './report-scope';
 
 /** The activity sums every report is built from (orders, refunds, visits, strikes), loaded per date range. */
 
-export function windowOf(
-  scope: ReportScope,
-  range: DateRange,
-): Window & { segments: ReturnType<typeof offsetSegments> } {
+/** A range as UTC instants, with the tenant's clock over it (for local days and hours in SQL). */
+export function windowOf(scope: ReportScope, range: DateRange): Window & LocalClock {
   const { startMs, endMs } = localRange(scope.timezone, range.start, range.end);
   return {
     tenantId: scope.tenantId,
     startMs,
     endMs,
     salesmanId: scope.salesmanId,
+    timezone: scope.timezone,
     segments: offsetSegments(scope.timezone, startMs, endMs),
   };
 }
@@ -73,9 +73,9 @@ export async function activityBy(
 ): Promise<Map<string, ActivityTotals>> {
   const w = windowOf(scope, range);
   const orderKey = (p: Parameters<typeof localDaySql>[2]) =>
-    group === 'day' ? localDaySql('o.ordered_at', w.segments, p) : group === 'salesman' ? 'o.salesman_id' : "'all'";
+    group === 'day' ? localDaySql('o.ordered_at', w, p) : group === 'salesman' ? 'o.salesman_id' : "'all'";
   const visitKey = (p: Parameters<typeof localDaySql>[2]) =>
-    group === 'day' ? localDaySql('v.check_in_at', w.segments, p) : group === 'salesman' ? 'v.salesman_id' : "'all'";
+    group === 'day' ? localDaySql('v.check_in_at', w, p) : group === 'salesman' ? 'v.salesman_id' : "'all'";
   const [orders, refunds, visits, strikes] = await runQueries(scope.db, [
     orderSums(w, { key: orderKey }),
     refundSums(w, { key: orderKey }),

@@ -3,7 +3,7 @@ import { type Forecast, forecastRevenue } from '../domain/forecast';
 import type { DateRange } from '../domain/periods';
 import { addDays, type LocalDate, laterOf, localDate } from '../domain/timezone';
 import { localDaySql, orderSums, refundSums } from '../queries/activity-sql';
-import { num, runQueries, runQuery } from '../queries/d1';
+import { num, runQueries, runQuery } from '../queries/run';
 import { windowOf } from './activity-sums';
 import { metaOf, type ReportMeta, type ReportScope, reportScope } from './report-scope';
 
@@ -12,7 +12,7 @@ import { metaOf, type ReportMeta, type ReportScope, reportScope } from './report
 /** Net revenue per local day of the range (orders and refunds only). */
 export async function revenueByDay(scope: ReportScope, range: DateRange): Promise<Map<LocalDate, number>> {
   const w = windowOf(scope, range);
-  const key = (p: Parameters<typeof localDaySql>[2]) => localDaySql('o.ordered_at', w.segments, p);
+  const key = (p: Parameters<typeof localDaySql>[2]) => localDaySql('o.ordered_at', w, p);
   const [orders, refunds] = await runQueries(scope.db, [orderSums(w, { key }), refundSums(w, { key })]);
   const out = new Map<LocalDate, number>();
   for (const r of orders ?? []) out.set(String(r.k), num(r.gross));

@@ -3,7 +3,8 @@ import type { ServiceContext } from '../../services/context';
 import { type Band, bands, type CellAggregate, type CellFeature, cellFeatures, gridSpec } from '../domain/heatmap';
 import { addDays, daysBetween, type LocalDate, localDate } from '../domain/timezone';
 import { orderSums, type Params, refundSums, visitSums } from '../queries/activity-sql';
-import { num, type Row, runQueries } from '../queries/d1';
+import { analyticsSql } from '../queries/dialect';
+import { num, type Row, runQueries } from '../queries/run';
 import { windowOf } from './activity-sums';
 import { metaOf, type ReportMeta, type ReportScope, reportScope } from './report-scope';
 
@@ -60,9 +61,10 @@ export async function getTerritoryHeatmap(ctx: ServiceContext, query: HeatmapQue
   const range = { start: addDays(scope.today, 1 - query.days), end: scope.today };
   const w = windowOf(scope, range);
   const g = gridSpec(query.precision);
+  const d = analyticsSql();
   const cell = (lat: string, lng: string) => (p: Params) =>
-    `MIN(CAST((${lng} + 180.0) * ${p.add(g.columns)} / 360.0 AS INTEGER), ${p.add(g.columns - 1)}) || ':' || ` +
-    `MIN(CAST((${lat} + 90.0) * ${p.add(g.rows)} / 180.0 AS INTEGER), ${p.add(g.rows - 1)})`;
+    `${d.least(d.truncInt(`(${lng} + 180.0) * ${p.add(g.columns)} / 360.0`), p.add(g.columns - 1))} || ':' || ` +
+    `${d.least(d.truncInt(`(${lat} + 90.0) * ${p.add(g.rows)} / 180.0`), p.add(g.rows - 1))}`;
   const visitLat = 'COALESCE(v.check_in_lat, c.lat)';
   const visitLng = 'COALESCE(v.check_in_lng, c.lng)';
   const located = (lat: string, lng: string) => `${lat} IS NOT NULL AND ${lng} IS NOT NULL`;

@@ -2,7 +2,8 @@ import type { ServiceContext } from '../../services/context';
 import { type ProductAnalytics, type ProductSales, productAnalytics } from '../domain/products';
 import { addDays, type LocalDate } from '../domain/timezone';
 import { Params, type Query, revenueOrdersWhere, type Window } from '../queries/activity-sql';
-import { num, type Row, runQueries } from '../queries/d1';
+import { analyticsSql } from '../queries/dialect';
+import { num, type Row, runQueries } from '../queries/run';
 import { windowOf } from './activity-sums';
 import { metaOf, type ReportMeta, reportScope } from './report-scope';
 
@@ -11,10 +12,11 @@ import { metaOf, type ReportMeta, reportScope } from './report-scope';
  * `groupBy`. Written into the caller's Params so it can be nested in a larger statement.
  */
 function lineSums(w: Window, p: Params, select: string, groupBy: string): string {
+  const join = analyticsSql().drivingJoin;
   return `SELECT ${select}, SUM(l.quantity) AS units, SUM(l.line_total_minor) AS revenue, COUNT(DISTINCT o.id) AS orders
     FROM orders o
-    CROSS JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
-    CROSS JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
+    ${join} order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+    ${join} products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
     LEFT JOIN inventory i ON i.tenant_id = p.tenant_id AND i.product_id = p.id
     WHERE ${revenueOrdersWhere(w, p)}
     GROUP BY ${groupBy}`;
@@ -39,6 +41,8 @@ const productSales = (r: Row): ProductSales => ({
 });
 
 const PRODUCT_COLUMNS = 'p.id AS id, p.sku AS sku, p.name AS name, p.category AS category, p.active AS active';
+/** The product columns again, for GROUP BY (Postgres wants every selected column grouped or aggregated). */
+const PRODUCT_GROUP = 'p.id, p.sku, p.name, p.category, p.active';
 
 /** Top sellers, category comparison, velocity and slow movers over the last `days` local days. */
 export async function getProductAnalytics(
@@ -53,12 +57,12 @@ export async function getProductAnalytics(
     query(
       (p) => `SELECT SUM(l.quantity) AS units, SUM(l.line_total_minor) AS revenue, COUNT(DISTINCT o.id) AS orders,
           COUNT(DISTINCT l.product_id) AS products
-        FROM orders o CROSS JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+        FROM orders o ${analyticsSql().drivingJoin} order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
         WHERE ${revenueOrdersWhere(w, p)}`,
     ),
     query(
       (p) =>
-        `${lineSums(w, p, `${PRODUCT_COLUMNS}, i.on_hand AS on_hand`, 'l.product_id')}
+        `${lineSums(w, p, `${PRODUCT_COLUMNS}, i.on_hand AS on_hand`, `l.product_id, ${PRODUCT_GROUP}, i.on_hand`)}
          ORDER BY revenue DESC, units DESC, p.sku LIMIT ${p.add(limit)}`,
     ),
     query((p) => lineSums(w, p, 'p.category AS category, COUNT(DISTINCT l.product_id) AS products', 'p.category')),
@@ -69,7 +73,7 @@ export async function getProductAnalytics(
         FROM products p
         JOIN inventory i ON i.tenant_id = p.tenant_id AND i.product_id = p.id
         LEFT JOIN (${lineSums(w, p, 'l.product_id AS product_id', 'l.product_id')}) s ON s.product_id = p.id
-        WHERE p.tenant_id = ${p.add(scope.tenantId)} AND p.deleted_at IS NULL AND p.active = 1 AND i.on_hand > 0
+        WHERE p.tenant_id = ${p.add(scope.tenantId)} AND p.deleted_at IS NULL AND p.active AND i.on_hand > 0
         ORDER BY units ASC, i.on_hand DESC, p.sku LIMIT ${p.add(limit)}`,
     ),
   ]);

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/client';
 import { type CustomerActivity, type RfmRow, scoreRfm } from '../domain/rfm';
 import { localDate, localDateIn, offsetSegments } from '../domain/timezone';
-import { runRows } from '../queries/d1';
 import { customerOrderTotals, customerRefunds } from '../queries/rfm-activity';
+import { runRows } from '../queries/run';
 
 /**
  * Loads what RFM needs per customer with two GROUP BYs (orders; refunds capped per order) over the

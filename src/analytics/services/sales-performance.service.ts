@@ -8,7 +8,7 @@ import {
   type TargetRow,
 } from '../domain/sales-performance';
 import type { LocalDate } from '../domain/timezone';
-import { num, runQueries } from '../queries/d1';
+import { num, runQueries } from '../queries/run';
 import { activityBy, activityTotals, dailySeries } from './activity-sums';
 import { assertNotFuture, metaOf, type ReportMeta, type ReportScope, reportScope } from './report-scope';
 

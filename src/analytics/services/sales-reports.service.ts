@@ -12,7 +12,8 @@ import {
   revenueOrdersWhere,
   unitSums,
 } from '../queries/activity-sql';
-import { num, type Row, runQueries } from '../queries/d1';
+import { analyticsSql } from '../queries/dialect';
+import { num, type Row, runQueries } from '../queries/run';
 import { windowOf } from './activity-sums';
 import { assertNotFuture, metaOf, type ReportMeta, type ReportScope, reportScope } from './report-scope';
 
@@ -28,16 +29,16 @@ export async function salesReportFor(
 ): Promise<SalesReport & Meta> {
   const w = windowOf(scope, range);
   const byHour = kind === 'daily';
-  const key = (p: Params) =>
-    byHour ? localHourSql('o.ordered_at', w.segments, p) : localDaySql('o.ordered_at', w.segments, p);
+  const key = (p: Params) => (byHour ? localHourSql('o.ordered_at', w, p) : localDaySql('o.ordered_at', w, p));
   const all = () => "'all'";
   const top: Query = (() => {
     const p = new Params();
+    const join = analyticsSql().drivingJoin;
     const sql = `SELECT l.product_id AS id, p.sku AS sku, p.name AS name, SUM(l.quantity) AS units, SUM(l.line_total_minor) AS revenue
-      FROM orders o CROSS JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
-      CROSS JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
+      FROM orders o ${join} order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+      ${join} products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
       WHERE ${revenueOrdersWhere(w, p)}
-      GROUP BY l.product_id ORDER BY revenue DESC, units DESC, p.sku LIMIT 10`;
+      GROUP BY l.product_id, p.sku, p.name ORDER BY revenue DESC, units DESC, p.sku LIMIT 10`;
     return { sql, params: p.values };
   })();
   const [orders, refunds, units, hOrders, hRefunds, hUnits, topRows] = await runQueries(scope.db, [

@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor } from '../../db/pagination';
 import type { ServiceContext } from '../../services/context';
 import { type RfmThresholds, rfmThresholds, type SegmentSummary, summarizeSegments } from '../domain/rfm';
 import { isSegment, SEGMENT_RULES, type Segment } from '../domain/segments';
-import { num, type Row, runQueries, runQuery } from '../queries/d1';
+import { num, type Row, runQueries, runQuery } from '../queries/run';
 import { metaOf, type ReportMeta, reportScope } from './report-scope';
 import { computeRfm } from './rfm-scoring';
 
