@@ -12,8 +12,9 @@ const proxy = process.env.TEST_PG_WS_PROXY ?? '127.0.0.1:5488';
  * its age and dropped by a later run.
  */
 export const DATABASE_PREFIX = 'fl_test_';
-const run =
-  (process.env.FIELDLINE_TEST_PG_RUN ??= `${Math.floor(Date.now() / 1000)}_${Math.random().toString(36).slice(2, 8)}`);
+// Set once by the config and read again by the global setup, which runs in the same process.
+process.env.FIELDLINE_TEST_PG_RUN ||= `${Math.floor(Date.now() / 1000)}_${Math.random().toString(36).slice(2, 8)}`;
+const run = process.env.FIELDLINE_TEST_PG_RUN;
 
 /** Migrated once per run; every test file gets a copy (CREATE DATABASE … TEMPLATE). */
 export const TEMPLATE_DATABASE = `${DATABASE_PREFIX}${run}_template`;
