@@ -8,7 +8,7 @@ import { badInput } from './errors';
 import { LIMITS } from './limits';
 
 /**
- * `search:` on the product and customer connections runs the search service (FTS5 or Meilisearch, with
+ * `search:` on the product and customer connections runs the search service (FTS5, Postgres or Meilisearch, with
  * typo tolerance and relevance), not the lists' substring filter. Results are ranked, so a page is an
  * offset into the ranking; only the best LIMITS.searchWindow matches can be paged through, like
  * GET /v1/search.
@@ -53,7 +53,7 @@ export async function searchConnection<T extends 'products' | 'customers'>(
   const first = pageSize(args, LIMITS.searchWindow);
   const limit = Math.min(offset + first, LIMITS.searchWindow);
   if (offset >= LIMITS.searchWindow) throw badInput(`Search pages stop after the best ${LIMITS.searchWindow} matches`);
-  const port = searchPortFor(ctx.config, ctx.env.DB);
+  const port = searchPortFor(ctx.config, ctx.service.db);
   const result = await searchRecords(ctx.service, port, { type, q, limit, sort, filters });
   const hits = (result.hits as unknown as { entity: T extends 'products' ? ProductRecord : CustomerRecord }[]).slice(
     offset,

@@ -25,7 +25,7 @@ const tags = ['Search'];
 
 /** A declaration, not a const: `customersNearRoute` may run before this module finished loading. */
 function portOf(c: Context<AppEnv>) {
-  return searchPortFor(c.get('config'), c.env.DB);
+  return searchPortFor(c.get('config'), c.get('db'));
 }
 
 const Price = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional();
@@ -150,7 +150,7 @@ export const searchRouter = createProtectedRouter()
       summary: 'A short-lived Meilisearch tenant token for client-side search (only when Meilisearch is configured)',
       responses: { 200: jsonResponse(SearchKey, 'Token restricted to the caller’s tenant and readable indexes') },
     }),
-    async (c) => c.json(await issueSearchKey(serviceContext(c), meiliBackendFor(c.get('config'), c.env.DB)), 200),
+    async (c) => c.json(await issueSearchKey(serviceContext(c), meiliBackendFor(c.get('config'), c.get('db'))), 200),
   )
   .openapi(
     protectedRoute({

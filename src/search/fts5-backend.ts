@@ -1,5 +1,5 @@
-import { distanceMetres } from '../lib/geo';
-import { type MatchMode, matchExpression, type TermGroup } from './fts5-query';
+import { createDb } from '../db/client';
+import { matchExpression } from './fts5-query';
 import {
   backfillStatements,
   CUSTOMER_SQL,
@@ -9,17 +9,10 @@ import {
   type SearchEntity,
   tenantKey,
 } from './fts5-sql';
-import { asTyped, type VocabularyTerm, vocabularyLookup } from './fts5-vocabulary';
-import { boundingBox } from './near';
-import {
-  CUSTOMER_COLUMNS,
-  customerFromRow,
-  loadByIds,
-  PRODUCT_COLUMNS,
-  productFromRow,
-  type Row,
-  selectColumns,
-} from './records';
+import { type VocabularyTerm, vocabularyLookup } from './fts5-vocabulary';
+import { customersNear } from './near';
+import { asTyped, correctionsOf, type MatchMode, sameCorrections, type TermGroup } from './query-terms';
+import { CUSTOMER_COLUMNS, customerFromRow, PRODUCT_COLUMNS, productFromRow, type Row, selectColumns } from './records';
 import type {
   NearQuery,
   NearResult,
@@ -64,9 +57,7 @@ export class Fts5Backend implements SearchPort {
     if (page.total === 0 && groups.length > 1) {
       page = rankResult(await this.rankStatement(tenantId, e, query, groups, 'any').all<Row>());
     }
-    const corrections = Object.fromEntries(
-      groups.filter((g) => g.corrections.length).map((g) => [g.word, g.corrections]),
-    );
+    const corrections = correctionsOf(groups);
     const toEntity = query.type === 'products' ? productFromRow : customerFromRow;
     const hits = page.rows.map((r) => ({
       id: r.id as string,
@@ -163,36 +154,8 @@ export class Fts5Backend implements SearchPort {
     return suggestions.sort((a, b) => b.score - a.score).slice(0, query.limit);
   }
 
-  async near(tenantId: string, query: NearQuery): Promise<NearResult> {
-    const box = boundingBox(query.lat, query.lng, query.radiusM);
-    const params: unknown[] = [tenantId, box.minLat, box.maxLat];
-    const lng = (box.lngRanges ?? []).map(([west, east]) => {
-      params.push(west, east);
-      return `lng BETWEEN ?${params.length - 1} AND ?${params.length}`;
-    });
-    const { results } = await this.d1
-      .prepare(
-        `SELECT id, lat, lng FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND lat BETWEEN ?2 AND ?3
-         ${lng.length ? `AND (${lng.join(' OR ')})` : ''}`,
-      )
-      .bind(...params)
-      .all<{ id: string; lat: number; lng: number }>();
-    const within = results
-      .map((r) => ({ id: r.id, distanceM: distanceMetres(query, r) }))
-      .filter((r) => r.distanceM <= query.radiusM)
-      .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id));
-    const page = within.slice(0, query.limit);
-    const rows = await loadByIds(
-      this.d1,
-      'customers',
-      tenantId,
-      page.map((p) => p.id),
-    );
-    const hits = page.flatMap((p) => {
-      const row = rows.get(p.id);
-      return row ? [{ id: p.id, distanceM: Math.round(p.distanceM * 10) / 10, entity: customerFromRow(row) }] : [];
-    });
-    return { hits, total: within.length };
+  near(tenantId: string, query: NearQuery): Promise<NearResult> {
+    return customersNear(createDb(this.d1), tenantId, query);
   }
 
   /** Drops the tenant's index and vocabulary and rebuilds both from the tables, in one transaction. */
@@ -236,9 +199,6 @@ const SUGGEST_CUSTOMERS = {
   weights: [10, 6, 0, 0, 0],
   detail: 'company',
 };
-
-const sameCorrections = (a: TermGroup[], b: TermGroup[]) =>
-  a.length === b.length && a.every((g, i) => g.corrections.join(' ') === b[i]?.corrections.join(' '));
 
 const rankResult = (result: D1Result<Row> | undefined) => {
   const rows = result?.results ?? [];

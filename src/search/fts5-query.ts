@@ -1,18 +1,5 @@
 import { tenantKey } from './fts5-sql';
-
-/** One word of the query: what was typed, whether it is still being typed, and the typo corrections. */
-export interface TermGroup {
-  word: string;
-  /** The last word of a search-as-you-type query also matches as a prefix (`bol` → bolt). */
-  prefix: boolean;
-  corrections: string[];
-}
-
-/**
- * `all`: every word must match (the default); `any`: at least one must, used as a fallback when `all`
- * finds nothing for a multi-word query, so a superfluous word does not empty the result.
- */
-export type MatchMode = 'all' | 'any';
+import type { MatchMode, TermGroup } from './query-terms';
 
 const phrase = (word: string) => `"${word.replaceAll('"', '""')}"`;
 

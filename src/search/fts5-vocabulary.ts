@@ -1,13 +1,9 @@
-import type { TermGroup } from './fts5-query';
 import type { SearchEntity } from './fts5-sql';
-import { type Candidate, letterSignature, pickCorrections, typoBudget } from './text';
+import { asTyped, type TermGroup } from './query-terms';
+import { type Candidate, candidateLengths, letterSignature, pickCorrections, typoBudget } from './text';
 
 /** Rows examined per word; the letter and length prefilter leaves far fewer for real vocabularies. */
 const CANDIDATES_PER_WORD = 200;
-
-/** The words as typed: the last one also matches as a prefix (search-as-you-type), nothing corrected. */
-export const asTyped = (words: string[]): TermGroup[] =>
-  words.map((word, i) => ({ word, prefix: i === words.length - 1, corrections: [] }));
 
 /** A row of `search_terms` as a lookup returns it (`len` and `sig` are columns SQLite computes). */
 export interface VocabularyTerm extends Candidate {
@@ -71,15 +67,14 @@ interface CandidateFilter {
 }
 
 function candidateFilter(group: TermGroup): CandidateFilter {
-  const budget = typoBudget(group.word);
-  const length = [...group.word].length;
+  const lengths = candidateLengths(group.word, group.prefix);
   return {
     word: group.word,
     prefix: group.prefix,
-    budget,
-    length,
-    minLength: length - budget,
-    maxLength: group.prefix ? 1_000 : length + budget,
+    budget: typoBudget(group.word),
+    length: [...group.word].length,
+    minLength: lengths.min,
+    maxLength: lengths.max,
     signature: letterSignature(group.word),
   };
 }

@@ -1,5 +1,8 @@
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import { type EnqueuedTaskPromise, Meilisearch, type SearchParams, type Settings } from 'meilisearch';
 import { generateTenantToken } from 'meilisearch/token';
+import type { Db } from '../db/client';
+import { customers, products } from '../db/tables';
 import {
   CUSTOMER_SETTINGS,
   customerDocument,
@@ -14,10 +17,12 @@ import {
   searchSort,
   tenantFilter,
 } from './meili-settings';
-import { CUSTOMER_COLUMNS, customerFromRow, loadByIds, PRODUCT_COLUMNS, productFromRow, type Row } from './records';
+import { loadByIds } from './records';
 import type {
+  CustomerRecord,
   NearQuery,
   NearResult,
+  ProductRecord,
   ReindexReport,
   SearchFeed,
   SearchPort,
@@ -52,8 +57,8 @@ const keyUids = new Map<string, Promise<string>>();
 
 /**
  * Meilisearch: one index per entity type shared by all tenants. Every request adds the tenant filter on
- * the server side, hits are re-checked for the tenant and hydrated from D1 (so a hit is always the current,
- * live record), and the browser-facing key is a tenant token whose search rules carry the same filter.
+ * the server side, hits are re-checked for the tenant and hydrated from the database (D1 or Postgres, so a
+ * hit is always the current, live record), and the browser-facing key is a tenant token whose search rules carry the same filter.
  */
 export class MeiliBackend implements SearchPort, SearchFeed {
   readonly backend = 'meilisearch' as const;
@@ -62,7 +67,7 @@ export class MeiliBackend implements SearchPort, SearchFeed {
   readonly indexes: { products: string; customers: string };
 
   constructor(
-    private readonly d1: D1Database,
+    private readonly db: Db,
     private readonly options: MeiliOptions,
   ) {
     this.client = new Meilisearch({ host: options.host, apiKey: options.apiKey, timeout: 10_000 });
@@ -82,14 +87,13 @@ export class MeiliBackend implements SearchPort, SearchFeed {
     };
     const res = await this.client.index(this.indexes[query.type]).search<Hit>(query.q, params);
     const hits = await this.hydrate(tenantId, query.type, res.hits);
-    const toEntity = products ? productFromRow : customerFromRow;
     return {
       type: query.type,
-      hits: hits.map(({ hit, row }) => ({
-        id: row.id as string,
+      hits: hits.map(({ hit, entity }) => ({
+        id: entity.id,
         score: Number(hit._rankingScore ?? 0),
         highlights: highlightsOf(hit),
-        entity: toEntity(row),
+        entity,
       })),
       total: res.estimatedTotalHits ?? hits.length,
       corrections: {},
@@ -109,17 +113,19 @@ export class MeiliBackend implements SearchPort, SearchFeed {
         ...HIGHLIGHT,
       })),
     });
-    const lists = await Promise.all(
-      query.types.map((type, i) => this.hydrate(tenantId, type, (res.results[i]?.hits ?? []) as Hit[])),
-    );
+    // One after the other: on Postgres, parallel reads would each open a connection of the request's pool.
+    const lists: Awaited<ReturnType<MeiliBackend['hydrate']>>[] = [];
+    for (const [i, type] of query.types.entries()) {
+      lists.push(await this.hydrate(tenantId, type, (res.results[i]?.hits ?? []) as Hit[]));
+    }
     const suggestions = lists.flatMap((list, i) =>
-      list.map(({ hit, row }) => {
-        const detail = (query.types[i] === 'products' ? row.sku : row.company) as string | null;
+      list.map(({ hit, entity }) => {
+        const detail = 'sku' in entity ? entity.sku : entity.company;
         return {
           type: query.types[i] === 'products' ? ('product' as const) : ('customer' as const),
-          id: row.id as string,
-          text: detail ? `${row.name} (${detail})` : (row.name as string),
-          highlight: String(hit._formatted?.name ?? row.name),
+          id: entity.id,
+          text: detail ? `${entity.name} (${detail})` : entity.name,
+          highlight: String(hit._formatted?.name ?? entity.name),
           score: Number(hit._rankingScore ?? 0),
         };
       }),
@@ -135,10 +141,10 @@ export class MeiliBackend implements SearchPort, SearchFeed {
     });
     const hits = await this.hydrate(tenantId, 'customers', res.hits);
     return {
-      hits: hits.map(({ hit, row }) => ({
-        id: row.id as string,
+      hits: hits.map(({ hit, entity }) => ({
+        id: entity.id,
         distanceM: Number(hit._geoDistance ?? 0),
-        entity: customerFromRow(row),
+        entity: entity as CustomerRecord,
       })),
       total: res.estimatedTotalHits ?? hits.length,
     };
@@ -164,28 +170,35 @@ export class MeiliBackend implements SearchPort, SearchFeed {
     for (const type of ['products', 'customers'] as const) {
       const index = this.client.index(this.indexes[type]);
       tasks.push(index.deleteDocuments({ filter: tenantFilter(tenantId) }));
-      const columns = type === 'products' ? PRODUCT_COLUMNS : CUSTOMER_COLUMNS;
-      let after = '';
+      let after: string | null = null;
       for (;;) {
-        const { results } = await this.d1
-          .prepare(
-            `SELECT ${columns.join(', ')} FROM ${type} WHERE tenant_id = ? AND deleted_at IS NULL AND id > ? ORDER BY id LIMIT ${PUSH_BATCH}`,
-          )
-          .bind(tenantId, after)
-          .all<Row>();
-        if (results.length === 0) break;
+        const page = await this.livePage(type, tenantId, after);
+        if (page.length === 0) break;
         const docs =
           type === 'products'
-            ? results.map((r) => productDocument(productFromRow(r)))
-            : results.map((r) => customerDocument(customerFromRow(r)));
+            ? (page as ProductRecord[]).map(productDocument)
+            : (page as CustomerRecord[]).map(customerDocument);
         tasks.push(index.addDocuments(docs, { primaryKey: PRIMARY_KEY }));
-        counts[type] += results.length;
-        after = results.at(-1)?.id as string;
-        if (results.length < PUSH_BATCH) break;
+        counts[type] += page.length;
+        after = page.at(-1)?.id ?? null;
+        if (page.length < PUSH_BATCH) break;
       }
     }
     await this.settle(tasks);
     return counts;
+  }
+
+  /** The tenant's live records after `after` in id order (the database's own order of its id type). */
+  private livePage(type: SearchType, tenantId: string, after: string | null) {
+    const table = type === 'products' ? products : customers;
+    return this.db
+      .select()
+      .from(table)
+      .where(
+        and(eq(table.tenantId, tenantId), isNull(table.deletedAt), after === null ? undefined : gt(table.id, after)),
+      )
+      .orderBy(asc(table.id))
+      .limit(PUSH_BATCH);
   }
 
   /** A search-only key for browsers/apps: expires soon and can only ever see `tenantId`'s documents. */
@@ -248,18 +261,17 @@ export class MeiliBackend implements SearchPort, SearchFeed {
     }
   }
 
-  /** Keeps hits of this tenant whose record is still live in D1, in Meilisearch's order. */
+  /** Keeps hits of this tenant whose record is still live in the database, in Meilisearch's order. */
   private async hydrate(tenantId: string, type: SearchType, hits: Hit[]) {
     const own = hits.filter((h) => h.tenantId === tenantId && typeof h.id === 'string');
-    const rows = await loadByIds(
-      this.d1,
-      type,
-      tenantId,
-      own.map((h) => h.id as string),
-    );
+    const ids = own.map((h) => h.id as string);
+    const records: Map<string, ProductRecord | CustomerRecord> =
+      type === 'products'
+        ? await loadByIds(this.db, 'products', tenantId, ids)
+        : await loadByIds(this.db, 'customers', tenantId, ids);
     return own.flatMap((hit) => {
-      const row = rows.get(hit.id as string);
-      return row ? [{ hit, row }] : [];
+      const entity = records.get(hit.id as string);
+      return entity ? [{ hit, entity }] : [];
     });
   }
 }

@@ -1,8 +1,10 @@
-import { getTableColumns, type Table } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, type Table } from 'drizzle-orm';
+import type { Db } from '../db/client';
 import { customers, products } from '../db/tables';
+import { chunk } from '../lib/chunk';
 import type { CustomerRecord, ProductRecord } from './search-port';
 
-/** Raw D1 rows (snake_case) of products and customers, as the search SQL selects them. */
+/** Raw rows (snake_case) of products and customers, as the search SQL selects them. */
 export type Row = Record<string, unknown>;
 
 /** Search reads whole rows: the SQL column names, in declaration order, come from the schema. */
@@ -54,25 +56,38 @@ export const customerFromRow = (r: Row): CustomerRecord => ({
   notes: strOrNull(r.notes),
 });
 
-/** Live rows of one tenant by id, in the order of `ids` (used to hydrate hits from an external index). */
+/**
+ * Live records of one tenant by id (hits of an external index, the nearest customers), read through drizzle,
+ * so on whichever database the deployment runs. Ids that are not live records of the tenant are absent.
+ */
 export async function loadByIds(
-  d1: D1Database,
+  db: Db,
+  table: 'products',
+  tenantId: string,
+  ids: string[],
+): Promise<Map<string, ProductRecord>>;
+export async function loadByIds(
+  db: Db,
+  table: 'customers',
+  tenantId: string,
+  ids: string[],
+): Promise<Map<string, CustomerRecord>>;
+export async function loadByIds(
+  db: Db,
   table: 'products' | 'customers',
   tenantId: string,
   ids: string[],
-): Promise<Map<string, Row>> {
-  const rows = new Map<string, Row>();
-  const columns = table === 'products' ? PRODUCT_COLUMNS : CUSTOMER_COLUMNS;
-  // D1 allows 100 bound parameters per statement; one is the tenant.
-  for (let i = 0; i < ids.length; i += 90) {
-    const chunk = ids.slice(i, i + 90);
-    const { results } = await d1
-      .prepare(
-        `SELECT ${selectColumns('t', columns)} FROM ${table} t WHERE t.tenant_id = ? AND t.deleted_at IS NULL AND t.id IN (${chunk.map(() => '?').join(', ')})`,
-      )
-      .bind(tenantId, ...chunk)
-      .all<Row>();
-    for (const r of results) rows.set(r.id as string, r);
+): Promise<Map<string, ProductRecord | CustomerRecord>> {
+  const records = new Map<string, ProductRecord | CustomerRecord>();
+  const source = table === 'products' ? products : customers;
+  // D1 allows 100 bound parameters per statement; one is the tenant. One part after the other: on
+  // Postgres, parallel reads would each open a connection of the request's pool.
+  for (const part of chunk(ids, 90)) {
+    const rows = await db
+      .select()
+      .from(source)
+      .where(and(eq(source.tenantId, tenantId), isNull(source.deletedAt), inArray(source.id, part)));
+    for (const r of rows) records.set(r.id, r);
   }
-  return rows;
+  return records;
 }

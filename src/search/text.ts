@@ -37,6 +37,19 @@ export function typoBudget(word: string): 0 | 1 | 2 {
   return 0;
 }
 
+/** Longest term a word being typed is compared with: any term it may be the start of. */
+const MAX_TERM_LENGTH = 1_000;
+
+/**
+ * Lengths a vocabulary term can have and still be within `word`'s typo budget: each edit changes the length
+ * by at most one; a word still being typed (`prefix`) may be the start of a term of any length.
+ */
+export function candidateLengths(word: string, prefix: boolean): { min: number; max: number } {
+  const budget = typoBudget(word);
+  const length = [...word].length;
+  return { min: length - budget, max: prefix ? MAX_TERM_LENGTH : length + budget };
+}
+
 /**
  * Damerau-Levenshtein distance (optimal string alignment: insertions, deletions, substitutions and
  * transpositions of adjacent letters each cost 1), on code points. Stops early once every alignment

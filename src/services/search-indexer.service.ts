@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { openDatabase } from '../db/connection';
+import { dialect } from '../db/sql';
 import { customers, events, products, searchCursors } from '../db/tables';
 import { loadConfig } from '../env';
 import { chunk } from '../lib/chunk';
@@ -13,7 +14,7 @@ import type { SearchPort, SyncBatch } from '../search/search-port';
  * after its cursor, loads the CURRENT state of every product and customer they mention (so replays and
  * out-of-order pushes converge to the database), pushes upserts and deletions, and moves the cursor only
  * once the index has processed them: a failed push is retried from the same place by the next run.
- * The FTS5 backend needs none of this (its triggers index inside the write's own transaction).
+ * The FTS5 and Postgres backends need none of this (their triggers index inside the write's own transaction).
  */
 
 const EVENTS_PER_PAGE = 500;
@@ -40,8 +41,9 @@ export interface IndexerReport {
 export async function runSearchIndexer(env: Env, tenantId: string): Promise<IndexerReport> {
   let port: SearchPort | null = null;
   try {
-    port = searchPortFor(loadConfig(env), env.DB);
-    const database = openDatabase(env, loadConfig(env));
+    const config = loadConfig(env);
+    const database = openDatabase(env, config);
+    port = searchPortFor(config, database.db);
     const report = await indexTenant(database.db, port, tenantId).finally(() => database.close());
     if (report.status === 'failed') logFailure(tenantId, report.error);
     return report;
@@ -57,7 +59,7 @@ const logFailure = (tenantId: string, message: string | undefined) =>
 
 export async function indexTenant(db: Db, port: SearchPort, tenantId: string): Promise<IndexerReport> {
   const feed = port.feed;
-  // FTS5 is kept by triggers: nothing to read, so the hub can call this after every catch-up for free.
+  // FTS5 and Postgres are kept by triggers: nothing to read, so the hub can call this after every catch-up.
   if (!feed) return { status: 'skipped', backend: port.backend, fromSeq: 0, toSeq: 0, upserts: 0, removals: 0 };
   const start = await readCursor(db, tenantId, port.backend);
   const report: IndexerReport = {
@@ -124,7 +126,7 @@ async function advanceCursor(db: Db, tenantId: string, backend: string, seq: num
     .onConflictDoUpdate({
       target: [searchCursors.tenantId, searchCursors.backend],
       set: {
-        lastSeq: sql`max(${searchCursors.lastSeq}, excluded.last_seq)`,
+        lastSeq: dialect.greatest(sql`${searchCursors.lastSeq}`, sql`excluded.last_seq`),
         updatedAt: sql`excluded.updated_at`,
       },
     });

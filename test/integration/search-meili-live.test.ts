@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MeiliBackend } from '../../src/search/meili-backend';
 import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
+import { testDb } from '../helpers/db';
 import { createCustomer, createTenant } from '../helpers/factories';
 
 /**
@@ -18,7 +19,7 @@ const prefix = `fltest_${crypto.randomUUID().slice(0, 8)}_`;
 
 describe.skipIf(!URL_ || !KEY)('Meilisearch adapter against a live server (MEILI_TEST_URL)', () => {
   const backend = () =>
-    new MeiliBackend(env.DB, {
+    new MeiliBackend(testDb(), {
       host: URL_ as string,
       apiKey: KEY as string,
       indexPrefix: prefix,

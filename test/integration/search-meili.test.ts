@@ -2,12 +2,12 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app';
-import { createDb } from '../../src/db/client';
 import { forgetPreparedIndexes, MeiliBackend } from '../../src/search/meili-backend';
 import { CUSTOMER_SETTINGS, PRODUCT_SETTINGS } from '../../src/search/meili-settings';
 import { indexTenant, runSearchIndexer } from '../../src/services/search-indexer.service';
 import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
+import { testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 
 /**
@@ -146,7 +146,7 @@ const searchResponse = (hits: unknown[], estimatedTotalHits = hits.length, q = '
   estimatedTotalHits,
 });
 
-/** The Worker as deployed with Meilisearch configured (same D1, different variables). */
+/** The Worker as deployed with Meilisearch configured (same database, different variables). */
 async function appWithMeili(method: string, path: string, token: string) {
   const ctx = createExecutionContext();
   const res = await buildApp().fetch(
@@ -204,7 +204,7 @@ describe('Meilisearch adapter (recorded API exchanges)', () => {
         ),
       },
     ]);
-    const backend = new MeiliBackend(env.DB, options);
+    const backend = new MeiliBackend(testDb(), options);
     const result = await backend.search(t.tenantId, {
       type: 'products',
       q: 'blot',
@@ -248,7 +248,7 @@ describe('Meilisearch adapter (recorded API exchanges)', () => {
         ]),
       },
     ]);
-    const result = await new MeiliBackend(env.DB, options).near(t.tenantId, {
+    const result = await new MeiliBackend(testDb(), options).near(t.tenantId, {
       lat: 52.52,
       lng: 13.405,
       radiusM: 1000,
@@ -307,7 +307,7 @@ describe('Meilisearch adapter (recorded API exchanges)', () => {
         },
       },
     ]);
-    const suggestions = await new MeiliBackend(env.DB, options).suggest(t.tenantId, {
+    const suggestions = await new MeiliBackend(testDb(), options).suggest(t.tenantId, {
       q: 'hydr',
       limit: 5,
       types: ['products', 'customers'],
@@ -328,8 +328,8 @@ describe('Meilisearch adapter (recorded API exchanges)', () => {
 describe('Meilisearch indexer (event log → index)', () => {
   it('pushes current state after the cursor, retries a failed task, then stays idle', async () => {
     const t = await createTenant();
-    const db = createDb(env.DB);
-    const backend = new MeiliBackend(env.DB, options);
+    const db = testDb();
+    const backend = new MeiliBackend(testDb(), options);
     const p = await createProduct(t.token, { sku: 'A-1', name: 'Angle Grinder', priceMinor: 5000 });
     const removed = await createProduct(t.token, { sku: 'A-2', name: 'Old Grinder', priceMinor: 10 });
     await api('DELETE', `/v1/products/${removed.id}`, undefined, { token: t.token });
@@ -520,7 +520,7 @@ describe('Meilisearch through the API', () => {
     expect(script).toEqual([]);
     // Everything before the rebuild is covered: the indexer has nothing to push.
     replay([]);
-    const report = await indexTenant(createDb(env.DB), new MeiliBackend(env.DB, options), t.tenantId);
+    const report = await indexTenant(testDb(), new MeiliBackend(testDb(), options), t.tenantId);
     expect(report).toMatchObject({ status: 'ok', upserts: 0, removals: 0 });
     expect(seen).toEqual([]);
   });
