@@ -3,6 +3,7 @@ import { CustomerSchema } from '../contracts/customers.schemas';
 import { ProductSchema } from '../contracts/products.schemas';
 import type { AppEnv } from '../env';
 import { meiliBackendFor, searchPortFor } from '../search/backend';
+import { SEARCH_BACKENDS } from '../search/search-port';
 import {
   customersNear,
   issueSearchKey,
@@ -68,13 +69,13 @@ const CustomerEntity = z.lazy(() => CustomerSchema);
 const SearchResults = z
   .object({
     type: z.enum(['products', 'customers']),
-    backend: z.enum(['fts5', 'meilisearch']),
+    backend: z.enum(SEARCH_BACKENDS),
     hits: z.array(z.union([hitOf(ProductSchema, 'ProductSearchHit'), hitOf(CustomerEntity, 'CustomerSearchHit')])),
     total: z.number().int(),
     took: z.number().openapi({ description: 'Milliseconds spent in the search backend' }),
     corrections: z
       .record(z.string(), z.array(z.string()))
-      .openapi({ description: 'FTS5: words read as typos, with the terms searched instead/as well' }),
+      .openapi({ description: 'FTS5 and Postgres: words read as typos, with the terms searched as well' }),
   })
   .openapi('SearchResults');
 
@@ -103,7 +104,7 @@ const SearchKey = z
   .openapi('SearchKey');
 
 const ReindexReport = z
-  .object({ backend: z.enum(['fts5', 'meilisearch']), products: z.number(), customers: z.number(), took: z.number() })
+  .object({ backend: z.enum(SEARCH_BACKENDS), products: z.number(), customers: z.number(), took: z.number() })
   .openapi('SearchReindexReport');
 
 export const searchRouter = createProtectedRouter()

@@ -1,7 +1,9 @@
 import type { Db } from '../db/client';
+import { isPostgres } from '../db/sql';
 import type { Config } from '../env';
 import { Fts5Backend } from './fts5-backend';
 import { MeiliBackend } from './meili-backend';
+import { PostgresBackend } from './pg-backend';
 import type { SearchPort } from './search-port';
 
 /** Meilisearch is used when both its host and an API key are configured; it reads records from `db`. */
@@ -15,7 +17,12 @@ export function meiliBackendFor(config: Config, db: Db): MeiliBackend | null {
   });
 }
 
-/** Meilisearch when configured, else FTS5 inside D1. `db` is the database opened for the request. */
+/**
+ * The search backend of a deployment: Meilisearch when configured, else the index inside the database the
+ * deployment runs on (`db`, as opened for the request): FTS5 on D1, tsvector and pg_trgm on Postgres.
+ */
 export function searchPortFor(config: Config, db: Db): SearchPort {
-  return meiliBackendFor(config, db) ?? new Fts5Backend(db.$client);
+  const meili = meiliBackendFor(config, db);
+  if (meili) return meili;
+  return isPostgres(db) ? new PostgresBackend(db) : new Fts5Backend(db.$client);
 }

@@ -1,8 +1,9 @@
 import type { customers, products } from '../db/tables';
 
 /**
- * What the application needs from a search engine. Two implementations: SQLite FTS5 inside D1 (default,
- * kept fresh by triggers) and Meilisearch (when configured, fed from the event log). Every method takes
+ * What the application needs from a search engine. Three implementations: SQLite FTS5 inside D1 and
+ * tsvector/pg_trgm inside Postgres (the built-in index of each database, kept fresh by triggers), and
+ * Meilisearch (when configured, fed from the event log). Every method takes
  * the tenant explicitly and must never return another tenant's records; permission checks happen in
  * services/search.service.ts before a port is called.
  */
@@ -31,7 +32,10 @@ export interface SearchQuery {
 
 export interface SearchHit<T> {
   id: string;
-  /** Higher is better. FTS5: negated BM25; Meilisearch: `_rankingScore` (0..1). Not comparable across backends. */
+  /**
+   * Higher is better. FTS5: negated BM25; Postgres: ts_rank; Meilisearch: `_rankingScore` (0..1). Not
+   * comparable across backends.
+   */
   score: number;
   /** Matched fields with the matches wrapped in `<mark>…</mark>` (text is not HTML-escaped). */
   highlights: Record<string, string>;
@@ -75,7 +79,7 @@ export interface SyncBatch {
   customers: { upsert: CustomerRecord[]; remove: string[] };
 }
 
-/** Implemented by indexes that live outside D1 and must be fed from the event log. */
+/** Implemented by indexes that live outside the database and must be fed from the event log. */
 export interface SearchFeed {
   sync(tenantId: string, batch: SyncBatch): Promise<void>;
 }
@@ -85,9 +89,12 @@ export interface ReindexReport {
   customers: number;
 }
 
+export const SEARCH_BACKENDS = ['fts5', 'postgres', 'meilisearch'] as const;
+export type SearchBackendName = (typeof SEARCH_BACKENDS)[number];
+
 export interface SearchPort {
-  readonly backend: 'fts5' | 'meilisearch';
-  /** Absent when the database keeps the index fresh by itself (FTS5 triggers). */
+  readonly backend: SearchBackendName;
+  /** Absent when the database keeps the index fresh by itself (FTS5 and Postgres triggers). */
   readonly feed: SearchFeed | undefined;
   search(tenantId: string, query: SearchQuery): Promise<SearchResult>;
   suggest(tenantId: string, query: SuggestQuery): Promise<Suggestion[]>;

@@ -6,6 +6,7 @@ import { type VocabularyTerm, vocabularyLookup } from '../../src/search/fts5-voc
 import { tokenize } from '../../src/search/text';
 import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
+import { testDatabaseKind } from '../helpers/db';
 import { createCustomer, createTenant } from '../helpers/factories';
 
 /** The D1 binding, counting round trips (batches and single statements alike go through `batch` here). */
@@ -36,7 +37,8 @@ async function vocabularyOf(tenantId: string) {
   return results;
 }
 
-describe('vocabulary copy in the isolate', () => {
+// FTS5 on D1 only: the Postgres backend keeps no copy (its lookups: test/integration/search-postgres.test.ts).
+describe.skipIf(testDatabaseKind() === 'postgres')('vocabulary copy in the isolate', () => {
   it('predicts exactly what the D1 lookup decides', async () => {
     const t = await createTenant();
     for (const [name, company, city] of [

@@ -1,7 +1,8 @@
-import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
+import { executeSql, testDatabaseKind } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createTerritory, metresNorth } from '../helpers/field-factories';
 
@@ -9,6 +10,9 @@ const search = (t: { token: string }, params: Record<string, string | number | b
   api('GET', `/v1/search?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`, undefined, {
     token: t.token,
   });
+
+/** The database's own search index: FTS5 on D1, tsvector and pg_trgm on Postgres. */
+const BUILT_IN = testDatabaseKind() === 'postgres' ? 'postgres' : 'fts5';
 
 const names = (res: { body: { hits: { entity: { name: string } }[] } }) => res.body.hits.map((h) => h.entity.name);
 
@@ -38,7 +42,7 @@ async function catalogue(t: TestTenant) {
   return { bolt, pump, washer };
 }
 
-describe('search endpoint (FTS5)', () => {
+describe('search endpoint (the database’s own index: FTS5 on D1, tsvector on Postgres)', () => {
   it('finds products with highlights, score, total and timing', async () => {
     const t = await createTenant();
     const { bolt } = await catalogue(t);
@@ -46,7 +50,7 @@ describe('search endpoint (FTS5)', () => {
     const res = await search(t, { q: 'bolt' });
     const wall = performance.now() - before;
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ type: 'products', backend: 'fts5', total: 2 });
+    expect(res.body).toMatchObject({ type: 'products', backend: BUILT_IN, total: 2 });
     // Milliseconds spent in the backend during this request: not a timestamp, not another unit, not
     // more than the whole round trip took (0.1 for took's rounding).
     expect(res.body.took).toBeGreaterThanOrEqual(0);
@@ -66,9 +70,14 @@ describe('search endpoint (FTS5)', () => {
     const typo = await search(t, { q: 'blot' });
     expect(typo.body.hits[0].id).toBe(bolt.id);
     expect(typo.body.corrections).toEqual({ blot: ['bolt'] });
+    expect(typo.body.hits[0].highlights.name).toBe('Hex <mark>Bolt</mark> M8 Zinc');
     expect((await search(t, { q: 'hydrolic' })).body.hits[0].id).toBe(pump.id);
     expect((await search(t, { q: 'hydr' })).body.hits[0].id).toBe(pump.id);
     expect((await search(t, { q: 'HY-9000' })).body.hits[0].id).toBe(pump.id);
+    // Both parts of a code, the last one as a prefix.
+    expect((await search(t, { q: 'hx-12' })).body.hits[0].highlights).toEqual({
+      sku: '<mark>HX</mark>-<mark>1234</mark>',
+    });
     // Too short to carry a typo: no correction, no match.
     expect((await search(t, { q: 'bxt' })).body).toMatchObject({ hits: [], total: 0, corrections: {} });
   });
@@ -111,6 +120,11 @@ describe('search endpoint (FTS5)', () => {
     expect((await search(t, { q: 'weber', type: 'customers', territoryId: north.id })).body.total).toBe(0);
     const hit = (await search(t, { q: 'potsdam', type: 'customers' })).body.hits[0];
     expect(hit.highlights).toEqual({ city: '<mark>Potsdam</mark>' });
+    // Marked in the text as stored: accents, and a word inside an email address.
+    expect((await search(t, { q: 'backerei backwaren', type: 'customers' })).body.hits[0].highlights).toEqual({
+      company: '<mark>Bäckerei</mark> Schmidt GmbH',
+      email: 'anna@schmidt-<mark>backwaren</mark>.de',
+    });
   });
 
   it('never returns another tenant’s records, nor corrects towards their vocabulary', async () => {
@@ -147,9 +161,7 @@ describe('search endpoint (FTS5)', () => {
     expect(await termsOf(t.tenantId, 'product')).not.toContain('latex');
 
     // No API undeletes; the trigger handles it for sync tools or manual repair.
-    await env.DB.prepare('UPDATE products SET deleted_at = NULL WHERE tenant_id = ? AND id = ?')
-      .bind(t.tenantId, created.id)
-      .run();
+    await executeSql(sql`UPDATE products SET deleted_at = NULL WHERE tenant_id = ${t.tenantId} AND id = ${created.id}`);
     expect(names(await search(t, { q: 'latex' }))).toEqual(['Latex Gloves']);
   });
 
@@ -277,15 +289,17 @@ describe('reindex and search keys', () => {
     await createCustomer(t.token, { name: 'Anna Schmidt', company: 'Bäckerei Schmidt', city: 'Potsdam' });
     const before = await termsOf(t.tenantId);
     // Damage the index: the rebuild must restore it.
-    await env.DB.prepare('DELETE FROM products_fts WHERE rowid IN (SELECT doc_id FROM search_docs WHERE tenant_id = ?)')
-      .bind(t.tenantId)
-      .run();
+    await executeSql(
+      BUILT_IN === 'postgres'
+        ? sql`UPDATE products_search SET document = NULL WHERE tenant_id = ${t.tenantId}`
+        : sql`DELETE FROM products_fts WHERE rowid IN (SELECT doc_id FROM search_docs WHERE tenant_id = ${t.tenantId})`,
+    );
     expect((await search(t, { q: 'bolt' })).body.total).toBe(0);
     const manager = await createUserWithRole(t, 'manager');
     expect((await api('POST', '/v1/search/reindex', undefined, { token: manager.token })).status).toBe(403);
     const res = await api('POST', '/v1/search/reindex', undefined, { token: t.token });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ backend: 'fts5', products: 3, customers: 1 });
+    expect(res.body).toMatchObject({ backend: BUILT_IN, products: 3, customers: 1 });
     expect((await search(t, { q: 'bolt' })).body.total).toBe(2);
     expect(await termsOf(t.tenantId)).toEqual(before);
   });
@@ -326,11 +340,11 @@ describe('reindex and search keys', () => {
   });
 });
 
+/** The tenant's typo vocabulary: `search_terms` has the same name and these columns on both databases. */
 async function termsOf(tenantId: string, entity?: string) {
-  const { results } = await env.DB.prepare(
-    `SELECT entity, term, docs FROM search_terms WHERE tenant_id = ? ${entity ? 'AND entity = ?' : ''} ORDER BY entity, term`,
-  )
-    .bind(...(entity ? [tenantId, entity] : [tenantId]))
-    .all<{ entity: string; term: string; docs: number }>();
+  const { rows: results } = await executeSql<{ entity: string; term: string; docs: number }>(
+    sql`SELECT entity, term, docs FROM search_terms WHERE tenant_id = ${tenantId}
+        ${entity ? sql`AND entity = ${entity}` : sql``} ORDER BY entity, term`,
+  );
   return entity ? results.map((r) => r.term) : results;
 }
