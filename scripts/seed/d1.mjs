@@ -18,6 +18,8 @@ export async function openLocalD1(root, persistTo = '.wrangler/state') {
 
 /** Children before parents, so deleting a tenant's rows never trips a foreign key. */
 const TENANT_TABLES = [
+  'sync_mutations',
+  'sync_clients',
   'report_deliveries',
   'report_subscriptions',
   'rfm_scores',

@@ -38,6 +38,8 @@ export let rfmScores = sqlite.rfmScores;
 export let reportSubscriptions = sqlite.reportSubscriptions;
 export let reportDeliveries = sqlite.reportDeliveries;
 export let loginThrottle = sqlite.loginThrottle;
+export let syncClients = sqlite.syncClients;
+export let syncMutations = sqlite.syncMutations;
 
 /** The enum constants and row types, which are the same on both databases. */
 export * from './schema';
@@ -71,6 +73,8 @@ export function useTables(set: TableSet): void {
   reportSubscriptions = set.reportSubscriptions;
   reportDeliveries = set.reportDeliveries;
   loginThrottle = set.loginThrottle;
+  syncClients = set.syncClients;
+  syncMutations = set.syncMutations;
 }
 
 export type TableName =
@@ -98,4 +102,6 @@ export type TableName =
   | 'rfmScores'
   | 'reportSubscriptions'
   | 'reportDeliveries'
-  | 'loginThrottle';
+  | 'loginThrottle'
+  | 'syncClients'
+  | 'syncMutations';

@@ -46,3 +46,8 @@ export const REPORT_KINDS = ['executive'] as const;
 export type ReportFrequency = (typeof REPORT_FREQUENCIES)[number];
 /** A delivery is claimed (`sending`) before the e-mail goes out and marked `sent` after. */
 export const REPORT_DELIVERY_STATUSES = ['sending', 'sent'] as const;
+
+// Sync
+/** What the server did with a pushed mutation (a skipped or duplicate one is never stored). */
+export const SYNC_MUTATION_STATUSES = ['applied', 'refused'] as const;
+export type SyncMutationStatus = (typeof SYNC_MUTATION_STATUSES)[number];

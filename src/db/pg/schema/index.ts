@@ -8,4 +8,5 @@ export * from './field';
 export * from './realtime';
 export * from './sales';
 export * from './search';
+export * from './sync';
 export * from './tenancy';

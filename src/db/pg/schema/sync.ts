@@ -1,0 +1,57 @@
+import { foreignKey, integer, primaryKey, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { SYNC_MUTATION_STATUSES } from '../../schema/enums';
+import { isoTimestamp } from './columns';
+import { users } from './tenancy';
+
+/**
+ * One offline client (an app install) of one user, with the last of its mutations the server has processed.
+ * The client mints its id; the id is unique across tenants, so one device's queue can never be replayed
+ * under another user or tenant (docs/sync.md).
+ */
+export const syncClients = pgTable(
+  'sync_clients',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    clientId: uuid('client_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    /** Every mutation of this client with an id up to this one has been processed (applied or refused). */
+    lastMutationId: integer('last_mutation_id').notNull().default(0),
+    createdAt: isoTimestamp('created_at').notNull(),
+    updatedAt: isoTimestamp('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.clientId] }),
+    uniqueIndex('sync_clients_client_uq').on(t.clientId),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }),
+  ],
+);
+
+/**
+ * The outcome of every processed mutation, written in the same unit as the client's `last_mutation_id`
+ * advance: a replayed push answers from here, and a refusal keeps its problem for the client to show.
+ */
+export const syncMutations = pgTable(
+  'sync_mutations',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    clientId: uuid('client_id').notNull(),
+    mutationId: integer('mutation_id').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: SYNC_MUTATION_STATUSES }).notNull(),
+    /** The record the mutation wrote (or named), when its arguments named one. */
+    entityType: text('entity_type'),
+    entityId: uuid('entity_id'),
+    /** The record's version right after the mutation applied. */
+    entityVersion: integer('entity_version'),
+    problemCode: text('problem_code'),
+    problemStatus: integer('problem_status'),
+    problemDetail: text('problem_detail'),
+    /** The device's clock when the mutation was made, as the client reported it. */
+    clientTime: isoTimestamp('client_time').notNull(),
+    processedAt: isoTimestamp('processed_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.clientId, t.mutationId] }),
+    foreignKey({ columns: [t.tenantId, t.clientId], foreignColumns: [syncClients.tenantId, syncClients.clientId] }),
+  ],
+);
