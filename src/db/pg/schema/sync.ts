@@ -1,4 +1,4 @@
-import { foreignKey, integer, primaryKey, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { foreignKey, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { SYNC_MUTATION_STATUSES } from '../../schema/enums';
 import { isoTimestamp } from './columns';
 import { users } from './tenancy';
