@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { CreateCustomerBody, UpdateCustomerBody } from '../contracts/customers.schemas';
+import { CancelOrderBody, CreateOrderBody } from '../contracts/orders.schemas';
+import { CreatePaymentBody } from '../contracts/payments.schemas';
 import { CreateProductBody, UpdateProductBody } from '../contracts/products.schemas';
+import { CheckInBody, CheckOutBody } from '../contracts/visits.schemas';
 import { AppError, ErrorCode } from '../lib/errors';
 import { formatIssues } from '../lib/zod-issues';
 import { SendNotificationBody } from '../routes/notifications.routes';
-import { CancelOrderBody, CreateOrderBody } from '../routes/orders.routes';
-import { CreatePaymentBody } from '../routes/payments.routes';
-import { CheckInBody, CheckOutBody } from '../routes/visits.routes';
 
 /**
  * Mutation inputs are validated by the very zod schemas that validate the REST bodies, so a field's

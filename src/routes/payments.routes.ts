@@ -1,3 +1,4 @@
+import { CreatePaymentBody } from '../contracts/payments.schemas';
 import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/tables';
 import { createPayment, getPayment, listPayments, refundPayment } from '../services/payments.service';
 import { listRoute } from './crud';
@@ -29,25 +30,6 @@ export const PaymentSchema = z
     notes: z.string().nullable(),
   })
   .openapi('Payment');
-
-export const CreatePaymentBody = z
-  .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    orderId: z.uuid(),
-    amountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    method: z.enum(PAYMENT_METHODS),
-    status: z
-      .enum(['received', 'failed'])
-      .default('received')
-      .openapi({ description: 'A failed attempt is kept for the record but does not count as paid' }),
-    reference: z.string().max(200).nullable().optional(),
-    receivedAt: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .openapi({ description: 'When the money was taken (device clock); at most 5 minutes ahead' }),
-    notes: z.string().max(4000).nullable().optional(),
-  })
-  .openapi('CreatePayment');
 
 const ListQuery = listQuery(['receivedAt', 'amountMinor', 'createdAt', 'updatedAt'] as const).extend({
   orderId: z.uuid().optional(),

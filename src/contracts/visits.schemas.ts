@@ -1,0 +1,40 @@
+import { VISIT_OUTCOMES } from '../db/tables';
+import { createBodyOf, updateBodyOf, z } from './common';
+
+/** Visits: what the API accepts (REST, GraphQL inputs, sync mutations, tests). */
+
+const Instant = z.iso.datetime({ offset: true });
+const Notes = z.string().max(4000).nullable().optional();
+
+export const CreateVisitBody = createBodyOf({
+  customerId: z.uuid(),
+  salesmanId: z.uuid().optional().openapi({
+    description: 'Required for managers; a salesman may omit it (defaults to himself) but name nobody else',
+  }),
+  plannedAt: Instant.nullable().optional(),
+  notes: Notes,
+}).openapi('CreateVisit');
+
+export const UpdateVisitBody = updateBodyOf({
+  customerId: z.uuid().optional(),
+  salesmanId: z.uuid().optional(),
+  plannedAt: Instant.nullable().optional(),
+  notes: Notes,
+  outcome: z.enum(VISIT_OUTCOMES).nullable().optional(),
+  status: z.literal('cancelled').optional().openapi({ description: 'Cancel a planned visit' }),
+}).openapi('UpdateVisit');
+
+const fix = {
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  accuracy: z.number().min(0).max(10_000).openapi({ description: 'Reported horizontal accuracy, metres' }),
+  at: Instant.optional().openapi({
+    description: 'Device time of the fix (default: now); more than 5 minutes in the future is refused',
+  }),
+};
+
+export const CheckInBody = z.strictObject(fix).openapi('VisitCheckIn');
+
+export const CheckOutBody = z
+  .strictObject({ ...fix, outcome: z.enum(VISIT_OUTCOMES).nullable().optional(), notes: Notes })
+  .openapi('VisitCheckOut');
