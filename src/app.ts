@@ -26,6 +26,7 @@ import { reportSubscriptionsRouter, reportUnsubscribeRouter } from './routes/rep
 import { reportsRouter } from './routes/reports.routes';
 import { salesmenRouter } from './routes/salesmen.routes';
 import { searchRouter } from './routes/search.routes';
+import { syncRouter } from './routes/sync.routes';
 import { targetsRouter } from './routes/targets.routes';
 import { territoriesRouter } from './routes/territories.routes';
 import { usersRouter } from './routes/users.routes';
@@ -53,6 +54,7 @@ const v1 = new OpenAPIHono<AppEnv>()
   .route('/realtime', realtimeSocketRouter)
   .route('/realtime', realtimeStatsRouter)
   .route('/search', searchRouter)
+  .route('/sync', syncRouter)
   .route('/analytics', analyticsRouter)
   .route('/reports', reportsRouter)
   // The public unsubscribe link first: it must answer before the protected router's authentication.

@@ -1,10 +1,11 @@
 import { freeJsonObject } from '../lib/free-json';
-import { listNotifications, sendNotification } from '../services/notifications.service';
+import { listNotifications, markNotificationRead, sendNotification } from '../services/notifications.service';
 import { listRoute } from './crud';
 import {
   createProtectedRouter,
   entityFields,
   IdempotencyHeader,
+  IdParams,
   jsonBody,
   jsonResponse,
   listQuery,
@@ -61,3 +62,15 @@ listRoute(notificationsRouter, {
   description: 'A page of notifications',
   list: listNotifications,
 });
+
+notificationsRouter.openapi(
+  protectedRoute({
+    method: 'post',
+    path: '/{id}/read',
+    tags,
+    summary: 'Mark a notification read (by its recipient; a second call changes nothing)',
+    request: { params: IdParams, headers: IdempotencyHeader },
+    responses: { 200: jsonResponse(NotificationSchema, 'The notification, with readAt set') },
+  }),
+  async (c) => c.json(toApi(await markNotificationRead(serviceContext(c), c.req.valid('param').id)), 200),
+);

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal';
-import type { Db } from '../db/client';
+import type { Db, Statement } from '../db/client';
 import type { LoggedEvent } from '../db/event-log';
 import { nowIso } from '../lib/time';
 import type { HubDirectory, TenantHubPort } from './hub-port';
@@ -28,6 +28,17 @@ export interface ServiceContext extends PlatformContext {
    * to the tenant hub, which relays them and feeds the consumers that follow the log.
    */
   published(events: LoggedEvent[]): void;
+  /**
+   * Statements a caller enlisted into the next unit this context commits (services/write-pipeline.ts,
+   * `enlist`): a sync push's bookkeeping, which must commit or roll back with the mutation's own write.
+   */
+  enlisted?: Enlistment;
+}
+
+/** Statements waiting to join a unit; handed out once, to the first unit committed after enlisting them. */
+export interface Enlistment {
+  take(): Statement[];
+  readonly pending: boolean;
 }
 
 /** Hands committed events on; the default sends them to the tenant's hub in the background. */

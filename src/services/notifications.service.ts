@@ -2,10 +2,10 @@ import { eq, isNull, or } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { notifications } from '../db/tables';
-import { forbidden } from '../lib/errors';
+import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
-import { insertEntity, newEntity } from './entity';
+import { findEntity, insertEntity, newEntity, updateEntity } from './entity';
 import { assertSalesmanExists } from './references';
 
 export type Notification = typeof notifications.$inferSelect;
@@ -58,4 +58,33 @@ export async function listNotifications(
     defaultSort: '-createdAt',
     page,
   });
+}
+
+/**
+ * Marks a notification read by its recipient. A team-wide notification has one read mark for everyone,
+ * so nobody marks it for the others; a notification already read stays as it was (no write, no event).
+ * Another salesman's notification answers 404, like a missing one.
+ */
+export async function markNotificationRead(ctx: ServiceContext, id: string): Promise<Notification> {
+  requirePermission(ctx.principal, 'salesmen:read');
+  const scope = ownSalesmanScope(ctx.principal);
+  const visible = scope ? or(eq(notifications.salesmanId, scope), isNull(notifications.salesmanId)) : undefined;
+  const existing = await findEntity(ctx, notifications, id, 'Notification', visible);
+  if (existing.salesmanId === null) {
+    throw new AppError(ErrorCode.INVALID_STATE, 'A team-wide notification has no read mark of its own');
+  }
+  if (existing.salesmanId !== ctx.principal.salesmanId) {
+    throw forbidden('Only its recipient marks a notification read');
+  }
+  if (existing.readAt) return existing;
+  return updateEntity(
+    ctx,
+    notifications,
+    existing,
+    { readAt: ctx.now },
+    {
+      event: 'notification:read',
+      entityType: 'notification',
+    },
+  );
 }

@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import { executeBatch, type Statement, type StatementResult } from '../db/batch';
 import { appendEventStatement, appendedEvents } from '../db/event-log';
 import type { AppError } from '../lib/errors';
-import type { ServiceContext } from './context';
+import type { Enlistment, ServiceContext } from './context';
 
 /**
  * The write pipeline. A service builds one atomic unit (the write, its guards, its events), commits it
@@ -14,9 +14,33 @@ export async function commit(
   statements: Statement[],
   onGuard?: () => AppError,
 ): Promise<StatementResult[]> {
-  const results = await executeBatch(ctx.db, statements, onGuard);
-  ctx.published(appendedEvents(statements, results));
-  return results;
+  const unit = [...statements, ...(ctx.enlisted?.take() ?? [])];
+  const results = await executeBatch(ctx.db, unit, onGuard);
+  ctx.published(appendedEvents(unit, results));
+  return results.slice(0, statements.length);
+}
+
+/**
+ * A context whose next committed unit also carries `statements`, after the service's own (which keep
+ * their order, so a service's guards still check the statement before them). They join one unit only:
+ * a service that committed twice would carry them in its first. When the service commits nothing (a
+ * no-op such as marking a read notification read), `pending` stays true and the caller commits them itself.
+ */
+export function enlist(ctx: ServiceContext, statements: Statement[]): { ctx: ServiceContext; enlistment: Enlistment } {
+  let waiting: Statement[] | null = statements;
+  const enlistment: Enlistment = {
+    take() {
+      const taken = waiting ?? [];
+      waiting = null;
+      return taken;
+    },
+    get pending() {
+      return waiting !== null;
+    },
+  };
+  // Copies the descriptors, so the context's lazy members (the hub) stay lazy.
+  const descriptors = { ...Object.getOwnPropertyDescriptors(ctx), enlisted: { value: enlistment, enumerable: true } };
+  return { ctx: Object.create(Object.getPrototypeOf(ctx), descriptors) as ServiceContext, enlistment };
 }
 
 export interface DomainEvent {

@@ -1,0 +1,115 @@
+import { ErrorCode } from '../lib/errors';
+import { z } from './common';
+import { CreateCustomerBody, UpdateCustomerBody } from './customers.schemas';
+import { CreateOrderBody, UpdateOrderBody } from './orders.schemas';
+import { CreatePaymentBody } from './payments.schemas';
+import { CheckInBody, CheckOutBody, CreateVisitBody, UpdateVisitBody } from './visits.schemas';
+
+/**
+ * Offline sync (docs/sync.md): the push envelope and the arguments of each mutation. The arguments are
+ * the REST request bodies of the same operations, plus the id of the record the mutation acts on; a
+ * create must carry the id the client minted, since later mutations in its queue refer to it.
+ */
+
+export const MAX_MUTATIONS_PER_PUSH = 1000;
+
+const Instant = z.iso.datetime({ offset: true });
+const RecordId = z.uuid();
+const onRecord = { id: RecordId };
+
+/** A create body with the client-minted id made mandatory. */
+const minted = <T extends { id?: string | undefined }>(body: z.ZodType<T>) =>
+  body.refine((b) => b.id !== undefined, { message: 'the client mints the id of what it creates', path: ['id'] });
+
+/** The arguments of each mutation name, validated as its REST twin validates its request. */
+export const MUTATION_ARGS = {
+  'customer.create': minted(CreateCustomerBody),
+  'customer.update': UpdateCustomerBody.safeExtend(onRecord),
+  'visit.create': minted(CreateVisitBody),
+  'visit.update': UpdateVisitBody.safeExtend(onRecord),
+  'visit.cancel': z.strictObject({ ...onRecord, expectedVersion: z.number().int().min(1).optional() }),
+  // Offline, the device time of the fix is what the verdict and the record go by: required here.
+  'visit.checkIn': CheckInBody.safeExtend({ ...onRecord, at: Instant }),
+  'visit.checkOut': CheckOutBody.safeExtend({ ...onRecord, at: Instant }),
+  'order.create': minted(CreateOrderBody),
+  'order.update': UpdateOrderBody.safeExtend(onRecord),
+  'order.confirm': z.strictObject(onRecord),
+  'payment.record': minted(CreatePaymentBody),
+  'notification.markRead': z.strictObject(onRecord),
+} as const;
+
+export type MutationName = keyof typeof MUTATION_ARGS;
+export type MutationArgs<N extends MutationName> = z.output<(typeof MUTATION_ARGS)[N]>;
+export const MUTATION_NAMES = Object.keys(MUTATION_ARGS) as MutationName[];
+
+export const PushMutation = z
+  .strictObject({
+    id: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1)
+      .openapi({ description: 'Increases by one per mutation of this client, from 1' }),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .openapi({
+        description: `One of ${MUTATION_NAMES.join(', ')}; another name is refused as that mutation's outcome`,
+      }),
+    args: z.unknown().openapi({ description: 'The arguments of the named mutation (docs/sync.md)' }),
+    clientTime: Instant.openapi({ description: "The device's clock when the mutation was made" }),
+  })
+  .openapi('SyncMutation');
+
+export const PushBody = z
+  .strictObject({
+    clientId: z.uuid().openapi({ description: 'The client (app install) minted once; it belongs to one user' }),
+    mutations: z.array(PushMutation).max(MAX_MUTATIONS_PER_PUSH),
+  })
+  .superRefine((body, ctx) => {
+    body.mutations.forEach((m, i) => {
+      const previous = body.mutations[i - 1];
+      if (previous && m.id <= previous.id) {
+        ctx.addIssue({ code: 'custom', path: ['mutations', i, 'id'], message: 'mutation ids must increase' });
+      }
+    });
+  })
+  .openapi('SyncPush');
+
+export const MUTATION_STATUSES = ['applied', 'refused', 'duplicate', 'skipped'] as const;
+
+export const MutationOutcome = z
+  .object({
+    id: z.number().int(),
+    status: z.enum(MUTATION_STATUSES).openapi({
+      description:
+        'applied: committed now; refused: processed without effect (see problem); duplicate: processed ' +
+        'by an earlier push (its outcome repeated); skipped: after a gap in the ids, not processed',
+    }),
+    result: z
+      .object({ entity: z.string(), id: z.uuid(), version: z.number().int() })
+      .optional()
+      .openapi({ description: 'The record the mutation wrote, at its version right after the mutation' }),
+    problem: z
+      .object({
+        code: z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]),
+        status: z.number().int(),
+        detail: z.string(),
+      })
+      .optional()
+      .openapi({ description: 'Why the server refused the mutation' }),
+  })
+  .openapi('SyncMutationOutcome');
+
+export const PushResponse = z
+  .object({
+    clientId: z.uuid(),
+    lastMutationId: z.number().int().openapi({ description: 'Every mutation up to this id is processed' }),
+    mutations: z.array(MutationOutcome),
+  })
+  .openapi('SyncPushResult');
+
+export type PushRequest = z.output<typeof PushBody>;
+export type PushResult = z.output<typeof PushResponse>;
+export type MutationOutcome = z.output<typeof MutationOutcome>;

@@ -1,0 +1,232 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Principal } from '../auth/principal';
+import type { MutationOutcome, PushRequest, PushResult } from '../contracts/sync.schemas';
+import { assertChanged, type Statement } from '../db/batch';
+import { customers, notifications, orders, payments, syncClients, syncMutations, visits } from '../db/tables';
+import { chunk } from '../lib/chunk';
+import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
+import { toUtcIso } from '../lib/time';
+import { formatIssues } from '../lib/zod-issues';
+import type { ServiceContext } from './context';
+import type { EntityTable } from './entity';
+import { type SyncEntity, syncMutationOf } from './sync-mutations';
+import { commit, enlist } from './write-pipeline';
+
+/**
+ * The push half of offline sync (docs/sync.md). Each mutation is processed in id order, once: its write
+ * and the client's `last_mutation_id` advance (with the recorded outcome) commit in one unit, so however
+ * often a push is retried, a mutation applies at most once, and a refused one is recorded and never
+ * blocks the queue behind it.
+ */
+
+type PushedMutation = PushRequest['mutations'][number];
+type Problem = NonNullable<MutationOutcome['problem']>;
+interface Target {
+  entity: SyncEntity;
+  id: string;
+}
+
+export async function pushMutations(ctx: ServiceContext, push: PushRequest): Promise<PushResult> {
+  const client = await openClient(ctx, push.clientId);
+  let last = client.lastMutationId;
+  const replayed = push.mutations.filter((m) => m.id <= last).map((m) => m.id);
+  const recorded = await recordedOutcomes(ctx, push.clientId, replayed);
+  const outcomes: MutationOutcome[] = [];
+  for (const m of push.mutations) {
+    if (m.id <= last) outcomes.push(duplicateOf(m.id, recorded.get(m.id)));
+    // After a gap nothing is processed: the client lost mutations in between, and applying later ones
+    // would reorder its work. It resends from lastMutationId + 1 (or starts over with a new client id).
+    else if (m.id !== last + 1) outcomes.push({ id: m.id, status: 'skipped' });
+    else {
+      outcomes.push(await processMutation(ctx, push.clientId, m));
+      last = m.id;
+    }
+  }
+  return { clientId: push.clientId, lastMutationId: last, mutations: outcomes };
+}
+
+async function processMutation(ctx: ServiceContext, clientId: string, m: PushedMutation): Promise<MutationOutcome> {
+  const mutation = syncMutationOf(m.name);
+  if (!mutation)
+    return refuse(ctx, clientId, m, null, new AppError(ErrorCode.BAD_REQUEST, `Unknown mutation ${m.name}`));
+  const prepared = mutation.prepare(m.args);
+  if (!prepared.ok) {
+    const { detail } = formatIssues(prepared.issues, 'args');
+    return refuse(ctx, clientId, m, null, new AppError(ErrorCode.VALIDATION_FAILED, detail));
+  }
+  const target = prepared.targetId ? { entity: mutation.entity, id: prepared.targetId } : null;
+  const bookkeeping = outcomeStatements(ctx, clientId, m, { status: 'applied', target });
+  const { ctx: unitCtx, enlistment } = enlist(ctx, bookkeeping);
+  let written: { id: string; version: number };
+  try {
+    written = await prepared.run(unitCtx);
+    // The service had nothing to write (e.g. a notification already read): the advance commits alone.
+    if (enlistment.pending) await commit(unitCtx, []);
+  } catch (err) {
+    // Only what the server decided is recorded; anything else (the database unreachable) fails the
+    // push, leaves this mutation unprocessed, and the client retries it.
+    if (!(err instanceof AppError)) throw err;
+    return refuse(ctx, clientId, m, target, err);
+  }
+  return { id: m.id, status: 'applied', result: { entity: mutation.entity, id: written.id, version: written.version } };
+}
+
+/** Records a refusal in its own unit, with the advance; a concurrent push that got there first wins. */
+async function refuse(
+  ctx: ServiceContext,
+  clientId: string,
+  m: PushedMutation,
+  target: Target | null,
+  err: AppError,
+): Promise<MutationOutcome> {
+  const problem: Problem = { code: err.code, status: err.status, detail: err.message };
+  try {
+    await commit(ctx, outcomeStatements(ctx, clientId, m, { status: 'refused', target, problem }));
+  } catch (failure) {
+    const earlier = (await recordedOutcomes(ctx, clientId, [m.id])).get(m.id);
+    if (earlier) return duplicateOf(m.id, earlier);
+    throw failure;
+  }
+  return { id: m.id, status: 'refused', problem };
+}
+
+type Outcome =
+  | { status: 'applied'; target: Target | null }
+  | { status: 'refused'; target: Target | null; problem: Problem };
+
+const VERSIONED: Record<SyncEntity, EntityTable> = {
+  customer: customers,
+  visit: visits,
+  order: orders,
+  payment: payments,
+  notification: notifications,
+};
+
+/**
+ * The client's advance from `m.id - 1` to `m.id` (guarded: a concurrent push that processed it first makes
+ * the unit fail) and the outcome's record. For an applied mutation the record reads the entity's version
+ * inside the unit, right after the service's write.
+ */
+function outcomeStatements(ctx: ServiceContext, clientId: string, m: PushedMutation, outcome: Outcome): Statement[] {
+  const tenantId = ctx.principal.tenantId;
+  const { target } = outcome;
+  const table = target && VERSIONED[target.entity];
+  const version =
+    outcome.status === 'applied' && table && target
+      ? sql<number>`(SELECT ${table.version} FROM ${table} WHERE ${table.tenantId} = ${tenantId} AND ${table.id} = ${target.id})`
+      : null;
+  const problem = outcome.status === 'refused' ? outcome.problem : null;
+  return [
+    ctx.db
+      .update(syncClients)
+      .set({ lastMutationId: m.id, updatedAt: ctx.now })
+      .where(
+        and(
+          eq(syncClients.tenantId, tenantId),
+          eq(syncClients.clientId, clientId),
+          eq(syncClients.lastMutationId, m.id - 1),
+        ),
+      ),
+    assertChanged(ctx.db),
+    ctx.db.insert(syncMutations).values({
+      tenantId,
+      clientId,
+      mutationId: m.id,
+      name: m.name,
+      status: outcome.status,
+      entityType: target?.entity ?? null,
+      entityId: target?.id ?? null,
+      entityVersion: version,
+      problemCode: problem?.code ?? null,
+      problemStatus: problem?.status ?? null,
+      problemDetail: problem?.detail ?? null,
+      clientTime: toUtcIso(m.clientTime),
+      processedAt: ctx.now,
+    }),
+  ];
+}
+
+type RecordedOutcome = typeof syncMutations.$inferSelect;
+
+async function recordedOutcomes(ctx: ServiceContext, clientId: string, ids: number[]) {
+  const rows: RecordedOutcome[] = [];
+  for (const part of chunk(ids, 90)) {
+    rows.push(
+      ...(await ctx.db
+        .select()
+        .from(syncMutations)
+        .where(
+          and(
+            eq(syncMutations.tenantId, ctx.principal.tenantId),
+            eq(syncMutations.clientId, clientId),
+            inArray(syncMutations.mutationId, part),
+          ),
+        )),
+    );
+  }
+  return new Map(rows.map((r) => [r.mutationId, r]));
+}
+
+/** A mutation processed by an earlier push: its recorded outcome, as that push answered it. */
+function duplicateOf(id: number, row: RecordedOutcome | undefined): MutationOutcome {
+  const outcome: MutationOutcome = { id, status: 'duplicate' };
+  if (row?.status === 'applied' && row.entityType && row.entityId && row.entityVersion !== null) {
+    outcome.result = { entity: row.entityType, id: row.entityId, version: row.entityVersion };
+  }
+  if (row?.status === 'refused' && row.problemCode && row.problemStatus !== null) {
+    outcome.problem = {
+      code: row.problemCode as ErrorCode,
+      status: row.problemStatus,
+      detail: row.problemDetail ?? '',
+    };
+  }
+  return outcome;
+}
+
+/** The user a sync client belongs to: the signed-in user (an API key or the platform has no device queue). */
+function syncUser(principal: Principal): string {
+  if (principal.kind !== 'user') throw forbidden('Sync clients belong to signed-in users');
+  return principal.id;
+}
+
+/**
+ * The caller's client, registered on its first push. Client ids are unique across tenants: one minted
+ * by another user answers 403, one of another tenant 404 (as every cross-tenant id does).
+ */
+async function openClient(ctx: ServiceContext, clientId: string) {
+  const userId = syncUser(ctx.principal);
+  let row = await findClient(ctx, clientId);
+  if (!row) {
+    await commit(ctx, [
+      ctx.db
+        .insert(syncClients)
+        .values({
+          tenantId: ctx.principal.tenantId,
+          clientId,
+          userId,
+          lastMutationId: 0,
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+        })
+        .onConflictDoNothing(),
+    ]);
+    row = await findClient(ctx, clientId);
+  }
+  if (!row || row.tenantId !== ctx.principal.tenantId) throw notFound('Sync client');
+  if (row.userId !== userId) throw forbidden('This sync client belongs to another user; mint a new client id');
+  return row;
+}
+
+/** Read by client id alone, across tenants, only to tell "another tenant's" from "new". */
+const findClient = async (ctx: ServiceContext, clientId: string) =>
+  (
+    await ctx.db
+      .select({
+        tenantId: syncClients.tenantId,
+        userId: syncClients.userId,
+        lastMutationId: syncClients.lastMutationId,
+      })
+      .from(syncClients)
+      .where(eq(syncClients.clientId, clientId))
+      .limit(1)
+  )[0];
