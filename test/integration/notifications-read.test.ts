@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { api } from '../helpers/api';
+import { createTenant, createUserWithRole } from '../helpers/factories';
+import { createSalesman, eventsSince, lastSeq } from '../helpers/sales-factories';
+
+const send = async (token: string, salesmanId: string | null) => {
+  const res = await api('POST', '/v1/notifications', { salesmanId, title: 'Route change', body: 'See map' }, { token });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+};
+const markRead = (token: string, id: string) => api('POST', `/v1/notifications/${id}/read`, undefined, { token });
+
+describe('notifications: marking read', () => {
+  it('lets the recipient mark his notification read once, with an event', async () => {
+    const t = await createTenant();
+    const s = await createSalesman(t);
+    const id = await send(t.token, s.salesmanId);
+    const seq = await lastSeq(t);
+    const first = await markRead(s.token, id);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ id, version: 2 });
+    expect(first.body.readAt).not.toBeNull();
+    const [event] = await eventsSince(t, seq);
+    expect(event).toMatchObject({ type: 'notification:read', entityId: id });
+    const again = await markRead(s.token, id);
+    expect(again.body).toEqual(first.body);
+    expect(await lastSeq(t)).toBe(seq + 1);
+  });
+
+  it("refuses a colleague's (404), a team-wide (409) and someone else's as a manager (403)", async () => {
+    const t = await createTenant();
+    const s = await createSalesman(t);
+    const colleague = await createSalesman(t);
+    const manager = await createUserWithRole(t, 'manager');
+    const theirs = await send(t.token, colleague.salesmanId);
+    const everyone = await send(t.token, null);
+    expect((await markRead(s.token, theirs)).body.code).toBe('NOT_FOUND');
+    const teamWide = await markRead(s.token, everyone);
+    expect([teamWide.status, teamWide.body.code]).toEqual([409, 'INVALID_STATE']);
+    const byManager = await markRead(manager.token, theirs);
+    expect([byManager.status, byManager.body.code]).toEqual([403, 'FORBIDDEN']);
+  });
+});
