@@ -61,7 +61,13 @@ async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise<Fixtur
     frequency: 'weekly',
     recipients: ['owner@example.test'],
   });
+  const notification = await created('/v1/notifications', tenant.token, {
+    salesmanId: rep.salesmanId,
+    title: 'Visit the new shop',
+    body: 'Before Friday',
+  });
   return {
+    notifications: notification.id,
     customers: customer.id,
     products: product.id,
     inventory: product.id,
@@ -112,6 +118,11 @@ async function snapshot(token: string, f: Fixtures) {
   const out: Record<string, unknown> = {};
   for (const [resource, id] of Object.entries(f)) {
     if (resource === 'api-keys') continue;
+    if (resource === 'notifications') {
+      // No single-notification read: the list shows its read mark.
+      out[resource] = (await api('GET', '/v1/notifications?limit=200', undefined, { token })).body.data;
+      continue;
+    }
     const res = await api('GET', `/v1/${resource}/${id}`, undefined, { token });
     out[resource] = res.body;
   }
@@ -179,8 +190,8 @@ describe('cross-tenant matrix (every route with an id)', () => {
   });
 });
 
-describe("salesman matrix (another salesman's visits, orders, payments, targets)", () => {
-  const own = ['visits', 'orders', 'payments', 'targets'];
+describe("salesman matrix (another salesman's visits, orders, payments, targets, notifications)", () => {
+  const own = ['visits', 'orders', 'payments', 'targets', 'notifications'];
 
   it('never lets salesman 2 read or change salesman 1’s records', async () => {
     const before = await snapshot(owner.token, repFixtures);
