@@ -39,6 +39,8 @@ export interface ServiceContext extends PlatformContext {
 export interface Enlistment {
   take(): Statement[];
   readonly pending: boolean;
+  /** How many units the context committed since (more than one: the service is not one unit). */
+  readonly units: number;
 }
 
 /** Hands committed events on; the default sends them to the tenant's hub in the background. */

@@ -62,6 +62,11 @@ async function processMutation(ctx: ServiceContext, clientId: string, m: PushedM
     written = await prepared.run(unitCtx);
     // The service had nothing to write (e.g. a notification already read): the advance commits alone.
     if (enlistment.pending) await commit(unitCtx, []);
+    // Every service a mutation maps to commits one unit; one that commits more would not apply
+    // atomically (its later units ride without the advance), so say so loudly rather than silently.
+    if (enlistment.units > 1) {
+      console.warn(JSON.stringify({ level: 'warn', where: 'sync push', mutation: m.name, units: enlistment.units }));
+    }
   } catch (err) {
     // Only what the server decided is recorded; anything else (the database unreachable) fails the
     // push, leaves this mutation unprocessed, and the client retries it.

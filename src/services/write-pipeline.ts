@@ -28,14 +28,19 @@ export async function commit(
  */
 export function enlist(ctx: ServiceContext, statements: Statement[]): { ctx: ServiceContext; enlistment: Enlistment } {
   let waiting: Statement[] | null = statements;
+  let units = 0;
   const enlistment: Enlistment = {
     take() {
+      units++;
       const taken = waiting ?? [];
       waiting = null;
       return taken;
     },
     get pending() {
       return waiting !== null;
+    },
+    get units() {
+      return units;
     },
   };
   // Copies the descriptors, so the context's lazy members (the hub) stay lazy.
