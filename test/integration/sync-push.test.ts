@@ -405,6 +405,20 @@ describe('sync push: isolation', () => {
     expect(foreign.body.code).toBe('NOT_FOUND');
     expect(await clientRow(f.t.tenantId, clientId)).toMatchObject({ userId: f.s.userId, lastMutationId: 1 });
   });
+
+  it('refuses an API key: sync clients belong to signed-in users', async () => {
+    const f = await field();
+    const key = await api(
+      'POST',
+      '/v1/api-keys',
+      { name: 'Integration', scopes: ['visits:write'] },
+      { token: f.t.token },
+    );
+    expect(key.status).toBe(201);
+    const res = await push(key.body.secret, newId(), [m(1, 'visit.create', { id: newId(), customerId: f.customerId })]);
+    expect([res.status, res.body.code]).toEqual([403, 'FORBIDDEN']);
+    expect(await rowCount(visits, f.t.tenantId)).toBe(0);
+  });
 });
 
 describe('sync push: the envelope', () => {
