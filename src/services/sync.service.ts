@@ -68,13 +68,17 @@ async function processMutation(ctx: ServiceContext, clientId: string, m: PushedM
       console.warn(JSON.stringify({ level: 'warn', where: 'sync push', mutation: m.name, units: enlistment.units }));
     }
   } catch (err) {
-    // Only what the server decided is recorded; anything else (the database unreachable) fails the
-    // push, leaves this mutation unprocessed, and the client retries it.
-    if (!(err instanceof AppError)) throw err;
+    // Only what the server decided is recorded; anything else (the database unreachable, a rate limit,
+    // a bug) fails the push, leaves this mutation unprocessed, and the client retries it.
+    if (!isRefusal(err)) throw err;
     return refuse(ctx, clientId, m, target, err);
   }
   return { id: m.id, status: 'applied', result: { entity: mutation.entity, id: written.id, version: written.version } };
 }
+
+/** A decision about the mutation itself (4xx), as opposed to a failure worth retrying. */
+const isRefusal = (err: unknown): err is AppError =>
+  err instanceof AppError && err.status >= 400 && err.status < 500 && err.code !== ErrorCode.RATE_LIMITED;
 
 /** Records a refusal in its own unit, with the advance; a concurrent push that got there first wins. */
 async function refuse(
