@@ -82,6 +82,19 @@ export const createServiceContext = (deps: ContextDeps, principal: Principal): S
   createPlatformContext(deps).as(principal);
 
 /**
+ * `ctx` with some members replaced, for one caller's purpose (a sync push holding its events until the
+ * push ends, statements enlisted into a unit). The other members are copied as they are defined, so
+ * the lazy ones (the hub) stay lazy.
+ */
+export function deriveContext(ctx: ServiceContext, replaced: Partial<ServiceContext>): ServiceContext {
+  const descriptors: PropertyDescriptorMap = Object.getOwnPropertyDescriptors(ctx);
+  for (const [name, value] of Object.entries(replaced)) {
+    descriptors[name] = { value, enumerable: true, configurable: true, writable: false };
+  }
+  return Object.create(Object.getPrototypeOf(ctx), descriptors) as ServiceContext;
+}
+
+/**
  * The default after-commit step: the tenant's hub receives the events after the response. It may fail
  * harmlessly (the hub also follows the log on a timer, so an event is late at worst, never lost).
  */

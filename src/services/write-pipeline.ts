@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import { executeBatch, type Statement, type StatementResult } from '../db/batch';
 import { appendEventStatement, appendedEvents } from '../db/event-log';
 import type { AppError } from '../lib/errors';
-import type { Enlistment, ServiceContext } from './context';
+import { deriveContext, type Enlistment, type ServiceContext } from './context';
 
 /**
  * The write pipeline. A service builds one atomic unit (the write, its guards, its events), commits it
@@ -43,9 +43,7 @@ export function enlist(ctx: ServiceContext, statements: Statement[]): { ctx: Ser
       return units;
     },
   };
-  // Copies the descriptors, so the context's lazy members (the hub) stay lazy.
-  const descriptors = { ...Object.getOwnPropertyDescriptors(ctx), enlisted: { value: enlistment, enumerable: true } };
-  return { ctx: Object.create(Object.getPrototypeOf(ctx), descriptors) as ServiceContext, enlistment };
+  return { ctx: deriveContext(ctx, { enlisted: enlistment }), enlistment };
 }
 
 export interface DomainEvent {

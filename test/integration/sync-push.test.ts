@@ -1,8 +1,13 @@
+import { env } from 'cloudflare:workers';
 import { and, count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { LoggedEvent } from '../../src/db/event-log';
 import { orderLines, orders, payments, syncClients, syncMutations, visits } from '../../src/db/tables';
 import { newId } from '../../src/lib/ids';
+import { createServiceContext } from '../../src/services/context';
+import { pushMutations } from '../../src/services/sync.service';
 import { api } from '../helpers/api';
+import { ownerPrincipal } from '../helpers/context';
 import { testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { metresNorth } from '../helpers/field-factories';
@@ -354,6 +359,36 @@ describe('sync push: replays', () => {
     const filled = await push(f.s.token, clientId, [visit(2), visit(3)]);
     expect(filled.body.lastMutationId).toBe(3);
     expect(await rowCount(visits, f.t.tenantId)).toBe(3);
+  });
+});
+
+describe('sync push: events', () => {
+  it("hands the push's events to the tenant hub once, in commit order, when the push ends", async () => {
+    const f = await field();
+    const handOffs: LoggedEvent[][] = [];
+    const ctx = createServiceContext(
+      { db: testDb(), hubs: env.TENANT_HUB, waitUntil: () => {}, sink: (_tenant, events) => handOffs.push(events) },
+      ownerPrincipal(f.t),
+    );
+    const [a, b] = [newId(), newId()];
+    const result = await pushMutations(ctx, {
+      clientId: newId(),
+      mutations: [
+        m(1, 'visit.create', { id: a, customerId: f.customerId, salesmanId: f.s.salesmanId }),
+        m(2, 'order.confirm', { id: newId() }),
+        m(3, 'visit.create', { id: b, customerId: f.customerId, salesmanId: f.s.salesmanId }),
+        m(4, 'visit.cancel', { id: a }),
+      ],
+    });
+    expect(result.mutations.map((o) => o.status)).toEqual(['applied', 'refused', 'applied', 'applied']);
+    expect(handOffs).toHaveLength(1);
+    expect(handOffs[0]?.map((e) => [e.type, e.entityId])).toEqual([
+      ['visit:created', a],
+      ['visit:created', b],
+      ['visit:updated', a],
+    ]);
+    const seqs = handOffs[0]?.map((e) => e.seq) ?? [];
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
   });
 });
 
