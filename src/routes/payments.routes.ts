@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/tables';
 import { createPayment, getPayment, listPayments, refundPayment } from '../services/payments.service';
 import { listRoute } from './crud';
@@ -18,7 +19,7 @@ import {
 export const PaymentSchema = z
   .object({
     ...entityFields,
-    orderId: z.uuid(),
+    orderId: uuid(),
     amountMinor: z.number().int(),
     currency: z.string(),
     method: z.enum(PAYMENT_METHODS),
@@ -32,8 +33,8 @@ export const PaymentSchema = z
 
 export const CreatePaymentBody = z
   .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    orderId: z.uuid(),
+    id: uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
+    orderId: uuid(),
     amountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     method: z.enum(PAYMENT_METHODS),
     status: z
@@ -50,7 +51,7 @@ export const CreatePaymentBody = z
   .openapi('CreatePayment');
 
 const ListQuery = listQuery(['receivedAt', 'amountMinor', 'createdAt', 'updatedAt'] as const).extend({
-  orderId: z.uuid().optional(),
+  orderId: uuid().optional(),
   status: z.enum(PAYMENT_STATUSES).optional(),
   method: z.enum(PAYMENT_METHODS).optional(),
 });

@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import { VISIT_OUTCOMES, VISIT_STATUSES, VISIT_VERDICTS } from '../db/tables';
 import {
   checkIn,
@@ -50,8 +51,8 @@ const Instant = z.iso.datetime({ offset: true });
 const Notes = z.string().max(4000).nullable().optional();
 
 const CreateVisitBody = createBodyOf({
-  customerId: z.uuid(),
-  salesmanId: z.uuid().optional().openapi({
+  customerId: uuid(),
+  salesmanId: uuid().optional().openapi({
     description: 'Required for managers; a salesman may omit it (defaults to himself) but name nobody else',
   }),
   plannedAt: Instant.nullable().optional(),
@@ -59,8 +60,8 @@ const CreateVisitBody = createBodyOf({
 }).openapi('CreateVisit');
 
 const UpdateVisitBody = updateBodyOf({
-  customerId: z.uuid().optional(),
-  salesmanId: z.uuid().optional(),
+  customerId: uuid().optional(),
+  salesmanId: uuid().optional(),
   plannedAt: Instant.nullable().optional(),
   notes: Notes,
   outcome: z.enum(VISIT_OUTCOMES).nullable().optional(),
@@ -83,8 +84,8 @@ export const CheckOutBody = z
   .openapi('VisitCheckOut');
 
 const ListQuery = listQuery(['createdAt', 'updatedAt'] as const).extend({
-  salesmanId: z.uuid().optional(),
-  customerId: z.uuid().optional(),
+  salesmanId: uuid().optional(),
+  customerId: uuid().optional(),
   status: z.enum(VISIT_STATUSES).optional(),
   from: Instant.optional().openapi({ description: 'plannedAt at or after this instant' }),
   to: Instant.optional().openapi({ description: 'plannedAt strictly before this instant' }),
