@@ -6,19 +6,11 @@ import { workersProject } from './vitest.workers';
 // (`bash scripts/pg.sh start`; .ci/run does it). test/pg/global-setup.ts migrates a template database
 // once; each test file then runs on its own copy of it (test/pg/setup.ts), as each file gets its own D1.
 /**
- * Test files that do not run on Postgres yet, each with the reason. Everything else in test/ runs on both
- * databases. The list only shrinks (docs/postgres.md, Status). Tests of one backend's internals skip
- * themselves on the other database instead (search-vocabulary-memory: FTS5; search-postgres: Postgres).
- */
-const NOT_ON_POSTGRES_YET: Record<string, string> = {
-  'test/integration/products.test.ts': 'its list test filters with ?q=, a LIKE that is case-sensitive on Postgres',
-  'test/graphql/n-plus-one.test.ts': 'counts statements on the D1 binding',
-};
-
-/**
- * What runs on Postgres: everything that reaches the database. test/unit holds logic that never does
- * (calculations, parsers, the protocol, the schema-parity check, which reads both schemas' definitions):
- * it gives the same result whatever the database, and `npm test` runs it.
+ * What runs on Postgres: everything that reaches the database, every file of it. test/unit holds logic
+ * that never does (calculations, parsers, the protocol, the schema-parity check, which reads both
+ * schemas' definitions): it gives the same result whatever the database, and `npm test` runs it. Tests
+ * of one backend's internals skip themselves on the other database (search-vocabulary-memory: FTS5;
+ * search-postgres: Postgres).
  */
 const REACHES_THE_DATABASE = [
   'test/integration/**/*.test.ts',
@@ -30,7 +22,6 @@ export default defineConfig(async () => {
   const project = await workersProject({
     name: 'workers-pg',
     include: REACHES_THE_DATABASE,
-    exclude: Object.keys(NOT_ON_POSTGRES_YET),
     // No D1 migrations: a test that reached for D1 by mistake fails loudly (no such table).
     setupFiles: ['./test/pg/setup.ts'],
     bindings: POSTGRES_TEST_BINDINGS,

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { orderBody, prepareData } from './data.mjs';
 import {
   buildWorker,
   call as callAt,
@@ -35,44 +36,6 @@ const APP_PORT = 8791;
 const BARE_PORT = 8792;
 const call = (method, path, body, token) => callAt(`http://127.0.0.1:${APP_PORT}`, method, path, body, token);
 
-async function prepareData() {
-  const session = await call('POST', '/v1/auth/signup', {
-    tenantName: 'Bench Co',
-    name: 'Bench Owner',
-    email: 'owner@bench.test',
-    password: 'bench-password-123',
-    currency: 'EUR',
-  });
-  const token = session.accessToken;
-  const products = [];
-  for (let i = 0; i < 50; i++) {
-    products.push(
-      await call(
-        'POST',
-        '/v1/products',
-        { sku: `B-${i}`, name: `Bench product ${i}`, category: 'Bench', priceMinor: 100 + i, initialStock: 1_000_000 },
-        token,
-      ),
-    );
-  }
-  const customers = [];
-  for (let batch = 0; batch < 10; batch++) {
-    customers.push(
-      ...(await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          call(
-            'POST',
-            '/v1/customers',
-            { name: `Bench customer ${batch * 50 + i}`, city: 'Berlin', lat: 52.5, lng: 13.4 },
-            token,
-          ),
-        ),
-      )),
-    );
-  }
-  return { token, tenantId: session.tenant.id, products, customers };
-}
-
 const autocannon = (url, request = {}) =>
   run(url, { ...request, duration: opts.duration, connections: opts.connections });
 
@@ -87,14 +50,11 @@ async function main() {
   startServer({ config: bare, port: BARE_PORT, stateDir: STATE, runtime: opts.runtime });
   await waitFor(`http://127.0.0.1:${BARE_PORT}/`);
   console.log('servers up; preparing data');
-  const data = await prepareData();
+  const data = await prepareData(call);
   const product = data.products[7];
   const auth = { authorization: `Bearer ${data.token}` };
   const tenantHeader = { 'x-tenant-id': data.tenantId };
-  const orderBody = JSON.stringify({
-    customerId: data.customers[3].id,
-    lines: data.products.slice(0, 5).map((p, i) => ({ productId: p.id, quantity: i + 1, discount: i })),
-  });
+  const body = orderBody(data);
 
   const scenarios = {
     'GET product by id': {
@@ -110,7 +70,7 @@ async function main() {
         autocannon(`http://127.0.0.1:${APP_PORT}/v1/orders`, {
           method: 'POST',
           headers: { ...auth, 'content-type': 'application/json' },
-          body: orderBody,
+          body,
         }),
     },
   };

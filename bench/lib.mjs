@@ -136,6 +136,7 @@ export function autocannon(url, { method = 'GET', headers = {}, body, duration, 
     p99: r.latency.p99,
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
+    ok: r['2xx'],
   };
 }
 

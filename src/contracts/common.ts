@@ -5,10 +5,17 @@ import { z } from '@hono/zod-openapi';
  * (which also derives the OpenAPI document from them), GraphQL inputs and the tests.
  */
 
+/**
+ * An id as the API accepts it: a UUID in any case, handed on in lower case. Postgres stores ids as `uuid`
+ * (case-insensitive, printed lower case) and D1 as text (compared exactly), so without this the same
+ * upper-case id would find a row on one database and not on the other.
+ */
+export const uuid = () => z.uuid().overwrite((value) => value.toLowerCase());
+
 /** A create body: the resource's fields, after the `id` a client may choose itself (offline creation). */
 export function createBodyOf<F extends z.ZodRawShape>(fields: F) {
   return z.strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
+    id: uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
     ...fields,
   });
 }
@@ -50,7 +57,7 @@ export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
 
 /** Columns every entity exposes. */
 export const entityFields = {
-  id: z.uuid(),
+  id: uuid(),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int(),

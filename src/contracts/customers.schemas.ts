@@ -1,4 +1,4 @@
-import { createBodyOf, entityFields, listQuery, updateBodyOf, z } from './common';
+import { createBodyOf, entityFields, listQuery, updateBodyOf, uuid, z } from './common';
 
 /** Customers: what the API returns and accepts (REST, GraphQL inputs, tests). */
 
@@ -31,8 +31,8 @@ const fields = {
   city: z.string().max(120).nullable().optional(),
   lat: Lat.nullable().optional(),
   lng: Lng.nullable().optional(),
-  territoryId: z.uuid().nullable().optional(),
-  salesmanId: z.uuid().nullable().optional(),
+  territoryId: uuid().nullable().optional(),
+  salesmanId: uuid().nullable().optional(),
   notes: z.string().max(4000).nullable().optional(),
 };
 
@@ -49,8 +49,8 @@ export const UpdateCustomerBody = updateBodyOf({ ...fields, name: fields.name.op
   .openapi('UpdateCustomer');
 
 export const CustomerListQuery = listQuery(['name', 'createdAt', 'updatedAt'] as const).extend({
-  territoryId: z.uuid().optional(),
-  salesmanId: z.uuid().optional(),
+  territoryId: uuid().optional(),
+  salesmanId: uuid().optional(),
   city: z.string().max(120).optional(),
   q: z.string().max(100).optional().openapi({ description: 'Substring of name, company or email' }),
 });

@@ -1,10 +1,10 @@
 import { hasAtMostTwoDecimals } from '../services/order-totals';
-import { z } from './common';
+import { uuid, z } from './common';
 
 /** Orders: what the API accepts (REST, GraphQL inputs, sync mutations, tests). */
 
 const LineInput = z.strictObject({
-  productId: z.uuid(),
+  productId: uuid(),
   quantity: z.number().int().min(1).max(100_000),
   discount: z
     .number()
@@ -19,10 +19,10 @@ const Notes = z.string().max(4000).nullable().optional();
 
 export const CreateOrderBody = z
   .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    customerId: z.uuid(),
-    visitId: z.uuid().optional(),
-    salesmanId: z.uuid().optional().openapi({ description: "Defaults to the caller's own salesman profile" }),
+    id: uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
+    customerId: uuid(),
+    visitId: uuid().optional(),
+    salesmanId: uuid().optional().openapi({ description: "Defaults to the caller's own salesman profile" }),
     orderedAt: z.iso
       .datetime({ offset: true })
       .optional()

@@ -1,12 +1,12 @@
 import { PAYMENT_METHODS } from '../db/tables';
-import { z } from './common';
+import { uuid, z } from './common';
 
 /** Payments: what the API accepts (REST, GraphQL inputs, sync mutations, tests). */
 
 export const CreatePaymentBody = z
   .strictObject({
-    id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
-    orderId: z.uuid(),
+    id: uuid().optional().openapi({ description: 'Client-generated UUIDv7 (offline creation)' }),
+    orderId: uuid(),
     amountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     method: z.enum(PAYMENT_METHODS),
     status: z

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../lib/errors';
-import { z } from './common';
+import { uuid, z } from './common';
 import { CreateCustomerBody, UpdateCustomerBody } from './customers.schemas';
 import { CreateOrderBody, UpdateOrderBody } from './orders.schemas';
 import { CreatePaymentBody } from './payments.schemas';
@@ -14,7 +14,7 @@ import { CheckInBody, CheckOutBody, CreateVisitBody, UpdateVisitBody } from './v
 export const MAX_MUTATIONS_PER_PUSH = 1000;
 
 const Instant = z.iso.datetime({ offset: true });
-const RecordId = z.uuid();
+const RecordId = uuid();
 const onRecord = { id: RecordId };
 
 /** A create body with the client-minted id made mandatory. */
@@ -64,7 +64,7 @@ export const PushMutation = z
 
 export const PushBody = z
   .strictObject({
-    clientId: z.uuid().openapi({ description: 'The client (app install) minted once; it belongs to one user' }),
+    clientId: uuid().openapi({ description: 'The client (app install) minted once; it belongs to one user' }),
     mutations: z.array(PushMutation).max(MAX_MUTATIONS_PER_PUSH),
   })
   .superRefine((body, ctx) => {
@@ -88,7 +88,7 @@ export const MutationOutcome = z
         'by an earlier push (its outcome repeated); skipped: after a gap in the ids, not processed',
     }),
     result: z
-      .object({ entity: z.string(), id: z.uuid(), version: z.number().int() })
+      .object({ entity: z.string(), id: uuid(), version: z.number().int() })
       .optional()
       .openapi({ description: 'The record the mutation wrote, at its version right after the mutation' }),
     problem: z
@@ -104,7 +104,7 @@ export const MutationOutcome = z
 
 export const PushResponse = z
   .object({
-    clientId: z.uuid(),
+    clientId: uuid(),
     lastMutationId: z.number().int().openapi({ description: 'Every mutation up to this id is processed' }),
     mutations: z.array(MutationOutcome),
   })

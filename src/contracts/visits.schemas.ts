@@ -1,5 +1,5 @@
 import { VISIT_OUTCOMES } from '../db/tables';
-import { createBodyOf, updateBodyOf, z } from './common';
+import { createBodyOf, updateBodyOf, uuid, z } from './common';
 
 /** Visits: what the API accepts (REST, GraphQL inputs, sync mutations, tests). */
 
@@ -7,8 +7,8 @@ const Instant = z.iso.datetime({ offset: true });
 const Notes = z.string().max(4000).nullable().optional();
 
 export const CreateVisitBody = createBodyOf({
-  customerId: z.uuid(),
-  salesmanId: z.uuid().optional().openapi({
+  customerId: uuid(),
+  salesmanId: uuid().optional().openapi({
     description: 'Required for managers; a salesman may omit it (defaults to himself) but name nobody else',
   }),
   plannedAt: Instant.nullable().optional(),
@@ -16,8 +16,8 @@ export const CreateVisitBody = createBodyOf({
 }).openapi('CreateVisit');
 
 export const UpdateVisitBody = updateBodyOf({
-  customerId: z.uuid().optional(),
-  salesmanId: z.uuid().optional(),
+  customerId: uuid().optional(),
+  salesmanId: uuid().optional(),
   plannedAt: Instant.nullable().optional(),
   notes: Notes,
   outcome: z.enum(VISIT_OUTCOMES).nullable().optional(),

@@ -43,7 +43,6 @@ export function mapBatchError(err: unknown, onGuard: () => AppError): never {
     if (pg.code === '23514' && STOCK_CONSTRAINTS.includes(pg.constraint ?? '')) throw insufficientStock();
     if (pg.code === '23505') throw new AppError(ErrorCode.ALREADY_EXISTS, uniqueDetail(pg.detail ?? ''));
     if (pg.code === '23503') throw new AppError(ErrorCode.NOT_FOUND, 'A referenced record does not exist');
-    if (pg.code === '22P02') throw new AppError(ErrorCode.NOT_FOUND, 'A referenced record does not exist');
     if (pg.code === '40001' || pg.code === '40P01') {
       throw new AppError(ErrorCode.CONFLICT, 'The record was changed concurrently; retry');
     }

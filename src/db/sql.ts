@@ -1,4 +1,4 @@
-import { is, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, is, or, type SQL, sql } from 'drizzle-orm';
 import { PgDatabase } from 'drizzle-orm/pg-core';
 import type { Db, Statement } from './client';
 
@@ -19,6 +19,11 @@ export interface SqlDialect {
   bool(value: boolean): SQL;
   /** The larger of two values (SQLite's two-argument `max`, Postgres' `GREATEST`). */
   greatest(a: SQL, b: SQL): SQL;
+  /**
+   * `column` contains `pattern` (a LIKE pattern, see `containing`) ignoring case: SQLite's LIKE (case
+   * folds ASCII letters only), Postgres' ILIKE (folds every letter).
+   */
+  like(column: AnyColumn | SQL, pattern: string): SQL;
 }
 
 const sqliteDialect: SqlDialect = {
@@ -32,6 +37,7 @@ const sqliteDialect: SqlDialect = {
   typed: (value) => sql`${value}`,
   bool: (value) => sql.raw(value ? '1' : '0'),
   greatest: (a, b) => sql`max(${a}, ${b})`,
+  like: (column, pattern) => sql`${column} LIKE ${pattern} ESCAPE '\\'`,
 };
 
 const pgDialect: SqlDialect = {
@@ -47,12 +53,22 @@ const pgDialect: SqlDialect = {
   typed: (value, type) => sql`${value}::${sql.raw(type)}`,
   bool: (value) => sql.raw(value ? 'true' : 'false'),
   greatest: (a, b) => sql`GREATEST(${a}, ${b})`,
+  like: (column, pattern) => sql`${column} ILIKE ${pattern} ESCAPE '\\'`,
 };
 
 export let dialect: SqlDialect = sqliteDialect;
 
 export function useSqlDialect(name: SqlDialect['name']): void {
   dialect = name === 'pg' ? pgDialect : sqliteDialect;
+}
+
+/**
+ * The list filter `?q=`: any of `columns` contains `text`, ignoring case, with `%`, `_` and `\` in the
+ * text matched literally (not as wildcards).
+ */
+export function containing(text: string, columns: (AnyColumn | SQL)[]): SQL | undefined {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return or(...columns.map((column) => dialect.like(column, pattern)));
 }
 
 /** Whether `db` is a Postgres database (only src/db needs to know). */

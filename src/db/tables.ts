@@ -6,7 +6,7 @@ import * as sqlite from './schema';
  * Drizzle has no dialect-neutral schema: `src/db/schema/` defines the tables for D1 (sqlite-core) and
  * `src/db/pg/schema/` the same tables for Postgres (pg-core), with the same export names, column names
  * and JS row shapes (test/unit/schema-parity.test.ts holds them together). Services import their
- * tables from here, and `useDialect` points these bindings at one set or the other. A deployment runs
+ * tables from here, and `useTables` points these bindings at one set or the other. A deployment runs
  * on one database (DATABASE_URL set → Postgres, else D1), so the choice is made once per isolate,
  * before the first query (src/db/connection.ts does it when it opens the database).
  *

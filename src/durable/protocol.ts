@@ -8,6 +8,7 @@ import {
   ROOM_NAME_PATTERN,
 } from '@fieldline/client/protocol';
 import { z } from 'zod';
+import { uuid } from '../contracts/common';
 import { formatIssues } from '../lib/zod-issues';
 
 /**
@@ -39,7 +40,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('typing'), room: RoomName, typing: z.boolean() }),
   z.strictObject({
     type: z.literal('notify'),
-    salesmanId: z.uuid().nullable().optional(),
+    salesmanId: uuid().nullable().optional(),
     title: z.string().min(1).max(FieldLimits.notifyTitle),
     body: z.string().min(1).max(FieldLimits.notifyBody),
   }),

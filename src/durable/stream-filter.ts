@@ -1,5 +1,6 @@
 import type { LiveLocation } from '@fieldline/client/protocol';
 import { z } from 'zod';
+import { uuid } from '../contracts/common';
 import { formatIssues } from '../lib/zod-issues';
 import type { StreamFilter } from '../services/hub-port';
 import { RoomName } from './protocol';
@@ -17,7 +18,7 @@ const MAX_SALESMEN = 100;
 const StreamFilterSchema = z.strictObject({
   rooms: z.array(RoomName).min(1).max(MAX_ROOMS).optional(),
   events: z.array(z.string().min(1).max(100)).max(MAX_TYPES).optional(),
-  locations: z.strictObject({ salesmanIds: z.array(z.uuid()).max(MAX_SALESMEN).nullable() }).optional(),
+  locations: z.strictObject({ salesmanIds: z.array(uuid()).max(MAX_SALESMEN).nullable() }).optional(),
   presence: z.boolean().optional(),
 });
 

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { uuid } from '../contracts/common';
 import type { AppEnv } from '../env';
 import { idempotencyWith, replay, type StoredResponse } from '../middleware/idempotency';
 import { login, logout, refresh, signup } from '../services/auth.service';
@@ -54,7 +55,7 @@ const SignupBody = z
   .openapi('Signup');
 
 const LoginBody = z
-  .strictObject({ email: Email, password: z.string().min(1).max(256), tenantId: z.uuid().optional() })
+  .strictObject({ email: Email, password: z.string().min(1).max(256), tenantId: uuid().optional() })
   .openapi('Login');
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) }).openapi('Refresh');
 

@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import { MOVEMENT_KINDS } from '../db/tables';
 import {
   adjustStock,
@@ -23,7 +24,7 @@ import {
 
 export const InventorySchema = z
   .object({
-    productId: z.uuid(),
+    productId: uuid(),
     sku: z.string(),
     name: z.string(),
     onHand: z.number().int().openapi({ description: 'Physically in stock' }),
@@ -38,8 +39,8 @@ export const InventorySchema = z
 
 export const StockMovementSchema = z
   .object({
-    id: z.uuid(),
-    productId: z.uuid(),
+    id: uuid(),
+    productId: uuid(),
     kind: z.enum(MOVEMENT_KINDS),
     onHandDelta: z.number().int(),
     reservedDelta: z.number().int(),
@@ -53,9 +54,10 @@ export const StockMovementSchema = z
   .openapi('StockMovement');
 
 const ProductIdParams = z.object({
-  productId: z
-    .uuid()
-    .openapi({ param: { name: 'productId', in: 'path' }, example: '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10' }),
+  productId: uuid().openapi({
+    param: { name: 'productId', in: 'path' },
+    example: '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10',
+  }),
 });
 
 export const AdjustStockBody = z
@@ -84,7 +86,7 @@ const ListQuery = listQuery(['sku', 'name', 'available', 'updatedAt'] as const)
   .omit({ includeDeleted: true })
   .extend({
     lowStock: booleanQuery.openapi({ description: 'true: only items with available ≤ lowStockThreshold' }),
-    productId: z.uuid().optional(),
+    productId: uuid().optional(),
   });
 
 const MovementsQuery = z.object({

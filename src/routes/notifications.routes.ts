@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import { freeJsonObject } from '../lib/free-json';
 import { listNotifications, markNotificationRead, sendNotification } from '../services/notifications.service';
 import { listRoute } from './crud';
@@ -29,15 +30,15 @@ const NotificationSchema = z
 
 export const SendNotificationBody = z
   .strictObject({
-    id: z.uuid().optional(),
-    salesmanId: z.uuid().nullable().optional().openapi({ description: 'One salesman; omit or null for everyone' }),
+    id: uuid().optional(),
+    salesmanId: uuid().nullable().optional().openapi({ description: 'One salesman; omit or null for everyone' }),
     title: z.string().trim().min(1).max(200),
     body: z.string().trim().min(1).max(2000),
     data: freeJsonObject().nullable().optional(),
   })
   .openapi('SendNotification');
 
-const ListQuery = listQuery(['createdAt', 'updatedAt'] as const).extend({ salesmanId: z.uuid().optional() });
+const ListQuery = listQuery(['createdAt', 'updatedAt'] as const).extend({ salesmanId: uuid().optional() });
 const tags = ['Notifications'];
 
 export const notificationsRouter = createProtectedRouter().openapi(

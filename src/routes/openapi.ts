@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
-import { z } from '../contracts/common';
+import { uuid, z } from '../contracts/common';
 import type { AppEnv } from '../env';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
 import { formatIssues } from '../lib/zod-issues';
@@ -78,7 +78,7 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 });
 
 export const IdParams = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10' }),
+  id: uuid().openapi({ param: { name: 'id', in: 'path' }, example: '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10' }),
 });
 
 export const IdempotencyHeader = z.object({

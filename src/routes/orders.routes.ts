@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import { CancelOrderBody, CreateOrderBody, UpdateOrderBody } from '../contracts/orders.schemas';
 import { ORDER_STATUSES } from '../db/tables';
 import { cancelOrder, confirmOrder, fulfilOrder } from '../services/order-lifecycle.service';
@@ -26,10 +27,10 @@ import {
 
 const OrderLineSchema = z
   .object({
-    id: z.uuid(),
-    orderId: z.uuid(),
+    id: uuid(),
+    orderId: uuid(),
     position: z.number().int(),
-    productId: z.uuid(),
+    productId: uuid(),
     quantity: z.number().int(),
     unitPriceMinor: z.number().int().openapi({ description: "The product's price when the line was written" }),
     discountBps: z.number().int().openapi({ description: 'Discount in basis points (1250 = 12.5 %)' }),
@@ -40,9 +41,9 @@ const OrderLineSchema = z
 export const OrderSchema = z
   .object({
     ...entityFields,
-    customerId: z.uuid(),
-    salesmanId: z.uuid().nullable(),
-    visitId: z.uuid().nullable(),
+    customerId: uuid(),
+    salesmanId: uuid().nullable(),
+    visitId: uuid().nullable(),
     status: z.enum(ORDER_STATUSES),
     currency: z.string(),
     subtotalMinor: z.number().int(),
@@ -62,8 +63,8 @@ const OrderWithLinesSchema = OrderSchema.extend({ lines: z.array(OrderLineSchema
 
 const ListQuery = listQuery(['orderedAt', 'totalMinor', 'createdAt', 'updatedAt'] as const).extend({
   status: z.enum(ORDER_STATUSES).optional(),
-  customerId: z.uuid().optional(),
-  salesmanId: z.uuid().optional(),
+  customerId: uuid().optional(),
+  salesmanId: uuid().optional(),
   from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'orderedAt at or after this instant' }),
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'orderedAt before this instant' }),
 });

@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import { CreatePaymentBody } from '../contracts/payments.schemas';
 import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/tables';
 import { createPayment, getPayment, listPayments, refundPayment } from '../services/payments.service';
@@ -19,7 +20,7 @@ import {
 export const PaymentSchema = z
   .object({
     ...entityFields,
-    orderId: z.uuid(),
+    orderId: uuid(),
     amountMinor: z.number().int(),
     currency: z.string(),
     method: z.enum(PAYMENT_METHODS),
@@ -32,7 +33,7 @@ export const PaymentSchema = z
   .openapi('Payment');
 
 const ListQuery = listQuery(['receivedAt', 'amountMinor', 'createdAt', 'updatedAt'] as const).extend({
-  orderId: z.uuid().optional(),
+  orderId: uuid().optional(),
   status: z.enum(PAYMENT_STATUSES).optional(),
   method: z.enum(PAYMENT_METHODS).optional(),
 });

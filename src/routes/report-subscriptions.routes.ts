@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { uuid } from '../contracts/common';
 import { REPORT_FORMATS, REPORT_FREQUENCIES, REPORT_KINDS } from '../db/tables';
 import {
   createReportSubscription,
@@ -36,7 +37,7 @@ const fields = {
 };
 
 const CreateBody = z
-  .strictObject({ id: z.uuid().optional().openapi({ description: 'Client-generated UUIDv7' }), ...fields })
+  .strictObject({ id: uuid().optional().openapi({ description: 'Client-generated UUIDv7' }), ...fields })
   .openapi('CreateReportSubscription');
 
 const UpdateBody = z

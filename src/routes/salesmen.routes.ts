@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import {
   createSalesman,
   deleteSalesman,
@@ -22,10 +23,10 @@ export const SalesmanSchema = z
   .openapi('Salesman');
 
 const fields = {
-  userId: z.uuid().nullable().optional().openapi({
+  userId: uuid().nullable().optional().openapi({
     description: 'The user (role salesman) who signs in as this salesman; one profile per user',
   }),
-  territoryId: z.uuid().nullable().optional(),
+  territoryId: uuid().nullable().optional(),
   name: z.string().trim().min(1).max(200),
   phone: z.string().max(40).nullable().optional(),
   employeeCode: z.string().trim().min(1).max(64).nullable().optional().openapi({
@@ -39,7 +40,7 @@ const CreateSalesmanBody = createBodyOf(fields).openapi('CreateSalesman');
 const UpdateSalesmanBody = updateBodyOf({ ...fields, name: fields.name.optional() }).openapi('UpdateSalesman');
 
 const ListQuery = listQuery(['name', 'createdAt', 'updatedAt'] as const).extend({
-  territoryId: z.uuid().optional(),
+  territoryId: uuid().optional(),
   active: booleanQuery,
   q: z.string().max(100).optional().openapi({ description: 'Substring of name, employee code or phone' }),
 });

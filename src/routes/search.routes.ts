@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { uuid } from '../contracts/common';
 import { CustomerSchema } from '../contracts/customers.schemas';
 import { ProductSchema } from '../contracts/products.schemas';
 import type { AppEnv } from '../env';
@@ -49,7 +50,7 @@ const SearchQuery = z
     minPrice: Price.openapi({ description: 'products: minimum priceMinor (inclusive)' }),
     maxPrice: Price.openapi({ description: 'products: maximum priceMinor (inclusive)' }),
     active: booleanQuery.openapi({ description: 'products: only active (true) or inactive (false)' }),
-    territoryId: z.uuid().optional().openapi({ description: 'customers: only this territory' }),
+    territoryId: uuid().optional().openapi({ description: 'customers: only this territory' }),
   })
   .refine((q) => q.minPrice === undefined || q.maxPrice === undefined || q.minPrice <= q.maxPrice, {
     message: 'minPrice must not exceed maxPrice',

@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import { TARGET_PERIODS } from '../db/tables';
 import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '../services/targets.service';
 import { crudRouter } from './crud';
@@ -16,7 +17,7 @@ export const TargetSchema = z
   .openapi('Target');
 
 const fields = {
-  salesmanId: z.uuid(),
+  salesmanId: uuid(),
   periodType: z.enum(TARGET_PERIODS),
   periodStart: z.iso.date().openapi({
     description: 'YYYY-MM-DD, the first day of the month / quarter / year',
@@ -41,7 +42,7 @@ const UpdateTargetBody = updateBodyOf({
 }).openapi('UpdateTarget');
 
 const ListQuery = listQuery(['periodStart', 'createdAt', 'updatedAt'] as const).extend({
-  salesmanId: z.uuid().optional(),
+  salesmanId: uuid().optional(),
   periodType: z.enum(TARGET_PERIODS).optional(),
   activeOn: z.iso.date().optional().openapi({ description: 'Only targets whose period contains this day' }),
 });

@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import { PLAN_TIERS, ROLES } from '../db/tables';
 import { createUser, getUser, listUsers, updateUser } from '../services/users.service';
 import { listRoute } from './crud';
@@ -39,7 +40,7 @@ export const UserSchema = z
 
 const CreateUserBody = z
   .strictObject({
-    id: z.uuid().optional(),
+    id: uuid().optional(),
     email: z.email().max(254),
     name: z.string().trim().min(1).max(200),
     role: z.enum(ROLES),

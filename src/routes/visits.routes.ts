@@ -1,3 +1,4 @@
+import { uuid } from '../contracts/common';
 import { CheckInBody, CheckOutBody, CreateVisitBody, UpdateVisitBody } from '../contracts/visits.schemas';
 import { VISIT_OUTCOMES, VISIT_STATUSES, VISIT_VERDICTS } from '../db/tables';
 import {
@@ -48,8 +49,8 @@ export const VisitSchema = z
 const Instant = z.iso.datetime({ offset: true });
 
 const ListQuery = listQuery(['createdAt', 'updatedAt'] as const).extend({
-  salesmanId: z.uuid().optional(),
-  customerId: z.uuid().optional(),
+  salesmanId: uuid().optional(),
+  customerId: uuid().optional(),
   status: z.enum(VISIT_STATUSES).optional(),
   from: Instant.optional().openapi({ description: 'plannedAt at or after this instant' }),
   to: Instant.optional().openapi({ description: 'plannedAt strictly before this instant' }),

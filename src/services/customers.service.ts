@@ -1,6 +1,7 @@
-import { and, count, eq, isNull, like, or } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
+import { containing } from '../db/sql';
 import { customers } from '../db/tables';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
@@ -65,13 +66,7 @@ const customerConditions = (filters: CustomerFilters) => [
   filters.territoryId ? eq(customers.territoryId, filters.territoryId) : undefined,
   filters.salesmanId ? eq(customers.salesmanId, filters.salesmanId) : undefined,
   filters.city ? eq(customers.city, filters.city) : undefined,
-  filters.q
-    ? or(
-        like(customers.name, `%${filters.q}%`),
-        like(customers.company, `%${filters.q}%`),
-        like(customers.email, `%${filters.q}%`),
-      )
-    : undefined,
+  filters.q ? containing(filters.q, [customers.name, customers.company, customers.email]) : undefined,
 ];
 
 export async function getCustomer(ctx: ServiceContext, id: string): Promise<Customer> {

@@ -1,6 +1,7 @@
-import { and, count, eq, gte, isNull, like, lte, or } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, lte } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
+import { containing } from '../db/sql';
 import { inventory, products } from '../db/tables';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
@@ -71,7 +72,7 @@ export async function countProducts(ctx: ServiceContext, filters: ProductFilters
 const productConditions = (filters: ProductFilters) => [
   filters.category ? eq(products.category, filters.category) : undefined,
   filters.active !== undefined ? eq(products.active, filters.active) : undefined,
-  filters.q ? or(like(products.name, `%${filters.q}%`), like(products.sku, `%${filters.q}%`)) : undefined,
+  filters.q ? containing(filters.q, [products.name, products.sku]) : undefined,
   filters.minPrice !== undefined ? gte(products.priceMinor, filters.minPrice) : undefined,
   filters.maxPrice !== undefined ? lte(products.priceMinor, filters.maxPrice) : undefined,
 ];

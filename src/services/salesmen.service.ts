@@ -1,7 +1,8 @@
-import { and, count, eq, isNull, like, ne, or } from 'drizzle-orm';
+import { and, count, eq, isNull, ne } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { sessionsEnded } from '../auth/session-ends';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
+import { containing } from '../db/sql';
 import { salesmen, users } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -58,13 +59,7 @@ export async function countSalesmen(ctx: ServiceContext, filters: SalesmanFilter
 const salesmanConditions = (filters: SalesmanFilters) => [
   filters.territoryId ? eq(salesmen.territoryId, filters.territoryId) : undefined,
   filters.active === undefined ? undefined : eq(salesmen.active, filters.active),
-  filters.q
-    ? or(
-        like(salesmen.name, `%${filters.q}%`),
-        like(salesmen.employeeCode, `%${filters.q}%`),
-        like(salesmen.phone, `%${filters.q}%`),
-      )
-    : undefined,
+  filters.q ? containing(filters.q, [salesmen.name, salesmen.employeeCode, salesmen.phone]) : undefined,
 ];
 
 export async function getSalesman(ctx: ServiceContext, id: string): Promise<Salesman> {

@@ -1,6 +1,6 @@
-import { like, or } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
+import { containing } from '../db/sql';
 import { type GeoJsonGeometry, territories } from '../db/tables';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
@@ -23,11 +23,7 @@ export async function listTerritories(
   requirePermission(ctx.principal, 'territories:read');
   return listPage(ctx.db, territories, {
     tenantId: ctx.principal.tenantId,
-    filters: [
-      filters.q
-        ? or(like(territories.name, `%${filters.q}%`), like(territories.description, `%${filters.q}%`))
-        : undefined,
-    ],
+    filters: [filters.q ? containing(filters.q, [territories.name, territories.description]) : undefined],
     sortable: { name: territories.name, createdAt: territories.createdAt, updatedAt: territories.updatedAt },
     defaultSort: 'name',
     page,

@@ -1,10 +1,11 @@
-import { eq, like, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { assertPasswordAllowed } from '../auth/password-policy';
 import { hashPassword, type Pepper } from '../auth/passwords';
 import { ROLE_RANK } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
 import { sessionsEnded } from '../auth/session-ends';
 import { listPage, type PageRequest } from '../db/pagination';
+import { containing } from '../db/sql';
 import { type Role, users } from '../db/tables';
 import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { newId } from '../lib/ids';
@@ -31,7 +32,7 @@ export async function listUsers(ctx: ServiceContext, filters: UserFilters, page:
     filters: [
       filters.role ? eq(users.role, filters.role) : undefined,
       filters.active === undefined ? undefined : eq(users.active, filters.active),
-      filters.q ? or(like(users.name, `%${filters.q}%`), like(users.email, `%${filters.q}%`)) : undefined,
+      filters.q ? containing(filters.q, [users.name, users.email]) : undefined,
     ],
     sortable: { name: users.name, email: users.email, createdAt: users.createdAt, updatedAt: users.updatedAt },
     defaultSort: 'name',

@@ -37,6 +37,9 @@ describe('products', () => {
 
     expect(ids(await api('GET', '/v1/products?q=espresso', undefined, { token: t.token }))).toEqual([created.id]);
     expect(ids(await api('GET', '/v1/products?q=caf-0', undefined, { token: t.token }))).toEqual([created.id]);
+    // `%` and `_` in the text are matched literally, not as wildcards.
+    expect(ids(await api('GET', '/v1/products?q=caf_0', undefined, { token: t.token }))).toEqual([]);
+    expect(ids(await api('GET', '/v1/products?q=%25', undefined, { token: t.token }))).toEqual([]);
 
     const deleted = await api('DELETE', `/v1/products/${created.id}`, undefined, { token: t.token });
     expect(deleted.status).toBe(200);

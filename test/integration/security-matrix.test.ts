@@ -5,9 +5,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
-import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
-import { createSalesmanUser, createTarget, createTerritory, type SalesmanUser } from '../helpers/field-factories';
+import { createTenant, type TestTenant } from '../helpers/factories';
+import { createSalesmanUser, type SalesmanUser } from '../helpers/field-factories';
 import { sampleFor } from '../helpers/openapi-samples';
+import { type Fixtures, seedTenant } from '../helpers/tenant-fixtures';
 
 interface Route {
   method: string;
@@ -18,8 +19,6 @@ interface Route {
   requiredQuery: { name: string; schema: Record<string, unknown> }[];
 }
 
-type Fixtures = Record<string, string>;
-
 let doc: any;
 let routes: Route[];
 let owner: TestTenant;
@@ -29,59 +28,6 @@ let rep2: SalesmanUser;
 let fixtures: Fixtures;
 /** Entities of salesman 1 that salesman 2 must not reach. */
 let repFixtures: Fixtures;
-
-async function created(path: string, token: string, body: unknown) {
-  const res = await api('POST', path, body, { token });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-/** One of everything in `tenant`; `rep` owns the visit, order and payment. */
-async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise<Fixtures> {
-  const territory = await createTerritory(tenant.token);
-  const customer = await createCustomer(tenant.token, { territoryId: territory.id, salesmanId: rep.salesmanId });
-  const product = await created('/v1/products', tenant.token, {
-    sku: `SKU-${crypto.randomUUID().slice(0, 8)}`,
-    name: 'Widget',
-    priceMinor: 1000,
-    initialStock: 100,
-  });
-  const visit = await created('/v1/visits', rep.token, { customerId: customer.id });
-  const order = await created('/v1/orders', rep.token, {
-    customerId: customer.id,
-    lines: [{ productId: product.id, quantity: 2 }],
-  });
-  await created(`/v1/orders/${order.id}/confirm`, tenant.token, undefined);
-  const payment = await created('/v1/payments', rep.token, { orderId: order.id, amountMinor: 500, method: 'cash' });
-  const target = await createTarget(tenant.token, { salesmanId: rep.salesmanId });
-  const viewer = await createUserWithRole(tenant, 'viewer');
-  const key = await created('/v1/api-keys', tenant.token, { name: 'integration', scopes: ['customers:read'] });
-  const subscription = await created('/v1/report-subscriptions', tenant.token, {
-    name: 'Weekly numbers',
-    frequency: 'weekly',
-    recipients: ['owner@example.test'],
-  });
-  const notification = await created('/v1/notifications', tenant.token, {
-    salesmanId: rep.salesmanId,
-    title: 'Visit the new shop',
-    body: 'Before Friday',
-  });
-  return {
-    notifications: notification.id,
-    customers: customer.id,
-    products: product.id,
-    inventory: product.id,
-    territories: territory.id,
-    salesmen: rep.salesmanId,
-    visits: visit.id,
-    orders: order.id,
-    payments: payment.id,
-    targets: target.id,
-    users: viewer.id,
-    'api-keys': key.apiKey.id,
-    'report-subscriptions': subscription.id,
-  };
-}
 
 function routesWithIds(openapi: any): Route[] {
   const out: Route[] = [];

@@ -51,7 +51,7 @@ function d1Runner(d1: D1Database): Runner {
  * numbers: money in minor units and counts stay far below 2^53.
  */
 const pgTypes = {
-  getTypeParser: (oid: number, format?: unknown) => {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => {
     switch (oid) {
       case types.builtins.TIMESTAMPTZ:
         return isoFromPg;
@@ -65,7 +65,7 @@ const pgTypes = {
       case types.builtins.NUMERIC:
         return (value: string) => Number(value);
       default:
-        return types.getTypeParser(oid, format as never);
+        return format === 'binary' ? types.getTypeParser(oid, 'binary') : types.getTypeParser(oid);
     }
   },
 };

@@ -1,0 +1,59 @@
+import { api } from './api';
+import { createCustomer, createUserWithRole, type TestTenant } from './factories';
+import { createTarget, createTerritory, type SalesmanUser } from './field-factories';
+
+/** One id per resource (the second path segment of its routes: `customers`, `api-keys`, …). */
+export type Fixtures = Record<string, string>;
+
+async function created(path: string, token: string, body: unknown) {
+  const res = await api('POST', path, body, { token });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** One of everything in `tenant`; `rep` owns the visit, order and payment. */
+export async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise<Fixtures> {
+  const territory = await createTerritory(tenant.token);
+  const customer = await createCustomer(tenant.token, { territoryId: territory.id, salesmanId: rep.salesmanId });
+  const product = await created('/v1/products', tenant.token, {
+    sku: `SKU-${crypto.randomUUID().slice(0, 8)}`,
+    name: 'Widget',
+    priceMinor: 1000,
+    initialStock: 100,
+  });
+  const visit = await created('/v1/visits', rep.token, { customerId: customer.id });
+  const order = await created('/v1/orders', rep.token, {
+    customerId: customer.id,
+    lines: [{ productId: product.id, quantity: 2 }],
+  });
+  await created(`/v1/orders/${order.id}/confirm`, tenant.token, undefined);
+  const payment = await created('/v1/payments', rep.token, { orderId: order.id, amountMinor: 500, method: 'cash' });
+  const target = await createTarget(tenant.token, { salesmanId: rep.salesmanId });
+  const viewer = await createUserWithRole(tenant, 'viewer');
+  const key = await created('/v1/api-keys', tenant.token, { name: 'integration', scopes: ['customers:read'] });
+  const subscription = await created('/v1/report-subscriptions', tenant.token, {
+    name: 'Weekly numbers',
+    frequency: 'weekly',
+    recipients: ['owner@example.test'],
+  });
+  const notification = await created('/v1/notifications', tenant.token, {
+    salesmanId: rep.salesmanId,
+    title: 'Visit the new shop',
+    body: 'Before Friday',
+  });
+  return {
+    notifications: notification.id,
+    customers: customer.id,
+    products: product.id,
+    inventory: product.id,
+    territories: territory.id,
+    salesmen: rep.salesmanId,
+    visits: visit.id,
+    orders: order.id,
+    payments: payment.id,
+    targets: target.id,
+    users: viewer.id,
+    'api-keys': key.apiKey.id,
+    'report-subscriptions': subscription.id,
+  };
+}
