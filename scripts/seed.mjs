@@ -1,4 +1,5 @@
-// Seeds the local D1 database (the one `wrangler dev` serves) with the demo tenant "Demo Distribution Co".
+// Seeds the demo tenant "Demo Distribution Co" into the local D1 database (the one `wrangler dev` serves)
+// or, with --database-url or DATABASE_URL, into that Postgres database (how the Worker runs on Postgres).
 //
 // Usage: npm run seed [-- flags]
 //   (no flag)        seed unless the demo tenant already exists (then say so and exit 0)
@@ -9,22 +10,29 @@
 //   --today=<date>   anchor day YYYY-MM-DD (default: today, UTC); history covers the 18 months before it
 //   --orders=<n>     approximate number of orders (default 52000)
 //   --customers=<n>  number of customers (default 2400)
-//   --persist-to=<dir>  like wrangler's --persist-to (default .wrangler/state)
+//   --persist-to=<dir>  D1: like wrangler's --persist-to (default .wrangler/state)
+//   --database-url=<url>  Postgres: seed this database instead of D1 (default: DATABASE_URL when set)
+//   --ws-proxy=<host:port>  Postgres: the WebSocket proxy in front of it (default: DATABASE_WS_PROXY, or
+//                    scripts/pg.sh's 127.0.0.1:5488 for a server on this machine; none for Neon)
 //
-// Run migrations first (`npm run db:migrate`; `npm start` does both). `--reset` while `wrangler dev` runs
-// worked in testing (SQLite locks the files), but stopping the server first is the safe order.
+// Run migrations first (`npm run db:migrate`, or `npm run db:migrate:pg`; `npm start` and
+// `npm run start:pg` do both). `--reset` while `wrangler dev` runs worked in testing on D1 (SQLite locks the
+// files), but stopping the server first is the safe order.
 //
 // Only the setup (tenant, users, territories, salesmen) has rows in the events log; the imported
 // trading history (customers, products, orders, visits, payments, stock, targets) has no per-row events.
+// On Postgres the tenant's event counter is set to its last seq, so the app's appends continue from there.
+// The search index follows the rows on both databases (triggers), so the demo is searchable at once.
 // The inventory ledger holds one opening count and one aggregate reservation per product.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDevVars } from './dev-vars.mjs';
+import { postgresSettings } from './pg-client.mjs';
 import { DAY_MS } from './seed/calendar.mjs';
-import { countTenants, deleteTenants, execChunked, openLocalD1, tenantsWithUser } from './seed/d1.mjs';
+import { openD1Store } from './seed/d1.mjs';
 import { buildDataset } from './seed/dataset.mjs';
 import { DEMO_PASSWORD, OWNER_EMAIL } from './seed/master.mjs';
-import { insertStatements, TABLES } from './seed/sql.mjs';
+import { openPostgresStore } from './seed/postgres.mjs';
 
 const root = join(import.meta.dirname, '..');
 
@@ -47,6 +55,8 @@ function parseOptions(argv) {
       orders: { type: 'string', default: '52000' },
       customers: { type: 'string', default: '2400' },
       'persist-to': { type: 'string', default: '.wrangler/state' },
+      'database-url': { type: 'string' },
+      'ws-proxy': { type: 'string' },
     },
   });
   const today = values.today ?? new Date().toISOString().slice(0, 10);
@@ -67,7 +77,24 @@ function parseOptions(argv) {
     orderTarget: int('orders', 100),
     customerCount: int('customers', 50),
     persistTo: values['persist-to'],
+    postgres: postgresTarget(values),
   };
+}
+
+/** The Postgres database to seed ({ url, proxy }), or null for D1. */
+function postgresTarget(values) {
+  const url = values['database-url'] || process.env.DATABASE_URL;
+  if (!url) return null;
+  return postgresSettings({
+    DATABASE_URL: url,
+    DATABASE_WS_PROXY: values['ws-proxy'] ?? process.env.DATABASE_WS_PROXY,
+  });
+}
+
+async function openStore(options) {
+  if (options.postgres) return openPostgresStore(options.postgres);
+  ensureDevVars(root);
+  return openD1Store(root, options.persistTo);
 }
 
 const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -75,59 +102,46 @@ const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s
 export async function seed(argv = []) {
   const options = parseOptions(argv);
   const started = performance.now();
-  ensureDevVars(root);
-  const { db, dispose } = await openLocalD1(root, options.persistTo);
+  const store = await openStore(options);
   try {
-    const tenants = await countTenants(db).catch((error) => {
-      if (!/no such table/.test(String(error?.message))) throw error;
-      throw new Error('the local database has no schema yet; run `npm run db:migrate` (or `npm start`) first');
-    });
+    const tenants = await store.countTenants();
     if (options.ifEmpty && tenants > 0) {
       console.log(
-        'seed: the local database already has tenants; not seeding (npm run seed -- --reset to rebuild the demo).',
+        `seed: ${store.label} already has tenants; not seeding (npm run seed -- --reset to rebuild the demo).`,
       );
       return false;
     }
-    const existing = await tenantsWithUser(db, OWNER_EMAIL);
+    const existing = await store.tenantsWithUser(OWNER_EMAIL);
     if (existing.length > 0 && !options.reset) {
-      console.log('seed: the demo tenant already exists; run `npm run seed -- --reset` to rebuild it.');
+      console.log(
+        `seed: the demo tenant already exists in ${store.label}; run \`npm run seed -- --reset\` to rebuild it.`,
+      );
       return false;
     }
     if (existing.length > 0) {
-      await deleteTenants(db, existing);
+      await store.deleteTenants(existing);
       console.log(`seed: removed the previous demo tenant (${seconds(started)})`);
     }
 
     const generating = performance.now();
     const { tenantId, tables, segments } = await buildDataset(options);
     const rows = rowTotal(tables);
-    console.log(`seed: generated ${rows.toLocaleString('en')} rows in ${seconds(generating)}; writing…`);
+    console.log(
+      `seed: generated ${rows.toLocaleString('en')} rows in ${seconds(generating)}; writing to ${store.label}…`,
+    );
 
     const writing = performance.now();
-    let written = 0;
-    function* statements() {
-      for (const table of Object.keys(TABLES)) {
-        for (const statement of insertStatements(table, tables[table])) yield statement;
-        written += tables[table].length;
-      }
-    }
-    try {
-      await execChunked(db, statements(), () => {
-        if (process.stdout.isTTY) process.stdout.write(`\rseed: writing ${Math.round((written / rows) * 100)} %`);
-      });
-      if (process.stdout.isTTY) process.stdout.write('\n');
-    } catch (error) {
-      // exec() chunks are separate transactions: remove what did land so a rerun starts clean.
-      await deleteTenants(db, [tenantId]).catch(() => {});
-      throw error;
-    }
+    await store.writeTenant(tenantId, tables, (written) => {
+      if (process.stdout.isTTY) process.stdout.write(`\rseed: writing ${Math.round((written / rows) * 100)} %`);
+    });
+    if (process.stdout.isTTY) process.stdout.write('\n');
     console.log(`seed: wrote the demo tenant in ${seconds(writing)} (total ${seconds(started)})`);
     console.table(Object.fromEntries(Object.entries(tables).map(([t, rows]) => [t, rows.length])));
     console.log(`seed: customer segments ${JSON.stringify(segments)}`);
     if (!options.quiet) printLogins();
     return true;
   } finally {
-    await dispose();
+    await store.dispose();
   }
 }
 

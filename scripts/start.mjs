@@ -5,9 +5,15 @@
 //   4. `wrangler dev` on 127.0.0.1:8787 (PORT overrides); extra arguments go to wrangler dev,
 //      e.g. `npm start -- --log-level debug`
 // Ctrl-C stops the server and this script. Local state lives in .wrangler/state (delete it to start over).
-import { spawn } from 'node:child_process';
+//
+// `npm run start:pg` (`--postgres`) does the same on Postgres: PostgreSQL and its WebSocket proxy
+// (`bash scripts/pg.sh start`) unless DATABASE_URL names a database already, `npm run db:migrate:pg`, the
+// demo seeded there when it has no tenant, and `wrangler dev` given DATABASE_URL and DATABASE_WS_PROXY as
+// `--var`s (nothing is written to .dev.vars). On exit it stops what pg.sh started for it (`pg.sh stop`).
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureDevVars } from './dev-vars.mjs';
+import { postgresSettings } from './pg-client.mjs';
 import { printLogins } from './seed.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -15,6 +21,12 @@ const wrangler = join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const host = '127.0.0.1';
 const port = process.env.PORT ?? '8787';
 const origin = `http://${host}:${port}`;
+const postgres = process.argv.includes('--postgres');
+const pgSh = join(root, 'scripts', 'pg.sh');
+const proxyPort = Number(process.env.PG_PROXY_PORT ?? 5488);
+const wranglerArgs = process.argv.slice(2).filter((arg) => arg !== '--postgres');
+/** Set when this script started the local PostgreSQL's proxy, which it then stops on the way out. */
+let stopLocalPostgres = false;
 
 let current = null;
 let stopping = 0;
@@ -37,17 +49,29 @@ function run(args, options = {}) {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     stopping++;
-    if (stopping >= 3 || !current) process.exit(130);
+    if (stopping >= 3) process.exit(130);
+    if (!current) return void exit(130);
     current.kill(stopping === 1 ? signal : 'SIGTERM');
   });
 }
 
+/** Exits after stopping what this script started. */
+async function exit(code) {
+  if (stopLocalPostgres) {
+    stopLocalPostgres = false;
+    await new Promise((resolve) => {
+      spawn('bash', [pgSh, 'stop'], { cwd: root, stdio: 'inherit' }).on('exit', resolve);
+    });
+  }
+  process.exit(code);
+}
+
 async function step(label, args, options) {
   const code = await run(args, options);
-  if (stopping) process.exit(130);
+  if (stopping) await exit(130);
   if (code !== 0) {
     console.error(`start: ${label} failed (exit code ${code})`);
-    process.exit(code);
+    await exit(code);
   }
 }
 
@@ -70,15 +94,58 @@ async function announceWhenReady(child) {
 
 const written = ensureDevVars(root);
 if (written.length) console.log(`start: wrote ${written.join(' and ')} to .dev.vars`);
-// CI=true makes wrangler answer its "apply migrations?" prompt itself (there may be no TTY).
-await step('applying D1 migrations', [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local'], {
-  env: { ...process.env, CI: 'true' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-await step('seeding demo data', [join(root, 'scripts', 'seed.mjs'), '--if-empty', '--quiet']);
+const database = postgres ? await preparePostgres() : await prepareD1();
 
-const devPromise = run([wrangler, 'dev', '--ip', host, '--port', port, ...process.argv.slice(2)]);
+const devPromise = run([wrangler, 'dev', '--ip', host, '--port', port, ...database.vars, ...wranglerArgs]);
 const devChild = current;
 announceWhenReady(devChild);
 const code = await devPromise;
-process.exit(stopping ? 0 : code);
+await exit(stopping ? 0 : code);
+
+async function prepareD1() {
+  // CI=true makes wrangler answer its "apply migrations?" prompt itself (there may be no TTY).
+  await step('applying D1 migrations', [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local'], {
+    env: { ...process.env, CI: 'true' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await step('seeding demo data', [join(root, 'scripts', 'seed.mjs'), '--if-empty', '--quiet']);
+  return { vars: [] };
+}
+
+async function preparePostgres() {
+  if (!process.env.DATABASE_URL) {
+    const proxyWasRunning = await listening(proxyPort);
+    // Its own process group: the terminal's Ctrl-C must not reach the proxy or the cluster it starts.
+    const started = await new Promise((resolve) => {
+      spawn('bash', [pgSh, 'start'], { cwd: root, stdio: 'inherit', detached: true }).on('exit', resolve);
+    });
+    if (started !== 0) {
+      console.error(`start: starting PostgreSQL failed (exit code ${started})`);
+      await exit(started ?? 1);
+    }
+    stopLocalPostgres = !proxyWasRunning;
+  }
+  const local = !process.env.DATABASE_URL;
+  const settings = postgresSettings({
+    DATABASE_URL: process.env.DATABASE_URL || execFileSync('bash', [pgSh, 'url'], { encoding: 'utf8' }).trim(),
+    DATABASE_WS_PROXY: process.env.DATABASE_WS_PROXY ?? (local ? `127.0.0.1:${proxyPort}` : undefined),
+  });
+  const env = { ...process.env, DATABASE_URL: settings.url, DATABASE_WS_PROXY: settings.proxy ?? '' };
+  await step('applying Postgres migrations', [join(root, 'scripts', 'migrate-pg.mjs')], { env });
+  await step('seeding demo data', [join(root, 'scripts', 'seed.mjs'), '--if-empty', '--quiet'], { env });
+  const vars = ['--var', `DATABASE_URL:${settings.url}`];
+  if (settings.proxy) vars.push('--var', `DATABASE_WS_PROXY:${settings.proxy}`);
+  return { vars };
+}
+
+async function listening(portNumber) {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect(portNumber, '127.0.0.1');
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}

@@ -1,6 +1,8 @@
 // Access to the local D1 database that `wrangler dev` serves (.wrangler/state/v3), via wrangler's
 // getPlatformProxy: the same Miniflare persistence, so whatever is written here the dev server sees.
 import { resolve } from 'node:path';
+import { chunksOf, sendOverlapped } from './pipeline.mjs';
+import { deleteTenantStatements, insertStatements, TABLES } from './sql.mjs';
 
 /** `persistTo` has the meaning of wrangler's --persist-to (the directory that holds `v3/`). */
 export async function openLocalD1(root, persistTo = '.wrangler/state') {
@@ -16,33 +18,37 @@ export async function openLocalD1(root, persistTo = '.wrangler/state') {
   return { db: proxy.env.DB, dispose: () => proxy.dispose() };
 }
 
-/** Children before parents, so deleting a tenant's rows never trips a foreign key. */
-const TENANT_TABLES = [
-  'sync_mutations',
-  'sync_clients',
-  'report_deliveries',
-  'report_subscriptions',
-  'rfm_scores',
-  'rfm_runs',
-  'search_cursors',
-  'notifications',
-  'location_trail',
-  'payments',
-  'order_lines',
-  'orders',
-  'visits',
-  'targets',
-  'customers',
-  'salesmen',
-  'territories',
-  'stock_movements',
-  'inventory',
-  'products',
-  'api_keys',
-  'refresh_tokens',
-  'users',
-  'events',
-];
+/** A store on the local D1 database, with the operations scripts/seed.mjs needs (as scripts/seed/postgres.mjs). */
+export async function openD1Store(root, persistTo) {
+  const { db, dispose } = await openLocalD1(root, persistTo);
+  return {
+    label: 'the local D1 database',
+    countTenants: () =>
+      countTenants(db).catch((error) => {
+        if (!/no such table/.test(String(error?.message))) throw error;
+        throw new Error('the local database has no schema yet; run `npm run db:migrate` (or `npm start`) first');
+      }),
+    tenantsWithUser: (email) => tenantsWithUser(db, email),
+    deleteTenants: (ids) => deleteTenants(db, ids),
+    writeTenant: async (tenantId, tables, onProgress) => {
+      let written = 0;
+      function* statements() {
+        for (const table of Object.keys(TABLES)) {
+          for (const statement of insertStatements(table, tables[table])) yield statement;
+          written += tables[table].length;
+        }
+      }
+      try {
+        await execChunked(db, statements(), () => onProgress?.(written));
+      } catch (error) {
+        // exec() chunks are separate transactions: remove what did land so a rerun starts clean.
+        await deleteTenants(db, [tenantId]).catch(() => {});
+        throw error;
+      }
+    },
+    dispose,
+  };
+}
 
 /** Tenants that own a user with this e-mail: how the demo tenant is recognised (its id changes daily). */
 export async function tenantsWithUser(db, email) {
@@ -57,14 +63,7 @@ export async function countTenants(db) {
 /** Removes tenants and everything they own, in one transaction. */
 export async function deleteTenants(db, ids) {
   if (ids.length === 0) return;
-  const list = ids.map((id) => `'${id.replaceAll("'", "''")}'`).join(',');
-  const statements = [
-    ...TENANT_TABLES.map((t) => `DELETE FROM ${t} WHERE tenant_id IN (${list});`),
-    // Idempotency scopes are `<tenant>:<kind>:<principal>`.
-    ...ids.map((id) => `DELETE FROM idempotency_keys WHERE scope LIKE '${id.replaceAll("'", "''")}:%';`),
-    `DELETE FROM tenants WHERE id IN (${list});`,
-  ];
-  await db.exec(statements.join('\n'));
+  await db.exec(deleteTenantStatements(ids, 'd1').join('\n'));
 }
 
 /**
@@ -73,40 +72,11 @@ export async function deleteTenants(db, ids) {
  * so SQL generation and inserting overlap. `onProgress(statementsDone)` is called after each chunk.
  */
 export async function execChunked(db, statements, onProgress, chunkChars = 8_000_000) {
-  let inFlight = null;
-  let failure = null;
   let done = 0;
-  const settle = async () => {
-    await inFlight;
-    if (failure) throw failure;
-  };
-  const send = async (chunk) => {
-    await settle();
-    // The rejection is kept, not left unhandled, while the next chunk is being built.
-    inFlight = db.exec(chunk.join('\n')).then(
-      () => {
-        done += chunk.length;
-        onProgress?.(done);
-      },
-      (error) => {
-        failure = error;
-      },
-    );
-    // Let the request leave before the next chunk is built synchronously.
-    await new Promise((resolve) => setImmediate(resolve));
-  };
-  let chunk = [];
-  let size = 0;
-  for (const statement of statements) {
-    chunk.push(statement);
-    size += statement.length + 1;
-    if (size >= chunkChars) {
-      await send(chunk);
-      chunk = [];
-      size = 0;
-    }
-  }
-  if (chunk.length > 0) await send(chunk);
-  await settle();
+  await sendOverlapped(chunksOf(statements, chunkChars), async (chunk) => {
+    await db.exec(chunk.join('\n'));
+    done += chunk.length;
+    onProgress?.(done);
+  });
   return done;
 }

@@ -173,7 +173,7 @@ export function buildEvents({ tenant, users, territories, salesmen }) {
         deleted_at: null,
         name: t.name,
         description: t.description,
-        boundary: JSON.parse(t.boundary),
+        boundary: t.boundary,
       }),
     })),
     ...salesmen.map((s) => ({
@@ -203,7 +203,7 @@ export function buildEvents({ tenant, users, territories, salesmen }) {
     entity_type: e.entityType,
     entity_id: e.row.id,
     actor_id: owner.id,
-    payload: JSON.stringify(e.payload),
+    payload: e.payload,
     created_at: e.row.created_at,
   }));
 }

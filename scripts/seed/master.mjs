@@ -100,7 +100,7 @@ export async function buildMaster(rnd, { tenantId, tenantCreatedMs, startMs, tod
       ...entity(tenantId, rnd.idAt(createdMs), createdMs),
       name: t.name,
       description: `Sales region ${t.name}: ${t.towns.map(([town]) => town).join(', ')}.`,
-      boundary: JSON.stringify(boundary),
+      boundary,
       meta: t,
       polygon: boundary,
       salesmen: [],

@@ -1,5 +1,7 @@
-// Rows → SQL text. Values are inlined as literals: D1's exec() takes one statement per line with no
-// bindings, and that is ~100× faster locally than binding parameters statement by statement.
+// The tables the seed writes and removes, and rows → SQLite SQL text. Values are inlined as literals:
+// D1's exec() takes one statement per line with no bindings, and that is ~100× faster locally than binding
+// parameters statement by statement. Rows hold the values the app reads back (booleans, JSON as objects,
+// ISO-8601 strings); each database's writer converts them (here for SQLite, scripts/seed/postgres.mjs).
 
 /** Columns per table, in insertion order (parents before children, for the composite foreign keys). */
 export const TABLES = {
@@ -204,6 +206,56 @@ export const TABLES = {
   events: ['tenant_id', 'seq', 'type', 'entity_type', 'entity_id', 'actor_id', 'payload', 'created_at'],
 };
 
+/**
+ * Everything a tenant owns, children before parents, so deleting a tenant's rows never trips a foreign
+ * key; `tenants` itself goes last. `only` names the one database that has the table.
+ */
+export const TENANT_TABLES = [
+  { table: 'sync_mutations' },
+  { table: 'sync_clients' },
+  { table: 'report_deliveries' },
+  { table: 'report_subscriptions' },
+  { table: 'rfm_scores' },
+  { table: 'rfm_runs' },
+  { table: 'search_cursors' },
+  { table: 'notifications' },
+  { table: 'location_trail' },
+  { table: 'payments' },
+  { table: 'order_lines' },
+  { table: 'orders' },
+  { table: 'visits' },
+  { table: 'targets' },
+  { table: 'customers' },
+  { table: 'salesmen' },
+  { table: 'territories' },
+  { table: 'stock_movements' },
+  { table: 'inventory' },
+  { table: 'products' },
+  { table: 'api_keys' },
+  { table: 'refresh_tokens' },
+  { table: 'users' },
+  { table: 'events' },
+  // The tenant's last event seq (src/db/event-log.ts): references tenants.
+  { table: 'event_counters', only: 'postgres' },
+];
+
+/**
+ * The statements that remove `ids` (tenants) and everything they own, in order, for `database` ('d1' or
+ * 'postgres'); the caller runs them in one transaction. The search index goes with the rows on both
+ * (triggers; on Postgres also cascading foreign keys).
+ */
+export function deleteTenantStatements(ids, database) {
+  const list = ids.map(literal).join(',');
+  return [
+    ...TENANT_TABLES.filter((t) => !t.only || t.only === database).map(
+      ({ table }) => `DELETE FROM ${table} WHERE tenant_id IN (${list});`,
+    ),
+    // Idempotency scopes are `<tenant>:<kind>:<principal>`.
+    ...ids.map((id) => `DELETE FROM idempotency_keys WHERE scope LIKE ${literal(`${id}:%`)};`),
+    `DELETE FROM tenants WHERE id IN (${list});`,
+  ];
+}
+
 export function literal(value) {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'boolean') return value ? '1' : '0';
@@ -211,6 +263,8 @@ export function literal(value) {
     if (!Number.isFinite(value)) throw new Error(`seed data: non-finite number ${value}`);
     return String(value);
   }
+  // JSON columns are text in SQLite.
+  if (typeof value === 'object') return literal(JSON.stringify(value));
   // exec() splits on newlines, so a newline inside a string would cut the statement in two.
   if (value.includes('\n') || value.includes('\r')) throw new Error(`seed data: newline in ${JSON.stringify(value)}`);
   return value.includes("'") ? `'${value.replaceAll("'", "''")}'` : `'${value}'`;
