@@ -113,3 +113,61 @@ export const PushResponse = z
 export type PushRequest = z.output<typeof PushBody>;
 export type PushResult = z.output<typeof PushResponse>;
 export type MutationOutcome = z.output<typeof MutationOutcome>;
+
+// ------------------------------------------------------------------ pull
+
+export const PULL_ENTITY_NAMES = [
+  'territory',
+  'salesman',
+  'product',
+  'customer',
+  'visit',
+  'order',
+  'payment',
+  'target',
+  'notification',
+] as const;
+
+export const PullQuery = z.strictObject({
+  cursor: z
+    .string()
+    .max(2048)
+    .optional()
+    .openapi({ description: 'The cursor of the previous page; omit it for a snapshot of your working set' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(500)
+    .openapi({ description: 'At most this many changes (and, after the snapshot, this many log events) per page' }),
+});
+
+export const PullChange = z
+  .object({
+    entity: z.enum(PULL_ENTITY_NAMES),
+    op: z.enum(['upsert', 'remove']),
+    id: uuid(),
+    version: z.number().int().optional().openapi({ description: 'upsert: the version of the record sent' }),
+    record: z.record(z.string(), z.unknown()).optional().openapi({
+      description:
+        'upsert: the whole record as the REST API returns it (an order with its lines, a product with its stock)',
+    }),
+  })
+  .openapi('SyncChange');
+
+export const PullResponse = z
+  .object({
+    changes: z.array(PullChange),
+    lastMutationIds: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: "The last mutation processed for each of this user's sync clients" }),
+    cursor: z.string().openapi({ description: 'Pass it to the next pull' }),
+    hasMore: z.boolean().openapi({ description: 'Pull again at once: more changes are waiting' }),
+    reset: z.boolean().openapi({
+      description: 'Drop every record you hold before applying these changes (a snapshot begins)',
+    }),
+  })
+  .openapi('SyncPullPage');
+
+export type PullResult = z.output<typeof PullResponse>;

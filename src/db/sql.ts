@@ -24,6 +24,8 @@ export interface SqlDialect {
    * folds ASCII letters only), Postgres' ILIKE (folds every letter).
    */
   like(column: AnyColumn | SQL, pattern: string): SQL;
+  /** The text of a top-level member of a JSON column (`key` is a constant of ours, never input). */
+  jsonText(column: AnyColumn | SQL, key: string): SQL;
 }
 
 const sqliteDialect: SqlDialect = {
@@ -38,6 +40,7 @@ const sqliteDialect: SqlDialect = {
   bool: (value) => sql.raw(value ? '1' : '0'),
   greatest: (a, b) => sql`max(${a}, ${b})`,
   like: (column, pattern) => sql`${column} LIKE ${pattern} ESCAPE '\\'`,
+  jsonText: (column, key) => sql`json_extract(${column}, ${sql.raw(`'$.${key}'`)})`,
 };
 
 const pgDialect: SqlDialect = {
@@ -54,6 +57,7 @@ const pgDialect: SqlDialect = {
   bool: (value) => sql.raw(value ? 'true' : 'false'),
   greatest: (a, b) => sql`GREATEST(${a}, ${b})`,
   like: (column, pattern) => sql`${column} ILIKE ${pattern} ESCAPE '\\'`,
+  jsonText: (column, key) => sql`(${column} ->> ${sql.raw(`'${key}'`)})`,
 };
 
 export let dialect: SqlDialect = sqliteDialect;

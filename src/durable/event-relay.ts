@@ -15,8 +15,8 @@ export interface RelayDeps {
   fanOut: (rooms: string[], frame: string, event: LoggedEvent) => void;
   /** Closes the sockets carrying any of the tags. */
   closeTagged: (tags: string[], code: number, reason: string) => void;
-  /** Sees each event as it is relayed (presence follows visits). */
-  observe: (event: LoggedEvent) => void;
+  /** Sees each event as it is relayed, with its rooms (presence follows visits; sync clients are poked). */
+  observe: (event: LoggedEvent, rooms: string[]) => void;
   /** Runs after events were relayed: other followers of the log (the search indexer). */
   followers: () => void;
   clock?: () => number;
@@ -131,7 +131,7 @@ export class EventRelay {
     } satisfies ServerMessage);
     this.deps.store.appendEvent({ seq: event.seq, rooms, frame }, this.now());
     this.delivered += 1;
-    this.deps.observe(event);
+    this.deps.observe(event, rooms);
     this.deps.fanOut(rooms, frame, event);
     this.closeRevoked(event);
   }

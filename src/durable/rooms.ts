@@ -7,6 +7,25 @@ import type { HubIdentity } from '../services/hub-port';
 /** Everyone receives events addressed to this pseudo-room (tenant-wide notifications). */
 export const BROADCAST = '*';
 
+/**
+ * Sync clients join this room to be poked (`sync:poke`) when a change their pull would return is
+ * committed. It carries no events itself.
+ */
+export const SYNC_ROOM = 'sync';
+
+/** Entity types in every sync working set (the catalogue, territories): a change to one pokes everyone. */
+const EVERYONE_SYNCS: ReadonlySet<string> = new Set(['product', 'inventory', 'territory']);
+
+/**
+ * Whether an event delivered to `rooms` concerns the working set of `who` (docs/sync.md): it reached one of
+ * the rooms `who` belongs to by default, went to everyone, or is about the catalogue. A record handed away
+ * from a salesman does not poke him (the event names its new salesman); his next pull still removes it.
+ */
+export function concernsSync(who: HubIdentity, event: { entityType: string }, rooms: readonly string[]): boolean {
+  if (rooms.includes(BROADCAST) || EVERYONE_SYNCS.has(event.entityType)) return true;
+  return defaultRooms(who).some((room) => rooms.includes(room));
+}
+
 export const isSalesman = (who: HubIdentity) => who.role === 'salesman';
 
 export function defaultRooms(who: HubIdentity): string[] {
@@ -19,7 +38,7 @@ export function defaultRooms(who: HubIdentity): string[] {
 
 /** Managers, viewers and integrations may watch any room; a salesman only his own, his territory's and chats. */
 export function canJoin(who: HubIdentity, room: string): boolean {
-  if (room.startsWith('chat:')) return true;
+  if (room.startsWith('chat:') || room === SYNC_ROOM) return true;
   if (!isSalesman(who)) return true;
   return (
     (who.salesmanId !== null && room === `salesman:${who.salesmanId}`) ||

@@ -68,6 +68,11 @@ export class SocketRegistry {
     return null;
   }
 
+  /** The sockets in a room (settled ones: fan-out's view). */
+  members(room: string): Iterable<WebSocket> {
+    return this.rooms().get(room) ?? [];
+  }
+
   /** Accepts a socket; fan-out skips it until `enter` puts it in its rooms. */
   accept(ws: WebSocket, a: Attachment): void {
     const tags = [

@@ -18,6 +18,7 @@ import { PresenceTracker } from './presence-tracker';
 import { canJoin, defaultRooms, isSalesman } from './rooms';
 import { type Attachment, SocketRegistry } from './socket-registry';
 import { parseStreamFilter } from './stream-filter';
+import { SyncPoker } from './sync-poke';
 
 /**
  * One per tenant, addressed by tenant id. Holds what must be live and coordinated: sockets and their
@@ -60,12 +61,20 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
       announce: (changes) => sockets.fanOutPresence(changes),
       socketsOf: (salesmanId) => sockets.sockets(`salesman:${salesmanId}`).length,
     });
+    const poker = new SyncPoker({
+      members: (room) => sockets.members(room),
+      identityOf: (ws) => sockets.attachmentOf(ws)?.who ?? null,
+      sendRaw: (ws, frame) => sockets.sendRaw(ws, frame),
+    });
     this.relay = new EventRelay({
       store: this.store,
       systemContext,
       fanOut: (rooms, frame, event) => sockets.fanOut(rooms, frame, { kind: 'event', type: event.type }),
       closeTagged: (tags, code, reason) => sockets.closeTagged(tags, code, reason),
-      observe: (event) => this.presence.followEvent(event),
+      observe: (event, rooms) => {
+        this.presence.followEvent(event);
+        poker.delivered(event, rooms);
+      },
       followers: () => this.followLog(),
     });
     const gps = new GpsFeed({

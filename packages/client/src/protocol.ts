@@ -5,8 +5,9 @@
  * types without bundling zod.
  */
 
-/** Rooms: `tenant` (managers, dashboards), `salesman:<id>`, `territory:<id>`, `chat:<name>`. */
-export const ROOM_NAME_PATTERN = /^(tenant|salesman:[0-9a-f-]{36}|territory:[0-9a-f-]{36}|chat:[A-Za-z0-9_.-]{1,64})$/;
+/** Rooms: `tenant` (managers, dashboards), `sync` (sync pokes), `salesman:<id>`, `territory:<id>`, `chat:<name>`. */
+export const ROOM_NAME_PATTERN =
+  /^(tenant|sync|salesman:[0-9a-f-]{36}|territory:[0-9a-f-]{36}|chat:[A-Za-z0-9_.-]{1,64})$/;
 
 /** Largest client frame accepted, in UTF-8 bytes. */
 export const MAX_FRAME_BYTES = 8 * 1024;
@@ -142,6 +143,8 @@ export type ServerMessage =
   | { type: 'chat'; room: string; from: { userId: string; role: string }; text: string; ts: number }
   | { type: 'typing'; room: string; userId: string; typing: boolean }
   | { type: 'authenticated'; expiresAt: number }
+  /** To `sync` room members: a change that concerns you was committed (up to `seq`); pull. */
+  | { type: 'sync:poke'; seq: number }
   /** `ts` is absent when the runtime answers a bare `{"type":"ping"}` itself (without waking the hub). */
   | { type: 'pong'; id?: string | undefined; ts?: number | undefined }
   | { type: 'error'; code: RealtimeErrorCode; message: string; ref?: string | undefined };
