@@ -211,6 +211,7 @@ export const TABLES = {
  * key; `tenants` itself goes last. `only` names the one database that has the table.
  */
 export const TENANT_TABLES = [
+  { table: 'sync_conflicts' },
   { table: 'sync_mutations' },
   { table: 'sync_clients' },
   { table: 'report_deliveries' },

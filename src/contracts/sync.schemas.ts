@@ -79,6 +79,15 @@ export const PushBody = z
 
 export const MUTATION_STATUSES = ['applied', 'refused', 'duplicate', 'skipped'] as const;
 
+export const ConflictField = z
+  .object({
+    field: z.string(),
+    client: z.unknown().openapi({ description: 'The value the device sent' }),
+    server: z.unknown().openapi({ description: 'The value the server had when the mutation arrived' }),
+    winner: z.enum(['client', 'server']).openapi({ description: 'Which value the record kept' }),
+  })
+  .openapi('SyncConflictField');
+
 export const MutationOutcome = z
   .object({
     id: z.number().int(),
@@ -99,6 +108,14 @@ export const MutationOutcome = z
       })
       .optional()
       .openapi({ description: 'Why the server refused the mutation' }),
+    conflicts: z
+      .array(ConflictField)
+      .optional()
+      .openapi({
+        description:
+          'applied: the update was based on an older version, and these fields were changed on both sides ' +
+          '(see docs/sync.md, Conflicts); the record pulled next shows the merge',
+      }),
   })
   .openapi('SyncMutationOutcome');
 
@@ -171,3 +188,27 @@ export const PullResponse = z
   .openapi('SyncPullPage');
 
 export type PullResult = z.output<typeof PullResponse>;
+
+// ------------------------------------------------------------------ conflicts
+
+export const SyncConflictSchema = z
+  .object({
+    id: uuid(),
+    clientId: uuid(),
+    mutationId: z.number().int(),
+    userId: uuid().openapi({ description: 'Whose device pushed the mutation' }),
+    entityType: z.string(),
+    entityId: uuid(),
+    baseVersion: z.number().int().openapi({ description: "The version the device's edit was based on" }),
+    serverVersion: z.number().int().openapi({ description: 'The version the server had when the edit arrived' }),
+    fields: z.array(ConflictField),
+    createdAt: z.string(),
+  })
+  .openapi('SyncConflict');
+
+export const ConflictListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(512).optional(),
+  entityType: z.enum(['customer', 'visit', 'order']).optional(),
+  entityId: uuid().optional(),
+});

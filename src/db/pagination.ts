@@ -57,6 +57,12 @@ export function decodeCursor(raw: string, sort: string): Cursor {
   throw new AppError(ErrorCode.BAD_REQUEST, 'Invalid cursor (it must come from a previous page with the same sort)');
 }
 
+/** Rows after `cursor` in (column, id) order, ascending or descending: the keyset condition of a next page. */
+export function after(column: SQLiteColumn, id: SQLiteColumn, cursor: Cursor, descending: boolean): SQL | undefined {
+  const cmp = descending ? lt : gt;
+  return or(cmp(column, cursor.v), and(eq(column, cursor.v), cmp(id, cursor.id)));
+}
+
 /**
  * Keyset pagination over (sort column, id) for any tenant-owned table. Every query is scoped to the
  * tenant here, so a list can never leak another tenant's rows whatever filters a route adds.
@@ -85,9 +91,7 @@ export async function listPage<T extends PageableTable>(
     conditions.push(gte(table.updatedAt, toUtcIso(options.page.updatedSince)));
   }
   if (options.page.cursor) {
-    const c = decodeCursor(options.page.cursor, sort);
-    const cmp = descending ? lt : gt;
-    conditions.push(or(cmp(column, c.v), and(eq(column, c.v), cmp(table.id, c.id))));
+    conditions.push(after(column, table.id, decodeCursor(options.page.cursor, sort), descending));
   }
   const order = descending ? desc : asc;
   const rows = (await db

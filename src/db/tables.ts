@@ -40,6 +40,7 @@ export let reportDeliveries = sqlite.reportDeliveries;
 export let loginThrottle = sqlite.loginThrottle;
 export let syncClients = sqlite.syncClients;
 export let syncMutations = sqlite.syncMutations;
+export let syncConflicts = sqlite.syncConflicts;
 
 /** The enum constants and row types, which are the same on both databases. */
 export * from './schema';
@@ -75,6 +76,7 @@ export function useTables(set: TableSet): void {
   loginThrottle = set.loginThrottle;
   syncClients = set.syncClients;
   syncMutations = set.syncMutations;
+  syncConflicts = set.syncConflicts;
 }
 
 export type TableName =
@@ -104,4 +106,5 @@ export type TableName =
   | 'reportDeliveries'
   | 'loginThrottle'
   | 'syncClients'
-  | 'syncMutations';
+  | 'syncMutations'
+  | 'syncConflicts';

@@ -1,5 +1,14 @@
-import { PullQuery, PullResponse, PushBody, PushResponse } from '../contracts/sync.schemas';
+import { pageOf } from '../contracts/common';
+import {
+  ConflictListQuery,
+  PullQuery,
+  PullResponse,
+  PushBody,
+  PushResponse,
+  SyncConflictSchema,
+} from '../contracts/sync.schemas';
 import { pushMutations } from '../services/sync.service';
+import { listConflicts } from '../services/sync-conflicts.service';
 import { decodeCursor, encodeCursor, pullChanges } from '../services/sync-pull.service';
 import { createProtectedRouter, jsonBody, jsonResponse, protectedRoute, serviceContext } from './openapi';
 
@@ -39,4 +48,18 @@ export const syncRouter = createProtectedRouter()
       const { position, ...page } = await pullChanges(serviceContext(c), from, limit);
       return c.json({ ...page, cursor: await encodeCursor(secrets, position) }, 200);
     },
+  )
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/conflicts',
+      tags: ['Sync'],
+      summary: 'Offline edits merged onto a newer version of their record, newest first (managers)',
+      description:
+        'Each conflict names the mutation, the versions, and every field both the device and the server had ' +
+        'changed, with both values and the one the record kept. Requires salesmen:write. See docs/sync.md.',
+      request: { query: ConflictListQuery },
+      responses: { 200: jsonResponse(pageOf(SyncConflictSchema, 'SyncConflictPage'), 'A page of conflicts') },
+    }),
+    async (c) => c.json(await listConflicts(serviceContext(c), c.req.valid('query')), 200),
   );

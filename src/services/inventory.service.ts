@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { assertChanged } from '../db/batch';
-import { decodeCursor, encodeCursor, type Page } from '../db/pagination';
+import { after, decodeCursor, encodeCursor, type Page } from '../db/pagination';
 import { inventory, products, stockMovements } from '../db/tables';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
@@ -227,12 +227,7 @@ export async function listMovements(
       and(
         eq(stockMovements.tenantId, ctx.principal.tenantId),
         eq(stockMovements.productId, productId),
-        cursor
-          ? or(
-              lt(stockMovements.createdAt, String(cursor.v)),
-              and(eq(stockMovements.createdAt, String(cursor.v)), lt(stockMovements.id, cursor.id)),
-            )
-          : undefined,
+        cursor ? after(stockMovements.createdAt, stockMovements.id, cursor, true) : undefined,
       ),
     )
     .orderBy(desc(stockMovements.createdAt), desc(stockMovements.id))

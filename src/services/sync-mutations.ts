@@ -7,6 +7,7 @@ import { markNotificationRead } from './notifications.service';
 import { confirmOrder } from './order-lifecycle.service';
 import { createOrder, updateOrder } from './orders.service';
 import { createPayment } from './payments.service';
+import { type ConflictDraft, type MergeableEntity, mergeStaleUpdate } from './sync-conflicts.service';
 import { checkIn, checkOut, createVisit, updateVisit } from './visits.service';
 
 /**
@@ -23,13 +24,26 @@ interface Versioned {
   version: number;
 }
 
+/** What a mutation will do, decided against the record as it is (an update based on an older version is merged). */
+export interface MutationPlan {
+  run(ctx: ServiceContext): Promise<Versioned>;
+  /** Recorded in the mutation's unit when the plan merged a stale update. */
+  conflict: ConflictDraft | null;
+}
+
 export type PreparedMutation =
-  | { ok: true; targetId: string | undefined; run(ctx: ServiceContext): Promise<Versioned> }
+  | { ok: true; targetId: string | undefined; plan(ctx: ServiceContext): Promise<MutationPlan> }
   | { ok: false; issues: readonly IssueLike[] };
 
 export interface SyncMutation {
   entity: SyncEntity;
   prepare(args: unknown): PreparedMutation;
+}
+
+/** The arguments validated by `args`, handed to `prepare`; invalid ones become the refusal's issues. */
+function parsed<A>(args: z.ZodType<A>, raw: unknown, prepare: (data: A) => PreparedMutation): PreparedMutation {
+  const result = args.safeParse(raw);
+  return result.success ? prepare(result.data) : { ok: false, issues: result.error.issues };
 }
 
 function mutation<A extends { id?: string | undefined }>(
@@ -39,11 +53,41 @@ function mutation<A extends { id?: string | undefined }>(
 ): SyncMutation {
   return {
     entity,
-    prepare(raw) {
-      const parsed = args.safeParse(raw);
-      if (!parsed.success) return { ok: false, issues: parsed.error.issues };
-      return { ok: true, targetId: parsed.data.id, run: (ctx) => run(ctx, parsed.data) };
-    },
+    prepare: (raw) =>
+      parsed(args, raw, (data) => ({
+        ok: true,
+        targetId: data.id,
+        plan: async () => ({ run: (ctx) => run(ctx, data), conflict: null }),
+      })),
+  };
+}
+
+/**
+ * An update whose `expectedVersion` may be behind the server's: merged field by field onto the record
+ * as it is (sync-conflicts.service.ts) rather than refused as the REST call would be.
+ */
+function update<A extends { id: string; expectedVersion?: number | undefined }>(
+  args: z.ZodType<A>,
+  entity: MergeableEntity,
+  run: (ctx: ServiceContext, id: string, patch: Omit<A, 'id'>) => Promise<Versioned>,
+): SyncMutation {
+  return {
+    entity,
+    prepare: (raw) =>
+      parsed(args, raw, ({ id, ...patch }) => ({
+        ok: true,
+        targetId: id,
+        async plan(ctx) {
+          const merged = await mergeStaleUpdate(ctx, entity, id, patch);
+          const { current, conflict } = merged;
+          if (merged.patch) {
+            const mergedPatch = merged.patch;
+            return { run: (c) => run(c, id, mergedPatch), conflict };
+          }
+          // Everything the device sent is already there or lost to the server's values: nothing to write.
+          return { run: async () => ({ id, version: current?.version ?? 0 }), conflict };
+        },
+      })),
   };
 }
 
@@ -51,18 +95,18 @@ const A = MUTATION_ARGS;
 
 export const SYNC_MUTATIONS: Record<MutationName, SyncMutation> = {
   'customer.create': mutation(A['customer.create'], 'customer', createCustomer),
-  'customer.update': mutation(A['customer.update'], 'customer', (ctx, { id, ...patch }) =>
-    updateCustomer(ctx, id, patch),
-  ),
+  'customer.update': update(A['customer.update'], 'customer', updateCustomer),
   'visit.create': mutation(A['visit.create'], 'visit', createVisit),
-  'visit.update': mutation(A['visit.update'], 'visit', (ctx, { id, ...patch }) => updateVisit(ctx, id, patch)),
-  'visit.cancel': mutation(A['visit.cancel'], 'visit', (ctx, { id, expectedVersion }) =>
-    updateVisit(ctx, id, { status: 'cancelled', expectedVersion }),
+  'visit.update': update(A['visit.update'], 'visit', updateVisit),
+  'visit.cancel': update(
+    A['visit.cancel'].transform((a) => ({ ...a, status: 'cancelled' as const })),
+    'visit',
+    updateVisit,
   ),
   'visit.checkIn': mutation(A['visit.checkIn'], 'visit', (ctx, { id, ...fix }) => checkIn(ctx, id, fix)),
   'visit.checkOut': mutation(A['visit.checkOut'], 'visit', (ctx, { id, ...input }) => checkOut(ctx, id, input)),
   'order.create': mutation(A['order.create'], 'order', createOrder),
-  'order.update': mutation(A['order.update'], 'order', (ctx, { id, ...patch }) => updateOrder(ctx, id, patch)),
+  'order.update': update(A['order.update'], 'order', updateOrder),
   'order.confirm': mutation(A['order.confirm'], 'order', (ctx, { id }) => confirmOrder(ctx, id)),
   'payment.record': mutation(A['payment.record'], 'payment', createPayment),
   'notification.markRead': mutation(A['notification.markRead'], 'notification', (ctx, { id }) =>

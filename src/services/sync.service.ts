@@ -10,6 +10,7 @@ import { toUtcIso } from '../lib/time';
 import { formatIssues } from '../lib/zod-issues';
 import { deriveContext, type ServiceContext } from './context';
 import type { EntityTable } from './entity';
+import { type ConflictDraft, conflictStatement } from './sync-conflicts.service';
 import { type SyncEntity, syncMutationOf } from './sync-mutations';
 import { commit, enlist } from './write-pipeline';
 
@@ -64,11 +65,18 @@ async function processMutation(ctx: ServiceContext, clientId: string, m: PushedM
     return refuse(ctx, clientId, m, null, new AppError(ErrorCode.VALIDATION_FAILED, detail));
   }
   const target = prepared.targetId ? { entity: mutation.entity, id: prepared.targetId } : null;
-  const bookkeeping = outcomeStatements(ctx, clientId, m, { status: 'applied', target });
-  const { ctx: unitCtx, enlistment } = enlist(ctx, bookkeeping);
   let written: { id: string; version: number };
+  let conflict: ConflictDraft | null = null;
   try {
-    written = await prepared.run(unitCtx);
+    const plan = await prepared.plan(ctx);
+    conflict = plan.conflict;
+    const bookkeeping = outcomeStatements(ctx, clientId, m, { status: 'applied', target });
+    if (conflict) {
+      const origin = { clientId, mutationId: m.id, userId: ctx.principal.id };
+      bookkeeping.push(conflictStatement(ctx, origin, conflict));
+    }
+    const { ctx: unitCtx, enlistment } = enlist(ctx, bookkeeping);
+    written = await plan.run(unitCtx);
     // The service had nothing to write (e.g. a notification already read): the advance commits alone.
     if (enlistment.pending) await commit(unitCtx, []);
     // Every service a mutation maps to commits one unit; one that commits more would not apply
@@ -82,7 +90,13 @@ async function processMutation(ctx: ServiceContext, clientId: string, m: PushedM
     if (!isRefusal(err)) throw err;
     return refuse(ctx, clientId, m, target, err);
   }
-  return { id: m.id, status: 'applied', result: { entity: mutation.entity, id: written.id, version: written.version } };
+  const outcome: MutationOutcome = {
+    id: m.id,
+    status: 'applied',
+    result: { entity: mutation.entity, id: written.id, version: written.version },
+  };
+  if (conflict) outcome.conflicts = conflict.fields;
+  return outcome;
 }
 
 /** A decision about the mutation itself (4xx), as opposed to a failure worth retrying. */

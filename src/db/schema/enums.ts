@@ -51,3 +51,11 @@ export const REPORT_DELIVERY_STATUSES = ['sending', 'sent'] as const;
 /** What the server did with a pushed mutation (a skipped or duplicate one is never stored). */
 export const SYNC_MUTATION_STATUSES = ['applied', 'refused'] as const;
 export type SyncMutationStatus = (typeof SYNC_MUTATION_STATUSES)[number];
+
+/** One field of a sync conflict: what the device sent, what the server had, and which one the record kept. */
+export interface SyncConflictField {
+  field: string;
+  client: unknown;
+  server: unknown;
+  winner: 'client' | 'server';
+}

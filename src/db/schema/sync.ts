@@ -1,5 +1,5 @@
-import { foreignKey, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { SYNC_MUTATION_STATUSES } from './enums';
+import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { SYNC_MUTATION_STATUSES, type SyncConflictField } from './enums';
 import { users } from './tenancy';
 
 /**
@@ -51,6 +51,35 @@ export const syncMutations = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.clientId, t.mutationId] }),
+    foreignKey({ columns: [t.tenantId, t.clientId], foreignColumns: [syncClients.tenantId, syncClients.clientId] }),
+  ],
+);
+
+/**
+ * A pushed update that was based on an older version of its record than the server's, merged field by
+ * field (docs/sync.md, Conflicts): written in the same unit as the mutation, for managers to review.
+ */
+export const syncConflicts = sqliteTable(
+  'sync_conflicts',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: text('id').notNull(),
+    clientId: text('client_id').notNull(),
+    mutationId: integer('mutation_id').notNull(),
+    /** The user whose device pushed the mutation. */
+    userId: text('user_id').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    /** The version the client's edit was based on, and the server's when the mutation arrived. */
+    baseVersion: integer('base_version').notNull(),
+    serverVersion: integer('server_version').notNull(),
+    /** Each field both sides had changed: both values and which one the record kept. */
+    fields: text('fields', { mode: 'json' }).$type<SyncConflictField[]>().notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('sync_conflicts_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
     foreignKey({ columns: [t.tenantId, t.clientId], foreignColumns: [syncClients.tenantId, syncClients.clientId] }),
   ],
 );

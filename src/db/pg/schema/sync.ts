@@ -1,5 +1,5 @@
-import { foreignKey, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { SYNC_MUTATION_STATUSES } from '../../schema/enums';
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { SYNC_MUTATION_STATUSES, type SyncConflictField } from '../../schema/enums';
 import { isoTimestamp } from './columns';
 import { users } from './tenancy';
 
@@ -52,6 +52,35 @@ export const syncMutations = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.clientId, t.mutationId] }),
+    foreignKey({ columns: [t.tenantId, t.clientId], foreignColumns: [syncClients.tenantId, syncClients.clientId] }),
+  ],
+);
+
+/**
+ * A pushed update that was based on an older version of its record than the server's, merged field by
+ * field (docs/sync.md, Conflicts): written in the same unit as the mutation, for managers to review.
+ */
+export const syncConflicts = pgTable(
+  'sync_conflicts',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    clientId: uuid('client_id').notNull(),
+    mutationId: integer('mutation_id').notNull(),
+    /** The user whose device pushed the mutation. */
+    userId: uuid('user_id').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    /** The version the client's edit was based on, and the server's when the mutation arrived. */
+    baseVersion: integer('base_version').notNull(),
+    serverVersion: integer('server_version').notNull(),
+    /** Each field both sides had changed: both values and which one the record kept. */
+    fields: jsonb('fields').$type<SyncConflictField[]>().notNull(),
+    createdAt: isoTimestamp('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('sync_conflicts_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
     foreignKey({ columns: [t.tenantId, t.clientId], foreignColumns: [syncClients.tenantId, syncClients.clientId] }),
   ],
 );

@@ -1,0 +1,267 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { syncConflicts } from '../../src/db/tables';
+import { newId } from '../../src/lib/ids';
+import { api } from '../helpers/api';
+import { testDb } from '../helpers/db';
+import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
+import { createProduct, createSalesman, type SalesmanFixture } from '../helpers/sales-factories';
+
+/**
+ * Offline edits based on an older version of their record are merged field by field (docs/sync.md,
+ * Conflicts): a field only one side changed takes that side's value, a field both changed goes to the
+ * entity rule's winner and is recorded, in the same unit as the mutation.
+ */
+
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const m = (id: number, name: string, args: unknown) => ({ id, name, args, clientTime: minutesAgo(10) });
+type Mutation = ReturnType<typeof m>;
+const push = (token: string, clientId: string, mutations: Mutation[]) =>
+  api('POST', '/v1/sync/push', { clientId, mutations }, { token });
+const patch = (token: string, path: string, body: unknown) => api('PATCH', path, body, { token });
+const get = async (token: string, path: string) => (await api('GET', path, undefined, { token })).body;
+
+async function recordedConflicts(tenantId: string) {
+  return testDb().select().from(syncConflicts).where(eq(syncConflicts.tenantId, tenantId));
+}
+
+interface Office {
+  t: TestTenant;
+  manager: { id: string; token: string };
+  s: SalesmanFixture;
+  colleague: SalesmanFixture;
+}
+
+async function office(): Promise<Office> {
+  const t = await createTenant();
+  return {
+    t,
+    manager: await createUserWithRole(t, 'manager'),
+    s: await createSalesman(t),
+    colleague: await createSalesman(t),
+  };
+}
+
+describe('sync conflicts: customers', () => {
+  it("merges an edit of another field without a conflict, and keeps both sides' changes", async () => {
+    const o = await office();
+    const customer = await createCustomer(o.t.token);
+    expect((await patch(o.t.token, `/v1/customers/${customer.id}`, { phone: '+49 30 1234' })).status).toBe(200);
+    const res = await push(o.manager.token, newId(), [
+      m(1, 'customer.update', { id: customer.id, notes: 'Closed on Mondays', expectedVersion: 1 }),
+    ]);
+    expect(res.body.mutations).toEqual([
+      { id: 1, status: 'applied', result: { entity: 'customer', id: customer.id, version: 3 } },
+    ]);
+    expect(await get(o.t.token, `/v1/customers/${customer.id}`)).toMatchObject({
+      phone: '+49 30 1234',
+      notes: 'Closed on Mondays',
+      version: 3,
+    });
+    expect(await recordedConflicts(o.t.tenantId)).toEqual([]);
+  });
+
+  it('gives a field both sides changed to the device, and records the conflict', async () => {
+    const o = await office();
+    const customer = await createCustomer(o.t.token, { notes: 'Old notes' });
+    await patch(o.t.token, `/v1/customers/${customer.id}`, { notes: 'Office notes' });
+    const clientId = newId();
+    const mutations = [m(1, 'customer.update', { id: customer.id, notes: 'Shop notes', expectedVersion: 1 })];
+    const res = await push(o.manager.token, clientId, mutations);
+    const fields = [{ field: 'notes', client: 'Shop notes', server: 'Office notes', winner: 'client' }];
+    expect(res.body.mutations).toEqual([
+      { id: 1, status: 'applied', result: { entity: 'customer', id: customer.id, version: 3 }, conflicts: fields },
+    ]);
+    expect(await get(o.t.token, `/v1/customers/${customer.id}`)).toMatchObject({ notes: 'Shop notes', version: 3 });
+    const rows = await recordedConflicts(o.t.tenantId);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        clientId,
+        mutationId: 1,
+        userId: o.manager.id,
+        entityType: 'customer',
+        entityId: customer.id,
+        baseVersion: 1,
+        serverVersion: 2,
+        fields,
+      }),
+    ]);
+    // A replay repeats the outcome and records nothing twice.
+    const replay = await push(o.manager.token, clientId, mutations);
+    expect(replay.body.mutations[0]).toMatchObject({ status: 'duplicate' });
+    expect(await recordedConflicts(o.t.tenantId)).toHaveLength(1);
+  });
+
+  it("keeps the office's assignment, writes nothing when nothing else is left, and says so", async () => {
+    const o = await office();
+    const customer = await createCustomer(o.t.token);
+    await patch(o.t.token, `/v1/customers/${customer.id}`, { salesmanId: o.colleague.salesmanId });
+    const res = await push(o.manager.token, newId(), [
+      m(1, 'customer.update', { id: customer.id, salesmanId: o.s.salesmanId, expectedVersion: 1 }),
+    ]);
+    expect(res.body.mutations[0]).toEqual({
+      id: 1,
+      status: 'applied',
+      result: { entity: 'customer', id: customer.id, version: 2 },
+      conflicts: [{ field: 'salesmanId', client: o.s.salesmanId, server: o.colleague.salesmanId, winner: 'server' }],
+    });
+    expect(await get(o.t.token, `/v1/customers/${customer.id}`)).toMatchObject({
+      salesmanId: o.colleague.salesmanId,
+      version: 2,
+    });
+    expect(await recordedConflicts(o.t.tenantId)).toHaveLength(1);
+  });
+
+  it("lets the server's change stand where the device only resent what it had", async () => {
+    const o = await office();
+    const customer = await createCustomer(o.t.token, { phone: '111', notes: 'a' });
+    await patch(o.t.token, `/v1/customers/${customer.id}`, { phone: '222' });
+    // A form that sends every field: phone is the base's value, only notes was edited.
+    const res = await push(o.manager.token, newId(), [
+      m(1, 'customer.update', { id: customer.id, phone: '111', notes: 'b', expectedVersion: 1 }),
+    ]);
+    expect(res.body.mutations[0]).not.toHaveProperty('conflicts');
+    expect(await get(o.t.token, `/v1/customers/${customer.id}`)).toMatchObject({ phone: '222', notes: 'b' });
+  });
+
+  it('still refuses a base version ahead of the server', async () => {
+    const o = await office();
+    const customer = await createCustomer(o.t.token);
+    const res = await push(o.manager.token, newId(), [
+      m(1, 'customer.update', { id: customer.id, notes: 'x', expectedVersion: 5 }),
+    ]);
+    expect(res.body.mutations[0]).toMatchObject({ status: 'refused', problem: { code: 'VERSION_MISMATCH' } });
+  });
+});
+
+describe('sync conflicts: visits and orders', () => {
+  it("keeps the office's schedule and the salesman's notes; state rules still refuse", async () => {
+    const o = await office();
+    const customer = await createCustomer(o.t.token);
+    const visitId = newId();
+    const cancelled = newId();
+    const clientId = newId();
+    const created = await push(o.s.token, clientId, [
+      m(1, 'visit.create', { id: visitId, customerId: customer.id, plannedAt: '2026-12-10T09:00:00Z' }),
+      m(2, 'visit.create', { id: cancelled, customerId: customer.id }),
+    ]);
+    expect(created.body.lastMutationId).toBe(2);
+    // The office moves the first visit and cancels the second while the phone is offline.
+    await patch(o.t.token, `/v1/visits/${visitId}`, { plannedAt: '2026-12-11T14:00:00Z' });
+    await patch(o.t.token, `/v1/visits/${cancelled}`, { status: 'cancelled' });
+    const res = await push(o.s.token, clientId, [
+      m(3, 'visit.update', {
+        id: visitId,
+        plannedAt: '2026-12-10T11:00:00+01:00',
+        notes: 'Bring samples',
+        expectedVersion: 1,
+      }),
+      m(4, 'visit.update', { id: cancelled, notes: 'On my way', expectedVersion: 1 }),
+    ]);
+    expect(res.body.mutations[0]).toEqual({
+      id: 3,
+      status: 'applied',
+      result: { entity: 'visit', id: visitId, version: 3 },
+      conflicts: [
+        {
+          field: 'plannedAt',
+          client: '2026-12-10T11:00:00+01:00',
+          server: '2026-12-11T14:00:00.000Z',
+          winner: 'server',
+        },
+      ],
+    });
+    expect(await get(o.s.token, `/v1/visits/${visitId}`)).toMatchObject({
+      plannedAt: '2026-12-11T14:00:00.000Z',
+      notes: 'Bring samples',
+    });
+    // Notes on a cancelled visit are still the salesman's to write (the REST rule allows it).
+    expect(res.body.mutations[1]).toMatchObject({ status: 'applied' });
+
+    const cancel = await push(o.s.token, clientId, [m(5, 'visit.cancel', { id: visitId, expectedVersion: 2 })]);
+    expect(cancel.body.mutations[0]).toMatchObject({ status: 'applied', result: { version: 4 } });
+    const late = await push(o.s.token, clientId, [m(6, 'visit.cancel', { id: cancelled, expectedVersion: 1 })]);
+    // Both sides cancelled: nothing left to write, no conflict (the values agree).
+    expect(late.body.mutations[0]).toEqual({
+      id: 6,
+      status: 'applied',
+      result: { entity: 'visit', id: cancelled, version: 3 },
+    });
+    expect(await recordedConflicts(o.t.tenantId)).toHaveLength(1);
+  });
+
+  it("gives a draft's lines to the salesman, and refuses them once the office confirmed it", async () => {
+    const o = await office();
+    const customer = await createCustomer(o.t.token);
+    const productId = await createProduct(o.t, { priceMinor: 1000, onHand: 100 });
+    const orderId = newId();
+    const confirmedId = newId();
+    const clientId = newId();
+    const lines = (quantity: number) => [{ productId, quantity }];
+    await push(o.s.token, clientId, [
+      m(1, 'order.create', { id: orderId, customerId: customer.id, lines: lines(1) }),
+      m(2, 'order.create', { id: confirmedId, customerId: customer.id, lines: lines(1) }),
+    ]);
+    expect((await patch(o.t.token, `/v1/orders/${orderId}`, { lines: lines(2), notes: 'Office' })).status).toBe(200);
+    expect((await api('POST', `/v1/orders/${confirmedId}/confirm`, undefined, { token: o.t.token })).status).toBe(200);
+    const res = await push(o.s.token, clientId, [
+      m(3, 'order.update', { id: orderId, lines: lines(5), expectedVersion: 1 }),
+      m(4, 'order.update', { id: confirmedId, lines: lines(3), expectedVersion: 1 }),
+    ]);
+    expect(res.body.mutations[0]).toMatchObject({
+      status: 'applied',
+      conflicts: [{ field: 'lines', client: lines(5), winner: 'client' }],
+    });
+    const order = await get(o.s.token, `/v1/orders/${orderId}`);
+    expect(order).toMatchObject({ notes: 'Office', totalMinor: 5000 });
+    expect(order.lines).toEqual([expect.objectContaining({ productId, quantity: 5 })]);
+    expect(res.body.mutations[1]).toMatchObject({ status: 'refused', problem: { code: 'INVALID_STATE' } });
+    expect(await recordedConflicts(o.t.tenantId)).toHaveLength(1);
+  });
+});
+
+describe('GET /v1/sync/conflicts', () => {
+  it('lists conflicts newest first, pages, filters, and belongs to managers of the tenant', async () => {
+    const o = await office();
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const customer = await createCustomer(o.t.token, { notes: 'base' });
+      await patch(o.t.token, `/v1/customers/${customer.id}`, { notes: `office ${n}` });
+      await push(o.manager.token, newId(), [
+        m(1, 'customer.update', { id: customer.id, notes: `shop ${n}`, expectedVersion: 1 }),
+      ]);
+      ids.push(customer.id);
+    }
+    const first = await api('GET', '/v1/sync/conflicts?limit=2', undefined, { token: o.manager.token });
+    expect(first.status).toBe(200);
+    expect(first.body.data.map((c: { entityId: string }) => c.entityId)).toEqual([ids[2], ids[1]]);
+    expect(first.body.data[0]).toMatchObject({
+      entityType: 'customer',
+      userId: o.manager.id,
+      mutationId: 1,
+      baseVersion: 1,
+      serverVersion: 2,
+      fields: [{ field: 'notes', client: 'shop 3', server: 'office 3', winner: 'client' }],
+    });
+    expect(first.body.data[0]).not.toHaveProperty('tenantId');
+    const rest = await api('GET', `/v1/sync/conflicts?limit=2&cursor=${first.body.nextCursor}`, undefined, {
+      token: o.manager.token,
+    });
+    expect(rest.body.data.map((c: { entityId: string }) => c.entityId)).toEqual([ids[0]]);
+    expect(rest.body.nextCursor).toBeNull();
+    const one = await api('GET', `/v1/sync/conflicts?entityId=${ids[1]}`, undefined, { token: o.t.token });
+    expect(one.body.data).toHaveLength(1);
+    const visits = await api('GET', '/v1/sync/conflicts?entityType=visit', undefined, { token: o.t.token });
+    expect(visits.body.data).toEqual([]);
+
+    const salesman = await api('GET', '/v1/sync/conflicts', undefined, { token: o.s.token });
+    expect([salesman.status, salesman.body.code]).toEqual([403, 'FORBIDDEN']);
+    const elsewhere = await createTenant();
+    const foreign = await api('GET', '/v1/sync/conflicts', undefined, { token: elsewhere.token });
+    expect(foreign.body.data).toEqual([]);
+    const bad = await api('GET', '/v1/sync/conflicts?cursor=nonsense&entityType=planet', undefined, {
+      token: o.t.token,
+    });
+    expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+});
