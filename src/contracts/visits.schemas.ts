@@ -29,7 +29,8 @@ const fix = {
   lng: z.number().min(-180).max(180),
   accuracy: z.number().min(0).max(10_000).openapi({ description: 'Reported horizontal accuracy, metres' }),
   at: Instant.optional().openapi({
-    description: 'Device time of the fix (default: now); more than 5 minutes in the future is refused',
+    description:
+      'Device time of the fix (default: now); more than 5 minutes in the future or 7 days in the past is refused; more than a minute old marks the fix as captured offline',
   }),
 };
 

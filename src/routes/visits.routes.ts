@@ -37,10 +37,15 @@ export const VisitSchema = z
     checkInAccuracyM: z.number().nullable(),
     checkInDistanceM: z.number().nullable().openapi({ description: 'Metres from the fix to the customer' }),
     verdict: z.enum(VISIT_VERDICTS).nullable(),
+    checkInOffline: z.boolean().openapi({
+      description:
+        'The check-in fix was captured offline: it reached the server more than a minute after its device time',
+    }),
     checkOutAt: z.string().nullable(),
     checkOutLat: z.number().nullable(),
     checkOutLng: z.number().nullable(),
     checkOutAccuracyM: z.number().nullable(),
+    checkOutOffline: z.boolean().openapi({ description: 'The check-out fix was captured offline' }),
     outcome: z.enum(VISIT_OUTCOMES).nullable(),
     notes: z.string().nullable(),
   })

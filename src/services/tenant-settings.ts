@@ -55,3 +55,23 @@ export function deviceTimestamp(ctx: ServiceContext, value: string | undefined, 
   }
   return toUtcIso(value);
 }
+
+/** A GPS fix older than this is refused: no phone keeps a check-in unsent for more than a week. */
+export const MAX_FIX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** A fix that reaches the server more than this after the device captured it was captured offline. */
+export const OFFLINE_FIX_AFTER_MS = 60 * 1000;
+
+/**
+ * The device time of a GPS fix (check-in, check-out) under the device-time rule above, plus a lower bound
+ * (MAX_FIX_AGE_MS), and whether the fix was captured offline: a phone that queued it for more than
+ * OFFLINE_FIX_AFTER_MS. Its position and time are kept as the device captured them either way.
+ */
+export function fixTimestamp(ctx: ServiceContext, value: string | undefined, field: string) {
+  const at = deviceTimestamp(ctx, value, field);
+  const age = Date.parse(ctx.now) - Date.parse(at);
+  if (age > MAX_FIX_AGE_MS) {
+    const message = `${field} may not be more than 7 days in the past`;
+    throw new AppError(ErrorCode.VALIDATION_FAILED, message, { errors: [{ path: `json.${field}`, message }] });
+  }
+  return { at, offline: age > OFFLINE_FIX_AFTER_MS };
+}

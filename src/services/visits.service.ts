@@ -17,7 +17,7 @@ import {
   updateEntity,
 } from './entity';
 import { assertCustomerExists, assertSalesmanExists } from './references';
-import { deviceTimestamp, tenantSettings } from './tenant-settings';
+import { fixTimestamp, tenantSettings } from './tenant-settings';
 
 export type Visit = typeof visits.$inferSelect;
 export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
@@ -141,10 +141,12 @@ export async function createVisit(ctx: ServiceContext, input: CreateVisitInput):
     checkInAccuracyM: null,
     checkInDistanceM: null,
     verdict: null,
+    checkInOffline: false,
     checkOutAt: null,
     checkOutLat: null,
     checkOutLng: null,
     checkOutAccuracyM: null,
+    checkOutOffline: false,
     outcome: null,
     notes: input.notes ?? null,
   };
@@ -203,7 +205,7 @@ export async function deleteVisit(ctx: ServiceContext, id: string, expectedVersi
 export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix): Promise<Visit> {
   requirePermission(ctx.principal, 'visits:write');
   const existing = await findVisit(ctx, id);
-  const at = deviceTimestamp(ctx, fix.at, 'at');
+  const { at, offline } = fixTimestamp(ctx, fix.at, 'at');
   if (existing.status !== 'planned') {
     throw invalidState(`The visit is ${existing.status}; only a planned visit can be checked in`);
   }
@@ -232,6 +234,7 @@ export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix)
       checkInAccuracyM: fix.accuracy,
       checkInDistanceM: distance,
       verdict: checkInVerdict(distance, fix.accuracy, tenant.checkInRadiusM),
+      checkInOffline: offline,
     },
     { event: 'visit:checked_in', entityType: 'visit' },
   );
@@ -241,7 +244,7 @@ export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix)
 export async function checkOut(ctx: ServiceContext, id: string, input: CheckOutInput): Promise<Visit> {
   requirePermission(ctx.principal, 'visits:write');
   const existing = await findVisit(ctx, id);
-  const at = deviceTimestamp(ctx, input.at, 'at');
+  const { at, offline } = fixTimestamp(ctx, input.at, 'at');
   if (existing.status !== 'in_progress') {
     throw invalidState(`The visit is ${existing.status}; only a visit in progress can be checked out`);
   }
@@ -259,6 +262,7 @@ export async function checkOut(ctx: ServiceContext, id: string, input: CheckOutI
       checkOutLat: input.lat,
       checkOutLng: input.lng,
       checkOutAccuracyM: input.accuracy,
+      checkOutOffline: offline,
       ...(input.outcome !== undefined ? { outcome: input.outcome } : {}),
       ...(input.notes !== undefined ? { notes: input.notes } : {}),
     },

@@ -153,6 +153,8 @@ describe('sync push: every mutation through its REST twin', () => {
       verdict: 'verified',
       outcome: 'order_taken',
       salesmanId: f.s.salesmanId,
+      checkInOffline: true,
+      checkOutOffline: true,
     });
     expect(Date.parse(visit.checkInAt)).toBe(Date.parse(day.checkInAt));
     const order = (await api('GET', `/v1/orders/${day.orderId}`, undefined, { token: f.s.token })).body;

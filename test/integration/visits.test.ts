@@ -140,21 +140,36 @@ describe('visits', () => {
     // A device clock slightly ahead is tolerated, and a past (offline) time is kept as given.
     const skewed = await api('POST', path, { ...fixAt(10), at: inMinutes(2) }, { token: a.token });
     expect(skewed.status).toBe(200);
+    expect(skewed.body.checkInOffline).toBe(false);
     const offline = await createVisit(a.token, { customerId: customer.id });
+    const day = inMinutes(-3 * 24 * 60).slice(0, 10);
     const past = await api(
       'POST',
       `/v1/visits/${offline.id}/check-in`,
-      { ...fixAt(10), at: '2025-01-15T09:30:00+01:00' },
+      { ...fixAt(10), at: `${day}T09:30:00+01:00` },
       { token: a.token },
     );
-    expect(past.body.checkInAt).toBe('2025-01-15T08:30:00.000Z');
+    // Kept as the device captured it, and marked as captured offline.
+    expect(past.body).toMatchObject({ checkInAt: `${day}T08:30:00.000Z`, checkInOffline: true, verdict: 'verified' });
     const early = await api(
       'POST',
       `/v1/visits/${offline.id}/check-out`,
-      { ...fixAt(10), at: '2025-01-15T08:00:00Z' },
+      { ...fixAt(10), at: `${day}T08:00:00Z` },
       { token: a.token },
     );
     expect(early.status).toBe(400);
+    const out = await api('POST', `/v1/visits/${offline.id}/check-out`, fixAt(10), { token: a.token });
+    expect(out.body).toMatchObject({ status: 'completed', checkInOffline: true, checkOutOffline: false });
+    // A fix older than a week is refused, whatever the route.
+    const stale = await createVisit(a.token, { customerId: customer.id });
+    const ancient = await api(
+      'POST',
+      `/v1/visits/${stale.id}/check-in`,
+      { ...fixAt(10), at: inMinutes(-8 * 24 * 60) },
+      { token: a.token },
+    );
+    expect([ancient.status, ancient.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(ancient.body.detail).toContain('7 days');
     const futureOut = await api(
       'POST',
       `/v1/visits/${offline.id}/check-out`,

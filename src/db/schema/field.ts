@@ -100,10 +100,13 @@ export const visits = sqliteTable(
     /** Distance in metres from the check-in fix to the customer's location, when both are known. */
     checkInDistanceM: real('check_in_distance_m'),
     verdict: text('verdict', { enum: VISIT_VERDICTS }),
+    /** The check-in fix reached the server well after the device captured it (docs/sync.md, Offline GPS). */
+    checkInOffline: integer('check_in_offline', { mode: 'boolean' }).notNull().default(false),
     checkOutAt: text('check_out_at'),
     checkOutLat: real('check_out_lat'),
     checkOutLng: real('check_out_lng'),
     checkOutAccuracyM: real('check_out_accuracy_m'),
+    checkOutOffline: integer('check_out_offline', { mode: 'boolean' }).notNull().default(false),
     outcome: text('outcome', { enum: VISIT_OUTCOMES }),
     notes: text('notes'),
   },

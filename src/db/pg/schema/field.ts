@@ -120,10 +120,13 @@ export const visits = pgTable(
     /** Distance in metres from the check-in fix to the customer's location, when both are known. */
     checkInDistanceM: doublePrecision('check_in_distance_m'),
     verdict: text('verdict', { enum: VISIT_VERDICTS }),
+    /** The check-in fix reached the server well after the device captured it (docs/sync.md, Offline GPS). */
+    checkInOffline: boolean('check_in_offline').notNull().default(false),
     checkOutAt: isoTimestamp('check_out_at'),
     checkOutLat: doublePrecision('check_out_lat'),
     checkOutLng: doublePrecision('check_out_lng'),
     checkOutAccuracyM: doublePrecision('check_out_accuracy_m'),
+    checkOutOffline: boolean('check_out_offline').notNull().default(false),
     outcome: text('outcome', { enum: VISIT_OUTCOMES }),
     notes: text('notes'),
   },
