@@ -31,7 +31,12 @@ export const MUTATION_ARGS = {
   // Offline, the device time of the fix is what the verdict and the record go by: required here.
   'visit.checkIn': CheckInBody.safeExtend({ ...onRecord, at: Instant }),
   'visit.checkOut': CheckOutBody.safeExtend({ ...onRecord, at: Instant }),
-  'order.create': minted(CreateOrderBody),
+  // Sync only: the total the device showed; a different server total is recorded as a conflict.
+  'order.create': minted(
+    CreateOrderBody.safeExtend({
+      clientTotalMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    }),
+  ),
   'order.update': UpdateOrderBody.safeExtend(onRecord),
   'order.confirm': z.strictObject(onRecord),
   'payment.record': minted(CreatePaymentBody),

@@ -11,6 +11,8 @@ export interface SqlDialect {
   name: 'sqlite' | 'pg';
   /** A JSON object built in SQL; `timestamps` name the entries that are timestamp columns (ISO text out). */
   jsonObject(entries: Record<string, SQL>, timestamps?: readonly string[]): SQL;
+  /** A JSON array of the given values, built in SQL. */
+  jsonArray(items: SQL[]): SQL;
   /** A timestamp column as ISO-8601 UTC text (`2026-12-03T17:46:57.123Z`), as the API prints it. */
   isoText(column: SQL): SQL;
   /** A bound value typed for the column it lands in where the database cannot infer it (INSERT … SELECT). */
@@ -35,6 +37,7 @@ const sqliteDialect: SqlDialect = {
       Object.entries(entries).map(([key, value]) => sql`${sql.raw(`'${key}'`)}, ${value}`),
       sql`, `,
     )})`,
+  jsonArray: (items) => sql`json_array(${sql.join(items, sql`, `)})`,
   isoText: (column) => column,
   typed: (value) => sql`${value}`,
   bool: (value) => sql.raw(value ? '1' : '0'),
@@ -52,6 +55,7 @@ const pgDialect: SqlDialect = {
       ),
       sql`, `,
     )})`,
+  jsonArray: (items) => sql`jsonb_build_array(${sql.join(items, sql`, `)})`,
   isoText: (column) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
   typed: (value, type) => sql`${value}::${sql.raw(type)}`,
   bool: (value) => sql.raw(value ? 'true' : 'false'),

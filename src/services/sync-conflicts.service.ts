@@ -1,8 +1,9 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import type { Statement } from '../db/batch';
 import { after, decodeCursor, encodeCursor, type Page } from '../db/pagination';
-import { events, type SyncConflictField, syncConflicts } from '../db/tables';
+import { dialect } from '../db/sql';
+import { events, orders, type SyncConflictField, syncConflicts } from '../db/tables';
 import { newId } from '../lib/ids';
 import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
@@ -133,12 +134,14 @@ async function loggedState(ctx: ServiceContext, entity: MergeableEntity, id: str
   return rows.find((r) => r.payload.version === version)?.payload ?? null;
 }
 
+interface Origin {
+  clientId: string;
+  mutationId: number;
+  userId: string;
+}
+
 /** The statement recording `conflict`, for the unit of the mutation that caused it. */
-export function conflictStatement(
-  ctx: ServiceContext,
-  origin: { clientId: string; mutationId: number; userId: string },
-  conflict: ConflictDraft,
-): Statement {
+export function conflictStatement(ctx: ServiceContext, origin: Origin, conflict: ConflictDraft): Statement {
   return ctx.db.insert(syncConflicts).values({
     tenantId: ctx.principal.tenantId,
     id: newId(),
@@ -146,6 +149,37 @@ export function conflictStatement(
     ...conflict,
     createdAt: ctx.now,
   });
+}
+
+/** An order's total as the device showed it, against the server's pricing (which the order keeps). */
+export const repriced = (shown: number, priced: number): SyncConflictField => ({
+  field: 'totalMinor',
+  client: shown,
+  server: priced,
+  winner: 'server',
+});
+
+/**
+ * The statement recording a re-priced order, for the unit that creates it: it reads the total the
+ * unit has just written and records a conflict only when it differs from the one the device showed.
+ */
+export function repricedStatement(ctx: ServiceContext, origin: Origin, orderId: string, shown: number): Statement {
+  const tenantId = ctx.principal.tenantId;
+  const field = dialect.jsonObject({
+    field: sql`'totalMinor'`,
+    client: dialect.typed(shown, 'bigint'),
+    server: sql`${orders.totalMinor}`,
+    winner: sql`'server'`,
+  });
+  const id = (value: string) => dialect.typed(value, 'uuid');
+  return ctx.db.insert(syncConflicts).select(
+    sql`SELECT ${id(tenantId)}, ${id(newId())}, ${id(origin.clientId)}, ${dialect.typed(origin.mutationId, 'integer')},
+        ${id(origin.userId)}, 'order', ${id(orderId)}, 0, ${orders.version}, ${dialect.jsonArray([field])},
+        ${dialect.typed(ctx.now, 'timestamptz')}
+      FROM ${orders}
+      WHERE ${orders.tenantId} = ${tenantId} AND ${orders.id} = ${orderId}
+        AND ${orders.totalMinor} <> ${dialect.typed(shown, 'bigint')}`,
+  );
 }
 
 export type SyncConflict = Omit<typeof syncConflicts.$inferSelect, 'tenantId'>;

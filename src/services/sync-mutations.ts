@@ -1,5 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { MUTATION_ARGS, type MutationName } from '../contracts/sync.schemas';
+import type { Statement } from '../db/batch';
+import type { SyncConflictField } from '../db/tables';
 import type { IssueLike } from '../lib/zod-issues';
 import type { ServiceContext } from './context';
 import { createCustomer, updateCustomer } from './customers.service';
@@ -7,7 +9,13 @@ import { markNotificationRead } from './notifications.service';
 import { confirmOrder } from './order-lifecycle.service';
 import { createOrder, updateOrder } from './orders.service';
 import { createPayment } from './payments.service';
-import { type ConflictDraft, type MergeableEntity, mergeStaleUpdate } from './sync-conflicts.service';
+import {
+  conflictStatement,
+  type MergeableEntity,
+  mergeStaleUpdate,
+  repriced,
+  repricedStatement,
+} from './sync-conflicts.service';
 import { checkIn, checkOut, createVisit, updateVisit } from './visits.service';
 
 /**
@@ -24,11 +32,23 @@ interface Versioned {
   version: number;
 }
 
+/** What a mutation wrote, and the fields where the server and the device disagreed (see `record`). */
+export interface Written extends Versioned {
+  conflicts?: SyncConflictField[] | undefined;
+}
+
+/** Where a conflict would come from: the mutation of a client of a user. */
+export interface ConflictOrigin {
+  clientId: string;
+  mutationId: number;
+  userId: string;
+}
+
 /** What a mutation will do, decided against the record as it is (an update based on an older version is merged). */
 export interface MutationPlan {
-  run(ctx: ServiceContext): Promise<Versioned>;
-  /** Recorded in the mutation's unit when the plan merged a stale update. */
-  conflict: ConflictDraft | null;
+  run(ctx: ServiceContext): Promise<Written>;
+  /** The statement recording the mutation's conflict, for its unit (none when there cannot be one). */
+  record?: ((ctx: ServiceContext, origin: ConflictOrigin) => Statement) | undefined;
 }
 
 export type PreparedMutation =
@@ -57,7 +77,7 @@ function mutation<A extends { id?: string | undefined }>(
       parsed(args, raw, (data) => ({
         ok: true,
         targetId: data.id,
-        plan: async () => ({ run: (ctx) => run(ctx, data), conflict: null }),
+        plan: async () => ({ run: (ctx) => run(ctx, data) }),
       })),
   };
 }
@@ -80,12 +100,16 @@ function update<A extends { id: string; expectedVersion?: number | undefined }>(
         async plan(ctx) {
           const merged = await mergeStaleUpdate(ctx, entity, id, patch);
           const { current, conflict } = merged;
+          const record = conflict
+            ? (c: ServiceContext, origin: ConflictOrigin) => conflictStatement(c, origin, conflict)
+            : undefined;
+          const conflicts = conflict?.fields;
           if (merged.patch) {
             const mergedPatch = merged.patch;
-            return { run: (c) => run(c, id, mergedPatch), conflict };
+            return { run: async (c) => ({ ...(await run(c, id, mergedPatch)), conflicts }), record };
           }
           // Everything the device sent is already there or lost to the server's values: nothing to write.
-          return { run: async () => ({ id, version: current?.version ?? 0 }), conflict };
+          return { run: async () => ({ id, version: current?.version ?? 0, conflicts }), record };
         },
       })),
   };
@@ -105,7 +129,27 @@ export const SYNC_MUTATIONS: Record<MutationName, SyncMutation> = {
   ),
   'visit.checkIn': mutation(A['visit.checkIn'], 'visit', (ctx, { id, ...fix }) => checkIn(ctx, id, fix)),
   'visit.checkOut': mutation(A['visit.checkOut'], 'visit', (ctx, { id, ...input }) => checkOut(ctx, id, input)),
-  'order.create': mutation(A['order.create'], 'order', createOrder),
+  'order.create': {
+    entity: 'order',
+    // Prices are the server's: an order is priced when it arrives. When the device says what total it
+    // showed the customer and the server's differs, the difference is recorded as a conflict.
+    prepare: (raw) =>
+      parsed(A['order.create'], raw, ({ clientTotalMinor: shown, ...input }) => ({
+        ok: true,
+        targetId: input.id,
+        plan: async () => ({
+          async run(ctx) {
+            const order = await createOrder(ctx, input);
+            if (shown === undefined || shown === order.totalMinor) return order;
+            return { ...order, conflicts: [repriced(shown, order.totalMinor)] };
+          },
+          record:
+            shown === undefined || input.id === undefined
+              ? undefined
+              : (ctx, origin) => repricedStatement(ctx, origin, input.id as string, shown),
+        }),
+      })),
+  },
   'order.update': update(A['order.update'], 'order', updateOrder),
   'order.confirm': mutation(A['order.confirm'], 'order', (ctx, { id }) => confirmOrder(ctx, id)),
   'payment.record': mutation(A['payment.record'], 'payment', createPayment),

@@ -10,8 +10,7 @@ import { toUtcIso } from '../lib/time';
 import { formatIssues } from '../lib/zod-issues';
 import { deriveContext, type ServiceContext } from './context';
 import type { EntityTable } from './entity';
-import { type ConflictDraft, conflictStatement } from './sync-conflicts.service';
-import { type SyncEntity, syncMutationOf } from './sync-mutations';
+import { type SyncEntity, syncMutationOf, type Written } from './sync-mutations';
 import { commit, enlist } from './write-pipeline';
 
 /**
@@ -65,16 +64,11 @@ async function processMutation(ctx: ServiceContext, clientId: string, m: PushedM
     return refuse(ctx, clientId, m, null, new AppError(ErrorCode.VALIDATION_FAILED, detail));
   }
   const target = prepared.targetId ? { entity: mutation.entity, id: prepared.targetId } : null;
-  let written: { id: string; version: number };
-  let conflict: ConflictDraft | null = null;
+  let written: Written;
   try {
     const plan = await prepared.plan(ctx);
-    conflict = plan.conflict;
     const bookkeeping = outcomeStatements(ctx, clientId, m, { status: 'applied', target });
-    if (conflict) {
-      const origin = { clientId, mutationId: m.id, userId: ctx.principal.id };
-      bookkeeping.push(conflictStatement(ctx, origin, conflict));
-    }
+    if (plan.record) bookkeeping.push(plan.record(ctx, { clientId, mutationId: m.id, userId: ctx.principal.id }));
     const { ctx: unitCtx, enlistment } = enlist(ctx, bookkeeping);
     written = await plan.run(unitCtx);
     // The service had nothing to write (e.g. a notification already read): the advance commits alone.
@@ -95,7 +89,7 @@ async function processMutation(ctx: ServiceContext, clientId: string, m: PushedM
     status: 'applied',
     result: { entity: mutation.entity, id: written.id, version: written.version },
   };
-  if (conflict) outcome.conflicts = conflict.fields;
+  if (written.conflicts) outcome.conflicts = written.conflicts;
   return outcome;
 }
 

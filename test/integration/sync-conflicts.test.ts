@@ -220,6 +220,52 @@ describe('sync conflicts: visits and orders', () => {
   });
 });
 
+describe('sync conflicts: re-priced orders', () => {
+  it('prices an offline order at push time and records a total that differs from what the device showed', async () => {
+    const o = await office();
+    const customer = await createCustomer(o.t.token);
+    const productId = await createProduct(o.t, { priceMinor: 1000, onHand: 100 });
+    // The phone cached the old price (10.00); the office raised it to 12.00 meanwhile.
+    expect((await patch(o.t.token, `/v1/products/${productId}`, { priceMinor: 1200 })).status).toBe(200);
+    const [stale, fresh] = [newId(), newId()];
+    const clientId = newId();
+    const order = (id: string, clientTotalMinor: number) => ({
+      id,
+      customerId: customer.id,
+      lines: [{ productId, quantity: 3 }],
+      clientTotalMinor,
+    });
+    const res = await push(o.s.token, clientId, [
+      m(1, 'order.create', order(stale, 3000)),
+      m(2, 'order.create', order(fresh, 3600)),
+    ]);
+    expect(res.body.mutations).toEqual([
+      {
+        id: 1,
+        status: 'applied',
+        result: { entity: 'order', id: stale, version: 1 },
+        conflicts: [{ field: 'totalMinor', client: 3000, server: 3600, winner: 'server' }],
+      },
+      { id: 2, status: 'applied', result: { entity: 'order', id: fresh, version: 1 } },
+    ]);
+    expect(await get(o.s.token, `/v1/orders/${stale}`)).toMatchObject({ totalMinor: 3600 });
+    expect(await recordedConflicts(o.t.tenantId)).toEqual([
+      expect.objectContaining({
+        clientId,
+        mutationId: 1,
+        userId: o.s.userId,
+        entityType: 'order',
+        entityId: stale,
+        baseVersion: 0,
+        serverVersion: 1,
+        fields: [{ field: 'totalMinor', client: 3000, server: 3600, winner: 'server' }],
+      }),
+    ]);
+    const bad = await push(o.s.token, clientId, [m(3, 'order.create', order(newId(), -5))]);
+    expect(bad.body.mutations[0]).toMatchObject({ status: 'refused', problem: { code: 'VALIDATION_FAILED' } });
+  });
+});
+
 describe('GET /v1/sync/conflicts', () => {
   it('lists conflicts newest first, pages, filters, and belongs to managers of the tenant', async () => {
     const o = await office();
