@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { and, count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { MUTATION_NAMES, type MutationName } from '../../src/contracts/sync.schemas';
 import type { LoggedEvent } from '../../src/db/event-log';
 import { orderLines, orders, payments, syncClients, syncMutations, visits } from '../../src/db/tables';
 import { newId } from '../../src/lib/ids';
@@ -422,6 +423,51 @@ describe('sync push: isolation', () => {
     );
     const theirs = (await api('GET', `/v1/visits/${theirVisit}`, undefined, { token: other.token })).body;
     expect(theirs).toMatchObject({ status: 'planned', notes: null, version: 1 });
+  });
+
+  it("answers 404 for another tenant's ids in every mutation name, and changes nothing there", async () => {
+    const f = await field();
+    const manager = await createUserWithRole(f.t, 'manager');
+    const b = await field();
+    const bVisit = await createVisit(b.t, b.customerId, b.s.salesmanId);
+    const bOrder = await createOrder(b.t, [{ productId: b.productId, quantity: 1 }], {}, b.s.token);
+    const fix = { lat: SHOP.lat, lng: SHOP.lng, accuracy: 5, at: minutesAgo(5) };
+    const lines = [{ productId: f.productId, quantity: 1 }];
+    // One case per mutation name: a new one without a case here fails the test.
+    const cases: Record<MutationName, unknown> = {
+      'customer.create': { id: newId(), name: 'Theirs', salesmanId: b.s.salesmanId },
+      'customer.update': { id: b.customerId, notes: 'mine now' },
+      'visit.create': { id: newId(), customerId: b.customerId, salesmanId: f.s.salesmanId },
+      'visit.update': { id: bVisit, notes: 'mine now', expectedVersion: 1 },
+      'visit.cancel': { id: bVisit },
+      'visit.checkIn': { id: bVisit, ...fix },
+      'visit.checkOut': { id: bVisit, ...fix },
+      'order.create': { id: newId(), customerId: b.customerId, salesmanId: f.s.salesmanId, lines },
+      'order.update': { id: bOrder.id, notes: 'mine now', expectedVersion: 1 },
+      'order.confirm': { id: bOrder.id },
+      'payment.record': { id: newId(), orderId: bOrder.id, amountMinor: 100, method: 'cash' },
+      'notification.markRead': { id: b.notificationId },
+    };
+    expect(Object.keys(cases).sort()).toEqual([...MUTATION_NAMES].sort());
+    const before = await lastSeq(b.t);
+    const res = await push(
+      manager.token,
+      newId(),
+      Object.entries(cases).map(([name, args], i) => m(i + 1, name, args)),
+    );
+    expect(res.status).toBe(200);
+    const answers = Object.fromEntries(
+      res.body.mutations.map((o: { id: number; status: string; problem?: { code: string } }) => [
+        Object.keys(cases)[o.id - 1],
+        `${o.status} ${o.problem?.code}`,
+      ]),
+    );
+    expect(answers).toEqual(Object.fromEntries(Object.keys(cases).map((name) => [name, 'refused NOT_FOUND'])));
+    expect(await lastSeq(b.t)).toBe(before);
+    expect(await rowCount(visits, f.t.tenantId)).toBe(0);
+    expect(await rowCount(orders, f.t.tenantId)).toBe(0);
+    const order = (await api('GET', `/v1/orders/${bOrder.id}`, undefined, { token: b.t.token })).body;
+    expect(order).toMatchObject({ status: 'draft', version: 1, notes: null });
   });
 
   it('refuses a client id that belongs to another user (403) or another tenant (404)', async () => {
