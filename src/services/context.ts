@@ -33,6 +33,26 @@ export interface ServiceContext extends PlatformContext {
    * `enlist`): a sync push's bookkeeping, which must commit or roll back with the mutation's own write.
    */
   enlisted?: Enlistment;
+  /**
+   * Reads that hold for the rest of this context's work, kept by `remembered` (a sync push sets it: its
+   * hundreds of mutations read the same tenant settings and the same customers). Unset: nothing is kept.
+   */
+  memo?: Map<string, Promise<unknown>>;
+}
+
+/**
+ * `read()`, or its answer from earlier in this context's work when `ctx.memo` is set. A failed read is
+ * not kept, so only facts are remembered (a 404 is asked again).
+ */
+export function remembered<T>(ctx: ServiceContext, key: string, read: () => Promise<T>): Promise<T> {
+  const memo = ctx.memo;
+  if (!memo) return read();
+  const known = memo.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const answer = read();
+  memo.set(key, answer);
+  answer.catch(() => memo.delete(key));
+  return answer;
 }
 
 /** Statements waiting to join a unit; handed out once, to the first unit committed after enlisting them. */

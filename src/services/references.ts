@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { customers, products, salesmen, territories, visits } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
-import type { ServiceContext } from './context';
+import { remembered, type ServiceContext } from './context';
 
 /**
  * Checks that an id given in a request body names a live record of the caller's tenant. The composite
@@ -15,12 +15,15 @@ async function assertExists(
   id: string,
   label: string,
 ) {
-  const rows = await ctx.db
-    .select({ id: table.id })
-    .from(table)
-    .where(and(eq(table.tenantId, ctx.principal.tenantId), eq(table.id, id), isNull(table.deletedAt)))
-    .limit(1);
-  if (rows.length === 0) throw new AppError(ErrorCode.NOT_FOUND, `${label} ${id} not found`);
+  // Within a sync push a record found once stays found: no mutation deletes what these check.
+  await remembered(ctx, `exists:${label}:${id}`, async () => {
+    const rows = await ctx.db
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.tenantId, ctx.principal.tenantId), eq(table.id, id), isNull(table.deletedAt)))
+      .limit(1);
+    if (rows.length === 0) throw new AppError(ErrorCode.NOT_FOUND, `${label} ${id} not found`);
+  });
 }
 
 export const assertTerritoryExists = (ctx: ServiceContext, id: string) =>

@@ -35,7 +35,7 @@ export async function pushMutations(ctx: ServiceContext, push: PushRequest): Pro
   // The units' events go to the tenant hub in one hand-off when the push ends (in commit order), not
   // one per mutation: a push of 1,000 mutations would otherwise make 1,000 calls to the hub.
   const held: LoggedEvent[] = [];
-  const pushCtx = deriveContext(ctx, { published: (events) => held.push(...events) });
+  const pushCtx = deriveContext(ctx, { published: (events) => held.push(...events), memo: new Map() });
   const outcomes: MutationOutcome[] = [];
   try {
     for (const m of push.mutations) {

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { type PlanTier, tenants } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import { toUtcIso } from '../lib/time';
-import type { ServiceContext } from './context';
+import { remembered, type ServiceContext } from './context';
 
 export interface TenantSettings {
   name: string;
@@ -17,7 +17,7 @@ export interface TenantSettings {
  * check-ins, timezone for reports.
  */
 export async function tenantSettings(ctx: ServiceContext): Promise<TenantSettings> {
-  const row = await findTenantSettings(ctx);
+  const row = await remembered(ctx, 'tenant-settings', () => findTenantSettings(ctx));
   // The credential was issued for this tenant, so the row exists unless the tenant was removed since.
   if (!row) throw new AppError(ErrorCode.UNAUTHENTICATED, 'This organisation no longer exists');
   return row;

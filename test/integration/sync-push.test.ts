@@ -196,6 +196,22 @@ describe('sync push: every mutation through its REST twin', () => {
   });
 });
 
+describe('sync push: reads within a push', () => {
+  it('asks again about a record it did not find: a later mutation may create it', async () => {
+    const f = await field();
+    const manager = await createUserWithRole(f.t, 'manager');
+    const customerId = newId();
+    const visit = () => ({ id: newId(), customerId, salesmanId: f.s.salesmanId });
+    const res = await push(manager.token, newId(), [
+      m(1, 'visit.create', visit()),
+      m(2, 'customer.create', { id: customerId, name: 'Opened today' }),
+      m(3, 'visit.create', visit()),
+    ]);
+    expect(res.body.mutations.map((o: { status: string }) => o.status)).toEqual(['refused', 'applied', 'applied']);
+    expect(res.body.mutations[0].problem.code).toBe('NOT_FOUND');
+  });
+});
+
 describe('sync push: refusals are recorded and never block the queue', () => {
   it('refuses each mutation name as its REST twin would, and applies what follows', async () => {
     const f = await field();
