@@ -5,6 +5,7 @@ import { loadConfig } from '../env';
 import { chunk } from '../lib/chunk';
 import { createPlatformContext } from '../services/context';
 import { forgetOldFailures } from '../services/login-throttle';
+import { forgetOldSyncOutcomes } from '../services/sync.service';
 import { CRON_HOURLY, CRON_NIGHTLY, type JobMessage } from './messages';
 
 /** Queue.sendBatch takes at most 100 messages. */
@@ -33,6 +34,7 @@ export async function handleScheduled(
       for (const tenantId of await tenantsForNightlyRfm(platform)) messages.push({ job: 'rfm', tenantId, at });
       // Not per tenant: one statement, done here rather than queued.
       await forgetOldFailures(platform.db, at);
+      await forgetOldSyncOutcomes(platform.db, at);
     }
     if (controller.cron === CRON_HOURLY) {
       for (const tenantId of await tenantsWithReportSubscriptions(platform)) {

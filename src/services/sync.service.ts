@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal';
 import type { MutationOutcome, PushRequest, PushResult } from '../contracts/sync.schemas';
 import { assertChanged, type Statement } from '../db/batch';
+import type { Db } from '../db/client';
 import type { LoggedEvent } from '../db/event-log';
 import { customers, notifications, orders, payments, syncClients, syncMutations, visits } from '../db/tables';
 import { chunk } from '../lib/chunk';
@@ -256,3 +257,30 @@ const findClient = async (ctx: ServiceContext, clientId: string) =>
       .where(eq(syncClients.clientId, clientId))
       .limit(1)
   )[0];
+
+/** Outcome records a client can no longer ask about: older than this, and this far below its last id. */
+export const SYNC_OUTCOMES_KEPT = { days: 30, mutations: 1000 } as const;
+
+/**
+ * Forgets the outcome records of mutations processed more than 30 days ago that lie more than 1,000 ids
+ * below their client's `lastMutationId`: a client only resends its unacknowledged tail (at most one push
+ * of 1,000), so nobody replays those. A replay of a forgotten one still answers `duplicate`, without
+ * the recorded result. All tenants in one statement, from the nightly cron.
+ */
+export async function forgetOldSyncOutcomes(db: Db, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - SYNC_OUTCOMES_KEPT.days * 86_400_000).toISOString();
+  const clientLast = db
+    .select({ last: syncClients.lastMutationId })
+    .from(syncClients)
+    .where(and(eq(syncClients.tenantId, syncMutations.tenantId), eq(syncClients.clientId, syncMutations.clientId)));
+  const forgotten = await db
+    .delete(syncMutations)
+    .where(
+      and(
+        lt(syncMutations.processedAt, cutoff),
+        sql`${syncMutations.mutationId} <= (${clientLast}) - ${SYNC_OUTCOMES_KEPT.mutations}`,
+      ),
+    )
+    .returning({ id: syncMutations.mutationId });
+  return forgotten.length;
+}

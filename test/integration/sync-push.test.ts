@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:workers';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MUTATION_NAMES, type MutationName } from '../../src/contracts/sync.schemas';
 import type { LoggedEvent } from '../../src/db/event-log';
 import { orderLines, orders, payments, syncClients, syncMutations, visits } from '../../src/db/tables';
 import { newId } from '../../src/lib/ids';
 import { createServiceContext } from '../../src/services/context';
-import { pushMutations } from '../../src/services/sync.service';
+import { forgetOldSyncOutcomes, pushMutations } from '../../src/services/sync.service';
 import { api } from '../helpers/api';
 import { ownerPrincipal } from '../helpers/context';
 import { testDb } from '../helpers/db';
@@ -378,6 +378,36 @@ describe('sync push: replays', () => {
     const filled = await push(f.s.token, clientId, [visit(2), visit(3)]);
     expect(filled.body.lastMutationId).toBe(3);
     expect(await rowCount(visits, f.t.tenantId)).toBe(3);
+  });
+});
+
+describe('sync push: old outcome records', () => {
+  it('forgets outcomes older than 30 days and 1,000 ids below the client, and still answers their replay', async () => {
+    const f = await field();
+    const [far, near] = [newId(), newId()];
+    const visit = (id: number) => m(id, 'visit.create', { id: newId(), customerId: f.customerId });
+    for (const clientId of [far, near])
+      expect((await push(f.s.token, clientId, [visit(1), visit(2), visit(3)])).status).toBe(200);
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const db = testDb();
+    const at = (clientId: string) =>
+      and(eq(syncMutations.tenantId, f.t.tenantId), eq(syncMutations.clientId, clientId));
+    await db.update(syncMutations).set({ processedAt: old }).where(at(near));
+    await db
+      .update(syncMutations)
+      .set({ processedAt: old })
+      .where(and(at(far), inArray(syncMutations.mutationId, [1, 2])));
+    // `far` went on to mutation 1,003 (its queue moved far past 1 to 3); `near` did not.
+    await db
+      .update(syncClients)
+      .set({ lastMutationId: 1003 })
+      .where(and(eq(syncClients.tenantId, f.t.tenantId), eq(syncClients.clientId, far)));
+
+    expect(await forgetOldSyncOutcomes(db)).toBeGreaterThanOrEqual(2);
+    expect((await recorded(f.t.tenantId, far)).map((r) => r.mutationId)).toEqual([3]);
+    expect((await recorded(f.t.tenantId, near)).map((r) => r.mutationId)).toEqual([1, 2, 3]);
+    const replay = await push(f.s.token, far, [visit(1)]);
+    expect(replay.body.mutations).toEqual([{ id: 1, status: 'duplicate' }]);
   });
 });
 
