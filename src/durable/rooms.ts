@@ -18,8 +18,9 @@ const EVERYONE_SYNCS: ReadonlySet<string> = new Set(['product', 'inventory', 'te
 
 /**
  * Whether an event delivered to `rooms` concerns the working set of `who` (docs/sync.md): it reached one of
- * the rooms `who` belongs to by default, went to everyone, or is about the catalogue. A record handed away
- * from a salesman does not poke him (the event names its new salesman); his next pull still removes it.
+ * the rooms `who` belongs to by default, went to everyone, or is about the catalogue. For the sync poke,
+ * `rooms` also holds the rooms a record was handed away from (`handedAwayRooms`), so its old salesman pulls
+ * its removal at once.
  */
 export function concernsSync(who: HubIdentity, event: { entityType: string }, rooms: readonly string[]): boolean {
   if (rooms.includes(BROADCAST) || EVERYONE_SYNCS.has(event.entityType)) return true;
@@ -57,6 +58,21 @@ interface RoutableEvent {
  * The rooms a domain event is delivered to: always the tenant room; the salesman and territory rooms it
  * concerns (from the payload); a tenant-wide notification goes to everybody.
  */
+/**
+ * The salesman and territory rooms an update took its record away from (`payload.previous`, written by
+ * services/entity.ts): not where the event is delivered (the record is no longer theirs to watch), but
+ * whom a sync poke must reach.
+ */
+export function handedAwayRooms(event: RoutableEvent): string[] {
+  const previous = event.payload.previous;
+  if (!previous || typeof previous !== 'object') return [];
+  const p = previous as Record<string, unknown>;
+  const rooms: string[] = [];
+  if (typeof p.salesmanId === 'string') rooms.push(`salesman:${p.salesmanId}`);
+  if (typeof p.territoryId === 'string') rooms.push(`territory:${p.territoryId}`);
+  return rooms;
+}
+
 export function roomsForEvent(event: RoutableEvent): string[] {
   const rooms = new Set<string>(['tenant']);
   const p = event.payload;

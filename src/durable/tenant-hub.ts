@@ -15,7 +15,7 @@ import { GpsFeed } from './gps-feed';
 import { principalOf } from './hub-identity';
 import { HubStorage } from './hub-storage';
 import { PresenceTracker } from './presence-tracker';
-import { canJoin, defaultRooms, isSalesman } from './rooms';
+import { canJoin, defaultRooms, handedAwayRooms, isSalesman } from './rooms';
 import { type Attachment, SocketRegistry } from './socket-registry';
 import { parseStreamFilter } from './stream-filter';
 import { SyncPoker } from './sync-poke';
@@ -73,7 +73,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
       closeTagged: (tags, code, reason) => sockets.closeTagged(tags, code, reason),
       observe: (event, rooms) => {
         this.presence.followEvent(event);
-        poker.delivered(event, rooms);
+        poker.delivered(event, [...rooms, ...handedAwayRooms(event)]);
       },
       followers: () => this.followLog(),
     });

@@ -200,7 +200,7 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
         type: options.event,
         entityType: options.entityType,
         entityId: existing.id,
-        payload: options.payload ?? publicPayload(updated),
+        payload: options.payload ?? { ...publicPayload(updated), ...handedOver(existing, updated) },
       }),
       ...(options.also ?? []),
     ],
@@ -216,6 +216,20 @@ export const softDeleteEntity = <T extends EntityTable, R extends EntityRow>(
   existing: R,
   options: WriteOptions & { expectedVersion?: number | undefined },
 ) => updateEntity(ctx, table, existing, { deletedAt: ctx.now } as Partial<R>, options);
+
+/** Assignment columns: a change of one hands the record from one salesman's working set to another's. */
+const ASSIGNMENT = ['salesmanId', 'territoryId'] as const;
+
+/**
+ * `{previous: {salesmanId, territoryId}}` with the assignment an update changed (nothing when it changed
+ * none), so that whoever followed the record before learns that it left them (docs/realtime.md).
+ */
+function handedOver(existing: EntityRow, updated: EntityRow): { previous?: Record<string, unknown> } {
+  const before = existing as EntityRow & Record<string, unknown>;
+  const after = updated as EntityRow & Record<string, unknown>;
+  const changed = ASSIGNMENT.filter((key) => key in before && before[key] !== after[key]);
+  return changed.length ? { previous: Object.fromEntries(changed.map((key) => [key, before[key] ?? null])) } : {};
+}
 
 function publicPayload(row: EntityRow): Record<string, unknown> {
   const { tenantId: _t, ...rest } = row as EntityRow & Record<string, unknown>;

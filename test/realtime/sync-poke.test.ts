@@ -30,6 +30,40 @@ describe('sync pokes', () => {
     phone.close();
   });
 
+  it('pokes the salesman a customer was handed away from, without sending him the event', async () => {
+    const t = await createTenant();
+    const rep = await createSalesmanUser(t);
+    const colleague = await createSalesmanUser(t);
+    const customer = await createCustomer(t.token, { salesmanId: rep.salesmanId });
+    const phone = await connect(rep.token);
+    await phone.next((f) => f.type === 'welcome');
+    phone.send({ type: 'subscribe', room: 'sync' });
+    await phone.next((f) => f.type === 'subscribed');
+
+    const moved = await api(
+      'PATCH',
+      `/v1/customers/${customer.id}`,
+      { salesmanId: colleague.salesmanId },
+      {
+        token: t.token,
+      },
+    );
+    expect(moved.status).toBe(200);
+    const poke = await nextOrAlarm(phone, t.tenantId, (f) => f.type === 'sync:poke');
+    expect(poke.seq).toBeGreaterThan(0);
+    // The record is no longer his to watch: no event frame, but his pull removes it.
+    phone.send({ type: 'ping', id: 'after' });
+    await phone.next((f) => f.type === 'pong');
+    expect(phone.events().map((f) => f.event.entityId)).not.toContain(customer.id);
+    const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
+    const handed = events.body.data.find((e: any) => e.seq === poke.seq);
+    expect(handed.payload).toMatchObject({
+      salesmanId: colleague.salesmanId,
+      previous: { salesmanId: rep.salesmanId },
+    });
+    phone.close();
+  });
+
   it('does not poke sockets outside the sync room', async () => {
     const t = await createTenant();
     const rep = await createSalesmanUser(t);
