@@ -1,8 +1,12 @@
 /**
  * @fieldline/client runs in browsers, phones and Node: it imports only its own modules. Nothing of the
  * Worker (the hub imports the package, never the other way round), no npm package (zod stays in the hub)
- * and no Node built-in. Checked by the root `npm run lint`.
+ * and no Node built-in. One exception: the IndexedDB sync storage, a separate entry
+ * (`@fieldline/client/indexeddb`), uses `idb`; nothing else in the package may import it, so the main
+ * entry stays dependency-free. Checked by the root `npm run lint`.
  */
+
+const IDB_STORAGE = '^packages/client/src/sync/indexeddb-storage\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -11,8 +15,22 @@ module.exports = {
       name: 'client-package-stands-alone',
       severity: 'error',
       comment: 'The package ships without dependencies and must not reach into the Worker.',
-      from: { path: '^packages/client/src/' },
+      from: { path: '^packages/client/src/', pathNot: IDB_STORAGE },
       to: { pathNot: '^packages/client/src/' },
+    },
+    {
+      name: 'indexeddb-storage-uses-only-idb',
+      severity: 'error',
+      comment: 'The IndexedDB storage may use idb (its declared dependency) and the package, nothing else.',
+      from: { path: IDB_STORAGE },
+      to: { pathNot: ['^packages/client/src/', '^node_modules/idb/'] },
+    },
+    {
+      name: 'main-entry-without-idb',
+      severity: 'error',
+      comment: 'Only the ./indexeddb entry brings idb in: no other module of the package imports the storage.',
+      from: { path: '^packages/client/src/', pathNot: IDB_STORAGE },
+      to: { path: IDB_STORAGE },
     },
   ],
   options: {

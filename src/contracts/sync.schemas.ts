@@ -1,3 +1,11 @@
+import {
+  type MutationArgsMap as ClientMutationArgs,
+  type MutationName as ClientMutationName,
+  type PullResponse as ClientPullResponse,
+  type PushRequest as ClientPushRequest,
+  type PushResponse as ClientPushResponse,
+  SYNC_ENTITIES,
+} from '@fieldline/client/sync-protocol';
 import { ErrorCode } from '../lib/errors';
 import { uuid, z } from './common';
 import { CreateCustomerBody, UpdateCustomerBody } from './customers.schemas';
@@ -138,17 +146,8 @@ export type MutationOutcome = z.output<typeof MutationOutcome>;
 
 // ------------------------------------------------------------------ pull
 
-export const PULL_ENTITY_NAMES = [
-  'territory',
-  'salesman',
-  'product',
-  'customer',
-  'visit',
-  'order',
-  'payment',
-  'target',
-  'notification',
-] as const;
+/** Entity types in the order a snapshot sends them (references first); shared with the sync client. */
+export const PULL_ENTITY_NAMES = SYNC_ENTITIES;
 
 export const PullQuery = z.strictObject({
   cursor: z
@@ -217,3 +216,21 @@ export const ConflictListQuery = z.strictObject({
   entityType: z.enum(['customer', 'visit', 'order']).optional(),
   entityId: uuid().optional(),
 });
+
+// ------------------------------------------------------------------ the client's wire types, at compile time
+
+type Assert<T extends true> = T;
+type Assignable<A, B> = [A] extends [B] ? true : false;
+type ServerArgs = { [N in MutationName]: z.input<(typeof MUTATION_ARGS)[N]> };
+type ClientArgs = { [N in MutationName]: ClientMutationArgs[N] };
+
+// Never used: typechecking it is the proof. What the sync client (packages/client) may send, the server
+// accepts; what the server answers, the client's types describe. A drift fails `npm run typecheck`.
+type _ClientWireChecks = [
+  Assert<Assignable<ClientArgs, ServerArgs>>,
+  Assert<Assignable<(typeof MUTATION_NAMES)[number], ClientMutationName>>,
+  Assert<Assignable<ClientMutationName, MutationName>>,
+  Assert<Assignable<z.output<typeof PushBody>, ClientPushRequest>>,
+  Assert<Assignable<PushResult, ClientPushResponse>>,
+  Assert<Assignable<PullResult, ClientPullResponse>>,
+];
