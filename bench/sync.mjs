@@ -3,9 +3,11 @@
 //   1. One push of N mutations (a phone's day: visit.create, visit.checkIn, order.create with 5 lines,
 //      repeated) against the same N writes through the REST API one request at a time over one
 //      keep-alive connection; then the same push replayed (every mutation must answer `duplicate`).
-//   2. Initial pulls (no cursor, pages of --limit changes until hasMore is false): a salesman of the demo
-//      tenant (the default seed) and a manager of a tenant with --orders orders (the seed with that many);
-//      time, pages, changes and bytes per page.
+//      The same N mutations queued in the package's SyncClient (packages/client, built to dist/) and sent
+//      by one `sync()`: its push and the pull that follows.
+//   2. Initial pulls by a new SyncClient (no cursor, pages of --limit changes until hasMore is false,
+//      applied to its in-memory storage): a salesman of the demo tenant (the default seed) and a manager
+//      of a tenant with --orders orders (the seed with that many); time, pages, changes, bytes per page.
 // Writes the `sync` section of docs/benchmarks.md.
 //   npm run bench:sync [-- --mutations 1000 --rounds 3 --orders 100000 --limit 500 --part all|push|pull]
 import { execFileSync } from 'node:child_process';
@@ -39,6 +41,42 @@ const { values: opts } = parseArgs({
   },
 });
 const STATE = join(root, '.wrangler', 'bench-sync-state');
+
+/** The sync client as an app ships it: the package built to JavaScript (packages/client/dist). */
+async function loadClient() {
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'tsc'),
+    ['-p', join(root, 'packages', 'client', 'tsconfig.build.json')],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  return import(join(root, 'packages', 'client', 'dist', 'index.js'));
+}
+const client = await loadClient();
+
+/** A SyncClient against `origin` on its own in-memory storage; counts the pull pages and their bytes. */
+function syncClient(origin, token) {
+  const traffic = { pulls: 0, bytes: 0 };
+  const counting = async (url, init) => {
+    const res = await fetch(url, init);
+    if (!url.includes('/v1/sync/pull')) return res;
+    const text = await res.text();
+    traffic.pulls += 1;
+    traffic.bytes += Buffer.byteLength(text);
+    return new Response(text, { status: res.status, headers: res.headers });
+  };
+  const sync = new client.SyncClient({
+    baseUrl: origin,
+    storage: new client.MemorySyncStorage(),
+    getToken: () => token,
+    fetch: counting,
+    pullLimit: Number(opts.limit),
+    requestTimeoutMs: 600_000,
+  });
+  return { sync, traffic };
+}
 const N = Number(opts.mutations);
 
 async function serve(app, stateDir) {
@@ -131,7 +169,24 @@ async function pushBenchmark(app) {
     const replay = await timed(() => server.call('POST', '/v1/sync/push', body, data.token));
     const duplicates = replay.result.mutations.filter((m) => m.status === 'duplicate').length;
     const appliedAgain = replay.result.mutations.filter((m) => m.status === 'applied').length;
-    rounds.push({ rest: rest.ms, push: push.ms, replay: replay.ms, applied, duplicates, appliedAgain, bytes });
+    // The same work queued in a SyncClient that is up to date, then one sync(): push, and the pull after it.
+    const phone = syncClient(server.origin, data.token);
+    await phone.sync.sync();
+    for (const [name, args] of renumber(day)) await phone.sync.mutate(name, args);
+    const viaClient = await timed(() => phone.sync.sync());
+    if (viaClient.result.pending !== 0 || viaClient.result.lastError) {
+      throw new Error(`the client's sync failed: ${JSON.stringify(viaClient.result)}`);
+    }
+    rounds.push({
+      rest: rest.ms,
+      push: push.ms,
+      replay: replay.ms,
+      client: viaClient.ms,
+      applied,
+      duplicates,
+      appliedAgain,
+      bytes,
+    });
     console.log(`push round ${round + 1}: ${JSON.stringify(rounds.at(-1))}`);
   }
   stopAll();
@@ -148,35 +203,22 @@ async function pushBenchmark(app) {
     '|---|---|---|---|---|',
     `| ${N} writes, end to end | ${s(pushMs)} | ${s(restMs)} | ${(restMs / pushMs).toFixed(2)}× | push ≤ 1 s |`,
     `| per write | ${fmt(pushMs / N)} ms | ${fmt(restMs / N)} ms | — | — |`,
+    `| the same ${N} queued in a SyncClient, one \`sync()\` (push, then the pull of what changed) | ${s(pick('client'))} | — | ${(restMs / pick('client')).toFixed(2)}× | — |`,
     `| replay of the same push | ${s(pick('replay'))} (${Math.min(...rounds.map((r) => r.duplicates))} of ${N} duplicate, ` +
       `${Math.max(...rounds.map((r) => r.appliedAgain))} applied again) | — | — | — |`,
   ].join('\n');
 }
 
-/** Pulls from scratch until hasMore is false; time, pages, changes, bytes. */
+/** A new SyncClient's first sync: the whole working set, page by page into its storage. */
 async function initialPull(origin, token) {
-  let cursor;
-  const pages = [];
+  const { sync, traffic } = syncClient(origin, token);
   const started = performance.now();
-  for (;;) {
-    const query = new URLSearchParams({ limit: opts.limit, ...(cursor ? { cursor } : {}) });
-    const pageStarted = performance.now();
-    const res = await fetch(`${origin}/v1/sync/pull?${query}`, { headers: { authorization: `Bearer ${token}` } });
-    const text = await res.text();
-    if (res.status !== 200) throw new Error(`pull -> ${res.status} ${text}`);
-    const page = JSON.parse(text);
-    pages.push({ ms: performance.now() - pageStarted, bytes: Buffer.byteLength(text), changes: page.changes.length });
-    if (!page.hasMore) break;
-    cursor = page.cursor;
-  }
-  const total = (k) => pages.reduce((a, p) => a + p[k], 0);
-  return {
-    ms: performance.now() - started,
-    pages: pages.length,
-    changes: total('changes'),
-    bytes: total('bytes'),
-    pageMs: median(pages.map((p) => p.ms)),
-  };
+  const state = await sync.sync();
+  const ms = performance.now() - started;
+  if (state.lastError) throw new Error(`pull failed: ${JSON.stringify(state.lastError)}`);
+  const changes = client.SYNC_ENTITIES.reduce((n, entity) => n + sync.list(entity).length, 0);
+  sync.stop();
+  return { ms, pages: traffic.pulls, changes, bytes: traffic.bytes, pageMs: ms / traffic.pulls };
 }
 
 function seed(stateDir, orders) {
@@ -221,10 +263,10 @@ async function pullBenchmark(app) {
     );
   }
   return [
-    `Initial pull (no cursor, pages of ${opts.limit} changes until hasMore is false), median of ${opts.rounds} whole pulls; ` +
+    `Initial pull by a new SyncClient (no cursor, pages of ${opts.limit} changes until hasMore is false, applied to its in-memory storage), median of ${opts.rounds} whole pulls; ` +
       'the demo tenant is `npm run seed` (18 months of history), the large one the same seed with more orders.',
     '',
-    '| who | changes | pages | whole pull | median page | bytes | bytes per page |',
+    '| who | records held after | pages | whole pull | mean page | bytes | bytes per page |',
     '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
