@@ -1,9 +1,9 @@
 /**
  * The offline sync contract as a property (docs/sync.md), against the real Worker and database: the
  * package's SyncClient on every phone, talking to the Worker in-process through a network that loses
- * requests before or after the server commits them, sends them twice, and cuts pulls between pages,
- * while the office changes records over REST and phones restart from their storage. Whatever fast-check
- * interleaves, once everyone syncs on a good network:
+ * requests before or after the server commits them, sends them twice, delivers an old push late, and
+ * cuts pulls between pages, while the office changes records over REST and phones restart from their
+ * storage. Whatever fast-check interleaves, once everyone syncs on a good network:
  *
  * - every client's store equals what a fresh pull gives that user (same records, same versions);
  * - every mutation any client queued was processed exactly once (the server's outcome records are the
@@ -34,12 +34,14 @@ const ORIGIN = 'https://fieldline.test';
 
 // ------------------------------------------------------------------ the world of one run
 
-type Fault = 'none' | 'lostBefore' | 'lostAfter' | 'duplicate' | 'cutPull';
+type Fault = 'none' | 'lostBefore' | 'lostAfter' | 'duplicate' | 'cutPull' | 'late';
 
 /** The network between one phone and the Worker: the next sync's first request meets `fault`. */
 class FlakyNetwork {
   fault: Fault = 'none';
   private pulls = 0;
+  /** The phone's last push as it went out, for a copy that arrives late (a retry overtaken by newer ones). */
+  private lastPush: { url: string; init: RequestInit } | null = null;
 
   arm(fault: Fault) {
     this.fault = fault;
@@ -48,7 +50,15 @@ class FlakyNetwork {
 
   readonly fetch = async (url: string, init: RequestInit): Promise<Response> => {
     const send = () => exports.default.fetch(new Request(url, init));
+    const old = this.lastPush;
+    if (url.includes('/v1/sync/push')) this.lastPush = { url, init };
     const fault = this.fault;
+    if (fault === 'late') {
+      // An old push, delayed somewhere on the way, reaches the server before this request does.
+      this.fault = 'none';
+      if (old) await (await exports.default.fetch(new Request(old.url, old.init))).text();
+      return send();
+    }
     const isPull = url.includes('/v1/sync/pull');
     if (fault === 'cutPull') {
       if (!isPull) return send();
@@ -162,7 +172,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('sync' as const),
       phone: fc.nat(2),
-      fault: fc.constantFrom<Fault>('none', 'lostBefore', 'lostAfter', 'duplicate', 'cutPull'),
+      fault: fc.constantFrom<Fault>('none', 'lostBefore', 'lostAfter', 'duplicate', 'cutPull', 'late'),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), phone: fc.nat(2) }) },
