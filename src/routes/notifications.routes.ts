@@ -1,6 +1,11 @@
 import { uuid } from '../contracts/common';
 import { freeJsonObject } from '../lib/free-json';
-import { listNotifications, markNotificationRead, sendNotification } from '../services/notifications.service';
+import {
+  getNotification,
+  listNotifications,
+  markNotificationRead,
+  sendNotification,
+} from '../services/notifications.service';
 import { listRoute } from './crud';
 import {
   createProtectedRouter,
@@ -74,4 +79,16 @@ notificationsRouter.openapi(
     responses: { 200: jsonResponse(NotificationSchema, 'The notification, with readAt set') },
   }),
   async (c) => c.json(toApi(await markNotificationRead(serviceContext(c), c.req.valid('param').id)), 200),
+);
+
+notificationsRouter.openapi(
+  protectedRoute({
+    method: 'get',
+    path: '/{id}',
+    tags,
+    summary: "Get a notification (a salesman: his own or a team-wide one; another salesman's answers 404)",
+    request: { params: IdParams },
+    responses: { 200: jsonResponse(NotificationSchema, 'The notification') },
+  }),
+  async (c) => c.json(toApi(await getNotification(serviceContext(c), c.req.valid('param').id)), 200),
 );

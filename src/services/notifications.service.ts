@@ -60,16 +60,25 @@ export async function listNotifications(
   });
 }
 
+/** What a caller may see: a salesman his own and the team-wide ones, everyone else the tenant's. */
+function visibleToCaller(ctx: ServiceContext) {
+  const scope = ownSalesmanScope(ctx.principal);
+  return scope ? or(eq(notifications.salesmanId, scope), isNull(notifications.salesmanId)) : undefined;
+}
+
+/** One notification the caller may see; another salesman's answers 404, like a missing one. */
+export async function getNotification(ctx: ServiceContext, id: string): Promise<Notification> {
+  requirePermission(ctx.principal, 'salesmen:read');
+  return findEntity(ctx, notifications, id, 'Notification', visibleToCaller(ctx));
+}
+
 /**
  * Marks a notification read by its recipient. A team-wide notification has one read mark for everyone,
  * so nobody marks it for the others; a notification already read stays as it was (no write, no event).
  * Another salesman's notification answers 404, like a missing one.
  */
 export async function markNotificationRead(ctx: ServiceContext, id: string): Promise<Notification> {
-  requirePermission(ctx.principal, 'salesmen:read');
-  const scope = ownSalesmanScope(ctx.principal);
-  const visible = scope ? or(eq(notifications.salesmanId, scope), isNull(notifications.salesmanId)) : undefined;
-  const existing = await findEntity(ctx, notifications, id, 'Notification', visible);
+  const existing = await getNotification(ctx, id);
   if (existing.salesmanId === null) {
     throw new AppError(ErrorCode.INVALID_STATE, 'A team-wide notification has no read mark of its own');
   }

@@ -41,3 +41,40 @@ describe('notifications: marking read', () => {
     expect([byManager.status, byManager.body.code]).toEqual([403, 'FORBIDDEN']);
   });
 });
+
+describe('notifications: reading one', () => {
+  it('answers the recipient and everyone for a team-wide one, 404 to a colleague, over REST and GraphQL', async () => {
+    const t = await createTenant();
+    const s = await createSalesman(t);
+    const colleague = await createSalesman(t);
+    const mine = await send(t.token, s.salesmanId);
+    const everyone = await send(t.token, null);
+    const get = (token: string, id: string) => api('GET', `/v1/notifications/${id}`, undefined, { token });
+    expect((await get(s.token, mine)).body).toMatchObject({
+      id: mine,
+      salesmanId: s.salesmanId,
+      title: 'Route change',
+    });
+    expect((await get(colleague.token, everyone)).body).toMatchObject({ id: everyone, salesmanId: null });
+    const theirs = await get(colleague.token, mine);
+    expect([theirs.status, theirs.body.code]).toEqual([404, 'NOT_FOUND']);
+    expect((await get(t.token, mine)).status).toBe(200);
+
+    const node = (token: string, id: string) =>
+      api(
+        'POST',
+        '/graphql',
+        {
+          query: 'query($id: ID!) { node(id: $id) { id ... on Notification { uuid title } } }',
+          variables: { id: btoa(`Notification:${id}`) },
+        },
+        { token },
+      );
+    expect((await node(s.token, mine)).body.data.node).toEqual({
+      id: btoa(`Notification:${mine}`),
+      uuid: mine,
+      title: 'Route change',
+    });
+    expect((await node(colleague.token, mine)).body.data.node).toBeNull();
+  });
+});

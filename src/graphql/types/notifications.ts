@@ -1,13 +1,15 @@
-import { listNotifications } from '../../services/notifications.service';
+import { getNotification, listNotifications } from '../../services/notifications.service';
 import { builder } from '../builder';
 import { connectionComplexity, pageRequest, toConnection } from '../connection';
 import { optionalLocalId } from '../ids';
 import { NotificationConnection, NotificationRef, SalesmanRef } from '../refs';
 import { NotificationSort } from '../sorts';
-import { entityFields } from './common';
+import { entityFields, orNull } from './common';
 
-NotificationRef.implement({
+builder.node(NotificationRef, {
   description: 'A message from a manager to one salesman or to the whole team.',
+  id: { resolve: (n) => n.id },
+  loadOne: (id, ctx) => orNull(getNotification(ctx.service, id)),
   fields: (t) => ({
     ...entityFields(t),
     salesman: t.field({
