@@ -3,6 +3,7 @@ import { requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { containing } from '../db/sql';
 import { inventory, products } from '../db/tables';
+import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
@@ -100,7 +101,7 @@ export async function createProduct(ctx: ServiceContext, input: NewProductInput)
     description: input.description ?? null,
     category: input.category ?? null,
     priceMinor: input.priceMinor,
-    currency: input.currency ?? (await tenantSettings(ctx)).currency,
+    currency: await tenantCurrency(ctx, input.currency),
     active: input.active ?? true,
   };
   const initialStock = input.initialStock ?? 0;
@@ -139,11 +140,23 @@ export async function updateProduct(
   requirePermission(ctx.principal, 'products:write');
   const existing = await findEntity(ctx, products, id, 'Product');
   const { expectedVersion, ...patch } = input;
+  if (patch.currency !== undefined && patch.currency !== existing.currency) await tenantCurrency(ctx, patch.currency);
   return updateEntity(ctx, products, existing, patch as Partial<Product>, {
     event: 'product:updated',
     entityType: 'product',
     expectedVersion,
   });
+}
+
+/**
+ * Products are priced in the organisation's currency: orders are in that currency and a product priced
+ * in another could never be ordered (docs/api.md, Products). `currency` may be omitted (the tenant's).
+ */
+async function tenantCurrency(ctx: ServiceContext, currency: string | undefined): Promise<string> {
+  const tenant = (await tenantSettings(ctx)).currency;
+  if (currency === undefined || currency === tenant) return tenant;
+  const message = `Products are priced in the organisation's currency, ${tenant}; ${currency} cannot be ordered`;
+  throw new AppError(ErrorCode.VALIDATION_FAILED, message, { errors: [{ path: 'json.currency', message }] });
 }
 
 /**

@@ -63,11 +63,23 @@ describe('products', () => {
     ]);
   });
 
-  it('takes an explicit currency, a client id and an inactive flag', async () => {
+  it("takes a client id, an inactive flag and the tenant's currency, and refuses another currency", async () => {
     const t = await createTenant();
     const id = '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10';
-    const p = await createProduct(t.token, { id, currency: 'USD', active: false });
-    expect(p).toMatchObject({ id, currency: 'USD', active: false });
+    const p = await createProduct(t.token, { id, currency: 'EUR', active: false });
+    expect(p).toMatchObject({ id, currency: 'EUR', active: false });
+    // Orders are in the tenant's currency: a product priced in dollars could never be ordered.
+    const body = { sku: 'USD-1', name: 'Dollar coffee', priceMinor: 100, currency: 'USD' };
+    const dollars = await api('POST', '/v1/products', body, { token: t.token });
+    expect([dollars.status, dollars.body.code, dollars.body.errors[0].path]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'json.currency',
+    ]);
+    expect(dollars.body.detail).toContain('EUR');
+    const moved = await api('PATCH', `/v1/products/${id}`, { currency: 'USD' }, { token: t.token });
+    expect([moved.status, moved.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await api('PATCH', `/v1/products/${id}`, { currency: 'EUR' }, { token: t.token })).status).toBe(200);
   });
 
   it('creates the inventory row with the product and books initial stock as a receipt', async () => {
