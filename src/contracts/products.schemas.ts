@@ -31,7 +31,7 @@ const fields = {
   description: z.string().max(4000).nullable().optional(),
   category: z.string().trim().min(1).max(120).nullable().optional(),
   priceMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  currency: Currency.optional().openapi({ description: "Defaults to the tenant's currency" }),
+  currency: Currency.optional().openapi({ description: "The tenant's currency (the default); another is refused" }),
   active: z.boolean().optional(),
 };
 
