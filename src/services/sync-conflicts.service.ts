@@ -134,14 +134,15 @@ async function loggedState(ctx: ServiceContext, entity: MergeableEntity, id: str
   return rows.find((r) => r.payload.version === version)?.payload ?? null;
 }
 
-interface Origin {
+/** Where a conflict comes from: the mutation of a client of a user. */
+export interface ConflictOrigin {
   clientId: string;
   mutationId: number;
   userId: string;
 }
 
 /** The statement recording `conflict`, for the unit of the mutation that caused it. */
-export function conflictStatement(ctx: ServiceContext, origin: Origin, conflict: ConflictDraft): Statement {
+export function conflictStatement(ctx: ServiceContext, origin: ConflictOrigin, conflict: ConflictDraft): Statement {
   return ctx.db.insert(syncConflicts).values({
     tenantId: ctx.principal.tenantId,
     id: newId(),
@@ -163,7 +164,12 @@ export const repriced = (shown: number, priced: number): SyncConflictField => ({
  * The statement recording a re-priced order, for the unit that creates it: it reads the total the
  * unit has just written and records a conflict only when it differs from the one the device showed.
  */
-export function repricedStatement(ctx: ServiceContext, origin: Origin, orderId: string, shown: number): Statement {
+export function repricedStatement(
+  ctx: ServiceContext,
+  origin: ConflictOrigin,
+  orderId: string,
+  shown: number,
+): Statement {
   const tenantId = ctx.principal.tenantId;
   const field = dialect.jsonObject({
     field: sql`'totalMinor'`,

@@ -10,6 +10,7 @@ import { confirmOrder } from './order-lifecycle.service';
 import { createOrder, updateOrder } from './orders.service';
 import { createPayment } from './payments.service';
 import {
+  type ConflictOrigin,
   conflictStatement,
   type MergeableEntity,
   mergeStaleUpdate,
@@ -35,13 +36,6 @@ interface Versioned {
 /** What a mutation wrote, and the fields where the server and the device disagreed (see `record`). */
 export interface Written extends Versioned {
   conflicts?: SyncConflictField[] | undefined;
-}
-
-/** Where a conflict would come from: the mutation of a client of a user. */
-export interface ConflictOrigin {
-  clientId: string;
-  mutationId: number;
-  userId: string;
 }
 
 /** What a mutation will do, decided against the record as it is (an update based on an older version is merged). */
