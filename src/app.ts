@@ -18,6 +18,7 @@ import { docsPage } from './routes/docs';
 import { eventsRouter } from './routes/events.routes';
 import { inventoryRouter } from './routes/inventory.routes';
 import { notificationsRouter } from './routes/notifications.routes';
+import { withOperationIds } from './routes/operation-ids';
 import { ordersRouter } from './routes/orders.routes';
 import { paymentsRouter } from './routes/payments.routes';
 import { productsRouter } from './routes/products.routes';
@@ -116,7 +117,7 @@ export function buildApp() {
     scheme: 'bearer',
     description: 'A JWT access token from /v1/auth/login, or an API key (flk_...)',
   });
-  app.doc31('/openapi.json', (c) => ({
+  const documentHead = (c: Context<AppEnv>) => ({
     openapi: '3.1.0',
     info: {
       title: 'Fieldline API',
@@ -126,7 +127,8 @@ export function buildApp() {
         'Lists use cursor pagination ({data, nextCursor}). POSTs accept an Idempotency-Key header.',
     },
     servers: [{ url: new URL(c.req.url).origin }],
-  }));
+  });
+  app.get('/openapi.json', (c) => c.json(withOperationIds(app.getOpenAPI31Document(documentHead(c)))));
   app.get('/docs', (c) => c.html(docsPage('/openapi.json')));
   app.get('/', (c) => c.json({ name: 'Fieldline API', version: API_VERSION, docs: '/docs', openapi: '/openapi.json' }));
   app.get('/health', (c) => c.json({ status: 'ok' }));

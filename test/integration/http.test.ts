@@ -92,6 +92,21 @@ describe('http surface', () => {
     expect(doc.paths['/v1/auth/login'].post.security).toBeUndefined();
   });
 
+  it('names every operation with a stable, unique operationId (generated clients use them)', async () => {
+    const doc = (await api('GET', '/openapi.json')).body;
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries<Record<string, { operationId?: string }>>(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        expect(operation.operationId, `${method.toUpperCase()} ${path} has no operationId`).toMatch(/^[a-z][A-Za-z]+$/);
+        ids.push(operation.operationId as string);
+      }
+    }
+    expect(ids.length).toBeGreaterThan(90);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths['/v1/customers'].get.operationId).toBe('listCustomers');
+    expect(doc.paths['/v1/visits/{id}/check-in'].post.operationId).toBe('checkInVisit');
+  });
+
   it('serves the API reference page from its own assets only', async () => {
     const res = await api('GET', '/docs');
     expect(res.status).toBe(200);
