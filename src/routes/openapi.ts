@@ -6,7 +6,7 @@ import type { AppEnv } from '../env';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
 import { formatIssues } from '../lib/zod-issues';
 import { authenticate } from '../middleware/auth';
-import { idempotency } from '../middleware/idempotency';
+import { type IdempotencyOptions, idempotency, idempotencyWith } from '../middleware/idempotency';
 import type { ServiceContext } from '../services/context';
 
 /** Every validation failure, in any router, answers the same 400 problem shape. */
@@ -22,10 +22,13 @@ export const createRouter = () =>
     },
   });
 
-/** A router whose every route requires a verified credential and honours Idempotency-Key on POST. */
-export function createProtectedRouter() {
+/**
+ * A router whose every route requires a verified credential and honours Idempotency-Key on POST;
+ * `idempotency` changes what its routes' stored answers keep and how a retry is answered.
+ */
+export function createProtectedRouter(options: { idempotency?: IdempotencyOptions } = {}) {
   const router = createRouter();
-  router.use('*', authenticate, idempotency);
+  router.use('*', authenticate, options.idempotency ? idempotencyWith(options.idempotency) : idempotency);
   return router;
 }
 

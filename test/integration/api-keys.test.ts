@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { idempotencyKeys } from '../../src/db/tables';
 import { api } from '../helpers/api';
-import { executeSql } from '../helpers/db';
+import { executeSql, testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
 
 async function createKey(t: { token: string }, scopes: string[], extra: Record<string, unknown> = {}) {
@@ -237,5 +238,35 @@ describe('API keys', () => {
     const serialized = JSON.stringify(mine);
     expect(serialized).not.toContain(secret);
     expect(serialized).not.toContain('keyHash');
+  });
+});
+
+describe('API keys: a retried creation', () => {
+  it('keeps no secret in the idempotency store and answers a retry 409 naming the key, creating no second one', async () => {
+    const t = await createTenant();
+    const body = { name: 'ERP sync', scopes: ['customers:read'] };
+    const headers = { 'idempotency-key': 'create-erp-key' };
+    const first = await api('POST', '/v1/api-keys', body, { token: t.token, headers });
+    expect(first.status).toBe(201);
+    const stored = await testDb()
+      .select({ body: idempotencyKeys.responseBody })
+      .from(idempotencyKeys)
+      .where(eq(idempotencyKeys.key, 'create-erp-key'));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.body).not.toContain(first.body.secret);
+    expect(stored[0]?.body).toContain(first.body.apiKey.id);
+
+    const retry = await api('POST', '/v1/api-keys', body, { token: t.token, headers });
+    expect([retry.status, retry.body.code, retry.body.apiKeyId]).toEqual([409, 'ALREADY_EXISTS', first.body.apiKey.id]);
+    expect(retry.body.detail).toContain('shown only once');
+    expect(JSON.stringify(retry.body)).not.toContain(first.body.secret);
+    const keys = await api('GET', '/v1/api-keys', undefined, { token: t.token });
+    expect(keys.body.data.map((k: { id: string }) => k.id)).toEqual([first.body.apiKey.id]);
+    // Revocation (no secret in its answer) still replays as stored.
+    const revokeHeaders = { 'idempotency-key': 'revoke-erp-key' };
+    const path = `/v1/api-keys/${first.body.apiKey.id}/revoke`;
+    const revoked = await api('POST', path, undefined, { token: t.token, headers: revokeHeaders });
+    const again = await api('POST', path, undefined, { token: t.token, headers: revokeHeaders });
+    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([revoked.status, 'true']);
   });
 });
