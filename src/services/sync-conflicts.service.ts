@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Permission } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
 import type { Statement } from '../db/batch';
 import { after, decodeCursor, encodeCursor, type Page } from '../db/pagination';
@@ -31,6 +32,8 @@ type Values = Record<string, unknown>;
 type Current = Values & { id: string; version: number };
 
 interface MergeRule {
+  /** What the update itself requires (checked even when the merge leaves nothing to write). */
+  permission: Permission;
   /** The record as the caller may read it now (throws 404 as REST would). */
   read(ctx: ServiceContext, id: string): Promise<Current>;
   /** Fields the server keeps when both sides changed them; every other field goes to the device. */
@@ -41,15 +44,17 @@ interface MergeRule {
 
 const RULES: Record<MergeableEntity, MergeRule> = {
   // The office owns the assignment; the salesman's contact details and notes are what he saw on site.
-  customer: { read: getCustomer, serverWins: new Set(['salesmanId', 'territoryId']) },
+  customer: { permission: 'customers:write', read: getCustomer, serverWins: new Set(['salesmanId', 'territoryId']) },
   // The office owns the schedule (who, whom, when); notes and outcome are the salesman's.
   visit: {
+    permission: 'visits:write',
     read: getVisit,
     serverWins: new Set(['customerId', 'salesmanId', 'plannedAt']),
     comparable: (field, value) => (field === 'plannedAt' && typeof value === 'string' ? toUtcIso(value) : value),
   },
   // The salesman took the order: his lines and notes win (the state rules still refuse a non-draft).
   order: {
+    permission: 'orders:write',
     read: getOrder,
     serverWins: new Set(),
     comparable: (field, value) => (field === 'lines' && Array.isArray(value) ? value.map(lineKey) : value),
@@ -94,6 +99,7 @@ export async function mergeStaleUpdate<P extends Values & { expectedVersion?: nu
   const pass = { patch, current: null, conflict: null };
   if (base === undefined) return pass;
   const rule = RULES[entity];
+  requirePermission(ctx.principal, rule.permission);
   const current = await rule.read(ctx, id);
   if (current.version <= base) return pass;
   const baseState = await loggedState(ctx, entity, id, base);

@@ -124,6 +124,17 @@ describe('sync conflicts: customers', () => {
     expect(await get(o.t.token, `/v1/customers/${customer.id}`)).toMatchObject({ phone: '222', notes: 'b' });
   });
 
+  it('refuses a stale update the caller may not make, even when the merge would write nothing', async () => {
+    const o = await office();
+    const customer = await createCustomer(o.t.token, { notes: 'same' });
+    await patch(o.t.token, `/v1/customers/${customer.id}`, { phone: '123' });
+    // Salesmen read customers but do not edit them.
+    const res = await push(o.s.token, newId(), [
+      m(1, 'customer.update', { id: customer.id, notes: 'same', expectedVersion: 1 }),
+    ]);
+    expect(res.body.mutations[0]).toMatchObject({ status: 'refused', problem: { code: 'FORBIDDEN' } });
+  });
+
   it('still refuses a base version ahead of the server', async () => {
     const o = await office();
     const customer = await createCustomer(o.t.token);
