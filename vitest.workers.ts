@@ -17,30 +17,45 @@ const testBindings = async () => ({
 });
 
 /**
- * The Worker suite as one vitest project: the tests run inside workerd with the Worker's own bindings
- * (D1, the tenant hub, queues, send_email). `bindings` adds to them (the Postgres run sets DATABASE_URL).
+ * Test files that need a database holding only what they wrote: the nightly and hourly cron tests run
+ * their jobs for every tenant in the database and wait for them all. They run in a runtime of their
+ * own; every other file shares its runtime (and database) with the files before it.
  */
-export async function workersProject(options: {
+export const NEEDS_A_FRESH_DATABASE = ['test/integration/cron.test.ts'];
+
+/**
+ * The Worker suite as vitest projects: the tests run inside workerd with the Worker's own bindings
+ * (D1, the tenant hub, queues, send_email). `bindings` adds to them (the Postgres run sets DATABASE_URL).
+ *
+ * Starting a workerd runtime for a test file costs about 6 s on the CI machine, more than most files'
+ * tests, so the main project runs its files one after another in a shared runtime (`isolate: false`):
+ * the database, Durable Objects, queues and module state (an isolate's caches) carry over from the
+ * files before, as in a long-lived production isolate. Tests create their own tenants
+ * (test/helpers/factories.ts), and tenant isolation is what the product promises anyway, so one
+ * test's tenant never sees another's rows. Files in NEEDS_A_FRESH_DATABASE get a runtime each.
+ */
+export async function workersProjects(options: {
   name: string;
   setupFiles: string[];
   bindings?: Record<string, string>;
   include?: string[];
   exclude?: string[];
-}): Promise<TestProjectConfiguration> {
-  return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: './wrangler.jsonc' },
-        miniflare: { bindings: { ...(await testBindings()), ...options.bindings } },
-      }),
-    ],
+}): Promise<TestProjectConfiguration[]> {
+  const bindings = { ...(await testBindings()), ...options.bindings };
+  const project = (name: string, isolate: boolean, include: string[], exclude: string[]) => ({
+    plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.jsonc' }, miniflare: { bindings } })],
     test: {
-      name: options.name,
+      name,
+      isolate,
       setupFiles: options.setupFiles,
-      include: options.include ?? ['test/**/*.test.ts'],
-      exclude: ['test/bundle/**', ...(options.exclude ?? [])],
+      include,
+      exclude: ['test/bundle/**', ...exclude, ...(options.exclude ?? [])],
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },
-  };
+  });
+  return [
+    project(options.name, false, options.include ?? ['test/**/*.test.ts'], NEEDS_A_FRESH_DATABASE),
+    project(`${options.name}-fresh`, true, NEEDS_A_FRESH_DATABASE, []),
+  ];
 }

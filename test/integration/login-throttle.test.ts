@@ -59,7 +59,11 @@ describe('sign-in throttling', () => {
     const t = await createTenant();
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login(t.ownerEmail, `guess ${i}`)));
     const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    const told = JSON.stringify(answers.map((a) => [a.status, a.body.code]));
+    expect(
+      statuses.filter((s) => s === 401),
+      told,
+    ).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(25);
     expect((await row(await accountKey(t.ownerEmail)))?.failures).toBe(5);
   });

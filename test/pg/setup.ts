@@ -1,9 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { neonConfig, Pool, type PoolClient } from '@neondatabase/serverless';
 
-// Runs inside workerd before each test file of the Postgres run: the file gets a database of its own,
-// copied from the migrated template, and the Worker (and its Durable Objects, which share this env)
-// is pointed at it. The copy takes tens of milliseconds; dropping them is the global teardown's job.
+// Runs inside workerd before each test file of the Postgres run. The first file a workerd runtime runs
+// gets a database of its own, copied from the migrated template, and the Worker (and its Durable
+// Objects, which share this env) is pointed at it; later files in that runtime keep it, as they keep
+// the runtime's D1 in `npm test` (vitest.workers.ts). The copy takes tens of milliseconds; dropping them is the global teardown's job.
 const testEnv = env as unknown as {
   TEST_PG_ADMIN_URL: string;
   TEST_PG_TEMPLATE: string;
