@@ -19,17 +19,14 @@ const REACHES_THE_DATABASE = [
 ];
 
 export default defineConfig(async () => {
-  const [shared, fresh] = await workersProjects({
+  const projects = await workersProjects({
     name: 'workers-pg',
     include: REACHES_THE_DATABASE,
     // No D1 migrations: a test that reached for D1 by mistake fails loudly (no such table).
     setupFiles: ['./test/pg/setup.ts'],
     bindings: POSTGRES_TEST_BINDINGS,
+    // The template is migrated once for the run, before either project's first file.
+    globalSetup: ['./test/pg/global-setup.ts'],
   });
-  // The template is migrated once for the run, before either project's first file.
-  return {
-    test: {
-      projects: [{ ...shared, test: { ...shared.test, globalSetup: ['./test/pg/global-setup.ts'] } }, fresh],
-    },
-  };
+  return { test: { projects } };
 });

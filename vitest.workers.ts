@@ -14,6 +14,10 @@ const testBindings = async () => ({
   // Tests run inside workerd and cannot read the shell: pass a live Meilisearch through, if any.
   MEILI_TEST_URL: process.env.MEILI_TEST_URL ?? '',
   MEILI_TEST_KEY: process.env.MEILI_TEST_KEY ?? '',
+  // Webhooks go to the local receiver (test/receivers), and retries come after seconds, not hours.
+  WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
+  WEBHOOK_RETRY_SCHEDULE: '1,1,1',
+  WEBHOOK_TIMEOUT_MS: '1500',
 });
 
 /**
@@ -37,17 +41,23 @@ export const NEEDS_A_FRESH_DATABASE = ['test/integration/cron.test.ts'];
 export async function workersProjects(options: {
   name: string;
   setupFiles: string[];
+  /**
+   * Node-side setup for the run, given to the main project (vitest runs every project's global setup
+   * before any file). Each project also starts its own receivers (test/receivers/global-setup.ts).
+   */
+  globalSetup?: string[];
   bindings?: Record<string, string>;
   include?: string[];
   exclude?: string[];
 }): Promise<TestProjectConfiguration[]> {
   const bindings = { ...(await testBindings()), ...options.bindings };
-  const project = (name: string, isolate: boolean, include: string[], exclude: string[]) => ({
+  const project = (name: string, isolate: boolean, include: string[], exclude: string[], globalSetup: string[]) => ({
     plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.jsonc' }, miniflare: { bindings } })],
     test: {
       name,
       isolate,
       setupFiles: options.setupFiles,
+      globalSetup: [...globalSetup, './test/receivers/global-setup.ts'],
       include,
       exclude: ['test/bundle/**', ...exclude, ...(options.exclude ?? [])],
       testTimeout: 30_000,
@@ -55,7 +65,13 @@ export async function workersProjects(options: {
     },
   });
   return [
-    project(options.name, false, options.include ?? ['test/**/*.test.ts'], NEEDS_A_FRESH_DATABASE),
-    project(`${options.name}-fresh`, true, NEEDS_A_FRESH_DATABASE, []),
+    project(
+      options.name,
+      false,
+      options.include ?? ['test/**/*.test.ts'],
+      NEEDS_A_FRESH_DATABASE,
+      options.globalSetup ?? [],
+    ),
+    project(`${options.name}-fresh`, true, NEEDS_A_FRESH_DATABASE, [], []),
   ];
 }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 const SECRETS = {
   JWT_KEYS: () => `dev:${randomBytes(32).toString('hex')}`,
   PASSWORD_PEPPER: () => `dev:${randomBytes(32).toString('hex')}`,
+  // Not a secret: lets webhook endpoints point at receivers on this machine (ignored in production).
+  WEBHOOKS_ALLOW_PRIVATE_URLS: () => 'true',
 };
 
 /** The names of the secrets it wrote (none when .dev.vars had them all). */

@@ -32,6 +32,7 @@ import { targetsRouter } from './routes/targets.routes';
 import { territoriesRouter } from './routes/territories.routes';
 import { usersRouter } from './routes/users.routes';
 import { visitsRouter } from './routes/visits.routes';
+import { webhooksRouter } from './routes/webhooks.routes';
 import { createPlatformContext } from './services/context';
 
 export const API_VERSION = '1.0.0';
@@ -60,7 +61,8 @@ const v1 = new OpenAPIHono<AppEnv>()
   .route('/reports', reportsRouter)
   // The public unsubscribe link first: it must answer before the protected router's authentication.
   .route('/report-subscriptions', reportUnsubscribeRouter)
-  .route('/report-subscriptions', reportSubscriptionsRouter);
+  .route('/report-subscriptions', reportSubscriptionsRouter)
+  .route('/webhooks', webhooksRouter);
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>();

@@ -59,6 +59,36 @@ const ConfigSchema = z.object({
   /** Public origin of this API, for links in e-mails (unsubscribe). */
   PUBLIC_BASE_URL: z.url().default('http://localhost:8787'),
   /**
+   * Webhook deliveries (docs/webhooks.md): seconds between a failed attempt and the next one; after the
+   * last, the delivery is given up. The default is about 24 hours of retries.
+   */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('5,300,1800,7200,18000,36000,36000')
+    .transform((raw, ctx) => {
+      const delays = raw.split(',').map((s) => Number(s.trim()));
+      if (delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d < 0 || d > 43_200)) {
+        ctx.addIssue({ code: 'custom', message: 'WEBHOOK_RETRY_SCHEDULE: comma-separated seconds, each 0..43200' });
+        return z.NEVER;
+      }
+      return delays;
+    }),
+  /** How long a receiver has to answer one delivery attempt. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  /** An endpoint whose every attempt has failed for this long is disabled and its owners told. */
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(72),
+  /**
+   * "true" lets webhook endpoints use http:// and loopback or private addresses: for local development
+   * and tests only. Production always requires https to a public host.
+   */
+  WEBHOOKS_ALLOW_PRIVATE_URLS: optionalString(z.enum(['true', 'false']))
+    .default('false')
+    .transform((v) => v === 'true'),
+  /**
    * Comma-separated `kid:secret` pairs. The first key signs new tokens; all of them verify, so a key can
    * be rotated in by putting it first and retired once tokens signed by the old one have expired.
    */

@@ -1,4 +1,5 @@
 import { buildApp } from './app';
+import { handleOutboundQueue, OUTBOUND_QUEUE } from './jobs/outbound';
 import { handleQueue } from './jobs/queue';
 import { handleScheduled } from './jobs/scheduled';
 
@@ -12,8 +13,12 @@ export default {
   async scheduled(controller, env, ctx) {
     await handleScheduled(controller, env, ctx);
   },
-  /** The jobs queue: nightly RFM and scheduled report e-mails, one tenant per message. */
+  /**
+   * The jobs queue (nightly RFM and scheduled report e-mails, one tenant per message) and the outbound
+   * queue (webhook deliveries).
+   */
   async queue(batch, env, ctx) {
-    await handleQueue(batch, env, ctx);
+    if (batch.queue === OUTBOUND_QUEUE) await handleOutboundQueue(batch, env, ctx);
+    else await handleQueue(batch, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

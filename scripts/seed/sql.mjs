@@ -211,6 +211,9 @@ export const TABLES = {
  * key; `tenants` itself goes last. `only` names the one database that has the table.
  */
 export const TENANT_TABLES = [
+  { table: 'webhook_deliveries' },
+  { table: 'webhook_endpoints' },
+  { table: 'outbound_cursors' },
   { table: 'sync_conflicts' },
   { table: 'sync_mutations' },
   { table: 'sync_clients' },

@@ -5,6 +5,7 @@ export const PERMISSIONS = [
   'users:read',
   'users:write',
   'api_keys:manage',
+  'webhooks:manage',
   'customers:read',
   'customers:write',
   'products:read',
@@ -28,7 +29,7 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const READ_ALL = PERMISSIONS.filter((p) => p.endsWith(':read'));
-const ADMIN_ONLY: Permission[] = ['tenant:write', 'users:write', 'api_keys:manage'];
+const ADMIN_ONLY: Permission[] = ['tenant:write', 'users:write', 'api_keys:manage', 'webhooks:manage'];
 
 /**
  * What each role may do. Row-level rules (a salesman only sees his own visits, orders and payments) are

@@ -41,6 +41,9 @@ export let loginThrottle = sqlite.loginThrottle;
 export let syncClients = sqlite.syncClients;
 export let syncMutations = sqlite.syncMutations;
 export let syncConflicts = sqlite.syncConflicts;
+export let outboundCursors = sqlite.outboundCursors;
+export let webhookEndpoints = sqlite.webhookEndpoints;
+export let webhookDeliveries = sqlite.webhookDeliveries;
 
 /** The enum constants and row types, which are the same on both databases. */
 export * from './schema';
@@ -77,6 +80,9 @@ export function useTables(set: TableSet): void {
   syncClients = set.syncClients;
   syncMutations = set.syncMutations;
   syncConflicts = set.syncConflicts;
+  outboundCursors = set.outboundCursors;
+  webhookEndpoints = set.webhookEndpoints;
+  webhookDeliveries = set.webhookDeliveries;
 }
 
 export type TableName =
@@ -107,4 +113,7 @@ export type TableName =
   | 'loginThrottle'
   | 'syncClients'
   | 'syncMutations'
-  | 'syncConflicts';
+  | 'syncConflicts'
+  | 'outboundCursors'
+  | 'webhookEndpoints'
+  | 'webhookDeliveries';

@@ -4,6 +4,7 @@ import { type Principal, systemPrincipal } from '../auth/principal';
 import { openDatabase } from '../db/connection';
 import type { LoggedEvent } from '../db/event-log';
 import { type Config, loadConfig } from '../env';
+import type { OutboundMessage } from '../jobs/outbound';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
 import { createServiceContext, type ServiceContext } from '../services/context';
 import { FILTER_HEADER, type ForwardedIdentity, IDENTITY_HEADER, type TenantHubPort } from '../services/hub-port';
@@ -41,6 +42,10 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   /** The scheduled alarm as last read or set (undefined until read from storage after a wake-up). */
   private alarmAt: number | null | undefined;
   private readonly startedAt = Date.now();
+
+  /** An outbound kick being sent, and whether events came in meanwhile (one more kick after it). */
+  private kicking: Promise<void> | null = null;
+  private kickAgain = false;
 
   /** The search indexer's run in progress, and whether events came in during it (one more run). */
   private indexing: Promise<void> | null = null;
@@ -272,6 +277,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   private followLog() {
     const tenantId = this.store.getMeta('tenant_id');
     if (!tenantId) return;
+    this.kickOutbound(tenantId);
     if (this.indexing) {
       this.indexAgain = true;
       return;
@@ -286,6 +292,30 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
       this.indexing = null;
     });
     this.ctx.waitUntil(this.indexing);
+  }
+
+  /**
+   * Asks the outbound queue to derive webhook deliveries from the events just relayed. Kicks coalesce: one
+   * in flight, and one more after it if events came in meanwhile, so a burst of writes costs two messages.
+   * A kick lost with an evicted hub is made up by the sweep (jobs/outbound.ts).
+   */
+  private kickOutbound(tenantId: string) {
+    if (this.kicking) {
+      this.kickAgain = true;
+      return;
+    }
+    const run = async () => {
+      do {
+        this.kickAgain = false;
+        await this.env.OUTBOUND.send({ job: 'webhooks', tenantId } satisfies OutboundMessage, { contentType: 'json' });
+      } while (this.kickAgain);
+    };
+    this.kicking = run()
+      .catch((err) => this.logFailure('outbound kick', err))
+      .finally(() => {
+        this.kicking = null;
+      });
+    this.ctx.waitUntil(this.kicking);
   }
 
   private logFailure(step: string, err: unknown) {

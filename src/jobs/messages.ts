@@ -7,6 +7,8 @@ export type JobMessage =
 
 export const CRON_NIGHTLY = '15 2 * * *';
 export const CRON_HOURLY = '5 * * * *';
+/** The outbound sweep (jobs/outbound.ts). */
+export const CRON_OUTBOUND_SWEEP = '*/5 * * * *';
 
 export function isJobMessage(body: unknown): body is JobMessage {
   const m = body as Partial<JobMessage> | null;

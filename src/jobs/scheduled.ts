@@ -6,7 +6,8 @@ import { chunk } from '../lib/chunk';
 import { createPlatformContext } from '../services/context';
 import { forgetOldFailures } from '../services/login-throttle';
 import { forgetOldSyncOutcomes } from '../services/sync.service';
-import { CRON_HOURLY, CRON_NIGHTLY, type JobMessage } from './messages';
+import { CRON_HOURLY, CRON_NIGHTLY, CRON_OUTBOUND_SWEEP, type JobMessage } from './messages';
+import { sweepOutbound } from './outbound';
 
 /** Queue.sendBatch takes at most 100 messages. */
 const SEND_BATCH = 100;
@@ -22,6 +23,11 @@ export async function handleScheduled(
   exec: Pick<ExecutionContext, 'waitUntil'>,
 ): Promise<{ enqueued: number }> {
   const at = controller.scheduledTime;
+  if (controller.cron === CRON_OUTBOUND_SWEEP) {
+    const enqueued = await sweepOutbound(env, exec);
+    console.log(JSON.stringify({ level: 'info', where: 'scheduled', cron: controller.cron, enqueued }));
+    return { enqueued };
+  }
   const database = openDatabase(env, loadConfig(env));
   const platform = createPlatformContext({
     db: database.db,

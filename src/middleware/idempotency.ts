@@ -32,6 +32,28 @@ export interface IdempotencyOptions {
 }
 
 /**
+ * For a creation whose answer carries a secret shown once (`{ <resource>: { id, … }, secret }`): the
+ * store keeps the answer without the secret, and a retry (same key, same body) answers 409
+ * ALREADY_EXISTS naming what the first request created (`<resource>Id`), not a second one and not the
+ * secret again. `advice` says what to do when the secret was lost.
+ */
+export function secretShownOnce(resource: string, advice: (id: string) => string): IdempotencyOptions {
+  return {
+    store(response) {
+      if (response.status !== 201) return response;
+      const { secret: _s, ...rest } = JSON.parse(response.body) as { secret?: string };
+      return { ...response, body: JSON.stringify({ ...rest, secretWithheld: true }) };
+    },
+    replay(c, stored) {
+      const created = stored.status === 201 ? (JSON.parse(stored.body) as Record<string, unknown>) : null;
+      const id = (created?.[resource] as { id?: string } | undefined)?.id;
+      if (!created?.secretWithheld || !id) return replay(c, stored);
+      throw new AppError(ErrorCode.ALREADY_EXISTS, advice(id), { [`${resource}Id`]: id });
+    },
+  };
+}
+
+/**
  * Stripe-style `Idempotency-Key` for POST requests:
  * - first request: a row is claimed *before* the handler runs, the response is stored after it;
  * - same key, same method + path + body: the stored response is replayed (`Idempotent-Replayed: true`);

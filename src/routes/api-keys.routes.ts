@@ -1,9 +1,6 @@
-import type { Context } from 'hono';
 import { PERMISSIONS } from '../auth/permissions';
 import type { PageRequest } from '../db/pagination';
-import type { AppEnv } from '../env';
-import { AppError, ErrorCode } from '../lib/errors';
-import { replay, type StoredResponse } from '../middleware/idempotency';
+import { secretShownOnce } from '../middleware/idempotency';
 import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.service';
 import type { ServiceContext } from '../services/context';
 import { listRoute } from './crud';
@@ -52,30 +49,14 @@ const CreateApiKeyBody = z
 
 const tags = ['API keys'];
 
-/** A created key as the idempotency store keeps it: without its secret (a key store is no place for one). */
-function withoutSecret(response: StoredResponse): StoredResponse {
-  if (response.status !== 201) return response;
-  const { secret: _s, ...rest } = JSON.parse(response.body) as { secret?: string };
-  return { ...response, body: JSON.stringify({ ...rest, secretWithheld: true }) };
-}
-
-/**
- * A retried creation (same key, same body) cannot show the secret again, and must not create a second
- * key: it answers 409 naming the key the first request created, to revoke and create anew.
- */
-function secretShownOnce(c: Context<AppEnv>, stored: StoredResponse): Response {
-  const created =
-    stored.status === 201 ? (JSON.parse(stored.body) as { apiKey?: { id: string }; secretWithheld?: boolean }) : null;
-  if (!created?.secretWithheld || !created.apiKey) return replay(c, stored);
-  throw new AppError(
-    ErrorCode.ALREADY_EXISTS,
-    `The first request with this Idempotency-Key created API key ${created.apiKey.id}; its secret is shown only once. Revoke it and create a new key if the secret was lost.`,
-    { apiKeyId: created.apiKey.id },
-  );
-}
-
 export const apiKeysRouter = listRoute(
-  createProtectedRouter({ idempotency: { store: withoutSecret, replay: secretShownOnce } }),
+  createProtectedRouter({
+    idempotency: secretShownOnce(
+      'apiKey',
+      (id) =>
+        `The first request with this Idempotency-Key created API key ${id}; its secret is shown only once. Revoke it and create a new key if the secret was lost.`,
+    ),
+  }),
   {
     tags,
     summary: 'List API keys (secrets are never shown again)',

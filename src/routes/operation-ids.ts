@@ -101,6 +101,15 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/report-subscriptions/{id}': 'getReportSubscription',
   'PATCH /v1/report-subscriptions/{id}': 'updateReportSubscription',
   'DELETE /v1/report-subscriptions/{id}': 'deleteReportSubscription',
+  'GET /v1/webhooks': 'listWebhookEndpoints',
+  'POST /v1/webhooks': 'createWebhookEndpoint',
+  'GET /v1/webhooks/{id}': 'getWebhookEndpoint',
+  'PATCH /v1/webhooks/{id}': 'updateWebhookEndpoint',
+  'DELETE /v1/webhooks/{id}': 'deleteWebhookEndpoint',
+  'POST /v1/webhooks/{id}/rotate-secret': 'rotateWebhookSecret',
+  'GET /v1/webhooks/{id}/deliveries': 'listWebhookDeliveries',
+  'POST /v1/webhooks/{id}/replay': 'replayWebhookDeliveries',
+  'POST /v1/webhooks/{id}/test': 'testWebhookEndpoint',
 };
 
 type Operations = Record<string, { operationId?: string } | undefined>;

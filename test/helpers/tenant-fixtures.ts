@@ -36,6 +36,8 @@ export async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise
     frequency: 'weekly',
     recipients: ['owner@example.test'],
   });
+  // Disabled: nothing is sent to a host that does not exist.
+  const webhook = await created('/v1/webhooks', tenant.token, { url: 'https://hooks.example.com/in', enabled: false });
   const notification = await created('/v1/notifications', tenant.token, {
     salesmanId: rep.salesmanId,
     title: 'Visit the new shop',
@@ -55,5 +57,6 @@ export async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise
     users: viewer.id,
     'api-keys': key.apiKey.id,
     'report-subscriptions': subscription.id,
+    webhooks: webhook.endpoint.id,
   };
 }

@@ -124,6 +124,7 @@ describe('cross-tenant matrix (every route with an id)', () => {
       'targets',
       'users',
       'inventory',
+      'webhooks',
     ]) {
       const res = await api('GET', `/v1/${resource}?limit=200`, undefined, { token: intruder.token });
       expect(res.status, resource).toBe(200);

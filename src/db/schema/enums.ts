@@ -59,3 +59,7 @@ export interface SyncConflictField {
   server: unknown;
   winner: 'client' | 'server';
 }
+
+/** pending: due or waiting for its next attempt; delivered: a 2xx came back; failed: every attempt failed. */
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];

@@ -1,0 +1,132 @@
+import { systemPrincipal } from '../auth/principal';
+import { openDatabase } from '../db/connection';
+import { loadConfig } from '../env';
+import { chunk } from '../lib/chunk';
+import { createPlatformContext, createServiceContext } from '../services/context';
+import {
+  deriveWebhookDeliveries,
+  endpointsWithDueDeliveries,
+  sendDueDeliveries,
+  tenantsWithWebhooks,
+  webhookSettings,
+} from '../services/webhook-delivery.service';
+
+/**
+ * The outbound queue (`fieldline-outbound`): work that sends things out of Fieldline, fed by the event
+ * log. Every message is idempotent (the services keep cursors, derived ids and leases), so Queues'
+ * at-least-once delivery and our own re-sends cannot double a delivery.
+ */
+export type OutboundMessage =
+  /** Read the tenant's new events and derive webhook deliveries; then ask for each endpoint's send. */
+  | { job: 'webhooks'; tenantId: string }
+  /** Send one endpoint's due deliveries. */
+  | { job: 'webhook-send'; tenantId: string; endpointId: string };
+
+export const OUTBOUND_QUEUE = 'fieldline-outbound';
+
+/** Queues delays a message by at most 12 hours; a later retry is asked for again when that one runs. */
+const MAX_DELAY_SECONDS = 43_200;
+const SEND_BATCH = 100;
+/** One message derives at most this many runs (500 events each) before handing over to the next. */
+const DERIVE_RUNS_PER_MESSAGE = 4;
+
+export function isOutboundMessage(body: unknown): body is OutboundMessage {
+  const m = body as Partial<OutboundMessage & { endpointId: unknown }> | null;
+  if (typeof m !== 'object' || m === null || typeof m.tenantId !== 'string') return false;
+  return m.job === 'webhooks' || (m.job === 'webhook-send' && typeof m.endpointId === 'string');
+}
+
+const retryDelay = (attempts: number) => Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
+
+export async function handleOutboundQueue(batch: MessageBatch<unknown>, env: Env, exec: ExecutionContext) {
+  for (const message of batch.messages) {
+    if (!isOutboundMessage(message.body)) {
+      console.error(
+        JSON.stringify({ level: 'error', where: 'outbound', message: 'unknown message', body: message.body }),
+      );
+      message.ack();
+      continue;
+    }
+    try {
+      await runOutbound(env, message.body, exec);
+      message.ack();
+    } catch (err) {
+      console.error(
+        JSON.stringify({
+          level: 'error',
+          where: 'outbound',
+          job: message.body,
+          attempts: message.attempts,
+          message: String(err),
+        }),
+      );
+      message.retry({ delaySeconds: retryDelay(message.attempts) });
+    }
+  }
+}
+
+export async function runOutbound(env: Env, job: OutboundMessage, exec: Pick<ExecutionContext, 'waitUntil'>) {
+  const config = loadConfig(env);
+  const database = openDatabase(env, config);
+  try {
+    const ctx = createServiceContext(
+      { db: database.db, hubs: env.TENANT_HUB, waitUntil: (p) => exec.waitUntil(p) },
+      systemPrincipal(job.tenantId, 'webhooks'),
+    );
+    if (job.job === 'webhooks') {
+      const endpointIds = new Set<string>();
+      let more = false;
+      for (let run = 0; run < DERIVE_RUNS_PER_MESSAGE; run++) {
+        const result = await deriveWebhookDeliveries(ctx.db, job.tenantId, new Date().toISOString());
+        for (const id of result.endpointIds) endpointIds.add(id);
+        more = result.more;
+        if (!more) break;
+      }
+      await enqueue(
+        env,
+        [...endpointIds].map((endpointId) => ({ job: 'webhook-send' as const, tenantId: job.tenantId, endpointId })),
+      );
+      if (more) await enqueue(env, [job]);
+      return;
+    }
+    const report = await sendDueDeliveries(ctx, job.endpointId, { settings: webhookSettings(config) });
+    if (report.nextDueAt !== null) {
+      const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((report.nextDueAt - Date.now()) / 1000)));
+      await env.OUTBOUND.send(job, { contentType: 'json', delaySeconds });
+    }
+  } finally {
+    exec.waitUntil(database.close());
+  }
+}
+
+async function enqueue(env: Env, messages: OutboundMessage[]) {
+  for (const part of chunk(messages, SEND_BATCH)) {
+    await env.OUTBOUND.sendBatch(part.map((body) => ({ body, contentType: 'json' as const })));
+  }
+}
+
+/**
+ * The sweep (a cron): whatever a lost message left behind. Every tenant with an endpoint gets a derive
+ * run, and every endpoint with an overdue delivery a send.
+ */
+export async function sweepOutbound(env: Env, exec: Pick<ExecutionContext, 'waitUntil'>): Promise<number> {
+  const database = openDatabase(env, loadConfig(env));
+  const platform = createPlatformContext({
+    db: database.db,
+    hubs: env.TENANT_HUB,
+    waitUntil: (p) => exec.waitUntil(p),
+  });
+  const messages: OutboundMessage[] = [];
+  try {
+    for (const tenantId of await tenantsWithWebhooks(platform.db)) {
+      messages.push({ job: 'webhooks', tenantId });
+      for (const endpointId of await endpointsWithDueDeliveries(platform.db, tenantId, platform.now)) {
+        messages.push({ job: 'webhook-send', tenantId, endpointId });
+      }
+    }
+  } finally {
+    exec.waitUntil(database.close());
+  }
+  await enqueue(env, messages);
+  return messages.length;
+}

@@ -1,0 +1,535 @@
+import { and, asc, eq, gt, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
+import { runBatch } from '../db/batch';
+import type { Db, Statement } from '../db/client';
+import { events, outboundCursors, webhookDeliveries, webhookEndpoints } from '../db/tables';
+import type { Config } from '../env';
+import { chunk } from '../lib/chunk';
+import { sha256Hex } from '../lib/crypto';
+import { matchesEventTypes } from '../outbound/event-filter';
+import { webhookUrlProblem } from '../outbound/url-safety';
+import { signDelivery } from '../outbound/webhook-signing';
+import type { ServiceContext } from './context';
+import { updateEntity } from './entity';
+import { lastEventSeq } from './search-indexer.service';
+
+/**
+ * Webhook delivery, fed by the tenant's event log (docs/webhooks.md).
+ *
+ * 1. `deriveWebhookDeliveries` reads the events after the `webhooks` cursor and writes one delivery per
+ *    (event, endpoint that wants it), moving the cursor in the same unit. A delivery's id comes from the
+ *    endpoint and the seq, so running this twice (a retried queue message) derives nothing twice, and a
+ *    crash between reading and writing loses nothing: the cursor did not move.
+ * 2. `sendDueDeliveries` sends one endpoint's due deliveries in seq order, one sender at a time (a lease
+ *    on the endpoint row), and records each attempt: delivered on a 2xx, otherwise the next attempt per
+ *    the retry schedule, or given up after the last. An endpoint that has failed everything for long
+ *    enough is disabled.
+ * The queue consumer (jobs/outbound.ts) runs both; the tenant hub asks for a run after every commit, and
+ * a cron sweep picks up anything a lost message left behind.
+ */
+
+export interface WebhookSettings {
+  allowPrivateUrls: boolean;
+  /** Seconds before each retry; a delivery gets 1 + length attempts. */
+  retrySchedule: readonly number[];
+  timeoutMs: number;
+  disableAfterHours: number;
+}
+
+export const webhookSettings = (config: Config): WebhookSettings => ({
+  // Production sends to public https hosts only, whatever the flag says.
+  allowPrivateUrls: config.WEBHOOKS_ALLOW_PRIVATE_URLS && config.ENVIRONMENT !== 'production',
+  retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
+  timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+  disableAfterHours: config.WEBHOOK_DISABLE_AFTER_HOURS,
+});
+
+export const WEBHOOK_CONSUMER = 'webhooks';
+const EVENTS_PER_RUN = 500;
+const DUE_PER_READ = 50;
+/** D1 takes 100 bound parameters per statement, and a delivery row has 15 columns. */
+export const DELIVERY_ROWS_PER_INSERT = 6;
+/** A sender holds the endpoint this long per attempt it may make; it renews before each attempt. */
+const LEASE_SLACK_MS = 15_000;
+/** A run of one endpoint stops after this long (the queue message asks for another run). */
+const RUN_BUDGET_MS = 25_000;
+/** After this many failures in a row in one run, the rest waits for the retry: the receiver is down. */
+const FAILURES_PER_RUN = 3;
+const EXCERPT_CHARS = 256;
+
+type Endpoint = typeof webhookEndpoints.$inferSelect;
+type Delivery = typeof webhookDeliveries.$inferSelect;
+
+/** `msg_` and 32 hex digits of SHA-256(endpoint, seq): the same on every attempt and replay. */
+export const deliveryId = async (endpointId: string, seq: number) =>
+  `msg_${(await sha256Hex(`${endpointId}:${seq}`)).slice(0, 32)}`;
+
+export interface DeriveResult {
+  /** The cursor before and after. */
+  fromSeq: number;
+  toSeq: number;
+  derived: number;
+  /** Endpoints that got new deliveries. */
+  endpointIds: string[];
+  /** The log has more after `toSeq` than one run reads. */
+  more: boolean;
+}
+
+export async function deriveWebhookDeliveries(db: Db, tenantId: string, now: string): Promise<DeriveResult> {
+  const [cursor] = await db
+    .select({ lastSeq: outboundCursors.lastSeq })
+    .from(outboundCursors)
+    .where(and(eq(outboundCursors.tenantId, tenantId), eq(outboundCursors.consumer, WEBHOOK_CONSUMER)));
+  const endpoints = await liveEndpoints(db, tenantId);
+  if (endpoints.length === 0) {
+    // Nobody listens: skip what is there, so a new endpoint's run starts near the end of the log.
+    const last = await lastEventSeq(db, tenantId);
+    await runBatch(db, [moveCursor(db, tenantId, last, now)]);
+    return { fromSeq: cursor?.lastSeq ?? 0, toSeq: last, derived: 0, endpointIds: [], more: false };
+  }
+  const fromSeq = cursor?.lastSeq ?? Math.min(...endpoints.map((e) => e.startSeq));
+  const logged = await db
+    .select({ seq: events.seq, type: events.type })
+    .from(events)
+    .where(and(eq(events.tenantId, tenantId), gt(events.seq, fromSeq)))
+    .orderBy(asc(events.seq))
+    .limit(EVENTS_PER_RUN);
+  const last = logged.at(-1);
+  if (!last) return { fromSeq, toSeq: fromSeq, derived: 0, endpointIds: [], more: false };
+  const rows: Delivery[] = [];
+  for (const event of logged) {
+    for (const endpoint of endpoints) {
+      if (event.seq <= endpoint.startSeq || !matchesEventTypes(endpoint.eventTypes, event.type)) continue;
+      rows.push(newDelivery(tenantId, endpoint.id, await deliveryId(endpoint.id, event.seq), event, now));
+    }
+  }
+  await runBatch(db, [
+    ...chunk(rows, DELIVERY_ROWS_PER_INSERT).map((part) =>
+      db.insert(webhookDeliveries).values(part).onConflictDoNothing(),
+    ),
+    moveCursor(db, tenantId, last.seq, now),
+  ]);
+  return {
+    fromSeq,
+    toSeq: last.seq,
+    derived: rows.length,
+    endpointIds: [...new Set(rows.map((r) => r.endpointId))],
+    more: logged.length === EVENTS_PER_RUN,
+  };
+}
+
+const newDelivery = (
+  tenantId: string,
+  endpointId: string,
+  id: string,
+  event: { seq: number; type: string },
+  now: string,
+): Delivery => ({
+  tenantId,
+  id,
+  endpointId,
+  seq: event.seq,
+  eventType: event.type,
+  status: 'pending',
+  attempts: 0,
+  nextAttemptAt: now,
+  lastAttemptAt: null,
+  responseStatus: null,
+  responseMs: null,
+  responseExcerpt: null,
+  error: null,
+  createdAt: now,
+  deliveredAt: null,
+});
+
+/** The cursor never moves back: two runs side by side leave it at the larger of their ends. */
+const moveCursor = (db: Db, tenantId: string, seq: number, now: string): Statement =>
+  db
+    .insert(outboundCursors)
+    .values({ tenantId, consumer: WEBHOOK_CONSUMER, lastSeq: seq, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [outboundCursors.tenantId, outboundCursors.consumer],
+      set: { lastSeq: seq, updatedAt: now },
+      setWhere: sql`${outboundCursors.lastSeq} < ${seq}`,
+    });
+
+const liveEndpoints = (db: Db, tenantId: string) =>
+  db
+    .select()
+    .from(webhookEndpoints)
+    .where(
+      and(
+        eq(webhookEndpoints.tenantId, tenantId),
+        isNull(webhookEndpoints.deletedAt),
+        eq(webhookEndpoints.enabled, true),
+      ),
+    );
+
+/** Tenants with an enabled endpoint, for the sweep. */
+export async function tenantsWithWebhooks(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ tenantId: webhookEndpoints.tenantId })
+    .from(webhookEndpoints)
+    .where(and(isNull(webhookEndpoints.deletedAt), eq(webhookEndpoints.enabled, true)));
+  return rows.map((r) => r.tenantId);
+}
+
+/** The endpoints of a tenant with a delivery due at `now` (for the sweep, after lost messages). */
+export async function endpointsWithDueDeliveries(db: Db, tenantId: string, now: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ endpointId: webhookDeliveries.endpointId })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.status, 'pending'),
+        lte(webhookDeliveries.nextAttemptAt, now),
+      ),
+    );
+  return rows.map((r) => r.endpointId);
+}
+
+// ------------------------------------------------------------------------------------------ sending
+
+export interface AttemptResult {
+  ok: boolean;
+  /** The receiver's status code; null when it never answered (timeout, connection refused, refused URL). */
+  status: number | null;
+  latencyMs: number;
+  excerpt: string | null;
+  error: string | null;
+}
+
+export interface SendReport {
+  /** Another sender held the endpoint (it sends what is due), or the endpoint is gone or disabled. */
+  skipped?: 'busy' | 'unavailable';
+  delivered: number;
+  failed: number;
+  disabled: boolean;
+  /** When the earliest pending delivery of the endpoint is due (ms since the epoch), or null. */
+  nextDueAt: number | null;
+}
+
+export interface SendDeps {
+  settings: WebhookSettings;
+  /** Replaces the runtime's fetch (tests, benchmarks); unset: `fetch`. */
+  fetch?: typeof fetch;
+  clock?: () => number;
+}
+
+/**
+ * Sends an endpoint's due deliveries in seq order and records every attempt. `ctx` is the system acting
+ * for the endpoint's tenant (disabling an endpoint is a write with an event).
+ */
+export async function sendDueDeliveries(ctx: ServiceContext, endpointId: string, deps: SendDeps): Promise<SendReport> {
+  const clock = deps.clock ?? Date.now;
+  const tenantId = ctx.principal.tenantId;
+  const db = ctx.db;
+  const report: SendReport = { delivered: 0, failed: 0, disabled: false, nextDueAt: null };
+  const started = clock();
+  let endpoint = await takeLease(db, tenantId, endpointId, clock(), deps.settings.timeoutMs);
+  if (!endpoint) {
+    const exists = await liveEndpoint(db, tenantId, endpointId);
+    return { ...report, skipped: exists ? 'busy' : 'unavailable' };
+  }
+  let deferUntil: string | null = null;
+  try {
+    let failuresInARow = 0;
+    sending: while (clock() - started < RUN_BUDGET_MS) {
+      const due = await dueDeliveries(db, tenantId, endpointId, iso(clock()));
+      for (const delivery of due) {
+        endpoint = (await takeLease(db, tenantId, endpointId, clock(), deps.settings.timeoutMs, true)) ?? endpoint;
+        const result = await attemptDelivery(db, endpoint, delivery, deps, clock);
+        const next = await recordAttempt(db, endpoint, delivery, result, deps.settings, clock());
+        if (result.ok) {
+          report.delivered++;
+          failuresInARow = 0;
+          if (endpoint.failingSince) endpoint = { ...endpoint, failingSince: null };
+          continue;
+        }
+        report.failed++;
+        failuresInARow++;
+        const failingSince: string = endpoint.failingSince ?? iso(clock());
+        endpoint = { ...endpoint, failingSince };
+        if (shouldDisable(failingSince, deps.settings, clock())) {
+          await disableFailingEndpoint(ctx, endpointId);
+          report.disabled = true;
+          break sending;
+        }
+        // A receiver that timed out or failed several in a row is down: what is due waits with the
+        // delivery that failed (its backoff paces the endpoint), instead of each failing in turn now.
+        if (result.status === null || failuresInARow >= FAILURES_PER_RUN) {
+          deferUntil = next ?? iso(clock() + (deps.settings.retrySchedule[0] ?? 60) * 1000);
+          break sending;
+        }
+        if (clock() - started >= RUN_BUDGET_MS) break sending;
+      }
+      if (due.length < DUE_PER_READ) break;
+    }
+    if (deferUntil) await deferDue(db, tenantId, endpointId, deferUntil);
+  } finally {
+    await releaseLease(db, tenantId, endpointId);
+  }
+  report.nextDueAt = await earliestPending(db, tenantId, endpointId);
+  return report;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function takeLease(
+  db: Db,
+  tenantId: string,
+  endpointId: string,
+  now: number,
+  timeoutMs: number,
+  renew = false,
+): Promise<Endpoint | null> {
+  const until = iso(now + timeoutMs + LEASE_SLACK_MS);
+  const rows = await db
+    .update(webhookEndpoints)
+    .set({ sendingUntil: until })
+    .where(
+      and(
+        eq(webhookEndpoints.tenantId, tenantId),
+        eq(webhookEndpoints.id, endpointId),
+        isNull(webhookEndpoints.deletedAt),
+        eq(webhookEndpoints.enabled, true),
+        // Renewing: the holder extends its own lease; taking: only a free or expired one.
+        renew ? undefined : or(isNull(webhookEndpoints.sendingUntil), lte(webhookEndpoints.sendingUntil, iso(now))),
+      ),
+    )
+    .returning();
+  return (rows[0] as Endpoint | undefined) ?? null;
+}
+
+const releaseLease = (db: Db, tenantId: string, endpointId: string) =>
+  db
+    .update(webhookEndpoints)
+    .set({ sendingUntil: null })
+    .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, endpointId)));
+
+async function liveEndpoint(db: Db, tenantId: string, endpointId: string): Promise<boolean> {
+  const rows = await liveEndpoints(db, tenantId);
+  return rows.some((r) => r.id === endpointId);
+}
+
+const dueDeliveries = (db: Db, tenantId: string, endpointId: string, now: string) =>
+  db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, 'pending'),
+        lte(webhookDeliveries.nextAttemptAt, now),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.seq))
+    .limit(DUE_PER_READ);
+
+async function earliestPending(db: Db, tenantId: string, endpointId: string): Promise<number | null> {
+  const [row] = await db
+    .select({ at: min(webhookDeliveries.nextAttemptAt) })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, 'pending'),
+      ),
+    );
+  return row?.at ? Date.parse(row.at) : null;
+}
+
+/** The body every receiver gets for an event (docs/webhooks.md, Payload). */
+export function webhookBody(
+  tenantId: string,
+  event: {
+    seq: number;
+    type: string;
+    entityType: string;
+    entityId: string;
+    actorId: string | null;
+    payload: unknown;
+    createdAt: string;
+  },
+): string {
+  return JSON.stringify({
+    type: event.type,
+    timestamp: event.createdAt,
+    data: {
+      tenantId,
+      seq: event.seq,
+      entityType: event.entityType,
+      entityId: event.entityId,
+      actorId: event.actorId,
+      object: event.payload,
+    },
+  });
+}
+
+async function attemptDelivery(
+  db: Db,
+  endpoint: Endpoint,
+  delivery: Delivery,
+  deps: SendDeps,
+  clock: () => number,
+): Promise<AttemptResult> {
+  const [event] = await db
+    .select()
+    .from(events)
+    .where(and(eq(events.tenantId, endpoint.tenantId), eq(events.seq, delivery.seq)));
+  if (!event) return { ok: false, status: null, latencyMs: 0, excerpt: null, error: 'event no longer in the log' };
+  return postSigned(endpoint, delivery.id, webhookBody(endpoint.tenantId, event), deps, clock);
+}
+
+/** The secrets that sign now: the current one, and the previous one during its overlap window. */
+export const signingSecrets = (endpoint: Endpoint, now: number): string[] =>
+  endpoint.previousSecret && endpoint.previousSecretExpiresAt && Date.parse(endpoint.previousSecretExpiresAt) > now
+    ? [endpoint.secret, endpoint.previousSecret]
+    : [endpoint.secret];
+
+/** One signed POST to the endpoint, with the attempt's timeout; never throws. */
+export async function postSigned(
+  endpoint: Endpoint,
+  id: string,
+  body: string,
+  deps: SendDeps,
+  clock: () => number = Date.now,
+): Promise<AttemptResult> {
+  const problem = webhookUrlProblem(endpoint.url, deps.settings.allowPrivateUrls);
+  if (problem) return { ok: false, status: null, latencyMs: 0, excerpt: null, error: `URL refused: ${problem}` };
+  const started = clock();
+  try {
+    const send = deps.fetch ?? ((input, init) => fetch(input, init));
+    const response = await send(endpoint.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Fieldline-Webhooks/1',
+        ...signDelivery(signingSecrets(endpoint, started), id, new Date(started), body),
+      },
+      body,
+      // A redirect could point anywhere (SSRF): it counts as a failed attempt.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(deps.settings.timeoutMs),
+    });
+    const excerpt = await readExcerpt(response);
+    const ok = response.status >= 200 && response.status < 300;
+    return {
+      ok,
+      status: response.status,
+      latencyMs: clock() - started,
+      excerpt,
+      error: ok ? null : `HTTP ${response.status}`,
+    };
+  } catch (err) {
+    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+    return {
+      ok: false,
+      status: null,
+      latencyMs: clock() - started,
+      excerpt: null,
+      error: timedOut
+        ? `no answer within ${deps.settings.timeoutMs} ms`
+        : `request failed: ${String(err)}`.slice(0, 200),
+    };
+  }
+}
+
+/** The first characters of the answer; the rest is never read. */
+async function readExcerpt(response: Response): Promise<string | null> {
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < EXCERPT_CHARS) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return text ? text.slice(0, EXCERPT_CHARS) : null;
+}
+
+async function recordAttempt(
+  db: Db,
+  endpoint: Endpoint,
+  delivery: Delivery,
+  result: AttemptResult,
+  settings: WebhookSettings,
+  now: number,
+): Promise<string | null> {
+  const attempts = delivery.attempts + 1;
+  const delay = settings.retrySchedule[attempts - 1];
+  const status = result.ok ? 'delivered' : delay === undefined ? 'failed' : 'pending';
+  const nextAttemptAt = status === 'pending' ? iso(now + (delay ?? 0) * 1000) : null;
+  const statements: Statement[] = [
+    db
+      .update(webhookDeliveries)
+      .set({
+        status,
+        attempts,
+        nextAttemptAt,
+        lastAttemptAt: iso(now),
+        responseStatus: result.status,
+        responseMs: Math.round(result.latencyMs),
+        responseExcerpt: result.excerpt,
+        error: result.error,
+        deliveredAt: result.ok ? iso(now) : null,
+      })
+      .where(and(eq(webhookDeliveries.tenantId, delivery.tenantId), eq(webhookDeliveries.id, delivery.id))),
+  ];
+  // The endpoint's health: failing since its first failure after a success.
+  if (result.ok && endpoint.failingSince) statements.push(setFailingSince(db, endpoint, null));
+  if (!result.ok && !endpoint.failingSince) statements.push(setFailingSince(db, endpoint, iso(now)));
+  await runBatch(db, statements);
+  return nextAttemptAt;
+}
+
+/** Moves the endpoint's due deliveries to `until` (their attempt counts stay: none was made). */
+const deferDue = (db: Db, tenantId: string, endpointId: string, until: string) =>
+  db
+    .update(webhookDeliveries)
+    .set({ nextAttemptAt: until })
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, 'pending'),
+        lt(webhookDeliveries.nextAttemptAt, until),
+      ),
+    );
+
+const setFailingSince = (db: Db, endpoint: Endpoint, at: string | null) =>
+  db
+    .update(webhookEndpoints)
+    .set({ failingSince: at })
+    .where(and(eq(webhookEndpoints.tenantId, endpoint.tenantId), eq(webhookEndpoints.id, endpoint.id)));
+
+const shouldDisable = (failingSince: string, settings: WebhookSettings, now: number) =>
+  now - Date.parse(failingSince) >= settings.disableAfterHours * 3_600_000;
+
+/** Turns a failing endpoint off (its pending deliveries stay, for a replay once it is fixed). */
+async function disableFailingEndpoint(ctx: ServiceContext, endpointId: string): Promise<void> {
+  const [existing] = await ctx.db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.tenantId, ctx.principal.tenantId), eq(webhookEndpoints.id, endpointId)));
+  if (!existing?.enabled) return;
+  const { secret: _s, previousSecret: _p, sendingUntil: _l, tenantId: _t, ...visible } = existing;
+  await updateEntity(
+    ctx,
+    webhookEndpoints,
+    existing,
+    { enabled: false, disabledReason: 'failing', sendingUntil: null },
+    {
+      event: 'webhook_endpoint:disabled',
+      entityType: 'webhook_endpoint',
+      payload: { ...visible, enabled: false, disabledReason: 'failing' },
+    },
+  );
+}
