@@ -31,6 +31,9 @@ import { SyncPoker } from './sync-poke';
  * GpsFeed (intake, coalescing, trail) and the pure alarm planner. Uses the WebSocket Hibernation API:
  * everything needed after a wake-up is in socket attachments and the object's SQLite.
  */
+/** Hub metadata set once the tenant has had a webhook endpoint: its commits kick the outbound queue. */
+const OUTBOUND_META = 'outbound';
+
 export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   private config: Config;
   private readonly store: HubStorage;
@@ -78,6 +81,10 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
       closeTagged: (tags, code, reason) => sockets.closeTagged(tags, code, reason),
       observe: (event, rooms) => {
         this.presence.followEvent(event);
+        // From its first endpoint on, the tenant's commits are followed by an outbound kick (kickOutbound).
+        if (event.type.startsWith('webhook_endpoint:') && this.store.getMeta(OUTBOUND_META) === null) {
+          this.store.setMeta(OUTBOUND_META, '1');
+        }
         poker.delivered(event, [...rooms, ...handedAwayRooms(event)]);
       },
       followers: () => this.followLog(),
@@ -277,7 +284,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   private followLog() {
     const tenantId = this.store.getMeta('tenant_id');
     if (!tenantId) return;
-    this.kickOutbound(tenantId);
+    if (this.store.getMeta(OUTBOUND_META) !== null) this.kickOutbound(tenantId);
     if (this.indexing) {
       this.indexAgain = true;
       return;
@@ -295,9 +302,10 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   }
 
   /**
-   * Asks the outbound queue to derive webhook deliveries from the events just relayed. Kicks coalesce: one
-   * in flight, and one more after it if events came in meanwhile, so a burst of writes costs two messages.
-   * A kick lost with an evicted hub is made up by the sweep (jobs/outbound.ts).
+   * Asks the outbound queue to derive webhook deliveries from the events just relayed. Only tenants that
+   * ever had an endpoint are kicked (the hub saw a `webhook_endpoint:*` event; the rest cost nothing).
+   * Kicks coalesce: one in flight, and one more after it if events came in meanwhile, so a burst of writes
+   * costs two messages. A kick lost with an evicted hub is made up by the sweep (jobs/outbound.ts).
    */
   private kickOutbound(tenantId: string) {
     if (this.kicking) {

@@ -2,14 +2,17 @@ import { systemPrincipal } from '../auth/principal';
 import { openDatabase } from '../db/connection';
 import { loadConfig } from '../env';
 import { chunk } from '../lib/chunk';
-import { createPlatformContext, createServiceContext } from '../services/context';
+import { composeEndpointDisabledMail } from '../outbound/endpoint-disabled-mail';
+import { createPlatformContext, createServiceContext, type ServiceContext } from '../services/context';
 import {
   deriveWebhookDeliveries,
+  disabledEndpointNotice,
   endpointsWithDueDeliveries,
   sendDueDeliveries,
   tenantsWithWebhooks,
   webhookSettings,
 } from '../services/webhook-delivery.service';
+import { bindingSender } from './queue';
 
 /**
  * The outbound queue (`fieldline-outbound`): work that sends things out of Fieldline, fed by the event
@@ -89,13 +92,42 @@ export async function runOutbound(env: Env, job: OutboundMessage, exec: Pick<Exe
       if (more) await enqueue(env, [job]);
       return;
     }
-    const report = await sendDueDeliveries(ctx, job.endpointId, { settings: webhookSettings(config) });
+    const settings = webhookSettings(config);
+    const report = await sendDueDeliveries(ctx, job.endpointId, { settings });
+    if (report.disabled)
+      await tellOwners(env, ctx, job.endpointId, report.disabled.lastError, settings.disableAfterHours);
     if (report.nextDueAt !== null) {
       const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((report.nextDueAt - Date.now()) / 1000)));
       await env.OUTBOUND.send(job, { contentType: 'json', delaySeconds });
     }
   } finally {
     exec.waitUntil(database.close());
+  }
+}
+
+/**
+ * E-mails the tenant's owners that an endpoint was disabled. Sent once, by the run that disabled it; a
+ * failed send is logged, not retried (the endpoint shows `disabledReason` and its event is in the log).
+ */
+async function tellOwners(env: Env, ctx: ServiceContext, endpointId: string, lastError: string | null, hours: number) {
+  const config = loadConfig(env);
+  const notice = await disabledEndpointNotice(ctx, endpointId);
+  if (!notice) return;
+  const send = bindingSender(env.REPORT_EMAIL);
+  for (const to of notice.recipients) {
+    const raw = composeEndpointDisabledMail({
+      from: config.REPORT_EMAIL_FROM,
+      to,
+      endpoint: notice.endpoint,
+      lastError,
+      hours,
+      baseUrl: config.PUBLIC_BASE_URL,
+    });
+    await send(config.REPORT_EMAIL_FROM, to, raw).catch((err: unknown) =>
+      console.error(
+        JSON.stringify({ level: 'error', where: 'outbound', message: `disabled-endpoint mail: ${String(err)}` }),
+      ),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import { runBatch } from '../db/batch';
 import type { Db, Statement } from '../db/client';
-import { events, outboundCursors, webhookDeliveries, webhookEndpoints } from '../db/tables';
+import { events, outboundCursors, users, webhookDeliveries, webhookEndpoints } from '../db/tables';
 import type { Config } from '../env';
 import { chunk } from '../lib/chunk';
 import { sha256Hex } from '../lib/crypto';
@@ -204,7 +204,8 @@ export interface SendReport {
   skipped?: 'busy' | 'unavailable';
   delivered: number;
   failed: number;
-  disabled: boolean;
+  /** This run disabled the endpoint (it had failed for too long): its owners are to be told. */
+  disabled: { lastError: string | null } | null;
   /** When the earliest pending delivery of the endpoint is due (ms since the epoch), or null. */
   nextDueAt: number | null;
 }
@@ -224,7 +225,7 @@ export async function sendDueDeliveries(ctx: ServiceContext, endpointId: string,
   const clock = deps.clock ?? Date.now;
   const tenantId = ctx.principal.tenantId;
   const db = ctx.db;
-  const report: SendReport = { delivered: 0, failed: 0, disabled: false, nextDueAt: null };
+  const report: SendReport = { delivered: 0, failed: 0, disabled: null, nextDueAt: null };
   const started = clock();
   let endpoint = await takeLease(db, tenantId, endpointId, clock(), deps.settings.timeoutMs);
   if (!endpoint) {
@@ -251,8 +252,7 @@ export async function sendDueDeliveries(ctx: ServiceContext, endpointId: string,
         const failingSince: string = endpoint.failingSince ?? iso(clock());
         endpoint = { ...endpoint, failingSince };
         if (shouldDisable(failingSince, deps.settings, clock())) {
-          await disableFailingEndpoint(ctx, endpointId);
-          report.disabled = true;
+          if (await disableFailingEndpoint(ctx, endpointId)) report.disabled = { lastError: result.error };
           break sending;
         }
         // A receiver that timed out or failed several in a row is down: what is due waits with the
@@ -513,13 +513,16 @@ const setFailingSince = (db: Db, endpoint: Endpoint, at: string | null) =>
 const shouldDisable = (failingSince: string, settings: WebhookSettings, now: number) =>
   now - Date.parse(failingSince) >= settings.disableAfterHours * 3_600_000;
 
-/** Turns a failing endpoint off (its pending deliveries stay, for a replay once it is fixed). */
-async function disableFailingEndpoint(ctx: ServiceContext, endpointId: string): Promise<void> {
+/**
+ * Turns a failing endpoint off (its pending deliveries stay, sent once it is enabled again). False when
+ * it was no longer enabled (someone else got there first).
+ */
+async function disableFailingEndpoint(ctx: ServiceContext, endpointId: string): Promise<boolean> {
   const [existing] = await ctx.db
     .select()
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.tenantId, ctx.principal.tenantId), eq(webhookEndpoints.id, endpointId)));
-  if (!existing?.enabled) return;
+  if (!existing?.enabled) return false;
   const { secret: _s, previousSecret: _p, sendingUntil: _l, tenantId: _t, ...visible } = existing;
   await updateEntity(
     ctx,
@@ -532,4 +535,18 @@ async function disableFailingEndpoint(ctx: ServiceContext, endpointId: string): 
       payload: { ...visible, enabled: false, disabledReason: 'failing' },
     },
   );
+  return true;
+}
+
+/** Who is told when an endpoint is disabled: the tenant's active owners, and the endpoint as they see it. */
+export async function disabledEndpointNotice(ctx: ServiceContext, endpointId: string) {
+  const [endpoint] = await ctx.db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.tenantId, ctx.principal.tenantId), eq(webhookEndpoints.id, endpointId)));
+  const owners = await ctx.db
+    .select({ email: users.email })
+    .from(users)
+    .where(and(eq(users.tenantId, ctx.principal.tenantId), eq(users.role, 'owner'), eq(users.active, true)));
+  return endpoint ? { endpoint, recipients: owners.map((o) => o.email) } : null;
 }

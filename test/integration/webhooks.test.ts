@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
+import { composeEndpointDisabledMail } from '../../src/outbound/endpoint-disabled-mail';
 import { matchesEventTypes } from '../../src/outbound/event-filter';
 import { webhookUrlProblem } from '../../src/outbound/url-safety';
 import { api } from '../helpers/api';
@@ -345,6 +346,32 @@ describe('webhook rules', () => {
     // Local development and tests may use http on loopback; credentials stay refused.
     expect(webhookUrlProblem('http://127.0.0.1:9999/hooks', true)).toBeNull();
     expect(webhookUrlProblem('http://u:p@127.0.0.1:9999/hooks', true)).not.toBeNull();
+  });
+
+  it('tells the owner which endpoint was disabled, why, and how to turn it back on', () => {
+    const raw = composeEndpointDisabledMail({
+      from: 'reports@fieldline.dev',
+      to: 'owner@example.test',
+      endpoint: {
+        id: '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10',
+        url: 'https://erp.example.com/hooks',
+        description: 'ERP',
+        failingSince: '2026-12-01T08:00:00.000Z',
+      },
+      lastError: 'HTTP 502',
+      hours: 72,
+      baseUrl: 'https://api.fieldline.dev',
+    });
+    const subject = /^Subject: =\?utf-8\?B\?(.+)\?=$/m.exec(raw)?.[1] ?? '';
+    expect(new TextDecoder().decode(Uint8Array.from(atob(subject), (c) => c.charCodeAt(0)))).toBe(
+      'Webhook endpoint disabled: https://erp.example.com/hooks',
+    );
+    expect(raw).toContain('To: <owner@example.test>');
+    const text = raw.replaceAll('=\r\n', '');
+    expect(text).toContain('ERP (https://erp.example.com/hooks)');
+    expect(text).toContain('since 2026-12-01T08:00:00.000Z');
+    expect(text).toContain('Last error: HTTP 502');
+    expect(text).toContain('PATCH https://api.fieldline.dev/v1/webhooks/0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10');
   });
 
   it('matches event types exactly, by family, or all', () => {

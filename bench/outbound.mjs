@@ -1,0 +1,191 @@
+// Outbound delivery benchmark (docs/webhooks.md). The built Worker in one workerd process on local D1
+// (bench/serve-worker.mjs), pinned to core 0, with its queues; the webhook receiver of the test suite
+// (test/receivers/webhook-receiver.ts: verifies every Standard Webhooks signature) and this driver in
+// one Node process, unpinned.
+//   1. Commit → verified receipt: --events customer creations (--concurrency requests in flight), each an
+//      event every endpoint wants, with 1 endpoint and with 20. Deliveries per second from the first
+//      commit to the last receipt; per delivery, the time from the end of the request that committed the
+//      event to its receipt (p50, p95, max).
+//   2. The same with 1 endpoint whose receiver answers 500 to 20 % of requests at random (retries after
+//      1 s here): every event must arrive once (0 lost, 0 received twice).
+// Writes the `outbound` section of docs/benchmarks.md.
+//   npm run bench:outbound [-- --events 1000 --concurrency 8]
+import { mkdtempSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startWebhookReceiver } from '../test/receivers/webhook-receiver.ts';
+import { buildWorker, call as callAt, freePort, freshDatabase, root, startServer, stopAll, waitFor } from './lib.mjs';
+import { writeBenchmarkSection } from './report.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const EVENTS = Number(opts.events);
+const CONCURRENCY = Number(opts.concurrency);
+const STATE = join(root, '.wrangler', 'bench-outbound-state');
+
+const percentile = (xs, p) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+async function serve(app) {
+  freshDatabase(STATE);
+  const port = await freePort();
+  startServer({
+    config: app,
+    port,
+    stateDir: STATE,
+    // Local receivers; retries after 1 s so the failing run ends within minutes.
+    vars: { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE: '1,1,1,1,1,1,1', WEBHOOK_TIMEOUT_MS: '5000' },
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitFor(`${origin}/health`);
+  return { origin, call: (method, path, body, token) => callAt(origin, method, path, body, token) };
+}
+
+async function control(receiver, name, config) {
+  const res = await fetch(`${receiver.url}/_control/hooks/${name}`, { method: 'PUT', body: JSON.stringify(config) });
+  if (res.status !== 200) throw new Error(`receiver control: ${res.status}`);
+}
+const stateOf = async (receiver, name) => (await fetch(`${receiver.url}/_control/hooks/${name}`)).json();
+
+/** A fresh tenant with `endpoints` endpoints on the receiver (all `customer:*`), told their secrets. */
+async function tenantWithEndpoints(server, receiver, endpoints, receiverConfig = {}) {
+  const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
+  const signup = await server.call('POST', '/v1/auth/signup', {
+    tenantName: 'Outbound Bench',
+    name: 'Bench Owner',
+    email,
+    password: 'correct horse battery staple',
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
+  });
+  const token = signup.accessToken;
+  const names = [];
+  for (let i = 0; i < endpoints; i++) {
+    const name = `b${Date.now().toString(36)}${i}`;
+    await control(receiver, name, { secrets: [] });
+    const created = await server.call(
+      'POST',
+      '/v1/webhooks',
+      { url: `${receiver.url}/hooks/${name}`, eventTypes: ['customer:*'] },
+      token,
+    );
+    await control(receiver, name, { secrets: [created.secret], ...receiverConfig });
+    names.push(name);
+  }
+  return { token, names };
+}
+
+/** Creates EVENTS customers, CONCURRENCY at a time; answers when each request that committed one ended. */
+async function commitEvents(server, token) {
+  const committedAt = new Map();
+  let next = 0;
+  const worker = async () => {
+    while (next < EVENTS) {
+      const i = next++;
+      const customer = await server.call(
+        'POST',
+        '/v1/customers',
+        { name: `Bench customer ${i}`, city: 'Berlin' },
+        token,
+      );
+      committedAt.set(customer.id, Date.now());
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { committedAt, started, writeMs: Date.now() - started };
+}
+
+async function run(server, receiver, endpoints, receiverConfig = {}) {
+  const { token, names } = await tenantWithEndpoints(server, receiver, endpoints, receiverConfig);
+  const { committedAt, started, writeMs } = await commitEvents(server, token);
+  const expected = EVENTS * endpoints;
+  const deadline = Date.now() + 30 * 60_000;
+  let states = [];
+  for (;;) {
+    states = await Promise.all(names.map((n) => stateOf(receiver, n)));
+    const received = states.reduce((sum, s) => sum + s.received.length, 0);
+    if (received >= expected) break;
+    if (Date.now() > deadline) throw new Error(`only ${received} of ${expected} deliveries arrived`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // Let late duplicates show up, if there were any.
+  await new Promise((r) => setTimeout(r, 3000));
+  states = await Promise.all(names.map((n) => stateOf(receiver, n)));
+  const received = states.flatMap((s) => s.received);
+  const latencies = received.map((r) => r.receivedAt - committedAt.get(r.body.data.entityId));
+  const lastReceipt = Math.max(...received.map((r) => r.receivedAt));
+  let lost = 0;
+  let duplicated = 0;
+  let outOfOrder = 0;
+  for (const s of states) {
+    const ids = s.received.map((r) => r.webhookId);
+    duplicated += ids.length - new Set(ids).size;
+    const entities = new Set(s.received.map((r) => r.body.data.entityId));
+    lost += [...committedAt.keys()].filter((id) => !entities.has(id)).length;
+    const seqs = s.received.map((r) => r.seq);
+    outOfOrder += seqs.filter((seq, i) => i > 0 && seq < seqs[i - 1]).length;
+  }
+  const requests = states.reduce((sum, s) => sum + s.requests.length, 0);
+  const refused = states.reduce((sum, s) => sum + s.refused.length, 0);
+  const result = {
+    endpoints,
+    deliveries: received.length,
+    seconds: (lastReceipt - started) / 1000,
+    perSecond: received.length / ((lastReceipt - started) / 1000),
+    writeSeconds: writeMs / 1000,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    max: Math.max(...latencies),
+    requests,
+    refused,
+    lost,
+    duplicated,
+    outOfOrder,
+  };
+  console.log(JSON.stringify(result));
+  return result;
+}
+
+async function main() {
+  const load = loadavg()[0];
+  const started = Date.now();
+  const work = mkdtempSync(join(tmpdir(), 'fieldline-bench-outbound-'));
+  const app = buildWorker(join(root, 'wrangler.jsonc'), join(work, 'app'));
+  const receiver = await startWebhookReceiver();
+  const server = await serve(app);
+  const results = [];
+  results.push({ label: '1 endpoint', ...(await run(server, receiver, 1)) });
+  results.push({ label: '20 endpoints', ...(await run(server, receiver, 20)) });
+  results.push({ label: '1 endpoint, receiver fails 20 %', ...(await run(server, receiver, 1, { failRate: 0.2 })) });
+  stopAll();
+  await receiver.close();
+  const s = (x) => x.toFixed(1);
+  const rows = results.map(
+    (r) =>
+      `| ${r.label} | ${r.deliveries} | ${s(r.writeSeconds)} | ${s(r.seconds)} | ${r.perSecond.toFixed(0)} | ${r.p50} / ${r.p95} / ${r.max} | ${r.requests} | ${r.lost} | ${r.duplicated} | ${r.outOfOrder} | ${r.refused} |`,
+  );
+  const section = [
+    `Command: \`npm run bench:outbound -- --events ${EVENTS} --concurrency ${CONCURRENCY}\``,
+    `Date: ${new Date().toISOString().slice(0, 10)} · Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${load.toFixed(2)} at the start · ` +
+      `${((Date.now() - started) / 60_000).toFixed(1)} min. The Worker built once, served by one workerd process on local D1 with its queues (bench/serve-worker.mjs), pinned to core 0; the driver and the webhook receiver (test/receivers/webhook-receiver.ts, verifying every signature with \`standardwebhooks\`) in one Node process, unpinned.`,
+    '',
+    `Each run: a new tenant, its endpoints (all \`customer:*\`) on the local receiver, then ${EVENTS} customers created ${CONCURRENCY} requests at a time through REST; every creation is one event every endpoint wants. "Latency" runs from the end of the request that committed the event to its verified receipt. Retries come after 1 s in this run (WEBHOOK_RETRY_SCHEDULE=1,…; the default starts at 5 s).`,
+    '',
+    '| run | deliveries | writes took (s) | first commit → last receipt (s) | deliveries/s | latency p50 / p95 / max (ms) | requests to the receiver | lost | received twice | out of seq order | bad signatures |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+  writeBenchmarkSection(join(root, 'docs', 'benchmarks.md'), 'outbound', section);
+  console.log(section);
+}
+
+await main();
+process.exit(0);
