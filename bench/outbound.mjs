@@ -8,6 +8,7 @@
 //      event to its receipt (p50, p95, max).
 //   2. The same with 1 endpoint whose receiver answers 500 to 20 % of requests at random (retries after
 //      1 s here): every event must arrive once (0 lost, 0 received twice).
+//   3. 1 endpoint at 10 events/s: the latency of a delivery when no backlog builds up.
 // Writes the `outbound` section of docs/benchmarks.md.
 //   npm run bench:outbound [-- --events 1000 --concurrency 8]
 import { mkdtempSync } from 'node:fs';
@@ -82,13 +83,17 @@ async function tenantWithEndpoints(server, receiver, endpoints, receiverConfig =
   return { token, names };
 }
 
-/** Creates EVENTS customers, CONCURRENCY at a time; answers when each request that committed one ended. */
-async function commitEvents(server, token) {
+/**
+ * Creates `count` customers, CONCURRENCY at a time (or one every 1000/`rate` ms when `rate` is set);
+ * answers when each request that committed one ended.
+ */
+async function commitEvents(server, token, count, rate) {
   const committedAt = new Map();
   let next = 0;
   const worker = async () => {
-    while (next < EVENTS) {
+    while (next < count) {
       const i = next++;
+      if (rate) await new Promise((r) => setTimeout(r, Math.max(0, started + (i * 1000) / rate - Date.now())));
       const customer = await server.call(
         'POST',
         '/v1/customers',
@@ -99,14 +104,14 @@ async function commitEvents(server, token) {
     }
   };
   const started = Date.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: rate ? 1 : CONCURRENCY }, worker));
   return { committedAt, started, writeMs: Date.now() - started };
 }
 
-async function run(server, receiver, endpoints, receiverConfig = {}) {
+async function run(server, receiver, endpoints, receiverConfig = {}, count = EVENTS, rate = 0) {
   const { token, names } = await tenantWithEndpoints(server, receiver, endpoints, receiverConfig);
-  const { committedAt, started, writeMs } = await commitEvents(server, token);
-  const expected = EVENTS * endpoints;
+  const { committedAt, started, writeMs } = await commitEvents(server, token, count, rate);
+  const expected = count * endpoints;
   const deadline = Date.now() + 30 * 60_000;
   let states = [];
   for (;;) {
@@ -165,6 +170,8 @@ async function main() {
   results.push({ label: '1 endpoint', ...(await run(server, receiver, 1)) });
   results.push({ label: '20 endpoints', ...(await run(server, receiver, 20)) });
   results.push({ label: '1 endpoint, receiver fails 20 %', ...(await run(server, receiver, 1, { failRate: 0.2 })) });
+  // Below capacity: the latency of one delivery rather than of a backlog.
+  results.push({ label: '1 endpoint, 10 events/s (200)', ...(await run(server, receiver, 1, {}, 200, 10)) });
   stopAll();
   await receiver.close();
   const s = (x) => x.toFixed(1);
@@ -177,7 +184,7 @@ async function main() {
     `Date: ${new Date().toISOString().slice(0, 10)} · Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${load.toFixed(2)} at the start · ` +
       `${((Date.now() - started) / 60_000).toFixed(1)} min. The Worker built once, served by one workerd process on local D1 with its queues (bench/serve-worker.mjs), pinned to core 0; the driver and the webhook receiver (test/receivers/webhook-receiver.ts, verifying every signature with \`standardwebhooks\`) in one Node process, unpinned.`,
     '',
-    `Each run: a new tenant, its endpoints (all \`customer:*\`) on the local receiver, then ${EVENTS} customers created ${CONCURRENCY} requests at a time through REST; every creation is one event every endpoint wants. "Latency" runs from the end of the request that committed the event to its verified receipt. Retries come after 1 s in this run (WEBHOOK_RETRY_SCHEDULE=1,…; the default starts at 5 s).`,
+    `Each run: a new tenant, its endpoints (all \`customer:*\`) on the local receiver, then ${EVENTS} customers created ${CONCURRENCY} requests at a time through REST (the last run: 200, one every 100 ms, below what one endpoint's sender keeps up with); every creation is one event every endpoint wants. "Latency" runs from the end of the request that committed the event to its verified receipt. Retries come after 1 s in this run (WEBHOOK_RETRY_SCHEDULE=1,…; the default starts at 5 s).`,
     '',
     '| run | deliveries | writes took (s) | first commit → last receipt (s) | deliveries/s | latency p50 / p95 / max (ms) | requests to the receiver | lost | received twice | out of seq order | bad signatures |',
     '|---|---|---|---|---|---|---|---|---|---|---|',

@@ -48,8 +48,9 @@ const EVENTS_PER_RUN = 500;
 const DUE_PER_READ = 50;
 /** D1 takes 100 bound parameters per statement, and a delivery row has 15 columns. */
 export const DELIVERY_ROWS_PER_INSERT = 6;
-/** A sender holds the endpoint this long per attempt it may make; it renews before each attempt. */
+/** A sender's lease lasts one attempt's timeout and this much more; it is renewed every RENEW_EVERY_MS. */
 const LEASE_SLACK_MS = 15_000;
+const RENEW_EVERY_MS = 5_000;
 /** A run of one endpoint stops after this long (the queue message asks for another run). */
 const RUN_BUDGET_MS = 25_000;
 /** After this many failures in a row in one run, the rest waits for the retry: the receiver is down. */
@@ -233,13 +234,23 @@ export async function sendDueDeliveries(ctx: ServiceContext, endpointId: string,
     return { ...report, skipped: exists ? 'busy' : 'unavailable' };
   }
   let deferUntil: string | null = null;
+  let renewedAt = clock();
   try {
     let failuresInARow = 0;
     sending: while (clock() - started < RUN_BUDGET_MS) {
       const due = await dueDeliveries(db, tenantId, endpointId, iso(clock()));
-      for (const delivery of due) {
-        endpoint = (await takeLease(db, tenantId, endpointId, clock(), deps.settings.timeoutMs, true)) ?? endpoint;
-        const result = await attemptDelivery(db, endpoint, delivery, deps, clock);
+      for (const { delivery, event } of due) {
+        // The lease covers an attempt with LEASE_SLACK_MS to spare; renewing reads the endpoint again, so
+        // an edit (URL, rotation, disabling, deletion) reaches a long run within RENEW_EVERY_MS.
+        if (clock() - renewedAt >= RENEW_EVERY_MS) {
+          const renewed = await takeLease(db, tenantId, endpointId, clock(), deps.settings.timeoutMs, true);
+          if (!renewed) break sending;
+          endpoint = renewed;
+          renewedAt = clock();
+        }
+        const result = event
+          ? await postSigned(endpoint, delivery.id, webhookBody(tenantId, event), deps, clock)
+          : { ok: false, status: null, latencyMs: 0, excerpt: null, error: 'event no longer in the log' };
         const next = await recordAttempt(db, endpoint, delivery, result, deps.settings, clock());
         if (result.ok) {
           report.delivered++;
@@ -312,10 +323,12 @@ async function liveEndpoint(db: Db, tenantId: string, endpointId: string): Promi
   return rows.some((r) => r.id === endpointId);
 }
 
+/** The endpoint's due deliveries in seq order, each with its event (one query for the lot). */
 const dueDeliveries = (db: Db, tenantId: string, endpointId: string, now: string) =>
   db
-    .select()
+    .select({ delivery: webhookDeliveries, event: events })
     .from(webhookDeliveries)
+    .leftJoin(events, and(eq(events.tenantId, webhookDeliveries.tenantId), eq(events.seq, webhookDeliveries.seq)))
     .where(
       and(
         eq(webhookDeliveries.tenantId, tenantId),
@@ -366,21 +379,6 @@ export function webhookBody(
       object: event.payload,
     },
   });
-}
-
-async function attemptDelivery(
-  db: Db,
-  endpoint: Endpoint,
-  delivery: Delivery,
-  deps: SendDeps,
-  clock: () => number,
-): Promise<AttemptResult> {
-  const [event] = await db
-    .select()
-    .from(events)
-    .where(and(eq(events.tenantId, endpoint.tenantId), eq(events.seq, delivery.seq)));
-  if (!event) return { ok: false, status: null, latencyMs: 0, excerpt: null, error: 'event no longer in the log' };
-  return postSigned(endpoint, delivery.id, webhookBody(endpoint.tenantId, event), deps, clock);
 }
 
 /** The secrets that sign now: the current one, and the previous one during its overlap window. */
