@@ -5,6 +5,7 @@ import { events, outboundCursors, users, webhookDeliveries, webhookEndpoints } f
 import type { Config } from '../env';
 import { chunk } from '../lib/chunk';
 import { sha256Hex } from '../lib/crypto';
+import { endpointEventPayload } from '../outbound/endpoint-payload';
 import { matchesEventTypes } from '../outbound/event-filter';
 import { webhookUrlProblem } from '../outbound/url-safety';
 import { signDelivery } from '../outbound/webhook-signing';
@@ -521,7 +522,6 @@ async function disableFailingEndpoint(ctx: ServiceContext, endpointId: string): 
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.tenantId, ctx.principal.tenantId), eq(webhookEndpoints.id, endpointId)));
   if (!existing?.enabled) return false;
-  const { secret: _s, previousSecret: _p, sendingUntil: _l, tenantId: _t, ...visible } = existing;
   await updateEntity(
     ctx,
     webhookEndpoints,
@@ -530,7 +530,7 @@ async function disableFailingEndpoint(ctx: ServiceContext, endpointId: string): 
     {
       event: 'webhook_endpoint:disabled',
       entityType: 'webhook_endpoint',
-      payload: { ...visible, enabled: false, disabledReason: 'failing' },
+      payload: endpointEventPayload({ ...existing, enabled: false, disabledReason: 'failing' }),
     },
   );
   return true;

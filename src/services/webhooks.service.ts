@@ -7,6 +7,7 @@ import { chunk } from '../lib/chunk';
 import { fromBase64Url, toBase64Url } from '../lib/crypto';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { endpointEventPayload } from '../outbound/endpoint-payload';
 import { matchesEventTypes } from '../outbound/event-filter';
 import { webhookUrlProblem } from '../outbound/url-safety';
 import { newWebhookSecret } from '../outbound/webhook-signing';
@@ -53,7 +54,7 @@ const toPublic = ({ tenantId: _t, secret: _s, previousSecret: _p, sendingUntil: 
 const event = (type: string, row: WebhookEndpointRow) => ({
   event: `webhook_endpoint:${type}`,
   entityType: 'webhook_endpoint',
-  payload: toPublic(row),
+  payload: endpointEventPayload(row),
 });
 
 function checkUrl(url: string, settings: Pick<WebhookSettings, 'allowPrivateUrls'>) {

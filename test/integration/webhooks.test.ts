@@ -94,6 +94,7 @@ describe('webhook endpoints', () => {
     expect(JSON.stringify(read.body)).not.toContain('whsec_');
     const list = await api('GET', '/v1/webhooks', undefined, { token: t.token });
     expect(list.body.data.map((e: { id: string }) => e.id)).toEqual([id]);
+    expect(list.body.data[0].url).toBe('https://erp.example.com/hooks');
     expect(JSON.stringify(list.body)).not.toContain('whsec_');
 
     for (const url of ['ftp://example.com/x', 'https://user:pw@example.com/x', 'not a url']) {
@@ -109,6 +110,21 @@ describe('webhook endpoints', () => {
       { token: t.token },
     );
     expect(badType.status).toBe(400);
+    // The log (read by viewers too) carries no secret, and the URL without its query.
+    const tokened = await api(
+      'POST',
+      '/v1/webhooks',
+      { url: 'https://erp.example.com/in?token=receiver-s3cret', enabled: false },
+      { token: t.token },
+    );
+    expect(tokened.status).toBe(201);
+    const logged = await api('GET', '/v1/events?type=webhook_endpoint:created', undefined, { token: t.token });
+    const payloads = JSON.stringify(logged.body.data);
+    expect(logged.body.data.length).toBe(2);
+    expect(payloads).not.toContain('whsec_');
+    expect(payloads).not.toContain('receiver-s3cret');
+    expect(payloads).toContain('https://erp.example.com/in"');
+    await api('DELETE', `/v1/webhooks/${tokened.body.endpoint.id}`, undefined, { token: t.token });
     const renamed = await api('PATCH', `/v1/webhooks/${id}`, { description: 'ERP (prod)' }, { token: t.token });
     expect(renamed.body).toMatchObject({ description: 'ERP (prod)', version: 2 });
     const deleted = await api('DELETE', `/v1/webhooks/${id}`, undefined, { token: t.token });
