@@ -21,11 +21,12 @@ const testBindings = async () => ({
 });
 
 /**
- * Test files that need a database holding only what they wrote: the nightly and hourly cron tests run
- * their jobs for every tenant in the database and wait for them all. They run in a runtime of their
- * own; every other file shares its runtime (and database) with the files before it.
+ * Test files that need a runtime holding only what they do: the nightly and hourly cron tests run their
+ * jobs for every tenant in the database and wait for them all; the N+1 test counts every statement the
+ * runtime sends, so background work left by earlier files (queue retries, hub alarms) would count too.
+ * They run in a runtime of their own; every other file shares its runtime with the files before it.
  */
-export const NEEDS_A_FRESH_DATABASE = ['test/integration/cron.test.ts'];
+export const NEEDS_A_FRESH_DATABASE = ['test/integration/cron.test.ts', 'test/graphql/n-plus-one.test.ts'];
 
 /**
  * The Worker suite as vitest projects: the tests run inside workerd with the Worker's own bindings
@@ -42,8 +43,8 @@ export async function workersProjects(options: {
   name: string;
   setupFiles: string[];
   /**
-   * Node-side setup for the run, given to the main project (vitest runs every project's global setup
-   * before any file). Each project also starts its own receivers (test/receivers/global-setup.ts).
+   * Node-side setup for the run, given to both projects (either may run alone, e.g. one file); it must
+   * do its work once per run. Each project also starts its own receivers (test/receivers/global-setup.ts).
    */
   globalSetup?: string[];
   bindings?: Record<string, string>;
@@ -72,6 +73,6 @@ export async function workersProjects(options: {
       NEEDS_A_FRESH_DATABASE,
       options.globalSetup ?? [],
     ),
-    project(`${options.name}-fresh`, true, NEEDS_A_FRESH_DATABASE, [], []),
+    project(`${options.name}-fresh`, true, NEEDS_A_FRESH_DATABASE, [], options.globalSetup ?? []),
   ];
 }

@@ -9,6 +9,10 @@ const STALE_AFTER_SECONDS = 6 * 3600;
 
 /** Drops what interrupted runs left and builds a freshly migrated template for this one. */
 export async function setup(): Promise<void> {
+  // Both projects of the run (vitest.workers.ts) name this setup; the first one builds the template.
+  if (process.env.FIELDLINE_TEST_PG_TEMPLATE_BY) return;
+  process.env.FIELDLINE_TEST_PG_TEMPLATE_BY = String(process.pid);
+  owner = true;
   const admin = openPool(settings);
   try {
     await admin.query('SELECT 1');
@@ -28,7 +32,11 @@ export async function setup(): Promise<void> {
   await migratePostgres({ url: withDatabase(settings.url, TEMPLATE_DATABASE), proxy: settings.proxy });
 }
 
+/** Whether this instance built the template (and so drops the run's databases at the end). */
+let owner = false;
+
 export async function teardown(): Promise<void> {
+  if (!owner) return;
   const admin = openPool(settings);
   try {
     await dropTestDatabases(admin);
