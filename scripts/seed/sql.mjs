@@ -211,6 +211,10 @@ export const TABLES = {
  * key; `tenants` itself goes last. `only` names the one database that has the table.
  */
 export const TENANT_TABLES = [
+  { table: 'notification_deliveries' },
+  { table: 'push_subscriptions' },
+  { table: 'notification_preferences' },
+  { table: 'notification_rules' },
   { table: 'webhook_deliveries' },
   { table: 'webhook_endpoints' },
   { table: 'outbound_cursors' },

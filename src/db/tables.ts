@@ -44,6 +44,10 @@ export let syncConflicts = sqlite.syncConflicts;
 export let outboundCursors = sqlite.outboundCursors;
 export let webhookEndpoints = sqlite.webhookEndpoints;
 export let webhookDeliveries = sqlite.webhookDeliveries;
+export let notificationRules = sqlite.notificationRules;
+export let notificationPreferences = sqlite.notificationPreferences;
+export let pushSubscriptions = sqlite.pushSubscriptions;
+export let notificationDeliveries = sqlite.notificationDeliveries;
 
 /** The enum constants and row types, which are the same on both databases. */
 export * from './schema';
@@ -83,6 +87,10 @@ export function useTables(set: TableSet): void {
   outboundCursors = set.outboundCursors;
   webhookEndpoints = set.webhookEndpoints;
   webhookDeliveries = set.webhookDeliveries;
+  notificationRules = set.notificationRules;
+  notificationPreferences = set.notificationPreferences;
+  pushSubscriptions = set.pushSubscriptions;
+  notificationDeliveries = set.notificationDeliveries;
 }
 
 export type TableName =
@@ -116,4 +124,8 @@ export type TableName =
   | 'syncConflicts'
   | 'outboundCursors'
   | 'webhookEndpoints'
-  | 'webhookDeliveries';
+  | 'webhookDeliveries'
+  | 'notificationRules'
+  | 'notificationPreferences'
+  | 'pushSubscriptions'
+  | 'notificationDeliveries';

@@ -63,3 +63,31 @@ export interface SyncConflictField {
 /** pending: due or waiting for its next attempt; delivered: a 2xx came back; failed: every attempt failed. */
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+/**
+ * What a notification is about. `message` is one a manager wrote; the others come from the tenant's
+ * notification rules (docs/notifications.md).
+ */
+export const NOTIFICATION_KINDS = [
+  'message',
+  'stock_low',
+  'large_order',
+  'payment_failed',
+  'visit_soon',
+  'visit_missed',
+  'target_attainment',
+  'customer_at_risk',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Where a notification reaches its recipient besides the in-app list. */
+export const NOTIFICATION_CHANNELS = ['push', 'email'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+/**
+ * pending: due at `next_attempt_at`; sent: the push service or mail relay took it; gone: the subscription
+ * no longer exists (removed); expired: it would arrive after it stopped mattering (quiet hours, retries);
+ * failed: refused for good, or out of retries.
+ */
+export const NOTIFICATION_DELIVERY_STATUSES = ['pending', 'sent', 'gone', 'expired', 'failed'] as const;
+export type NotificationDeliveryStatus = (typeof NOTIFICATION_DELIVERY_STATUSES)[number];

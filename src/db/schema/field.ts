@@ -114,6 +114,8 @@ export const visits = sqliteTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('visits_tenant_salesman_idx').on(t.tenantId, t.salesmanId, t.plannedAt),
     index('visits_tenant_customer_idx').on(t.tenantId, t.customerId),
+    // Planned visits by time across tenants, for the reminder and missed-visit cron (notification rules).
+    index('visits_status_planned_idx').on(t.status, t.plannedAt),
     index('visits_tenant_checkin_idx').on(t.tenantId, t.checkInAt),
     index('visits_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
     foreignKey({

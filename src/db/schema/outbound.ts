@@ -1,6 +1,6 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
-import { WEBHOOK_DELIVERY_STATUSES } from './enums';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_DELIVERY_STATUSES, WEBHOOK_DELIVERY_STATUSES } from './enums';
 
 /**
  * How far each consumer of the event log that sends things out (webhooks; notification rules and web
@@ -79,5 +79,94 @@ export const webhookDeliveries = sqliteTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('webhook_deliveries_due_idx').on(t.tenantId, t.endpointId, t.status, t.seq),
     index('webhook_deliveries_endpoint_idx').on(t.tenantId, t.endpointId, t.seq),
+  ],
+);
+
+/**
+ * A tenant's setting for one notification rule (docs/notifications.md). A rule without a row runs with
+ * its defaults, so a new tenant has every rule on.
+ */
+export const notificationRules = sqliteTable(
+  'notification_rules',
+  {
+    tenantId: text('tenant_id').notNull(),
+    kind: text('kind').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    /** The rule's parameters (an amount, minutes, thresholds), merged over its defaults. */
+    settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.kind] })],
+);
+
+/** One user's channels per notification kind and quiet hours; no row means the defaults. */
+export const notificationPreferences = sqliteTable(
+  'notification_preferences',
+  {
+    tenantId: text('tenant_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** Per kind, the channels the user changed from their defaults: `{ "stock_low": { "push": false } }`. */
+    channels: text('channels', { mode: 'json' }).$type<Record<string, Record<string, boolean>>>().notNull(),
+    /** `HH:MM` in the tenant's timezone; push and e-mail wait until the end. Both set, or both null. */
+    quietStart: text('quiet_start'),
+    quietEnd: text('quiet_end'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
+);
+
+/** A browser (or phone) a user allowed to receive web push, as its PushSubscription gave it. */
+export const pushSubscriptions = sqliteTable(
+  'push_subscriptions',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: text('id').notNull(),
+    userId: text('user_id').notNull(),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    /** What the device called itself when it subscribed, to tell a user's devices apart. */
+    userAgent: text('user_agent'),
+    createdAt: text('created_at').notNull(),
+    lastSentAt: text('last_sent_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('push_subscriptions_endpoint_uq').on(t.tenantId, t.endpoint),
+    index('push_subscriptions_user_idx').on(t.tenantId, t.userId),
+  ],
+);
+
+/**
+ * One notification on its way to one device (push) or one mailbox (e-mail). Its id comes from the
+ * notification and the target, so deriving it twice is a no-op and a retry is the same delivery.
+ */
+export const notificationDeliveries = sqliteTable(
+  'notification_deliveries',
+  {
+    tenantId: text('tenant_id').notNull(),
+    id: text('id').notNull(),
+    notificationId: text('notification_id').notNull(),
+    userId: text('user_id').notNull(),
+    channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
+    /** The device, for push; null for e-mail. */
+    subscriptionId: text('subscription_id'),
+    status: text('status', { enum: NOTIFICATION_DELIVERY_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the next attempt is due (the end of quiet hours, a retry); null once settled. */
+    nextAttemptAt: text('next_attempt_at'),
+    /** After this instant the notification no longer matters and is not sent (the push TTL starts here too). */
+    expiresAt: text('expires_at').notNull(),
+    lastAttemptAt: text('last_attempt_at'),
+    responseStatus: integer('response_status'),
+    error: text('error'),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('notification_deliveries_due_idx').on(t.tenantId, t.status, t.nextAttemptAt),
+    index('notification_deliveries_notification_idx').on(t.tenantId, t.notificationId),
   ],
 );

@@ -1,5 +1,6 @@
 import { foreignKey, index, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
+import { NOTIFICATION_KINDS } from './enums';
 import { salesmen } from './field';
 
 /**
@@ -26,12 +27,20 @@ export const locationTrail = sqliteTable(
   ],
 );
 
-/** Messages from managers to one salesman (`salesmanId`) or to the whole tenant (`salesmanId` null). */
+/**
+ * Messages from managers to one salesman (`salesmanId`) or to the whole field team (`salesmanId` and
+ * `userId` null), and notifications the tenant's rules address to one user (`userId`; with `salesmanId`
+ * too when that user is a salesman).
+ */
 export const notifications = sqliteTable(
   'notifications',
   {
     ...entityColumns(),
     salesmanId: text('salesman_id'),
+    /** The user it is addressed to (rule notifications); null for a manager's message. */
+    userId: text('user_id'),
+    /** `message`, or the rule that raised it (NOTIFICATION_KINDS). */
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull().default('message'),
     senderId: text('sender_id').notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),
@@ -42,6 +51,7 @@ export const notifications = sqliteTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('notifications_tenant_salesman_idx').on(t.tenantId, t.salesmanId, t.createdAt),
     index('notifications_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    index('notifications_tenant_user_idx').on(t.tenantId, t.userId, t.createdAt),
     foreignKey({ columns: [t.tenantId, t.salesmanId], foreignColumns: [salesmen.tenantId, salesmen.id] }),
   ],
 );

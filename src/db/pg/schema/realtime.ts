@@ -1,4 +1,5 @@
 import { doublePrecision, foreignKey, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { NOTIFICATION_KINDS } from '../../schema/enums';
 import { entityColumns, isoTimestamp } from './columns';
 import { salesmen } from './field';
 
@@ -32,6 +33,8 @@ export const notifications = pgTable(
   {
     ...entityColumns(),
     salesmanId: uuid('salesman_id'),
+    userId: uuid('user_id'),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull().default('message'),
     /** The sending principal's id (a user, an API key, or `system:<component>`). */
     senderId: text('sender_id').notNull(),
     title: text('title').notNull(),
@@ -43,6 +46,7 @@ export const notifications = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('notifications_tenant_salesman_idx').on(t.tenantId, t.salesmanId, t.createdAt),
     index('notifications_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    index('notifications_tenant_user_idx').on(t.tenantId, t.userId, t.createdAt),
     foreignKey({ columns: [t.tenantId, t.salesmanId], foreignColumns: [salesmen.tenantId, salesmen.id] }),
   ],
 );
