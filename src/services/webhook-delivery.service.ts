@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, lte, min, or } from 'drizzle-orm';
 import { runBatch } from '../db/batch';
 import type { Db, Statement } from '../db/client';
-import { events, outboundCursors, users, webhookDeliveries, webhookEndpoints } from '../db/tables';
+import { events, users, webhookDeliveries, webhookEndpoints } from '../db/tables';
 import type { Config } from '../env';
 import { chunk } from '../lib/chunk';
 import { sha256Hex } from '../lib/crypto';
@@ -11,6 +11,7 @@ import { webhookUrlProblem } from '../outbound/url-safety';
 import { signDelivery } from '../outbound/webhook-signing';
 import type { ServiceContext } from './context';
 import { updateEntity } from './entity';
+import { moveOutboundCursor, outboundCursor } from './outbound-cursors';
 import { lastEventSeq } from './search-indexer.service';
 
 /**
@@ -77,18 +78,15 @@ export interface DeriveResult {
 }
 
 export async function deriveWebhookDeliveries(db: Db, tenantId: string, now: string): Promise<DeriveResult> {
-  const [cursor] = await db
-    .select({ lastSeq: outboundCursors.lastSeq })
-    .from(outboundCursors)
-    .where(and(eq(outboundCursors.tenantId, tenantId), eq(outboundCursors.consumer, WEBHOOK_CONSUMER)));
+  const cursor = await outboundCursor(db, tenantId, WEBHOOK_CONSUMER);
   const endpoints = await liveEndpoints(db, tenantId);
   if (endpoints.length === 0) {
     // Nobody listens: skip what is there, so a new endpoint's run starts near the end of the log.
     const last = await lastEventSeq(db, tenantId);
     await runBatch(db, [moveCursor(db, tenantId, last, now)]);
-    return { fromSeq: cursor?.lastSeq ?? 0, toSeq: last, derived: 0, endpointIds: [], more: false };
+    return { fromSeq: cursor ?? 0, toSeq: last, derived: 0, endpointIds: [], more: false };
   }
-  const fromSeq = cursor?.lastSeq ?? Math.min(...endpoints.map((e) => e.startSeq));
+  const fromSeq = cursor ?? Math.min(...endpoints.map((e) => e.startSeq));
   const logged = await db
     .select({ seq: events.seq, type: events.type })
     .from(events)
@@ -143,16 +141,8 @@ const newDelivery = (
   deliveredAt: null,
 });
 
-/** The cursor never moves back: two runs side by side leave it at the larger of their ends. */
 const moveCursor = (db: Db, tenantId: string, seq: number, now: string): Statement =>
-  db
-    .insert(outboundCursors)
-    .values({ tenantId, consumer: WEBHOOK_CONSUMER, lastSeq: seq, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [outboundCursors.tenantId, outboundCursors.consumer],
-      set: { lastSeq: seq, updatedAt: now },
-      setWhere: sql`${outboundCursors.lastSeq} < ${seq}`,
-    });
+  moveOutboundCursor(db, tenantId, WEBHOOK_CONSUMER, seq, now);
 
 const liveEndpoints = (db: Db, tenantId: string) =>
   db
