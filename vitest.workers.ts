@@ -18,6 +18,11 @@ const testBindings = async () => ({
   WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
   WEBHOOK_RETRY_SCHEDULE: '1,1,1',
   WEBHOOK_TIMEOUT_MS: '1500',
+  // A fixed VAPID pair: the local push service (test/receivers/push-service.ts) checks its signatures.
+  VAPID_PUBLIC_KEY: 'BFMcgIaS8LtCyhpGqMCUolBYlLfbRn-v1ZCwe8cPwO17g5B6aYRbudAncJQcrji_cheGsnxzJ3CIxzaJ1NAf6L8',
+  VAPID_PRIVATE_KEY: 'FTzfOJ3czgYJG6rWLdBkeuCyqshZXjw3F_QeTnqRjjA',
+  VAPID_SUBJECT: 'mailto:push-test@fieldline.dev',
+  NOTIFICATION_RETRY_SCHEDULE: '1,1,1',
 });
 
 /**

@@ -1,8 +1,23 @@
 // Writes the local secrets `wrangler dev` needs to .dev.vars: a JWT signing key and a password pepper,
-// each freshly generated. Kept when present; one missing from an older .dev.vars is added.
-import { randomBytes } from 'node:crypto';
+// each freshly generated, and a VAPID key pair for web push. Kept when present; one missing from an older .dev.vars is added.
+import { createECDH, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** A VAPID key pair for web push (RFC 8292): the P-256 public point and private scalar, base64url. */
+function vapidKeys() {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const privateKey = Buffer.alloc(32);
+  const scalar = ecdh.getPrivateKey();
+  scalar.copy(privateKey, 32 - scalar.length);
+  return { publicKey: ecdh.getPublicKey().toString('base64url'), privateKey: privateKey.toString('base64url') };
+}
+let vapid;
+const vapidPair = () => {
+  vapid ??= vapidKeys();
+  return vapid;
+};
 
 /** Format parsed by src/env.ts: comma-separated id:secret pairs, secrets of at least 32 characters. */
 const SECRETS = {
@@ -10,6 +25,9 @@ const SECRETS = {
   PASSWORD_PEPPER: () => `dev:${randomBytes(32).toString('hex')}`,
   // Not a secret: lets webhook endpoints point at receivers on this machine (ignored in production).
   WEBHOOKS_ALLOW_PRIVATE_URLS: () => 'true',
+  // Written together: a .dev.vars from before web push gets both.
+  VAPID_PUBLIC_KEY: () => vapidPair().publicKey,
+  VAPID_PRIVATE_KEY: () => vapidPair().privateKey,
 };
 
 /** The names of the secrets it wrote (none when .dev.vars had them all). */

@@ -82,12 +82,42 @@ const ConfigSchema = z.object({
     .max(24 * 30)
     .default(72),
   /**
-   * "true" lets webhook endpoints use http:// and loopback or private addresses: for local development
-   * and tests only. Production always requires https to a public host.
+   * "true" lets webhook endpoints and push subscriptions use http:// and loopback or private addresses:
+   * for local development and tests only. Production always requires https to a public host.
    */
   WEBHOOKS_ALLOW_PRIVATE_URLS: optionalString(z.enum(['true', 'false']))
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Web push (docs/notifications.md): the application server's VAPID key pair, base64url (a P-256 public
+   * point of 65 bytes, and the 32-byte private scalar, a secret). Unset: no push is sent and the push
+   * routes answer 503 PUSH_NOT_CONFIGURED. `npm start` generates local keys into .dev.vars.
+   */
+  VAPID_PUBLIC_KEY: optionalString(z.string().regex(/^[A-Za-z0-9_-]{87}$/, '65 bytes, base64url without padding')),
+  VAPID_PRIVATE_KEY: optionalString(z.string().regex(/^[A-Za-z0-9_-]{43}$/, '32 bytes, base64url without padding')),
+  /**
+   * Seconds between failed attempts of a push message or notification e-mail (429, 5xx, no answer); after
+   * the last, or once the notification stops mattering (its TTL), the delivery is given up.
+   */
+  NOTIFICATION_RETRY_SCHEDULE: z
+    .string()
+    .default('30,120,600,1800,3600')
+    .transform((raw, ctx) => {
+      const delays = raw.split(',').map((s) => Number(s.trim()));
+      if (delays.some((d) => !Number.isInteger(d) || d < 0 || d > 43_200)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'NOTIFICATION_RETRY_SCHEDULE: comma-separated seconds, each 0..43200',
+        });
+        return z.NEVER;
+      }
+      return delays;
+    }),
+  /** Where push services can reach the sender: a mailto: or https: URL. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'a mailto: or https: URL')
+    .default('mailto:push@fieldline.dev'),
   /**
    * Comma-separated `kid:secret` pairs. The first key signs new tokens; all of them verify, so a key can
    * be rotated in by putting it first and retired once tokens signed by the old one have expired.

@@ -76,7 +76,8 @@ export function handedAwayRooms(event: RoutableEvent): string[] {
 export function roomsForEvent(event: RoutableEvent): string[] {
   const rooms = new Set<string>(['tenant']);
   const p = event.payload;
-  if (event.type === 'notification' && (p.salesmanId === null || p.salesmanId === undefined)) rooms.add(BROADCAST);
+  // A manager's message to the whole team; one a rule addressed to a user (`userId`) is not for everybody.
+  if (event.type === 'notification' && p.salesmanId == null && p.userId == null) rooms.add(BROADCAST);
   if (typeof p.salesmanId === 'string') rooms.add(`salesman:${p.salesmanId}`);
   if (typeof p.territoryId === 'string') rooms.add(`territory:${p.territoryId}`);
   if (event.entityType === 'salesman') rooms.add(`salesman:${event.entityId}`);

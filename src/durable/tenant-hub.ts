@@ -8,6 +8,7 @@ import type { OutboundMessage } from '../jobs/outbound';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
 import { createServiceContext, type ServiceContext } from '../services/context';
 import { FILTER_HEADER, type ForwardedIdentity, IDENTITY_HEADER, type TenantHubPort } from '../services/hub-port';
+import { concernsNotifications } from '../services/notification-engine.service';
 import { runSearchIndexer } from '../services/search-indexer.service';
 import { planAlarm } from './alarm-planner';
 import { ClientMessages } from './client-messages';
@@ -47,8 +48,10 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   private readonly startedAt = Date.now();
 
   /** An outbound kick being sent, and whether events came in meanwhile (one more kick after it). */
-  private kicking: Promise<void> | null = null;
-  private kickAgain = false;
+  /** Outbound jobs being asked for (one in flight per job), and whether to ask once more after it. */
+  private kicking = new Map<OutboundMessage['job'], { again: boolean }>();
+  /** A relayed event the notification rules watch for (or a message for devices) awaits a run. */
+  private notifyPending = false;
 
   /** The search indexer's run in progress, and whether events came in during it (one more run). */
   private indexing: Promise<void> | null = null;
@@ -81,6 +84,7 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
       closeTagged: (tags, code, reason) => sockets.closeTagged(tags, code, reason),
       observe: (event, rooms) => {
         this.presence.followEvent(event);
+        if (concernsNotifications(event)) this.notifyPending = true;
         // From its first endpoint on, the tenant's commits are followed by an outbound kick (kickOutbound).
         if (event.type.startsWith('webhook_endpoint:') && this.store.getMeta(OUTBOUND_META) === null) {
           this.store.setMeta(OUTBOUND_META, '1');
@@ -284,7 +288,11 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   private followLog() {
     const tenantId = this.store.getMeta('tenant_id');
     if (!tenantId) return;
-    if (this.store.getMeta(OUTBOUND_META) !== null) this.kickOutbound(tenantId);
+    if (this.store.getMeta(OUTBOUND_META) !== null) this.kickOutbound({ job: 'webhooks', tenantId });
+    if (this.notifyPending) {
+      this.notifyPending = false;
+      this.kickOutbound({ job: 'notifications', tenantId });
+    }
     if (this.indexing) {
       this.indexAgain = true;
       return;
@@ -302,28 +310,31 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   }
 
   /**
-   * Asks the outbound queue to derive webhook deliveries from the events just relayed. Only tenants that
-   * ever had an endpoint are kicked (the hub saw a `webhook_endpoint:*` event; the rest cost nothing).
-   * Kicks coalesce: one in flight, and one more after it if events came in meanwhile, so a burst of writes
-   * costs two messages. A kick lost with an evicted hub is made up by the sweep (jobs/outbound.ts).
+   * Asks the outbound queue for a run: deriving webhook deliveries (only for tenants that ever had an
+   * endpoint: the hub saw a `webhook_endpoint:*` event; the rest cost nothing), or running the notification
+   * rules (after an event they watch). Kicks coalesce per job: one in flight, and one more after it if
+   * events came in meanwhile, so a burst of writes costs two messages. A kick lost with an evicted hub is
+   * made up by the sweep (jobs/outbound.ts).
    */
-  private kickOutbound(tenantId: string) {
-    if (this.kicking) {
-      this.kickAgain = true;
+  private kickOutbound(message: Extract<OutboundMessage, { job: 'webhooks' | 'notifications' }>) {
+    const inFlight = this.kicking.get(message.job);
+    if (inFlight) {
+      inFlight.again = true;
       return;
     }
+    const state = { again: false };
+    this.kicking.set(message.job, state);
     const run = async () => {
       do {
-        this.kickAgain = false;
-        await this.env.OUTBOUND.send({ job: 'webhooks', tenantId } satisfies OutboundMessage, { contentType: 'json' });
-      } while (this.kickAgain);
+        state.again = false;
+        await this.env.OUTBOUND.send(message, { contentType: 'json' });
+      } while (state.again);
     };
-    this.kicking = run()
-      .catch((err) => this.logFailure('outbound kick', err))
-      .finally(() => {
-        this.kicking = null;
-      });
-    this.ctx.waitUntil(this.kicking);
+    this.ctx.waitUntil(
+      run()
+        .catch((err) => this.logFailure('outbound kick', err))
+        .finally(() => this.kicking.delete(message.job)),
+    );
   }
 
   private logFailure(step: string, err: unknown) {

@@ -3,7 +3,15 @@ import { openDatabase } from '../db/connection';
 import { loadConfig } from '../env';
 import { chunk } from '../lib/chunk';
 import { composeEndpointDisabledMail } from '../outbound/endpoint-disabled-mail';
+import { composeNotificationMail } from '../outbound/notification-mail';
 import { createPlatformContext, createServiceContext, type ServiceContext } from '../services/context';
+import { sendDueNotifications, tenantsWithDueNotifications } from '../services/notification-delivery.service';
+import {
+  raiseVisitNotices,
+  runNotificationRules,
+  tenantsWithPlannedVisits,
+} from '../services/notification-engine.service';
+import { pushSettings } from '../services/push-subscriptions.service';
 import {
   deriveWebhookDeliveries,
   disabledEndpointNotice,
@@ -23,7 +31,12 @@ export type OutboundMessage =
   /** Read the tenant's new events and derive webhook deliveries; then ask for each endpoint's send. */
   | { job: 'webhooks'; tenantId: string }
   /** Send one endpoint's due deliveries. */
-  | { job: 'webhook-send'; tenantId: string; endpointId: string };
+  | { job: 'webhook-send'; tenantId: string; endpointId: string }
+  /**
+   * Run the notification rules over the tenant's new events (and, with `visits`, over its planned visits),
+   * then send its due push and e-mail deliveries.
+   */
+  | { job: 'notifications'; tenantId: string; visits?: boolean };
 
 export const OUTBOUND_QUEUE = 'fieldline-outbound';
 
@@ -36,7 +49,9 @@ const DERIVE_RUNS_PER_MESSAGE = 4;
 export function isOutboundMessage(body: unknown): body is OutboundMessage {
   const m = body as Partial<OutboundMessage & { endpointId: unknown }> | null;
   if (typeof m !== 'object' || m === null || typeof m.tenantId !== 'string') return false;
-  return m.job === 'webhooks' || (m.job === 'webhook-send' && typeof m.endpointId === 'string');
+  return (
+    m.job === 'webhooks' || m.job === 'notifications' || (m.job === 'webhook-send' && typeof m.endpointId === 'string')
+  );
 }
 
 const retryDelay = (attempts: number) => Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
@@ -76,6 +91,10 @@ export async function runOutbound(env: Env, job: OutboundMessage, exec: Pick<Exe
       { db: database.db, hubs: env.TENANT_HUB, waitUntil: (p) => exec.waitUntil(p) },
       systemPrincipal(job.tenantId, 'webhooks'),
     );
+    if (job.job === 'notifications') {
+      await notify(env, ctx, job);
+      return;
+    }
     if (job.job === 'webhooks') {
       const endpointIds = new Set<string>();
       let more = false;
@@ -101,6 +120,35 @@ export async function runOutbound(env: Env, job: OutboundMessage, exec: Pick<Exe
     await send(env, ctx, job);
   } finally {
     exec.waitUntil(database.close());
+  }
+}
+
+/** Runs the rules until the log is read (a few runs per message), then sends what is due. */
+async function notify(env: Env, ctx: ServiceContext, job: Extract<OutboundMessage, { job: 'notifications' }>) {
+  const config = loadConfig(env);
+  const push = pushSettings(config);
+  if (job.visits) await raiseVisitNotices(ctx, push);
+  let more = false;
+  for (let run = 0; run < DERIVE_RUNS_PER_MESSAGE; run++) {
+    more = (await runNotificationRules(ctx, push)).more;
+    if (!more) break;
+  }
+  const mail = bindingSender(env.REPORT_EMAIL);
+  const report = await sendDueNotifications(ctx.db, job.tenantId, {
+    push,
+    retrySchedule: config.NOTIFICATION_RETRY_SCHEDULE,
+    mail: async (to, subject, text) => {
+      const from = config.REPORT_EMAIL_FROM;
+      await mail(from, to, composeNotificationMail({ from, to, subject, text, baseUrl: config.PUBLIC_BASE_URL }));
+    },
+  });
+  const next: OutboundMessage = { job: 'notifications', tenantId: job.tenantId };
+  if (more) await enqueue(env, [next]);
+  // Only a run that scheduled retries follows up (one run claims each delivery, so one chain continues);
+  // deliveries held by quiet hours are picked up by the sweep.
+  else if (report.retried > 0 && report.nextDueAt !== null) {
+    const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((report.nextDueAt - Date.now()) / 1000)));
+    await env.OUTBOUND.send(next, { contentType: 'json', delaySeconds });
   }
 }
 
@@ -149,8 +197,10 @@ async function enqueue(env: Env, messages: OutboundMessage[]) {
 }
 
 /**
- * The sweep (a cron): whatever a lost message left behind. Every tenant with an endpoint gets a derive
- * run, and every endpoint with an overdue delivery a send.
+ * The sweep (a cron, every 5 minutes): planned visits due a reminder or a missed-visit notice, and
+ * whatever a lost message left behind. Every tenant with a planned visit near now or a due notification
+ * delivery gets a notifications run; every tenant with an endpoint a derive run, and every endpoint with
+ * an overdue delivery a send.
  */
 export async function sweepOutbound(env: Env, exec: Pick<ExecutionContext, 'waitUntil'>): Promise<number> {
   const database = openDatabase(env, loadConfig(env));
@@ -161,6 +211,12 @@ export async function sweepOutbound(env: Env, exec: Pick<ExecutionContext, 'wait
   });
   const messages: OutboundMessage[] = [];
   try {
+    const now = new Date(platform.now);
+    const withVisits = new Set(await tenantsWithPlannedVisits(platform.db, now));
+    const withDue = new Set(await tenantsWithDueNotifications(platform.db, platform.now));
+    for (const tenantId of new Set([...withVisits, ...withDue])) {
+      messages.push({ job: 'notifications', tenantId, visits: withVisits.has(tenantId) });
+    }
     for (const tenantId of await tenantsWithWebhooks(platform.db)) {
       messages.push({ job: 'webhooks', tenantId });
       for (const endpointId of await endpointsWithDueDeliveries(platform.db, tenantId, platform.now)) {

@@ -25,6 +25,7 @@ export const ErrorCode = {
   TENANT_REQUIRED: 'TENANT_REQUIRED',
   RATE_LIMITED: 'RATE_LIMITED',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  PUSH_NOT_CONFIGURED: 'PUSH_NOT_CONFIGURED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -53,6 +54,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   TENANT_REQUIRED: 409,
   RATE_LIMITED: 429,
   DATABASE_UNAVAILABLE: 503,
+  PUSH_NOT_CONFIGURED: 503,
   INTERNAL: 500,
 };
 
@@ -80,6 +82,7 @@ const TITLE: Record<ErrorCode, string> = {
   TENANT_REQUIRED: 'Tenant required',
   RATE_LIMITED: 'Too many requests',
   DATABASE_UNAVAILABLE: 'Database unavailable',
+  PUSH_NOT_CONFIGURED: 'Web push is not configured',
   INTERNAL: 'Internal server error',
 };
 

@@ -24,6 +24,7 @@ import { AppError, ErrorCode, forbidden } from '../lib/errors';
 import { signClaims, verifyClaims } from '../lib/signed-claims';
 import type { ServiceContext } from './context';
 import type { EntityTable } from './entity';
+import { visibleTo } from './notifications.service';
 import { getLinesByOrderIds, ofVisibleOrders } from './orders.service';
 import { lastEventSeq } from './search-indexer.service';
 
@@ -196,11 +197,8 @@ function sources(): Source[] {
       entity: 'notification',
       permission: 'salesmen:read',
       table: notifications,
-      // His own and the team-wide ones.
-      workingSet: (_ctx, viewer) =>
-        viewer.salesmanId
-          ? or(eq(notifications.salesmanId, viewer.salesmanId), isNull(notifications.salesmanId))
-          : undefined,
+      // A salesman: his own and the team-wide ones; others: the managers' messages and their own.
+      workingSet: (_ctx, viewer) => visibleTo(viewer.principal),
       toRecords: asRecords,
     },
   ];

@@ -1,0 +1,29 @@
+import { createMimeMessage } from 'mimetext/browser';
+
+/**
+ * A notification as an e-mail (for users who chose the e-mail channel): its title as the subject, its
+ * text, and where to change what they receive.
+ */
+export function composeNotificationMail(input: {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  baseUrl: string;
+}): string {
+  const msg = createMimeMessage();
+  msg.setSender({ name: 'Fieldline', addr: input.from });
+  msg.setRecipient(input.to);
+  msg.setSubject(input.subject);
+  msg.addMessage({
+    contentType: 'text/plain',
+    data: [
+      input.text.trimEnd(),
+      '',
+      '--',
+      'You receive this because e-mail is on for this kind of notification.',
+      `Change it in your notification preferences: PUT ${input.baseUrl}/v1/me/notification-preferences`,
+    ].join('\n'),
+  });
+  return msg.asRaw();
+}
