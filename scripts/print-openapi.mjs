@@ -16,6 +16,8 @@ await build({
   conditions: ['workerd', 'worker', 'browser'],
   mainFields: ['browser', 'module', 'main'],
   format: 'esm',
+  // Some dependencies (web-push) require Node built-ins, which an ES module bundle can only reach this way.
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   outfile: out,
   external: ['cloudflare:*'],
   logLevel: 'warning',

@@ -17,6 +17,7 @@ import { customersRouter } from './routes/customers.routes';
 import { docsPage } from './routes/docs';
 import { eventsRouter } from './routes/events.routes';
 import { inventoryRouter } from './routes/inventory.routes';
+import { meRouter, notificationRulesRouter, pushRouter } from './routes/notification-centre.routes';
 import { notificationsRouter } from './routes/notifications.routes';
 import { withOperationIds } from './routes/operation-ids';
 import { ordersRouter } from './routes/orders.routes';
@@ -53,6 +54,9 @@ const v1 = new OpenAPIHono<AppEnv>()
   .route('/payments', paymentsRouter)
   .route('/events', eventsRouter)
   .route('/notifications', notificationsRouter)
+  .route('/me', meRouter)
+  .route('/push', pushRouter)
+  .route('/notification-rules', notificationRulesRouter)
   .route('/realtime', realtimeSocketRouter)
   .route('/realtime', realtimeStatsRouter)
   .route('/search', searchRouter)

@@ -1,4 +1,5 @@
 import { uuid } from '../contracts/common';
+import { NOTIFICATION_KINDS } from '../db/tables';
 import { freeJsonObject } from '../lib/free-json';
 import {
   getNotification,
@@ -21,10 +22,15 @@ import {
   z,
 } from './openapi';
 
-const NotificationSchema = z
+export const NotificationSchema = z
   .object({
     ...entityFields,
     salesmanId: z.string().nullable(),
+    userId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The user a rule addressed it to; null for a manager’s message' }),
+    kind: z.enum(NOTIFICATION_KINDS).openapi({ description: '`message`, or the rule that raised it' }),
     senderId: z.string(),
     title: z.string(),
     body: z.string(),
