@@ -38,6 +38,9 @@ export async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise
   });
   // Disabled: nothing is sent to a host that does not exist.
   const webhook = await created('/v1/webhooks', tenant.token, { url: 'https://hooks.example.com/in', enabled: false });
+  // A device of the owner (keys as a browser makes them; the push service host does not exist, and
+  // nothing is pushed to it: nobody the rules tell has anything to be told about here).
+  const device = await created('/v1/push/subscriptions', tenant.token, await browserSubscription());
   const notification = await created('/v1/notifications', tenant.token, {
     salesmanId: rep.salesmanId,
     title: 'Visit the new shop',
@@ -58,5 +61,23 @@ export async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise
     'api-keys': key.apiKey.id,
     'report-subscriptions': subscription.id,
     webhooks: webhook.endpoint.id,
+    push: device.id,
+  };
+}
+
+/** What a browser's pushManager.subscribe() hands out: a P-256 public key and an auth secret. */
+async function browserSubscription() {
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
+    'deriveBits',
+  ])) as CryptoKeyPair;
+  const raw = new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer);
+  const b64url = (bytes: Uint8Array) =>
+    btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
+  return {
+    endpoint: `https://push.example.com/send/${crypto.randomUUID()}`,
+    keys: { p256dh: b64url(raw), auth: b64url(crypto.getRandomValues(new Uint8Array(16))) },
   };
 }

@@ -1,0 +1,521 @@
+import { env } from 'cloudflare:workers';
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, inject, it } from 'vitest';
+import { notificationDeliveries, pushSubscriptions, visits } from '../../src/db/tables';
+import { runOutbound } from '../../src/jobs/outbound';
+import { newId } from '../../src/lib/ids';
+import { api } from '../helpers/api';
+import { testDb } from '../helpers/db';
+import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
+import { createConfirmedOrder, createOrder, createProduct, createSalesman } from '../helpers/sales-factories';
+
+/**
+ * The notification centre end to end: rules raised by ordinary writes (the tenant hub asks the outbound
+ * queue for a run after an event the rules watch), in-app notifications in each recipient's inbox, and
+ * web push delivered to the local push service (test/receivers/push-service.ts), which checks the VAPID
+ * signature and decrypts every message with the subscription's keys, as a browser would. Retries come
+ * after 1 s here (NOTIFICATION_RETRY_SCHEDULE=1,1,1 in vitest.workers.ts).
+ */
+
+const pushService = () => inject('receivers').push;
+
+interface PushMessage {
+  id: string;
+  payload: string;
+  ttl: number;
+  urgency: string;
+  vapidSub: string;
+}
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A browser subscription at the local push service, registered with Fieldline for `token`'s user. */
+async function device(token: string) {
+  const sub = (await (await fetch(`${pushService()}/_control/subscribe`, { method: 'POST' })).json()) as {
+    endpoint: string;
+    keys: { p256dh: string; auth: string };
+  };
+  const res = await api('POST', '/v1/push/subscriptions', { ...sub, userAgent: 'Test browser' }, { token });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { id: res.body.id as string, pushId: sub.endpoint.split('/push/')[1] as string, subscription: sub };
+}
+
+async function received(pushId: string): Promise<PushMessage[]> {
+  return (await (await fetch(`${pushService()}/_control/messages?id=${pushId}`)).json()) as PushMessage[];
+}
+
+const answerWith = (pushId: string, body: Record<string, unknown>) =>
+  fetch(`${pushService()}/_control/answer`, { method: 'POST', body: JSON.stringify({ id: pushId, ...body }) });
+
+const inbox = async (token: string, query = '') =>
+  (await api('GET', `/v1/me/notifications${query}`, undefined, { token })).body;
+
+const deliveriesOf = (tenantId: string) =>
+  testDb().select().from(notificationDeliveries).where(eq(notificationDeliveries.tenantId, tenantId));
+
+/** A tenant with a manager who has a push device. */
+async function teamWithDevice() {
+  const t = await createTenant();
+  const manager = await createUserWithRole(t, 'manager');
+  const phone = await device(manager.token);
+  return { t, manager, phone };
+}
+
+const largeOrderAbove = async (t: TestTenant, minTotalMinor: number) => {
+  const res = await api(
+    'PATCH',
+    '/v1/notification-rules/large_order',
+    { settings: { minTotalMinor } },
+    { token: t.token },
+  );
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+};
+
+describe('notification rules', () => {
+  it('lists every rule on by default; owners change them; managers may not; bad settings answer 400', async () => {
+    const t = await createTenant();
+    const listed = await api('GET', '/v1/notification-rules', undefined, { token: t.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((r: { kind: string }) => r.kind)).toEqual([
+      'stock_low',
+      'large_order',
+      'payment_failed',
+      'visit_soon',
+      'visit_missed',
+      'target_attainment',
+      'customer_at_risk',
+    ]);
+    expect(listed.body.data.every((r: { enabled: boolean; customised: boolean }) => r.enabled && !r.customised)).toBe(
+      true,
+    );
+    const large = listed.body.data.find((r: { kind: string }) => r.kind === 'large_order');
+    expect(large.settings).toEqual({ minTotalMinor: 100000 });
+
+    const changed = await api(
+      'PATCH',
+      '/v1/notification-rules/visit_soon',
+      { enabled: false, settings: { minutesBefore: 15 } },
+      { token: t.token },
+    );
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      kind: 'visit_soon',
+      enabled: false,
+      settings: { minutesBefore: 15 },
+      customised: true,
+    });
+
+    const manager = await createUserWithRole(t, 'manager');
+    const refused = await api(
+      'PATCH',
+      '/v1/notification-rules/visit_soon',
+      { enabled: true },
+      { token: manager.token },
+    );
+    expect(refused.status).toBe(403);
+    const unknown = await api('PATCH', '/v1/notification-rules/nothing', { enabled: true }, { token: t.token });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('NOT_FOUND');
+    const bad = await api(
+      'PATCH',
+      '/v1/notification-rules/visit_soon',
+      { settings: { minutesBefore: 'soon' } },
+      { token: t.token },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.errors[0].path).toBe('json.settings.minutesBefore');
+    const extra = await api(
+      'PATCH',
+      '/v1/notification-rules/visit_soon',
+      { settings: { colour: 1 } },
+      { token: t.token },
+    );
+    expect(extra.status).toBe(400);
+
+    // Another tenant still runs the defaults.
+    const other = await createTenant();
+    const theirs = await api('GET', '/v1/notification-rules', undefined, { token: other.token });
+    expect(theirs.body.data.find((r: { kind: string }) => r.kind === 'visit_soon')).toMatchObject({ enabled: true });
+  });
+});
+
+describe('notification preferences', () => {
+  it('start from the defaults and keep only what the user changed', async () => {
+    const t = await createTenant();
+    const before = await api('GET', '/v1/me/notification-preferences', undefined, { token: t.token });
+    expect(before.status).toBe(200);
+    expect(before.body.kinds.stock_low).toEqual({ inApp: true, push: true, email: false });
+    expect(before.body.kinds.payment_failed).toEqual({ inApp: true, push: true, email: true });
+    expect(before.body.quietHours).toBeNull();
+
+    const put = await api(
+      'PUT',
+      '/v1/me/notification-preferences',
+      { kinds: { stock_low: { push: false } }, quietHours: { start: '22:00', end: '06:30' } },
+      { token: t.token },
+    );
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body.kinds.stock_low).toEqual({ inApp: true, push: false, email: false });
+    expect(put.body.kinds.large_order).toEqual({ inApp: true, push: true, email: false });
+    expect(put.body.quietHours).toEqual({ start: '22:00', end: '06:30' });
+
+    // A later change of another kind keeps the first; null removes the quiet hours.
+    const again = await api(
+      'PUT',
+      '/v1/me/notification-preferences',
+      { kinds: { large_order: { email: true } }, quietHours: null },
+      { token: t.token },
+    );
+    expect(again.body.kinds.stock_low.push).toBe(false);
+    expect(again.body.kinds.large_order.email).toBe(true);
+    expect(again.body.quietHours).toBeNull();
+
+    for (const body of [
+      { quietHours: { start: '25:00', end: '06:00' } },
+      { quietHours: { start: '07:00', end: '07:00' } },
+      { kinds: { no_such_kind: { push: false } } },
+      { kinds: { stock_low: { pigeon: true } } },
+    ]) {
+      const bad = await api('PUT', '/v1/me/notification-preferences', body, { token: t.token });
+      expect(bad.status, JSON.stringify(body)).toBe(400);
+      expect(bad.body.code).toBe('VALIDATION_FAILED');
+    }
+    // Another user of the tenant has his own.
+    const manager = await createUserWithRole(t, 'manager');
+    const theirs = await api('GET', '/v1/me/notification-preferences', undefined, { token: manager.token });
+    expect(theirs.body.kinds.stock_low.push).toBe(true);
+  });
+});
+
+describe('push subscriptions', () => {
+  it('hands out the VAPID key, stores a device once per endpoint, and keeps devices to their user', async () => {
+    const t = await createTenant();
+    const key = await api('GET', '/v1/push/vapid-public-key', undefined, { token: t.token });
+    expect(key.status).toBe(200);
+    expect(key.body.publicKey).toBe((env as unknown as Record<string, string>).VAPID_PUBLIC_KEY);
+
+    const phone = await device(t.token);
+    const again = await api('POST', '/v1/push/subscriptions', phone.subscription, { token: t.token });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(phone.id);
+    const mine = await api('GET', '/v1/push/subscriptions', undefined, { token: t.token });
+    expect(mine.body.data).toHaveLength(1);
+    expect(mine.body.data[0]).toMatchObject({ id: phone.id, userAgent: 'Test browser' });
+    expect(JSON.stringify(mine.body)).not.toContain(phone.subscription.keys.auth);
+
+    const bad = [
+      { ...phone.subscription, keys: { ...phone.subscription.keys, p256dh: 'AAAA' } },
+      { ...phone.subscription, keys: { ...phone.subscription.keys, auth: 'c2hvcnQ' } },
+      { ...phone.subscription, endpoint: 'ftp://push.example.com/x' },
+      { endpoint: phone.subscription.endpoint },
+    ];
+    for (const body of bad) {
+      const res = await api('POST', '/v1/push/subscriptions', body, { token: t.token });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+
+    const manager = await createUserWithRole(t, 'manager');
+    const notTheirs = await api('DELETE', `/v1/push/subscriptions/${phone.id}`, undefined, { token: manager.token });
+    expect(notTheirs.status).toBe(404);
+    const other = await createTenant();
+    const otherTenant = await api('DELETE', `/v1/push/subscriptions/${phone.id}`, undefined, { token: other.token });
+    expect(otherTenant.status).toBe(404);
+    const removed = await api('DELETE', `/v1/push/subscriptions/${phone.id}`, undefined, { token: t.token });
+    expect(removed.status).toBe(204);
+    expect((await api('GET', '/v1/push/subscriptions', undefined, { token: t.token })).body.data).toEqual([]);
+  });
+
+  it('are for signed-in users: an API key gets 403', async () => {
+    const t = await createTenant();
+    const key = await api('POST', '/v1/api-keys', { name: 'ERP', scopes: ['orders:read'] }, { token: t.token });
+    expect(key.status, JSON.stringify(key.body)).toBe(201);
+    const res = await api('GET', '/v1/push/subscriptions', undefined, { headers: { 'x-api-key': key.body.secret } });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('rules raise notifications', () => {
+  it('a large confirmed order: in-app for owner and managers, web push to their devices, once', async () => {
+    const { t, manager, phone } = await teamWithDevice();
+    await largeOrderAbove(t, 5_000);
+    const product = await createProduct(t, { priceMinor: 2_000, onHand: 100 });
+    // Below the amount: nothing.
+    await createConfirmedOrder(t, product, 1);
+    const order = await createConfirmedOrder(t, product, 3);
+
+    const messages = await waitFor(async () => {
+      const got = await received(phone.pushId);
+      return got.length > 0 && got;
+    }, 'the push message');
+    const payload = JSON.parse(messages[0]?.payload ?? '{}');
+    expect(payload).toMatchObject({ kind: 'large_order', data: { orderId: order.id, totalMinor: 6000 } });
+    expect(payload.title).toBe('Large order confirmed: 60.00 EUR');
+    expect(messages[0]).toMatchObject({ urgency: 'normal', vapidSub: 'mailto:push-test@fieldline.dev' });
+    expect(messages[0]?.ttl).toBeGreaterThan(23 * 3600);
+
+    const managerInbox = await inbox(manager.token);
+    expect(managerInbox.unreadCount).toBe(1);
+    expect(managerInbox.data).toHaveLength(1);
+    expect(managerInbox.data[0]).toMatchObject({ kind: 'large_order', userId: manager.id, readAt: null });
+    const ownerInbox = await inbox(t.token);
+    expect(ownerInbox.data.map((n: { kind: string }) => n.kind)).toEqual(['large_order']);
+    expect(ownerInbox.data[0].id).not.toBe(managerInbox.data[0].id);
+
+    // A manager does not see what the rules addressed to the owner.
+    const ownersOne = await api('GET', `/v1/notifications/${ownerInbox.data[0].id}`, undefined, {
+      token: manager.token,
+    });
+    expect(ownersOne.status).toBe(404);
+    // Running the rules again raises nothing twice.
+    await runOutbound(env, { job: 'notifications', tenantId: t.tenantId }, { waitUntil: () => {} });
+    expect((await inbox(manager.token)).data).toHaveLength(1);
+    expect(await received(phone.pushId)).toHaveLength(1);
+  });
+
+  it('low stock tells the managers which product; someone who switched push off gets it in-app only', async () => {
+    const { t, manager, phone } = await teamWithDevice();
+    const ownersPhone = await device(t.token);
+    await api('PUT', '/v1/me/notification-preferences', { kinds: { stock_low: { push: false } } }, { token: t.token });
+    const product = await createProduct(t, { onHand: 10, lowStockThreshold: 5 });
+    await createConfirmedOrder(t, product, 6);
+
+    const [message] = await waitFor(async () => {
+      const got = await received(phone.pushId);
+      return got.length > 0 && got;
+    }, 'the low-stock push');
+    const payload = JSON.parse(message?.payload ?? '{}');
+    expect(payload.kind).toBe('stock_low');
+    expect(payload.title).toMatch(/^Low stock: Product \w+ \(SKU-\w+\)$/);
+    expect(payload.body).toBe('4 available, at or below the threshold of 5.');
+    expect((await inbox(manager.token)).data[0]).toMatchObject({ kind: 'stock_low', data: { productId: product } });
+    const ownerInbox = await waitFor(async () => {
+      const box = await inbox(t.token);
+      return box.data.length > 0 && box;
+    }, "the owner's notification");
+    expect(ownerInbox.data[0].kind).toBe('stock_low');
+    expect(await received(ownersPhone.pushId)).toEqual([]);
+  });
+
+  it("a failed payment tells the managers and the order's salesman", async () => {
+    const t = await createTenant();
+    const salesman = await createSalesman(t);
+    const phone = await device(salesman.token);
+    const product = await createProduct(t, { priceMinor: 1_000 });
+    const order = await createOrder(t, [{ productId: product, quantity: 2 }], { salesmanId: salesman.salesmanId });
+    expect((await api('POST', `/v1/orders/${order.id}/confirm`, undefined, { token: t.token })).status).toBe(200);
+    const failed = await api(
+      'POST',
+      '/v1/payments',
+      { orderId: order.id, amountMinor: 2_000, method: 'card', status: 'failed' },
+      { token: t.token },
+    );
+    expect(failed.status, JSON.stringify(failed.body)).toBe(201);
+
+    const [message] = await waitFor(async () => {
+      const got = await received(phone.pushId);
+      return got.length > 0 && got;
+    }, "the salesman's push");
+    expect(JSON.parse(message?.payload ?? '{}')).toMatchObject({
+      kind: 'payment_failed',
+      title: 'Payment failed: 20.00 EUR',
+      data: { paymentId: failed.body.id, orderId: order.id },
+    });
+    expect(message?.urgency).toBe('high');
+    const his = await inbox(salesman.token);
+    expect(his.data.map((n: { kind: string }) => n.kind)).toEqual(['payment_failed']);
+    expect(his.data[0]).toMatchObject({ salesmanId: salesman.salesmanId, userId: salesman.userId });
+    // The owner gets it in-app, and by e-mail (payment_failed has e-mail on by default).
+    expect((await inbox(t.token)).data.map((n: { kind: string }) => n.kind)).toEqual(['payment_failed']);
+    const email = await waitFor(async () => {
+      const rows = await deliveriesOf(t.tenantId);
+      return rows.find((d) => d.channel === 'email' && d.userId === t.ownerId && d.status === 'sent');
+    }, 'the e-mail delivery');
+    expect(email.attempts).toBe(1);
+  });
+
+  it("a manager's message reaches the salesman's device", async () => {
+    const t = await createTenant();
+    const salesman = await createSalesman(t);
+    const phone = await device(salesman.token);
+    const sent = await api(
+      'POST',
+      '/v1/notifications',
+      { salesmanId: salesman.salesmanId, title: 'Call the office', body: 'About tomorrow' },
+      { token: t.token },
+    );
+    expect(sent.status).toBe(201);
+    const [message] = await waitFor(async () => {
+      const got = await received(phone.pushId);
+      return got.length > 0 && got;
+    }, 'the message push');
+    expect(JSON.parse(message?.payload ?? '{}')).toMatchObject({
+      id: sent.body.id,
+      kind: 'message',
+      title: 'Call the office',
+    });
+    expect((await inbox(salesman.token)).data.map((n: { id: string }) => n.id)).toEqual([sent.body.id]);
+  });
+});
+
+describe('push delivery', () => {
+  it('a 410 removes the device; a 429 with Retry-After is sent again later', async () => {
+    const { t, manager, phone } = await teamWithDevice();
+    const tablet = await device(manager.token);
+    await answerWith(phone.pushId, { status: 410 });
+    await answerWith(tablet.pushId, { status: 429, times: 1, retryAfter: 1 });
+    await largeOrderAbove(t, 1_000);
+    const product = await createProduct(t, { priceMinor: 5_000 });
+    await createConfirmedOrder(t, product, 1);
+
+    const [message] = await waitFor(async () => {
+      const got = await received(tablet.pushId);
+      return got.length > 0 && got;
+    }, 'the retried push');
+    expect(JSON.parse(message?.payload ?? '{}').kind).toBe('large_order');
+    const rows = await waitFor(async () => {
+      const all = (await deliveriesOf(t.tenantId)).filter((d) => d.channel === 'push' && d.userId === manager.id);
+      return all.every((d) => d.status !== 'pending') && all;
+    }, 'settled deliveries');
+    const byDevice = Object.fromEntries(rows.map((d) => [d.subscriptionId, d]));
+    expect(byDevice[phone.id]).toMatchObject({ status: 'gone', responseStatus: 410, attempts: 1 });
+    expect(byDevice[tablet.id]).toMatchObject({ status: 'sent', attempts: 2 });
+    const devices = await testDb()
+      .select({ id: pushSubscriptions.id })
+      .from(pushSubscriptions)
+      .where(eq(pushSubscriptions.tenantId, t.tenantId));
+    expect(devices.map((d) => d.id)).toEqual([tablet.id]);
+  });
+
+  it('quiet hours hold push until they end; in-app arrives at once', async () => {
+    const { t, manager, phone } = await teamWithDevice();
+    // Quiet all day but one minute: now is inside them, whatever the time.
+    const berlin = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(Date.now() + 10 * 60_000));
+    const put = await api(
+      'PUT',
+      '/v1/me/notification-preferences',
+      { quietHours: { start: '00:00', end: berlin } },
+      { token: manager.token },
+    );
+    expect(put.status).toBe(200);
+    await largeOrderAbove(t, 1_000);
+    const product = await createProduct(t, { priceMinor: 5_000 });
+    await createConfirmedOrder(t, product, 1);
+
+    await waitFor(async () => (await inbox(manager.token)).data.length === 1, 'the in-app notification');
+    const [held] = await waitFor(async () => {
+      const rows = (await deliveriesOf(t.tenantId)).filter((d) => d.userId === manager.id && d.channel === 'push');
+      return rows.length > 0 && rows;
+    }, 'the held delivery');
+    // Quiet until 10 minutes from now (to the minute), local time; the push waits, untouched.
+    expect(held?.status).toBe('pending');
+    expect(Date.parse(held?.nextAttemptAt ?? '') - Date.now()).toBeGreaterThan(8 * 60_000);
+    expect(held?.attempts).toBe(0);
+    expect(await received(phone.pushId)).toEqual([]);
+  });
+});
+
+describe('visit reminders', () => {
+  it('remind the salesman before a planned visit and tell the manager when it was missed', async () => {
+    const t = await createTenant();
+    const manager = await createUserWithRole(t, 'manager');
+    const salesman = await createSalesman(t);
+    const phone = await device(salesman.token);
+    const customer = await createCustomer(t.token, { name: 'Kiosk am Markt' });
+    const plan = async (minutesFromNow: number) => {
+      const id = newId();
+      const at = new Date().toISOString();
+      await testDb()
+        .insert(visits)
+        .values({
+          tenantId: t.tenantId,
+          id,
+          createdAt: at,
+          updatedAt: at,
+          version: 1,
+          customerId: customer.id,
+          salesmanId: salesman.salesmanId,
+          plannedAt: new Date(Date.now() + minutesFromNow * 60_000).toISOString(),
+        });
+      return id;
+    };
+    const soon = await plan(20);
+    const missed = await plan(-90);
+    await plan(120); // later: no reminder yet
+    await plan(-30); // within the grace period: not missed yet
+
+    await runOutbound(env, { job: 'notifications', tenantId: t.tenantId, visits: true }, { waitUntil: () => {} });
+
+    const his = (await inbox(salesman.token)).data as { kind: string; data: { visitId: string }; title: string }[];
+    expect(his.map((n) => [n.kind, n.data.visitId]).sort()).toEqual(
+      [
+        ['visit_missed', missed],
+        ['visit_soon', soon],
+      ].sort(),
+    );
+    expect(his.find((n) => n.kind === 'visit_soon')?.title).toMatch(/^Visit at \d\d:\d\d: Kiosk am Markt$/);
+    const managers = (await inbox(manager.token)).data as { kind: string; data: { visitId: string } }[];
+    expect(managers.map((n) => [n.kind, n.data.visitId])).toEqual([['visit_missed', missed]]);
+    const pushes = await waitFor(async () => {
+      const got = await received(phone.pushId);
+      return got.length === 2 && got;
+    }, 'two pushes');
+    const reminder = pushes
+      .map((m) => ({ ...m, body: JSON.parse(m.payload) }))
+      .find((m) => m.body.kind === 'visit_soon');
+    expect(reminder?.urgency).toBe('high');
+    expect(reminder?.ttl).toBeLessThanOrEqual(30 * 60);
+
+    // The next cron run raises nothing again.
+    await runOutbound(env, { job: 'notifications', tenantId: t.tenantId, visits: true }, { waitUntil: () => {} });
+    expect((await inbox(salesman.token)).data).toHaveLength(2);
+    const stillPlanned = await testDb()
+      .select({ id: visits.id })
+      .from(visits)
+      .where(and(eq(visits.tenantId, t.tenantId), eq(visits.status, 'planned')));
+    expect(stillPlanned).toHaveLength(4);
+  });
+});
+
+describe('the inbox', () => {
+  it('counts unread, marks one and all read, and holds only what is the caller’s', async () => {
+    const { t, manager } = await teamWithDevice();
+    await largeOrderAbove(t, 1_000);
+    const product = await createProduct(t, { priceMinor: 5_000, onHand: 100 });
+    for (let i = 0; i < 3; i++) await createConfirmedOrder(t, product, 1);
+    await waitFor(async () => (await inbox(manager.token)).unreadCount === 3, 'three unread');
+
+    const [first] = (await inbox(manager.token)).data;
+    const read = await api('POST', `/v1/notifications/${first.id}/read`, undefined, { token: manager.token });
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.body.readAt).not.toBeNull();
+    expect((await inbox(manager.token)).unreadCount).toBe(2);
+    expect((await inbox(manager.token, '?unread=true')).data).toHaveLength(2);
+    // The owner cannot mark the manager's; another tenant does not find it.
+    const notHis = await api('POST', `/v1/notifications/${first.id}/read`, undefined, { token: t.token });
+    expect(notHis.status).toBe(404);
+    const other = await createTenant();
+    expect((await api('GET', `/v1/notifications/${first.id}`, undefined, { token: other.token })).status).toBe(404);
+
+    const all = await api('POST', '/v1/me/notifications/read-all', undefined, { token: manager.token });
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({ marked: 2, unreadCount: 0 });
+    expect((await inbox(t.token)).unreadCount).toBe(3);
+    const bad = await api('GET', '/v1/me/notifications?kind=nothing', undefined, { token: manager.token });
+    expect(bad.status).toBe(400);
+  });
+});
