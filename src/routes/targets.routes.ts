@@ -1,8 +1,42 @@
 import { uuid } from '../contracts/common';
 import { TARGET_PERIODS } from '../db/tables';
-import { createTarget, deleteTarget, getTarget, listTargets, updateTarget } from '../services/targets.service';
+import {
+  createTarget,
+  deleteTarget,
+  getTargetWithAttainment,
+  listTargets,
+  updateTarget,
+} from '../services/targets.service';
 import { crudRouter } from './crud';
 import { createBodyOf, entityFields, listQuery, updateBodyOf, z } from './openapi';
+
+const AttainmentSchema = z
+  .object({
+    asOf: z.string().nullable().openapi({
+      description: 'The last local day counted: today, or the last day of a period that is over; null before it starts',
+    }),
+    revenueMinor: z.number().int().openapi({
+      description:
+        'Net revenue so far (confirmed and fulfilled orders less refunds), as the sales performance report counts it',
+    }),
+    visits: z.number().int().openapi({ description: 'Completed visits checked in so far' }),
+    revenuePct: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Percent of the revenue goal; null without a revenue goal' }),
+    visitPct: z.number().nullable().openapi({ description: 'Percent of the visit goal; null without a visit goal' }),
+    elapsedPct: z.number().openapi({ description: "Percent of the period's days gone, today included" }),
+  })
+  .openapi('TargetAttainment', {
+    example: {
+      asOf: '2025-04-18',
+      revenueMinor: 912_000,
+      visits: 41,
+      revenuePct: 91.2,
+      visitPct: 68.3,
+      elapsedPct: 60,
+    },
+  });
 
 export const TargetSchema = z
   .object({
@@ -13,6 +47,9 @@ export const TargetSchema = z
     periodEnd: z.string().openapi({ description: 'Last day of the period (inclusive), computed by the server' }),
     revenueGoalMinor: z.number().int(),
     visitGoal: z.number().int(),
+    attainment: AttainmentSchema.optional().openapi({
+      description: 'How far the salesman has come; in the answer of GET /v1/targets/{id} only',
+    }),
   })
   .openapi('Target');
 
@@ -58,7 +95,7 @@ export const targetsRouter = crudRouter({
   service: {
     list: listTargets,
     create: createTarget,
-    get: getTarget,
+    get: getTargetWithAttainment,
     update: updateTarget,
     delete: deleteTarget,
   },
@@ -66,5 +103,6 @@ export const targetsRouter = crudRouter({
     list: 'List targets (a salesman sees only his own)',
     create: 'Set a target for a salesman and period (one per salesman, period type and start)',
     update: 'Update a target (periodEnd is recomputed when the period changes)',
+    get: 'Get a target with its attainment so far',
   },
 });

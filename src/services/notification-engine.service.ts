@@ -27,6 +27,7 @@ import { type EffectiveRule, MESSAGE_DELIVERY, RULES, type RuleKind, tenantRules
 import type { Notification } from './notifications.service';
 import { moveOutboundCursor, outboundCursor } from './outbound-cursors';
 import type { PushSettings } from './push-subscriptions.service';
+import { currentAttainments } from './targets.service';
 import { tenantSettings } from './tenant-settings';
 import { appendEvent, commit } from './write-pipeline';
 
@@ -163,6 +164,7 @@ export async function runNotificationRules(ctx: ServiceContext, push: PushSettin
     if (event.type === 'notification') messages.push({ ...(event.payload as unknown as Notification), tenantId });
     else raised.push(...fromEvent(rules, event, lookups));
   }
+  raised.push(...(await attainmentNotices(ctx, rules.target_attainment, salesmenWithProgress(logged))));
   const written = await raise(ctx, push, raised, {
     messages,
     also: [moveOutboundCursor(ctx.db, tenantId, NOTIFICATIONS_CONSUMER, last.seq, ctx.now)],
@@ -279,6 +281,97 @@ function fromEvent(rules: Record<RuleKind, EffectiveRule>, event: LoggedEvent, l
     default:
       return [];
   }
+}
+
+// ------------------------------------------------------------------------------- target attainment
+
+/** The salesmen whose revenue or visits grew in these events: confirmed orders and completed visits. */
+function salesmenWithProgress(logged: LoggedEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const event of logged) {
+    const progress =
+      event.type === 'visit:checked_out' ||
+      ((event.type === 'order:created' || event.type === 'order:updated') && concernsNotifications(event));
+    const salesmanId = event.payload.salesmanId;
+    if (progress && typeof salesmanId === 'string') ids.add(salesmanId);
+  }
+  return [...ids];
+}
+
+const PERIOD_LABEL: Record<string, (start: string) => string> = {
+  month: (start) =>
+    new Date(`${start}T12:00:00Z`).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  quarter: (start) => `Q${Math.floor(Number(start.slice(5, 7)) / 3) + 1} ${start.slice(0, 4)}`,
+  year: (start) => start.slice(0, 4),
+};
+
+/**
+ * For each current target of `salesmanIds`, the highest threshold its revenue and its visits have
+ * reached. Each (target, measure, threshold) is raised once: the notification id is derived from it, so
+ * the next order at 90 % finds the 85 % notice already there. A threshold passed over in one step (a
+ * large order from 40 % to 90 %) is not told after the higher one.
+ */
+async function attainmentNotices(ctx: ServiceContext, rule: EffectiveRule, salesmanIds: string[]): Promise<Raised[]> {
+  if (!rule.enabled || salesmanIds.length === 0) return [];
+  const current = await currentAttainments(ctx, salesmanIds);
+  if (current.length === 0) return [];
+  const [settings, names] = await Promise.all([
+    tenantSettings(ctx),
+    salesmanNames(
+      ctx,
+      current.map((c) => c.target.salesmanId),
+    ),
+  ]);
+  const thresholds = [...(rule.settings.thresholds as number[])].sort((a, b) => b - a);
+  const raised: Raised[] = [];
+  for (const { target, attainment } of current) {
+    const name = names.get(target.salesmanId) ?? 'A salesman';
+    const period = PERIOD_LABEL[target.periodType]?.(target.periodStart) ?? target.periodStart;
+    const measures = [
+      {
+        measure: 'revenue',
+        reached: attainment.revenuePct,
+        progress: `${money(attainment.revenueMinor, settings.currency)} of ${money(target.revenueGoalMinor, settings.currency)}`,
+      },
+      {
+        measure: 'visits',
+        reached: attainment.visitPct,
+        progress: `${attainment.visits} of ${target.visitGoal} visits`,
+      },
+    ];
+    for (const { measure, reached, progress } of measures) {
+      const threshold = reached === null ? undefined : thresholds.find((t) => reached >= t);
+      if (threshold === undefined) continue;
+      raised.push({
+        kind: 'target_attainment',
+        subject: `target:${target.id}:${measure}:${threshold}`,
+        salesmanId: target.salesmanId,
+        title: `${name} reached ${threshold} % of the ${period} ${measure} target`,
+        body: `${progress} (${reached} %), with ${attainment.elapsedPct} % of the period gone.`,
+        data: {
+          targetId: target.id,
+          salesmanId: target.salesmanId,
+          measure,
+          threshold,
+          reachedPct: reached,
+          elapsedPct: attainment.elapsedPct,
+        },
+      });
+    }
+  }
+  return raised;
+}
+
+async function salesmanNames(ctx: ServiceContext, ids: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const part of chunk([...new Set(ids)], 90)) {
+    const rows = await ctx.db
+      .select({ id: salesmen.id, name: salesmen.name })
+      .from(salesmen)
+      .where(and(eq(salesmen.tenantId, ctx.principal.tenantId), inArray(salesmen.id, part)));
+    for (const row of rows) names.set(row.id, row.name);
+  }
+  return names;
 }
 
 // --------------------------------------------------------------------------- writing notifications

@@ -1,12 +1,16 @@
-import { eq, gte, lte } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
+import { localDate, safeTimeZone } from '../analytics/domain/timezone';
+import { type Attainment, attainmentsOf, type TargetPeriod } from '../analytics/services/target-attainment';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { type TARGET_PERIODS, targets } from '../db/tables';
+import { chunk } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
 import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { assertSalesmanExists } from './references';
+import { tenantSettings } from './tenant-settings';
 
 export type Target = typeof targets.$inferSelect;
 export type PeriodType = (typeof TARGET_PERIODS)[number];
@@ -58,6 +62,58 @@ export async function getTarget(ctx: ServiceContext, id: string): Promise<Target
   const own = ownSalesmanScope(ctx.principal);
   if (own && target.salesmanId !== own) throw notFound('Target');
   return target;
+}
+
+/** A target with how far its salesman has come towards it (GET /v1/targets/{id}). */
+export async function getTargetWithAttainment(
+  ctx: ServiceContext,
+  id: string,
+): Promise<Target & { attainment: Attainment }> {
+  const target = await getTarget(ctx, id);
+  return { ...target, attainment: await targetAttainment(ctx, target) };
+}
+
+/** The attainment of a target the caller has read (GraphQL's Target.attainment). */
+export async function targetAttainment(ctx: ServiceContext, target: TargetPeriod): Promise<Attainment> {
+  requirePermission(ctx.principal, 'targets:read');
+  const found = (await attainmentsOf(ctx, [target])).get(target.id);
+  if (!found) throw notFound('Target');
+  return found;
+}
+
+/**
+ * The targets of `salesmanIds` whose period contains today (in the tenant's timezone), each with its
+ * attainment: what the notification engine compares with the thresholds after an order or a visit.
+ */
+export async function currentAttainments(
+  ctx: ServiceContext,
+  salesmanIds: readonly string[],
+): Promise<{ target: Target; attainment: Attainment }[]> {
+  if (salesmanIds.length === 0) return [];
+  const today = localDate(safeTimeZone((await tenantSettings(ctx)).timezone), Date.parse(ctx.now));
+  const current: Target[] = [];
+  // D1 binds at most 100 parameters per statement.
+  for (const ids of chunk([...new Set(salesmanIds)], 90)) {
+    current.push(
+      ...(await ctx.db
+        .select()
+        .from(targets)
+        .where(
+          and(
+            eq(targets.tenantId, ctx.principal.tenantId),
+            inArray(targets.salesmanId, ids),
+            lte(targets.periodStart, today),
+            gte(targets.periodEnd, today),
+            isNull(targets.deletedAt),
+          ),
+        )),
+    );
+  }
+  const attained = await attainmentsOf(ctx, current);
+  return current.flatMap((target) => {
+    const attainment = attained.get(target.id);
+    return attainment ? [{ target, attainment }] : [];
+  });
 }
 
 /** One target per salesman and period: the partial unique index turns a duplicate into 409, even in a race. */

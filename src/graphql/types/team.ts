@@ -1,7 +1,8 @@
+import type { Attainment } from '../../analytics/services/target-attainment';
 import { PERMISSIONS } from '../../auth/permissions';
 import { PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/tables';
 import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesmen.service';
-import { getTarget, listTargets } from '../../services/targets.service';
+import { getTarget, listTargets, targetAttainment } from '../../services/targets.service';
 import { type TenantSettings, tenantSettings } from '../../services/tenant-settings';
 import { getUser, getUsersByIds, listUsers } from '../../services/users.service';
 import { builder } from '../builder';
@@ -62,6 +63,25 @@ builder.node(UserRef, {
   }),
 });
 
+const TargetAttainmentRef = builder.objectRef<Attainment>('TargetAttainment').implement({
+  description:
+    'How far a salesman has come towards a target: net revenue and completed visits from the first day of the period to today (or its last day), as the sales performance report counts them.',
+  fields: (t) => ({
+    asOf: t.exposeString('asOf', {
+      nullable: true,
+      description: 'YYYY-MM-DD, the last local day counted; null before the period starts',
+    }),
+    revenueMinor: t.field({ type: 'SafeInt', resolve: (a) => a.revenueMinor }),
+    visits: t.exposeInt('visits'),
+    revenuePct: t.exposeFloat('revenuePct', {
+      nullable: true,
+      description: 'Null when the target has no revenue goal',
+    }),
+    visitPct: t.exposeFloat('visitPct', { nullable: true, description: 'Null when the target has no visit goal' }),
+    elapsedPct: t.exposeFloat('elapsedPct', { description: "Percent of the period's days gone, today included" }),
+  }),
+});
+
 builder.node(TargetRef, {
   description: "A salesman's revenue and visit goals for a calendar month, quarter or year.",
   id: { resolve: (target) => target.id },
@@ -74,6 +94,12 @@ builder.node(TargetRef, {
     periodEnd: t.exposeString('periodEnd', { description: 'YYYY-MM-DD, last day of the period (inclusive)' }),
     revenueGoalMinor: t.field({ type: 'SafeInt', resolve: (target) => target.revenueGoalMinor }),
     visitGoal: t.exposeInt('visitGoal'),
+    attainment: t.field({
+      type: TargetAttainmentRef,
+      description: 'Computed on request (a few aggregate queries per target): ask for it on a handful, not a long page',
+      complexity: 5,
+      resolve: (target, _args, ctx) => targetAttainment(ctx.service, target),
+    }),
   }),
 });
 
