@@ -29,9 +29,13 @@ export function concernsSync(who: HubIdentity, event: { entityType: string }, ro
 
 export const isSalesman = (who: HubIdentity) => who.role === 'salesman';
 
+/** A user's own room: the notices a rule addressed to him alone (docs/realtime.md, Rooms). */
+const personalRoom = (who: HubIdentity) => (who.kind === 'user' ? `user:${who.principalId}` : null);
+
 export function defaultRooms(who: HubIdentity): string[] {
-  if (!isSalesman(who)) return ['tenant'];
-  const rooms: string[] = [];
+  const personal = personalRoom(who);
+  const rooms: string[] = personal ? [personal] : [];
+  if (!isSalesman(who)) return ['tenant', ...rooms];
   if (who.salesmanId) rooms.push(`salesman:${who.salesmanId}`);
   if (who.territoryId) rooms.push(`territory:${who.territoryId}`);
   return rooms;
@@ -40,6 +44,7 @@ export function defaultRooms(who: HubIdentity): string[] {
 /** Managers, viewers and integrations may watch any room; a salesman only his own, his territory's and chats. */
 export function canJoin(who: HubIdentity, room: string): boolean {
   if (room.startsWith('chat:') || room === SYNC_ROOM) return true;
+  if (room.startsWith('user:')) return room === personalRoom(who);
   if (!isSalesman(who)) return true;
   return (
     (who.salesmanId !== null && room === `salesman:${who.salesmanId}`) ||
@@ -55,10 +60,6 @@ interface RoutableEvent {
 }
 
 /**
- * The rooms a domain event is delivered to: always the tenant room; the salesman and territory rooms it
- * concerns (from the payload); a tenant-wide notification goes to everybody.
- */
-/**
  * The salesman and territory rooms an update took its record away from (`payload.previous`, written by
  * services/entity.ts): not where the event is delivered (the record is no longer theirs to watch), but
  * whom a sync poke must reach.
@@ -73,10 +74,15 @@ export function handedAwayRooms(event: RoutableEvent): string[] {
   return rooms;
 }
 
+/**
+ * The rooms a domain event is delivered to: the tenant room and the salesman and territory rooms it
+ * concerns (from the payload); a manager's message to the whole team goes to everybody, and a notice a
+ * rule addressed to one user only to that user's room.
+ */
 export function roomsForEvent(event: RoutableEvent): string[] {
-  const rooms = new Set<string>(['tenant']);
   const p = event.payload;
-  // A manager's message to the whole team; one a rule addressed to a user (`userId`) is not for everybody.
+  if (event.type === 'notification' && typeof p.userId === 'string') return [`user:${p.userId}`];
+  const rooms = new Set<string>(['tenant']);
   if (event.type === 'notification' && p.salesmanId == null && p.userId == null) rooms.add(BROADCAST);
   if (typeof p.salesmanId === 'string') rooms.add(`salesman:${p.salesmanId}`);
   if (typeof p.territoryId === 'string') rooms.add(`territory:${p.territoryId}`);

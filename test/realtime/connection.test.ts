@@ -101,7 +101,7 @@ describe('realtime connection', () => {
       type: 'welcome',
       seq: expect.any(Number),
       you: { userId: t.ownerId, role: 'owner', salesmanId: null },
-      rooms: ['tenant'],
+      rooms: ['tenant', `user:${t.ownerId}`],
       presence: [{ salesmanId: rep.salesmanId, status: 'online', since: expect.any(Number) }],
     });
     expect(welcome.seq).toBeGreaterThan(0);
@@ -120,7 +120,7 @@ describe('realtime connection', () => {
     const phone = await connect(rep.token);
     const welcome = await phone.next((f) => f.type === 'welcome');
     expect(welcome.you).toEqual({ userId: rep.userId, role: 'salesman', salesmanId: rep.salesmanId });
-    expect(welcome.rooms).toEqual([`salesman:${rep.salesmanId}`, `territory:${territory.id}`]);
+    expect(welcome.rooms).toEqual([`user:${rep.userId}`, `salesman:${rep.salesmanId}`, `territory:${territory.id}`]);
     expect(welcome.presence).toEqual([]);
     phone.close();
     otherPhone.close();

@@ -37,7 +37,14 @@ describe('hibernation and eviction', () => {
     expect(status).toMatchObject({ status: 'online', connections: 1, location: { lat: 47.37, lng: 8.54 } });
     const stats = await api('GET', '/v1/realtime/stats', undefined, { token: t.token });
     expect(stats.body.connections).toEqual({ total: 3, byRole: { owner: 1, salesman: 1, manager: 1 } });
-    expect(stats.body.rooms).toEqual({ tenant: 2, [`salesman:${rep.salesmanId}`]: 1, 'chat:team': 2 });
+    expect(stats.body.rooms).toEqual({
+      tenant: 2,
+      [`salesman:${rep.salesmanId}`]: 1,
+      'chat:team': 2,
+      [`user:${t.ownerId}`]: 1,
+      [`user:${rep.userId}`]: 1,
+      [`user:${manager.id}`]: 1,
+    });
 
     // Room membership comes back from the socket attachments: chat still routes, and so do events and GPS.
     desk.send({ type: 'chat', room: 'chat:team', text: 'still there?' });

@@ -9,7 +9,7 @@ describe('tenant hub', () => {
     const rep = await createSalesmanUser(t);
     const dashboard = await connect(t.token);
     const welcome = await dashboard.next((f) => f.type === 'welcome');
-    expect(welcome.rooms).toEqual(['tenant']);
+    expect(welcome.rooms).toEqual(['tenant', `user:${t.ownerId}`]);
 
     const phone = await connect(rep.token);
     await phone.next((f) => f.type === 'welcome');

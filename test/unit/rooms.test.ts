@@ -19,16 +19,25 @@ const who = (role: string, salesmanId: string | null = null, territoryId: string
 });
 
 describe('rooms', () => {
-  it('puts managers, viewers and integrations in the tenant room by default', () => {
-    for (const role of ['owner', 'admin', 'manager', 'viewer', 'integration']) {
-      expect(defaultRooms(who(role))).toEqual(['tenant']);
+  it('puts managers and viewers in the tenant room and their own, integrations in the tenant room', () => {
+    for (const role of ['owner', 'admin', 'manager', 'viewer']) {
+      expect(defaultRooms(who(role))).toEqual(['tenant', 'user:user']);
     }
+    expect(defaultRooms(who('integration'))).toEqual(['tenant']);
   });
 
-  it('puts a salesman in his own room and his territory’s, never the tenant room', () => {
-    expect(defaultRooms(who('salesman', S1, T1))).toEqual([`salesman:${S1}`, `territory:${T1}`]);
-    expect(defaultRooms(who('salesman', S1, null))).toEqual([`salesman:${S1}`]);
-    expect(defaultRooms(who('salesman', null, null))).toEqual([]);
+  it('puts a salesman in his own rooms and his territory’s, never the tenant room', () => {
+    expect(defaultRooms(who('salesman', S1, T1))).toEqual(['user:user', `salesman:${S1}`, `territory:${T1}`]);
+    expect(defaultRooms(who('salesman', S1, null))).toEqual(['user:user', `salesman:${S1}`]);
+    expect(defaultRooms(who('salesman', null, null))).toEqual(['user:user']);
+  });
+
+  it('lets a user, and nobody else, join his own room', () => {
+    for (const role of ['owner', 'manager', 'salesman']) {
+      expect(canJoin(who(role, S1), 'user:user')).toBe(true);
+      expect(canJoin(who(role, S1), `user:${S2}`)).toBe(false);
+    }
+    expect(canJoin(who('integration'), 'user:user')).toBe(false);
   });
 
   it('lets a salesman join only his own rooms and chats', () => {
@@ -46,7 +55,7 @@ describe('rooms', () => {
     expect(canJoin(who('salesman', null, null), `salesman:${S1}`)).toBe(false);
   });
 
-  it('lets everyone else join any room', () => {
+  it('lets everyone else join any room but another user’s', () => {
     for (const role of ['owner', 'manager', 'viewer', 'integration']) {
       for (const room of ['tenant', `salesman:${S2}`, `territory:${T2}`, 'chat:x']) {
         expect(canJoin(who(role), room)).toBe(true);
@@ -55,7 +64,7 @@ describe('rooms', () => {
   });
 
   it('validates room names', () => {
-    for (const ok of ['tenant', `salesman:${S1}`, `territory:${T1}`, 'chat:team-north_1.a']) {
+    for (const ok of ['tenant', `salesman:${S1}`, `territory:${T1}`, `user:${S1}`, 'chat:team-north_1.a']) {
       expect(RoomName.safeParse(ok).success, ok).toBe(true);
     }
     for (const bad of ['', 'tenants', 'salesman:42', 'chat:', 'chat:has space', `chat:${'x'.repeat(65)}`, 'other:1']) {
@@ -94,6 +103,13 @@ describe('rooms', () => {
       const personal = roomsForEvent(event('notification', 'notification', 'n2', { salesmanId: S1 }));
       expect(personal).not.toContain(BROADCAST);
       expect(personal.sort()).toEqual(['tenant', `salesman:${S1}`].sort());
+    });
+
+    it('sends a notice a rule addressed to one user to his room alone', () => {
+      const notice = { salesmanId: S1, userId: S2, kind: 'visit_soon' };
+      expect(roomsForEvent(event('notification', 'notification', 'n3', notice))).toEqual([`user:${S2}`]);
+      const managers = { salesmanId: null, userId: S2, kind: 'stock_low' };
+      expect(roomsForEvent(event('notification', 'notification', 'n4', managers))).toEqual([`user:${S2}`]);
     });
 
     it('never broadcasts other events without a salesman', () => {

@@ -5,9 +5,12 @@
  * types without bundling zod.
  */
 
-/** Rooms: `tenant` (managers, dashboards), `sync` (sync pokes), `salesman:<id>`, `territory:<id>`, `chat:<name>`. */
+/**
+ * Rooms: `tenant` (managers, dashboards), `sync` (sync pokes), `salesman:<id>`, `territory:<id>`,
+ * `user:<id>` (the notices addressed to one user), `chat:<name>`.
+ */
 export const ROOM_NAME_PATTERN =
-  /^(tenant|sync|salesman:[0-9a-f-]{36}|territory:[0-9a-f-]{36}|chat:[A-Za-z0-9_.-]{1,64})$/;
+  /^(tenant|sync|salesman:[0-9a-f-]{36}|territory:[0-9a-f-]{36}|user:[0-9a-f-]{36}|chat:[A-Za-z0-9_.-]{1,64})$/;
 
 /** Largest client frame accepted, in UTF-8 bytes. */
 export const MAX_FRAME_BYTES = 8 * 1024;

@@ -18,10 +18,10 @@ describe('protocol constants', () => {
 
   it('names the rooms a client may ask for', () => {
     const id = '01900000-0000-7000-8000-000000000001';
-    for (const room of ['tenant', 'sync', `salesman:${id}`, `territory:${id}`, 'chat:north-team']) {
+    for (const room of ['tenant', 'sync', `salesman:${id}`, `territory:${id}`, `user:${id}`, 'chat:north-team']) {
       expect(ROOM_NAME_PATTERN.test(room)).toBe(true);
     }
-    for (const room of ['tenants', 'syncs', 'salesman:42', 'chat:', 'chat:a b', `chat:${'x'.repeat(65)}`]) {
+    for (const room of ['tenants', 'syncs', 'salesman:42', 'user:me', 'chat:', 'chat:a b', `chat:${'x'.repeat(65)}`]) {
       expect(ROOM_NAME_PATTERN.test(room)).toBe(false);
     }
   });
