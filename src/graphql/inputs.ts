@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { CreateCustomerBody, UpdateCustomerBody } from '../contracts/customers.schemas';
+import { PreferencesBody } from '../contracts/notification-centre.schemas';
 import { CancelOrderBody, CreateOrderBody } from '../contracts/orders.schemas';
 import { CreatePaymentBody } from '../contracts/payments.schemas';
 import { CreateProductBody, UpdateProductBody } from '../contracts/products.schemas';
@@ -23,6 +24,7 @@ export const bodies = {
   checkIn: CheckInBody,
   checkOut: CheckOutBody,
   sendNotification: SendNotificationBody,
+  updateNotificationPreferences: PreferencesBody,
 };
 
 /**

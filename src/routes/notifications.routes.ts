@@ -67,7 +67,8 @@ export const notificationsRouter = createProtectedRouter().openapi(
 // Registered after the POST, as it always was: /openapi.json lists the operations in this order.
 listRoute(notificationsRouter, {
   tags,
-  summary: 'List notifications (a salesman sees his own and the team-wide ones)',
+  summary:
+    'List notifications (a salesman sees his own and the team-wide ones; GET /v1/me/notifications is the caller’s inbox with his unread count)',
   query: ListQuery,
   schema: NotificationSchema,
   pageName: 'NotificationPage',
