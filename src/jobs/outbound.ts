@@ -89,7 +89,7 @@ export async function runOutbound(env: Env, job: OutboundMessage, exec: Pick<Exe
   try {
     const ctx = createServiceContext(
       { db: database.db, hubs: env.TENANT_HUB, waitUntil: (p) => exec.waitUntil(p) },
-      systemPrincipal(job.tenantId, 'webhooks'),
+      systemPrincipal(job.tenantId, job.job === 'notifications' ? 'notifications' : 'webhooks'),
     );
     if (job.job === 'notifications') {
       await notify(env, ctx, job);

@@ -148,3 +148,18 @@ export async function eventsSince(tenant: TestTenant, since: number) {
 }
 
 export const lastSeq = async (tenant: TestTenant) => (await eventsSince(tenant, 0)).at(-1)?.seq ?? 0;
+
+/** Today in the test tenants' timezone (Europe/Berlin), YYYY-MM-DD. */
+export const tenantToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
+
+/** A target for the current month (in the tenant's timezone) of `salesmanId`. */
+export async function createCurrentMonthTarget(
+  tenant: TestTenant,
+  salesmanId: string,
+  goals: { revenueGoalMinor?: number; visitGoal?: number },
+): Promise<{ id: string }> {
+  const body = { salesmanId, periodType: 'month', periodStart: `${tenantToday().slice(0, 7)}-01`, ...goals };
+  const res = await api('POST', '/v1/targets', body, { token: tenant.token });
+  if (res.status !== 201) throw new Error(`create target failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}

@@ -77,7 +77,8 @@ async function browserSubscription() {
       .replace(/\//g, '_')
       .replace(/=+$/, '');
   return {
-    endpoint: `https://push.example.com/send/${crypto.randomUUID()}`,
+    // Nothing listens there (tests allow loopback targets): its pushes fail fast and are retried, no DNS involved.
+    endpoint: `http://127.0.0.1:9/send/${crypto.randomUUID()}`,
     keys: { p256dh: b64url(raw), auth: b64url(crypto.getRandomValues(new Uint8Array(16))) },
   };
 }

@@ -56,14 +56,23 @@ let documentedCodes: Set<string>;
 let known: KnownIds;
 /** The last sequence number of the owner's event log, as far as this file has read it. */
 let lastSeq = 0;
+/** The last of them that a request wrote (not the notification engine). */
+let lastRequestSeq = 0;
 
+/**
+ * The seq of the last event a request wrote. The notification engine runs in the background after some
+ * of them (a failed payment tells the owner) and appends its `notification` events when it does: those are
+ * not the request's, and are skipped.
+ */
 async function readLastSeq(): Promise<number> {
   for (;;) {
     const page = await api('GET', `/v1/events?since=${lastSeq}&limit=1000`, undefined, { token: owner.token });
     if (page.status !== 200) throw new Error(`events: ${page.status} ${JSON.stringify(page.body)}`);
-    if (page.body.data.length === 0) return lastSeq;
-    lastSeq = page.body.data.at(-1).seq;
-    if (page.body.data.length < 1000) return lastSeq;
+    for (const event of page.body.data) {
+      lastSeq = event.seq;
+      if (event.actorId !== 'system:notifications') lastRequestSeq = event.seq;
+    }
+    if (page.body.data.length < 1000) return lastRequestSeq;
   }
 }
 

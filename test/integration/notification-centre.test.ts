@@ -7,7 +7,14 @@ import { newId } from '../../src/lib/ids';
 import { api } from '../helpers/api';
 import { testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
-import { createConfirmedOrder, createOrder, createProduct, createSalesman } from '../helpers/sales-factories';
+import {
+  createConfirmedOrder,
+  createCurrentMonthTarget,
+  createOrder,
+  createProduct,
+  createSalesman,
+  tenantToday,
+} from '../helpers/sales-factories';
 
 /**
  * The notification centre end to end: rules raised by ordinary writes (the tenant hub asks the outbound
@@ -341,6 +348,62 @@ describe('rules raise notifications', () => {
       return rows.find((d) => d.channel === 'email' && d.userId === t.ownerId && d.status === 'sent');
     }, 'the e-mail delivery');
     expect(email.attempts).toBe(1);
+  });
+
+  it('target attainment: the salesman and the managers hear of 50 % and 100 %, each once; GET /v1/targets/{id} shows it', async () => {
+    const t = await createTenant();
+    const salesman = await createSalesman(t);
+    const manager = await createUserWithRole(t, 'manager');
+    const phone = await device(salesman.token);
+    const today = tenantToday();
+    const target = { body: await createCurrentMonthTarget(t, salesman.salesmanId, { revenueGoalMinor: 10_000 }) };
+    const product = await createProduct(t, { priceMinor: 1_000, onHand: 100 });
+    const sell = async (quantity: number) => {
+      const order = await createOrder(t, [{ productId: product, quantity }], { salesmanId: salesman.salesmanId });
+      expect((await api('POST', `/v1/orders/${order.id}/confirm`, undefined, { token: t.token })).status).toBe(200);
+    };
+
+    await sell(6); // 60 %: past 50
+    const first = await waitFor(async () => {
+      const got = await received(phone.pushId);
+      return got.length > 0 && got;
+    }, 'the 50 % push');
+    const payload = JSON.parse(first[0]?.payload ?? '{}');
+    expect(payload).toMatchObject({
+      kind: 'target_attainment',
+      data: { targetId: target.body.id, measure: 'revenue', threshold: 50, reachedPct: 60 },
+    });
+    expect(payload.title).toMatch(/ reached 50 % of the \w+ \d{4} revenue target$/);
+    expect(first[0]?.urgency).toBe('low');
+    const got = await api('GET', `/v1/targets/${target.body.id}`, undefined, { token: salesman.token });
+    expect(got.status).toBe(200);
+    expect(got.body.attainment).toMatchObject({
+      asOf: today,
+      revenueMinor: 6_000,
+      visits: 0,
+      revenuePct: 60,
+      visitPct: null,
+    });
+    expect(got.body.attainment.elapsedPct).toBeGreaterThan(0);
+
+    await sell(1); // 70 %: no new threshold
+    await sell(4); // 110 %: past 85 and 100 in one step, told once, as 100
+    const later = await waitFor(async () => {
+      const all = await received(phone.pushId);
+      return all.length > 1 && all;
+    }, 'the 100 % push');
+    await runOutbound(env, { job: 'notifications', tenantId: t.tenantId }, { waitUntil: () => {} });
+    expect(later.map((m) => JSON.parse(m.payload).data.threshold)).toEqual([50, 100]);
+    expect(await received(phone.pushId)).toHaveLength(2);
+    const managers = await inbox(manager.token, '?kind=target_attainment');
+    expect(managers.data.map((n: { data: { threshold: number } }) => n.data.threshold)).toEqual([100, 50]);
+    const his = await inbox(salesman.token, '?kind=target_attainment');
+    expect(his.data).toHaveLength(2);
+    // The list does not compute it; another tenant's target is not there.
+    const listed = await api('GET', '/v1/targets', undefined, { token: t.token });
+    expect(listed.body.data[0].attainment).toBeUndefined();
+    const other = await createTenant();
+    expect((await api('GET', `/v1/targets/${target.body.id}`, undefined, { token: other.token })).status).toBe(404);
   });
 
   it("a manager's message reaches the salesman's device", async () => {
