@@ -9,12 +9,19 @@
 //   2. The same with 1 endpoint whose receiver answers 500 to 20 % of requests at random (retries after
 //      1 s here): every event must arrive once (0 lost, 0 received twice).
 //   3. 1 endpoint at 10 events/s: the latency of a delivery when no backlog builds up.
+//   4. Web push: --push-users salesmen with --push-devices devices each at the local push service of the
+//      test suite (test/receivers/push-service.ts: checks every VAPID token and decrypts every message),
+//      then --push-messages team-wide messages from the owner: pushes per second and commit → receipt;
+//      again with the push service failing 20 % of pushes (500, retried after 1 s): 0 lost, 0 twice.
 // Writes the `outbound` section of docs/benchmarks.md.
-//   npm run bench:outbound [-- --events 1000 --concurrency 8]
+//   npm run bench:outbound [-- --events 1000 --concurrency 8 --push-users 10 --push-devices 10 --push-messages 20]
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { vapidKeys } from '../scripts/dev-vars.mjs';
 import { startWebhookReceiver } from '../test/receivers/webhook-receiver.ts';
 import { buildWorker, call as callAt, freePort, freshDatabase, root, startServer, stopAll, waitFor } from './lib.mjs';
 import { writeBenchmarkSection } from './report.mjs';
@@ -23,8 +30,15 @@ const { values: opts } = parseArgs({
   options: {
     events: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '8' },
+    'push-users': { type: 'string', default: '10' },
+    'push-devices': { type: 'string', default: '10' },
+    'push-messages': { type: 'string', default: '20' },
   },
 });
+const PUSH_USERS = Number(opts['push-users']);
+const PUSH_DEVICES = Number(opts['push-devices']);
+const PUSH_MESSAGES = Number(opts['push-messages']);
+const VAPID = vapidKeys();
 const EVENTS = Number(opts.events);
 const CONCURRENCY = Number(opts.concurrency);
 const STATE = join(root, '.wrangler', 'bench-outbound-state');
@@ -42,7 +56,14 @@ async function serve(app) {
     port,
     stateDir: STATE,
     // Local receivers; retries after 1 s so the failing run ends within minutes.
-    vars: { WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_SCHEDULE: '1,1,1,1,1,1,1', WEBHOOK_TIMEOUT_MS: '5000' },
+    vars: {
+      WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_RETRY_SCHEDULE: '1,1,1,1,1,1,1',
+      WEBHOOK_TIMEOUT_MS: '5000',
+      VAPID_PUBLIC_KEY: VAPID.publicKey,
+      VAPID_PRIVATE_KEY: VAPID.privateKey,
+      NOTIFICATION_RETRY_SCHEDULE: '1,1,1,1,1,1,1',
+    },
   });
   const origin = `http://127.0.0.1:${port}`;
   await waitFor(`${origin}/health`);
@@ -55,10 +76,9 @@ async function control(receiver, name, config) {
 }
 const stateOf = async (receiver, name) => (await fetch(`${receiver.url}/_control/hooks/${name}`)).json();
 
-/** A fresh tenant with `endpoints` endpoints on the receiver (all `customer:*`), told their secrets. */
-async function tenantWithEndpoints(server, receiver, endpoints, receiverConfig = {}) {
+async function signup(server) {
   const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
-  const signup = await server.call('POST', '/v1/auth/signup', {
+  const res = await server.call('POST', '/v1/auth/signup', {
     tenantName: 'Outbound Bench',
     name: 'Bench Owner',
     email,
@@ -66,7 +86,12 @@ async function tenantWithEndpoints(server, receiver, endpoints, receiverConfig =
     timezone: 'Europe/Berlin',
     currency: 'EUR',
   });
-  const token = signup.accessToken;
+  return res.accessToken;
+}
+
+/** A fresh tenant with `endpoints` endpoints on the receiver (all `customer:*`), told their secrets. */
+async function tenantWithEndpoints(server, receiver, endpoints, receiverConfig = {}) {
+  const token = await signup(server);
   const names = [];
   for (let i = 0; i < endpoints; i++) {
     const name = `b${Date.now().toString(36)}${i}`;
@@ -159,6 +184,82 @@ async function run(server, receiver, endpoints, receiverConfig = {}, count = EVE
   return result;
 }
 
+/** The local push service of the test suite, bundled for Node (it is TypeScript importing TypeScript). */
+async function loadPushService(work) {
+  const out = join(work, 'push-service.mjs');
+  await build({
+    entryPoints: [join(root, 'test', 'receivers', 'push-service.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'warning',
+  });
+  return (await import(pathToFileURL(out).href)).startPushService;
+}
+
+/**
+ * A new tenant with PUSH_USERS salesmen, each with PUSH_DEVICES devices at `push`, then PUSH_MESSAGES
+ * team-wide messages from the owner, one at a time: every message is one push to every device.
+ */
+async function pushRun(server, push) {
+  const owner = await signup(server);
+  const devices = [];
+  for (let u = 0; u < PUSH_USERS; u++) {
+    const email = `rep${u}-${Date.now()}@example.test`;
+    const password = 'correct horse battery staple';
+    const user = await server.call('POST', '/v1/users', { email, name: `Rep ${u}`, role: 'salesman', password }, owner);
+    await server.call('POST', '/v1/salesmen', { name: `Rep ${u}`, userId: user.id }, owner);
+    const login = await server.call('POST', '/v1/auth/login', { email, password });
+    for (let d = 0; d < PUSH_DEVICES; d++) {
+      const sub = await (await fetch(`${push.url}/_control/subscribe`, { method: 'POST' })).json();
+      await server.call('POST', '/v1/push/subscriptions', sub, login.accessToken);
+      devices.push(sub.endpoint.split('/push/')[1]);
+    }
+  }
+  const mine = new Set(devices);
+  const committedAt = new Map();
+  const started = Date.now();
+  for (let m = 0; m < PUSH_MESSAGES; m++) {
+    const sent = await server.call('POST', '/v1/notifications', { title: `Bench ${m}`, body: 'Team news' }, owner);
+    committedAt.set(sent.id, Date.now());
+  }
+  const writeMs = Date.now() - started;
+  const expected = devices.length * PUSH_MESSAGES;
+  const ours = async () =>
+    (await (await fetch(`${push.url}/_control/messages`)).json()).filter((message) => mine.has(message.id));
+  const deadline = Date.now() + 30 * 60_000;
+  let messages = [];
+  for (;;) {
+    messages = await ours();
+    if (new Set(messages.map((x) => `${x.id}:${JSON.parse(x.payload).id}`)).size >= expected) break;
+    if (Date.now() > deadline) throw new Error(`only ${messages.length} of ${expected} pushes arrived`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // Let late duplicates show up, if there were any.
+  await new Promise((r) => setTimeout(r, 3000));
+  messages = await ours();
+  const pairs = new Set(messages.map((x) => `${x.id}:${JSON.parse(x.payload).id}`));
+  let lost = 0;
+  for (const device of devices) for (const id of committedAt.keys()) if (!pairs.has(`${device}:${id}`)) lost++;
+  const latencies = messages.map((x) => x.receivedAt - committedAt.get(JSON.parse(x.payload).id));
+  const last = Math.max(...messages.map((x) => x.receivedAt));
+  const result = {
+    devices: devices.length,
+    pushes: messages.length,
+    writeSeconds: writeMs / 1000,
+    seconds: (last - started) / 1000,
+    perSecond: messages.length / ((last - started) / 1000),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    max: Math.max(...latencies),
+    lost,
+    duplicated: messages.length - pairs.size,
+  };
+  console.log(JSON.stringify(result));
+  return result;
+}
+
 async function main() {
   const load = loadavg()[0];
   const started = Date.now();
@@ -172,6 +273,16 @@ async function main() {
   results.push({ label: '1 endpoint, receiver fails 20 %', ...(await run(server, receiver, 1, { failRate: 0.2 })) });
   // Below capacity: the latency of one delivery rather than of a backlog.
   results.push({ label: '1 endpoint, 10 events/s (200)', ...(await run(server, receiver, 1, {}, 200, 10)) });
+  const startPushService = await loadPushService(work);
+  const pushResults = [];
+  for (const [label, failRate] of [
+    ['push', 0],
+    ['push, push service fails 20 %', 0.2],
+  ]) {
+    const push = await startPushService({ failRate });
+    pushResults.push({ label, ...(await pushRun(server, push)) });
+    await push.close();
+  }
   stopAll();
   await receiver.close();
   const s = (x) => x.toFixed(1);
@@ -189,6 +300,15 @@ async function main() {
     '| run | deliveries | writes took (s) | first commit → last receipt (s) | deliveries/s | latency p50 / p95 / max (ms) | requests to the receiver | lost | received twice | out of seq order | bad signatures |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    `Web push: a new tenant with ${PUSH_USERS} salesmen × ${PUSH_DEVICES} devices at the local push service of the test suite (test/receivers/push-service.ts, in the driver's process: it verifies every VAPID token and decrypts every aes128gcm message with the device's keys), then ${PUSH_MESSAGES} team-wide messages from the owner, one request at a time; each is one push to every device, sent by the notification engine through the outbound queue. Latency runs from the end of the request that sent the message to the decrypted receipt. Retries after 1 s (NOTIFICATION_RETRY_SCHEDULE=1,…).`,
+    '',
+    '| run | devices | pushes received | writes took (s) | first commit → last receipt (s) | pushes/s | latency p50 / p95 / max (ms) | lost | received twice |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...pushResults.map(
+      (r) =>
+        `| ${r.label} | ${r.devices} | ${r.pushes} | ${s(r.writeSeconds)} | ${s(r.seconds)} | ${r.perSecond.toFixed(0)} | ${r.p50} / ${r.p95} / ${r.max} | ${r.lost} | ${r.duplicated} |`,
+    ),
   ].join('\n');
   writeBenchmarkSection(join(root, 'docs', 'benchmarks.md'), 'outbound', section);
   console.log(section);

@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 
 /** A VAPID key pair for web push (RFC 8292): the P-256 public point and private scalar, base64url. */
-function vapidKeys() {
+export function vapidKeys() {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
   const privateKey = Buffer.alloc(32);

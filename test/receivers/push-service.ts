@@ -10,6 +10,7 @@
 //                             201 removes an override, so pushes are handled normally again
 //   GET  /_control/messages[?id=<id>] → the decrypted messages (all, or one subscription's), oldest first
 //   POST /_control/reset      → forgets subscriptions, messages and overrides
+// `failRate` (0 to 1, for benchmarks) makes that share of pushes, at random, answer 500 unread.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -62,7 +63,7 @@ type Answer = [status: number, body: unknown, headers?: Record<string, string>];
 
 const randomId = () => base64UrlEncode(crypto.getRandomValues(new Uint8Array(16)));
 
-export async function startPushService(options: { port?: number } = {}): Promise<PushService> {
+export async function startPushService(options: { port?: number; failRate?: number } = {}): Promise<PushService> {
   const subscriptions = new Map<string, Subscription>();
   const overrides = new Map<string, Override>();
   let messages: PushServiceMessage[] = [];
@@ -132,6 +133,7 @@ export async function startPushService(options: { port?: number } = {}): Promise
       return [override.status, { error: 'configured answer' }, headers];
     }
 
+    if (options.failRate && Math.random() < options.failRate) return [500, { error: 'failing at random' }];
     if (body === null) return [413, { error: `body above ${MAX_PUSH_BODY_BYTES} bytes` }];
     const ttlHeader = req.headers.ttl;
     // RFC 8030 section 5.2: a push service MUST answer 400 to a request without TTL.
