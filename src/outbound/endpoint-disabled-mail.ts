@@ -1,4 +1,5 @@
 import { createMimeMessage } from 'mimetext/browser';
+import { addTextPart } from '../lib/mime';
 
 /**
  * The e-mail an owner gets when Fieldline disables a webhook endpoint that failed every attempt for too
@@ -18,9 +19,10 @@ export function composeEndpointDisabledMail(input: {
   msg.setSender({ name: 'Fieldline', addr: input.from });
   msg.setRecipient(input.to);
   msg.setSubject(`Webhook endpoint disabled: ${endpoint.url}`);
-  msg.addMessage({
-    contentType: 'text/plain',
-    data: [
+  addTextPart(
+    msg,
+    'text/plain',
+    [
       `Fieldline stopped sending to your webhook endpoint ${name}.`,
       '',
       `Every delivery attempt has failed since ${endpoint.failingSince ?? 'an unknown time'} (more than ${input.hours} hours).`,
@@ -30,6 +32,6 @@ export function composeEndpointDisabledMail(input: {
       `(PATCH ${input.baseUrl}/v1/webhooks/${endpoint.id} with {"enabled": true}) and they are sent, in order;`,
       `its delivery log is GET ${input.baseUrl}/v1/webhooks/${endpoint.id}/deliveries.`,
     ].join('\n'),
-  });
+  );
   return msg.asRaw();
 }

@@ -1,4 +1,5 @@
 import { createMimeMessage } from 'mimetext/browser';
+import { addTextPart } from '../lib/mime';
 
 /**
  * A notification as an e-mail (for users who chose the e-mail channel): its title as the subject, its
@@ -15,15 +16,16 @@ export function composeNotificationMail(input: {
   msg.setSender({ name: 'Fieldline', addr: input.from });
   msg.setRecipient(input.to);
   msg.setSubject(input.subject);
-  msg.addMessage({
-    contentType: 'text/plain',
-    data: [
+  addTextPart(
+    msg,
+    'text/plain',
+    [
       input.text.trimEnd(),
       '',
       '--',
       'You receive this because e-mail is on for this kind of notification.',
       `Change it in your notification preferences: PUT ${input.baseUrl}/v1/me/notification-preferences`,
     ].join('\n'),
-  });
+  );
   return msg.asRaw();
 }

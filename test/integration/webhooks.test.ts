@@ -6,6 +6,7 @@ import { webhookUrlProblem } from '../../src/outbound/url-safety';
 import { api } from '../helpers/api';
 import { executeSql } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant, unique } from '../helpers/factories';
+import { parseCleanMail } from '../helpers/mail';
 
 /**
  * Webhooks end to end: endpoints made over the API, events committed by ordinary writes, delivered by the
@@ -364,7 +365,7 @@ describe('webhook rules', () => {
     expect(webhookUrlProblem('http://u:p@127.0.0.1:9999/hooks', true)).not.toBeNull();
   });
 
-  it('tells the owner which endpoint was disabled, why, and how to turn it back on', () => {
+  it('tells the owner which endpoint was disabled, why, and how to turn it back on', async () => {
     const raw = composeEndpointDisabledMail({
       from: 'reports@fieldline.dev',
       to: 'owner@example.test',
@@ -378,12 +379,10 @@ describe('webhook rules', () => {
       hours: 72,
       baseUrl: 'https://api.fieldline.dev',
     });
-    const subject = /^Subject: =\?utf-8\?B\?(.+)\?=$/m.exec(raw)?.[1] ?? '';
-    expect(new TextDecoder().decode(Uint8Array.from(atob(subject), (c) => c.charCodeAt(0)))).toBe(
-      'Webhook endpoint disabled: https://erp.example.com/hooks',
-    );
-    expect(raw).toContain('To: <owner@example.test>');
-    const text = raw.replaceAll('=\r\n', '');
+    const mail = await parseCleanMail(raw);
+    expect(mail.subject).toBe('Webhook endpoint disabled: https://erp.example.com/hooks');
+    expect(mail.to).toEqual([{ address: 'owner@example.test', name: '' }]);
+    const text = mail.text ?? '';
     expect(text).toContain('ERP (https://erp.example.com/hooks)');
     expect(text).toContain('since 2026-12-01T08:00:00.000Z');
     expect(text).toContain('Last error: HTTP 502');

@@ -1,4 +1,5 @@
 import { createMimeMessage } from 'mimetext/browser';
+import { addAttachmentPart, addTextPart, base64Of } from '../../lib/mime';
 import { documentToCsv } from '../documents/csv';
 import { documentToHtml, documentToText } from '../documents/html';
 import { documentToPdf } from '../documents/pdf';
@@ -13,12 +14,6 @@ export interface ReportAttachment {
   base64: string;
 }
 
-function base64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
-
 /** What a subscription attaches (its `format`). */
 export type AttachmentFormat = 'pdf' | 'csv' | 'both';
 
@@ -29,13 +24,13 @@ export async function reportAttachments(doc: ReportDocument, format: AttachmentF
     out.push({
       filename: `${doc.fileName}.pdf`,
       contentType: 'application/pdf',
-      base64: base64(await documentToPdf(doc)),
+      base64: base64Of(await documentToPdf(doc)),
     });
   if (format !== 'pdf') {
     out.push({
       filename: `${doc.fileName}.csv`,
       contentType: 'text/csv',
-      base64: base64(new TextEncoder().encode(documentToCsv(doc))),
+      base64: base64Of(new TextEncoder().encode(documentToCsv(doc))),
     });
   }
   return out;
@@ -58,12 +53,12 @@ export function composeReportMail(input: {
   msg.setHeader('List-Unsubscribe', `<${url}>`);
   msg.setHeader('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
   msg.setHeader('X-Fieldline-Delivery', input.deliveryId);
-  msg.addMessage({ contentType: 'text/plain', data: documentToText(doc, url) });
-  msg.addMessage({
-    contentType: 'text/html',
-    data: documentToHtml(doc, { unsubscribeUrl: url, attachments: input.attachments.map((a) => a.filename) }),
-  });
-  for (const a of input.attachments)
-    msg.addAttachment({ filename: a.filename, contentType: a.contentType, data: a.base64 });
+  addTextPart(msg, 'text/plain', documentToText(doc, url));
+  addTextPart(
+    msg,
+    'text/html',
+    documentToHtml(doc, { unsubscribeUrl: url, attachments: input.attachments.map((a) => a.filename) }),
+  );
+  for (const a of input.attachments) addAttachmentPart(msg, a);
   return msg.asRaw();
 }
