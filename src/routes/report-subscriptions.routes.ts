@@ -6,6 +6,7 @@ import {
   deleteReportSubscription,
   getReportSubscription,
   listReportSubscriptions,
+  previewUnsubscribe,
   unsubscribe,
   updateReportSubscription,
 } from '../services/report-subscriptions.service';
@@ -73,10 +74,11 @@ const UnsubscribeQuery = z.object({
   token: z.string().min(1).max(2048).openapi({ description: 'From the link in a report e-mail' }),
 });
 
-const page = (title: string, text: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head>` +
-  `<body style="font-family:Helvetica,Arial,sans-serif;max-width:560px;margin:48px auto;color:#21262d">` +
-  `<h1 style="font-size:22px">${title}</h1><p>${text}</p></body></html>`;
+const page = (title: string, text: string, form = '') =>
+  `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  `<meta name="robots" content="noindex"><title>${title}</title></head>` +
+  `<body style="font-family:Helvetica,Arial,sans-serif;max-width:560px;margin:48px auto;padding:0 16px;color:#21262d">` +
+  `<h1 style="font-size:22px">${title}</h1><p>${text}</p>${form}</body></html>`;
 
 const escapeHtml = (s: string) =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -88,12 +90,15 @@ const unsubscribeRoute = (method: 'get' | 'post') =>
     tags: ['Report subscriptions'],
     summary:
       method === 'get'
-        ? 'Unsubscribe from report e-mails (the link in every report; no login needed)'
-        : 'One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)',
+        ? 'The unsubscribe page of a report e-mail (the link in every report; no login needed): asks to confirm, changes nothing'
+        : 'Unsubscribe: the page’s button, and one-click unsubscribe from mail clients (RFC 8058 List-Unsubscribe-Post)',
     request: { query: UnsubscribeQuery },
     responses: {
       200: {
-        description: 'Unsubscribed (also when already unsubscribed)',
+        description:
+          method === 'get'
+            ? 'A page naming the address and the report, with the button that unsubscribes'
+            : 'Unsubscribed (also when already unsubscribed)',
         content: { 'text/html': { schema: z.string() } },
       },
       400: ERROR_RESPONSES[400],
@@ -105,13 +110,23 @@ const unsubscribeRoute = (method: 'get' | 'post') =>
  * credential (the signed token is the credential).
  */
 export const reportUnsubscribeRouter = createRouter();
-for (const method of ['get', 'post'] as const) {
-  reportUnsubscribeRouter.openapi(unsubscribeRoute(method), async (c) => {
-    const { token } = c.req.valid('query');
-    const done = await unsubscribe(c.get('platform'), token);
-    return c.html(
-      page('Unsubscribed', `${escapeHtml(done.email)} will no longer receive “${escapeHtml(done.subscriptionName)}”.`),
-      200,
-    );
-  });
-}
+reportUnsubscribeRouter.openapi(unsubscribeRoute('get'), async (c) => {
+  // Mail scanners and link previews follow links: a GET only shows what the button would do.
+  const { token } = c.req.valid('query');
+  const seen = await previewUnsubscribe(c.get('platform'), token);
+  const who = `${escapeHtml(seen.email)} from “${escapeHtml(seen.subscriptionName)}”`;
+  if (!seen.subscribed) return c.html(page('Unsubscribed', `${who}: already unsubscribed.`), 200);
+  const action = `?token=${encodeURIComponent(token)}`;
+  const button =
+    `<form method="post" action="${escapeHtml(action)}"><button type="submit" style="font-size:16px;padding:10px 18px;` +
+    `border:0;border-radius:6px;background:#0b5cad;color:#fff;cursor:pointer">Unsubscribe</button></form>`;
+  return c.html(page('Unsubscribe from report e-mails?', `Stop sending ${who}?`, button), 200);
+});
+reportUnsubscribeRouter.openapi(unsubscribeRoute('post'), async (c) => {
+  const { token } = c.req.valid('query');
+  const done = await unsubscribe(c.get('platform'), token);
+  return c.html(
+    page('Unsubscribed', `${escapeHtml(done.email)} will no longer receive “${escapeHtml(done.subscriptionName)}”.`),
+    200,
+  );
+});

@@ -149,15 +149,8 @@ export async function unsubscribeToken(
 
 const invalidLink = () => new AppError(ErrorCode.BAD_REQUEST, 'This unsubscribe link is not valid');
 
-/**
- * Removes the link's recipient from the subscription (no login: the link is the credential). Idempotent:
- * a second click finds the address gone and still answers success. A subscription left without
- * recipients is deactivated.
- */
-export async function unsubscribe(
-  platform: PlatformContext,
-  token: string,
-): Promise<{ email: string; subscriptionName: string }> {
+/** The subscription and recipient a signed unsubscribe link names, or 400 when it is not genuine. */
+async function verifyUnsubscribeLink(platform: PlatformContext, token: string) {
   const [claimsPart, signature] = token.split('.');
   if (!claimsPart || !signature) throw invalidLink();
   let claims: UnsubscribeClaims;
@@ -181,8 +174,33 @@ export async function unsubscribe(
     throw invalidLink();
   }
   if (!timingSafeEqual(given, await hmac(sub.unsubscribeKey, claimsPart))) throw invalidLink();
-  if (sub.recipients.includes(claims.e) && !sub.deletedAt) {
-    const recipients = sub.recipients.filter((r) => r !== claims.e);
+  return { sub, email: claims.e };
+}
+
+/**
+ * What an unsubscribe link would do, without doing it (the page a GET on the link shows: mail scanners
+ * follow links, so only a POST unsubscribes, RFC 8058). `subscribed` is false when it was done already.
+ */
+export async function previewUnsubscribe(
+  platform: PlatformContext,
+  token: string,
+): Promise<{ email: string; subscriptionName: string; subscribed: boolean }> {
+  const { sub, email } = await verifyUnsubscribeLink(platform, token);
+  return { email, subscriptionName: sub.name, subscribed: sub.recipients.includes(email) && !sub.deletedAt };
+}
+
+/**
+ * Removes the link's recipient from the subscription (no login: the link is the credential). Idempotent:
+ * a second click finds the address gone and still answers success. A subscription left without
+ * recipients is deactivated.
+ */
+export async function unsubscribe(
+  platform: PlatformContext,
+  token: string,
+): Promise<{ email: string; subscriptionName: string }> {
+  const { sub, email } = await verifyUnsubscribeLink(platform, token);
+  if (sub.recipients.includes(email) && !sub.deletedAt) {
+    const recipients = sub.recipients.filter((r) => r !== email);
     // The signed link is the credential: the platform acts on it, with no permission of its own.
     const ctx = platform.as({
       tenantId: sub.tenantId,
@@ -195,5 +213,5 @@ export async function unsubscribe(
     const changes = { recipients, ...(recipients.length === 0 ? { active: false } : {}) };
     await updateEntity(ctx, reportSubscriptions, sub, changes, event('updated', { ...sub, ...changes }));
   }
-  return { email: claims.e, subscriptionName: sub.name };
+  return { email, subscriptionName: sub.name };
 }

@@ -20,6 +20,7 @@ import { api } from '../helpers/api';
 import { systemContext } from '../helpers/context';
 import { testDb } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
+import { parseCleanMail } from '../helpers/mail';
 
 const DAY = 86_400_000;
 
@@ -190,36 +191,49 @@ describe('report e-mails', () => {
     const raw = mail.sent[0]?.raw ?? '';
     expect(raw).toMatch(/^From: .*<reports@fieldline\.test>$/m);
     expect(raw).toMatch(/^Message-ID: <.+@fieldline\.test>$/m);
-    const subject = /^Subject: =\?utf-8\?B\?([^?]+)\?=$/m.exec(raw)?.[1] ?? '';
     const [y, mo, d] = yesterday.split('-').map(Number) as [number, number, number];
     const day = `${d} ${new Date(Date.UTC(y, mo - 1, d)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${y}`;
-    expect(new TextDecoder().decode(Uint8Array.from(atob(subject), (ch) => ch.charCodeAt(0)))).toBe(
-      `Daily report · Acme Field Co – ${day}`,
-    );
     const unsubscribe = /List-Unsubscribe: <([^>]+)>/.exec(raw)?.[1] ?? '';
     expect(unsubscribe.startsWith('https://api.fieldline.test/v1/report-subscriptions/unsubscribe?token=')).toBe(true);
-    const parts = parseMime(raw);
-    const html = parts.find((p) => p.type.startsWith('text/html'))?.body ?? '';
+    const parsed = await parseCleanMail(raw);
+    expect(parsed.subject).toBe(`Daily report · Acme Field Co – ${day}`);
+    for (const other of mail.sent.slice(1)) await parseCleanMail(other.raw);
+    const html = parsed.html ?? '';
     expect(html).toContain('€123.45');
     expect(html).toContain('Unsubscribe');
-    const pdf = parts.find((p) => p.type.startsWith('application/pdf'));
+    const bytesOf = (a: { content: ArrayBuffer | Uint8Array | string } | undefined) =>
+      typeof a?.content === 'string'
+        ? new TextEncoder().encode(a.content)
+        : new Uint8Array(a?.content ?? new ArrayBuffer(0));
+    const pdf = parsed.attachments.find((a) => a.mimeType === 'application/pdf');
     expect(pdf?.filename).toMatch(/\.pdf$/);
-    expect((await PDFDocument.load(pdf?.bytes ?? new Uint8Array())).getPageCount()).toBeGreaterThanOrEqual(1);
+    expect((await PDFDocument.load(bytesOf(pdf))).getPageCount()).toBeGreaterThanOrEqual(1);
     const csv = Papa.parse<string[]>(
-      new TextDecoder().decode(parts.find((p) => p.type.startsWith('text/csv'))?.bytes),
+      new TextDecoder().decode(bytesOf(parsed.attachments.find((a) => a.mimeType === 'text/csv'))),
       { skipEmptyLines: true },
     );
     expect(csv.data.find((r) => r[0] === 'Revenue')?.slice(0, 3)).toEqual(['Revenue', 'EUR', '123.45']);
     expect(csv.data.find((r) => r[0] === 'Cancelled orders')?.[2]).toBe('1');
 
-    // The unsubscribe link works without a login, twice, and the next period goes to the others only.
+    // The unsubscribe link works without a login. A GET (a mail scanner following the link) only shows
+    // the confirmation page; its button, or a mail client's one-click POST (RFC 8058), unsubscribes, twice
+    // harmlessly; the next period goes to the others only.
+    expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
     const path = unsubscribe.replace('https://api.fieldline.test', '');
-    const first = await api('GET', path);
-    expect(first.status).toBe(200);
-    expect(first.body).toContain('will no longer receive');
+    const shown = await api('GET', path);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toContain('<form method="post"');
+    expect(shown.body).not.toContain('will no longer receive');
+    const again = await api('GET', path);
+    expect(again.body).toContain('<form method="post"');
+    const done = await api('POST', path);
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('will no longer receive');
     expect((await api('POST', path)).status).toBe(200);
+    expect((await api('GET', path)).body).toContain('already unsubscribed');
     const tampered = await api('GET', `${path.slice(0, -3)}abc`);
     expect(tampered.status).toBe(400);
+    expect((await api('POST', `${path.slice(0, -3)}abc`)).status).toBe(400);
     const who = mail.sent[0]?.to;
     await sendDueReports(systemContext(t.tenantId, at + DAY), deps);
     expect(mail.sent.slice(2).map((m) => m.to)).toEqual(
@@ -248,34 +262,9 @@ describe('report e-mails', () => {
     expect(await sendDueReports(systemContext(t.tenantId, later), deps)).toMatchObject({ sent: 2 });
     const keys = (await deliveries(t.tenantId)).map((d) => d.period_key.split(':')[0]);
     expect(keys.sort()).toEqual(['monthly', 'weekly']);
-    const monthly = mail.sent.find((m) => m.to === 'm@example.test')?.raw ?? '';
-    expect(monthly).toContain('text/csv');
-    expect(monthly).not.toContain('application/pdf');
+    const monthly = await parseCleanMail(mail.sent.find((m) => m.to === 'm@example.test')?.raw ?? '');
+    expect(monthly.attachments.map((a) => a.mimeType)).toEqual(['text/csv']);
+    const weekly = await parseCleanMail(mail.sent.find((m) => m.to === 'w@example.test')?.raw ?? '');
+    expect(weekly.attachments.map((a) => a.mimeType)).toEqual(['application/pdf', 'text/csv']);
   });
 });
-
-/** Just enough MIME parsing for the tests: leaf parts with type, filename and decoded body. */
-function parseMime(raw: string): { type: string; filename: string | null; body: string; bytes: Uint8Array }[] {
-  const out: { type: string; filename: string | null; body: string; bytes: Uint8Array }[] = [];
-  const walk = (entity: string) => {
-    const split = entity.search(/\r?\n\r?\n/);
-    const head = entity.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
-    const body = entity.slice(split).replace(/^\r?\n\r?\n/, '');
-    const type = /^content-type:\s*([^\r\n]+)/im.exec(head)?.[1] ?? 'text/plain';
-    const boundary = /boundary="?([^";\r\n]+)"?/i.exec(type)?.[1];
-    if (boundary) {
-      for (const part of body.split(`--${boundary}`).slice(1))
-        if (!part.startsWith('--')) walk(part.replace(/^\r?\n/, ''));
-      return;
-    }
-    const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(head)?.[1]?.toLowerCase();
-    const bytes =
-      encoding === 'base64'
-        ? Uint8Array.from(atob(body.replace(/\s+/g, '')), (ch) => ch.charCodeAt(0))
-        : new TextEncoder().encode(body);
-    const filename = /filename="?([^";\r\n]+)"?/i.exec(head)?.[1] ?? null;
-    out.push({ type: type.toLowerCase(), filename, body: new TextDecoder().decode(bytes), bytes });
-  };
-  walk(raw);
-  return out;
-}
