@@ -7,7 +7,6 @@ import {
   markNotificationRead,
   sendNotification,
 } from '../services/notifications.service';
-import { listRoute } from './crud';
 import {
   createProtectedRouter,
   entityFields,
@@ -64,17 +63,34 @@ export const notificationsRouter = createProtectedRouter().openapi(
   async (c) => c.json(toApi(await sendNotification(serviceContext(c), c.req.valid('json'))), 201),
 );
 
+const NotificationPage = z
+  .object({
+    data: z.array(NotificationSchema),
+    nextCursor: z.string().nullable(),
+    unreadCount: z.number().int().nullable().openapi({
+      description: 'All the caller’s unread notifications, not just this page; null for an API key (no inbox)',
+    }),
+  })
+  .openapi('NotificationPage');
+
 // Registered after the POST, as it always was: /openapi.json lists the operations in this order.
-listRoute(notificationsRouter, {
-  tags,
-  summary:
-    'List notifications (a salesman sees his own and the team-wide ones; GET /v1/me/notifications is the caller’s inbox with his unread count)',
-  query: ListQuery,
-  schema: NotificationSchema,
-  pageName: 'NotificationPage',
-  description: 'A page of notifications',
-  list: listNotifications,
-});
+notificationsRouter.openapi(
+  protectedRoute({
+    method: 'get',
+    path: '/',
+    tags,
+    summary:
+      'List notifications (a salesman sees his own and the team-wide ones), with my unread count; GET /v1/me/notifications is my inbox alone',
+    request: { query: ListQuery },
+    responses: { 200: jsonResponse(NotificationPage, 'A page of notifications and my unread count') },
+  }),
+  async (c) => {
+    const { limit, cursor, sort, updatedSince, includeDeleted, salesmanId } = c.req.valid('query');
+    const page = { limit, cursor, sort, updatedSince, includeDeleted };
+    const result = await listNotifications(serviceContext(c), { salesmanId }, page);
+    return c.json({ ...result, data: result.data.map(toApi) }, 200);
+  },
+);
 
 notificationsRouter.openapi(
   protectedRoute({

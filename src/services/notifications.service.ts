@@ -59,26 +59,33 @@ export function visibleTo(principal: Principal): SQL | undefined {
   return or(isNull(notifications.userId), eq(notifications.userId, principal.id));
 }
 
-/** A salesman sees what was sent to him and to everyone; managers and viewers the managers' messages and theirs. */
+/**
+ * A salesman sees what was sent to him and to everyone; managers and viewers the managers' messages and
+ * theirs. A signed-in user also gets his unread count (null for an API key: it has no inbox).
+ */
 export async function listNotifications(
   ctx: ServiceContext,
   filters: { salesmanId?: string | undefined },
   page: PageRequest,
-): Promise<Page<Notification>> {
+): Promise<Page<Notification> & { unreadCount: number | null }> {
   requirePermission(ctx.principal, 'salesmen:read');
   const scope = ownSalesmanScope(ctx.principal);
   if (scope && filters.salesmanId && filters.salesmanId !== scope)
     throw forbidden('You only see your own notifications');
-  return listPage(ctx.db, notifications, {
-    tenantId: ctx.principal.tenantId,
-    filters: [
-      visibleTo(ctx.principal),
-      filters.salesmanId ? or(eq(notifications.salesmanId, filters.salesmanId), teamWide()) : undefined,
-    ],
-    sortable: { createdAt: notifications.createdAt, updatedAt: notifications.updatedAt },
-    defaultSort: '-createdAt',
-    page,
-  });
+  const [result, unreadCount] = await Promise.all([
+    listPage(ctx.db, notifications, {
+      tenantId: ctx.principal.tenantId,
+      filters: [
+        visibleTo(ctx.principal),
+        filters.salesmanId ? or(eq(notifications.salesmanId, filters.salesmanId), teamWide()) : undefined,
+      ],
+      sortable: { createdAt: notifications.createdAt, updatedAt: notifications.updatedAt },
+      defaultSort: '-createdAt',
+      page,
+    }),
+    ctx.principal.kind === 'user' ? countUnread(ctx) : null,
+  ]);
+  return { ...result, unreadCount };
 }
 
 /** One notification the caller may see; another salesman's answers 404, like a missing one. */

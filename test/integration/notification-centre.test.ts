@@ -568,6 +568,18 @@ describe('the inbox', () => {
     expect(read.body.readAt).not.toBeNull();
     expect((await inbox(manager.token)).unreadCount).toBe(2);
     expect((await inbox(manager.token, '?unread=true')).data).toHaveLength(2);
+    // GET /v1/notifications carries the same count (and the list a manager sees: his and the team's).
+    const listed = await api('GET', '/v1/notifications', undefined, { token: manager.token });
+    expect(listed.body.unreadCount).toBe(2);
+    expect(listed.body.data.map((n: { kind: string }) => n.kind)).toEqual([
+      'large_order',
+      'large_order',
+      'large_order',
+    ]);
+    const key = await api('POST', '/v1/api-keys', { name: 'Feed', scopes: ['salesmen:read'] }, { token: t.token });
+    const byKey = await api('GET', '/v1/notifications', undefined, { token: key.body.secret });
+    expect(byKey.status).toBe(200);
+    expect(byKey.body.unreadCount).toBeNull();
     // The owner cannot mark the manager's; another tenant does not find it.
     const notHis = await api('POST', `/v1/notifications/${first.id}/read`, undefined, { token: t.token });
     expect(notHis.status).toBe(404);
