@@ -68,7 +68,15 @@ const fields = {
 
 const CreateTargetBody = createBodyOf({
   ...fields,
-}).openapi('CreateTarget');
+}).openapi('CreateTarget', {
+  example: {
+    salesmanId: '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10',
+    periodType: 'month',
+    periodStart: '2026-12-01',
+    revenueGoalMinor: 2_500_000,
+    visitGoal: 60,
+  },
+});
 
 const UpdateTargetBody = updateBodyOf({
   salesmanId: fields.salesmanId.optional(),
@@ -76,7 +84,7 @@ const UpdateTargetBody = updateBodyOf({
   periodStart: fields.periodStart.optional(),
   revenueGoalMinor: fields.revenueGoalMinor,
   visitGoal: fields.visitGoal,
-}).openapi('UpdateTarget');
+}).openapi('UpdateTarget', { example: { revenueGoalMinor: 3_000_000, expectedVersion: 1 } });
 
 const ListQuery = listQuery(['periodStart', 'createdAt', 'updatedAt'] as const).extend({
   salesmanId: uuid().optional(),
