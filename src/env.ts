@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from './auth/principal';
 import type { Db } from './db/client';
+import { AppError, ErrorCode } from './lib/errors';
 import type { PlatformContext } from './services/context';
 
 /** An unset or empty variable (wrangler passes `""` for a blank var) is absent. */
@@ -167,6 +168,19 @@ const ConfigSchema = z.object({
     }),
 });
 
+/** What a production deployment must not leave at its development default. */
+const ProductionConfig = ConfigSchema.superRefine((config, ctx) => {
+  if (config.ENVIRONMENT !== 'production') return;
+  const base = new URL(config.PUBLIC_BASE_URL);
+  if (base.protocol !== 'https:' || /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/.test(base.hostname)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_BASE_URL'],
+      message: `PUBLIC_BASE_URL is ${config.PUBLIC_BASE_URL}: in production it must be the public https origin (unsubscribe links in e-mails use it)`,
+    });
+  }
+});
+
 export type Config = z.infer<typeof ConfigSchema>;
 
 const cache = new WeakMap<object, Config>();
@@ -174,9 +188,10 @@ const cache = new WeakMap<object, Config>();
 export function loadConfig(env: Env): Config {
   let config = cache.get(env);
   if (!config) {
-    const parsed = ConfigSchema.safeParse(env);
+    const parsed = ProductionConfig.safeParse(env);
     if (!parsed.success) {
-      throw new Error(`Invalid configuration: ${z.prettifyError(parsed.error)}`);
+      // The operator's mistake: named (never a secret's value) in a 503 and the log, not hidden in a 500.
+      throw new AppError(ErrorCode.CONFIGURATION_INVALID, `Invalid configuration: ${z.prettifyError(parsed.error)}`);
     }
     config = parsed.data;
     cache.set(env, config);

@@ -26,6 +26,7 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   PUSH_NOT_CONFIGURED: 'PUSH_NOT_CONFIGURED',
+  CONFIGURATION_INVALID: 'CONFIGURATION_INVALID',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -55,6 +56,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   RATE_LIMITED: 429,
   DATABASE_UNAVAILABLE: 503,
   PUSH_NOT_CONFIGURED: 503,
+  CONFIGURATION_INVALID: 503,
   INTERNAL: 500,
 };
 
@@ -83,6 +85,7 @@ const TITLE: Record<ErrorCode, string> = {
   RATE_LIMITED: 'Too many requests',
   DATABASE_UNAVAILABLE: 'Database unavailable',
   PUSH_NOT_CONFIGURED: 'Web push is not configured',
+  CONFIGURATION_INVALID: 'The deployment is misconfigured',
   INTERNAL: 'Internal server error',
 };
 

@@ -136,11 +136,11 @@ describe('GraphQL introspection', () => {
     const t = await createTenant();
     const test = await gql(INTROSPECT.query, {}, { token: t.token });
     expect(test.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
-    const production = (await (await withVars({ ENVIRONMENT: 'production' }, post(t.token, INTROSPECT))).json()) as any;
+    const production = (await (await withVars({ ENVIRONMENT: 'production', PUBLIC_BASE_URL: 'https://api.fieldline.test' }, post(t.token, INTROSPECT))).json()) as any;
     expect(production.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(production.errors?.[0]?.message).toMatch(/introspection/i);
     const allowed = await withVars(
-      { ENVIRONMENT: 'production', GRAPHQL_INTROSPECTION: 'true' },
+      { ENVIRONMENT: 'production', PUBLIC_BASE_URL: 'https://api.fieldline.test', GRAPHQL_INTROSPECTION: 'true' },
       post(t.token, INTROSPECT),
     );
     expect(((await allowed.json()) as any).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
