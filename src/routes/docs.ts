@@ -13,7 +13,14 @@ export const docsPage = (specUrl: string) => `<!doctype html>
     <div id="app"></div>
     <script src="/vendor/scalar-api-reference.js"></script>
     <script>
-      Scalar.createApiReference('#app', { url: ${JSON.stringify(specUrl)}, withDefaultFonts: false, hideClientButton: true });
+      // Self-hosted: no cloud features (the AI agent and MCP generation need Scalar's servers).
+      Scalar.createApiReference('#app', {
+        url: ${JSON.stringify(specUrl)},
+        withDefaultFonts: false,
+        hideClientButton: true,
+        agent: { disabled: true },
+        mcp: { disabled: true },
+      });
     </script>
   </body>
 </html>`;
