@@ -4,6 +4,7 @@ import { PreferencesBody } from '../contracts/notification-centre.schemas';
 import { CancelOrderBody, CreateOrderBody } from '../contracts/orders.schemas';
 import { CreatePaymentBody } from '../contracts/payments.schemas';
 import { CreateProductBody, UpdateProductBody } from '../contracts/products.schemas';
+import { UpdateTenantBody } from '../contracts/tenant.schemas';
 import { CheckInBody, CheckOutBody } from '../contracts/visits.schemas';
 import { AppError, ErrorCode } from '../lib/errors';
 import { formatIssues } from '../lib/zod-issues';
@@ -25,6 +26,7 @@ export const bodies = {
   checkOut: CheckOutBody,
   sendNotification: SendNotificationBody,
   updateNotificationPreferences: PreferencesBody,
+  updateTenant: UpdateTenantBody,
 };
 
 /**

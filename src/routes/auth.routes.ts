@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { uuid } from '../contracts/common';
+import { CurrencyCode, TenantSchema, TimeZone } from '../contracts/tenant.schemas';
 import type { AppEnv } from '../env';
 import { idempotencyWith, replay, type StoredResponse } from '../middleware/idempotency';
 import { login, logout, refresh, signup } from '../services/auth.service';
 import { createRouter, ERROR_RESPONSES, IdempotencyHeader, jsonBody, jsonResponse, z } from './openapi';
-import { TenantSchema, UserSchema } from './users.routes';
+import { UserSchema } from './users.routes';
 
 const Password = z.string().min(10, 'Password must be at least 10 characters').max(256).openapi({
   description:
@@ -28,21 +29,8 @@ const SignupBody = z
       name: z.string().trim().min(1).max(200),
       email: Email,
       password: Password,
-      timezone: z
-        .string()
-        .refine((tz) => {
-          try {
-            new Intl.DateTimeFormat('en', { timeZone: tz });
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'Unknown IANA timezone')
-        .optional(),
-      currency: z
-        .string()
-        .regex(/^[A-Z]{3}$/, 'ISO 4217 code')
-        .optional(),
+      timezone: TimeZone.optional(),
+      currency: CurrencyCode.optional(),
     },
     {
       // The plan is the operator's to set, never the signup body's: every organisation starts on free.

@@ -85,6 +85,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'DELETE /v1/push/subscriptions/{id}': 'unsubscribeFromPush',
   'GET /v1/notification-rules': 'listNotificationRules',
   'PATCH /v1/notification-rules/{kind}': 'updateNotificationRule',
+  'GET /v1/tenant': 'getTenant',
+  'PATCH /v1/tenant': 'updateTenant',
   'GET /v1/realtime/stats': 'getRealtimeStats',
   'GET /v1/search': 'search',
   'GET /v1/search/suggest': 'suggest',

@@ -1,5 +1,5 @@
 import { uuid } from '../contracts/common';
-import { PLAN_TIERS, ROLES } from '../db/tables';
+import { ROLES } from '../db/tables';
 import { createUser, getUser, listUsers, updateUser } from '../services/users.service';
 import { listRoute } from './crud';
 import {
@@ -15,17 +15,6 @@ import {
   serviceContext,
   z,
 } from './openapi';
-
-export const TenantSchema = z
-  .object({
-    ...entityFields,
-    name: z.string(),
-    plan: z.enum(PLAN_TIERS),
-    timezone: z.string(),
-    currency: z.string(),
-    checkInRadiusM: z.number().int(),
-  })
-  .openapi('Tenant');
 
 export const UserSchema = z
   .object({

@@ -3,12 +3,14 @@ import { PERMISSIONS } from '../../auth/permissions';
 import { PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/tables';
 import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesmen.service';
 import { getTarget, listTargets, targetAttainment } from '../../services/targets.service';
+import { updateTenant } from '../../services/tenant.service';
 import { type TenantSettings, tenantSettings } from '../../services/tenant-settings';
 import { getUser, getUsersByIds, listUsers } from '../../services/users.service';
 import { builder } from '../builder';
 import { connectionComplexity, listConnection } from '../connection';
 import { badInput } from '../errors';
 import { localId, optionalLocalId } from '../ids';
+import { bodies, parseInput } from '../inputs';
 import {
   SalesmanConnection,
   SalesmanRef,
@@ -118,6 +120,26 @@ const TenantRef = builder.objectRef<TenantSettings & { id: string }>('Tenant').i
     }),
   }),
 });
+
+const UpdateTenantInput = builder.inputType('UpdateTenantInput', {
+  description: 'What a change means for existing data: docs/api.md, Organisation settings',
+  fields: (t) => ({
+    name: t.string(),
+    timezone: t.string({ description: 'IANA zone; reports re-bucket in it from now on' }),
+    currency: t.string({ description: 'ISO 4217; only while nothing is priced or paid yet' }),
+    checkInRadiusM: t.int(),
+    expectedVersion: t.int(),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  updateTenant: t.field({
+    type: TenantRef,
+    description: "Changes the organisation's settings (owners and admins)",
+    args: { input: t.arg({ type: UpdateTenantInput, required: true }) },
+    resolve: (_root, { input }, ctx) => updateTenant(ctx.service, parseInput(bodies.updateTenant, input)),
+  }),
+}));
 
 const ViewerRef = builder.objectRef<Record<string, never>>('Viewer').implement({
   description: 'Who is calling: the verified credential (user or API key) and what it may do.',

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { gqlData } from '../graphql/support';
+import { api } from '../helpers/api';
+import { createTenant, createUserWithRole } from '../helpers/factories';
+import { createProduct, eventsSince } from '../helpers/sales-factories';
+
+describe('organisation settings (/v1/tenant)', () => {
+  it('shows every member his own organisation', async () => {
+    const t = await createTenant();
+    const other = await createTenant();
+    for (const role of ['manager', 'viewer', 'salesman'] as const) {
+      const user = await createUserWithRole(t, role);
+      const res = await api('GET', '/v1/tenant', undefined, { token: user.token });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: t.tenantId, timezone: 'Europe/Berlin', plan: 'free', version: 1 });
+    }
+    expect((await api('GET', '/v1/tenant', undefined, { token: other.token })).body.id).toBe(other.tenantId);
+    expect((await api('GET', '/v1/tenant')).status).toBe(401);
+  });
+
+  it('lets owners and admins change it, with a tenant:updated event; others get 403', async () => {
+    const t = await createTenant();
+    const before = (await api('GET', '/v1/events?limit=1000', undefined, { token: t.token })).body.data.at(-1).seq;
+    const res = await api(
+      'PATCH',
+      '/v1/tenant',
+      { name: 'Acme North', timezone: 'America/New_York', checkInRadiusM: 120, expectedVersion: 1 },
+      { token: t.token },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({
+      name: 'Acme North',
+      timezone: 'America/New_York',
+      checkInRadiusM: 120,
+      version: 2,
+    });
+    const events = await eventsSince(t, before);
+    expect(events.map((e) => e.type)).toEqual(['tenant:updated']);
+    expect(events[0]?.payload).toMatchObject({ timezone: 'America/New_York', version: 2 });
+    // Reports follow the new timezone.
+    const report = await api('GET', '/v1/analytics/executive-report?period=month', undefined, { token: t.token });
+    expect(report.body.meta?.timezone ?? report.body.timezone).toBe('America/New_York');
+
+    const admin = await createUserWithRole(t, 'admin');
+    expect((await api('PATCH', '/v1/tenant', { name: 'By admin' }, { token: admin.token })).status).toBe(200);
+    const manager = await createUserWithRole(t, 'manager');
+    const refused = await api('PATCH', '/v1/tenant', { name: 'Mine now' }, { token: manager.token });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses bad values, the plan, and a stale version', async () => {
+    const t = await createTenant();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ timezone: 'Mars/Olympus' }, 'json.timezone'],
+      [{ currency: 'euro' }, 'json.currency'],
+      [{ checkInRadiusM: 2 }, 'json.checkInRadiusM'],
+      [{ name: '' }, 'json.name'],
+      [{ plan: 'enterprise' }, 'json'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await api('PATCH', '/v1/tenant', body, { token: t.token });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    }
+    const stale = await api('PATCH', '/v1/tenant', { name: 'X', expectedVersion: 7 }, { token: t.token });
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('VERSION_MISMATCH');
+    expect((await api('GET', '/v1/tenant', undefined, { token: t.token })).body.version).toBe(1);
+  });
+
+  it('changes the currency only before anything is priced in it', async () => {
+    const t = await createTenant();
+    const changed = await api('PATCH', '/v1/tenant', { currency: 'CHF' }, { token: t.token });
+    expect(changed.body.currency).toBe('CHF');
+    await createProduct(t, { priceMinor: 1_000 });
+    const refused = await api('PATCH', '/v1/tenant', { currency: 'USD' }, { token: t.token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('INVALID_STATE');
+    // The same currency again is no change.
+    expect((await api('PATCH', '/v1/tenant', { currency: 'CHF' }, { token: t.token })).status).toBe(200);
+  });
+
+  it('is the same over GraphQL', async () => {
+    const t = await createTenant();
+    const data = await gqlData(
+      'mutation { updateTenant(input: {checkInRadiusM: 300}) { checkInRadiusM timezone } }',
+      {},
+      t.token,
+    );
+    expect(data.updateTenant).toEqual({ checkInRadiusM: 300, timezone: 'Europe/Berlin' });
+    const viewer = await gqlData('{ viewer { tenant { checkInRadiusM } } }', {}, t.token);
+    expect(viewer.viewer.tenant.checkInRadiusM).toBe(300);
+  });
+});
