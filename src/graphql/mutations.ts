@@ -6,6 +6,7 @@ import { createPayment } from '../services/payments.service';
 import { createProduct, deleteProduct, updateProduct } from '../services/products.service';
 import { checkIn, checkOut } from '../services/visits.service';
 import { builder } from './builder';
+import { valueEnum } from './enums';
 import { localId, optionalLocalId } from './ids';
 import { bodies, parseInput } from './inputs';
 import { CustomerRef, NotificationRef, OrderRef, PaymentRef, ProductRef, VisitRef } from './refs';
@@ -95,10 +96,11 @@ const CreateOrderInput = builder.inputType('CreateOrderInput', {
   }),
 });
 
-const PaymentOutcome = builder.enumType('PaymentOutcome', {
-  values: ['received', 'failed'] as const,
-  description: 'A failed attempt is kept for the record but does not count as paid',
-});
+const PaymentOutcome = valueEnum(
+  'PaymentOutcome',
+  ['received', 'failed'],
+  'A failed attempt is kept for the record but does not count as paid',
+);
 const RecordPaymentInput = builder.inputType('RecordPaymentInput', {
   fields: (t) => ({
     id: t.string(clientId),

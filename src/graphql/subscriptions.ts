@@ -9,6 +9,7 @@ import type { InventoryLevel } from '../services/inventory.service';
 import type { Notification } from '../services/notifications.service';
 import type { Order, OrderLine } from '../services/orders.service';
 import { builder } from './builder';
+import { valueEnum } from './enums';
 import { hubSubscription } from './hub-stream';
 import { localId } from './ids';
 import { InventoryRef, NotificationRef, OrderRef, SalesmanRef, type Wire } from './refs';
@@ -30,9 +31,7 @@ const eventsOfType = <T>(...types: string[]) => ({
 
 type OrderPayload = Wire<Order> & { lines?: Wire<OrderLine>[] };
 
-const PresenceStatusEnum = builder.enumType('PresenceStatus', {
-  values: Object.values(PresenceStatus),
-});
+const PresenceStatusEnum = valueEnum('PresenceStatus', Object.values(PresenceStatus));
 
 const LiveLocationRef = builder.objectRef<LiveLocation>('LiveLocation').implement({
   description: "A salesman's GPS fix as the hub fans it out (at most one per salesman per second).",

@@ -108,7 +108,7 @@ describe('GraphQL limits', () => {
     // Just under the limit is fine.
     const fits = await gql(`{ viewer { role } }${' '.repeat(1_048_000)}`, {}, { token: t.token });
     expect(fits.status).toBe(200);
-    expect(fits.body.data).toEqual({ viewer: { role: 'owner' } });
+    expect(fits.body.data).toEqual({ viewer: { role: 'OWNER' } });
   });
 
   it('refuses an expensive query from its estimated cost (page sizes multiply) before any resolver runs', async () => {
@@ -136,7 +136,12 @@ describe('GraphQL introspection', () => {
     const t = await createTenant();
     const test = await gql(INTROSPECT.query, {}, { token: t.token });
     expect(test.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
-    const production = (await (await withVars({ ENVIRONMENT: 'production', PUBLIC_BASE_URL: 'https://api.fieldline.test' }, post(t.token, INTROSPECT))).json()) as any;
+    const production = (await (
+      await withVars(
+        { ENVIRONMENT: 'production', PUBLIC_BASE_URL: 'https://api.fieldline.test' },
+        post(t.token, INTROSPECT),
+      )
+    ).json()) as any;
     expect(production.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(production.errors?.[0]?.message).toMatch(/introspection/i);
     const allowed = await withVars(

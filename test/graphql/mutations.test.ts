@@ -104,7 +104,7 @@ describe('GraphQL mutations', () => {
       { v: globalId('Visit', visitId) },
       s.token,
     );
-    expect(checkedIn.checkIn).toMatchObject({ status: 'in_progress', verdict: 'verified' });
+    expect(checkedIn.checkIn).toMatchObject({ status: 'IN_PROGRESS', verdict: 'VERIFIED' });
     const again = await gql(
       'mutation($v: ID!) { checkIn(visitId: $v, input: { lat: 1, lng: 1, accuracy: 1 }) { status } }',
       {
@@ -114,11 +114,11 @@ describe('GraphQL mutations', () => {
     );
     expect(again.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_STATE' });
     const out = await gqlData(
-      'mutation($v: ID!) { checkOut(visitId: $v, input: { lat: 52.52, lng: 13.405, accuracy: 5, outcome: order_taken }) { status outcome } }',
+      'mutation($v: ID!) { checkOut(visitId: $v, input: { lat: 52.52, lng: 13.405, accuracy: 5, outcome: ORDER_TAKEN }) { status outcome } }',
       { v: visitId },
       s.token,
     );
-    expect(out.checkOut).toEqual({ status: 'completed', outcome: 'order_taken' });
+    expect(out.checkOut).toEqual({ status: 'COMPLETED', outcome: 'ORDER_TAKEN' });
   });
 
   it('takes an order, confirms it (reserving stock), records a payment and cancels another', async () => {
@@ -137,7 +137,7 @@ describe('GraphQL mutations', () => {
       s.token,
     );
     const order = created.createOrder;
-    expect(order).toMatchObject({ status: 'draft', totalMinor: 2700, salesman: { uuid: s.salesmanId } });
+    expect(order).toMatchObject({ status: 'DRAFT', totalMinor: 2700, salesman: { uuid: s.salesmanId } });
     expect(order.lines).toEqual([{ quantity: 3, lineTotalMinor: 2700, product: { uuid: product } }]);
 
     const confirmed = await gqlData(
@@ -145,22 +145,22 @@ describe('GraphQL mutations', () => {
       { id: order.id },
       s.token,
     );
-    expect(confirmed.confirmOrder.status).toBe('confirmed');
+    expect(confirmed.confirmOrder.status).toBe('CONFIRMED');
     expect((await inventoryOf(t, product)).reserved).toBe(3);
 
     const paid = await gqlData(
       `mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { amountMinor status method order { paidMinor } } }`,
-      { input: { orderId: order.id, amountMinor: 1000, method: 'cash' } },
+      { input: { orderId: order.id, amountMinor: 1000, method: 'CASH' } },
       s.token,
     );
     expect(paid.recordPayment).toEqual({
       amountMinor: 1000,
-      status: 'received',
-      method: 'cash',
+      status: 'RECEIVED',
+      method: 'CASH',
       order: { paidMinor: 1000 },
     });
     const over = await gql(
-      'mutation($id: ID!) { recordPayment(input: { orderId: $id, amountMinor: 999999, method: cash }) { status } }',
+      'mutation($id: ID!) { recordPayment(input: { orderId: $id, amountMinor: 999999, method: CASH }) { status } }',
       { id: order.uuid },
       { token: s.token },
     );
@@ -180,7 +180,7 @@ describe('GraphQL mutations', () => {
       { id: other.createOrder.id },
       t.token,
     );
-    expect(cancelled.cancelOrder).toEqual({ status: 'cancelled', cancelReason: 'duplicate' });
+    expect(cancelled.cancelOrder).toEqual({ status: 'CANCELLED', cancelReason: 'duplicate' });
   });
 
   it('reports a stock shortage as CONFLICT with reason INSUFFICIENT_STOCK and the shortages', async () => {

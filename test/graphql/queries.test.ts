@@ -174,7 +174,7 @@ describe('GraphQL queries', () => {
     );
     const rest = await api('GET', `/v1/orders/${order.id}`, undefined, { token: t.token });
     expect(data.order).toMatchObject({
-      status: 'draft',
+      status: 'DRAFT',
       totalMinor: rest.body.totalMinor,
       currency: 'EUR',
       customer: { name: 'Kiosk Mitte' },
@@ -204,7 +204,7 @@ describe('GraphQL queries', () => {
     await createVisit(t, c1.id, s.salesmanId);
     const data = await gqlData(
       `query($c: ID!, $s: ID!) {
-        orders(customerId: $c, status: draft) { totalCount }
+        orders(customerId: $c, status: DRAFT) { totalCount }
         all: orders(first: 1) { totalCount edges { node { uuid } } }
         visits(salesmanId: $s) { totalCount edges { node { customer { uuid } salesman { uuid } status } } }
         customer(id: $c) { orders(first: 5) { totalCount edges { node { totalMinor } } } }
@@ -218,7 +218,7 @@ describe('GraphQL queries', () => {
     expect(data.visits.edges[0].node).toEqual({
       customer: { uuid: c1.id },
       salesman: { uuid: s.salesmanId },
-      status: 'planned',
+      status: 'PLANNED',
     });
     expect(data.customer.orders.totalCount).toBe(2);
   });
@@ -238,16 +238,16 @@ describe('GraphQL queries', () => {
     );
     expect(data.viewer).toMatchObject({
       kind: 'user',
-      role: 'salesman',
+      role: 'SALESMAN',
       tenant: {
         uuid: t.tenantId,
         name: 'Harbour Wholesale',
-        plan: 'free',
+        plan: 'FREE',
         currency: 'EUR',
         timezone: 'Europe/Berlin',
         checkInRadiusM: 200,
       },
-      user: { role: 'salesman' },
+      user: { role: 'SALESMAN' },
       // Anyone may read his own user, also through the batched load; others' need users:read.
       salesman: { uuid: s.salesmanId, user: { uuid: s.userId } },
     });
@@ -276,17 +276,17 @@ describe('GraphQL queries', () => {
     const viewer = await createUserWithRole(t, 'viewer');
     const data = await gqlData(
       `{
-        executiveReport(period: month) { period complete summary { key value } trend { date } meta { currency scope } }
+        executiveReport(period: MONTH) { period complete summary { key value } trend { date } meta { currency scope } }
         forecast(days: 7) { method points { date revenueMinor } }
         customerSegments(first: 5) { live segments { segment customers rule } customers { segment } }
       }`,
       {},
       viewer.token,
     );
-    expect(data.executiveReport.period).toBe('month');
+    expect(data.executiveReport.period).toBe('MONTH');
     expect(data.executiveReport.meta).toEqual({ currency: 'EUR', scope: 'tenant' });
     expect(data.executiveReport.summary.map((l: any) => l.key)).toContain('revenueMinor');
     expect(data.forecast.points).toHaveLength(7);
-    expect(data.customerSegments.segments.map((s: any) => s.segment)).toContain('champions');
+    expect(data.customerSegments.segments.map((s: any) => s.segment)).toContain('CHAMPIONS');
   });
 });

@@ -108,7 +108,7 @@ describe('GraphQL subscriptions over SSE', () => {
       data: {
         orderCreated: {
           uuid: order.id,
-          status: 'draft',
+          status: 'DRAFT',
           totalMinor: 600,
           customer: { name: 'Kiosk am Markt' },
           lines: [{ quantity: 2 }],
@@ -213,7 +213,7 @@ describe('GraphQL subscriptions over SSE', () => {
     await until(async () => (await hubSockets(t)) === 2, 'both subscription sockets');
     const device = await connect(s.token);
     expect(await presence.next()).toEqual({
-      data: { presenceChanged: { status: 'online', salesman: { uuid: s.salesmanId } } },
+      data: { presenceChanged: { status: 'ONLINE', salesman: { uuid: s.salesmanId } } },
     });
     const ts = Date.now() - 1000;
     device.send({ type: 'location', lat: 52.52, lng: 13.405, accuracy: 8, ts });

@@ -8,6 +8,7 @@ import type { ReportMeta } from '../../analytics/services/report-scope';
 import { type CustomerSegmentation, getCustomerSegmentation } from '../../analytics/services/segmentation.service';
 import { builder } from '../builder';
 import { pageSize } from '../connection';
+import { valueEnum } from '../enums';
 import { badInput } from '../errors';
 import { CustomerRef, SalesmanRef } from '../refs';
 
@@ -24,8 +25,8 @@ const localDate = (value: string | null | undefined, field: string) => {
   return value;
 };
 
-const PeriodTypeEnum = builder.enumType('ReportPeriod', { values: PERIOD_TYPES });
-const SegmentEnum = builder.enumType('RfmSegment', { values: SEGMENTS });
+const PeriodTypeEnum = valueEnum('ReportPeriod', PERIOD_TYPES);
+const SegmentEnum = valueEnum('RfmSegment', SEGMENTS);
 
 const ReportMetaRef = builder.objectRef<ReportMeta>('ReportMeta').implement({
   fields: (t) => ({

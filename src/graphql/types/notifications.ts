@@ -10,19 +10,18 @@ import {
 } from '../../services/notifications.service';
 import { builder } from '../builder';
 import { connectionComplexity, pageRequest, toConnection } from '../connection';
+import { valueEnum } from '../enums';
 import { localId, optionalLocalId } from '../ids';
 import { bodies, parseInput } from '../inputs';
 import { NotificationConnection, NotificationRef, SalesmanRef } from '../refs';
 import { NotificationSort } from '../sorts';
 import { entityFields, orNull } from './common';
 
-const NotificationKindEnum = builder.enumType('NotificationKind', {
-  description: '`MESSAGE` (a manager wrote it), or the rule that raised it (docs/notifications.md)',
-  values: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k.toUpperCase(), { value: k }])) as Record<
-    Uppercase<NotificationKind>,
-    { value: NotificationKind }
-  >,
-});
+const NotificationKindEnum = valueEnum(
+  'NotificationKind',
+  NOTIFICATION_KINDS,
+  '`MESSAGE` (a manager wrote it), or the rule that raised it (docs/notifications.md)',
+);
 
 builder.node(NotificationRef, {
   description:

@@ -6,6 +6,7 @@ import { getPayment, getPaymentsByOrderIds, listPayments } from '../../services/
 import { builder } from '../builder';
 import { connectionComplexity, pageRequest, toConnection } from '../connection';
 import type { GraphQLContext } from '../context';
+import { valueEnum } from '../enums';
 import { localId, optionalLocalId } from '../ids';
 import {
   CustomerRef,
@@ -40,9 +41,9 @@ const linesLoader = createContextCache(
     ),
 );
 
-export const OrderStatusEnum = builder.enumType('OrderStatus', { values: ORDER_STATUSES });
-export const PaymentMethodEnum = builder.enumType('PaymentMethod', { values: PAYMENT_METHODS });
-const PaymentStatusEnum = builder.enumType('PaymentStatus', { values: PAYMENT_STATUSES });
+export const OrderStatusEnum = valueEnum('OrderStatus', ORDER_STATUSES);
+export const PaymentMethodEnum = valueEnum('PaymentMethod', PAYMENT_METHODS);
+const PaymentStatusEnum = valueEnum('PaymentStatus', PAYMENT_STATUSES);
 
 OrderRef.implement({
   description: 'An order taken from a customer. Totals are in minor units of `currency`; salesmen see their own.',

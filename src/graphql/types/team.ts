@@ -8,6 +8,7 @@ import { type TenantSettings, tenantSettings } from '../../services/tenant-setti
 import { getUser, getUsersByIds, listUsers } from '../../services/users.service';
 import { builder } from '../builder';
 import { connectionComplexity, listConnection } from '../connection';
+import { valueEnum } from '../enums';
 import { badInput } from '../errors';
 import { localId, optionalLocalId } from '../ids';
 import { bodies, parseInput } from '../inputs';
@@ -24,8 +25,8 @@ import { SalesmanSort, TargetSort, UserSort } from '../sorts';
 import { entityFields, orNull } from './common';
 import { activityConnections } from './crm';
 
-export const RoleEnum = builder.enumType('Role', { values: ROLES });
-const PeriodTypeEnum = builder.enumType('TargetPeriod', { values: TARGET_PERIODS });
+export const RoleEnum = valueEnum('Role', ROLES);
+const PeriodTypeEnum = valueEnum('TargetPeriod', TARGET_PERIODS);
 const PermissionEnum = builder.enumType('Permission', {
   values: Object.fromEntries(PERMISSIONS.map((p) => [p.replace(':', '_').toUpperCase(), { value: p }])),
 });
@@ -105,7 +106,7 @@ builder.node(TargetRef, {
   }),
 });
 
-const PlanEnum = builder.enumType('Plan', { values: PLAN_TIERS });
+const PlanEnum = valueEnum('Plan', PLAN_TIERS);
 
 const TenantRef = builder.objectRef<TenantSettings & { id: string }>('Tenant').implement({
   description: "The caller's organisation.",

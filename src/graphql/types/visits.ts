@@ -2,17 +2,19 @@ import { VISIT_OUTCOMES, VISIT_STATUSES, VISIT_VERDICTS } from '../../db/tables'
 import { countVisits, getVisit, listVisits } from '../../services/visits.service';
 import { builder } from '../builder';
 import { connectionComplexity, pageRequest, toConnection } from '../connection';
+import { valueEnum } from '../enums';
 import { localId, optionalLocalId } from '../ids';
 import { CustomerRef, SalesmanRef, VisitConnection, VisitRef } from '../refs';
 import { VisitSort } from '../sorts';
 import { entityFields } from './common';
 
-export const VisitStatusEnum = builder.enumType('VisitStatus', { values: VISIT_STATUSES });
-export const VisitOutcomeEnum = builder.enumType('VisitOutcome', { values: VISIT_OUTCOMES });
-const VisitVerdictEnum = builder.enumType('VisitVerdict', {
-  values: VISIT_VERDICTS,
-  description: "Whether the check-in fix was within the tenant's radius of the customer",
-});
+export const VisitStatusEnum = valueEnum('VisitStatus', VISIT_STATUSES);
+export const VisitOutcomeEnum = valueEnum('VisitOutcome', VISIT_OUTCOMES);
+const VisitVerdictEnum = valueEnum(
+  'VisitVerdict',
+  VISIT_VERDICTS,
+  "Whether the check-in fix was within the tenant's radius of the customer",
+);
 
 VisitRef.implement({
   description: 'A planned or made visit of a salesman to a customer. Salesmen see only their own.',
