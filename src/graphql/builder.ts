@@ -39,6 +39,9 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     edgesFieldOptions: { nullable: false, complexity: { field: 0, multiplier: 1 } },
     nodeFieldOptions: { nullable: false },
+    // Relay's connection spec has both directions; these lists page forwards only (keyset cursors).
+    beforeArgOptions: { description: 'Not supported: connections page forwards (BAD_USER_INPUT); use `after`' },
+    lastArgOptions: { description: 'Not supported: connections page forwards (BAD_USER_INPUT); use `first`' },
     // `nodes(ids:)` would let one request fan out into any number of single lookups; `node` is enough.
     nodesQueryOptions: false,
     // `node(id:)` answers null, never an error, for an id that names no node: malformed, not base64, not a

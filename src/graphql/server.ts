@@ -9,6 +9,7 @@ import { LIMITS } from './limits';
 import { persistedOperations } from './persisted';
 import { subscriptionRefusals } from './refusals';
 import { schema } from './schema';
+import { hideSuggestions } from './suggestions';
 
 /** Introspection follows GRAPHQL_INTROSPECTION, or is on in development and test only. */
 export const introspectionEnabled = (config: Config) =>
@@ -66,5 +67,6 @@ export const yoga = createYoga<GraphQLServerContext, GraphQLContext>({
     }),
     persistedOperations(),
     subscriptionRefusals(),
+    hideSuggestions(),
   ],
 });
