@@ -289,4 +289,18 @@ describe('GraphQL queries', () => {
     expect(data.forecast.points).toHaveLength(7);
     expect(data.customerSegments.segments.map((s: any) => s.segment)).toContain('CHAMPIONS');
   });
+
+  it('nulls only the connection whose argument was refused, and answers the rest', async () => {
+    const t = await createTenant();
+    const res = await gql(
+      '{ orders(first: 5000) { totalCount } products(first: 1) { totalCount } viewer { role } }',
+      {},
+      {
+        token: t.token,
+      },
+    );
+    expect(codesOf(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.body.errors?.[0]?.path).toEqual(['orders']);
+    expect(res.body.data).toEqual({ orders: null, products: { totalCount: 0 }, viewer: { role: 'OWNER' } });
+  });
 });

@@ -56,6 +56,7 @@ builder.queryFields((t) => ({
   products: t.connection(
     {
       type: ProductRef,
+      nullable: true,
       description: 'The catalogue. With `search`, the search service ranks typo-tolerant matches.',
       args: {
         search: t.arg.string({ description: 'Typo-tolerant full-text search over name, sku, description, category' }),
@@ -94,6 +95,7 @@ builder.queryFields((t) => ({
   inventory: t.connection(
     {
       type: InventoryRef,
+      nullable: true,
       description: 'Stock of live products',
       args: {
         lowStock: t.arg.boolean({ description: 'true: only items at or below their threshold; false: the others' }),

@@ -33,6 +33,7 @@ export function activityConnections<T extends { id: string }>(
     orders: t.connection(
       {
         type: OrderRef,
+        nullable: true,
         args: { sort: t.arg({ type: OrderSort, required: true, defaultValue: '-orderedAt' }) },
         complexity: connectionComplexity,
         resolve: (row, args, ctx) => listConnection(ctx, args, listOrders, { [owner]: row.id }, countOrders),
@@ -42,6 +43,7 @@ export function activityConnections<T extends { id: string }>(
     visits: t.connection(
       {
         type: VisitRef,
+        nullable: true,
         args: { sort: t.arg({ type: VisitSort, required: true, defaultValue: 'createdAt' }) },
         complexity: connectionComplexity,
         resolve: (row, args, ctx) => listConnection(ctx, args, listVisits, { [owner]: row.id }, countVisits),
@@ -94,6 +96,7 @@ builder.queryFields((t) => ({
   customers: t.connection(
     {
       type: CustomerRef,
+      nullable: true,
       description: 'Customers of the tenant. With `search`, the search service ranks typo-tolerant matches.',
       args: {
         search: t.arg.string({ description: 'Typo-tolerant full-text search (name, company, city, ...)' }),
@@ -127,6 +130,7 @@ builder.queryFields((t) => ({
   territories: t.connection(
     {
       type: TerritoryRef,
+      nullable: true,
       args: {
         search: t.arg.string({ description: 'Substring of name or description' }),
         sort: t.arg({ type: TerritorySort, required: true, defaultValue: 'name' }),

@@ -54,6 +54,7 @@ builder.queryFields((t) => ({
   notifications: t.connection(
     {
       type: NotificationRef,
+      nullable: true,
       description: 'A salesman sees what was sent to him and to everyone; managers and viewers see all',
       args: {
         salesmanId: t.arg.id({ description: "One salesman's notifications (his own and the team-wide ones)" }),
@@ -111,6 +112,7 @@ builder.queryFields((t) => ({
   myNotifications: t.connection(
     {
       type: NotificationRef,
+      nullable: true,
       description:
         "The caller's own notifications, newest first: what the rules addressed to him, and for a salesman the managers' messages to him and to the team",
       args: {

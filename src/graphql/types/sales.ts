@@ -114,6 +114,7 @@ builder.queryFields((t) => ({
   orders: t.connection(
     {
       type: OrderRef,
+      nullable: true,
       description: 'Orders; a salesman sees only his own',
       args: {
         status: t.arg({ type: OrderStatusEnum }),
@@ -147,6 +148,7 @@ builder.queryFields((t) => ({
   payments: t.connection(
     {
       type: PaymentRef,
+      nullable: true,
       description: 'Payments; a salesman sees those of his own orders',
       args: {
         orderId: t.arg.id(),

@@ -177,6 +177,7 @@ builder.queryFields((t) => ({
   salesmen: t.connection(
     {
       type: SalesmanRef,
+      nullable: true,
       args: {
         search: t.arg.string({ description: 'Substring of name, employee code or phone' }),
         territoryId: t.arg.id(),
@@ -204,6 +205,7 @@ builder.queryFields((t) => ({
   users: t.connection(
     {
       type: UserRef,
+      nullable: true,
       args: {
         search: t.arg.string({ description: 'Substring of name or email' }),
         role: t.arg({ type: RoleEnum }),
@@ -227,6 +229,7 @@ builder.queryFields((t) => ({
   targets: t.connection(
     {
       type: TargetRef,
+      nullable: true,
       args: {
         salesmanId: t.arg.id(),
         periodType: t.arg({ type: PeriodTypeEnum }),

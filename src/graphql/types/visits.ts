@@ -50,6 +50,7 @@ builder.queryFields((t) => ({
   visits: t.connection(
     {
       type: VisitRef,
+      nullable: true,
       description: 'Visits; a salesman sees only his own',
       args: {
         salesmanId: t.arg.id(),
