@@ -4,10 +4,12 @@ import { PreferencesBody } from '../contracts/notification-centre.schemas';
 import { CancelOrderBody, CreateOrderBody } from '../contracts/orders.schemas';
 import { CreatePaymentBody } from '../contracts/payments.schemas';
 import { CreateProductBody, UpdateProductBody } from '../contracts/products.schemas';
+import { CreateTargetBody, UpdateTargetBody } from '../contracts/targets.schemas';
 import { UpdateTenantBody } from '../contracts/tenant.schemas';
-import { CheckInBody, CheckOutBody } from '../contracts/visits.schemas';
+import { CheckInBody, CheckOutBody, CreateVisitBody, UpdateVisitBody } from '../contracts/visits.schemas';
 import { AppError, ErrorCode } from '../lib/errors';
 import { formatIssues } from '../lib/zod-issues';
+import { AdjustStockBody } from '../routes/inventory.routes';
 import { SendNotificationBody } from '../routes/notifications.routes';
 
 /**
@@ -27,6 +29,11 @@ export const bodies = {
   sendNotification: SendNotificationBody,
   updateNotificationPreferences: PreferencesBody,
   updateTenant: UpdateTenantBody,
+  createVisit: CreateVisitBody,
+  updateVisit: UpdateVisitBody,
+  createTarget: CreateTargetBody,
+  updateTarget: UpdateTargetBody,
+  adjustStock: AdjustStockBody,
 };
 
 /**

@@ -127,7 +127,7 @@ const SendNotificationInput = builder.inputType('SendNotificationInput', {
 const ID_ARG = { required: true, description: 'Global id or UUID' } as const;
 
 /** Replaces reference fields (global ids or UUIDs) by UUIDs, leaving absent and null ones as they are. */
-function withIds<T extends Record<string, unknown>>(input: T, refs: Record<string, string>): T {
+export function withIds<T extends Record<string, unknown>>(input: T, refs: Record<string, string>): T {
   const out: Record<string, unknown> = { ...input };
   for (const [field, typename] of Object.entries(refs)) {
     if (field in out) out[field] = optionalLocalId(out[field] as string | null, typename, `input.${field}`);

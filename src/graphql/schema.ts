@@ -7,6 +7,7 @@ import './types/sales';
 import './types/notifications';
 import './types/analytics';
 import './mutations';
+import './field-mutations';
 import './subscriptions';
 
 /** Built once per isolate, when this module loads: the schema never changes at runtime. */

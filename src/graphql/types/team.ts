@@ -26,7 +26,7 @@ import { entityFields, orNull } from './common';
 import { activityConnections } from './crm';
 
 export const RoleEnum = valueEnum('Role', ROLES);
-const PeriodTypeEnum = valueEnum('TargetPeriod', TARGET_PERIODS);
+export const PeriodTypeEnum = valueEnum('TargetPeriod', TARGET_PERIODS);
 const PermissionEnum = builder.enumType('Permission', {
   values: Object.fromEntries(PERMISSIONS.map((p) => [p.replace(':', '_').toUpperCase(), { value: p }])),
 });
