@@ -34,6 +34,7 @@ import { tenantRouter } from './routes/tenant.routes';
 import { territoriesRouter } from './routes/territories.routes';
 import { usersRouter } from './routes/users.routes';
 import { visitsRouter } from './routes/visits.routes';
+import { webAppRouter } from './routes/web-app.routes';
 import { webhooksRouter } from './routes/webhooks.routes';
 import { createPlatformContext } from './services/context';
 
@@ -119,6 +120,7 @@ export function buildApp() {
 
   app.route('/v1', v1);
   app.route('/graphql', graphqlRouter);
+  app.route('/app', webAppRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
