@@ -153,6 +153,7 @@ export function printLogins(origin = 'http://127.0.0.1:8787') {
     [
       line,
       ` Fieldline demo: Demo Distribution Co   API ${origin}   docs ${origin}/docs`,
+      ` Web app: ${origin}/app/`,
       ` Password for every demo user: ${DEMO_LOGINS.password}`,
       `   owner     ${DEMO_LOGINS.owner}`,
       `   manager   ${DEMO_LOGINS.manager}`,

@@ -2,7 +2,8 @@
 //   1. .dev.vars with a freshly generated JWT key and password pepper (each kept if it exists)
 //   2. local D1 migrations (non-interactive)
 //   3. the demo tenant, when the local database has no tenant yet (scripts/seed.mjs --if-empty)
-//   4. `wrangler dev` on 127.0.0.1:8787 (PORT overrides); extra arguments go to wrangler dev,
+//   4. the web app (web/) built into public/app, served at /app
+//   5. `wrangler dev` on 127.0.0.1:8787 (PORT overrides); extra arguments go to wrangler dev,
 //      e.g. `npm start -- --log-level debug`
 // Ctrl-C stops the server and this script. Local state lives in .wrangler/state (delete it to start over).
 //
@@ -95,6 +96,13 @@ async function announceWhenReady(child) {
 const written = ensureDevVars(root);
 if (written.length) console.log(`start: wrote ${written.join(' and ')} to .dev.vars`);
 const database = postgres ? await preparePostgres() : await prepareD1();
+await step(
+  'building the web app',
+  [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+  {
+    cwd: join(root, 'web'),
+  },
+);
 
 const devPromise = run([wrangler, 'dev', '--ip', host, '--port', port, ...database.vars, ...wranglerArgs]);
 const devChild = current;
