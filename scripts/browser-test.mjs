@@ -1,0 +1,290 @@
+// `npm run test:browser`: the web app in a real browser (Debian's Chromium through playwright-core) against
+// the Worker as it ships, with the demo tenant on a fresh local D1:
+//   1. builds the web app into public/app (what `npm start` serves at /app) and the Worker bundle,
+//   2. applies the migrations to a fresh state under .wrangler/browser-test and seeds a smaller demo tenant,
+//   3. serves the bundle with its static assets from one workerd process (bench/serve-worker.mjs),
+//   4. signs in as the demo owner through a deep link, checks the Live screen lists the seeded salesmen,
+//      a few salesmen send GPS fixes over the realtime socket and the owner's map shows them, then one
+//      of them moves and his marker follows; he takes an order over REST, which shows in the live feed
+//      and changes today's revenue tile; a viewer sees the screen without its write buttons,
+//   5. saves a screenshot of the Live screen: .wrangler/browser-test/live.png, or the one the README shows
+//      (docs/screenshots/live.png) with `npm run test:browser -- --screenshots`.
+// Exits non-zero on the first failed check, with a screenshot of the page in .wrangler/browser-test/
+// failure.png. CHROMIUM overrides the browser (default /usr/bin/chromium;
+// `apt-get install -y chromium` on Debian). HEADED=1 shows the window.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildWorker, call, freePort, freshDatabase, startServer, stopAll, waitFor } from '../bench/lib.mjs';
+import { DEMO_LOGINS } from './seed.mjs';
+
+const root = join(import.meta.dirname, '..');
+const work = join(root, '.wrangler', 'browser-test');
+const stateDir = join(work, 'state');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const screenshots = process.argv.includes('--screenshots') ? join(root, 'docs', 'screenshots') : work;
+const screenshot = join(screenshots, 'live.png');
+/** Salesmen who go online and send fixes: enough for a map worth a screenshot, few enough to be quick. */
+const FIELD_TEAM = 14;
+
+if (!existsSync(executablePath)) {
+  console.error(
+    `test:browser: no browser at ${executablePath}; install one (apt-get install -y chromium) or set CHROMIUM`,
+  );
+  process.exit(1);
+}
+
+const started = Date.now();
+const log = (message) => console.log(`test:browser: ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+let browser;
+let exitCode = 0;
+const sockets = [];
+try {
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: join(root, 'web'),
+      stdio: 'inherit',
+    },
+  );
+  const config = buildWorker(join(root, 'wrangler.jsonc'), join(work, 'build'));
+  log('built the web app and the Worker');
+
+  freshDatabase(stateDir);
+  execFileSync(
+    process.execPath,
+    [join(root, 'scripts', 'seed.mjs'), `--persist-to=${stateDir}`, '--orders=3000', '--customers=300', '--quiet'],
+    { cwd: root, stdio: 'ignore' },
+  );
+  log('migrated and seeded a fresh local D1');
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  startServer({ config, port, stateDir });
+  await waitFor(`${base}/health`);
+  log(`serving at ${base}`);
+
+  // What the screen should show, read over the API.
+  const owner = await call(base, 'POST', '/v1/auth/login', {
+    email: DEMO_LOGINS.owner,
+    password: DEMO_LOGINS.password,
+  });
+  const salesmen = (await call(base, 'GET', '/v1/salesmen?limit=100', undefined, owner.accessToken)).data.filter(
+    (s) => s.active,
+  );
+  const territories = (await call(base, 'GET', '/v1/territories?limit=100', undefined, owner.accessToken)).data;
+  check(salesmen.length >= FIELD_TEAM, `the demo tenant has salesmen (${salesmen.length})`);
+
+  browser = await chromium.launch({
+    executablePath,
+    headless: !process.env.HEADED,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  const pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  // The app must not reach for anything off this origin (fonts, tiles, CDNs).
+  page.on('request', (req) => {
+    if (!req.url().startsWith(base) && !req.url().startsWith('data:'))
+      pageErrors.push(`request off origin: ${req.url()}`);
+  });
+
+  // A deep link is served the app, which asks to sign in first.
+  await page.goto(`${base}/app/live`);
+  await page.getByLabel('Email').fill(DEMO_LOGINS.owner);
+  await page.getByLabel('Password').fill(DEMO_LOGINS.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('live-screen').waitFor();
+  log('signed in as the demo owner');
+
+  const rows = page.locator('[data-testid="team"] li');
+  await waitUntil(async () => (await rows.count()) === salesmen.length, 'the team list has every active salesman');
+  const listed = await rows.locator('.team-name').allInnerTexts();
+  for (const s of salesmen) check(listed.includes(s.name), `the team list shows ${s.name}`);
+  await waitUntil(
+    async () => (await page.getByTestId('connection').getAttribute('data-state')) === 'open',
+    'the realtime connection is open',
+  );
+  await waitUntil(async () => !(await page.locator('.kpi-value.skeleton').count()), "today's figures are shown");
+  log(`the Live screen lists the ${salesmen.length} seeded salesmen and is live`);
+
+  // Salesmen go online and send a fix from inside their territory.
+  const field = [];
+  for (let i = 1; i <= FIELD_TEAM; i++) {
+    const session = await call(base, 'POST', '/v1/auth/login', {
+      email: `salesman${i}@demo.fieldline.test`,
+      password: DEMO_LOGINS.password,
+    });
+    const socket = await openSocket(base, session.accessToken);
+    sockets.push(socket.ws);
+    const me = salesmen.find((s) => s.id === socket.welcome.you.salesmanId);
+    check(me, `salesman${i} has a salesman profile`);
+    const spot = pointIn(territories.find((t) => t.id === me.territoryId)?.boundary, i);
+    socket.ws.send(JSON.stringify({ type: 'location', ...spot, accuracy: 8, ts: Date.now() }));
+    field.push({ ...me, ws: socket.ws, spot, token: session.accessToken });
+  }
+  for (const s of field) {
+    await waitUntil(
+      async () => (await markerOf(page, s.id))?.lat === s.spot.lat,
+      `${s.name}'s marker appears where he is`,
+    );
+    await waitUntil(
+      async () => (await page.locator(`[data-salesman-id="${s.id}"]`).first().getAttribute('data-status')) === 'online',
+      `${s.name} is listed online`,
+    );
+  }
+  log(`${FIELD_TEAM} salesmen online, each on the map`);
+
+  // One of them moves: his marker follows, on screen too.
+  const mover = field[0];
+  const before = await markerOf(page, mover.id);
+  // The hub coalesces a salesman's fixes to about one a second.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const to = { lat: round6(mover.spot.lat + 0.06), lng: round6(mover.spot.lng + 0.09) };
+  mover.ws.send(JSON.stringify({ type: 'location', ...to, accuracy: 6, ts: Date.now() }));
+  await waitUntil(async () => (await markerOf(page, mover.id))?.lat === to.lat, `${mover.name}'s marker moves`);
+  const after = await markerOf(page, mover.id);
+  check(after.lng === to.lng, `${mover.name}'s marker is at the new longitude`);
+  check(
+    Math.hypot(after.x - before.x, after.y - before.y) > 2,
+    `${mover.name}'s marker moved on screen (${before.x.toFixed(0)},${before.y.toFixed(0)} → ${after.x.toFixed(0)},${after.y.toFixed(0)})`,
+  );
+  log(`${mover.name}'s marker moved`);
+
+  // He takes an order over REST: the feed shows it live and today's revenue tile changes once it is confirmed.
+  const revenueTile = page.getByTestId('kpi-revenue').locator('.kpi-value');
+  const revenueBefore = await revenueTile.textContent();
+  const [customer] = (await call(base, 'GET', '/v1/customers?limit=1', undefined, mover.token)).data;
+  const [product] = (await call(base, 'GET', '/v1/products?limit=1', undefined, mover.token)).data;
+  check(customer && product, `${mover.name} has a customer and a product to sell`);
+  const order = await call(
+    base,
+    'POST',
+    '/v1/orders',
+    { customerId: customer.id, lines: [{ productId: product.id, quantity: 1 }] },
+    mover.token,
+  );
+  await call(base, 'POST', `/v1/orders/${order.id}/confirm`, undefined, mover.token);
+  await waitUntil(
+    async () => (await page.locator('[data-testid="feed"] li[data-event-type="order:created"]').count()) > 0,
+    'the feed shows the order',
+  );
+  await waitUntil(async () => (await revenueTile.textContent()) !== revenueBefore, 'the revenue tile changes');
+  log(`an order appeared in the feed; revenue today ${revenueBefore} → ${await revenueTile.textContent()}`);
+
+  // A viewer watches the same screen without the buttons that change things.
+  const viewerPassword = 'quiet-observer-7351';
+  const viewer = await call(
+    base,
+    'POST',
+    '/v1/users',
+    { email: 'viewer@demo.fieldline.test', name: 'Vera Viewer', role: 'viewer', password: viewerPassword },
+    owner.accessToken,
+  );
+  const viewerPage = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  viewerPage.on('pageerror', (err) => pageErrors.push(err.message));
+  await viewerPage.goto(`${base}/app/`);
+  await viewerPage.getByLabel('Email').fill(viewer.email);
+  await viewerPage.getByLabel('Password').fill(viewerPassword);
+  await viewerPage.getByRole('button', { name: 'Sign in' }).click();
+  await viewerPage.getByTestId('live-screen').waitFor();
+  await waitUntil(
+    async () => (await viewerPage.locator('[data-testid="team"] li').count()) === salesmen.length,
+    'the viewer sees the team',
+  );
+  check((await page.getByRole('button', { name: 'Message the team' }).count()) === 1, 'the owner may message the team');
+  check(
+    (await viewerPage.getByRole('button', { name: 'Message the team' }).count()) === 0,
+    'the viewer sees no write button',
+  );
+  await viewerPage.close();
+  log('a viewer sees the Live screen without write buttons');
+
+  check(
+    pageErrors.length === 0,
+    `no page errors or requests off origin${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`,
+  );
+  mkdirSync(screenshots, { recursive: true });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: screenshot });
+  log(`saved ${screenshot.slice(root.length + 1)}`);
+  console.log('test:browser: passed');
+} catch (err) {
+  console.error(`test:browser: FAILED: ${err.message}`);
+  const page = browser?.contexts()[0]?.pages()[0];
+  if (page) {
+    const shot = join(work, 'failure.png');
+    await page.screenshot({ path: shot }).then(
+      () => console.error(`test:browser: the page at the failure: ${shot.slice(root.length + 1)}`),
+      () => {},
+    );
+  }
+  exitCode = 1;
+} finally {
+  for (const ws of sockets) ws.close();
+  await browser?.close().catch(() => {});
+  stopAll();
+}
+process.exit(exitCode);
+
+function check(condition, what) {
+  if (!condition) throw new Error(what);
+}
+
+/** Polls `predicate` until it holds, or fails naming `what`. */
+async function waitUntil(predicate, what, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await predicate().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+/** A salesman's realtime socket (docs/realtime.md), resolved once the hub's welcome arrives. */
+function openSocket(base, token) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/realtime?access_token=${encodeURIComponent(token)}`);
+    const timer = setTimeout(() => reject(new Error('no welcome from the tenant hub')), 10_000);
+    ws.addEventListener('message', (e) => {
+      const frame = JSON.parse(String(e.data));
+      if (frame.type === 'welcome') {
+        clearTimeout(timer);
+        resolve({ ws, welcome: frame });
+      }
+    });
+    ws.addEventListener('error', () => reject(new Error('the realtime socket failed to open')));
+  });
+}
+
+/** The marker the map drew for a salesman: its position as data and on screen, or null. */
+async function markerOf(page, salesmanId) {
+  const el = page.locator(`path.salesman[data-salesman-id="${salesmanId}"]`);
+  if ((await el.count()) === 0) return null;
+  const [lat, lng, box] = await Promise.all([
+    el.getAttribute('data-lat'),
+    el.getAttribute('data-lng'),
+    el.boundingBox(),
+  ]);
+  return {
+    lat: Number(lat),
+    lng: Number(lng),
+    x: (box?.x ?? 0) + (box?.width ?? 0) / 2,
+    y: (box?.y ?? 0) + (box?.height ?? 0) / 2,
+  };
+}
+
+function round6(n) {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+/** A point in a territory: its outer ring's vertex average, moved apart per salesman so dots do not overlap. */
+function pointIn(boundary, n) {
+  const ring = boundary?.type === 'MultiPolygon' ? boundary.coordinates[0][0] : boundary?.coordinates[0];
+  if (!ring) return { lat: round6(52.52 + n * 0.01), lng: round6(13.4 + n * 0.01) };
+  const [lng, lat] = ring.reduce(([x, y], [px, py]) => [x + px / ring.length, y + py / ring.length], [0, 0]);
+  return { lat: round6(lat + 0.05 * Math.sin(n * 2.4)), lng: round6(lng + 0.08 * Math.cos(n * 2.4)) };
+}
