@@ -7,13 +7,16 @@
 //      a few salesmen send GPS fixes over the realtime socket and the owner's map shows them, then one
 //      of them moves and his marker follows; he takes an order over REST, which shows in the live feed
 //      and changes today's revenue tile; a viewer sees the screen without its write buttons,
-//   5. saves a screenshot of the Live screen: .wrangler/browser-test/live.png, or the one the README shows
-//      (docs/screenshots/live.png) with `npm run test:browser -- --screenshots`.
+//   5. opens that salesman's screen from the team list (his check-in with its verdict, his order), then
+//      Reports: the sales performance table, and its CSV and PDF downloads (a CSV header line, %PDF), and
+//      every other report's table,
+//   6. saves screenshots of the Live, Salesman and Reports screens: .wrangler/browser-test/{live,salesman,
+//      reports}.png, or the ones the README shows (docs/screenshots/) with `npm run test:browser -- --screenshots`.
 // Exits non-zero on the first failed check, with a screenshot of the page in .wrangler/browser-test/
 // failure.png. CHROMIUM overrides the browser (default /usr/bin/chromium;
 // `apt-get install -y chromium` on Debian). HEADED=1 shows the window.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildWorker, call, freePort, freshDatabase, startServer, stopAll, waitFor } from '../bench/lib.mjs';
@@ -24,7 +27,7 @@ const work = join(root, '.wrangler', 'browser-test');
 const stateDir = join(work, 'state');
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const screenshots = process.argv.includes('--screenshots') ? join(root, 'docs', 'screenshots') : work;
-const screenshot = join(screenshots, 'live.png');
+const shot = (name) => join(screenshots, `${name}.png`);
 /** Salesmen who go online and send fixes: enough for a map worth a screenshot, few enough to be quick. */
 const FIELD_TEAM = 14;
 
@@ -88,7 +91,8 @@ try {
   page.on('pageerror', (err) => pageErrors.push(err.message));
   // The app must not reach for anything off this origin (fonts, tiles, CDNs).
   page.on('request', (req) => {
-    if (!req.url().startsWith(base) && !req.url().startsWith('data:'))
+    // blob: is a download made here (a report export fetched with the token).
+    if (!req.url().startsWith(base) && !/^(data|blob):/.test(req.url()))
       pageErrors.push(`request off origin: ${req.url()}`);
   });
 
@@ -160,6 +164,10 @@ try {
   const [customer] = (await call(base, 'GET', '/v1/customers?limit=1', undefined, mover.token)).data;
   const [product] = (await call(base, 'GET', '/v1/products?limit=1', undefined, mover.token)).data;
   check(customer && product, `${mover.name} has a customer and a product to sell`);
+  // He checks in at the customer first (the Salesman screen shows the visit and its verdict).
+  const visit = await call(base, 'POST', '/v1/visits', { customerId: customer.id }, mover.token);
+  const at = customer.lat !== null ? { lat: customer.lat, lng: customer.lng } : to;
+  await call(base, 'POST', `/v1/visits/${visit.id}/check-in`, { ...at, accuracy: 10 }, mover.token);
   const order = await call(
     base,
     'POST',
@@ -203,22 +211,82 @@ try {
   await viewerPage.close();
   log('a viewer sees the Live screen without write buttons');
 
+  mkdirSync(screenshots, { recursive: true });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: shot('live') });
+  log(`saved ${shot('live').slice(root.length + 1)}`);
+
+  // From the team list to his screen: today's check-in with its verdict, his order, his route.
+  await page.locator(`[data-testid="team"] li[data-salesman-id="${mover.id}"] a`).click();
+  await page.getByTestId('salesman-screen').waitFor();
+  check(page.url().endsWith(`/app/salesmen/${mover.id}`), `the URL is ${mover.name}'s deep link (${page.url()})`);
+  await page.getByTestId('salesman-name').filter({ hasText: mover.name }).waitFor();
+  const visitRow = page.locator(`[data-testid="visits"] tr[data-visit-id="${visit.id}"]`);
+  await visitRow.waitFor();
+  const verdict = await visitRow.getAttribute('data-verdict');
+  check(['verified', 'out_of_range', 'unverified'].includes(verdict), `the visit shows its verdict (${verdict})`);
+  await page.locator(`[data-testid="orders"] tr[data-order-id="${order.id}"]`).waitFor();
+  await waitUntil(
+    async () => ['online', 'on_visit'].includes(await page.getByTestId('salesman-status').getAttribute('data-status')),
+    `${mover.name} is shown in the field`,
+  );
+  check((await page.locator('[data-testid="route-map"] path.stop').count()) >= 1, 'the check-in is on his route');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: shot('salesman') });
+  log(
+    `${mover.name}'s screen shows his visit (${verdict}) and order; saved ${shot('salesman').slice(root.length + 1)}`,
+  );
+
+  // Reports: the sales performance table, then its exports, fetched with the token and saved as files.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+  await page.getByTestId('reports-screen').waitFor();
+  await waitUntil(
+    async () => (await page.locator('[data-testid="report-table"] tbody tr th').count()) > 0,
+    'the sales performance table has rows',
+  );
+  const csv = await downloaded(page, 'Download CSV');
+  const header = csv
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)[0];
+  const columns = header.split(',');
+  check(columns.length >= 3 && columns.every((c) => c.trim().length > 0), `the CSV has a header line (${header})`);
+  const pdf = await downloaded(page, 'Download PDF');
+  check(pdf.subarray(0, 5).toString('latin1') === '%PDF-', 'the PDF download is a PDF');
+  log(`reports render; downloaded a CSV (${columns.length} columns) and a PDF (${pdf.length} bytes)`);
+  // Every other report renders its table too (each tab is a deep link: /app/reports/<name>).
+  for (const [name, tab] of [
+    ['executive', 'Executive report'],
+    ['segments', 'RFM segments'],
+    ['products', 'Products'],
+    ['forecast', 'Forecast'],
+  ]) {
+    await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: tab }).click();
+    await waitUntil(
+      async () => (await page.locator(`[data-report="${name}"] [data-testid="report-table"] tbody tr`).count()) > 0,
+      `the ${tab} table renders`,
+    );
+    check(page.url().endsWith(`/app/reports/${name}`), `the ${tab} tab is a deep link`);
+  }
+  log('the executive, RFM, products and forecast reports render');
+  await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'Sales performance' }).click();
+  await page.locator('[data-report="sales-performance"] [data-testid="report-table"] tbody tr').first().waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: shot('reports') });
+  log(`saved ${shot('reports').slice(root.length + 1)}`);
+
   check(
     pageErrors.length === 0,
     `no page errors or requests off origin${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`,
   );
-  mkdirSync(screenshots, { recursive: true });
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: screenshot });
-  log(`saved ${screenshot.slice(root.length + 1)}`);
   console.log('test:browser: passed');
 } catch (err) {
   console.error(`test:browser: FAILED: ${err.message}`);
   const page = browser?.contexts()[0]?.pages()[0];
   if (page) {
-    const shot = join(work, 'failure.png');
-    await page.screenshot({ path: shot }).then(
-      () => console.error(`test:browser: the page at the failure: ${shot.slice(root.length + 1)}`),
+    const failure = join(work, 'failure.png');
+    await page.screenshot({ path: failure }).then(
+      () => console.error(`test:browser: the page at the failure: ${failure.slice(root.length + 1)}`),
       () => {},
     );
   }
@@ -229,6 +297,17 @@ try {
   stopAll();
 }
 process.exit(exitCode);
+
+/** Clicks a download button and answers the file the browser saved. */
+async function downloaded(page, button) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 20_000 }),
+    page.getByRole('button', { name: button }).click(),
+  ]);
+  const failure = await download.failure();
+  if (failure) throw new Error(`${button} failed: ${failure}`);
+  return readFileSync(await download.path());
+}
 
 function check(condition, what) {
   if (!condition) throw new Error(what);

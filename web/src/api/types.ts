@@ -81,3 +81,58 @@ export interface ExecutiveReport {
   kpis: Kpis;
   meta: { timezone: string; currency: string; generatedAt: string };
 }
+
+export type Verdict = 'verified' | 'out_of_range' | 'unverified';
+
+export interface Visit {
+  id: string;
+  customerId: string;
+  salesmanId: string;
+  status: 'planned' | 'in_progress' | 'completed' | 'cancelled';
+  plannedAt: string | null;
+  checkInAt: string | null;
+  checkInLat: number | null;
+  checkInLng: number | null;
+  checkInDistanceM: number | null;
+  verdict: Verdict | null;
+  checkOutAt: string | null;
+  outcome: string | null;
+  createdAt: string;
+}
+
+export interface Order {
+  id: string;
+  customerId: string;
+  salesmanId: string | null;
+  visitId: string | null;
+  status: 'draft' | 'confirmed' | 'fulfilled' | 'cancelled';
+  currency: string;
+  totalMinor: number;
+  paidMinor: number;
+  orderedAt: string;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+}
+
+export interface TargetAttainment {
+  asOf: string | null;
+  revenueMinor: number;
+  visits: number;
+  revenuePct: number | null;
+  visitPct: number | null;
+  elapsedPct: number;
+}
+
+export interface Target {
+  id: string;
+  salesmanId: string;
+  periodType: 'month' | 'quarter' | 'year';
+  periodStart: string;
+  periodEnd: string;
+  revenueGoalMinor: number;
+  visitGoal: number;
+  attainment?: TargetAttainment;
+}

@@ -1,3 +1,4 @@
+import { href, onLinkClick } from '../ui/router';
 import type { LiveSalesman, Loadable } from './live-model';
 import { ago, PRESENCE } from './presence';
 
@@ -33,7 +34,9 @@ export function TeamList({ salesmen, now }: { salesmen: Loadable<Map<string, Liv
         {team.map((s) => (
           <li key={s.id} data-salesman-id={s.id} data-status={s.status}>
             <span class="presence-dot" style={{ background: PRESENCE[s.status].colour }} aria-hidden="true" />
-            <span class="team-name">{s.name}</span>
+            <a class="team-name" href={href('salesmen', s.id)} onClick={onLinkClick}>
+              {s.name}
+            </a>
             <span class="team-status">
               {PRESENCE[s.status].label}
               {s.location ? ` · fix ${ago(s.location.ts, now)}` : ''}
