@@ -86,7 +86,16 @@ export const ReportMetaSchema = z
   })
   .openapi('ReportMeta');
 
-export const DateRangeSchema = z.strictObject({ start: LocalDate, end: LocalDate }).openapi('DateRange');
+export const DateRangeSchema = z
+  .strictObject({
+    start: LocalDate,
+    end: LocalDate,
+    until: z.string().optional().openapi({
+      description:
+        'For a period still running: the instant (UTC, exclusive) the figures stop at: now for the current span, the same time of day for the span it is compared with',
+    }),
+  })
+  .openapi('DateRange');
 
 export const PeriodSchema = z
   .strictObject({ type: z.enum(PERIOD_TYPES), start: LocalDate, end: LocalDate, complete: z.boolean() })

@@ -124,4 +124,28 @@ describe('periods', () => {
     expect(done.current).toMatchObject({ start: '2025-04-01', end: '2025-06-30' });
     expect(done.previous).toMatchObject({ start: '2025-01-01', end: '2025-03-31' });
   });
+
+  it('cuts a running period at now, and the span it is compared with at the same time of day', () => {
+    // 21 November 2025, 14:30 in Berlin (UTC+1).
+    const nowMs = Date.parse('2025-11-21T13:30:00Z');
+    const clock = { timezone: 'Europe/Berlin', nowMs };
+    const month = comparePeriods('month', '2025-11-21', '2025-11-21', clock);
+    expect(month.current).toEqual({ start: '2025-11-01', end: '2025-11-21', until: '2025-11-21T13:30:00.000Z' });
+    // 21 October 14:30 in Berlin is 12:30 UTC (summer time until 26 October).
+    expect(month.previous).toEqual({ start: '2025-10-01', end: '2025-10-21', until: '2025-10-21T12:30:00.000Z' });
+    // A day against the day before, both to 14:30.
+    const day = comparePeriods('day', '2025-11-21', '2025-11-21', clock);
+    expect(day.previous).toEqual({ start: '2025-11-20', end: '2025-11-20', until: '2025-11-20T13:30:00.000Z' });
+    // 31 March at 23:00 against February: February's span ends with its last day, not in March.
+    const march = comparePeriods('month', '2025-03-31', '2025-03-31', {
+      timezone: 'UTC',
+      nowMs: Date.parse('2025-03-31T23:00:00Z'),
+    });
+    expect(march.previous).toEqual({ start: '2025-02-01', end: '2025-02-28', until: '2025-03-01T00:00:00.000Z' });
+    // A finished period has no cut.
+    expect(comparePeriods('week', '2025-11-03', '2025-11-21', clock).current).toEqual({
+      start: '2025-11-03',
+      end: '2025-11-09',
+    });
+  });
 });

@@ -1,4 +1,13 @@
-import { addDays, addMonths, daysBetween, earlierOf, isoWeekday, type LocalDate } from './timezone';
+import {
+  addDays,
+  addMonths,
+  DAY_MS,
+  daysBetween,
+  earlierOf,
+  isoWeekday,
+  type LocalDate,
+  startOfLocalDay,
+} from './timezone';
 
 /** Reporting periods are calendar periods of the tenant's local dates; weeks run Monday to Sunday (ISO). */
 export const PERIOD_TYPES = ['day', 'week', 'month', 'quarter'] as const;
@@ -8,6 +17,11 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
 export interface DateRange {
   start: LocalDate;
   end: LocalDate;
+  /**
+   * An instant (UTC ISO, exclusive) within the last day where the range stops: a running period is
+   * counted up to now, and the span it is compared with up to the same time of day.
+   */
+  until?: string;
 }
 
 export interface Period extends DateRange {
@@ -58,21 +72,31 @@ export interface Comparison {
 
 /**
  * The period containing `anchor`, and what to compare it with. A running period is compared like for
- * like: 1–21 November against 1–21 October, not against all of October.
+ * like: 1–21 November against 1–21 October, not against all of October; with the tenant's `clock`, to
+ * the minute: 1 November 00:00 to 21 November 14:30 against 1 October 00:00 to 21 October 14:30.
  */
-export function comparePeriods(type: PeriodType, anchor: LocalDate, today: LocalDate): Comparison {
+export function comparePeriods(
+  type: PeriodType,
+  anchor: LocalDate,
+  today: LocalDate,
+  clock?: { timezone: string; nowMs: number },
+): Comparison {
   const period = periodContaining(type, anchor);
   const prior = shiftPeriod(period, -1);
   const range = (p: DateRange): DateRange => ({ start: p.start, end: p.end });
   if (period.end < today) return { period, current: range(period), previous: range(prior), complete: true };
   const elapsed = daysBetween(period.start, today);
-  const previousEnd = addDays(prior.start, elapsed);
-  return {
-    period,
-    current: { start: period.start, end: today },
-    previous: { start: prior.start, end: earlierOf(previousEnd, prior.end) },
-    complete: false,
-  };
+  const previousEnd = earlierOf(addDays(prior.start, elapsed), prior.end);
+  const current: DateRange = { start: period.start, end: today };
+  const previous: DateRange = { start: prior.start, end: previousEnd };
+  if (clock) {
+    const since = clock.nowMs - startOfLocalDay(clock.timezone, period.start);
+    const cut = startOfLocalDay(clock.timezone, prior.start) + since;
+    const endOfPrevious = startOfLocalDay(clock.timezone, previousEnd) + DAY_MS;
+    current.until = new Date(clock.nowMs).toISOString();
+    previous.until = new Date(Math.min(cut, endOfPrevious)).toISOString();
+  }
+  return { period, current, previous, complete: false };
 }
 
 export const rangeDays = (r: DateRange): number => daysBetween(r.start, r.end) + 1;

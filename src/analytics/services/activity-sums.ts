@@ -19,7 +19,10 @@ import type { ReportScope } from './report-scope';
 
 /** A range as UTC instants, with the tenant's clock over it (for local days and hours in SQL). */
 export function windowOf(scope: ReportScope, range: DateRange): Window & LocalClock {
-  const { startMs, endMs } = localRange(scope.timezone, range.start, range.end);
+  const local = localRange(scope.timezone, range.start, range.end);
+  const startMs = local.startMs;
+  // A running period stops at its `until` (now, or the same time of day in the span it is compared with).
+  const endMs = range.until ? Math.min(local.endMs, Date.parse(range.until)) : local.endMs;
   return {
     tenantId: scope.tenantId,
     startMs,

@@ -14,7 +14,7 @@ export async function getExecutiveReport(
   const scope = await reportScope(ctx, ['orders:read', 'visits:read', 'customers:read']);
   const anchor = query.date ?? scope.today;
   assertNotFuture(scope, anchor, 'date');
-  return executiveReportFor(scope, comparePeriods(query.period, anchor, scope.today));
+  return executiveReportFor(scope, comparePeriods(query.period, anchor, scope.today, scope));
 }
 
 /** Shared with the scheduled e-mails, which report the last complete period. */

@@ -49,7 +49,7 @@ export async function getSalesPerformance(
   const scope = await reportScope(ctx, ['orders:read', 'visits:read']);
   const anchor = query.date ?? scope.today;
   assertNotFuture(scope, anchor, 'date');
-  const comparison = comparePeriods(query.period, anchor, scope.today);
+  const comparison = comparePeriods(query.period, anchor, scope.today, scope);
   const [bySalesman, previousBySalesman, totals, previousTotals, trend, { names, targets }] = await Promise.all([
     activityBy(scope, comparison.current, 'salesman'),
     activityBy(scope, comparison.previous, 'salesman'),

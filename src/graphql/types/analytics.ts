@@ -37,9 +37,18 @@ const ReportMetaRef = builder.objectRef<ReportMeta>('ReportMeta').implement({
   }),
 });
 
-const DateRangeRef = builder.objectRef<{ start: string; end: string }>('DateRange').implement({
+const DateRangeRef = builder.objectRef<{ start: string; end: string; until?: string }>('DateRange').implement({
   description: 'Inclusive range of local dates (YYYY-MM-DD)',
-  fields: (t) => ({ start: t.exposeString('start'), end: t.exposeString('end') }),
+  fields: (t) => ({
+    start: t.exposeString('start'),
+    end: t.exposeString('end'),
+    until: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'A running period stops here: now, or the same time of day in the span it is compared with',
+      resolve: (r) => r.until ?? null,
+    }),
+  }),
 });
 
 const KpiLineRef = builder.objectRef<KpiLine>('KpiLine').implement({
