@@ -133,9 +133,13 @@ describe('periods', () => {
     expect(month.current).toEqual({ start: '2025-11-01', end: '2025-11-21', until: '2025-11-21T13:30:00.000Z' });
     // 21 October 14:30 in Berlin is 12:30 UTC (summer time until 26 October).
     expect(month.previous).toEqual({ start: '2025-10-01', end: '2025-10-21', until: '2025-10-21T12:30:00.000Z' });
-    // A day against the day before, both to 14:30.
+    // A day (a Friday) against the Friday before, both to 14:30.
     const day = comparePeriods('day', '2025-11-21', '2025-11-21', clock);
-    expect(day.previous).toEqual({ start: '2025-11-20', end: '2025-11-20', until: '2025-11-20T13:30:00.000Z' });
+    expect(day.previous).toEqual({ start: '2025-11-14', end: '2025-11-14', until: '2025-11-14T13:30:00.000Z' });
+    expect(comparePeriods('day', '2025-11-17', '2025-11-21').previous).toEqual({
+      start: '2025-11-10',
+      end: '2025-11-10',
+    });
     // 31 March at 23:00 against February: February's span ends with its last day, not in March.
     const march = comparePeriods('month', '2025-03-31', '2025-03-31', {
       timezone: 'UTC',

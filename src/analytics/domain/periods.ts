@@ -73,7 +73,8 @@ export interface Comparison {
 /**
  * The period containing `anchor`, and what to compare it with. A running period is compared like for
  * like: 1–21 November against 1–21 October, not against all of October; with the tenant's `clock`, to
- * the minute: 1 November 00:00 to 21 November 14:30 against 1 October 00:00 to 21 October 14:30.
+ * the minute: 1 November 00:00 to 21 November 14:30 against 1 October 00:00 to 21 October 14:30. A day
+ * is compared with the same weekday of the week before.
  */
 export function comparePeriods(
   type: PeriodType,
@@ -82,7 +83,8 @@ export function comparePeriods(
   clock?: { timezone: string; nowMs: number },
 ): Comparison {
   const period = periodContaining(type, anchor);
-  const prior = shiftPeriod(period, -1);
+  // A day is compared with the same weekday a week earlier (a Monday with a Monday, not with a Sunday).
+  const prior = type === 'day' ? periodContaining('day', addDays(period.start, -7)) : shiftPeriod(period, -1);
   const range = (p: DateRange): DateRange => ({ start: p.start, end: p.end });
   if (period.end < today) return { period, current: range(period), previous: range(prior), complete: true };
   const elapsed = daysBetween(period.start, today);
