@@ -9,7 +9,7 @@ import { getForecast } from '../analytics/services/forecast.service';
 import { getTerritoryHeatmap } from '../analytics/services/heatmap.service';
 import { getProductAnalytics } from '../analytics/services/products.service';
 import { getSalesPerformance } from '../analytics/services/sales-performance.service';
-import { getCustomerSegmentation } from '../analytics/services/segmentation.service';
+import { getCustomerSegmentation, getCustomerSegmentationExport } from '../analytics/services/segmentation.service';
 import {
   CustomerSegmentationQuery,
   CustomerSegmentationSchema,
@@ -25,7 +25,7 @@ import {
   TerritoryHeatmapSchema,
 } from '../contracts/analytics.schemas';
 import { createProtectedRouter, protectedRoute, serviceContext } from './openapi';
-import { reportContent, respondWith } from './report-responses';
+import { negotiate, reportContent, respondWith } from './report-responses';
 
 const tags = ['Analytics'];
 
@@ -101,7 +101,11 @@ export const analyticsRouter = createProtectedRouter()
     }),
     async (c) => {
       const { format, ...q } = c.req.valid('query');
-      const data = await getCustomerSegmentation(serviceContext(c), q);
+      // A CSV or PDF export holds every customer of the segment, not one page.
+      const data =
+        negotiate(format, c.req.header('accept')) === 'json'
+          ? await getCustomerSegmentation(serviceContext(c), q)
+          : await getCustomerSegmentationExport(serviceContext(c), q);
       return respondWith(c, format, CustomerSegmentationSchema, data, (d) => segmentationDocument(d, d.meta));
     },
   )

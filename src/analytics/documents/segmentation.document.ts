@@ -4,7 +4,7 @@ import { col, subtitleOf } from './document-parts';
 import type { ReportDocument } from './report-document';
 import { formatInt } from './value-format';
 
-/** The RFM segmentation as a document: segments and one page of customers. */
+/** The RFM segmentation as a document: segments and their customers (all of them in an export). */
 export function segmentationDocument(r: CustomerSegmentationBody, meta: DocMeta): ReportDocument {
   const day = r.run?.runDate ?? meta.generatedAt.slice(0, 10);
   return {
@@ -54,6 +54,11 @@ export function segmentationDocument(r: CustomerSegmentationBody, meta: DocMeta)
         rows: r.segments.map((s) => ({ ...s })),
       },
     ],
-    notes: Object.entries(r.rules).map(([segment, rule]) => `${segment}: ${rule}`),
+    notes: [
+      ...(r.customers.nextCursor
+        ? [`The first ${r.customers.data.length} customers are listed; the JSON API pages through the rest.`]
+        : []),
+      ...Object.entries(r.rules).map(([segment, rule]) => `${segment}: ${rule}`),
+    ],
   };
 }

@@ -139,6 +139,33 @@ const storedCustomer = (r: Row): SegmentedCustomer => ({
   m: (r.m as number | null) ?? null,
 });
 
+/** The most customers one export (CSV or PDF) lists; beyond it the document says how many were left out. */
+export const SEGMENTATION_EXPORT_MAX = 50_000;
+
+/**
+ * The segmentation with every customer (of the segment, or all) instead of one page: what CSV and PDF
+ * exports carry. Read page by page (200 at a time) from the same query the API pages with.
+ */
+export async function getCustomerSegmentationExport(
+  ctx: ServiceContext,
+  query: { segment?: Segment | undefined },
+  max = SEGMENTATION_EXPORT_MAX,
+): Promise<CustomerSegmentation> {
+  const first = await getCustomerSegmentation(ctx, { segment: query.segment, limit: 200 });
+  const data = [...first.customers.data];
+  let cursor = first.customers.nextCursor;
+  while (cursor && data.length < max) {
+    const next = await getCustomerSegmentation(ctx, { segment: query.segment, limit: 200, cursor });
+    data.push(...next.customers.data);
+    cursor = next.customers.nextCursor;
+  }
+  const kept = data.slice(0, max);
+  return {
+    ...first,
+    customers: { ...first.customers, data: kept, nextCursor: data.length > max || cursor ? cursor : null },
+  };
+}
+
 function page(rows: SegmentedCustomer[], query: { segment?: Segment | undefined; limit: number }) {
   const hasMore = rows.length > query.limit;
   const data = hasMore ? rows.slice(0, query.limit) : rows;
