@@ -214,6 +214,13 @@ describe('forecast', () => {
     );
     const pdf = await api('GET', '/v1/analytics/forecast?days=14&format=pdf', undefined, { token: t.token });
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const gqlRes = await api(
+      'POST',
+      '/graphql',
+      { query: '{ forecast(days: 14) { method backtest { days mapePct wapePct zeroDaysExcluded } } }' },
+      { token: t.token },
+    );
+    expect(gqlRes.body.data.forecast).toEqual({ method: res.body.method, backtest: res.body.backtest });
   });
 
   it('falls back for short or no history and says so', async () => {

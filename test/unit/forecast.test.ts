@@ -103,8 +103,29 @@ describe('back-test and interval', () => {
     const f = forecastRevenue(y, 14);
     expect(f.backtest?.mapePct).toBeGreaterThan(0);
     const width = (k: number) => (f.points[k]?.upper ?? 0) - (f.points[k]?.lower ?? 0);
-    // Position 120 is weekday index 1 (volume 20), 125 is index 6 (volume 70): the busier day gets the wider band.
-    expect(width(5)).toBeGreaterThan(width(0));
+    // Position 120 is weekday index 1 (volume 20), 125 is index 6 (volume 70): the busier day gets the wider
+    // band, once the horizon's own widening (√(k + 1)) is divided out.
+    expect(width(5) / Math.sqrt(6)).toBeGreaterThan(width(0) / Math.sqrt(1));
+  });
+
+  it('widens the interval with the horizon: the same weekday a week later is √8 / √1 as wide', () => {
+    let seed = 11;
+    const noise = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647 - 0.5;
+    };
+    const y = Array.from({ length: 120 }, (_, t) => (week[t % 7] as number) * 100 * (1 + 0.4 * noise()));
+    const f = forecastRevenue(y, 30);
+    const width = (k: number) => (f.points[k]?.upper ?? 0) - (f.points[k]?.lower ?? 0);
+    expect(width(0)).toBeGreaterThan(0);
+    // Points 0, 7, 14, 21, 28 share a weekday; only the horizon differs. (Lower bounds clipped at 0 would
+    // break the ratio, so the series is kept well above zero.)
+    expect(f.points[0]?.lower).toBeGreaterThan(0);
+    // Bounds are whole minor units, so the ratio holds to rounding.
+    expect(width(7) / width(0)).toBeCloseTo(Math.sqrt(8), 1);
+    expect(width(28)).toBeGreaterThan(width(21));
+    // The back-test's errors are for days 1–30 ahead (mean 15.5): tomorrow's band is narrower than that average.
+    expect(width(0)).toBeLessThan(width(14));
   });
 
   it('takes linear-interpolated quantiles', () => {

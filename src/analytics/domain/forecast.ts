@@ -3,7 +3,8 @@
  * 7-day seasonal component), parameters chosen by grid search on one-step-ahead squared error. Its
  * accuracy is measured by a back-test: fit on all but the last 30 known days, forecast those 30, and
  * compare (MAPE, WAPE). The 80 % interval comes from that back-test's errors, scaled per weekday by the
- * weekday's share of volume (a Sunday's error is not a Monday's). Short histories fall back to
+ * weekday's share of volume (a Sunday's error is not a Monday's) and by the horizon (tomorrow is known
+ * better than a month ahead). Short histories fall back to
  * seasonal-naive or the mean; the response always names the method used.
  */
 export const SEASON = 7;
@@ -150,6 +151,8 @@ export function forecastRevenue(y: readonly number[], h: number): Forecast {
   let backtest: Backtest | null = null;
   let scaledErrors: number[] = [];
   let basis: Forecast['interval']['basis'] = 'none';
+  /** The mean horizon of the errors the quantiles come from: (1 + 30) / 2 for a back-test, 1 in-sample. */
+  let errorHorizon = 1;
   const holdout = Math.min(BACKTEST_DAYS, y.length - MIN_HW_DAYS);
   if (holdout >= SEASON) {
     const train = y.slice(0, y.length - holdout);
@@ -165,6 +168,7 @@ export function forecastRevenue(y: readonly number[], h: number): Forecast {
       zeroDaysExcluded: holdout - positive.length,
     };
     scaledErrors = errors.map((e, k) => e / (weights[(train.length + k) % SEASON] as number));
+    errorHorizon = (holdout + 1) / 2;
     basis = 'backtest';
   } else if (y.length > SEASON) {
     // Too short to hold 7 days out: one-step seasonal-naive errors of the history itself.
@@ -175,7 +179,9 @@ export function forecastRevenue(y: readonly number[], h: number): Forecast {
   const highQ = quantile(scaledErrors, 0.9);
   const points = point.values.map((value, k) => {
     const index = y.length + k;
-    const w = weights[index % SEASON] as number;
+    // Errors grow with the horizon: the band is widened by √(horizon ÷ the errors' mean horizon), as for
+    // errors that add up day by day (narrower than the back-test's average tomorrow, wider in a month).
+    const w = (weights[index % SEASON] as number) * Math.sqrt((k + 1) / errorHorizon);
     const lower = nonNegative(value + w * lowQ);
     return {
       index,

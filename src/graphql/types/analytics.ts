@@ -97,9 +97,24 @@ const ForecastPointRef = builder.objectRef<ForecastResult['forecast'][number]>('
     upperMinor: t.field({ type: 'SafeInt', resolve: (p) => p.upperMinor }),
   }),
 });
+const BacktestRef = builder.objectRef<NonNullable<ForecastResult['backtest']>>('ForecastBacktest').implement({
+  description: 'How well the method predicted the last known days when fitted without them (docs/analytics.md)',
+  fields: (t) => ({
+    days: t.exposeInt('days', { description: 'Days held out and predicted' }),
+    mapePct: t.exposeFloat('mapePct', {
+      nullable: true,
+      description: 'Mean absolute percentage error, days with revenue',
+    }),
+    wapePct: t.exposeFloat('wapePct', { nullable: true, description: 'Σ|error| ÷ Σ actual, in percent' }),
+    zeroDaysExcluded: t.exposeInt('zeroDaysExcluded', {
+      description: 'Held-out days without revenue, left out of MAPE',
+    }),
+  }),
+});
 const ForecastRef = builder.objectRef<ForecastResult>('Forecast').implement({
   fields: (t) => ({
     method: t.exposeString('method'),
+    backtest: t.field({ type: BacktestRef, nullable: true, resolve: (f) => f.backtest }),
     methodDescription: t.exposeString('methodDescription'),
     historyFrom: t.string({ nullable: true, resolve: (f) => f.history.from }),
     historyTo: t.string({ resolve: (f) => f.history.to }),
