@@ -30,6 +30,7 @@ import { salesmenRouter } from './routes/salesmen.routes';
 import { searchRouter } from './routes/search.routes';
 import { syncRouter } from './routes/sync.routes';
 import { targetsRouter } from './routes/targets.routes';
+import { onboardingRouter } from './routes/onboarding.routes';
 import { tenantRouter } from './routes/tenant.routes';
 import { territoriesRouter } from './routes/territories.routes';
 import { usersRouter } from './routes/users.routes';
@@ -44,6 +45,7 @@ export const API_VERSION = '1.0.0';
 const v1 = new OpenAPIHono<AppEnv>()
   .route('/auth', authRouter)
   .route('/tenant', tenantRouter)
+  .route('/onboarding', onboardingRouter)
   .route('/users', usersRouter)
   .route('/api-keys', apiKeysRouter)
   .route('/customers', customersRouter)

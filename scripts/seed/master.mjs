@@ -56,8 +56,9 @@ export async function buildMaster(rnd, { tenantId, tenantCreatedMs, startMs, tod
     currency: 'EUR',
     check_in_radius_m: 200,
     created_at: iso(tenantCreatedMs),
-    updated_at: iso(tenantCreatedMs),
-    version: 1,
+    // The demo company saved its settings on its first day, so its onboarding checklist is complete.
+    updated_at: iso(tenantCreatedMs + 3_600_000),
+    version: 2,
     deleted_at: null,
   };
 

@@ -87,6 +87,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'PATCH /v1/notification-rules/{kind}': 'updateNotificationRule',
   'GET /v1/tenant': 'getTenant',
   'PATCH /v1/tenant': 'updateTenant',
+  'GET /v1/onboarding': 'getOnboarding',
   'GET /v1/realtime/stats': 'getRealtimeStats',
   'GET /v1/search': 'search',
   'GET /v1/search/suggest': 'suggest',

@@ -3,6 +3,7 @@ import { PERMISSIONS } from '../../auth/permissions';
 import { PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/tables';
 import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesmen.service';
 import { getTarget, listTargets, targetAttainment } from '../../services/targets.service';
+import { getOnboarding, ONBOARDING_STEPS, type Onboarding } from '../../services/onboarding.service';
 import { updateTenant } from '../../services/tenant.service';
 import { type TenantSettings, tenantSettings } from '../../services/tenant-settings';
 import { getUser, getUsersByIds, listUsers } from '../../services/users.service';
@@ -142,6 +143,27 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+const OnboardingStepEnum = valueEnum('OnboardingStepKey', ONBOARDING_STEPS);
+const OnboardingStepRef = builder.objectRef<Onboarding['steps'][number]>('OnboardingStep').implement({
+  fields: (t) => ({
+    key: t.field({ type: OnboardingStepEnum, resolve: (s) => s.key }),
+    title: t.exposeString('title'),
+    description: t.exposeString('description'),
+    done: t.exposeBoolean('done'),
+    count: t.exposeInt('count', { description: "How many of the step's records exist" }),
+    path: t.exposeString('path', { description: 'Where in the web app the step is done' }),
+  }),
+});
+const OnboardingRef = builder.objectRef<Onboarding>('Onboarding').implement({
+  description: 'The first steps of a new organisation, computed from what it has (docs/api.md, Onboarding)',
+  fields: (t) => ({
+    steps: t.field({ type: [OnboardingStepRef], resolve: (o) => o.steps }),
+    completed: t.exposeInt('completed'),
+    total: t.exposeInt('total'),
+    complete: t.exposeBoolean('complete'),
+  }),
+});
+
 const ViewerRef = builder.objectRef<Record<string, never>>('Viewer').implement({
   description: 'Who is calling: the verified credential (user or API key) and what it may do.',
   fields: (t) => ({
@@ -174,6 +196,11 @@ const ViewerRef = builder.objectRef<Record<string, never>>('Viewer').implement({
 
 builder.queryFields((t) => ({
   viewer: t.field({ type: ViewerRef, resolve: () => ({}) }),
+  onboarding: t.field({
+    type: OnboardingRef,
+    description: 'The onboarding checklist (managers and up)',
+    resolve: (_root, _args, ctx) => getOnboarding(ctx.service),
+  }),
   salesmen: t.connection(
     {
       type: SalesmanRef,
