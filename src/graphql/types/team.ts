@@ -1,9 +1,9 @@
 import type { Attainment } from '../../analytics/services/target-attainment';
 import { PERMISSIONS } from '../../auth/permissions';
 import { PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/tables';
+import { getOnboarding, ONBOARDING_STEPS, type Onboarding } from '../../services/onboarding.service';
 import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesmen.service';
 import { getTarget, listTargets, targetAttainment } from '../../services/targets.service';
-import { getOnboarding, ONBOARDING_STEPS, type Onboarding } from '../../services/onboarding.service';
 import { updateTenant } from '../../services/tenant.service';
 import { type TenantSettings, tenantSettings } from '../../services/tenant-settings';
 import { getUser, getUsersByIds, listUsers } from '../../services/users.service';
