@@ -170,7 +170,8 @@ export async function listRules(ctx: ServiceContext): Promise<EffectiveRule[]> {
   return Object.values(await tenantRules(ctx.db, ctx.principal.tenantId));
 }
 
-export const isRuleKind = (kind: string): kind is RuleKind => kind in RULES;
+/** Own keys only: `toString` or `__proto__` in a URL are not rules. */
+export const isRuleKind = (kind: string): kind is RuleKind => Object.hasOwn(RULES, kind);
 
 /**
  * Switches a rule on or off and changes its settings (merged over what it has: unnamed settings keep

@@ -91,6 +91,11 @@ describe('notification rules', () => {
     const t = await createTenant();
     const listed = await api('GET', '/v1/notification-rules', undefined, { token: t.token });
     expect(listed.status).toBe(200);
+    // Names inherited by every object are not rules (was a 500).
+    for (const kind of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const res = await api('PATCH', `/v1/notification-rules/${kind}`, { enabled: false }, { token: t.token });
+      expect(res.status, kind).toBe(404);
+    }
     expect(listed.body.data.map((r: { kind: string }) => r.kind)).toEqual([
       'stock_low',
       'large_order',
