@@ -16,6 +16,7 @@ import { authRouter } from './routes/auth.routes';
 import { customersRouter } from './routes/customers.routes';
 import { docsPage } from './routes/docs';
 import { eventsRouter } from './routes/events.routes';
+import { importsRouter } from './routes/imports.routes';
 import { inventoryRouter } from './routes/inventory.routes';
 import { meRouter, notificationRulesRouter, pushRouter } from './routes/notification-centre.routes';
 import { notificationsRouter } from './routes/notifications.routes';
@@ -46,6 +47,7 @@ const v1 = new OpenAPIHono<AppEnv>()
   .route('/auth', authRouter)
   .route('/tenant', tenantRouter)
   .route('/onboarding', onboardingRouter)
+  .route('/imports', importsRouter)
   .route('/users', usersRouter)
   .route('/api-keys', apiKeysRouter)
   .route('/customers', customersRouter)

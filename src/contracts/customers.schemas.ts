@@ -19,6 +19,10 @@ export const CustomerSchema = z
     territoryId: z.string().nullable(),
     salesmanId: z.string().nullable(),
     notes: z.string().nullable(),
+    externalId: z.string().nullable().openapi({
+      description:
+        "The customer's id in your own system (ERP, CRM); unique among live customers, the CSV import's upsert key",
+    }),
   })
   .openapi('Customer');
 
@@ -34,6 +38,7 @@ const fields = {
   territoryId: uuid().nullable().optional(),
   salesmanId: uuid().nullable().optional(),
   notes: z.string().max(4000).nullable().optional(),
+  externalId: z.string().trim().min(1).max(100).nullable().optional(),
 };
 
 export const CreateCustomerBody = createBodyOf(fields)

@@ -48,6 +48,7 @@ export let notificationRules = sqlite.notificationRules;
 export let notificationPreferences = sqlite.notificationPreferences;
 export let pushSubscriptions = sqlite.pushSubscriptions;
 export let notificationDeliveries = sqlite.notificationDeliveries;
+export let imports = sqlite.imports;
 
 /** The enum constants and row types, which are the same on both databases. */
 export * from './schema';
@@ -91,6 +92,7 @@ export function useTables(set: TableSet): void {
   notificationPreferences = set.notificationPreferences;
   pushSubscriptions = set.pushSubscriptions;
   notificationDeliveries = set.notificationDeliveries;
+  imports = set.imports;
 }
 
 export type TableName =
@@ -128,4 +130,5 @@ export type TableName =
   | 'notificationRules'
   | 'notificationPreferences'
   | 'pushSubscriptions'
-  | 'notificationDeliveries';
+  | 'notificationDeliveries'
+  | 'imports';

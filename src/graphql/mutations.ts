@@ -57,6 +57,7 @@ const customerFields = (t: PothosSchemaTypes.InputFieldBuilder<any, 'InputObject
   territoryId: t.id(),
   salesmanId: t.id(),
   notes: t.string(),
+  externalId: t.string({ description: "Your own system's id; unique among live customers" }),
 });
 
 const CreateCustomerInput = builder.inputType('CreateCustomerInput', {

@@ -7,6 +7,7 @@ import type { Db } from '../db/client';
 import { openDatabase } from '../db/connection';
 import { loadConfig } from '../env';
 import { createServiceContext } from '../services/context';
+import { runImportStep } from '../services/imports.service';
 import { isJobMessage, type JobMessage } from './messages';
 
 /** Retries back off: 30 s, 60 s, 120 s, … up to 10 minutes (max_retries in wrangler.jsonc, then the DLQ). */
@@ -60,10 +61,16 @@ async function runJobOn(db: Db, env: Env, job: JobMessage, exec: Pick<ExecutionC
       db,
       hubs: env.TENANT_HUB,
       waitUntil: (promise) => exec.waitUntil(promise),
-      now: new Date(job.at).toISOString(),
+      // An import's rows are written now; the scheduled jobs work as of the instant they were due.
+      now: new Date(job.job === 'import' ? Date.now() : job.at).toISOString(),
     },
-    systemPrincipal(job.tenantId, job.job === 'rfm' ? 'rfm' : 'report-emails'),
+    systemPrincipal(job.tenantId, job.job === 'import' ? 'import' : job.job === 'rfm' ? 'rfm' : 'report-emails'),
   );
+  if (job.job === 'import') {
+    const result = await runImportStep(ctx, job.importId);
+    if (result.status === 'continue') await env.JOBS.send(job, { contentType: 'json' });
+    return result;
+  }
   if (job.job === 'rfm') {
     const result = await runNightlyRfm(ctx, job.at);
     // A tenant with more changes than one invocation appends continues in a message of its own.

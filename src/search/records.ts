@@ -54,6 +54,7 @@ export const customerFromRow = (r: Row): CustomerRecord => ({
   territoryId: strOrNull(r.territory_id),
   salesmanId: strOrNull(r.salesman_id),
   notes: strOrNull(r.notes),
+  externalId: strOrNull(r.external_id),
 });
 
 /**

@@ -22,6 +22,7 @@ export interface CustomerInput {
   territoryId?: string | null | undefined;
   salesmanId?: string | null | undefined;
   notes?: string | null | undefined;
+  externalId?: string | null | undefined;
 }
 
 export interface CustomerFilters {
@@ -79,27 +80,34 @@ export async function getCustomersByIds(ctx: ServiceContext, ids: readonly strin
   return findEntitiesByIds(ctx, customers, ids);
 }
 
+export const CUSTOMER_CREATED = { event: 'customer:created', entityType: 'customer' } as const;
+export const CUSTOMER_UPDATED = { event: 'customer:updated', entityType: 'customer' } as const;
+
+/** A new customer row from validated input (references checked by the caller). */
+export const newCustomerRow = (ctx: ServiceContext, input: CustomerInput & { id?: string | undefined }): Customer => ({
+  ...newEntity(ctx, input.id ?? newId()),
+  name: input.name,
+  email: input.email ?? null,
+  phone: input.phone ?? null,
+  company: input.company ?? null,
+  address: input.address ?? null,
+  city: input.city ?? null,
+  lat: input.lat ?? null,
+  lng: input.lng ?? null,
+  territoryId: input.territoryId ?? null,
+  salesmanId: input.salesmanId ?? null,
+  notes: input.notes ?? null,
+  externalId: input.externalId ?? null,
+});
+
 export async function createCustomer(
   ctx: ServiceContext,
   input: CustomerInput & { id?: string | undefined },
 ): Promise<Customer> {
   requirePermission(ctx.principal, 'customers:write');
   await checkReferences(ctx, input);
-  const row: Customer = {
-    ...newEntity(ctx, input.id ?? newId()),
-    name: input.name,
-    email: input.email ?? null,
-    phone: input.phone ?? null,
-    company: input.company ?? null,
-    address: input.address ?? null,
-    city: input.city ?? null,
-    lat: input.lat ?? null,
-    lng: input.lng ?? null,
-    territoryId: input.territoryId ?? null,
-    salesmanId: input.salesmanId ?? null,
-    notes: input.notes ?? null,
-  };
-  return insertEntity(ctx, customers, row, { event: 'customer:created', entityType: 'customer' });
+  const row = newCustomerRow(ctx, input);
+  return insertEntity(ctx, customers, row, CUSTOMER_CREATED);
 }
 
 export async function updateCustomer(
@@ -111,11 +119,7 @@ export async function updateCustomer(
   const existing = await findEntity(ctx, customers, id, 'Customer');
   await checkReferences(ctx, input);
   const { expectedVersion, ...patch } = input;
-  return updateEntity(ctx, customers, existing, patch as Partial<Customer>, {
-    event: 'customer:updated',
-    entityType: 'customer',
-    expectedVersion,
-  });
+  return updateEntity(ctx, customers, existing, patch as Partial<Customer>, { ...CUSTOMER_UPDATED, expectedVersion });
 }
 
 export async function deleteCustomer(ctx: ServiceContext, id: string, expectedVersion?: number): Promise<Customer> {

@@ -147,18 +147,26 @@ export async function insertEntity<T extends EntityTable, R extends EntityRow>(
   row: R,
   options: WriteOptions,
 ): Promise<R> {
-  await commit(ctx, [
-    ctx.db.insert(table).values(row as T['$inferInsert']),
-    appendEvent(ctx, {
-      type: options.event,
-      entityType: options.entityType,
-      entityId: row.id,
-      payload: options.payload ?? publicPayload(row),
-    }),
-    ...(options.also ?? []),
-  ]);
+  await commit(ctx, insertEntityStatements(ctx, table, row, options));
   return row;
 }
+
+/** The statements of `insertEntity` (the row, its event, `also`), for a unit that writes several rows. */
+export const insertEntityStatements = <T extends EntityTable, R extends EntityRow>(
+  ctx: ServiceContext,
+  table: T,
+  row: R,
+  options: WriteOptions,
+): Statement[] => [
+  ctx.db.insert(table).values(row as T['$inferInsert']),
+  appendEvent(ctx, {
+    type: options.event,
+    entityType: options.entityType,
+    entityId: row.id,
+    payload: options.payload ?? publicPayload(row),
+  }),
+  ...(options.also ?? []),
+];
 
 /**
  * Applies `patch` to `existing` if nobody changed it since it was read (and, when the client sent one,
@@ -178,11 +186,31 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
       { currentVersion: existing.version },
     );
   }
-  const updated: R = { ...existing, ...patch, updatedAt: ctx.now, version: existing.version + 1 };
-  const { tenantId: _t, id: _i, createdAt: _c, ...columns } = updated;
+  const { updated, statements } = updateEntityStatements(ctx, table, existing, patch, options);
   await commit(
     ctx,
-    [
+    statements,
+    () => new AppError(ErrorCode.VERSION_MISMATCH, 'The record was changed by someone else; reload and retry'),
+  );
+  return updated;
+}
+
+/**
+ * The statements of `updateEntity` without its checks: the guarded update (unchanged since `existing`
+ * was read), its event and `also`. A unit that carries several must map a guard failure itself.
+ */
+export function updateEntityStatements<T extends EntityTable, R extends EntityRow>(
+  ctx: ServiceContext,
+  table: T,
+  existing: R,
+  patch: Partial<R>,
+  options: WriteOptions,
+): { updated: R; statements: Statement[] } {
+  const updated: R = { ...existing, ...patch, updatedAt: ctx.now, version: existing.version + 1 };
+  const { tenantId: _t, id: _i, createdAt: _c, ...columns } = updated;
+  return {
+    updated,
+    statements: [
       ctx.db
         .update(table)
         // A generic table's update-set type does not resolve for a generic row; the row is one of T's.
@@ -204,9 +232,7 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
       }),
       ...(options.also ?? []),
     ],
-    () => new AppError(ErrorCode.VERSION_MISMATCH, 'The record was changed by someone else; reload and retry'),
-  );
-  return updated;
+  };
 }
 
 /** Soft delete: the row becomes a tombstone (`deletedAt`) that sync clients still receive. */

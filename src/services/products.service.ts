@@ -1,14 +1,23 @@
 import { and, count, eq, gte, isNull, lte } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
+import type { Statement } from '../db/batch';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { containing } from '../db/sql';
 import { inventory, products } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
-import { findEntitiesByIds, findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
+import {
+  findEntitiesByIds,
+  findEntity,
+  insertEntityStatements,
+  newEntity,
+  softDeleteEntity,
+  updateEntity,
+} from './entity';
 import { stockChangeStatements } from './stock';
 import { tenantSettings } from './tenant-settings';
+import { commit } from './write-pipeline';
 
 export type Product = typeof products.$inferSelect;
 
@@ -94,6 +103,23 @@ export async function getProductsByIds(ctx: ServiceContext, ids: readonly string
  */
 export async function createProduct(ctx: ServiceContext, input: NewProductInput): Promise<Product> {
   requirePermission(ctx.principal, 'products:write');
+  const { row, statements } = newProductStatements(ctx, input, await tenantCurrency(ctx, input.currency));
+  await commit(ctx, statements);
+  return row;
+}
+
+export const PRODUCT_CREATED = { event: 'product:created', entityType: 'product' } as const;
+export const PRODUCT_UPDATED = { event: 'product:updated', entityType: 'product' } as const;
+
+/**
+ * A new product with its inventory row (and the initial stock's receipt) as statements of one unit, priced
+ * in `currency` (the organisation's, checked by the caller).
+ */
+export function newProductStatements(
+  ctx: ServiceContext,
+  input: NewProductInput,
+  currency: string,
+): { row: Product; statements: Statement[] } {
   const row: Product = {
     ...newEntity(ctx, input.id ?? newId()),
     sku: input.sku,
@@ -101,7 +127,7 @@ export async function createProduct(ctx: ServiceContext, input: NewProductInput)
     description: input.description ?? null,
     category: input.category ?? null,
     priceMinor: input.priceMinor,
-    currency: await tenantCurrency(ctx, input.currency),
+    currency,
     active: input.active ?? true,
   };
   const initialStock = input.initialStock ?? 0;
@@ -125,11 +151,10 @@ export async function createProduct(ctx: ServiceContext, input: NewProductInput)
           reason: 'Initial stock',
         })
       : [];
-  return insertEntity(ctx, products, row, {
-    event: 'product:created',
-    entityType: 'product',
-    also: [stockRow, ...receipt],
-  });
+  return {
+    row,
+    statements: insertEntityStatements(ctx, products, row, { ...PRODUCT_CREATED, also: [stockRow, ...receipt] }),
+  };
 }
 
 export async function updateProduct(
@@ -141,18 +166,14 @@ export async function updateProduct(
   const existing = await findEntity(ctx, products, id, 'Product');
   const { expectedVersion, ...patch } = input;
   if (patch.currency !== undefined && patch.currency !== existing.currency) await tenantCurrency(ctx, patch.currency);
-  return updateEntity(ctx, products, existing, patch as Partial<Product>, {
-    event: 'product:updated',
-    entityType: 'product',
-    expectedVersion,
-  });
+  return updateEntity(ctx, products, existing, patch as Partial<Product>, { ...PRODUCT_UPDATED, expectedVersion });
 }
 
 /**
  * Products are priced in the organisation's currency: orders are in that currency and a product priced
  * in another could never be ordered (docs/api.md, Products). `currency` may be omitted (the tenant's).
  */
-async function tenantCurrency(ctx: ServiceContext, currency: string | undefined): Promise<string> {
+export async function tenantCurrency(ctx: ServiceContext, currency: string | undefined): Promise<string> {
   const tenant = (await tenantSettings(ctx)).currency;
   if (currency === undefined || currency === tenant) return tenant;
   const message = `Products are priced in the organisation's currency, ${tenant}; ${currency} cannot be ordered`;

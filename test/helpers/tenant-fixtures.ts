@@ -46,7 +46,15 @@ export async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise
     title: 'Visit the new shop',
     body: 'Before Friday',
   });
+  // A finished import (one product upserted by the SKU above: nothing new is created).
+  const imported = await api('POST', '/v1/imports?kind=products', undefined, {
+    token: tenant.token,
+    raw: `sku,name,price\n${product.sku},Widget,10\n`,
+    headers: { 'content-type': 'text/csv' },
+  });
+  if (imported.status !== 201) throw new Error(`/v1/imports: ${imported.status} ${JSON.stringify(imported.body)}`);
   return {
+    imports: imported.body.id,
     notifications: notification.id,
     customers: customer.id,
     products: product.id,

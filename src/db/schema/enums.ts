@@ -91,3 +91,23 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
  */
 export const NOTIFICATION_DELIVERY_STATUSES = ['pending', 'sent', 'gone', 'expired', 'failed'] as const;
 export type NotificationDeliveryStatus = (typeof NOTIFICATION_DELIVERY_STATUSES)[number];
+
+/** What a CSV import creates or updates (docs/imports.md). */
+export const IMPORT_KINDS = ['customers', 'products'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** all_or_nothing: any invalid row and nothing is written; valid_rows: invalid rows are skipped and listed. */
+export const IMPORT_MODES = ['all_or_nothing', 'valid_rows'] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
+
+/** queued: waiting for the jobs queue; running: rows being written; completed / failed: finished. */
+export const IMPORT_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** One refused row of an import: its line number in the file (the header is line 1) and why. */
+export interface ImportRowError {
+  row: number;
+  column: string | null;
+  code: string;
+  message: string;
+}

@@ -65,9 +65,14 @@ export const customers = sqliteTable(
     territoryId: text('territory_id'),
     salesmanId: text('salesman_id'),
     notes: text('notes'),
+    /** The customer's id in the organisation's own system (ERP, CRM): what a CSV import upserts by. */
+    externalId: text('external_id'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('customers_tenant_external_uq')
+      .on(t.tenantId, t.externalId)
+      .where(sql`deleted_at IS NULL AND external_id IS NOT NULL`),
     index('customers_tenant_name_idx').on(t.tenantId, t.name, t.id),
     index('customers_tenant_salesman_idx').on(t.tenantId, t.salesmanId),
     index('customers_tenant_territory_idx').on(t.tenantId, t.territoryId),

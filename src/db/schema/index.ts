@@ -4,6 +4,7 @@ export * from './catalog';
 export * from './enums';
 export * from './events';
 export * from './field';
+export * from './imports';
 export * from './outbound';
 export * from './realtime';
 export * from './sales';

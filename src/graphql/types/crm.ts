@@ -66,6 +66,10 @@ CustomerRef.implement({
     lat: t.exposeFloat('lat', { nullable: true }),
     lng: t.exposeFloat('lng', { nullable: true }),
     notes: t.exposeString('notes', { nullable: true }),
+    externalId: t.exposeString('externalId', {
+      nullable: true,
+      description: "The customer's id in your own system (ERP, CRM); what CSV imports upsert by",
+    }),
     territory: t.field({ type: TerritoryRef, nullable: true, resolve: (c) => c.territoryId }),
     salesman: t.field({
       type: SalesmanRef,

@@ -5,6 +5,7 @@ export * from './auth';
 export * from './catalog';
 export * from './events';
 export * from './field';
+export * from './imports';
 export * from './outbound';
 export * from './realtime';
 export * from './sales';

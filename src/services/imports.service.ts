@@ -1,0 +1,432 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Permission } from '../auth/permissions';
+import { requirePermission } from '../auth/principal';
+import { assertChanged, type Statement } from '../db/batch';
+import { listPage, type Page, type PageRequest } from '../db/pagination';
+import {
+  customers,
+  type ImportKind,
+  type ImportMode,
+  type ImportRowError,
+  imports,
+  products,
+  salesmen,
+  territories,
+  users,
+} from '../db/tables';
+import { chunk } from '../lib/chunk';
+import { AppError, ErrorCode } from '../lib/errors';
+import { newId } from '../lib/ids';
+import type { ServiceContext } from './context';
+import { CUSTOMER_CREATED, CUSTOMER_UPDATED, type Customer, newCustomerRow } from './customers.service';
+import { findEntity, insertEntityStatements, newEntity, updateEntityStatements } from './entity';
+import { readCsv } from './imports/csv-file';
+import { type ImportLookups, type RowValues, rowValues } from './imports/row-values';
+import { newProductStatements, PRODUCT_UPDATED, type Product, tenantCurrency } from './products.service';
+import { commit } from './write-pipeline';
+
+/**
+ * CSV imports of customers and products (docs/imports.md). A file is checked whole when it arrives
+ * (header, size); its rows are then written `UNIT_ROWS` at a time, each unit one atomic write that also
+ * moves the import's progress, so an interrupted import resumes exactly where it stopped. Rows upsert on
+ * the kind's key (a customer's externalId, a product's SKU) through the same statements the customer and
+ * product services write, events included.
+ *
+ * Modes: `all_or_nothing` checks every row before writing any, and writes nothing if one is invalid;
+ * `valid_rows` writes the valid rows and lists the others. Small files finish within the request; larger
+ * ones continue on the jobs queue (`ROWS_PER_STEP` per message) and are followed by polling the import.
+ */
+
+export type Import = typeof imports.$inferSelect;
+
+/** 1 MiB of CSV: about 10,000 customer rows. */
+export const IMPORT_MAX_BYTES = 1_048_576;
+export const IMPORT_MAX_ROWS = 10_000;
+/** Files of up to this many rows are imported within the request (201); larger ones are queued (202). */
+export const INLINE_ROWS = 200;
+/** Rows per atomic write. An all-or-nothing file of up to this many rows is written as one unit. */
+export const UNIT_ROWS = 100;
+/** Rows one queue message writes before it hands on to the next. */
+export const ROWS_PER_STEP = 1_000;
+
+const WRITE_PERMISSION: Record<ImportKind, Permission> = {
+  customers: 'customers:write',
+  products: 'products:write',
+};
+
+export interface NewImport {
+  kind: ImportKind;
+  mode: ImportMode;
+  fileName?: string | undefined;
+  csv: string;
+}
+
+/** The import as the API shows it: the file is not echoed back, the errors are listed up to `errorLimit`. */
+export type ImportView = Omit<Import, 'tenantId' | 'source' | 'deletedAt' | 'errors'> & {
+  errorCount: number;
+  errors: ImportRowError[];
+};
+
+export const viewOf = (row: Import, errorLimit = 100): ImportView => {
+  const { tenantId: _t, source: _s, deletedAt: _d, errors, ...rest } = row;
+  return { ...rest, errorCount: errors.length, errors: errors.slice(0, errorLimit) };
+};
+
+/**
+ * Starts an import. The file is read at once (an unreadable one is a 400 and no import); then small
+ * files are imported before answering and larger ones are handed to `enqueue`.
+ */
+export async function createImport(
+  ctx: ServiceContext,
+  input: NewImport,
+  enqueue: (importId: string) => Promise<void>,
+): Promise<{ import: Import; queued: boolean }> {
+  requirePermission(ctx.principal, WRITE_PERMISSION[input.kind]);
+  if (new TextEncoder().encode(input.csv).length > IMPORT_MAX_BYTES) {
+    throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `An import file may have at most ${IMPORT_MAX_BYTES} bytes`);
+  }
+  const file = readCsv(input.kind, input.csv, IMPORT_MAX_ROWS);
+  const queued = file.rows.length > INLINE_ROWS;
+  const row: Import = {
+    ...newEntity(ctx, newId()),
+    kind: input.kind,
+    mode: input.mode,
+    status: queued ? 'queued' : 'running',
+    fileName: input.fileName ?? null,
+    source: input.csv,
+    totalRows: file.rows.length,
+    processedRows: 0,
+    createdRows: 0,
+    updatedRows: 0,
+    unchangedRows: 0,
+    failedRows: 0,
+    errors: [],
+    failure: null,
+    createdBy: ctx.principal.id,
+    finishedAt: null,
+  };
+  await commit(ctx, [ctx.db.insert(imports).values(row)]);
+  if (queued) {
+    await enqueue(row.id);
+    return { import: row, queued: true };
+  }
+  let step = await runImportStep(ctx, row.id, Number.POSITIVE_INFINITY);
+  while (step.status === 'continue') step = await runImportStep(ctx, row.id, Number.POSITIVE_INFINITY);
+  return { import: await getImport(ctx, row.id), queued: false };
+}
+
+export async function getImport(ctx: ServiceContext, id: string): Promise<Import> {
+  const row = await findEntity(ctx, imports, id, 'Import');
+  requirePermission(ctx.principal, WRITE_PERMISSION[row.kind]);
+  return row;
+}
+
+/** The organisation's imports, newest first (for users who may import something). */
+export async function listImports(ctx: ServiceContext, page: PageRequest): Promise<Page<Import>> {
+  if (![...Object.values(WRITE_PERMISSION)].some((p) => ctx.principal.permissions.has(p))) {
+    requirePermission(ctx.principal, 'customers:write');
+  }
+  return listPage(ctx.db, imports, {
+    tenantId: ctx.principal.tenantId,
+    filters: [],
+    sortable: { createdAt: imports.createdAt },
+    defaultSort: '-createdAt',
+    page,
+  });
+}
+
+/**
+ * Works on one import for up to `maxRows` rows. `continue` means rows are left (the queue sends the next
+ * message); `done` that it finished now or had finished before (a repeated message changes nothing).
+ */
+export async function runImportStep(
+  ctx: ServiceContext,
+  id: string,
+  maxRows = ROWS_PER_STEP,
+): Promise<{ status: 'continue' | 'done' }> {
+  const job = await findEntity(ctx, imports, id, 'Import');
+  if (job.status === 'completed' || job.status === 'failed' || job.source === null) return { status: 'done' };
+  const file = readCsv(job.kind, job.source, IMPORT_MAX_ROWS);
+  const lookups = await loadLookups(ctx);
+  const checked = file.rows.map(({ row, cells }) => ({ row, result: rowValues(job.kind, row, cells, lookups) }));
+  markRepeatedKeys(checked);
+
+  let state = job;
+  if (state.status === 'queued') state = await save(ctx, state, { status: 'running' }, []);
+  if (state.mode === 'all_or_nothing' && state.processedRows === 0) {
+    const errors = checked.flatMap((c) => ('errors' in c.result ? c.result.errors : []));
+    if (errors.length) {
+      const failedRows = new Set(errors.map((e) => e.row)).size;
+      await save(
+        ctx,
+        state,
+        {
+          status: 'failed',
+          failedRows,
+          errors,
+          failure: `${failedRows} of ${state.totalRows} rows are invalid; nothing was imported`,
+        },
+        [],
+        true,
+      );
+      return { status: 'done' };
+    }
+  }
+
+  const end = Math.min(checked.length, state.processedRows + maxRows);
+  for (const part of chunk(checked.slice(state.processedRows, end), UNIT_ROWS)) {
+    state = await writeUnit(ctx, state, part);
+    if (state.status === 'failed') return { status: 'done' };
+  }
+  if (state.processedRows < checked.length) return { status: 'continue' };
+  await save(ctx, state, { status: 'completed' }, [], true);
+  return { status: 'done' };
+}
+
+type Checked = { row: number; result: { values: RowValues } | { errors: ImportRowError[] } };
+
+/** A key given twice in one file is an error on its later rows: which of them should win is not clear. */
+function markRepeatedKeys(checked: Checked[]) {
+  const firstRow = new Map<string, number>();
+  for (const c of checked) {
+    if (!('values' in c.result) || c.result.values.key === null) continue;
+    const key = c.result.values.key;
+    const first = firstRow.get(key);
+    if (first === undefined) firstRow.set(key, c.row);
+    else {
+      const column = c.result.values.kind === 'customers' ? 'externalId' : 'sku';
+      c.result = {
+        errors: [
+          { row: c.row, column, code: 'repeated_key', message: `${c.result.values.key} is also on row ${first}` },
+        ],
+      };
+    }
+  }
+}
+
+/**
+ * Writes one unit of rows: creates and updates through the services' statements plus the import's new
+ * progress, atomically. If the database refuses the unit (a record changed or a key taken meanwhile),
+ * an all-or-nothing import stops there; a valid-rows import writes the unit's rows one by one instead, to
+ * list the ones refused.
+ */
+async function writeUnit(ctx: ServiceContext, state: Import, part: Checked[]): Promise<Import> {
+  const valid = part.filter((c): c is Checked & { result: { values: RowValues } } => 'values' in c.result);
+  const invalid = part.flatMap((c) => ('errors' in c.result ? c.result.errors : []));
+  if (invalid.length && state.mode === 'all_or_nothing') {
+    // Checked whole before the first write; a row can only turn invalid since (a territory removed meanwhile).
+    const failure = `Row ${invalid[0]?.row} is no longer valid; the ${state.processedRows} rows before it were imported`;
+    return save(ctx, state, { status: 'failed', failure, errors: invalid }, [], true);
+  }
+  const existing = await existingByKey(
+    ctx,
+    state.kind,
+    valid.flatMap((c) => (c.result.values.key === null ? [] : [c.result.values.key])),
+  );
+  const currency = state.kind === 'products' ? await tenantCurrency(ctx, undefined) : '';
+  const writes = valid.map((c) => ({ row: c.row, ...rowStatements(ctx, c.result.values, existing, currency) }));
+  const progress = {
+    processedRows: state.processedRows + part.length,
+    ...counted(state, writes),
+    failedRows: state.failedRows + new Set(invalid.map((e) => e.row)).size,
+  };
+  try {
+    return await save(
+      ctx,
+      state,
+      { ...progress, errors: [...state.errors, ...invalid] },
+      writes.flatMap((w) => w.statements),
+    );
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    if (state.mode === 'all_or_nothing') {
+      const failure =
+        state.processedRows === 0
+          ? `Writing failed (${err.message}); nothing was imported`
+          : `Writing rows ${part[0]?.row}–${part.at(-1)?.row} failed (${err.message}); the ${state.processedRows} rows before them were imported`;
+      return save(ctx, state, { status: 'failed', failure }, [], true);
+    }
+  }
+  // One by one, so that only the rows the database refuses are left out.
+  let current = state;
+  for (const c of part) {
+    const rowErrors = 'errors' in c.result ? c.result.errors : [];
+    if ('values' in c.result) {
+      const again = await existingByKey(ctx, state.kind, c.result.values.key === null ? [] : [c.result.values.key]);
+      const w = rowStatements(ctx, c.result.values, again, currency);
+      try {
+        current = await save(
+          ctx,
+          current,
+          { processedRows: current.processedRows + 1, ...counted(current, [w]) },
+          w.statements,
+        );
+        continue;
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        rowErrors.push({ row: c.row, column: null, code: err.code.toLowerCase(), message: err.message });
+      }
+    }
+    current = await save(
+      ctx,
+      current,
+      {
+        processedRows: current.processedRows + 1,
+        failedRows: current.failedRows + 1,
+        errors: [...current.errors, ...rowErrors],
+      },
+      [],
+    );
+  }
+  return current;
+}
+
+type RowWrite = { outcome: 'created' | 'updated' | 'unchanged'; statements: Statement[] };
+
+/**
+ * The statements that create a row's record, or update the existing one with the same key; none when the
+ * record already holds the row's values (re-importing a file changes nothing and appends no event).
+ */
+function rowStatements(
+  ctx: ServiceContext,
+  values: RowValues,
+  existing: Map<string, Customer | Product>,
+  currency: string,
+): RowWrite {
+  const current = values.key === null ? undefined : existing.get(values.key);
+  const patch = Object.fromEntries(Object.entries(values.input).filter(([, v]) => v !== undefined));
+  if (current && Object.entries(patch).every(([k, v]) => (current as Record<string, unknown>)[k] === v)) {
+    return { outcome: 'unchanged', statements: [] };
+  }
+  if (values.kind === 'customers') {
+    if (!current) {
+      const row = newCustomerRow(ctx, values.input);
+      return { outcome: 'created', statements: insertEntityStatements(ctx, customers, row, CUSTOMER_CREATED) };
+    }
+    const update = updateEntityStatements(ctx, customers, current as Customer, patch, CUSTOMER_UPDATED);
+    return { outcome: 'updated', statements: update.statements };
+  }
+  if (!current) return { outcome: 'created', statements: newProductStatements(ctx, values.input, currency).statements };
+  const update = updateEntityStatements(ctx, products, current as Product, patch, PRODUCT_UPDATED);
+  return { outcome: 'updated', statements: update.statements };
+}
+
+/** The counters a unit's writes add to the import's. */
+const counted = (state: Import, writes: RowWrite[]) => ({
+  createdRows: state.createdRows + writes.filter((w) => w.outcome === 'created').length,
+  updatedRows: state.updatedRows + writes.filter((w) => w.outcome === 'updated').length,
+  unchangedRows: state.unchangedRows + writes.filter((w) => w.outcome === 'unchanged').length,
+});
+
+/** Live records of the caller's tenant with these keys (exact, as the unique indexes compare them). */
+async function existingByKey(
+  ctx: ServiceContext,
+  kind: ImportKind,
+  keys: string[],
+): Promise<Map<string, Customer | Product>> {
+  const found = new Map<string, Customer | Product>();
+  if (!keys.length) return found;
+  for (const part of chunk(keys, 90)) {
+    const rows =
+      kind === 'customers'
+        ? await ctx.db
+            .select()
+            .from(customers)
+            .where(
+              and(
+                eq(customers.tenantId, ctx.principal.tenantId),
+                isNull(customers.deletedAt),
+                inArray(customers.externalId, part),
+              ),
+            )
+        : await ctx.db
+            .select()
+            .from(products)
+            .where(
+              and(
+                eq(products.tenantId, ctx.principal.tenantId),
+                isNull(products.deletedAt),
+                inArray(products.sku, part),
+              ),
+            );
+    for (const row of rows) {
+      const key = kind === 'customers' ? (row as Customer).externalId : (row as Product).sku;
+      if (key) found.set(key, row);
+    }
+  }
+  return found;
+}
+
+/** Territories by id or name, salesmen by id, employee code or their user's e-mail (case-insensitive). */
+async function loadLookups(ctx: ServiceContext): Promise<ImportLookups> {
+  const tenantId = ctx.principal.tenantId;
+  const [territoryRows, salesmanRows, currency] = await Promise.all([
+    ctx.db
+      .select({ id: territories.id, name: territories.name })
+      .from(territories)
+      .where(and(eq(territories.tenantId, tenantId), isNull(territories.deletedAt))),
+    ctx.db
+      .select({ id: salesmen.id, code: salesmen.employeeCode, email: users.email })
+      .from(salesmen)
+      .leftJoin(users, and(eq(users.tenantId, salesmen.tenantId), eq(users.id, salesmen.userId)))
+      .where(and(eq(salesmen.tenantId, tenantId), isNull(salesmen.deletedAt))),
+    tenantCurrency(ctx, undefined),
+  ]);
+  const territoryBy = new Map<string, string>();
+  for (const t of territoryRows) {
+    territoryBy.set(t.id.toLowerCase(), t.id);
+    territoryBy.set(t.name.toLowerCase(), t.id);
+  }
+  const salesmanBy = new Map<string, string>();
+  for (const s of salesmanRows) {
+    salesmanBy.set(s.id.toLowerCase(), s.id);
+    if (s.code) salesmanBy.set(s.code.toLowerCase(), s.id);
+    if (s.email) salesmanBy.set(s.email.toLowerCase(), s.id);
+  }
+  return {
+    currency,
+    territory: (value) => territoryBy.get(value.toLowerCase()),
+    salesman: (value) => salesmanBy.get(value.toLowerCase()),
+  };
+}
+
+/**
+ * Writes `statements` with the import's new state in one unit; `finished` also drops the file and stamps
+ * the end. The update is guarded on the version read, so two workers on one import cannot both write it.
+ * An import appends no event of its own: the records it writes do.
+ */
+async function save(
+  ctx: ServiceContext,
+  state: Import,
+  patch: Partial<Import>,
+  statements: Statement[],
+  finished = false,
+): Promise<Import> {
+  const updated: Import = {
+    ...state,
+    ...patch,
+    ...(finished ? { source: null, finishedAt: ctx.now } : {}),
+    updatedAt: ctx.now,
+    version: state.version + 1,
+  };
+  const { tenantId: _t, id: _i, createdAt: _c, ...columns } = updated;
+  await commit(
+    ctx,
+    [
+      ...statements,
+      ctx.db
+        .update(imports)
+        .set(columns)
+        .where(
+          and(
+            eq(imports.tenantId, ctx.principal.tenantId),
+            eq(imports.id, state.id),
+            eq(imports.version, state.version),
+          ),
+        ),
+      assertChanged(ctx.db),
+    ],
+    () => new AppError(ErrorCode.VERSION_MISMATCH, 'A record was changed by someone else while it was being imported'),
+  );
+  return updated;
+}
