@@ -10,8 +10,12 @@
 //   5. opens that salesman's screen from the team list (his check-in with its verdict, his order), then
 //      Reports: the sales performance table, and its CSV and PDF downloads (a CSV header line, %PDF), and
 //      every other report's table,
-//   6. saves screenshots of the Live, Salesman and Reports screens: .wrangler/browser-test/{live,salesman,
-//      reports}.png, or the ones the README shows (docs/screenshots/) with `npm run test:browser -- --screenshots`.
+//   6. Team: every user listed with his role; a territory drawn by clicking corners on the map and saved
+//      (read back over the API as a closed GeoJSON Polygon); Settings: the check-in radius changed and saved;
+//      a viewer reads both screens without any write control,
+//   7. saves screenshots of the Live, Salesman, Reports, Team and Settings screens: .wrangler/browser-test/
+//      {live,salesman,reports,team,settings}.png, or the ones the README shows (docs/screenshots/) with
+//      `npm run test:browser -- --screenshots`.
 // Exits non-zero on the first failed check, with a screenshot of the page in .wrangler/browser-test/
 // failure.png. CHROMIUM overrides the browser (default /usr/bin/chromium;
 // `apt-get install -y chromium` on Debian). HEADED=1 shows the window.
@@ -274,6 +278,121 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: shot('reports') });
   log(`saved ${shot('reports').slice(root.length + 1)}`);
+
+  // Team: every user listed; a territory drawn by clicking the map, saved, and read back over the API.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
+  await page.getByTestId('team-screen').waitFor();
+  const users = (await call(base, 'GET', '/v1/users?limit=200', undefined, owner.accessToken)).data;
+  const userRows = page.locator('[data-testid="users"] tbody tr[data-user-id]');
+  await waitUntil(
+    async () => (await userRows.count()) === users.length,
+    `the Users tab lists all ${users.length} users`,
+  );
+  for (const u of users) {
+    check(
+      (await page.locator(`[data-testid="users"] tr[data-user-id="${u.id}"]`).getAttribute('data-role')) === u.role,
+      `${u.email} is listed as ${u.role}`,
+    );
+  }
+  check(
+    (await page.getByRole('combobox', { name: `Role of ${viewer.name}` }).count()) === 1,
+    "the owner may change a viewer's role",
+  );
+  log(`Team lists the ${users.length} users with their roles`);
+
+  await page.getByRole('navigation', { name: 'Team' }).getByRole('link', { name: 'Territories' }).click();
+  check(page.url().endsWith('/app/team/territories'), 'the Territories tab is a deep link');
+  await page.getByRole('button', { name: 'New territory' }).click();
+  const drawMap = page.getByTestId('territory-map');
+  await waitUntil(async () => (await drawMap.locator('.leaflet-interactive').count()) > 0, 'the territories are drawn');
+  const mapBox = await drawMap.boundingBox();
+  const corners = [
+    [0.3, 0.3],
+    [0.62, 0.26],
+    [0.7, 0.62],
+    [0.36, 0.7],
+  ];
+  for (const [fx, fy] of corners) {
+    await page.mouse.click(mapBox.x + mapBox.width * fx, mapBox.y + mapBox.height * fy);
+    await page.waitForTimeout(120);
+  }
+  await page.getByRole('button', { name: 'Finish outline' }).click();
+  check(
+    (await page.getByTestId('outline-status').getAttribute('data-corners')) === String(corners.length),
+    `the outline has the ${corners.length} corners clicked`,
+  );
+  await page.locator('.territory-form input[name="name"]').fill('Browser Test Area');
+  await page.getByRole('button', { name: 'Create territory' }).click();
+  let drawn;
+  await waitUntil(async () => {
+    const list = await call(base, 'GET', '/v1/territories?q=Browser%20Test&limit=5', undefined, owner.accessToken);
+    drawn = list.data.find((t) => t.name === 'Browser Test Area');
+    return !!drawn;
+  }, 'the territory is saved');
+  const ring = drawn.boundary?.coordinates?.[0] ?? [];
+  check(drawn.boundary?.type === 'Polygon', 'its boundary is a GeoJSON Polygon');
+  check(
+    ring.length === corners.length + 1,
+    `its ring has ${corners.length} corners, closed (${ring.length} positions)`,
+  );
+  check(JSON.stringify(ring[0]) === JSON.stringify(ring.at(-1)), 'its ring is closed');
+  await page.locator(`[data-territory-id="${drawn.id}"] button[aria-pressed="true"]`).waitFor();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: shot('team') });
+  log(
+    `drew and saved a territory of ${corners.length} corners on the map; saved ${shot('team').slice(root.length + 1)}`,
+  );
+
+  // Settings: the check-in radius changed and saved, read back over the API.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByTestId('settings-screen').waitFor();
+  const radius = page.getByLabel('Check-in radius (metres)');
+  await radius.waitFor();
+  const radiusBefore = (await call(base, 'GET', '/v1/tenant', undefined, owner.accessToken)).checkInRadiusM;
+  const wanted = radiusBefore === 250 ? 300 : 250;
+  await radius.fill(String(wanted));
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByTestId('settings-note').filter({ hasText: 'Settings saved.' }).waitFor();
+  const settings = await call(base, 'GET', '/v1/tenant', undefined, owner.accessToken);
+  check(
+    settings.checkInRadiusM === wanted,
+    `the check-in radius is saved (${radiusBefore} → ${settings.checkInRadiusM} m)`,
+  );
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: shot('settings') });
+  log(`changed the check-in radius in Settings; saved ${shot('settings').slice(root.length + 1)}`);
+
+  // The viewer reads Team and Settings without a single write control.
+  const viewerAdmin = await browser.newPage({ viewport: { width: 1024, height: 860 } });
+  viewerAdmin.on('pageerror', (err) => pageErrors.push(err.message));
+  await viewerAdmin.goto(`${base}/app/team`);
+  await viewerAdmin.getByLabel('Email').fill(viewer.email);
+  await viewerAdmin.getByLabel('Password').fill(viewerPassword);
+  await viewerAdmin.getByRole('button', { name: 'Sign in' }).click();
+  await waitUntil(
+    async () => (await viewerAdmin.locator('[data-testid="users"] tbody tr[data-user-id]').count()) === users.length,
+    'the viewer sees the users',
+  );
+  check((await viewerAdmin.getByRole('button', { name: 'Add a user' }).count()) === 0, 'the viewer cannot add users');
+  check((await viewerAdmin.locator('[data-testid="users"] select').count()) === 0, 'the viewer cannot change roles');
+  await viewerAdmin.getByRole('navigation', { name: 'Team' }).getByRole('link', { name: 'Territories' }).click();
+  await viewerAdmin.getByTestId('territories').waitFor();
+  check(
+    (await viewerAdmin.getByRole('button', { name: 'New territory' }).count()) === 0,
+    'the viewer cannot draw territories',
+  );
+  await viewerAdmin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await viewerAdmin.getByTestId('organisation-form').waitFor();
+  check(
+    (await viewerAdmin.getByRole('button', { name: 'Save settings' }).count()) === 0,
+    'the viewer cannot change settings',
+  );
+  check(
+    (await viewerAdmin.getByRole('navigation', { name: 'Settings' }).getByRole('link').count()) === 1,
+    'the viewer sees neither API keys nor report e-mails',
+  );
+  await viewerAdmin.close();
+  log('a viewer reads Team and Settings without write controls');
 
   check(
     pageErrors.length === 0,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REPORTS, reportNamed, reportPath } from '../src/reports/report-catalog';
 import { localDate } from '../src/ui/format';
-import { BASE, href, routeOf } from '../src/ui/router';
+import { BASE, href, isAppRoot, routeOf } from '../src/ui/router';
 
 describe('routes', () => {
   it('reads the screen and its parameter from the path', () => {
@@ -9,6 +9,19 @@ describe('routes', () => {
     expect(routeOf(`${BASE}/salesmen`)).toEqual({ screen: 'salesmen', param: null });
     expect(routeOf(`${BASE}/salesmen/sm_123/`)).toEqual({ screen: 'salesmen', param: 'sm_123' });
     expect(routeOf(`${BASE}/reports/forecast`)).toEqual({ screen: 'reports', param: 'forecast' });
+  });
+
+  it('reads the admin screens and their tabs', () => {
+    expect(routeOf(`${BASE}/team/territories`)).toEqual({ screen: 'team', param: 'territories' });
+    expect(routeOf(`${BASE}/settings`)).toEqual({ screen: 'settings', param: null });
+    expect(routeOf(`${BASE}/import/0190-abc`)).toEqual({ screen: 'import', param: '0190-abc' });
+    expect(routeOf(`${BASE}/onboarding`)).toEqual({ screen: 'onboarding', param: null });
+  });
+
+  it('knows the bare app URL, where the app picks the screen', () => {
+    expect(isAppRoot(BASE)).toBe(true);
+    expect(isAppRoot(`${BASE}/`)).toBe(true);
+    expect(isAppRoot(`${BASE}/live`)).toBe(false);
   });
 
   it('opens Live for an empty or unknown path', () => {

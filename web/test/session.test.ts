@@ -75,6 +75,7 @@ describe('AuthSession', () => {
 
     expect(await auth.login(user.email, 'correct horse battery')).toBeNull();
     expect(states).toEqual(['signed-in']);
+    expect(auth.state).toMatchObject({ via: 'login' });
     expect(await auth.accessToken()).toBe('access-0');
     expect(JSON.parse(storage.getItem('fieldline.session') ?? '{}').refreshToken).toBe('refresh-0');
 
@@ -151,8 +152,16 @@ describe('AuthSession', () => {
     routes['POST /v1/auth/logout'] = () => new Response(null, { status: 204 });
     const auth = new AuthSession(storage);
     await auth.restore();
-    expect(auth.state).toEqual({ status: 'signed-in', user, tenant });
+    expect(auth.state).toEqual({ status: 'signed-in', user, tenant, via: 'restore' });
     expect(calls.find((c) => c.path === '/v1/users/me')?.authorization).toBe('Bearer access-8');
+
+    // Renamed in Settings: the header and the next reload show the new name.
+    auth.updateTenant({ ...tenant, name: 'Acme Wholesale', plan: 'pro' } as typeof tenant);
+    expect(auth.state).toMatchObject({ tenant: { ...tenant, name: 'Acme Wholesale' } });
+    expect(JSON.parse(storage.getItem('fieldline.session') ?? '{}').tenant).toEqual({
+      ...tenant,
+      name: 'Acme Wholesale',
+    });
 
     await auth.logout();
     expect(auth.state.status).toBe('signed-out');

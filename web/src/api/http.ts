@@ -25,7 +25,10 @@ export class ApiError extends Error {
 
 export interface RequestOptions {
   method?: string;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, with its own content type (a CSV upload); takes the place of `body`. */
+  raw?: { data: Blob | string; type: string };
   token?: string | null;
   signal?: AbortSignal;
 }
@@ -33,14 +36,21 @@ export interface RequestOptions {
 /** One JSON call to the API on this origin. Throws ApiError for a refusal or a network failure. */
 export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let payload: BodyInit | null = null;
+  if (options.raw) {
+    headers['content-type'] = options.raw.type;
+    payload = options.raw.data;
+  } else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(options.body);
+  }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let res: Response;
   try {
     res = await fetch(path, {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: payload,
       signal: options.signal ?? null,
     });
   } catch (err) {

@@ -4,7 +4,8 @@ import type { SessionBody, Tenant, TokenPair, User } from '../api/types';
 export type AuthState =
   | { status: 'restoring' }
   | { status: 'signed-out'; reason?: string }
-  | { status: 'signed-in'; user: User; tenant: Tenant };
+  /** `via` says whether this is a fresh sign-in or a resumed session (a reload): only the former picks a landing screen. */
+  | { status: 'signed-in'; user: User; tenant: Tenant; via: 'login' | 'restore' };
 
 /** What a login answers when the email opens accounts in several organisations: pick one and retry. */
 export interface TenantChoice {
@@ -56,7 +57,7 @@ export class AuthSession {
     try {
       await this.refresh();
       const user = await this.fetch<User>('/v1/users/me');
-      this.#set({ status: 'signed-in', user, tenant: stored.tenant });
+      this.#set({ status: 'signed-in', user, tenant: stored.tenant, via: 'restore' });
     } catch (err) {
       this.#clear();
       this.#set({ status: 'signed-out', reason: err instanceof ApiError && err.status === 0 ? err.message : '' });
@@ -72,7 +73,7 @@ export class AuthSession {
       });
       this.#tenant = session.tenant;
       this.#accept(session);
-      this.#set({ status: 'signed-in', user: session.user, tenant: session.tenant });
+      this.#set({ status: 'signed-in', user: session.user, tenant: session.tenant, via: 'login' });
       return null;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'TENANT_REQUIRED') {
@@ -80,6 +81,15 @@ export class AuthSession {
       }
       throw err;
     }
+  }
+
+  /** The organisation's settings changed (name, timezone, currency): what the screens and a reload show. */
+  updateTenant(tenant: Tenant): void {
+    if (this.#state.status !== 'signed-in') return;
+    const next = { id: tenant.id, name: tenant.name, timezone: tenant.timezone, currency: tenant.currency };
+    this.#tenant = next;
+    if (this.#refreshToken) this.#writeStored({ refreshToken: this.#refreshToken, tenant: next });
+    this.#set({ ...this.#state, tenant: next });
   }
 
   /** Ends the login on the server (best effort: offline, the tokens are dropped here all the same). */

@@ -37,3 +37,18 @@ export function errorText(err: unknown): string {
   }
   return err instanceof Error ? err.message : 'Something went wrong.';
 }
+
+/** Why a change was refused, in the server's own words (the problem's `detail`), for forms and buttons. */
+export function problemText(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 0) return 'The server cannot be reached. Check the connection and retry.';
+    return err.problem.detail ?? err.problem.title ?? `The server answered ${err.status}.`;
+  }
+  return err instanceof Error ? err.message : 'Something went wrong.';
+}
+
+/** "3 Mar 2026, 14:05" in the tenant's timezone; "–" for none. */
+export function localDateTime(at: string | null | undefined, timeZone: string): string {
+  if (!at) return '–';
+  return new Intl.DateTimeFormat(undefined, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at));
+}

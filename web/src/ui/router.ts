@@ -3,13 +3,13 @@ import { useEffect, useState } from 'preact/hooks';
 /** The app lives under /app (vite `base`); screens are paths below it, e.g. /app/live. */
 export const BASE = import.meta.env.BASE_URL.replace(/\/$/, '');
 
-export type Screen = 'live' | 'salesmen' | 'reports';
-const SCREENS: readonly Screen[] = ['live', 'salesmen', 'reports'];
+export type Screen = 'live' | 'salesmen' | 'reports' | 'team' | 'settings' | 'import' | 'onboarding';
+const SCREENS: readonly Screen[] = ['live', 'salesmen', 'reports', 'team', 'settings', 'import', 'onboarding'];
 
-/** A screen and what it is about: /app/salesmen/<id>, /app/reports/<name>. */
+/** A screen and what it is about: /app/salesmen/<id>, /app/reports/<name>, /app/team/territories. */
 export interface Route {
   screen: Screen;
-  /** The second path segment (a salesman's id, a report's name), when there is one. */
+  /** The second path segment (a salesman's id, a report's name, a tab), when there is one. */
   param: string | null;
 }
 
@@ -19,6 +19,12 @@ export function routeOf(pathname: string): Route {
   const [name = '', param = ''] = rest.replace(/^\/+|\/+$/g, '').split('/');
   if (!(SCREENS as readonly string[]).includes(name)) return { screen: 'live', param: null };
   return { screen: name as Screen, param: param ? decodeURIComponent(param) : null };
+}
+
+/** True for the app's bare entry URL (/app, /app/): no screen was asked for, so the app picks one. */
+export function isAppRoot(pathname: string): boolean {
+  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
+  return rest.replace(/\/+/g, '') === '';
 }
 
 export function screenOf(pathname: string): Screen {
