@@ -32,17 +32,78 @@ let stopLocalPostgres = false;
 let current = null;
 let stopping = 0;
 
-/** Runs a Node script with this same Node binary (22, from node_modules), resolving with its exit code. */
-function run(args, options = {}) {
+/**
+ * Runs a Node script with this same Node binary, resolving with its exit code. `quiet` keeps its output
+ * and prints it only if it fails; `filter` passes each output line through it (false drops the line).
+ */
+function run(args, { quiet = false, filter, ...options } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', ...options });
+    const piped = quiet || filter;
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: piped ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      ...options,
+    });
     current = child;
+    const kept = [];
+    if (piped) {
+      for (const [stream, out] of [
+        [child.stdout, process.stdout],
+        [child.stderr, process.stderr],
+      ]) {
+        let partial = '';
+        stream.on('data', (chunk) => {
+          const lines = (partial + chunk).split('\n');
+          partial = lines.pop();
+          for (const line of lines) {
+            if (quiet) kept.push(line);
+            else if (filter(line)) out.write(`${line}\n`);
+          }
+        });
+      }
+    }
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       current = null;
+      if (quiet && code !== 0) console.error(kept.join('\n'));
       resolve(code ?? (signal ? 130 : 1));
     });
   });
+}
+
+/**
+ * The seed reaches the local D1 through wrangler's platform proxy, which loads the bindings without the
+ * Worker's code and so warns that the TenantHub class is not exported: true there, and harmless.
+ */
+const seedNoise = (line) => !line.includes('no such Durable Object class is exported');
+
+/**
+ * What `wrangler dev` prints that a newcomer does not need: the bindings table (wrangler.jsonc lists them),
+ * the banner, the offline failure to fetch `Request.cf` (a placeholder is used), the note that cron
+ * triggers are not run automatically (docs/analytics.md says how to trigger them), and this script's own
+ * health probes. Requests, warnings and errors of the Worker itself still show.
+ */
+function wranglerNoise() {
+  let inBlock = false;
+  return (line) => {
+    const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+    if (inBlock) {
+      if (plain.includes('For more details')) inBlock = false;
+      return false;
+    }
+    if (plain.includes('Scheduled Workers are not automatically triggered')) {
+      inBlock = true;
+      return false;
+    }
+    return !(
+      /^(Your Worker has access|Binding\s|env\.|Using secrets defined|\s*⛅️ wrangler|─+$|⎔ )/.test(plain) ||
+      plain.includes('Unable to fetch the `Request.cf` object') ||
+      plain.includes('ENOTFOUND workers.cloudflare.com') ||
+      /^\s+at GetAddrInfoReqWrap/.test(plain) ||
+      plain.includes('GET /health') ||
+      plain.trim() === ''
+    );
+  };
 }
 
 // The terminal's Ctrl-C reaches the child too (same process group); forwarding covers `kill <pid>` of
@@ -96,6 +157,7 @@ async function announceWhenReady(child) {
 const written = ensureDevVars(root);
 if (written.length) console.log(`start: wrote ${written.join(' and ')} to .dev.vars`);
 const database = postgres ? await preparePostgres() : await prepareD1();
+console.log('start: building the web app');
 await step(
   'building the web app',
   [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
@@ -104,7 +166,10 @@ await step(
   },
 );
 
-const devPromise = run([wrangler, 'dev', '--ip', host, '--port', port, ...database.vars, ...wranglerArgs]);
+console.log(`start: starting the Worker on ${origin}`);
+const devPromise = run([wrangler, 'dev', '--ip', host, '--port', port, ...database.vars, ...wranglerArgs], {
+  filter: wranglerNoise(),
+});
 const devChild = current;
 announceWhenReady(devChild);
 const code = await devPromise;
@@ -112,11 +177,14 @@ await exit(stopping ? 0 : code);
 
 async function prepareD1() {
   // CI=true makes wrangler answer its "apply migrations?" prompt itself (there may be no TTY).
+  console.log('start: applying the local D1 migrations');
   await step('applying D1 migrations', [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local'], {
     env: { ...process.env, CI: 'true' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    quiet: true,
   });
-  await step('seeding demo data', [join(root, 'scripts', 'seed.mjs'), '--if-empty', '--quiet']);
+  await step('seeding demo data', [join(root, 'scripts', 'seed.mjs'), '--if-empty', '--quiet'], {
+    filter: seedNoise,
+  });
   return { vars: [] };
 }
 
@@ -140,7 +208,10 @@ async function preparePostgres() {
   });
   const env = { ...process.env, DATABASE_URL: settings.url, DATABASE_WS_PROXY: settings.proxy ?? '' };
   await step('applying Postgres migrations', [join(root, 'scripts', 'migrate-pg.mjs')], { env });
-  await step('seeding demo data', [join(root, 'scripts', 'seed.mjs'), '--if-empty', '--quiet'], { env });
+  await step('seeding demo data', [join(root, 'scripts', 'seed.mjs'), '--if-empty', '--quiet'], {
+    env,
+    filter: seedNoise,
+  });
   const vars = ['--var', `DATABASE_URL:${settings.url}`];
   if (settings.proxy) vars.push('--var', `DATABASE_WS_PROXY:${settings.proxy}`);
   return { vars };
