@@ -13,6 +13,7 @@
 // `--var`s (nothing is written to .dev.vars). On exit it stops what pg.sh started for it (`pg.sh stop`).
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { ensureDevVars } from './dev-vars.mjs';
 import { postgresSettings } from './pg-client.mjs';
 import { printLogins } from './seed.mjs';
@@ -86,7 +87,7 @@ const seedNoise = (line) => !line.includes('no such Durable Object class is expo
 function wranglerNoise() {
   let inBlock = false;
   return (line) => {
-    const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+    const plain = stripVTControlCharacters(line);
     if (inBlock) {
       if (plain.includes('For more details')) inBlock = false;
       return false;
