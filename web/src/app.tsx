@@ -1,16 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Tenant, User } from './api/types';
 import { LoginScreen } from './auth/login-screen';
+import { landsOnOnboarding, seesOnboarding } from './auth/permissions';
 import { type AuthSession, type AuthState, canManage } from './auth/session';
 import { LiveScreen } from './live/live-screen';
+import { type OnboardingState, useOnboarding } from './onboarding/use-onboarding';
 import { lazyScreen } from './ui/lazy';
-import { href, onLinkClick, type Screen, useRoute } from './ui/router';
+import { href, isAppRoot, navigate, onLinkClick, type Screen, useRoute } from './ui/router';
 
 // Screens other than Live are chunks of their own, fetched the first time they are opened.
 const SalesmenScreen = lazyScreen(() => import('./salesmen/salesmen-screen').then((m) => m.SalesmenScreen));
 const ReportsScreen = lazyScreen(() => import('./reports/reports-screen').then((m) => m.ReportsScreen));
 const TeamScreen = lazyScreen(() => import('./team/team-screen').then((m) => m.TeamScreen));
 const SettingsScreen = lazyScreen(() => import('./settings/settings-screen').then((m) => m.SettingsScreen));
+const OnboardingScreen = lazyScreen(() => import('./onboarding/onboarding-screen').then((m) => m.OnboardingScreen));
 
 const NAV: { screen: Screen; label: string; shown: (user: User) => boolean }[] = [
   { screen: 'live', label: 'Live', shown: () => true },
@@ -19,6 +22,7 @@ const NAV: { screen: Screen; label: string; shown: (user: User) => boolean }[] =
   { screen: 'team', label: 'Team', shown: () => true },
   { screen: 'settings', label: 'Settings', shown: () => true },
 ];
+const TITLES: Partial<Record<Screen, string>> = { onboarding: 'Getting started' };
 
 export function App({ auth }: { auth: AuthSession }) {
   const [state, setState] = useState<AuthState>(auth.state);
@@ -36,18 +40,39 @@ export function App({ auth }: { auth: AuthSession }) {
     );
   }
   if (state.status === 'signed-out') return <LoginScreen auth={auth} notice={state.reason} />;
-  // One shell per signed-in user: a new sign-in starts it afresh.
-  return <Shell key={state.user.id} auth={auth} user={state.user} tenant={state.tenant} />;
+  // One shell per signed-in user: a new sign-in starts it afresh (landing screen, onboarding progress).
+  return <Shell key={state.user.id} auth={auth} user={state.user} tenant={state.tenant} via={state.via} />;
 }
 
-function Shell({ auth, user, tenant }: { auth: AuthSession; user: User; tenant: Tenant }) {
+function Shell({
+  auth,
+  user,
+  tenant,
+  via,
+}: {
+  auth: AuthSession;
+  user: User;
+  tenant: Tenant;
+  via: 'login' | 'restore';
+}) {
   const route = useRoute();
   const isSalesman = user.role === 'salesman';
+  const [onboarding, reloadOnboarding] = useOnboarding(auth, seesOnboarding(user.role), route.screen);
+  // Owners and admins who sign in at the app's bare URL start on the checklist until it is complete.
+  const [landing, setLanding] = useState(
+    () => via === 'login' && landsOnOnboarding(user.role) && isAppRoot(location.pathname),
+  );
   useEffect(() => {
-    const label = NAV.find((n) => n.screen === route.screen)?.label ?? 'Live';
+    if (!landing || onboarding.status === 'loading') return;
+    if (onboarding.status === 'ready' && !onboarding.value.complete) navigate(href('onboarding'), true);
+    setLanding(false);
+  }, [landing, onboarding]);
+  useEffect(() => {
+    const label = NAV.find((n) => n.screen === route.screen)?.label ?? TITLES[route.screen] ?? 'Live';
     document.title = `${label} · Fieldline`;
   }, [route.screen]);
 
+  const progress = onboarding.status === 'ready' && !onboarding.value.complete ? onboarding.value : null;
   return (
     <div class="shell">
       <nav class="topbar" aria-label="Main">
@@ -63,6 +88,18 @@ function Shell({ auth, user, tenant }: { auth: AuthSession; user: User; tenant: 
               {n.label}
             </a>
           ))}
+        {progress && (
+          <a
+            href={href('onboarding')}
+            onClick={onLinkClick}
+            class="getting-started"
+            aria-current={route.screen === 'onboarding' ? 'page' : undefined}
+            aria-label={`Getting started: ${progress.completed} of ${progress.total} steps done`}
+            data-testid="nav-onboarding"
+          >
+            Getting started ({progress.completed}/{progress.total})
+          </a>
+        )}
         <span class="spacer" />
         <span class="who" data-testid="who">
           {user.name} · {tenant.name} · <span class="role">{user.role}</span>
@@ -75,8 +112,20 @@ function Shell({ auth, user, tenant }: { auth: AuthSession; user: User; tenant: 
         <main class="center">
           <p>The web app is for managers and owners. Your day is in the Fieldline phone app.</p>
         </main>
+      ) : landing ? (
+        <p class="center muted" aria-busy="true">
+          Loading…
+        </p>
       ) : (
-        <ScreenFor auth={auth} user={user} tenant={tenant} screen={route.screen} param={route.param} />
+        <ScreenFor
+          auth={auth}
+          user={user}
+          tenant={tenant}
+          screen={route.screen}
+          param={route.param}
+          onboarding={onboarding}
+          reloadOnboarding={reloadOnboarding}
+        />
       )}
       {!canManage(user.role) && !isSalesman && (
         <p class="viewer-note muted">You are signed in as a viewer: you can watch, not change.</p>
@@ -91,12 +140,16 @@ function ScreenFor({
   tenant,
   screen,
   param,
+  onboarding,
+  reloadOnboarding,
 }: {
   auth: AuthSession;
   user: User;
   tenant: Tenant;
   screen: Screen;
   param: string | null;
+  onboarding: OnboardingState;
+  reloadOnboarding: () => void;
 }) {
   switch (screen) {
     case 'salesmen':
@@ -107,6 +160,8 @@ function ScreenFor({
       return <TeamScreen auth={auth} user={user} tenant={tenant} tab={param} />;
     case 'settings':
       return <SettingsScreen auth={auth} user={user} tenant={tenant} tab={param} />;
+    case 'onboarding':
+      return <OnboardingScreen onboarding={onboarding} reload={reloadOnboarding} />;
     default:
       return <LiveScreen auth={auth} user={user} key={user.id} />;
   }
