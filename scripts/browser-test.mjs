@@ -13,14 +13,17 @@
 //   6. Team: every user listed with his role; a territory drawn by clicking corners on the map and saved
 //      (read back over the API as a closed GeoJSON Polygon); Settings: the check-in radius changed and saved;
 //      a viewer reads both screens without any write control,
-//   7. saves screenshots of the Live, Salesman, Reports, Team and Settings screens: .wrangler/browser-test/
-//      {live,salesman,reports,team,settings}.png, or the ones the README shows (docs/screenshots/) with
-//      `npm run test:browser -- --screenshots`.
+//   7. a new organisation signs up; its owner signs in at /app and lands on Getting started (0/7); saving
+//      the settings and importing a CSV of customers with 3 invalid rows (listed, and in the downloaded
+//      error report) tick their steps,
+//   8. saves screenshots of the Live, Salesman, Reports, Team, Settings, Import and Getting started screens:
+//      .wrangler/browser-test/{live,salesman,reports,team,settings,import,onboarding}.png, or the ones the
+//      README shows (docs/screenshots/) with `npm run test:browser -- --screenshots`.
 // Exits non-zero on the first failed check, with a screenshot of the page in .wrangler/browser-test/
 // failure.png. CHROMIUM overrides the browser (default /usr/bin/chromium;
 // `apt-get install -y chromium` on Debian). HEADED=1 shows the window.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildWorker, call, freePort, freshDatabase, startServer, stopAll, waitFor } from '../bench/lib.mjs';
@@ -393,6 +396,97 @@ try {
   );
   await viewerAdmin.close();
   log('a viewer reads Team and Settings without write controls');
+
+  // A new organisation: its owner signs in at the app's bare URL and lands on the checklist, whose steps
+  // tick as he does them (the company profile in Settings, the customers from a CSV import).
+  const newOwner = { email: 'nora@nordlicht.test', password: 'northern-lights-4821' };
+  await call(base, 'POST', '/v1/auth/signup', {
+    tenantName: 'Nordlicht Getränke',
+    name: 'Nora Lind',
+    ...newOwner,
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
+  });
+  const fresh = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  fresh.on('pageerror', (err) => pageErrors.push(err.message));
+  await fresh.goto(`${base}/app/`);
+  await fresh.getByLabel('Email').fill(newOwner.email);
+  await fresh.getByLabel('Password').fill(newOwner.password);
+  await fresh.getByRole('button', { name: 'Sign in' }).click();
+  await fresh.getByTestId('onboarding-screen').waitFor();
+  check(fresh.url().endsWith('/app/onboarding'), `a new owner lands on the checklist (${fresh.url()})`);
+  const progress = fresh.getByTestId('onboarding-progress');
+  const navEntry = fresh.getByTestId('nav-onboarding');
+  const stepDone = async (key) =>
+    (await fresh.locator(`[data-testid="onboarding-steps"] li[data-step="${key}"]`).getAttribute('data-done')) ===
+    'true';
+  await progress.waitFor();
+  check((await progress.getAttribute('data-completed')) === '0', 'nothing is done yet');
+  check((await navEntry.textContent()) === 'Getting started (0/7)', 'the header says "Getting started (0/7)"');
+  log('a new owner lands on Getting started (0/7)');
+
+  await fresh.getByRole('link', { name: 'Set up your company profile' }).click();
+  await fresh.getByTestId('organisation-form').waitFor();
+  await fresh.getByRole('button', { name: 'Save settings' }).click();
+  await fresh.getByTestId('settings-note').filter({ hasText: 'Settings saved.' }).waitFor();
+  await waitUntil(
+    async () => (await navEntry.textContent()) === 'Getting started (1/7)',
+    'the header counts the saved profile',
+  );
+
+  // Customers from a CSV with 3 invalid rows (no name, a bad e-mail, lat without lng), valid rows only.
+  const csvPath = join(work, 'customers.csv');
+  writeFileSync(
+    csvPath,
+    [
+      'externalId,name,email,phone,company,address,city,lat,lng,territory,salesman,notes',
+      'NL-1,Kiosk am Hafen,hafen@example.test,,,Hafenstr. 1,Hamburg,53.54,9.98,,,',
+      'NL-2,,noname@example.test,,,,,,,,,no name',
+      'NL-3,Bäckerei Sonne,not-an-email,,,,,,,,,',
+      'NL-4,Getränke Nord,nord@example.test,,,,Kiel,54.32,10.13,,,',
+      'NL-5,Café Zum Eck,,,,,,53.5,,,,lat without lng',
+      'NL-6,"Markt ""Am Eck""",markt@example.test,,,,Lübeck,53.87,10.69,,,',
+    ].join('\r\n'),
+  );
+  await fresh.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
+  await fresh.getByTestId('import-form').waitFor();
+  await fresh.getByTestId('import-file').setInputFiles(csvPath);
+  await fresh.getByLabel('Valid rows only').check();
+  await fresh.getByRole('button', { name: 'Import customers' }).click();
+  const result = fresh.getByTestId('import-result');
+  await waitUntil(
+    async () => ['completed', 'failed'].includes(await result.getAttribute('data-status')),
+    'the import finishes',
+  );
+  check((await result.getAttribute('data-status')) === 'completed', 'the import completes');
+  const errorRows = await fresh
+    .locator('[data-testid="import-errors"] tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')));
+  check(
+    JSON.stringify(errorRows) === JSON.stringify(['3', '4', '6']),
+    `the 3 invalid rows are listed (${errorRows.join(', ')})`,
+  );
+  check(
+    (await fresh.getByTestId('import-created').locator('.kpi-value').textContent()) === '3',
+    'the 3 valid rows are created',
+  );
+  const errorsCsv = (await downloaded(fresh, 'Download every error (CSV)')).toString('utf8').replace(/^\uFEFF/, '');
+  check(errorsCsv.trim().split(/\r?\n/).length === 4, 'the downloaded error report has a header and 3 rows');
+  await fresh.getByTestId('import-history').locator('tr[data-import-id]').first().waitFor();
+  await fresh.waitForTimeout(300);
+  await fresh.screenshot({ path: shot('import') });
+  log(`imported a CSV of customers: 3 created, rows 3, 4 and 6 listed; saved ${shot('import').slice(root.length + 1)}`);
+
+  await navEntry.click();
+  await fresh.getByTestId('onboarding-screen').waitFor();
+  await waitUntil(async () => await stepDone('customers_imported'), 'the customers step is ticked');
+  check(await stepDone('company_profile'), 'the company profile step is ticked');
+  check(!(await stepDone('territory_drawn')), 'the territory step is still to do');
+  check((await navEntry.textContent()) === 'Getting started (2/7)', 'the header says "Getting started (2/7)"');
+  await fresh.waitForTimeout(200);
+  await fresh.screenshot({ path: shot('onboarding') });
+  await fresh.close();
+  log(`the checklist ticks the profile and the import (2/7); saved ${shot('onboarding').slice(root.length + 1)}`);
 
   check(
     pageErrors.length === 0,

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Tenant, User } from './api/types';
 import { LoginScreen } from './auth/login-screen';
-import { landsOnOnboarding, seesOnboarding } from './auth/permissions';
+import { can, landsOnOnboarding, seesOnboarding } from './auth/permissions';
 import { type AuthSession, type AuthState, canManage } from './auth/session';
 import { LiveScreen } from './live/live-screen';
 import { type OnboardingState, useOnboarding } from './onboarding/use-onboarding';
@@ -13,12 +13,14 @@ const SalesmenScreen = lazyScreen(() => import('./salesmen/salesmen-screen').the
 const ReportsScreen = lazyScreen(() => import('./reports/reports-screen').then((m) => m.ReportsScreen));
 const TeamScreen = lazyScreen(() => import('./team/team-screen').then((m) => m.TeamScreen));
 const SettingsScreen = lazyScreen(() => import('./settings/settings-screen').then((m) => m.SettingsScreen));
+const ImportScreen = lazyScreen(() => import('./import/import-screen').then((m) => m.ImportScreen));
 const OnboardingScreen = lazyScreen(() => import('./onboarding/onboarding-screen').then((m) => m.OnboardingScreen));
 
 const NAV: { screen: Screen; label: string; shown: (user: User) => boolean }[] = [
   { screen: 'live', label: 'Live', shown: () => true },
   { screen: 'salesmen', label: 'Salesmen', shown: () => true },
   { screen: 'reports', label: 'Reports', shown: () => true },
+  { screen: 'import', label: 'Import', shown: (u) => can(u.role, 'customers:write') },
   { screen: 'team', label: 'Team', shown: () => true },
   { screen: 'settings', label: 'Settings', shown: () => true },
 ];
@@ -160,6 +162,8 @@ function ScreenFor({
       return <TeamScreen auth={auth} user={user} tenant={tenant} tab={param} />;
     case 'settings':
       return <SettingsScreen auth={auth} user={user} tenant={tenant} tab={param} />;
+    case 'import':
+      return <ImportScreen auth={auth} user={user} tenant={tenant} id={param} />;
     case 'onboarding':
       return <OnboardingScreen onboarding={onboarding} reload={reloadOnboarding} />;
     default:
