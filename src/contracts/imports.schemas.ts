@@ -26,7 +26,7 @@ export const ImportSchema = z
     unchangedRows: z.number().int().openapi({ description: 'Rows matching a record that already held their values' }),
     failedRows: z.number().int(),
     errorCount: z.number().int().openapi({ description: 'Row errors in all (a row may have several)' }),
-    errors: z.array(ImportRowErrorSchema).openapi({ description: 'The first 100 row errors; all of them: /errors' }),
+    errors: z.array(ImportRowErrorSchema).openapi({ description: 'The first 100 row errors; up to 2,000: /errors' }),
     failure: z.string().nullable().openapi({ description: 'Why the import as a whole failed' }),
     createdBy: z.string(),
     createdAt: z.string(),

@@ -48,6 +48,14 @@ export const INLINE_ROWS = 200;
 export const UNIT_ROWS = 100;
 /** Rows one queue message writes before it hands on to the next. */
 export const ROWS_PER_STEP = 1_000;
+/** Row errors kept for the report; more are counted (`errorCount`) but not listed. */
+export const MAX_STORED_ERRORS = 2_000;
+
+/** The import's errors with `more` added: every one counted, the first MAX_STORED_ERRORS kept. */
+const withErrors = (state: Import, more: ImportRowError[]) => ({
+  errors: more.length ? [...state.errors, ...more].slice(0, MAX_STORED_ERRORS) : state.errors,
+  errorCount: state.errorCount + more.length,
+});
 
 const WRITE_PERMISSION: Record<ImportKind, Permission> = {
   customers: 'customers:write',
@@ -62,14 +70,11 @@ export interface NewImport {
 }
 
 /** The import as the API shows it: the file is not echoed back, the errors are listed up to `errorLimit`. */
-export type ImportView = Omit<Import, 'tenantId' | 'source' | 'deletedAt' | 'errors'> & {
-  errorCount: number;
-  errors: ImportRowError[];
-};
+export type ImportView = Omit<Import, 'tenantId' | 'source' | 'deletedAt'>;
 
 export const viewOf = (row: Import, errorLimit = 100): ImportView => {
   const { tenantId: _t, source: _s, deletedAt: _d, errors, ...rest } = row;
-  return { ...rest, errorCount: errors.length, errors: errors.slice(0, errorLimit) };
+  return { ...rest, errors: errors.slice(0, errorLimit) };
 };
 
 /**
@@ -101,6 +106,7 @@ export async function createImport(
     unchangedRows: 0,
     failedRows: 0,
     errors: [],
+    errorCount: 0,
     failure: null,
     createdBy: ctx.principal.id,
     finishedAt: null,
@@ -163,7 +169,7 @@ export async function runImportStep(
         {
           status: 'failed',
           failedRows,
-          errors,
+          ...withErrors(state, errors),
           failure: `${failedRows} of ${state.totalRows} rows are invalid; nothing was imported`,
         },
         [],
@@ -216,7 +222,7 @@ async function writeUnit(ctx: ServiceContext, state: Import, part: Checked[]): P
   if (invalid.length && state.mode === 'all_or_nothing') {
     // Checked whole before the first write; a row can only turn invalid since (a territory removed meanwhile).
     const failure = `Row ${invalid[0]?.row} is no longer valid; the ${state.processedRows} rows before it were imported`;
-    return save(ctx, state, { status: 'failed', failure, errors: invalid }, [], true);
+    return save(ctx, state, { status: 'failed', failure, ...withErrors(state, invalid) }, [], true);
   }
   const existing = await existingByKey(
     ctx,
@@ -234,7 +240,7 @@ async function writeUnit(ctx: ServiceContext, state: Import, part: Checked[]): P
     return await save(
       ctx,
       state,
-      { ...progress, errors: [...state.errors, ...invalid] },
+      { ...progress, ...withErrors(state, invalid) },
       writes.flatMap((w) => w.statements),
     );
   } catch (err) {
@@ -273,7 +279,7 @@ async function writeUnit(ctx: ServiceContext, state: Import, part: Checked[]): P
       {
         processedRows: current.processedRows + 1,
         failedRows: current.failedRows + 1,
-        errors: [...current.errors, ...rowErrors],
+        ...withErrors(current, rowErrors),
       },
       [],
     );

@@ -143,6 +143,27 @@ describe('CSV import of customers', () => {
     );
     expect(count.body.data.customers.totalCount).toBe(1_250);
   });
+
+  it('counts every row error but keeps the first 2,000 for the report', async () => {
+    const t = await createTenant();
+    const lines = ['externalId,name'];
+    for (let i = 1; i <= 2_050; i++) lines.push(`E-${i},`);
+    const res = await importCsv(t, 'kind=customers&mode=valid_rows', lines.join('\n'));
+    expect(res.status).toBe(202);
+    const done = await waitFor(
+      async () => {
+        const current = await api('GET', `/v1/imports/${res.body.id}`, undefined, { token: t.token });
+        return current.body.status === 'completed' && current.body;
+      },
+      'the queued import',
+      60_000,
+    );
+    expect(done).toMatchObject({ failedRows: 2_050, errorCount: 2_050, createdRows: 0 });
+    expect(done.errors).toHaveLength(100);
+    const all = await api('GET', `/v1/imports/${res.body.id}/errors`, undefined, { token: t.token });
+    expect(all.body.data).toHaveLength(2_000);
+    expect(all.body.data.at(-1)).toMatchObject({ row: 2_001, column: 'name', code: 'required' });
+  });
 });
 
 describe('CSV import of products', () => {

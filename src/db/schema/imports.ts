@@ -26,7 +26,10 @@ export const imports = sqliteTable(
     /** Rows whose record already held exactly those values: nothing written. */
     unchangedRows: integer('unchanged_rows').notNull().default(0),
     failedRows: integer('failed_rows').notNull().default(0),
+    /** The first MAX_STORED_ERRORS row errors (a D1 row holds at most 2 MB, the file included). */
     errors: text('errors', { mode: 'json' }).$type<ImportRowError[]>().notNull(),
+    /** Every row error, including those beyond the stored ones. */
+    errorCount: integer('error_count').notNull().default(0),
     /** Why the import as a whole failed (all-or-nothing with invalid rows, an unreadable file); null otherwise. */
     failure: text('failure'),
     createdBy: text('created_by').notNull(),

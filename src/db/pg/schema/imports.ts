@@ -21,6 +21,7 @@ export const imports = pgTable(
     unchangedRows: integer('unchanged_rows').notNull().default(0),
     failedRows: integer('failed_rows').notNull().default(0),
     errors: jsonb('errors').$type<ImportRowError[]>().notNull(),
+    errorCount: integer('error_count').notNull().default(0),
     failure: text('failure'),
     /** The importing user's id, or the API key's. */
     createdBy: text('created_by').notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE `imports` ADD `error_count` integer DEFAULT 0 NOT NULL;
