@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Tenant, User } from './api/types';
 import { LoginScreen } from './auth/login-screen';
-import { can, landsOnOnboarding, seesOnboarding } from './auth/permissions';
-import { type AuthSession, type AuthState, canManage } from './auth/session';
+import { type AuthSession, type AuthState, canManage, isAdmin } from './auth/session';
 import { LiveScreen } from './live/live-screen';
 import { type OnboardingState, useOnboarding } from './onboarding/use-onboarding';
 import { lazyScreen } from './ui/lazy';
@@ -20,7 +19,8 @@ const NAV: { screen: Screen; label: string; shown: (user: User) => boolean }[] =
   { screen: 'live', label: 'Live', shown: () => true },
   { screen: 'salesmen', label: 'Salesmen', shown: () => true },
   { screen: 'reports', label: 'Reports', shown: () => true },
-  { screen: 'import', label: 'Import', shown: (u) => can(u.role, 'customers:write') },
+  // Imports write customers and products: managers and up.
+  { screen: 'import', label: 'Import', shown: (u) => canManage(u.role) },
   { screen: 'team', label: 'Team', shown: () => true },
   { screen: 'settings', label: 'Settings', shown: () => true },
 ];
@@ -59,11 +59,9 @@ function Shell({
 }) {
   const route = useRoute();
   const isSalesman = user.role === 'salesman';
-  const [onboarding, reloadOnboarding] = useOnboarding(auth, seesOnboarding(user.role), route.screen);
+  const [onboarding, reloadOnboarding] = useOnboarding(auth, canManage(user.role), route.screen);
   // Owners and admins who sign in at the app's bare URL start on the checklist until it is complete.
-  const [landing, setLanding] = useState(
-    () => via === 'login' && landsOnOnboarding(user.role) && isAppRoot(location.pathname),
-  );
+  const [landing, setLanding] = useState(() => via === 'login' && isAdmin(user.role) && isAppRoot(location.pathname));
   useEffect(() => {
     if (!landing || onboarding.status === 'loading') return;
     if (onboarding.status === 'ready' && !onboarding.value.complete) navigate(href('onboarding'), true);

@@ -5,9 +5,9 @@ import {
   canManageUser,
   grantableRoles,
   grantableScopes,
-  landsOnOnboarding,
   PERMISSIONS,
 } from '../src/auth/permissions';
+import { isAdmin } from '../src/auth/session';
 import { keyStatus } from '../src/settings/api-keys-panel';
 import { readOnly, scopeGroups } from '../src/settings/scopes';
 import type { ApiKey } from '../src/settings/settings-types';
@@ -29,8 +29,9 @@ describe('what each role is offered (mirrors the API’s permissions)', () => {
     expect(canManageReports('manager')).toBe(true);
     expect(PERMISSIONS.filter((p) => can('viewer', p)).every((p) => p.endsWith(':read'))).toBe(true);
     expect(canManageReports('viewer')).toBe(false);
-    expect(landsOnOnboarding('admin')).toBe(true);
-    expect(landsOnOnboarding('manager')).toBe(false);
+    // Sent to the getting-started checklist after signing in.
+    expect(isAdmin('admin')).toBe(true);
+    expect(isAdmin('manager')).toBe(false);
   });
 
   it('never offers a role above one’s own, nor managing someone ranked above', () => {

@@ -64,10 +64,6 @@ export function can(role: Role, permission: Permission): boolean {
 /** Report e-mails go to outside addresses with tenant-wide figures: owners, admins and managers only. */
 export const canManageReports = (role: Role): boolean => role === 'owner' || role === 'admin' || role === 'manager';
 
-/** The onboarding checklist is read by managers and up; owners and admins are sent to it after sign-in. */
-export const seesOnboarding = canManageReports;
-export const landsOnOnboarding = (role: Role): boolean => role === 'owner' || role === 'admin';
-
 export const ROLES: readonly Role[] = ['owner', 'admin', 'manager', 'salesman', 'viewer'];
 const RANK: Record<Role, number> = { owner: 4, admin: 3, manager: 2, salesman: 1, viewer: 0 };
 

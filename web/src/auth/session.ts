@@ -191,3 +191,6 @@ export class AuthSession {
 
 /** Roles that may change things (managers and above); viewers and salesmen only look. */
 export const canManage = (role: User['role']): boolean => role === 'owner' || role === 'admin' || role === 'manager';
+
+/** Owners and admins: they set the organisation up, so they are sent to the checklist after signing in. */
+export const isAdmin = (role: User['role']): boolean => role === 'owner' || role === 'admin';

@@ -7,6 +7,8 @@ import { ImportForm } from './import-form';
 import { ImportHistory } from './import-history';
 import type { ImportJob } from './import-model';
 import { ImportView } from './import-view';
+import '../ui/forms.css';
+import './import.css';
 
 /** /app/import: a CSV of customers or products; /app/import/<id>: one import's progress and result. */
 export function ImportScreen({

@@ -1,6 +1,8 @@
 import { href, onLinkClick } from '../ui/router';
 import { stepCount, stepHref } from './steps';
 import type { OnboardingState } from './use-onboarding';
+import '../ui/forms.css';
+import './onboarding.css';
 
 /** /app/onboarding: the getting-started checklist, each step linking to where it is done. */
 export function OnboardingScreen({ onboarding, reload }: { onboarding: OnboardingState; reload: () => void }) {

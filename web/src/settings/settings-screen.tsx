@@ -9,6 +9,8 @@ import { ApiKeysPanel } from './api-keys-panel';
 import { OrganisationForm } from './organisation-form';
 import type { ApiKey, ReportSubscription, TenantSettings } from './settings-types';
 import { SubscriptionsPanel } from './subscriptions-panel';
+import '../ui/forms.css';
+import './settings.css';
 
 type Tab = 'organisation' | 'api-keys' | 'report-emails';
 

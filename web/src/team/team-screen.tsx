@@ -10,6 +10,8 @@ import { SalesmenPanel } from './salesmen-panel';
 import type { SalesmanRecord, TerritoryRecord, UserRecord } from './team-types';
 import { TerritoriesPanel } from './territories-panel';
 import { UsersPanel } from './users-panel';
+import '../ui/forms.css';
+import './team.css';
 
 const TABS = [
   { tab: 'users', label: 'Users' },
