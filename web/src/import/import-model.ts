@@ -25,7 +25,7 @@ export interface ImportJob {
   unchangedRows: number;
   failedRows: number;
   errorCount: number;
-  /** The first 100; every one is in GET /v1/imports/{id}/errors?format=csv. */
+  /** The first 100; the first 2,000 are in GET /v1/imports/{id}/errors?format=csv. */
   errors: RowError[];
   /** Why the import as a whole failed. */
   failure: string | null;
@@ -33,6 +33,9 @@ export interface ImportJob {
   finishedAt: string | null;
   createdBy: string;
 }
+
+/** The error report (GET /v1/imports/{id}/errors) keeps this many; `errorCount` counts them all. */
+export const REPORTED_ERRORS = 2_000;
 
 /** The API takes at most 1 MiB per file. */
 export const MAX_BYTES = 1024 * 1024;

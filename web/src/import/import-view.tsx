@@ -7,7 +7,7 @@ import { notifyChanged } from '../ui/changes';
 import { errorText, localDateTime, num } from '../ui/format';
 import { LoadError, Loading } from '../ui/load-state';
 import { useAction } from '../ui/use-action';
-import { type ImportJob, isRunning, KINDS, MODES, outcome } from './import-model';
+import { type ImportJob, isRunning, KINDS, MODES, outcome, REPORTED_ERRORS } from './import-model';
 
 /** How often a queued or running import is read again. */
 const POLL_MS = 1_000;
@@ -149,7 +149,9 @@ function JobDetail({
                 )
               }
             >
-              Download every error (CSV)
+              {job.errorCount > REPORTED_ERRORS
+                ? `Download the first ${num(REPORTED_ERRORS)} errors (CSV)`
+                : 'Download every error (CSV)'}
             </button>
           </div>
           {download.note?.error && (
