@@ -49,6 +49,7 @@ export let notificationPreferences = sqlite.notificationPreferences;
 export let pushSubscriptions = sqlite.pushSubscriptions;
 export let notificationDeliveries = sqlite.notificationDeliveries;
 export let imports = sqlite.imports;
+export let sampleData = sqlite.sampleData;
 
 /** The enum constants and row types, which are the same on both databases. */
 export * from './schema';
@@ -93,6 +94,7 @@ export function useTables(set: TableSet): void {
   pushSubscriptions = set.pushSubscriptions;
   notificationDeliveries = set.notificationDeliveries;
   imports = set.imports;
+  sampleData = set.sampleData;
 }
 
 export type TableName =
@@ -131,4 +133,5 @@ export type TableName =
   | 'notificationPreferences'
   | 'pushSubscriptions'
   | 'notificationDeliveries'
-  | 'imports';
+  | 'imports'
+  | 'sampleData';

@@ -88,6 +88,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/tenant': 'getTenant',
   'PATCH /v1/tenant': 'updateTenant',
   'GET /v1/onboarding': 'getOnboarding',
+  'POST /v1/onboarding/sample-data': 'loadSampleData',
+  'DELETE /v1/onboarding/sample-data': 'removeSampleData',
   'GET /v1/imports/template': 'getImportTemplate',
   'POST /v1/imports': 'createImport',
   'GET /v1/imports': 'listImports',

@@ -3,6 +3,7 @@ import { requirePermission } from '../auth/principal';
 import { customers, orders, products, salesmen, territories, visits } from '../db/tables';
 import type { ServiceContext } from './context';
 import { type EntityTable, readableRows } from './entity';
+import { getSampleData, type SampleDataSummary } from './sample-data.service';
 import { getTenant } from './tenant.service';
 
 /** The first things a new organisation does, in the order the web app suggests them. */
@@ -33,6 +34,8 @@ export interface Onboarding {
   completed: number;
   total: number;
   complete: boolean;
+  /** The sample data loaded from this checklist, until it is removed. */
+  sampleData: SampleDataSummary | null;
 }
 
 const COPY: Record<OnboardingStepKey, Pick<OnboardingStep, 'title' | 'description' | 'path'>> = {
@@ -81,7 +84,7 @@ const COPY: Record<OnboardingStepKey, Pick<OnboardingStep, 'title' | 'descriptio
 export async function getOnboarding(ctx: ServiceContext): Promise<Onboarding> {
   requirePermission(ctx.principal, 'salesmen:write');
   const live = (table: EntityTable) => readableRows(ctx, table);
-  const [tenant, territoryCount, productCount, customerCount, salesmanCount, checkInCount, orderCount] =
+  const [tenant, territoryCount, productCount, customerCount, salesmanCount, checkInCount, orderCount, sample] =
     await Promise.all([
       getTenant(ctx),
       countOf(ctx, territories, live(territories)),
@@ -90,6 +93,7 @@ export async function getOnboarding(ctx: ServiceContext): Promise<Onboarding> {
       countOf(ctx, salesmen, live(salesmen)),
       countOf(ctx, visits, and(live(visits), isNotNull(visits.checkInAt))),
       countOf(ctx, orders, live(orders)),
+      getSampleData(ctx),
     ]);
   const counts: Record<OnboardingStepKey, number> = {
     company_profile: tenant.version - 1,
@@ -102,7 +106,7 @@ export async function getOnboarding(ctx: ServiceContext): Promise<Onboarding> {
   };
   const steps = ONBOARDING_STEPS.map((key) => ({ key, ...COPY[key], done: counts[key] > 0, count: counts[key] }));
   const completed = steps.filter((s) => s.done).length;
-  return { steps, completed, total: steps.length, complete: completed === steps.length };
+  return { steps, completed, total: steps.length, complete: completed === steps.length, sampleData: sample };
 }
 
 async function countOf(ctx: ServiceContext, table: EntityTable, where: SQL | undefined): Promise<number> {

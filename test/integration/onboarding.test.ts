@@ -1,6 +1,9 @@
+import { eq, sum } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { inventory } from '../../src/db/tables';
 import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
+import { testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
 import { createSalesmanUser, createTerritory, createVisit, squareAround } from '../helpers/field-factories';
 
@@ -93,5 +96,73 @@ describe('onboarding checklist', () => {
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('FORBIDDEN');
     }
+  });
+});
+
+describe('sample data', () => {
+  it('loads marked sample records into an empty organisation and removes exactly them', async () => {
+    const t = await createTenant();
+    const loaded = await api('POST', '/v1/onboarding/sample-data', undefined, { token: t.token });
+    expect(loaded.status, JSON.stringify(loaded.body)).toBe(201);
+    expect(loaded.body.counts).toEqual({
+      territories: 2,
+      salesmen: 3,
+      customers: 30,
+      products: 12,
+      visits: 10,
+      orders: 25,
+    });
+    const onboarding = await api('GET', '/v1/onboarding', undefined, { token: t.token });
+    expect(onboarding.body.sampleData).toEqual(loaded.body);
+    const customers = await api('GET', '/v1/customers?limit=100', undefined, { token: t.token });
+    expect(customers.body.data).toHaveLength(30);
+    for (const c of customers.body.data) {
+      expect(c.name).toMatch(/^Sample /);
+      expect(c.externalId).toMatch(/^SAMPLE-C\d{3}$/);
+      expect(c.lat).toEqual(expect.any(Number));
+    }
+    const orders = await api('GET', '/v1/orders?limit=100', undefined, { token: t.token });
+    expect(orders.body.data).toHaveLength(25);
+    expect(orders.body.data.some((o: { status: string }) => o.status === 'confirmed')).toBe(true);
+    // The reports see it as any other data.
+    const sold = await api('GET', '/v1/analytics/products?days=7', undefined, { token: t.token });
+    expect(sold.body.totals.orders).toBeGreaterThan(0);
+
+    // Only once, and only into an empty organisation.
+    expect((await api('POST', '/v1/onboarding/sample-data', undefined, { token: t.token })).status).toBe(409);
+    const busy = await createTenant();
+    await createCustomer(busy.token, SHOP);
+    const refused = await api('POST', '/v1/onboarding/sample-data', undefined, { token: busy.token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('INVALID_STATE');
+
+    // A real customer added meanwhile stays when the sample goes; a confirmed sample order gave its stock back.
+    const real = await createCustomer(t.token, { ...SHOP, name: 'Real customer' });
+    const reserved = async () =>
+      (
+        await testDb()
+          .select({ n: sum(inventory.reserved) })
+          .from(inventory)
+          .where(eq(inventory.tenantId, t.tenantId))
+      )[0]?.n;
+    expect(Number(await reserved())).toBeGreaterThan(0);
+    expect((await api('DELETE', '/v1/onboarding/sample-data', undefined, { token: t.token })).status).toBe(204);
+    const left = await api('GET', '/v1/customers?limit=100', undefined, { token: t.token });
+    expect(left.body.data.map((c: { id: string }) => c.id)).toEqual([real.id]);
+    for (const path of ['/v1/orders', '/v1/products', '/v1/salesmen', '/v1/territories', '/v1/visits']) {
+      expect((await api('GET', path, undefined, { token: t.token })).body.data, path).toEqual([]);
+    }
+    expect(Number(await reserved())).toBe(0);
+    expect((await api('GET', '/v1/onboarding', undefined, { token: t.token })).body.sampleData).toBeNull();
+    expect((await api('DELETE', '/v1/onboarding/sample-data', undefined, { token: t.token })).status).toBe(404);
+    // And it can be loaded again afterwards? No: the organisation has a customer now.
+    expect((await api('POST', '/v1/onboarding/sample-data', undefined, { token: t.token })).status).toBe(409);
+  });
+
+  it('is for owners and admins', async () => {
+    const t = await createTenant();
+    const manager = await createUserWithRole(t, 'manager');
+    expect((await api('POST', '/v1/onboarding/sample-data', undefined, { token: manager.token })).status).toBe(403);
+    expect((await api('DELETE', '/v1/onboarding/sample-data', undefined, { token: manager.token })).status).toBe(403);
   });
 });

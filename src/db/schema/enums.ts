@@ -111,3 +111,13 @@ export interface ImportRowError {
   code: string;
   message: string;
 }
+
+/** The ids of the records sample data created, per kind (src/services/sample-data.service.ts). */
+export interface SampleRecords {
+  territories: string[];
+  salesmen: string[];
+  customers: string[];
+  products: string[];
+  visits: string[];
+  orders: string[];
+}

@@ -1,6 +1,6 @@
 import { foreignKey, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
-import { IMPORT_KINDS, IMPORT_MODES, IMPORT_STATUSES, type ImportRowError } from './enums';
+import { IMPORT_KINDS, IMPORT_MODES, IMPORT_STATUSES, type ImportRowError, type SampleRecords } from './enums';
 import { tenants } from './tenancy';
 
 /**
@@ -40,4 +40,19 @@ export const imports = sqliteTable(
     index('imports_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
   ],
+);
+
+/**
+ * The sample data an organisation loaded from its onboarding checklist: which records it is, so that
+ * removing it removes exactly those (docs/api.md, Onboarding). One per organisation at a time.
+ */
+export const sampleData = sqliteTable(
+  'sample_data',
+  {
+    tenantId: text('tenant_id').primaryKey(),
+    loadedAt: text('loaded_at').notNull(),
+    loadedBy: text('loaded_by').notNull(),
+    records: text('records', { mode: 'json' }).$type<SampleRecords>().notNull(),
+  },
+  (t) => [foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] })],
 );

@@ -1,5 +1,11 @@
-import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { IMPORT_KINDS, IMPORT_MODES, IMPORT_STATUSES, type ImportRowError } from '../../schema/enums';
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import {
+  IMPORT_KINDS,
+  IMPORT_MODES,
+  IMPORT_STATUSES,
+  type ImportRowError,
+  type SampleRecords,
+} from '../../schema/enums';
 import { entityColumns, isoTimestamp } from './columns';
 import { tenants } from './tenancy';
 
@@ -32,4 +38,16 @@ export const imports = pgTable(
     index('imports_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
   ],
+);
+
+/** The sample data an organisation loaded (see src/db/schema/imports.ts). */
+export const sampleData = pgTable(
+  'sample_data',
+  {
+    tenantId: uuid('tenant_id').primaryKey(),
+    loadedAt: isoTimestamp('loaded_at').notNull(),
+    loadedBy: text('loaded_by').notNull(),
+    records: jsonb('records').$type<SampleRecords>().notNull(),
+  },
+  (t) => [foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] })],
 );
