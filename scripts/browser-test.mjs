@@ -13,7 +13,8 @@
 //   6. Team: every user listed with his role; a territory drawn by clicking corners on the map and saved
 //      (read back over the API as a closed GeoJSON Polygon); Settings: the check-in radius changed and saved;
 //      a viewer reads both screens without any write control,
-//   7. a new organisation signs up; its owner signs in at /app and lands on Getting started (0/7); saving
+//   7. a new organisation signs up; its owner signs in at /app and lands on Getting started (0/7); loads
+//      the sample data (its counts shown, its salesmen on Live) and removes it again (gone); saving
 //      the settings and importing a CSV of customers with 3 invalid rows (listed, and in the downloaded
 //      error report) tick their steps,
 //   8. saves screenshots of the Live, Salesman, Reports, Team, Settings, Import and Getting started screens:
@@ -424,6 +425,38 @@ try {
   check((await progress.getAttribute('data-completed')) === '0', 'nothing is done yet');
   check((await navEntry.textContent()) === 'Getting started (0/7)', 'the header says "Getting started (0/7)"');
   log('a new owner lands on Getting started (0/7)');
+
+  // The empty organisation is offered sample data: loaded (a few seconds, the button busy meanwhile), its
+  // counts in a banner, its salesmen on the Live screen; then removed, after a confirmation, and gone.
+  const newSession = await call(base, 'POST', '/v1/auth/login', newOwner);
+  const countOf = async (path) => (await call(base, 'GET', path, undefined, newSession.accessToken)).data.length;
+  const loadButton = fresh.getByRole('button', { name: 'Load sample data' });
+  await loadButton.click();
+  const banner = fresh.getByTestId('sample-banner');
+  await banner.waitFor({ timeout: 60_000 });
+  const bannerText = await banner.textContent();
+  check(/30 customers, 12 products/.test(bannerText), `the banner counts the sample (${bannerText.slice(0, 90)}…)`);
+  check((await fresh.getByTestId('sample-offer').count()) === 0, 'the sample is no longer offered');
+  await waitUntil(async () => (await progress.getAttribute('data-completed')) !== '0', 'the sample ticks steps');
+  check((await countOf('/v1/customers?limit=100')) === 30, 'the organisation has the 30 sample customers');
+  await fresh.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Live' }).click();
+  const sampleTeam = fresh.locator('[data-testid="team"] li .team-name');
+  await waitUntil(async () => (await sampleTeam.count()) === 3, 'the Live screen lists the 3 sample salesmen');
+  check(
+    (await sampleTeam.allInnerTexts()).every((name) => name.startsWith('Sample')),
+    'the sample salesmen are marked "Sample"',
+  );
+  check((await fresh.getByTestId('sample-bar').count()) === 1, 'the Live screen says sample data is loaded');
+  await fresh.getByTestId('sample-bar').getByRole('link').click();
+  await banner.waitFor();
+  await banner.getByRole('button', { name: 'Remove sample data' }).click();
+  await banner.getByRole('button', { name: 'Remove', exact: true }).click();
+  await fresh.getByTestId('sample-offer').waitFor({ timeout: 60_000 });
+  await fresh.getByTestId('sample-note').filter({ hasText: 'The sample data is removed.' }).waitFor();
+  await waitUntil(async () => (await progress.getAttribute('data-completed')) === '0', 'the checklist is back to 0/7');
+  check((await countOf('/v1/customers?limit=100')) === 0, 'the sample customers are gone');
+  check((await countOf('/v1/salesmen?limit=100')) === 0, 'the sample salesmen are gone');
+  log('loaded the sample data (its counts in the banner, its salesmen on Live), then removed it: 0/7 again');
 
   await fresh.getByRole('link', { name: 'Set up your company profile' }).click();
   await fresh.getByTestId('organisation-form').waitFor();

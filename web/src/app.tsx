@@ -73,6 +73,7 @@ function Shell({
   }, [route.screen]);
 
   const progress = onboarding.status === 'ready' && !onboarding.value.complete ? onboarding.value : null;
+  const sampleLoaded = onboarding.status === 'ready' && onboarding.value.sampleData !== null;
   return (
     <div class="shell">
       <nav class="topbar" aria-label="Main">
@@ -108,6 +109,14 @@ function Shell({
           Sign out
         </button>
       </nav>
+      {sampleLoaded && route.screen !== 'onboarding' && (
+        <p class="sample-bar" data-testid="sample-bar">
+          Sample data is loaded: names starting with “Sample” are not yours.{' '}
+          <a href={href('onboarding')} onClick={onLinkClick}>
+            Remove it on Getting started
+          </a>
+        </p>
+      )}
       {isSalesman ? (
         <main class="center">
           <p>The web app is for managers and owners. Your day is in the Fieldline phone app.</p>
@@ -163,7 +172,9 @@ function ScreenFor({
     case 'import':
       return <ImportScreen auth={auth} user={user} tenant={tenant} id={param} />;
     case 'onboarding':
-      return <OnboardingScreen onboarding={onboarding} reload={reloadOnboarding} />;
+      return (
+        <OnboardingScreen auth={auth} user={user} tenant={tenant} onboarding={onboarding} reload={reloadOnboarding} />
+      );
     default:
       return <LiveScreen auth={auth} user={user} key={user.id} />;
   }

@@ -1,11 +1,26 @@
+import type { Tenant, User } from '../api/types';
+import type { AuthSession } from '../auth/session';
 import { href, onLinkClick } from '../ui/router';
+import { SampleDataPanel } from './sample-data-panel';
 import { stepCount, stepHref } from './steps';
 import type { OnboardingState } from './use-onboarding';
 import '../ui/forms.css';
 import './onboarding.css';
 
 /** /app/onboarding: the getting-started checklist, each step linking to where it is done. */
-export function OnboardingScreen({ onboarding, reload }: { onboarding: OnboardingState; reload: () => void }) {
+export function OnboardingScreen({
+  auth,
+  user,
+  tenant,
+  onboarding,
+  reload,
+}: {
+  auth: AuthSession;
+  user: User;
+  tenant: Tenant;
+  onboarding: OnboardingState;
+  reload: () => void;
+}) {
   return (
     <main class="page narrow" data-testid="onboarding-screen">
       <header class="page-head">
@@ -24,7 +39,12 @@ export function OnboardingScreen({ onboarding, reload }: { onboarding: Onboardin
           </button>
         </div>
       )}
-      {onboarding.status === 'ready' && <Checklist value={onboarding.value} />}
+      {onboarding.status === 'ready' && (
+        <>
+          <SampleDataPanel auth={auth} user={user} tenant={tenant} value={onboarding.value} />
+          <Checklist value={onboarding.value} />
+        </>
+      )}
     </main>
   );
 }

@@ -18,9 +18,24 @@ export interface OnboardingStep {
   path: string;
 }
 
+/** What `POST /v1/onboarding/sample-data` loaded, until `DELETE` removes it. */
+export interface SampleData {
+  loadedAt: string;
+  counts: {
+    territories: number;
+    salesmen: number;
+    customers: number;
+    products: number;
+    visits: number;
+    orders: number;
+  };
+}
+
 export interface Onboarding {
   steps: OnboardingStep[];
   completed: number;
   total: number;
   complete: boolean;
+  /** The sample data loaded, or null (none, or removed). */
+  sampleData: SampleData | null;
 }
