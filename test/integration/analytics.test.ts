@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers';
+import { PDFDocument } from '@cantoo/pdf-lib';
 import Papa from 'papaparse';
-import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addCustomer, addOrder, addSalesman, addTarget, addVisit, berlin } from '../helpers/analytics-fixtures';
 import { api } from '../helpers/api';

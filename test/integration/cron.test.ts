@@ -6,8 +6,8 @@ import {
   waitOnExecutionContext,
 } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
+import { PDFDocument } from '@cantoo/pdf-lib';
 import Papa from 'papaparse';
-import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../../src/analytics/domain/timezone';
 import type { MailSender } from '../../src/analytics/mail/report-mail';

@@ -1,10 +1,12 @@
+import { PDFDocument, StandardFonts } from '@cantoo/pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
 import Papa from 'papaparse';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { documentToCsv } from '../../src/analytics/documents/csv';
+import { NOTO_SANS_REGULAR } from '../../src/analytics/documents/fonts.generated';
 import { documentToHtml } from '../../src/analytics/documents/html';
 import { documentToPdf } from '../../src/analytics/documents/pdf';
-import { winAnsi } from '../../src/analytics/documents/pdf-text';
+import { encodable } from '../../src/analytics/documents/pdf-text';
 import type { ReportDocument } from '../../src/analytics/documents/report-document';
 import { formatMoney, minorToDecimal } from '../../src/analytics/documents/value-format';
 
@@ -65,13 +67,24 @@ describe('CSV export', () => {
 });
 
 describe('PDF export', () => {
-  it('replaces what WinAnsi cannot encode', async () => {
+  it('replaces what a font cannot draw (here the standard WinAnsi Helvetica)', async () => {
     const pdf = await PDFDocument.create();
     const font = await pdf.embedFont(StandardFonts.Helvetica);
     const set = new Set(font.getCharacterSet());
-    expect(winAnsi('Bäckerei Łódź ≥ 5 → €', set)).toBe('Bäckerei Lódz >= 5 -> €');
-    expect(winAnsi('東京', set)).toBe('??');
-    expect(() => font.encodeText(winAnsi('Łódź ≥ 東京 “quotes” – …', set))).not.toThrow();
+    expect(encodable('Bäckerei Łódź ≥ 5 → €', set)).toBe('Bäckerei Lódz >= 5 -> €');
+    expect(encodable('東京', set)).toBe('??');
+    expect(() => font.encodeText(encodable('Łódź ≥ 東京 “quotes” – …', set))).not.toThrow();
+  });
+
+  it('keeps Latin, Greek and Cyrillic names whole with the shipped Noto Sans, and only CJK becomes ?', async () => {
+    const pdf = await PDFDocument.create();
+    pdf.registerFontkit(fontkit);
+    const font = await pdf.embedFont(Uint8Array.from(atob(NOTO_SANS_REGULAR), (c) => c.charCodeAt(0)));
+    const set = new Set(font.getCharacterSet());
+    expect(encodable('Łódź · Москва · Αθήνα · Tiệm Phở · € –', set)).toBe('Łódź · Москва · Αθήνα · Tiệm Phở · € –');
+    expect(encodable('東京', set)).toBe('??');
+    const rendered = await PDFDocument.load(await documentToPdf(doc(3)));
+    expect(rendered.getPageCount()).toBe(1);
   });
 
   it('renders one page for a short report and stops at two for a long one', async () => {

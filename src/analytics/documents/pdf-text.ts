@@ -1,6 +1,7 @@
 /**
- * The PDF's standard Helvetica only encodes WinAnsi: every string of a report PDF goes through `winAnsi`,
- * which spells known symbols out (≥ → >=), drops accents the font lacks (ő → o) and replaces the rest by `?`.
+ * Every string of a report PDF goes through `encodable`: characters the embedded font has stay as they
+ * are; for the others known symbols are spelled out (≥ → >=), an accent the font lacks is dropped
+ * (ő → o) and what is left becomes `?` (a CJK name, with the Latin/Greek/Cyrillic font shipped).
  */
 const REPLACEMENTS: Record<string, string> = {
   '≥': '>=',
@@ -22,8 +23,8 @@ const REPLACEMENTS: Record<string, string> = {
   ı: 'i',
 };
 
-/** Text the font can encode: known symbols spelled out, accents dropped where the letter is missing. */
-export function winAnsi(text: string, supported: ReadonlySet<number>): string {
+/** Text the font can draw: known symbols spelled out, accents dropped where the letter is missing. */
+export function encodable(text: string, supported: ReadonlySet<number>): string {
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0) as number;

@@ -1,12 +1,16 @@
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
-import { winAnsi } from './pdf-text';
+import { PDFDocument, type PDFFont, type PDFPage, rgb } from '@cantoo/pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
+import { NOTO_SANS_BOLD, NOTO_SANS_REGULAR } from './fonts.generated';
+import { encodable } from './pdf-text';
 import type { Cell, Chart, Column, ReportDocument, Table } from './report-document';
 import { formatCell, formatInt, formatMoneyCompact } from './value-format';
 
 /**
  * A one- or two-page A4 PDF of a report: title, KPI boxes, a bar or line chart drawn with pdf-lib
  * primitives, then the tables (cut off with a note when they would need a third page; the CSV has all).
- * The standard fonts only encode WinAnsi, so every string goes through `winAnsi` first.
+ * Text is set in Noto Sans (shipped with the project, subset to Latin, Greek and Cyrillic, about 140 KB per
+ * weight, embedded whole: fontkit's glyph subsetting fails on it), so names such as Łódź, Москва or Αθήνα print as they are; a character
+ * the font lacks (CJK, for one) becomes `?` through `encodable`.
  */
 const PAGE: [number, number] = [595.28, 841.89];
 const MARGIN = 40;
@@ -40,7 +44,7 @@ function text(
   opts: { bold?: boolean; color?: ReturnType<typeof rgb>; right?: number } = {},
 ) {
   const font = opts.bold ? ctx.bold : ctx.regular;
-  const clean = winAnsi(s, ctx.charset);
+  const clean = encodable(s, ctx.charset);
   const w = font.widthOfTextAtSize(clean, size);
   ctx.page.drawText(clean, {
     x: opts.right !== undefined ? opts.right - w : x,
@@ -53,7 +57,7 @@ function text(
 
 function clip(ctx: Ctx, s: string, size: number, max: number, bold = false): string {
   const font = bold ? ctx.bold : ctx.regular;
-  let clean = winAnsi(s, ctx.charset);
+  let clean = encodable(s, ctx.charset);
   if (font.widthOfTextAtSize(clean, size) <= max) return clean;
   while (clean.length > 1 && font.widthOfTextAtSize(`${clean}…`, size) > max) clean = clean.slice(0, -1);
   return `${clean}…`;
@@ -189,8 +193,8 @@ function table(ctx: Ctx, t: Table): void {
     Math.min(
       c.kind === 'text' ? 220 : 110,
       Math.max(
-        ctx.bold.widthOfTextAtSize(winAnsi(c.label, ctx.charset), size),
-        ...texts.map((r) => ctx.regular.widthOfTextAtSize(winAnsi(r[i] as string, ctx.charset), size)),
+        ctx.bold.widthOfTextAtSize(encodable(c.label, ctx.charset), size),
+        ...texts.map((r) => ctx.regular.widthOfTextAtSize(encodable(r[i] as string, ctx.charset), size)),
       ) + 10,
     ),
   );
@@ -239,13 +243,26 @@ function table(ctx: Ctx, t: Table): void {
   ctx.y -= 12;
 }
 
+/** The fonts' bytes, decoded once per isolate. */
+const decoded = new Map<string, Uint8Array>();
+const bytesOf = (base64: string) => {
+  let bytes = decoded.get(base64);
+  if (!bytes) {
+    bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    decoded.set(base64, bytes);
+  }
+  return bytes;
+};
+const fontBytes = { regular: () => bytesOf(NOTO_SANS_REGULAR), bold: () => bytesOf(NOTO_SANS_BOLD) };
+
 export async function documentToPdf(doc: ReportDocument): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   pdf.setTitle(doc.title);
   pdf.setProducer('Fieldline');
   pdf.setCreator('Fieldline analytics');
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  pdf.registerFontkit(fontkit);
+  const regular = await pdf.embedFont(fontBytes.regular());
+  const bold = await pdf.embedFont(fontBytes.bold());
   const charset = new Set(regular.getCharacterSet());
   const ctx: Ctx = {
     pdf,
