@@ -6,7 +6,8 @@
 //   4. signs in as the demo owner through a deep link, checks the Live screen lists the seeded salesmen,
 //      a few salesmen send GPS fixes over the realtime socket and the owner's map shows them, then one
 //      of them moves and his marker follows; he takes an order over REST, which shows in the live feed
-//      and changes today's revenue tile; a viewer sees the screen without its write buttons,
+//      and changes today's revenue tile; the customers are drawn (a canvas), a click on one names him and
+//      his city, and the layer toggle hides them; a viewer sees the screen without its write buttons,
 //   5. opens that salesman's screen from the team list (his check-in with its verdict, his order), then
 //      Reports: the sales performance table, and its CSV and PDF downloads (a CSV header line, %PDF), and
 //      every other report's table,
@@ -218,6 +219,57 @@ try {
   );
   await viewerPage.close();
   log('a viewer sees the Live screen without write buttons');
+
+  // The customers, drawn on a canvas once the screen is interactive: every located one, and a click on a
+  // dot says who and where he is; the toggle hides them.
+  const customers = new Map();
+  for (let cursor = null; ; ) {
+    const list = await call(
+      base,
+      'GET',
+      `/v1/customers?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      undefined,
+      owner.accessToken,
+    );
+    for (const c of list.data) if (c.lat !== null && c.lng !== null) customers.set(c.id, c);
+    cursor = list.nextCursor;
+    if (!cursor) break;
+  }
+  const customersToggle = page.getByTestId('customers-toggle');
+  await waitUntil(
+    async () => (await customersToggle.getAttribute('data-state')) === 'ready',
+    'the customers are on the map',
+  );
+  const drawnCount = Number(await page.getByTestId('customers-count').getAttribute('data-count'));
+  check(drawnCount === customers.size, `every located customer is drawn (${drawnCount} of ${customers.size})`);
+  const dots = await customerDots(page);
+  check(dots.painted > 0, `the customers' canvas shows them (${dots.painted} pixels)`);
+  let opened = null;
+  for (const spot of dots.spots) {
+    await page.mouse.click(spot.x, spot.y);
+    const popup = page.getByTestId('customer-popup');
+    if (
+      await popup.waitFor({ timeout: 1_500 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      opened = { id: await popup.getAttribute('data-customer-id'), text: await popup.textContent() };
+      break;
+    }
+  }
+  check(opened, 'a click on a customer opens him');
+  const clicked = customers.get(opened.id);
+  check(
+    clicked && opened.text.includes(clicked.name) && opened.text.includes(clicked.city ?? 'No city given'),
+    `the popup names the customer and his city (${opened.text.replace(/\s+/g, ' ')})`,
+  );
+  await customersToggle.getByRole('checkbox').uncheck();
+  await waitUntil(async () => (await customerDots(page)).painted === 0, 'the toggle hides the customers');
+  await waitUntil(async () => (await page.getByTestId('customer-popup').count()) === 0, 'hiding them closes the popup');
+  await customersToggle.getByRole('checkbox').check();
+  await waitUntil(async () => (await customerDots(page)).painted > 0, 'the toggle shows the customers again');
+  log(`the map draws the ${drawnCount} customers on a canvas; a click opened ${clicked.name}; the toggle hides them`);
 
   mkdirSync(screenshots, { recursive: true });
   await page.waitForTimeout(300);
@@ -582,6 +634,42 @@ function openSocket(base, token) {
       }
     });
     ws.addEventListener('error', () => reject(new Error('the realtime socket failed to open')));
+  });
+}
+
+/**
+ * The customers' dots on the Live map's canvas, read from its pixels (the canvas has no elements to find):
+ * how many pixels have the customer colour, and the screen positions of a few dot centres that are in
+ * view and not under a salesman's marker.
+ */
+function customerDots(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="live-map"] .leaflet-customers-pane canvas');
+    if (!canvas) return { painted: 0, spots: [] };
+    const { width, height } = canvas;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const isDot = (x, y) => {
+      const i = (y * width + x) * 4;
+      return pixels[i] === 0x6d && pixels[i + 1] === 0x3f && pixels[i + 2] === 0xc0 && pixels[i + 3] === 255;
+    };
+    const box = canvas.getBoundingClientRect();
+    const view = document.querySelector('[data-testid="live-map"]').getBoundingClientRect();
+    let painted = 0;
+    const spots = [];
+    for (let y = 2; y < height - 2; y++) {
+      for (let x = 2; x < width - 2; x++) {
+        if (!isDot(x, y)) continue;
+        painted++;
+        if (spots.length >= 8 || !(isDot(x - 2, y) && isDot(x + 2, y) && isDot(x, y - 2) && isDot(x, y + 2))) continue;
+        const at = { x: box.left + (x * box.width) / width, y: box.top + (y * box.height) / height };
+        if (at.x < view.left + 40 || at.x > view.right - 40 || at.y < view.top + 60 || at.y > view.bottom - 30)
+          continue;
+        if (spots.some((s) => Math.hypot(s.x - at.x, s.y - at.y) < 30)) continue;
+        if (document.elementFromPoint(at.x, at.y)?.closest('.salesman, .leaflet-control, .map-layers')) continue;
+        spots.push(at);
+      }
+    }
+    return { painted, spots };
   });
 }
 

@@ -3,7 +3,10 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Territory } from '../api/types';
+import type { AuthSession } from '../auth/session';
+import { errorText, num } from '../ui/format';
 import { loadCountries } from './basemap';
+import type { CustomerLayer } from './customer-layer';
 import type { LiveModel, LiveSalesman } from './live-model';
 import { PRESENCE } from './presence';
 
@@ -15,18 +18,40 @@ interface Marker {
   trail: L.Polyline;
 }
 
+const CUSTOMERS_PREF = 'fieldline.live.customers';
+
+type CustomerState =
+  | { state: 'idle' | 'loading' }
+  | { state: 'ready'; count: number; capped: boolean }
+  | { state: 'error'; message: string };
+
 /**
- * Leaflet without tiles: the basemap is Natural Earth country shapes, then territory polygons, then one
- * dot per located salesman in his presence colour with a fading trail. Markers are moved in place from
- * the model's `locations` stream; the page does not re-render for a fix.
+ * Leaflet without tiles: the basemap is Natural Earth country shapes, then the customers (one canvas,
+ * loaded once the screen is interactive, behind a toggle), territory polygons, then one dot per located
+ * salesman in his presence colour with a fading trail. Markers are moved in place from the model's
+ * `locations` stream; the page does not re-render for a fix.
  */
-export function LiveMap({ model, territories }: { model: LiveModel; territories: Territory[] | null }) {
+export function LiveMap({
+  auth,
+  model,
+  territories,
+}: {
+  auth: AuthSession;
+  model: LiveModel;
+  territories: Territory[] | null;
+}) {
   const container = useRef<HTMLElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const territoryLayer = useRef<L.GeoJSON | null>(null);
   const markers = useRef(new Map<string, Marker>());
   const framed = useRef(false);
   const [basemap, setBasemap] = useState<'loading' | 'ready' | 'error'>('loading');
+  const customerLayer = useRef<CustomerLayer | null>(null);
+  const [customers, setCustomers] = useState<CustomerState>({ state: 'idle' });
+  const [showCustomers, setShowCustomers] = useState(() => readPref(CUSTOMERS_PREF) !== 'off');
+  const showRef = useRef(showCustomers);
+  showRef.current = showCustomers;
+  const teamShown = model.salesmen.state !== 'loading';
 
   useEffect(() => {
     const el = container.current;
@@ -69,10 +94,43 @@ export function LiveMap({ model, territories }: { model: LiveModel; territories:
       stopChanges();
       resize.disconnect();
       markers.current.clear();
+      customerLayer.current?.destroy();
+      customerLayer.current = null;
       map.remove();
       mapRef.current = null;
     };
   }, [model]);
+
+  // The customers come after the screen is interactive (the team listed, the basemap drawn) and when the
+  // browser is idle: their code and their pages of the list stay off the first load.
+  const customersWanted = showCustomers && customers.state === 'idle' && basemap !== 'loading' && teamShown;
+  useEffect(() => {
+    if (!customersWanted) return;
+    setCustomers({ state: 'loading' });
+    whenIdle(() => {
+      import('./customer-layer')
+        .then(async ({ CustomerLayer, loadCustomerPoints, CUSTOMER_CAP }) => {
+          const { points, read } = await loadCustomerPoints(auth);
+          const map = mapRef.current;
+          if (!map) return;
+          const layer = new CustomerLayer(map, points);
+          customerLayer.current = layer;
+          layer.show(showRef.current);
+          if (!framed.current) {
+            const bounds = layer.bounds();
+            if (bounds) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 });
+            framed.current = bounds !== null;
+          }
+          setCustomers({ state: 'ready', count: points.length, capped: read >= CUSTOMER_CAP });
+        })
+        .catch((err) => setCustomers({ state: 'error', message: errorText(err) }));
+    });
+  }, [customersWanted]);
+
+  useEffect(() => {
+    customerLayer.current?.show(showCustomers);
+    writePref(CUSTOMERS_PREF, showCustomers ? 'on' : 'off');
+  }, [showCustomers]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -98,6 +156,38 @@ export function LiveMap({ model, territories }: { model: LiveModel; territories:
   return (
     <div class="map-wrap">
       <section ref={container} class="map" aria-label="Map of the team" data-testid="live-map" />
+      <div class="map-layers" data-testid="customers-toggle" data-state={customers.state}>
+        <label>
+          <input
+            type="checkbox"
+            checked={showCustomers}
+            onChange={(e) => setShowCustomers((e.currentTarget as HTMLInputElement).checked)}
+          />
+          <span class="customer-swatch" aria-hidden="true" />
+          Customers
+          {customers.state === 'ready' && (
+            <span class="muted" data-testid="customers-count" data-count={customers.count}>
+              {' '}
+              ({num(customers.count)}
+              {customers.capped ? ', the first ones only' : ''})
+            </span>
+          )}
+          {customers.state === 'loading' && showCustomers && (
+            <span class="muted" aria-busy="true">
+              {' '}
+              (loading…)
+            </span>
+          )}
+        </label>
+        {customers.state === 'error' && (
+          <p class="error" role="alert">
+            Not loaded: {customers.message}{' '}
+            <button type="button" class="link-button" onClick={() => setCustomers({ state: 'idle' })}>
+              Retry
+            </button>
+          </p>
+        )}
+      </div>
       {basemap === 'loading' && (
         <p class="map-note muted" aria-busy="true">
           Loading the map…
@@ -158,4 +248,26 @@ function frame(map: L.Map, territories: L.GeoJSON | null, markers: Map<string, M
   const located = L.latLngBounds([...markers.values()].map((m) => m.dot.getLatLng()));
   map.fitBounds(located, { padding: [32, 32], maxZoom: 13 });
   return true;
+}
+
+/** Runs `work` when the browser has a moment (soon in any case), so it does not compete with the first paint. */
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 1500 });
+  else setTimeout(work, 200);
+}
+
+function readPref(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writePref(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Storage disabled: the choice lasts until the page reloads.
+  }
 }

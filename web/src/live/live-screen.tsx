@@ -49,7 +49,11 @@ export function LiveScreen({ auth, user }: { auth: AuthSession; user: User }) {
       </header>
       <KpiTiles kpis={model.kpis} />
       <div class="live-body">
-        <LiveMap model={model} territories={model.territories.state === 'ready' ? model.territories.value : null} />
+        <LiveMap
+          auth={auth}
+          model={model}
+          territories={model.territories.state === 'ready' ? model.territories.value : null}
+        />
         <aside class="side">
           <section aria-labelledby="team-heading">
             <h2 id="team-heading">Team</h2>
