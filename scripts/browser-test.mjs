@@ -10,7 +10,8 @@
 //      his city, and the layer toggle hides them; a viewer sees the screen without its write buttons,
 //   5. opens that salesman's screen from the team list (his check-in with its verdict, his order), then
 //      Reports: the sales performance table, and its CSV and PDF downloads (a CSV header line, %PDF), and
-//      every other report's table,
+//      every other report's table; the heat map's cells painted, its coverage gaps as markers, its legend
+//      following the measure,
 //   6. Team: every user listed with his role; a territory drawn by clicking corners on the map and saved
 //      (read back over the API as a closed GeoJSON Polygon); Settings: the check-in radius changed and saved;
 //      a viewer reads both screens without any write control,
@@ -18,8 +19,8 @@
 //      the sample data (its counts shown, its salesmen on Live) and removes it again (gone); saving
 //      the settings and importing a CSV of customers with 3 invalid rows (listed, and in the downloaded
 //      error report) tick their steps,
-//   8. saves screenshots of the Live, Salesman, Reports, Team, Settings, Import and Getting started screens:
-//      .wrangler/browser-test/{live,salesman,reports,team,settings,import,onboarding}.png, or the ones the
+//   8. saves screenshots of the Live, Salesman, Reports, Heat map, Team, Settings, Import and Getting started
+//      screens: .wrangler/browser-test/{live,salesman,reports,heatmap,team,settings,import,onboarding}.png, or the ones the
 //      README shows (docs/screenshots/) with `npm run test:browser -- --screenshots`.
 // Exits non-zero on the first failed check, with a screenshot of the page in .wrangler/browser-test/
 // failure.png. CHROMIUM overrides the browser (default /usr/bin/chromium;
@@ -319,6 +320,7 @@ try {
     ['executive', 'Executive report'],
     ['segments', 'RFM segments'],
     ['products', 'Products'],
+    ['heatmap', 'Heat map'],
     ['forecast', 'Forecast'],
   ]) {
     await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: tab }).click();
@@ -328,7 +330,79 @@ try {
     );
     check(page.url().endsWith(`/app/reports/${name}`), `the ${tab} tab is a deep link`);
   }
-  log('the executive, RFM, products and forecast reports render');
+  log('the executive, RFM, products, heat map and forecast reports render');
+
+  // The heat map: its cells painted on the map's canvas, the coverage gaps as markers, a legend that
+  // follows the measure chosen.
+  await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'Heat map' }).click();
+  const heatmap = page.getByTestId('heatmap-map');
+  await heatmap.waitFor();
+  // The screen's default: the last 90 days in large cells (geohash precision 4).
+  const heat = await call(
+    base,
+    'GET',
+    '/v1/analytics/territory-heatmap?days=90&precision=4',
+    undefined,
+    owner.accessToken,
+  );
+  const locatedGaps = heat.coverageGaps.features.filter((g) => g.geometry).length;
+  check(heat.cells.features.length > 0, `the demo has heat map cells (${heat.cells.features.length})`);
+  check(
+    Number(await heatmap.getAttribute('data-cells')) === heat.cells.features.length,
+    `the map has the ${heat.cells.features.length} cells`,
+  );
+  await waitUntil(async () => (await heatPixels(page)) > 1000, 'the cells are painted');
+  check((await heatmap.locator('path.gap').count()) === locatedGaps, `the ${locatedGaps} coverage gaps are markers`);
+  await page.getByLabel(/^Coverage gaps/).uncheck();
+  await waitUntil(async () => (await heatmap.locator('path.gap').count()) === 0, 'the gaps can be hidden');
+  await page.getByLabel(/^Coverage gaps/).check();
+  const legend = page.getByTestId('heatmap-legend');
+  check((await legend.locator('li').count()) > 0, 'the legend shows the classes');
+  const visitsPixels = await heatPixels(page);
+  await page.getByTestId('heatmap-measure').getByLabel('Revenue').check();
+  await waitUntil(async () => (await legend.getAttribute('data-measure')) === 'revenueMinor', 'the legend follows');
+  check(/€/.test(await legend.textContent()), 'the revenue legend is in euros');
+  await waitUntil(async () => (await heatmap.getAttribute('data-measure')) === 'revenueMinor', 'the cells follow');
+  // Medium cells (precision 5) are read again; zoomed into the busiest town for the screenshot.
+  const medium = await call(
+    base,
+    'GET',
+    '/v1/analytics/territory-heatmap?days=90&precision=5',
+    undefined,
+    owner.accessToken,
+  );
+  await page.getByLabel('Cells').selectOption('5');
+  await waitUntil(
+    async () => Number(await heatmap.getAttribute('data-cells')) === medium.cells.features.length,
+    `the medium cells are drawn (${medium.cells.features.length})`,
+  );
+  await page.getByTestId('heatmap-measure').getByLabel('Visits').check();
+  // The legend and the map in the window, then three double-clicks on a cell of the busiest class zoom
+  // into its town.
+  await page.locator('[data-report="heatmap"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  for (let i = 0; i < 3; i++) {
+    const target = await heatSpot(page, [0xbd, 0x00, 0x26]);
+    check(target, 'a cell of the busiest class is in view');
+    await page.mouse.dblclick(target.x, target.y);
+    await page.waitForTimeout(450);
+  }
+  // Then dragged to the middle of the map.
+  const town = await heatSpot(page, [0xbd, 0x00, 0x26]);
+  const mapBoxNow = await heatmap.boundingBox();
+  if (town && mapBoxNow) {
+    const visibleBottom = Math.min(mapBoxNow.y + mapBoxNow.height, 860);
+    await page.mouse.move(town.x, town.y);
+    await page.mouse.down();
+    await page.mouse.move(mapBoxNow.x + mapBoxNow.width / 2, (mapBoxNow.y + visibleBottom) / 2, { steps: 12 });
+    await page.mouse.up();
+    await page.mouse.move(mapBoxNow.x + 5, mapBoxNow.y + 5);
+  }
+  log(
+    `the heat map paints ${heat.cells.features.length} cells (${visitsPixels} pixels) and ${locatedGaps} coverage gaps; its legend follows the measure; ${medium.cells.features.length} medium cells`,
+  );
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: shot('heatmap') });
+  log(`saved ${shot('heatmap').slice(root.length + 1)}`);
   await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'Sales performance' }).click();
   await page.locator('[data-report="sales-performance"] [data-testid="report-table"] tbody tr').first().waitFor();
   await page.waitForTimeout(300);
@@ -670,6 +744,45 @@ function customerDots(page) {
       }
     }
     return { painted, spots };
+  });
+}
+
+/** A screen point inside the heat map where its canvas has `rgb` (a cell of that class), or null. */
+function heatSpot(page, [r, g, b]) {
+  return page.evaluate(
+    ({ r, g, b }) => {
+      const canvas = document.querySelector('[data-testid="heatmap-map"] .leaflet-overlay-pane canvas');
+      const map = document.querySelector('[data-testid="heatmap-map"]').getBoundingClientRect();
+      if (!canvas) return null;
+      const { width, height } = canvas;
+      const pixels = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+      const box = canvas.getBoundingClientRect();
+      const [top, bottom] = [Math.max(map.top, 0), Math.min(map.bottom, window.innerHeight)];
+      // Blended with its fill opacity, so match loosely.
+      const near = (i) => Math.abs(pixels[i] - r) + Math.abs(pixels[i + 1] - g) + Math.abs(pixels[i + 2] - b) < 40;
+      for (let y = 0; y < height; y += 2) {
+        for (let x = 0; x < width; x += 2) {
+          const i = (y * width + x) * 4;
+          if (pixels[i + 3] === 0 || !near(i)) continue;
+          const at = { x: box.left + (x * box.width) / width, y: box.top + (y * box.height) / height };
+          if (at.x > map.left + 60 && at.x < map.right - 20 && at.y > top + 20 && at.y < bottom - 20) return at;
+        }
+      }
+      return null;
+    },
+    { r, g, b },
+  );
+}
+
+/** How many pixels of the heat map's canvas (its cells) are painted. */
+function heatPixels(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('[data-testid="heatmap-map"] .leaflet-overlay-pane canvas');
+    if (!canvas) return 0;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+    return painted;
   });
 }
 

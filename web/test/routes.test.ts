@@ -44,6 +44,12 @@ describe('reports', () => {
       '/v1/analytics/sales-performance?period=month&date=2026-11-03',
     );
     expect(reportPath(reportNamed('forecast'), { value: '60', date: '' })).toBe('/v1/analytics/forecast?days=60');
+    expect(reportPath(reportNamed('heatmap'), { value: '30', date: '' })).toBe(
+      '/v1/analytics/territory-heatmap?days=30&precision=4',
+    );
+    expect(reportPath(reportNamed('heatmap'), { value: '90', date: '', choice: '6' })).toBe(
+      '/v1/analytics/territory-heatmap?days=90&precision=6',
+    );
     expect(reportPath(reportNamed('segments'), { value: '', date: '' })).toBe('/v1/analytics/customer-segmentation');
   });
 

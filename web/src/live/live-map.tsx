@@ -118,7 +118,7 @@ export function LiveMap({
           layer.show(showRef.current);
           if (!framed.current) {
             const bounds = layer.bounds();
-            if (bounds) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 });
+            if (bounds) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13, animate: false });
             framed.current = bounds !== null;
           }
           setCustomers({ state: 'ready', count: points.length, capped: read >= CUSTOMER_CAP });

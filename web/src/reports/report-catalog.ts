@@ -9,11 +9,20 @@ export interface PeriodChoice {
   dated?: boolean;
 }
 
+/** A further parameter a report offers beside its period (the heat map's cell size). */
+export interface ExtraChoice {
+  param: string;
+  label: string;
+  options: { value: string; label: string }[];
+  initial: string;
+}
+
 export interface ReportDef {
   name: string;
   title: string;
   endpoint: string;
   period: PeriodChoice;
+  choice?: ExtraChoice;
   /** Fixed parameters (page sizes). */
   extra?: string;
 }
@@ -44,6 +53,23 @@ export const REPORTS: readonly ReportDef[] = [
     period: { kind: 'days', options: ['7', '30', '90', '365'], initial: '90' },
   },
   {
+    name: 'heatmap',
+    title: 'Heat map',
+    endpoint: '/v1/analytics/territory-heatmap',
+    period: { kind: 'days', options: ['7', '30', '90', '365'], initial: '90' },
+    // Geohash precision: 4 shows a region's towns at a glance, 5 and 6 the streets of one of them.
+    choice: {
+      param: 'precision',
+      label: 'Cells',
+      options: [
+        { value: '4', label: 'large, 20–40 km' },
+        { value: '5', label: 'medium, about 5 km' },
+        { value: '6', label: 'small, about 1 km' },
+      ],
+      initial: '4',
+    },
+  },
+  {
     name: 'forecast',
     title: 'Forecast',
     endpoint: '/v1/analytics/forecast',
@@ -58,6 +84,8 @@ export function reportNamed(name: string | null): ReportDef {
 export interface PeriodValue {
   value: string;
   date: string;
+  /** The value of the report's extra choice, when it has one (else its initial value is sent). */
+  choice?: string;
 }
 
 /** The report's URL for a period: the same path serves JSON, CSV and PDF. */
@@ -69,6 +97,7 @@ export function reportPath(def: ReportDef, p: PeriodValue): string {
   } else if (def.period.kind === 'days') {
     params.set('days', p.value);
   }
+  if (def.choice) params.set(def.choice.param, p.choice ?? def.choice.initial);
   const qs = params.toString();
   return qs ? `${def.endpoint}?${qs}` : def.endpoint;
 }

@@ -95,3 +95,58 @@ export interface Forecast {
   forecast: { date: string; revenueMinor: number; lowerMinor: number; upperMinor: number }[];
   meta: Meta;
 }
+
+type Band = 'high' | 'medium' | 'low';
+
+export interface CellStats {
+  visits: number;
+  orders: number;
+  revenueMinor: number;
+  revenueBand: Band;
+  visitBand: Band;
+}
+
+export interface Heatmap {
+  range: DateRange;
+  precision: number;
+  cells: {
+    type: 'FeatureCollection';
+    features: {
+      type: 'Feature';
+      id: string;
+      geometry: { type: 'Polygon'; coordinates: number[][][] };
+      properties: CellStats & { geohash: string };
+    }[];
+  };
+  territories: {
+    type: 'FeatureCollection';
+    features: {
+      type: 'Feature';
+      id: string;
+      geometry:
+        | { type: 'Polygon'; coordinates: number[][][] }
+        | { type: 'MultiPolygon'; coordinates: number[][][][] }
+        | null;
+      properties: CellStats & { territoryId: string | null; name: string };
+    }[];
+  };
+  coverageGaps: {
+    gapDays: number;
+    total: number;
+    type: 'FeatureCollection';
+    features: {
+      type: 'Feature';
+      id: string;
+      geometry: { type: 'Point'; coordinates: [number, number] } | null;
+      properties: {
+        customerId: string;
+        name: string;
+        salesmanId: string | null;
+        territoryId: string | null;
+        lastVisitAt: string | null;
+        daysSinceVisit: number | null;
+      };
+    }[];
+  };
+  meta: Meta;
+}

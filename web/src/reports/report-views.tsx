@@ -5,7 +5,7 @@ import type { DailyPoint, Executive, Forecast, Products, SalesPerformance, Segme
 
 const signed = (v: number | null) => (v === null ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(1)} %`);
 
-function Table({ caption, head, children }: { caption: string; head: string[]; children: ComponentChildren }) {
+export function Table({ caption, head, children }: { caption: string; head: string[]; children: ComponentChildren }) {
   return (
     <div class="table-scroll">
       <table class="table" data-testid="report-table">
@@ -25,7 +25,7 @@ function Table({ caption, head, children }: { caption: string; head: string[]; c
   );
 }
 
-function Empty({ children }: { children: ComponentChildren }) {
+export function Empty({ children }: { children: ComponentChildren }) {
   return (
     <tr>
       <td colSpan={9} class="muted">
@@ -232,7 +232,7 @@ export function ForecastView({ data }: { data: Forecast }) {
   );
 }
 
-function Kpi({ label, value, change }: { label: string; value: string; change?: string }) {
+export function Kpi({ label, value, change }: { label: string; value: string; change?: string }) {
   return (
     <div class="kpi">
       <span class="kpi-label">{label}</span>

@@ -2,12 +2,16 @@ import { useState } from 'preact/hooks';
 import type { Tenant } from '../api/types';
 import type { AuthSession } from '../auth/session';
 import { errorText, localDate } from '../ui/format';
+import { lazyScreen } from '../ui/lazy';
 import { href, onLinkClick } from '../ui/router';
 import { useLoad } from '../ui/use-load';
 import { downloadExport, type ExportFormat } from './download';
 import { type PeriodValue, REPORTS, type ReportDef, reportNamed, reportPath } from './report-catalog';
-import type { Executive, Forecast, Products, SalesPerformance, Segmentation } from './report-types';
+import type { Executive, Forecast, Heatmap, Products, SalesPerformance, Segmentation } from './report-types';
 import { ExecutiveView, ForecastView, ProductsView, SalesPerformanceView, SegmentsView } from './report-views';
+
+// The heat map brings a map: a chunk of its own, fetched when that report is opened.
+const HeatmapView = lazyScreen(() => import('./heatmap-view').then((m) => m.HeatmapView));
 
 /** /app/reports/<name>: one report at a time, its period, and its CSV and PDF exports. */
 export function ReportsScreen({ auth, tenant, name }: { auth: AuthSession; tenant: Tenant; name: string | null }) {
@@ -69,6 +73,21 @@ function Report({ auth, tenant, def }: { auth: AuthSession; tenant: Tenant; def:
               {def.period.options.map((o) => (
                 <option key={o} value={o}>
                   {def.period.kind === 'days' ? `${def.name === 'forecast' ? 'next' : 'last'} ${o} days` : o}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {def.choice && (
+          <label class="inline">
+            {def.choice.label}
+            <select
+              value={period.choice ?? def.choice.initial}
+              onChange={(e) => setPeriod({ ...period, choice: (e.currentTarget as HTMLSelectElement).value })}
+            >
+              {def.choice.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
                 </option>
               ))}
             </select>
@@ -146,6 +165,8 @@ function View({ name, data }: { name: string; data: unknown }) {
       return <SegmentsView data={data as Segmentation} />;
     case 'products':
       return <ProductsView data={data as Products} />;
+    case 'heatmap':
+      return <HeatmapView data={data as Heatmap} />;
     default:
       return <ForecastView data={data as Forecast} />;
   }
