@@ -6,7 +6,9 @@
 //   4. signs in as the demo owner through a deep link, checks the Live screen lists the seeded salesmen,
 //      a few salesmen send GPS fixes over the realtime socket and the owner's map shows them, then one
 //      of them moves and his marker follows; he takes an order over REST, which shows in the live feed
-//      and changes today's revenue tile; the customers are drawn (a canvas), a click on one names him and
+//      and changes today's revenue tile; a second page loses the network (its socket closed, reconnects
+//      refused while offline) while 3 orders are taken, and once back its indicator is live again and each
+//      order is in the feed exactly once (resumed from its last seq); the customers are drawn (a canvas), a click on one names him and
 //      his city, and the layer toggle hides them; a viewer sees the screen without its write buttons,
 //   5. opens that salesman's screen from the team list (his check-in with its verdict, his order), then
 //      Reports: the sales performance table, and its CSV and PDF downloads (a CSV header line, %PDF), and
@@ -192,6 +194,92 @@ try {
   );
   await waitUntil(async () => (await revenueTile.textContent()) !== revenueBefore, 'the revenue tile changes');
   log(`an order appeared in the feed; revenue today ${revenueBefore} → ${await revenueTile.textContent()}`);
+
+  // The network drops: the indicator leaves "Live"; orders taken meanwhile (over REST, by the salesman's
+  // phone) all appear once it is back, each exactly once, because the socket resumes from the last seq
+  // it saw. Chromium's offline mode (context.setOffline) fails new requests but leaves an open WebSocket
+  // open (it stayed "Live" for 10 s when tried), so the page's socket is routed through Playwright
+  // (routeWebSocket): the drop closes it the way a lost network does, and while offline every reconnect
+  // attempt is refused.
+  const dropContext = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+  const network = { offline: false, sockets: [], urls: [] };
+  await dropContext.routeWebSocket(/\/v1\/realtime/, (ws) => {
+    network.urls.push(ws.url());
+    if (network.offline) return ws.close({ code: 1006, reason: 'offline' });
+    ws.connectToServer();
+    network.sockets.push(ws);
+  });
+  const dropPage = await dropContext.newPage();
+  dropPage.on('pageerror', (err) => pageErrors.push(err.message));
+  await dropPage.goto(`${base}/app/live`);
+  await dropPage.getByLabel('Email').fill(DEMO_LOGINS.owner);
+  await dropPage.getByLabel('Password').fill(DEMO_LOGINS.password);
+  await dropPage.getByRole('button', { name: 'Sign in' }).click();
+  const dropState = dropPage.getByTestId('connection');
+  await waitUntil(async () => (await dropState.getAttribute('data-state')) === 'open', 'the second page is live');
+  // A first event, so the page has a position (seq) to resume from.
+  const first = await call(
+    base,
+    'POST',
+    '/v1/orders',
+    { customerId: customer.id, lines: [{ productId: product.id, quantity: 1 }] },
+    mover.token,
+  );
+  const dropFeed = (id) =>
+    dropPage.locator(`[data-testid="feed"] li[data-event-type="order:created"][data-entity-id="${id}"]`);
+  await waitUntil(async () => (await dropFeed(first.id).count()) === 1, 'the page sees an order live');
+
+  network.offline = true;
+  await dropContext.setOffline(true);
+  for (const ws of network.sockets.splice(0)) await ws.close({ code: 1006, reason: 'network lost' });
+  await waitUntil(
+    async () => ['waiting', 'connecting'].includes(await dropState.getAttribute('data-state')),
+    'the indicator leaves "Live" when the network drops',
+  );
+  check(
+    /Reconnecting|Connecting/.test(await dropState.textContent()),
+    `the indicator says so (${await dropState.textContent()})`,
+  );
+  const missed = [];
+  for (let i = 0; i < 3; i++) {
+    missed.push(
+      await call(
+        base,
+        'POST',
+        '/v1/orders',
+        { customerId: customer.id, lines: [{ productId: product.id, quantity: i + 1 }] },
+        mover.token,
+      ),
+    );
+  }
+  const attemptsOffline = network.urls.length;
+  await dropPage.waitForTimeout(1500);
+  check(
+    (await dropState.getAttribute('data-state')) !== 'open',
+    `still not live while offline (${network.urls.length - attemptsOffline} attempts refused meanwhile)`,
+  );
+  network.offline = false;
+  await dropContext.setOffline(false);
+  await waitUntil(
+    async () => (await dropState.getAttribute('data-state')) === 'open',
+    'the indicator is "Live" again once the network is back',
+    40_000,
+  );
+  const resumedFrom = new URL(network.urls.at(-1)).searchParams.get('since');
+  check(resumedFrom !== null, `the socket resumed from a seq (since=${resumedFrom})`);
+  for (const order of missed) {
+    await waitUntil(async () => (await dropFeed(order.id).count()) >= 1, `order ${order.id} missed offline shows`);
+  }
+  await dropPage.waitForTimeout(1000);
+  for (const order of [first, ...missed]) {
+    check((await dropFeed(order.id).count()) === 1, `order ${order.id} is in the feed exactly once`);
+  }
+  const seqs = await dropPage.locator('[data-testid="feed"] li').evaluateAll((li) => li.map((l) => l.dataset.seq));
+  check(new Set(seqs).size === seqs.length, `no event is in the feed twice (${seqs.length} events)`);
+  await dropContext.close();
+  log(
+    `the network dropped and came back: the indicator went offline and live again, the socket resumed from seq ${resumedFrom} after ${network.urls.length - 2} refused attempts, and the 3 orders taken meanwhile are in the feed once each`,
+  );
 
   // A viewer watches the same screen without the buttons that change things.
   const viewerPassword = 'quiet-observer-7351';

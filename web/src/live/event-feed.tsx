@@ -25,7 +25,7 @@ export function EventFeed({
   return (
     <ol class="feed" data-testid="feed">
       {items.map((item) => (
-        <li key={item.seq} data-event-type={item.type}>
+        <li key={item.seq} data-event-type={item.type} data-entity-id={item.entityId} data-seq={item.seq}>
           <time dateTime={item.createdAt}>{time.format(new Date(item.createdAt))}</time>
           <span class="feed-what">{describe(item.type)}</span>
           {item.salesmanId && team?.get(item.salesmanId) && (
