@@ -17,7 +17,9 @@ await build({
   mainFields: ['browser', 'module', 'main'],
   format: 'esm',
   // Some dependencies (web-push) require Node built-ins, which an ES module bundle can only reach this way.
-  banner: { js: "import { createRequire as __bannerCreateRequire } from 'node:module'; const require = __bannerCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bannerCreateRequire } from 'node:module'; const require = __bannerCreateRequire(import.meta.url);",
+  },
   outfile: out,
   external: ['cloudflare:*'],
   logLevel: 'warning',
