@@ -211,6 +211,7 @@ export const TABLES = {
  * key; `tenants` itself goes last. `only` names the one database that has the table.
  */
 export const TENANT_TABLES = [
+  { table: 'audit_log' },
   { table: 'sample_data' },
   { table: 'imports' },
   { table: 'notification_deliveries' },

@@ -50,6 +50,7 @@ export let pushSubscriptions = sqlite.pushSubscriptions;
 export let notificationDeliveries = sqlite.notificationDeliveries;
 export let imports = sqlite.imports;
 export let sampleData = sqlite.sampleData;
+export let auditLog = sqlite.auditLog;
 
 /** The enum constants and row types, which are the same on both databases. */
 export * from './schema';
@@ -95,6 +96,7 @@ export function useTables(set: TableSet): void {
   notificationDeliveries = set.notificationDeliveries;
   imports = set.imports;
   sampleData = set.sampleData;
+  auditLog = set.auditLog;
 }
 
 export type TableName =
@@ -134,4 +136,5 @@ export type TableName =
   | 'pushSubscriptions'
   | 'notificationDeliveries'
   | 'imports'
-  | 'sampleData';
+  | 'sampleData'
+  | 'auditLog';

@@ -51,6 +51,7 @@ export async function signup(platform: PlatformContext, config: Config, input: S
     timezone: input.timezone ?? 'UTC',
     currency: input.currency ?? 'USD',
     checkInRadiusM: 200,
+    limits: null,
     createdAt: now,
     updatedAt: now,
     version: 1,

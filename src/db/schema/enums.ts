@@ -8,6 +8,26 @@ export const PLAN_TIERS = ['free', 'pro', 'enterprise'] as const;
 export const ROLES = ['owner', 'admin', 'manager', 'salesman', 'viewer'] as const;
 export type PlanTier = (typeof PLAN_TIERS)[number];
 export type Role = (typeof ROLES)[number];
+/**
+ * What a plan allows (src/limits/plans.ts holds each tier's values, docs/security.md the table). Every
+ * rate is per minute.
+ */
+export interface PlanLimits {
+  /** REST requests of the whole organisation. */
+  requestsPerMinute: number;
+  /** REST requests of one credential (a user's sessions together, or one API key). */
+  credentialRequestsPerMinute: number;
+  /** GraphQL: the sum of the operations' complexity scores, for the whole organisation. */
+  graphqlCostPerMinute: number;
+  /** GraphQL complexity of one credential. */
+  credentialGraphqlCostPerMinute: number;
+  /** Realtime (WebSocket) connections opened, per credential. */
+  realtimeConnectsPerMinute: number;
+  /** Days the audit log keeps its entries. */
+  auditRetentionDays: number;
+}
+/** The operator's per-organisation overrides of its plan's limits. */
+export type LimitOverrides = Partial<PlanLimits>;
 /** An idempotency record is claimed before the handler runs and completed with its response. */
 export const IDEMPOTENCY_STATES = ['in_progress', 'completed'] as const;
 

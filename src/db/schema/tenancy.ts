@@ -1,6 +1,6 @@
 import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
-import { IDEMPOTENCY_STATES, PLAN_TIERS, ROLES } from './enums';
+import { IDEMPOTENCY_STATES, type LimitOverrides, PLAN_TIERS, ROLES } from './enums';
 
 export const tenants = sqliteTable('tenants', {
   id: text('id').primaryKey(),
@@ -9,6 +9,8 @@ export const tenants = sqliteTable('tenants', {
   timezone: text('timezone').notNull().default('UTC'),
   currency: text('currency').notNull().default('USD'),
   checkInRadiusM: integer('check_in_radius_m').notNull().default(200),
+  /** The operator's overrides of the plan's limits (src/limits/plans.ts); null: the plan's defaults. */
+  limits: text('limits', { mode: 'json' }).$type<LimitOverrides>(),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
   version: integer('version').notNull().default(1),

@@ -18,6 +18,9 @@ export const events = pgTable(
     actorId: text('actor_id'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     createdAt: isoTimestamp('created_at').notNull(),
+    requestId: text('request_id'),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.seq] }),
@@ -39,3 +42,23 @@ export const eventCounters = pgTable('event_counters', {
     .references(() => tenants.id),
   lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
 });
+
+/** The audit log's own entries (see src/db/schema/events.ts). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    at: isoTimestamp('at').notNull(),
+    action: text('action').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    entityType: text('entity_type'),
+    entityId: text('entity_id'),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    requestId: text('request_id'),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('audit_log_tenant_at_idx').on(t.tenantId, t.at, t.id)],
+);

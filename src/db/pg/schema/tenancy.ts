@@ -10,7 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { IDEMPOTENCY_STATES, PLAN_TIERS, ROLES } from '../../schema/enums';
+import { IDEMPOTENCY_STATES, type LimitOverrides, PLAN_TIERS, ROLES } from '../../schema/enums';
 import { entityColumns, isoTimestamp } from './columns';
 
 export const tenants = pgTable('tenants', {
@@ -20,6 +20,8 @@ export const tenants = pgTable('tenants', {
   timezone: text('timezone').notNull().default('UTC'),
   currency: text('currency').notNull().default('USD'),
   checkInRadiusM: integer('check_in_radius_m').notNull().default(200),
+  /** The operator's overrides of the plan's limits (src/limits/plans.ts); null: the plan's defaults. */
+  limits: jsonb('limits').$type<LimitOverrides>(),
   createdAt: isoTimestamp('created_at').notNull(),
   updatedAt: isoTimestamp('updated_at').notNull(),
   version: integer('version').notNull().default(1),
