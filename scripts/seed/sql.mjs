@@ -211,6 +211,8 @@ export const TABLES = {
  * key; `tenants` itself goes last. `only` names the one database that has the table.
  */
 export const TENANT_TABLES = [
+  { table: 'recovery_codes' },
+  { table: 'two_factor' },
   { table: 'audit_log' },
   { table: 'sample_data' },
   { table: 'imports' },

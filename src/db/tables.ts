@@ -51,6 +51,8 @@ export let notificationDeliveries = sqlite.notificationDeliveries;
 export let imports = sqlite.imports;
 export let sampleData = sqlite.sampleData;
 export let auditLog = sqlite.auditLog;
+export let twoFactor = sqlite.twoFactor;
+export let recoveryCodes = sqlite.recoveryCodes;
 
 /** The enum constants and row types, which are the same on both databases. */
 export * from './schema';
@@ -97,6 +99,8 @@ export function useTables(set: TableSet): void {
   imports = set.imports;
   sampleData = set.sampleData;
   auditLog = set.auditLog;
+  twoFactor = set.twoFactor;
+  recoveryCodes = set.recoveryCodes;
 }
 
 export type TableName =
@@ -137,4 +141,6 @@ export type TableName =
   | 'notificationDeliveries'
   | 'imports'
   | 'sampleData'
-  | 'auditLog';
+  | 'auditLog'
+  | 'twoFactor'
+  | 'recoveryCodes';

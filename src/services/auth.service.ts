@@ -52,6 +52,7 @@ export async function signup(platform: PlatformContext, config: Config, input: S
     currency: input.currency ?? 'USD',
     checkInRadiusM: 200,
     limits: null,
+    twoFactorRequired: false,
     createdAt: now,
     updatedAt: now,
     version: 1,

@@ -11,3 +11,4 @@ export * from './sales';
 export * from './search';
 export * from './sync';
 export * from './tenancy';
+export * from './two-factor';

@@ -11,6 +11,8 @@ export const tenants = sqliteTable('tenants', {
   checkInRadiusM: integer('check_in_radius_m').notNull().default(200),
   /** The operator's overrides of the plan's limits (src/limits/plans.ts); null: the plan's defaults. */
   limits: text('limits', { mode: 'json' }).$type<LimitOverrides>(),
+  /** Owners and admins must have two-factor authentication on (docs/security.md, Two-factor authentication). */
+  twoFactorRequired: integer('two_factor_required', { mode: 'boolean' }).notNull().default(false),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
   version: integer('version').notNull().default(1),

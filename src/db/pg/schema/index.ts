@@ -12,3 +12,4 @@ export * from './sales';
 export * from './search';
 export * from './sync';
 export * from './tenancy';
+export * from './two-factor';

@@ -22,6 +22,8 @@ export const tenants = pgTable('tenants', {
   checkInRadiusM: integer('check_in_radius_m').notNull().default(200),
   /** The operator's overrides of the plan's limits (src/limits/plans.ts); null: the plan's defaults. */
   limits: jsonb('limits').$type<LimitOverrides>(),
+  /** Owners and admins must have two-factor authentication on. */
+  twoFactorRequired: boolean('two_factor_required').notNull().default(false),
   createdAt: isoTimestamp('created_at').notNull(),
   updatedAt: isoTimestamp('updated_at').notNull(),
   version: integer('version').notNull().default(1),
