@@ -20,7 +20,7 @@ module.exports = {
       name: 'core-imports-no-adapter',
       severity: 'error',
       comment: 'Services and everything below them are called by adapters, never the other way round.',
-      from: { path: '^src/(services|db|lib|auth|analytics|search|contracts)/' },
+      from: { path: '^src/(services|db|lib|auth|analytics|search|contracts|limits)/' },
       to: { path: ADAPTERS },
     },
     {

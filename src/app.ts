@@ -12,6 +12,7 @@ import { graphqlRouter } from './graphql/route';
 import { AppError, ErrorCode, problem, problemResponse } from './lib/errors';
 import { analyticsRouter } from './routes/analytics.routes';
 import { apiKeysRouter } from './routes/api-keys.routes';
+import { auditRouter, usageRouter } from './routes/audit.routes';
 import { authRouter } from './routes/auth.routes';
 import { customersRouter } from './routes/customers.routes';
 import { docsPage } from './routes/docs';
@@ -38,7 +39,7 @@ import { usersRouter } from './routes/users.routes';
 import { visitsRouter } from './routes/visits.routes';
 import { webAppRouter } from './routes/web-app.routes';
 import { webhooksRouter } from './routes/webhooks.routes';
-import { createPlatformContext } from './services/context';
+import { createPlatformContext, requestOrigin } from './services/context';
 
 export const API_VERSION = '1.0.0';
 
@@ -73,7 +74,9 @@ const v1 = new OpenAPIHono<AppEnv>()
   // The public unsubscribe link first: it must answer before the protected router's authentication.
   .route('/report-subscriptions', reportUnsubscribeRouter)
   .route('/report-subscriptions', reportSubscriptionsRouter)
-  .route('/webhooks', webhooksRouter);
+  .route('/webhooks', webhooksRouter)
+  .route('/audit', auditRouter)
+  .route('/usage', usageRouter);
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>();
@@ -87,7 +90,12 @@ export function buildApp() {
     c.set('db', db);
     c.set(
       'platform',
-      createPlatformContext({ db, hubs: c.env.TENANT_HUB, waitUntil: (promise) => c.executionCtx.waitUntil(promise) }),
+      createPlatformContext({
+        db,
+        hubs: c.env.TENANT_HUB,
+        waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+        origin: requestOrigin(c.req.raw.headers, c.get('requestId')),
+      }),
     );
     try {
       await next();

@@ -26,6 +26,11 @@ const ConfigSchema = z.object({
   REALTIME_MESSAGES_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(10),
   REALTIME_BURST: z.coerce.number().int().min(1).max(10_000).default(30),
   /**
+   * The plan-tier rate limits (src/limits, docs/security.md): `on`, or `off` (benchmarks of the request
+   * path without them). Sign-in throttling and the signup limit stay on either way.
+   */
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /**
    * Postgres (optional, a secret): a Neon connection string. Set, the whole product runs on Postgres
    * instead of D1 (src/db/connection.ts validates it and answers 503 DATABASE_UNAVAILABLE when it is
    * wrong or the database cannot be reached).

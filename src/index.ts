@@ -3,6 +3,7 @@ import { handleOutboundQueue, OUTBOUND_QUEUE } from './jobs/outbound';
 import { handleQueue } from './jobs/queue';
 import { handleScheduled } from './jobs/scheduled';
 
+export { RateLimiter } from './durable/rate-limiter';
 export { TenantHub } from './durable/tenant-hub';
 
 const app = buildApp();

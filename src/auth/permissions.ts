@@ -25,11 +25,12 @@ export const PERMISSIONS = [
   'targets:read',
   'targets:write',
   'events:read',
+  'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ALL = PERMISSIONS.filter((p) => p.endsWith(':read'));
-const ADMIN_ONLY: Permission[] = ['tenant:write', 'users:write', 'api_keys:manage', 'webhooks:manage'];
+const ADMIN_ONLY: Permission[] = ['tenant:write', 'users:write', 'api_keys:manage', 'webhooks:manage', 'audit:read'];
+const READ_ALL = PERMISSIONS.filter((p) => p.endsWith(':read') && !ADMIN_ONLY.includes(p));
 
 /**
  * What each role may do. Row-level rules (a salesman only sees his own visits, orders and payments) are

@@ -22,6 +22,8 @@ export interface EventAppend {
   onlyIf?: SQL | undefined;
   /** Compute the payload with SQL at that point of the unit instead of `payload`. */
   payloadSql?: SQL | undefined;
+  /** The request that wrote it (the audit log shows it); null for jobs. */
+  origin?: { requestId: string | null; clientIp: string | null; userAgent: string | null } | null | undefined;
 }
 
 /**
@@ -53,9 +55,11 @@ const sqliteAppend = (db: Db, event: EventAppend): Statement =>
   rawStatement(
     db,
     sql`
-    INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, actor_id, payload, created_at)
+    INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, actor_id, payload, created_at,
+                        request_id, client_ip, user_agent)
     SELECT ${event.tenantId}, next_seq, ${event.type}, ${event.entityType}, ${event.entityId}, ${event.actorId},
-           ${event.payloadSql ?? JSON.stringify(event.payload)}, ${event.at}
+           ${event.payloadSql ?? JSON.stringify(event.payload)}, ${event.at},
+           ${event.origin?.requestId ?? null}, ${event.origin?.clientIp ?? null}, ${event.origin?.userAgent ?? null}
     FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS next_seq FROM events WHERE tenant_id = ${event.tenantId})
     WHERE ${event.onlyIf ?? sql`1`}
     ${RETURNED}`,
@@ -71,9 +75,11 @@ const postgresAppend = (db: Db, event: EventAppend): Statement =>
       ON CONFLICT (tenant_id) DO UPDATE SET last_seq = event_counters.last_seq + 1
       RETURNING last_seq
     )
-    INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, actor_id, payload, created_at)
+    INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, actor_id, payload, created_at,
+                        request_id, client_ip, user_agent)
     SELECT ${event.tenantId}::uuid, next.last_seq, ${event.type}, ${event.entityType}, ${event.entityId},
-           ${event.actorId}, (${event.payloadSql ?? sql`${JSON.stringify(event.payload)}`})::jsonb, ${event.at}::timestamptz
+           ${event.actorId}, (${event.payloadSql ?? sql`${JSON.stringify(event.payload)}`})::jsonb, ${event.at}::timestamptz,
+           ${event.origin?.requestId ?? null}, ${event.origin?.clientIp ?? null}, ${event.origin?.userAgent ?? null}
     FROM next
     ${RETURNED}`,
   );

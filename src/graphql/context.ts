@@ -17,6 +17,11 @@ export interface GraphQLServerContext {
   principal: (Principal & { expiresAt?: number }) | null;
   authError: AppError | null;
   waitUntil: (promise: Promise<unknown>) => void;
+  /**
+   * Charges an operation's cost to the plan's GraphQL budget (src/graphql/cost-limit.ts); answers the
+   * refusal when it is over budget, else null.
+   */
+  chargeCost: (cost: number) => Promise<AppError | null>;
 }
 
 /** The resolver context: the same ServiceContext REST builds, plus what subscriptions and loaders need. */
@@ -29,6 +34,7 @@ export interface GraphQLContext {
   waitUntil: (promise: Promise<unknown>) => void;
   /** Aborted when the client goes away (ends subscriptions). */
   signal: AbortSignal;
+  chargeCost: (cost: number) => Promise<AppError | null>;
 }
 
 export function createGraphQLContext(server: GraphQLServerContext & { request: Request }): GraphQLContext {
@@ -50,5 +56,6 @@ export function createGraphQLContext(server: GraphQLServerContext & { request: R
     expiresAt: expiresAt ?? null,
     waitUntil: server.waitUntil,
     signal: server.request.signal,
+    chargeCost: server.chargeCost,
   };
 }

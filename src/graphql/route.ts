@@ -3,8 +3,10 @@ import { Hono } from 'hono';
 import { cloneRawRequest } from 'hono/request';
 import type { AppEnv } from '../env';
 import { AppError } from '../lib/errors';
+import { rateLimitHeaders } from '../limits/window-counter';
 import { credentialOf, resolvePrincipal } from '../middleware/auth';
 import { idempotency } from '../middleware/idempotency';
+import { chargeRate, rateLimitedError } from '../middleware/rate-limit';
 import type { GraphQLServerContext } from './context';
 import { graphqlCodeOf } from './errors';
 import { yoga } from './server';
@@ -25,6 +27,20 @@ graphqlRouter.all('/', async (c) => {
     principal: null,
     authError: null,
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+    chargeCost: async (cost) => {
+      if (!server.principal) return null;
+      const decision = await chargeRate(c, 'graphql', server.principal, cost);
+      if (!decision) return null;
+      rateHeaders = rateLimitHeaders(decision);
+      return decision.allowed ? null : rateLimitedError(decision, "GraphQL (the operations' complexity)");
+    },
+  };
+  let rateHeaders: Record<string, string> | null = null;
+  const answered = (response: Response) => {
+    if (!rateHeaders) return response;
+    const copy = new Response(response.body, response);
+    for (const [name, value] of Object.entries(rateHeaders)) copy.headers.set(name, value);
+    return copy;
   };
   try {
     server.principal = await resolvePrincipal(c, credentialOf(c));
@@ -46,12 +62,12 @@ graphqlRouter.all('/', async (c) => {
   // A subscription's answer is an endless stream: there is nothing to store and replay.
   const idempotent =
     server.principal && c.req.method === 'POST' && c.req.header('idempotency-key') !== undefined && !wantsStream(c);
-  if (!idempotent) return execute();
+  if (!idempotent) return answered(await execute());
   try {
     const replayed = await idempotency(c, async () => {
       c.res = await execute();
     });
-    return replayed ?? c.res;
+    return replayed ?? answered(c.res);
   } catch (err) {
     if (err instanceof AppError) return errorResponse(c, err);
     throw err;

@@ -3,6 +3,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { createYoga } from 'graphql-yoga';
 import type { Config } from '../env';
 import { createGraphQLContext, type GraphQLContext, type GraphQLServerContext } from './context';
+import { costRateLimit } from './cost-limit';
 import { maskError } from './errors';
 import { graphiqlPage } from './graphiql';
 import { LIMITS } from './limits';
@@ -67,6 +68,7 @@ export const yoga = createYoga<GraphQLServerContext, GraphQLContext>({
     }),
     persistedOperations(),
     subscriptionRefusals(),
+    costRateLimit(),
     hideSuggestions(),
   ],
 });

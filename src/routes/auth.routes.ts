@@ -4,6 +4,7 @@ import { uuid } from '../contracts/common';
 import { CurrencyCode, TenantSchema, TimeZone } from '../contracts/tenant.schemas';
 import type { AppEnv } from '../env';
 import { idempotencyWith, replay, type StoredResponse } from '../middleware/idempotency';
+import { signupRateLimit } from '../middleware/rate-limit';
 import { login, logout, refresh, signup } from '../services/auth.service';
 import { createRouter, ERROR_RESPONSES, IdempotencyHeader, jsonBody, jsonResponse, z } from './openapi';
 import { UserSchema } from './users.routes';
@@ -50,7 +51,10 @@ const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) })
 const errors = { 400: ERROR_RESPONSES[400], 401: ERROR_RESPONSES[401], 409: ERROR_RESPONSES[409] };
 
 /** Where a sign-in comes from, for its throttle: the address Cloudflare saw (clients cannot set it). */
-const clientOf = (c: Context<AppEnv>) => ({ address: c.req.header('cf-connecting-ip') ?? null });
+const clientOf = (c: Context<AppEnv>) => ({
+  address: c.req.header('cf-connecting-ip') ?? null,
+  origin: c.get('platform').origin,
+});
 
 /** A signup's answer as the key store keeps it: the tenant and the user, not the login's tokens. */
 function withoutTokens(response: StoredResponse): StoredResponse {
@@ -80,7 +84,7 @@ async function signInAgain(c: Context<AppEnv>, stored: StoredResponse): Promise<
 
 export const authRouter = createRouter();
 // Signup must be retry-safe (a retried signup must not create a second tenant).
-authRouter.use('/signup', idempotencyWith({ store: withoutTokens, replay: signInAgain }));
+authRouter.use('/signup', signupRateLimit, idempotencyWith({ store: withoutTokens, replay: signInAgain }));
 
 authRouter
   .openapi(
@@ -138,7 +142,11 @@ authRouter
       request: jsonBody(RefreshBody),
       responses: { 200: jsonResponse(TokenPairSchema.openapi('TokenPair'), 'New token pair'), ...errors },
     }),
-    async (c) => c.json(await refresh(c.get('db'), c.get('config'), c.req.valid('json').refreshToken), 200),
+    async (c) =>
+      c.json(
+        await refresh(c.get('db'), c.get('config'), c.req.valid('json').refreshToken, c.get('platform').origin),
+        200,
+      ),
   )
   .openapi(
     createRoute({
@@ -150,7 +158,7 @@ authRouter
       responses: { 204: { description: 'Signed out' }, ...errors },
     }),
     async (c) => {
-      await logout(c.get('db'), c.req.valid('json').refreshToken);
+      await logout(c.get('db'), c.req.valid('json').refreshToken, c.get('platform').origin);
       return c.body(null, 204);
     },
   );

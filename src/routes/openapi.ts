@@ -7,6 +7,7 @@ import { ErrorCode, problem, problemResponse } from '../lib/errors';
 import { formatIssues } from '../lib/zod-issues';
 import { authenticate } from '../middleware/auth';
 import { type IdempotencyOptions, idempotency, idempotencyWith } from '../middleware/idempotency';
+import { restRateLimit } from '../middleware/rate-limit';
 import type { ServiceContext } from '../services/context';
 
 /** Every validation failure, in any router, answers the same 400 problem shape. */
@@ -28,7 +29,12 @@ export const createRouter = () =>
  */
 export function createProtectedRouter(options: { idempotency?: IdempotencyOptions } = {}) {
   const router = createRouter();
-  router.use('*', authenticate, options.idempotency ? idempotencyWith(options.idempotency) : idempotency);
+  router.use(
+    '*',
+    authenticate,
+    restRateLimit,
+    options.idempotency ? idempotencyWith(options.idempotency) : idempotency,
+  );
   return router;
 }
 

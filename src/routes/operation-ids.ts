@@ -71,6 +71,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/payments/{id}': 'getPayment',
   'POST /v1/payments/{id}/refund': 'refundPayment',
   'GET /v1/events': 'listEvents',
+  'GET /v1/audit': 'listAuditLog',
+  'GET /v1/usage': 'getUsage',
   'POST /v1/notifications': 'sendNotification',
   'GET /v1/notifications': 'listNotifications',
   'POST /v1/notifications/{id}/read': 'markNotificationRead',

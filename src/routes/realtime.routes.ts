@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { AppError, ErrorCode } from '../lib/errors';
 import { credentialOf, resolvePrincipal } from '../middleware/auth';
+import { chargeRate, rateLimitedError } from '../middleware/rate-limit';
 import { connectRealtime, realtimeStats } from '../services/realtime.service';
 import { createProtectedRouter, createRouter, jsonResponse, protectedRoute, serviceContext, z } from './openapi';
 
@@ -16,6 +17,9 @@ realtimeSocketRouter.get('/', async (c: Context<AppEnv>) => {
     throw new AppError(ErrorCode.BAD_REQUEST, 'This endpoint speaks WebSocket: send an Upgrade: websocket request');
   }
   const principal = await resolvePrincipal(c, credentialOf(c, { allowQuery: true }));
+  // Connections opened per minute count against the plan (a reconnect storm, a client in a loop).
+  const decision = await chargeRate(c, 'connect', principal);
+  if (decision && !decision.allowed) throw rateLimitedError(decision, 'realtime connections');
   return connectRealtime(c.get('platform').as(principal), c.req.raw, principal.expiresAt ?? null);
 });
 

@@ -12,7 +12,8 @@ import { randomToken, sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { addSeconds, nowIso } from '../lib/time';
-import type { PlatformContext } from './context';
+import { type AuditEntryInput, auditStatement, recordAudit } from './audit.service';
+import type { PlatformContext, RequestOrigin } from './context';
 import { claimLoginAttempt, loginSucceeded, throttleKeys } from './login-throttle';
 import { type PublicUser, toPublicUser, type UserRow } from './users.service';
 import { appendEvent, commit } from './write-pipeline';
@@ -107,11 +108,18 @@ export async function login(
   db: Db,
   config: Config,
   input: { email: string; password: string; tenantId?: string | undefined },
-  client: { address: string | null } = { address: null },
+  client: { address: string | null; origin?: RequestOrigin | null } = { address: null },
 ): Promise<Session> {
   const email = input.email.toLowerCase();
   const throttle = await throttleKeys(email, client.address);
-  await claimLoginAttempt(db, throttle);
+  const audit = { db, now: nowIso(), origin: client.origin ?? null };
+  try {
+    await claimLoginAttempt(db, throttle);
+  } catch (err) {
+    // Refused unchecked: the accounts with that email (if any) see the attempt in their audit log.
+    await recordAudit(audit, ...signInEntries(await accountsOf(db, email, input.tenantId), 'auth:sign_in_throttled'));
+    throw err;
+  }
   const candidates = await db
     .select({ user: users, tenant: tenants })
     .from(users)
@@ -137,12 +145,18 @@ export async function login(
     if (check.valid) matches.push(candidate);
     if (check.stale) stale.add(candidate.user.id);
   }
-  if (matches.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
+  if (matches.length === 0) {
+    await recordAudit(audit, ...signInEntries(candidates, 'auth:sign_in_failed', { reason: 'wrong_password' }));
+    throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
+  }
   // The password was right (whatever follows: a deactivated account, a choice of tenants): not a guess.
   await loginSucceeded(db, throttle);
   // A tenant where the user is deactivated is not a choice: offering it would only lead to a 401.
   const usable = matches.filter((m) => m.user.active);
-  if (usable.length === 0) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'This account is deactivated');
+  if (usable.length === 0) {
+    await recordAudit(audit, ...signInEntries(matches, 'auth:sign_in_failed', { reason: 'deactivated' }));
+    throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'This account is deactivated');
+  }
   if (usable.length > 1) {
     throw new AppError(ErrorCode.TENANT_REQUIRED, 'This email belongs to several organisations; pass tenantId', {
       tenants: usable.map((m) => ({ id: m.tenant.id, name: m.tenant.name })),
@@ -159,6 +173,12 @@ export async function login(
       .set({ lastLoginAt: now })
       .where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id))),
     ...(stale.has(user.id) ? [rehashed(db, user, await hashPassword(config.PASSWORD_PEPPER, input.password))] : []),
+    auditStatement(audit, {
+      tenantId: user.tenantId,
+      action: 'auth:signed_in',
+      actor: { type: 'user', id: user.id },
+      entity: { type: 'user', id: user.id },
+    }),
   ]);
   const accessToken = await issueAccessToken(db, config, user, family);
   return {
@@ -167,6 +187,29 @@ export async function login(
     tenant,
   };
 }
+
+/** The accounts an email names (in one tenant when given), for the audit entries of a refused sign-in. */
+async function accountsOf(db: Db, email: string, tenantId: string | undefined) {
+  return db
+    .select({ user: { id: users.id, tenantId: users.tenantId } })
+    .from(users)
+    .where(and(eq(users.email, email), isNull(users.deletedAt), tenantId ? eq(users.tenantId, tenantId) : undefined))
+    .limit(20);
+}
+
+/** One audit entry per account a sign-in named: nobody is signed in yet, so the actor is anonymous. */
+const signInEntries = (
+  accounts: { user: { id: string; tenantId: string } }[],
+  action: 'auth:sign_in_failed' | 'auth:sign_in_throttled',
+  detail: Record<string, unknown> = {},
+): AuditEntryInput[] =>
+  accounts.map(({ user }) => ({
+    tenantId: user.tenantId,
+    action,
+    actor: { type: 'anonymous', id: null },
+    entity: { type: 'user', id: user.id },
+    detail,
+  }));
 
 /**
  * A hash of an older format (no pepper, a retired pepper, other iterations) is replaced after the password
@@ -199,7 +242,12 @@ const refreshRaced = () =>
  * so the whole family (every token descended from that login) is revoked — unless it was rotated within
  * REFRESH_RACE_GRACE_MS, which is a concurrent refresh (409, the login survives).
  */
-export async function refresh(db: Db, config: Config, presented: string): Promise<TokenPair> {
+export async function refresh(
+  db: Db,
+  config: Config,
+  presented: string,
+  origin: RequestOrigin | null = null,
+): Promise<TokenPair> {
   const tokenHash = await sha256Hex(presented);
   const existing = await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, tokenHash) });
   const now = nowIso();
@@ -207,7 +255,19 @@ export async function refresh(db: Db, config: Config, presented: string): Promis
   if (existing.revokedAt) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Refresh token revoked');
   if (existing.usedAt) {
     if (Date.parse(now) - Date.parse(existing.usedAt) < REFRESH_RACE_GRACE_MS) throw refreshRaced();
-    await revokeFamily(db, existing.familyId, now);
+    await runBatch(db, [
+      revokeFamily(db, existing.familyId, now),
+      auditStatement(
+        { db, now, origin },
+        {
+          tenantId: existing.tenantId,
+          action: 'auth:refresh_reused',
+          actor: { type: 'anonymous', id: null },
+          entity: { type: 'user', id: existing.userId },
+          detail: { login: existing.familyId },
+        },
+      ),
+    ]);
     sessionsEnded(db, existing.tenantId);
     throw new AppError(
       ErrorCode.TOKEN_REUSED,
@@ -238,11 +298,24 @@ export async function refresh(db: Db, config: Config, presented: string): Promis
 }
 
 /** Ends the login the refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */
-export async function logout(db: Db, presented: string): Promise<void> {
+export async function logout(db: Db, presented: string, origin: RequestOrigin | null = null): Promise<void> {
   const tokenHash = await sha256Hex(presented);
   const existing = await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, tokenHash) });
   if (!existing) return;
-  await revokeFamily(db, existing.familyId, nowIso());
+  const now = nowIso();
+  await runBatch(db, [
+    revokeFamily(db, existing.familyId, now),
+    auditStatement(
+      { db, now, origin },
+      {
+        tenantId: existing.tenantId,
+        action: 'auth:signed_out',
+        actor: { type: 'user', id: existing.userId },
+        entity: { type: 'user', id: existing.userId },
+        detail: { login: existing.familyId, alreadyEnded: existing.revokedAt !== null },
+      },
+    ),
+  ]);
   // The login's access tokens end with it: at once in this isolate, within 30 s in the others.
   sessionsEnded(db, existing.tenantId);
 }

@@ -10,6 +10,8 @@ import type { HubDirectory, TenantHubPort } from './hub-port';
  */
 export interface PlatformContext {
   db: Db;
+  /** Where the request came from (null for jobs and the hub's own work): the audit log records it. */
+  origin: RequestOrigin | null;
   /** One clock reading per request or job, so every row and event written by it carries the same time. */
   now: string;
   as(principal: Principal): ServiceContext;
@@ -55,6 +57,22 @@ export function remembered<T>(ctx: ServiceContext, key: string, read: () => Prom
   return answer;
 }
 
+/** A request's id, the client's address (as Cloudflare saw it) and user agent. */
+export interface RequestOrigin {
+  requestId: string | null;
+  clientIp: string | null;
+  userAgent: string | null;
+}
+
+/** The origin of a request, from its headers (`CF-Connecting-IP` is set by Cloudflare, never by clients). */
+export function requestOrigin(headers: Headers, requestId: string | null): RequestOrigin {
+  return {
+    requestId,
+    clientIp: headers.get('cf-connecting-ip')?.slice(0, 64) ?? null,
+    userAgent: headers.get('user-agent')?.slice(0, 256) ?? null,
+  };
+}
+
 /** Statements waiting to join a unit; handed out once, to the first unit committed after enlisting them. */
 export interface Enlistment {
   take(): Statement[];
@@ -74,6 +92,7 @@ export interface ContextDeps {
   /** Replaces the hand-off to the hub; the hub itself delivers its own writes' events in place. */
   sink?: EventSink;
   now?: string;
+  origin?: RequestOrigin | null;
 }
 
 /**
@@ -82,9 +101,11 @@ export interface ContextDeps {
  */
 export function createPlatformContext(deps: ContextDeps): PlatformContext {
   const now = deps.now ?? nowIso();
+  const origin = deps.origin ?? null;
   const sink = deps.sink ?? hubSink(deps);
   const as = (principal: Principal): ServiceContext => ({
     db: deps.db,
+    origin,
     now,
     as,
     principal,
@@ -95,7 +116,7 @@ export function createPlatformContext(deps: ContextDeps): PlatformContext {
       if (events.length > 0) sink(principal.tenantId, events);
     },
   });
-  return { db: deps.db, now, as };
+  return { db: deps.db, origin, now, as };
 }
 
 export const createServiceContext = (deps: ContextDeps, principal: Principal): ServiceContext =>

@@ -3,8 +3,20 @@ import { requirePermission } from '../auth/principal';
 import { events } from '../db/tables';
 import type { ServiceContext } from './context';
 
+/** An event as the log's readers see it: where the request came from is the audit log's (owners and admins). */
+const EVENT_COLUMNS = {
+  tenantId: events.tenantId,
+  seq: events.seq,
+  type: events.type,
+  entityType: events.entityType,
+  entityId: events.entityId,
+  actorId: events.actorId,
+  payload: events.payload,
+  createdAt: events.createdAt,
+};
+
 export interface EventPage {
-  data: (typeof events.$inferSelect)[];
+  data: { [K in keyof typeof EVENT_COLUMNS]: (typeof events.$inferSelect)[K] }[];
   nextCursor: string | null;
 }
 
@@ -17,7 +29,7 @@ export async function listEvents(
   const conditions = [eq(events.tenantId, ctx.principal.tenantId), gt(events.seq, query.since)];
   if (query.type) conditions.push(eq(events.type, query.type));
   const rows = await ctx.db
-    .select()
+    .select(EVENT_COLUMNS)
     .from(events)
     .where(and(...conditions))
     .orderBy(asc(events.seq))

@@ -70,6 +70,7 @@ export const appendEvent = (
     tenantId: ctx.principal.tenantId,
     actorId: ctx.principal.id,
     at: ctx.now,
+    origin: ctx.origin,
     onlyIf: options.onlyIf,
     payloadSql: options.payloadSql,
   });

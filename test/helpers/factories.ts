@@ -1,4 +1,7 @@
+import { sql } from 'drizzle-orm';
+import { forgetTenantLimits } from '../../src/limits/limiter';
 import { api } from './api';
+import { executeSql, testDatabaseKind } from './db';
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -13,6 +16,30 @@ export interface TestTenant {
   refreshToken: string;
 }
 
+/**
+ * The limits test tenants run with: the plan's rate limiter counts every request of every test (and
+ * answers its headers), but a test's burst of requests stays far below them. Tests of the limits
+ * themselves set small ones (`setTenantLimits`).
+ */
+export const ROOMY_LIMITS = {
+  requestsPerMinute: 1_000_000,
+  credentialRequestsPerMinute: 1_000_000,
+  graphqlCostPerMinute: 100_000_000,
+  credentialGraphqlCostPerMinute: 100_000_000,
+  realtimeConnectsPerMinute: 100_000,
+};
+
+/** Sets the operator's limit overrides of a tenant, as `npm run operator -- limits` does. */
+export async function setTenantLimits(tenantId: string, limits: Record<string, number> | null): Promise<void> {
+  const json = limits === null ? null : JSON.stringify(limits);
+  await executeSql(
+    testDatabaseKind() === 'postgres'
+      ? sql`UPDATE tenants SET limits = ${json}::jsonb WHERE id = ${tenantId}`
+      : sql`UPDATE tenants SET limits = ${json} WHERE id = ${tenantId}`,
+  );
+  forgetTenantLimits(tenantId);
+}
+
 /** Signs up a fresh tenant (storage is shared within a test file, so every test makes its own). */
 export async function createTenant(name = 'Acme Field Co'): Promise<TestTenant> {
   const email = `owner-${unique()}@example.test`;
@@ -25,6 +52,7 @@ export async function createTenant(name = 'Acme Field Co'): Promise<TestTenant> 
     currency: 'EUR',
   });
   if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+  await setTenantLimits(res.body.tenant.id, ROOMY_LIMITS);
   return {
     tenantId: res.body.tenant.id,
     ownerId: res.body.user.id,

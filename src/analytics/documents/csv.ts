@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { spreadsheetSafe } from '../../lib/csv';
 import type { ReportDocument, Table } from './report-document';
 import { minorToDecimal } from './value-format';
 
@@ -14,9 +15,7 @@ export function tableToCsv(table: Table, currency: string): string {
       if (v === null || v === undefined) return '';
       if (c.kind === 'money' && typeof v === 'number') return minorToDecimal(v, currency);
       if (typeof v === 'number') return v;
-      // Text starting with =, +, -, @ would run as a formula in a spreadsheet: quote-prefix it.
-      const text = String(v);
-      return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+      return spreadsheetSafe(String(v));
     }),
   );
   return Papa.unparse({ fields: header, data: rows }, { newline: '\r\n' });

@@ -1,0 +1,243 @@
+/**
+ * The audit log (docs/security.md, Audit log): writes from the event log with their actor and request,
+ * sign-ins, sign-outs, refresh reuse and downloads from `audit_log`, read by owners and admins only,
+ * filtered, paged by cursor, exported as CSV, kept for the plan's retention and never changed.
+ */
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../src/lib/ids';
+import { sweepAuditLog } from '../../src/services/audit.service';
+import { api } from '../helpers/api';
+import { systemContext } from '../helpers/context';
+import { parseCsv } from '../helpers/csv';
+import { executeSql, testDatabaseKind } from '../helpers/db';
+import { createTenant, createUserWithRole, DEFAULT_PASSWORD, type TestTenant } from '../helpers/factories';
+
+const audit = (t: { token: string }, query = '') => api('GET', `/v1/audit${query}`, undefined, { token: t.token });
+const FROM = { 'cf-connecting-ip': '203.0.113.7', 'user-agent': 'FieldlineTest/1.0 (audit)' };
+
+async function login(email: string, password: string, tenantId?: string) {
+  return api('POST', '/v1/auth/login', { email, password, ...(tenantId ? { tenantId } : {}) }, { headers: FROM });
+}
+
+describe('writes', () => {
+  it('records each write with its actor, client address, user agent and request id', async () => {
+    const t = await createTenant();
+    const created = await api('POST', '/v1/customers', { name: 'Audited Ltd' }, { token: t.token, headers: FROM });
+    expect(created.status).toBe(201);
+    const res = await audit(t, `?entityId=${created.body.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toHaveLength(1);
+    expect(res.body.data[0]).toMatchObject({
+      action: 'customer:created',
+      source: 'write',
+      actor: { type: 'user', id: t.ownerId, name: 'Olive Owner' },
+      entity: { type: 'customer', id: created.body.id },
+      clientIp: '203.0.113.7',
+      userAgent: 'FieldlineTest/1.0 (audit)',
+      requestId: created.headers.get('x-request-id'),
+    });
+    expect(res.body.data[0].detail.name).toBe('Audited Ltd');
+  });
+
+  it('names an API key as the actor of its writes', async () => {
+    const t = await createTenant();
+    const key = await api(
+      'POST',
+      '/v1/api-keys',
+      { name: 'ERP sync', scopes: ['customers:write'] },
+      { token: t.token },
+    );
+    const created = await api(
+      'POST',
+      '/v1/customers',
+      { name: 'By Key' },
+      { headers: { 'x-api-key': key.body.secret } },
+    );
+    const res = await audit(t, `?entityId=${created.body.id}`);
+    expect(res.body.data[0].actor).toEqual({ type: 'api_key', id: key.body.apiKey.id, name: 'ERP sync' });
+    // The key's creation and the role change of a user are writes too.
+    const keys = await audit(t, '?action=api_key:*');
+    expect(keys.body.data.map((e: { action: string }) => e.action)).toEqual(['api_key:created']);
+  });
+});
+
+describe('access', () => {
+  it('records failed, throttled and successful sign-ins, and sign-outs', async () => {
+    const t = await createTenant();
+    expect((await login(t.ownerEmail, 'not the password at all')).status).toBe(401);
+    const ok = await login(t.ownerEmail, DEFAULT_PASSWORD);
+    expect(ok.status).toBe(200);
+    expect(
+      (await api('POST', '/v1/auth/logout', { refreshToken: ok.body.refreshToken }, { headers: FROM })).status,
+    ).toBe(204);
+    const res = await audit(t, '?action=auth:*');
+    const actions = res.body.data.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(['auth:signed_out', 'auth:signed_in', 'auth:sign_in_failed']);
+    const failed = res.body.data[2];
+    expect(failed).toMatchObject({
+      source: 'access',
+      actor: { type: 'anonymous', id: null },
+      entity: { type: 'user', id: t.ownerId },
+      detail: { reason: 'wrong_password' },
+      clientIp: '203.0.113.7',
+      userAgent: 'FieldlineTest/1.0 (audit)',
+    });
+    expect(res.body.data[1].actor).toMatchObject({ type: 'user', id: t.ownerId, name: 'Olive Owner' });
+
+    // Past the free attempts, an attempt is refused unchecked: recorded as throttled.
+    for (let i = 0; i < 6; i++) await login(t.ownerEmail, `wrong password ${i}`);
+    const throttled = await audit(t, '?action=auth:sign_in_throttled');
+    expect(throttled.body.data.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('records refresh-token reuse', async () => {
+    const t = await createTenant();
+    expect((await api('POST', '/v1/auth/refresh', { refreshToken: t.refreshToken })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 10));
+    // Presented again after the race grace would end the login; within it, it is a race (409) and not reuse.
+    const again = await api('POST', '/v1/auth/refresh', { refreshToken: t.refreshToken });
+    const res = await audit(t, '?action=auth:refresh_reused');
+    expect(res.body.data).toHaveLength(again.body.code === 'TOKEN_REUSED' ? 1 : 0);
+  });
+
+  it('writes nothing for an email no account has', async () => {
+    const t = await createTenant();
+    expect((await login('nobody-here@example.test', 'whatever it is')).status).toBe(401);
+    const res = await audit(t, '?source=access');
+    expect(res.body.data.map((e: { action: string }) => e.action)).not.toContain('auth:sign_in_failed');
+  });
+});
+
+describe('reading', () => {
+  it('is for owners and admins only', async () => {
+    const t = await createTenant();
+    const admin = await createUserWithRole(t, 'admin');
+    expect((await audit(admin)).status).toBe(200);
+    for (const role of ['manager', 'salesman', 'viewer'] as const) {
+      const user = await createUserWithRole(t, role);
+      const res = await audit(user);
+      expect(res.status, role).toBe(403);
+      expect(res.body.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it("never shows another organisation's entries", async () => {
+    const a = await createTenant();
+    const b = await createTenant();
+    const created = await api('POST', '/v1/customers', { name: 'A only' }, { token: a.token });
+    await login(a.ownerEmail, 'wrong for a, surely');
+    expect((await audit(b, `?entityId=${created.body.id}`)).body.data).toEqual([]);
+    const all = await audit(b, '?limit=200');
+    const ids = all.body.data.flatMap((e: { entity: { id: string } | null; actor: { id: string | null } }) => [
+      e.entity?.id,
+      e.actor.id,
+    ]);
+    expect(ids).not.toContain(created.body.id);
+    expect(ids).not.toContain(a.ownerId);
+  });
+
+  it('pages through both sources newest first, each entry once', async () => {
+    const t = await createTenant();
+    for (let i = 0; i < 4; i++) {
+      await api('POST', '/v1/products', { sku: `P-${i}`, name: `Product ${i}`, priceMinor: 100 }, { token: t.token });
+      await login(t.ownerEmail, DEFAULT_PASSWORD);
+    }
+    const whole = (await audit(t, '?limit=200')).body.data as { id: string; at: string }[];
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { data: { id: string }[]; nextCursor: string | null } } = await audit(
+        t,
+        `?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(3);
+      seen.push(...page.body.data.map((e) => e.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(whole.map((e) => e.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    const times = whole.map((e) => Date.parse(e.at));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+    expect(whole.filter((e) => !e.id.startsWith('e:')).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('refuses a forged cursor and a malformed filter with 400', async () => {
+    const t = await createTenant();
+    for (const query of ['?cursor=not-a-cursor', '?cursor=eyJlIjotNX0', '?action=DROP%20TABLE', '?from=yesterday']) {
+      const res = await audit(t, query);
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+
+  it('downloads the entries as CSV and records the download', async () => {
+    const t = await createTenant();
+    await api('POST', '/v1/customers', { name: '=HYPERLINK("x")' }, { token: t.token, headers: FROM });
+    const res = await api('GET', '/v1/audit?format=csv', undefined, { token: t.token });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const rows = parseCsv((res.body as string).replace(/^\ufeff/, ''));
+    expect(rows[0]).toEqual([
+      'at',
+      'action',
+      'source',
+      'actor_type',
+      'actor_id',
+      'actor_name',
+      'entity_type',
+      'entity_id',
+      'client_ip',
+      'user_agent',
+      'request_id',
+      'detail',
+    ]);
+    const customerRow = rows.find((r) => r[1] === 'customer:created');
+    expect(customerRow?.[8]).toBe('203.0.113.7');
+    const downloads = await audit(t, '?action=export:downloaded');
+    expect(downloads.body.data[0]).toMatchObject({
+      actor: { type: 'user', id: t.ownerId },
+      detail: { export: 'audit' },
+    });
+  });
+});
+
+describe('retention and immutability', () => {
+  async function oldEntry(t: TestTenant, daysAgo: number) {
+    const id = newId();
+    const at = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+    const detail = testDatabaseKind() === 'postgres' ? sql`'{}'::jsonb` : sql`'{}'`;
+    await executeSql(
+      sql`INSERT INTO audit_log (tenant_id, id, at, action, actor_type, actor_id, detail)
+          VALUES (${t.tenantId}, ${id}, ${at}, 'auth:signed_in', 'user', ${t.ownerId}, ${detail})`,
+    );
+    return id;
+  }
+
+  it('shows only what the plan keeps, and the sweep deletes older entries', async () => {
+    const t = await createTenant(); // free: 30 days
+    const kept = await oldEntry(t, 29);
+    const expired = await oldEntry(t, 31);
+    const ids = (await audit(t, '?source=access&limit=200')).body.data.map((e: { id: string }) => e.id);
+    expect(ids).toContain(kept);
+    expect(ids).not.toContain(expired);
+    expect(await sweepAuditLog(systemContext(t.tenantId))).toBeGreaterThanOrEqual(1);
+    const left = await executeSql<{ id: string }>(sql`SELECT id FROM audit_log WHERE tenant_id = ${t.tenantId}`);
+    expect(left.rows.map((r) => String(r.id))).toContain(kept);
+    expect(left.rows.map((r) => String(r.id))).not.toContain(expired);
+  });
+
+  it('has no way to change an entry: no route, and the database refuses updates', async () => {
+    const t = await createTenant();
+    const id = await oldEntry(t, 1);
+    for (const method of ['PATCH', 'PUT', 'DELETE', 'POST']) {
+      const res = await api(method, `/v1/audit`, {}, { token: t.token });
+      expect([404, 405], method).toContain(res.status);
+    }
+    await expect(
+      executeSql(sql`UPDATE audit_log SET action = 'auth:signed_out' WHERE tenant_id = ${t.tenantId} AND id = ${id}`),
+    ).rejects.toThrow(/append-only/);
+  });
+});
