@@ -6,7 +6,7 @@ export const AuditEntrySchema = z
     at: z.string(),
     action: z.string().openapi({
       description:
-        'For a write, its event type (`order:created`, `user:updated`, `tenant:updated`, `api_key:created`, …); otherwise one of auth:signed_in, auth:sign_in_failed, auth:sign_in_throttled, auth:signed_out, auth:refresh_reused, export:downloaded',
+        'For a write, its event type (`order:created`, `user:updated`, `tenant:updated`, `api_key:created`, …); otherwise one of auth:signed_in, auth:sign_in_failed, auth:sign_in_throttled, auth:signed_out, auth:refresh_reused, export:downloaded, import:started',
     }),
     source: z.enum(['write', 'access']),
     actor: z.object({

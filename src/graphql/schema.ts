@@ -6,6 +6,7 @@ import './types/visits';
 import './types/sales';
 import './types/notifications';
 import './types/analytics';
+import './types/security';
 import './mutations';
 import './field-mutations';
 import './subscriptions';

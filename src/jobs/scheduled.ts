@@ -3,6 +3,7 @@ import { tenantsForNightlyRfm } from '../analytics/services/rfm-runs.service';
 import { openDatabase } from '../db/connection';
 import { loadConfig } from '../env';
 import { chunk } from '../lib/chunk';
+import { sweepAuditLog } from '../services/audit.service';
 import { createPlatformContext } from '../services/context';
 import { forgetOldFailures } from '../services/login-throttle';
 import { forgetOldSyncOutcomes } from '../services/sync.service';
@@ -41,6 +42,7 @@ export async function handleScheduled(
       // Not per tenant: one statement, done here rather than queued.
       await forgetOldFailures(platform.db, at);
       await forgetOldSyncOutcomes(platform.db, at);
+      await sweepAuditLog(platform);
     }
     if (controller.cron === CRON_HOURLY) {
       for (const tenantId of await tenantsWithReportSubscriptions(platform)) {

@@ -8,6 +8,7 @@ import {
   TemplateQuery,
 } from '../contracts/imports.schemas';
 import type { JobMessage } from '../jobs/messages';
+import { auditAccess } from '../services/audit.service';
 import { importTemplate } from '../services/imports/csv-file';
 import { createImport, getImport, listImports, viewOf } from '../services/imports.service';
 import { createProtectedRouter, IdParams, jsonResponse, protectedRoute, serviceContext, z } from './openapi';
@@ -118,6 +119,7 @@ export const importsRouter = createProtectedRouter()
         c.req.valid('query').format === 'csv' ||
         (c.req.valid('query').format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
       if (!wantsCsv) return c.json({ data: row.errors }, 200);
+      await auditAccess(serviceContext(c), 'export:downloaded', { export: 'import-errors', import: row.id });
       const csv = Papa.unparse(
         {
           fields: ['row', 'column', 'code', 'message'],

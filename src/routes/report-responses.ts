@@ -3,7 +3,9 @@ import { documentToCsv } from '../analytics/documents/csv';
 import { documentToPdf } from '../analytics/documents/pdf';
 import type { ReportDocument } from '../analytics/documents/report-document';
 import type { ExportFormat } from '../contracts/analytics.schemas';
-import { z } from './openapi';
+import type { AppEnv } from '../env';
+import { auditAccess } from '../services/audit.service';
+import { serviceContext, z } from './openapi';
 
 /**
  * Content negotiation for reports: `?format=csv|pdf|json` wins, else the Accept header (text/csv,
@@ -45,6 +47,12 @@ export async function respondWith<S extends z.ZodType>(
   const headers = { vary: 'Accept' };
   if (chosen === 'json') return c.json(data as z.infer<S> & object, 200, headers);
   const doc = toDocument(data);
+  // A download leaves the product: the audit log records who took which report, in which form.
+  await auditAccess(serviceContext(c as Context<AppEnv>), 'export:downloaded', {
+    export: c.req.path,
+    format: chosen,
+    file: doc.fileName,
+  });
   if (chosen === 'csv') {
     return c.body(`\ufeff${documentToCsv(doc)}`, 200, {
       ...headers,

@@ -18,7 +18,7 @@ import type { PlatformContext, ServiceContext } from './context';
  *   id, client address and user agent (services/write-pipeline.ts), in the write's own unit, so a write
  *   cannot happen without its audit trail and costs no second row;
  * - **access**: `audit_log`, for what changes no record — sign-ins (succeeded, failed, throttled),
- *   sign-outs, refresh-token reuse, exports and downloads.
+ *   sign-outs, refresh-token reuse, exports and downloads, imports started (their rows' writes are events).
  *
  * Both are append-only: no API edits or deletes either, and a trigger refuses updates of `audit_log`.
  * What a plan keeps (`auditRetentionDays`) bounds what is shown, and the daily sweep deletes older
@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   'auth:signed_out',
   'auth:refresh_reused',
   'export:downloaded',
+  'import:started',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

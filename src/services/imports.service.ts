@@ -17,6 +17,7 @@ import {
 import { chunk } from '../lib/chunk';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
+import { auditStatement } from './audit.service';
 import type { ServiceContext } from './context';
 import { CUSTOMER_CREATED, CUSTOMER_UPDATED, type Customer, newCustomerRow } from './customers.service';
 import { findEntity, insertEntityStatements, newEntity, updateEntityStatements } from './entity';
@@ -111,7 +112,16 @@ export async function createImport(
     createdBy: ctx.principal.id,
     finishedAt: null,
   };
-  await commit(ctx, [ctx.db.insert(imports).values(row)]);
+  await commit(ctx, [
+    ctx.db.insert(imports).values(row),
+    auditStatement(ctx, {
+      tenantId: ctx.principal.tenantId,
+      action: 'import:started',
+      actor: { type: ctx.principal.kind, id: ctx.principal.id },
+      entity: { type: 'import', id: row.id },
+      detail: { kind: row.kind, mode: row.mode, fileName: row.fileName, rows: row.totalRows },
+    }),
+  ]);
   if (queued) {
     await enqueue(row.id);
     return { import: row, queued: true };

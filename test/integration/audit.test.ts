@@ -101,6 +101,35 @@ describe('access', () => {
     expect(res.body.data).toHaveLength(again.body.code === 'TOKEN_REUSED' ? 1 : 0);
   });
 
+  it('records report downloads and imports', async () => {
+    const t = await createTenant();
+    const pdf = await api('GET', '/v1/analytics/sales-performance?format=pdf', undefined, { token: t.token });
+    expect(pdf.status).toBe(200);
+    const json = await api('GET', '/v1/analytics/sales-performance', undefined, { token: t.token });
+    expect(json.status).toBe(200);
+    const imported = await api('POST', '/v1/imports?kind=customers&fileName=shops.csv', undefined, {
+      token: t.token,
+      headers: { 'content-type': 'text/csv' },
+      raw: 'name,city\nCorner Shop,Leeds\n',
+    });
+    expect(imported.status).toBe(201);
+    const res = await audit(t, '?source=access');
+    const byAction = (action: string) => res.body.data.filter((e: { action: string }) => e.action === action);
+    // Reading a report in the product is not a download; the PDF is.
+    expect(byAction('export:downloaded')).toHaveLength(1);
+    expect(byAction('export:downloaded')[0].detail).toMatchObject({
+      export: '/v1/analytics/sales-performance',
+      format: 'pdf',
+    });
+    expect(byAction('import:started')[0]).toMatchObject({
+      entity: { type: 'import', id: imported.body.id },
+      detail: { kind: 'customers', fileName: 'shops.csv', rows: 1 },
+    });
+    // The rows it wrote are writes of their own.
+    const writes = await audit(t, '?action=customer:created');
+    expect(writes.body.data).toHaveLength(1);
+  });
+
   it('writes nothing for an email no account has', async () => {
     const t = await createTenant();
     expect((await login('nobody-here@example.test', 'whatever it is')).status).toBe(401);
@@ -239,5 +268,38 @@ describe('retention and immutability', () => {
     await expect(
       executeSql(sql`UPDATE audit_log SET action = 'auth:signed_out' WHERE tenant_id = ${t.tenantId} AND id = ${id}`),
     ).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('GraphQL (read-only)', () => {
+  const gql = (token: string, query: string) => api('POST', '/graphql', { query }, { token });
+
+  it('reads the same entries, and refuses non-admins', async () => {
+    const t = await createTenant();
+    const created = await api('POST', '/v1/customers', { name: 'Seen by GraphQL' }, { token: t.token });
+    const res = await gql(
+      t.token,
+      `{ auditLog(entityId: "${created.body.id}", first: 5) { entries { action source actor { type name } entity { id } } nextCursor } }`,
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.auditLog).toEqual({
+      entries: [
+        {
+          action: 'customer:created',
+          source: 'write',
+          actor: { type: 'user', name: 'Olive Owner' },
+          entity: { id: created.body.id },
+        },
+      ],
+      nextCursor: null,
+    });
+    const manager = await createUserWithRole(t, 'manager');
+    const refused = await gql(manager.token, '{ auditLog { entries { id } } }');
+    expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const bad = await gql(t.token, '{ auditLog(action: "DROP TABLE") { entries { id } } }');
+    expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const usage = await gql(t.token, '{ usage { plan enforced limits { auditRetentionDays } rest { policy limit } } }');
+    expect(usage.body.data.usage).toMatchObject({ plan: 'free', enforced: true, limits: { auditRetentionDays: 30 } });
+    expect(usage.body.data.usage.rest.map((r: { policy: string }) => r.policy)).toEqual(['org', 'credential']);
   });
 });
