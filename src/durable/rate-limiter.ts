@@ -16,6 +16,11 @@ export class RateLimiter extends DurableObject<Env> {
     return this.counts.consume(checks, now);
   }
 
+  /** Grants up to `max` uses at once, for an isolate to spend itself (src/limits/limiter.ts, REST leases). */
+  lease(checks: RateCheck[], max: number, now: number = Date.now()): RateDecision & { granted: number } {
+    return this.counts.lease(checks, now, max);
+  }
+
   /** The checks' state without counting anything (GET /v1/usage). */
   peek(checks: RateCheck[], now: number = Date.now()): RateDecision {
     return this.counts.peek(checks, now);

@@ -71,9 +71,27 @@ export function windowCounts() {
     };
   };
 
+  /**
+   * Grants up to `max` uses of `checks` at once (each check's cost is one use), counted now: an eighth of
+   * the smallest room left, at least one while there is room. Near a limit the grants shrink to one, so
+   * every use is then decided here; refused when there is no room at all.
+   */
+  const lease = (checks: RateCheck[], now: number, max: number): RateDecision & { granted: number } => {
+    const window = Math.floor(now / WINDOW_MS);
+    const room = Math.min(...checks.map((c) => c.limit - usedNow(c.key, window)));
+    const granted = room < 1 ? 0 : Math.max(1, Math.min(max, Math.floor(room / 8)));
+    const decision = decide(
+      checks.map((c) => ({ ...c, cost: Math.max(granted, 1) })),
+      now,
+      granted > 0,
+    );
+    return { ...decision, granted };
+  };
+
   return {
     consume: (checks: RateCheck[], now: number) => decide(checks, now, true),
     peek: (checks: RateCheck[], now: number) => decide(checks, now, false),
+    lease,
   };
 }
 

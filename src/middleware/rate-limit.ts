@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Principal } from '../auth/principal';
 import type { AppEnv } from '../env';
 import { AppError, ErrorCode, problem, problemResponse } from '../lib/errors';
-import { type RateKind, rateChecks, rateCounter, tenantLimits } from '../limits/limiter';
+import { type RateKind, rateChecks, rateCounter, spendRest, tenantLimits } from '../limits/limiter';
 import { type RateDecision, rateLimitHeaders } from '../limits/window-counter';
 import { clientBlock } from '../services/login-throttle';
 
@@ -20,7 +20,11 @@ export async function chargeRate(
 ): Promise<RateDecision | null> {
   if (c.get('config').RATE_LIMITS === 'off' || principal.kind === 'system') return null;
   const { limits } = await tenantLimits(c.get('db'), principal.tenantId);
-  return rateCounter(c.env.RATE_LIMITER, principal.tenantId).consume(rateChecks(kind, principal, limits, cost));
+  const counter = rateCounter(c.env.RATE_LIMITER, principal.tenantId);
+  // REST requests are spent from leases (most cost no call to the counter); GraphQL costs and
+  // connections are decided by the counter one by one.
+  if (kind === 'rest' && cost === 1) return spendRest(counter, principal, limits);
+  return counter.consume(rateChecks(kind, principal, limits, cost));
 }
 
 /** The refusal of a use over its limit: 429 with Retry-After (the error handler adds the header). */

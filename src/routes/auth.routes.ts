@@ -54,6 +54,7 @@ const errors = { 400: ERROR_RESPONSES[400], 401: ERROR_RESPONSES[401], 409: ERRO
 const clientOf = (c: Context<AppEnv>) => ({
   address: c.req.header('cf-connecting-ip') ?? null,
   origin: c.get('platform').origin,
+  platform: c.get('platform'),
 });
 
 /** A signup's answer as the key store keeps it: the tenant and the user, not the login's tokens. */

@@ -14,7 +14,8 @@ import { newId } from '../lib/ids';
 import { addSeconds, nowIso } from '../lib/time';
 import { type AuditEntryInput, auditStatement, recordAudit } from './audit.service';
 import type { PlatformContext, RequestOrigin } from './context';
-import { claimLoginAttempt, loginSucceeded, throttleKeys } from './login-throttle';
+import { accountLockStarted, claimLoginAttempt, loginSucceeded, throttleKeys } from './login-throttle';
+import { alertLockedAccount } from './security-alerts.service';
 import { type PublicUser, toPublicUser, type UserRow } from './users.service';
 import { appendEvent, commit } from './write-pipeline';
 
@@ -108,7 +109,7 @@ export async function login(
   db: Db,
   config: Config,
   input: { email: string; password: string; tenantId?: string | undefined },
-  client: { address: string | null; origin?: RequestOrigin | null } = { address: null },
+  client: { address: string | null; origin?: RequestOrigin | null; platform?: PlatformContext } = { address: null },
 ): Promise<Session> {
   const email = input.email.toLowerCase();
   const throttle = await throttleKeys(email, client.address);
@@ -147,6 +148,8 @@ export async function login(
   }
   if (matches.length === 0) {
     await recordAudit(audit, ...signInEntries(candidates, 'auth:sign_in_failed', { reason: 'wrong_password' }));
+    const lock = client.platform ? await accountLockStarted(db, throttle) : null;
+    if (lock && client.platform) await alertLockedAccount(client.platform, email, lock);
     throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
   }
   // The password was right (whatever follows: a deactivated account, a choice of tenants): not a guess.

@@ -99,9 +99,14 @@ function claim(db: Db, { key, schedule }: ThrottleKey, now: number) {
  * Counts the attempt as failed on every key, or refuses it (429 RATE_LIMITED, `retryAfter` seconds) when
  * one of them is locked, counting nothing then.
  */
-export async function claimLoginAttempt(db: Db, keys: ThrottleKey[], now = Date.now()): Promise<void> {
+export async function claimLoginAttempt(
+  db: Db,
+  keys: ThrottleKey[],
+  now = Date.now(),
+  what = 'failed sign-ins',
+): Promise<void> {
   const statements: Statement[] = keys.flatMap((k) => [claim(db, k, now), assertChanged(db)]);
-  const locked = new AppError(ErrorCode.RATE_LIMITED, 'Too many failed sign-ins; try again later');
+  const locked = new AppError(ErrorCode.RATE_LIMITED, `Too many ${what}; try again later`);
   try {
     await runBatch(db, statements, () => locked);
   } catch (err) {
@@ -117,10 +122,25 @@ export async function claimLoginAttempt(db: Db, keys: ThrottleKey[], now = Date.
       );
     const until = Math.max(now + SECOND, ...rows.map((r) => r.lockedUntil));
     const retryAfter = Math.ceil((until - now) / SECOND);
-    throw new AppError(ErrorCode.RATE_LIMITED, `Too many failed sign-ins; try again in ${retryAfter} s`, {
+    throw new AppError(ErrorCode.RATE_LIMITED, `Too many ${what}; try again in ${retryAfter} s`, {
       retryAfter,
     });
   }
+}
+
+/**
+ * When the failure just counted put the account into its first lockout (ACCOUNT.free + 5 failures), when
+ * that lock started and ends: the moment to tell the account's owner. Null otherwise.
+ */
+export async function accountLockStarted(
+  db: Db,
+  keys: ThrottleKey[],
+): Promise<{ since: number; until: number } | null> {
+  const account = keys.find((k) => k.schedule === ACCOUNT);
+  if (!account) return null;
+  const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, account.key));
+  if (!row || Number(row.failures) !== ACCOUNT.free + 5) return null;
+  return { since: Number(row.lastFailureAt), until: Number(row.lockedUntil) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { PlanLimits, PlanTier } from '../db/schema/enums';
-import { type RateCounter, rateChecks, tenantLimits } from '../limits/limiter';
+import { type RateCounter, rateChecks, tenantLimits, unspentRest } from '../limits/limiter';
 import type { RateState } from '../limits/window-counter';
 import type { ServiceContext } from './context';
 
@@ -22,5 +22,11 @@ export async function getUsage(ctx: ServiceContext, counter: RateCounter, enforc
       enforced ? (await counter.peek(rateChecks(kind, ctx.principal, limits, 0))).states : [],
     ),
   );
+  // REST uses this isolate leased and has not spent yet are not used (src/limits/limiter.ts).
+  const unspent = unspentRest(ctx.principal);
+  for (const state of rest ?? []) {
+    state.used -= unspent;
+    state.remaining += unspent;
+  }
   return { plan, limits, enforced, current: { rest: rest ?? [], graphql: graphql ?? [], realtime: realtime ?? [] } };
 }

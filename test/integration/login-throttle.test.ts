@@ -90,6 +90,26 @@ describe('sign-in throttling', () => {
     expect(delayMs(300, ACCOUNT)).toBe(3600_000);
   }, 120_000); // 300 sign-ins: on Postgres each request opens its own connection
 
+  it('tells the account owner in the app and by e-mail when his sign-in locks, once per lockout', async () => {
+    const t = await createTenant();
+    const key = await accountKey(t.ownerEmail);
+    for (let i = 0; i < 12; i++) {
+      await waitOut(key);
+      expect((await login(t.ownerEmail, `guess number ${i}`)).status).toBe(401);
+    }
+    const session = await api('POST', '/v1/auth/login', { email: t.ownerEmail, password: DEFAULT_PASSWORD });
+    expect(session.status).toBe(429); // still locked: the owner learns it from the notice, not from a sign-in
+    const inbox = await api('GET', '/v1/me/notifications', undefined, { token: t.token });
+    const notices = inbox.body.data.filter((n: { data: { reason?: string } | null }) => n.data?.reason === 'account_locked');
+    expect(notices).toHaveLength(1);
+    expect(notices[0].title).toBe('Sign-in to your account is locked');
+    expect(notices[0].body).toContain('15 minutes');
+    const deliveries = await executeSql<{ channel: string; status: string }>(
+      sql`SELECT channel, status FROM notification_deliveries WHERE tenant_id = ${t.tenantId} AND notification_id = ${notices[0].id}`,
+    );
+    expect(deliveries.rows).toEqual([{ channel: 'email', status: 'pending' }]);
+  });
+
   it('counts failures per client address across accounts (password spraying)', async () => {
     const address = '203.0.113.77';
     for (let i = 0; i < 20; i++) {
