@@ -152,13 +152,17 @@ function decode(raw: string): AuditCursor {
  */
 export async function listAudit(
   ctx: ServiceContext,
-  query: AuditQuery,
+  asked: AuditQuery,
 ): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
   requirePermission(ctx.principal, 'audit:read');
+  let query = asked;
   const tenantId = ctx.principal.tenantId;
   const cursor = query.cursor ? decode(query.cursor) : {};
   const keptFrom = await retentionStart(ctx);
-  const from = query.from && query.from > keptFrom ? query.from : keptFrom;
+  // Instants may come with an offset: compared (and stored) in UTC.
+  const since = query.from ? new Date(query.from).toISOString() : null;
+  const from = since && since > keptFrom ? since : keptFrom;
+  if (query.to) query = { ...query, to: new Date(query.to).toISOString() };
   const n = query.limit + 1;
 
   const wantWrites = query.source !== 'access' && cursor.e !== null;

@@ -192,6 +192,17 @@ describe('reading', () => {
     expect(whole.filter((e) => !e.id.startsWith('e:')).length).toBeGreaterThanOrEqual(4);
   });
 
+  it('filters by time, with instants in any offset', async () => {
+    const t = await createTenant();
+    const created = await api('POST', '/v1/customers', { name: 'Timed Ltd' }, { token: t.token });
+    // Now's UTC clock reading, marked +01:00: the instant an hour ago.
+    const hourAgo = new Date().toISOString().replace('Z', '+01:00');
+    const since = await audit(t, `?entityId=${created.body.id}&from=${encodeURIComponent(hourAgo)}`);
+    expect(since.body.data).toHaveLength(1);
+    const until = await audit(t, `?entityId=${created.body.id}&to=${encodeURIComponent(hourAgo)}`);
+    expect(until.body.data).toHaveLength(0);
+  });
+
   it('refuses a forged cursor and a malformed filter with 400', async () => {
     const t = await createTenant();
     for (const query of ['?cursor=not-a-cursor', '?cursor=eyJlIjotNX0', '?action=DROP%20TABLE', '?from=yesterday']) {
