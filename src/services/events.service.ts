@@ -3,8 +3,11 @@ import { requirePermission } from '../auth/principal';
 import { events } from '../db/tables';
 import type { ServiceContext } from './context';
 
-/** An event as the log's readers see it: where the request came from is the audit log's (owners and admins). */
-const EVENT_COLUMNS = {
+/**
+ * An event as the log's readers see it: where the request came from is the audit log's (owners and
+ * admins). A function: `events` is bound to the deployment's database when it opens (db/tables.ts).
+ */
+const eventColumns = () => ({
   tenantId: events.tenantId,
   seq: events.seq,
   type: events.type,
@@ -13,10 +16,10 @@ const EVENT_COLUMNS = {
   actorId: events.actorId,
   payload: events.payload,
   createdAt: events.createdAt,
-};
+});
 
 export interface EventPage {
-  data: { [K in keyof typeof EVENT_COLUMNS]: (typeof events.$inferSelect)[K] }[];
+  data: { [K in keyof ReturnType<typeof eventColumns>]: (typeof events.$inferSelect)[K] }[];
   nextCursor: string | null;
 }
 
@@ -29,7 +32,7 @@ export async function listEvents(
   const conditions = [eq(events.tenantId, ctx.principal.tenantId), gt(events.seq, query.since)];
   if (query.type) conditions.push(eq(events.type, query.type));
   const rows = await ctx.db
-    .select(EVENT_COLUMNS)
+    .select(eventColumns())
     .from(events)
     .where(and(...conditions))
     .orderBy(asc(events.seq))
