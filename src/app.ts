@@ -35,6 +35,7 @@ import { syncRouter } from './routes/sync.routes';
 import { targetsRouter } from './routes/targets.routes';
 import { tenantRouter } from './routes/tenant.routes';
 import { territoriesRouter } from './routes/territories.routes';
+import { twoFactorRouter } from './routes/two-factor.routes';
 import { usersRouter } from './routes/users.routes';
 import { visitsRouter } from './routes/visits.routes';
 import { webAppRouter } from './routes/web-app.routes';
@@ -46,6 +47,7 @@ export const API_VERSION = '1.0.0';
 /** The REST surface, mounted one router per resource. Add new resources here. */
 const v1 = new OpenAPIHono<AppEnv>()
   .route('/auth', authRouter)
+  .route('/auth', twoFactorRouter)
   .route('/tenant', tenantRouter)
   .route('/onboarding', onboardingRouter)
   .route('/imports', importsRouter)

@@ -15,6 +15,12 @@ export interface Principal {
   permissions: ReadonlySet<Permission>;
   /** For an API key: the user whose authority it carries (see `api_keys.owner_id`). */
   owner?: { id: string; role: Role };
+  /** For a signed-in user: the login (refresh-token family) his access token belongs to. */
+  sessionId?: string;
+  /** For a signed-in user: when he last proved his second factor (ms since the epoch), for step-up. */
+  secondFactorAt?: number;
+  /** The organisation requires 2FA of this owner/admin, who has not enrolled: he may only enrol. */
+  mustEnrolTwoFactor?: boolean;
 }
 
 export function requirePermission(principal: Principal, permission: Permission): void {

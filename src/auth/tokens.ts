@@ -16,6 +16,10 @@ export interface AccessClaims {
   sal?: string;
   /** The login (refresh-token family) the token belongs to: logging out ends its access tokens too. */
   sid?: string;
+  /** When the user last proved his second factor (seconds since the epoch): step-up for sensitive actions. */
+  mfa?: number;
+  /** The organisation requires two-factor authentication of this owner/admin, who has none yet: enrol only. */
+  tfe?: true;
 }
 
 export interface VerifiedClaims extends AccessClaims {
@@ -50,6 +54,8 @@ export async function signAccessToken(config: Config, claims: AccessClaims): Pro
     role: claims.role,
     ...(claims.sal ? { sal: claims.sal } : {}),
     ...(claims.sid ? { sid: claims.sid } : {}),
+    ...(claims.mfa !== undefined ? { mfa: claims.mfa } : {}),
+    ...(claims.tfe ? { tfe: true } : {}),
   })
     .setProtectedHeader({ alg: 'HS256', kid: signing.kid, typ: TOKEN_TYPE })
     .setSubject(claims.sub)
@@ -107,13 +113,15 @@ async function verifyAccessTokenOnce(config: Config, token: string): Promise<Ver
         clockTolerance: CLOCK_TOLERANCE_S,
       },
     );
-    const { sub, tid, role, sal, sid, exp, iat } = payload as Record<string, unknown>;
+    const { sub, tid, role, sal, sid, mfa, tfe, exp, iat } = payload as Record<string, unknown>;
     if (
       typeof sub !== 'string' ||
       typeof tid !== 'string' ||
       !ROLES.includes(role as Role) ||
       (sal !== undefined && typeof sal !== 'string') ||
-      (sid !== undefined && typeof sid !== 'string')
+      (sid !== undefined && typeof sid !== 'string') ||
+      (mfa !== undefined && typeof mfa !== 'number') ||
+      (tfe !== undefined && tfe !== true)
     ) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'Malformed access token');
     }
@@ -125,6 +133,8 @@ async function verifyAccessTokenOnce(config: Config, token: string): Promise<Ver
       iat: Number(iat),
       ...(typeof sal === 'string' ? { sal } : {}),
       ...(typeof sid === 'string' ? { sid } : {}),
+      ...(typeof mfa === 'number' ? { mfa } : {}),
+      ...(tfe === true ? { tfe } : {}),
     };
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -135,5 +145,56 @@ async function verifyAccessTokenOnce(config: Config, token: string): Promise<Ver
           ? `Invalid access token (${err.code})`
           : 'Invalid access token';
     throw new AppError(ErrorCode.UNAUTHENTICATED, detail);
+  }
+}
+
+/**
+ * The proof that a password was right, for a user who must still give his second factor: a short-lived
+ * JWT of its own type, so it is never taken for an access token (nor an access token for it).
+ */
+const CHALLENGE_TYPE = 'tfa-challenge+jwt';
+export const CHALLENGE_TTL_SECONDS = 300;
+
+export async function signChallengeToken(config: Config, user: { sub: string; tid: string }): Promise<string> {
+  const signing = config.JWT_KEYS[0];
+  if (!signing) throw new Error('No JWT signing key configured');
+  return new SignJWT({ tid: user.tid })
+    .setProtectedHeader({ alg: 'HS256', kid: signing.kid, typ: CHALLENGE_TYPE })
+    .setSubject(user.sub)
+    .setIssuer(config.JWT_ISSUER)
+    .setAudience(config.JWT_AUDIENCE)
+    .setIssuedAt(Date.now() / 1000)
+    .setJti(newId())
+    .setExpirationTime(`${CHALLENGE_TTL_SECONDS}s`)
+    .sign(await hmacKey(signing.secret));
+}
+
+/** The user a challenge token was issued to; 401 when it is not one, expired or forged. */
+export async function verifyChallengeToken(config: Config, token: string): Promise<{ sub: string; tid: string }> {
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header) => {
+        const key = config.JWT_KEYS.find((k) => k.kid === header.kid);
+        if (!key) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Unknown signing key');
+        return hmacKey(key.secret);
+      },
+      {
+        algorithms: ALGORITHMS,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        typ: CHALLENGE_TYPE,
+        requiredClaims: ['sub', 'exp', 'tid'],
+        clockTolerance: CLOCK_TOLERANCE_S,
+      },
+    );
+    if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string') throw new Error('malformed');
+    return { sub: payload.sub, tid: payload.tid };
+  } catch (err) {
+    const expired = err instanceof errors.JWTExpired;
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      expired ? 'The sign-in challenge expired; sign in again' : 'Invalid sign-in challenge; sign in again',
+    );
   }
 }

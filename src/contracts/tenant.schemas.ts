@@ -22,6 +22,9 @@ export const TenantSchema = z
     timezone: z.string().openapi({ description: 'IANA zone that reports use for days, weeks and months' }),
     currency: z.string().openapi({ description: 'ISO 4217 code that prices, orders and payments are in' }),
     checkInRadiusM: z.number().int().openapi({ description: 'How far from the customer a check-in is verified' }),
+    twoFactorRequired: z.boolean().openapi({
+      description: 'Owners and admins must use two-factor authentication (until they enrol they can do nothing else)',
+    }),
   })
   .openapi('Tenant');
 
@@ -36,6 +39,10 @@ export const UpdateTenantBody = z
     }),
     checkInRadiusM: z.number().int().min(10).max(5_000).optional().openapi({
       description: 'Metres; applies to check-ins from now on, verdicts already given stay',
+    }),
+    twoFactorRequired: z.boolean().optional().openapi({
+      description:
+        'Require two-factor authentication of owners and admins. Changed only by a signed-in owner/admin who has it on, after a step-up (403 STEP_UP_REQUIRED otherwise); API keys cannot',
     }),
     expectedVersion: z.number().int().min(1).optional(),
   })

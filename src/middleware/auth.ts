@@ -47,6 +47,13 @@ export async function resolvePrincipal(
   }
   const claims = await verifyAccessToken(c.get('config'), credential);
   await assertSessionLive(c.get('db'), c.get('config'), claims);
+  if (claims.tfe && !enrolmentAllows(c.req.method, c.req.path)) {
+    throw new AppError(
+      ErrorCode.TWO_FACTOR_ENROLMENT_REQUIRED,
+      'Your organisation requires two-factor authentication of owners and admins: set it up first (/v1/auth/two-factor)',
+      { enrol: '/v1/auth/two-factor/enrolment' },
+    );
+  }
   return {
     tenantId: claims.tid,
     kind: 'user',
@@ -55,5 +62,18 @@ export async function resolvePrincipal(
     salesmanId: claims.sal ?? null,
     permissions: ROLE_PERMISSIONS[claims.role],
     expiresAt: claims.exp * 1000,
+    ...(claims.sid ? { sessionId: claims.sid } : {}),
+    ...(claims.mfa !== undefined ? { secondFactorAt: claims.mfa * 1000 } : {}),
+    ...(claims.tfe ? { mustEnrolTwoFactor: true } : {}),
   };
+}
+
+/**
+ * What an owner or admin may do while his organisation requires two-factor authentication he has not set
+ * up (an access token with `tfe`): read who he is and his organisation, and enrol. Nothing else, GraphQL
+ * and realtime included.
+ */
+function enrolmentAllows(method: string, path: string): boolean {
+  if (path === '/v1/auth/two-factor' || path.startsWith('/v1/auth/two-factor/')) return true;
+  return method === 'GET' && (path === '/v1/users/me' || path === '/v1/tenant');
 }

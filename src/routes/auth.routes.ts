@@ -21,7 +21,7 @@ const TokenPairSchema = z.object({
   tokenType: z.literal('Bearer'),
   expiresIn: z.number().int().openapi({ description: 'Access token lifetime in seconds' }),
 });
-const SessionSchema = TokenPairSchema.extend({ user: UserSchema, tenant: TenantSchema }).openapi('Session');
+export const SessionSchema = TokenPairSchema.extend({ user: UserSchema, tenant: TenantSchema }).openapi('Session');
 
 const SignupBody = z
   .strictObject(
@@ -123,6 +123,10 @@ authRouter
         'failure on 1 h each (an address: the same steps from its 20th failure). An attempt that comes earlier answers 429 RATE_LIMITED with',
         '`Retry-After` (seconds, also `retryAfter` in the body) and is not checked, even with the right password.',
         "A successful sign-in clears the email's count.",
+        '',
+        'A user with two-factor authentication on gets no tokens here: the right password answers 401',
+        '`TWO_FACTOR_REQUIRED` with `challengeToken` (valid `expiresIn` = 300 s) and `methods`; complete the',
+        'sign-in with `POST /v1/auth/login/two-factor`. Users without it are answered as before.',
       ].join('\n'),
       request: jsonBody(LoginBody),
       responses: {

@@ -1,5 +1,7 @@
 import { uuid } from '../contracts/common';
+import { TwoFactorStatusSchema } from '../contracts/two-factor.schemas';
 import { ROLES } from '../db/tables';
+import { resetTwoFactor, twoFactorStatus } from '../services/two-factor.service';
 import { createUser, getUser, listUsers, updateUser } from '../services/users.service';
 import { listRoute } from './crud';
 import {
@@ -119,4 +121,35 @@ export const usersRouter = listRoute(createProtectedRouter(), {
       responses: { 200: jsonResponse(UserSchema, 'The deactivated user') },
     }),
     async (c) => c.json(await updateUser(serviceContext(c), c.req.valid('param').id, { active: false }), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'get',
+      path: '/{id}/two-factor',
+      tags,
+      summary: "A user's two-factor authentication status (your own, or anyone's with users:read)",
+      request: { params: IdParams },
+      responses: { 200: jsonResponse(TwoFactorStatusSchema, 'The status') },
+    }),
+    async (c) => c.json(await twoFactorStatus(serviceContext(c), c.req.valid('param').id), 200),
+  )
+  .openapi(
+    protectedRoute({
+      method: 'post',
+      path: '/{id}/two-factor/reset',
+      tags,
+      summary: "Turn off another user's two-factor authentication (owner/admin, after a step-up)",
+      description: [
+        'For a user who lost his authenticator and his recovery codes: his factor and codes are removed, and he',
+        'signs in with his password and enrols again. Never your own (disable it yourself), never someone ranked',
+        'above you; 403 `STEP_UP_REQUIRED` unless you proved your own second factor within 5 minutes; 409',
+        '`INVALID_STATE` when the user has none.',
+      ].join('\n'),
+      request: { params: IdParams, headers: IdempotencyHeader },
+      responses: { 204: { description: 'Reset' } },
+    }),
+    async (c) => {
+      await resetTwoFactor(serviceContext(c), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
   );

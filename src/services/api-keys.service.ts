@@ -8,6 +8,7 @@ import { randomToken, sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
+import { requireStepUp } from './two-factor.service';
 import { appendEvent, commit } from './write-pipeline';
 
 /** Keys look like `flk_<8 char prefix>_<secret>`; the prefix is shown in lists to tell keys apart. */
@@ -29,6 +30,9 @@ export async function createApiKey(
   }
   const ownerId = ctx.principal.kind === 'user' ? ctx.principal.id : ctx.principal.owner?.id;
   if (!ownerId) throw new AppError(ErrorCode.FORBIDDEN, 'Only a user or a user’s API key can create API keys');
+  // A new credential: a sensitive action (two-factor step-up of a signed-in user; an API key with
+  // api_keys:manage was granted that by a user who stepped up to create it).
+  await requireStepUp(ctx);
   const prefix = randomToken(6).slice(0, 8);
   const secret = `${API_KEY_PREFIX}${prefix}_${randomToken(32)}`;
   const row: ApiKeyRow = {

@@ -2,9 +2,10 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { assertPasswordAllowed } from '../auth/password-policy';
 import { dummyHash, hashPassword, verifyPassword } from '../auth/passwords';
 import { ROLE_PERMISSIONS } from '../auth/permissions';
+import type { Principal } from '../auth/principal';
 import { sessionsEnded } from '../auth/session-ends';
-import { signAccessToken } from '../auth/tokens';
-import { assertChanged, runBatch } from '../db/batch';
+import { CHALLENGE_TTL_SECONDS, signAccessToken, signChallengeToken, verifyChallengeToken } from '../auth/tokens';
+import { assertChanged, runBatch, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
 import { refreshTokens, salesmen, tenants, users } from '../db/tables';
 import type { Config } from '../env';
@@ -13,9 +14,16 @@ import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { addSeconds, nowIso } from '../lib/time';
 import { type AuditEntryInput, auditStatement, recordAudit } from './audit.service';
-import type { PlatformContext, RequestOrigin } from './context';
+import type { PlatformContext, RequestOrigin, ServiceContext } from './context';
 import { accountLockStarted, claimLoginAttempt, loginSucceeded, throttleKeys } from './login-throttle';
 import { alertLockedAccount } from './security-alerts.service';
+import {
+  isTwoFactorEnabled,
+  mustEnrol,
+  proveSecondFactor,
+  type SecondFactorInput,
+  STEP_UP_WINDOW_MS,
+} from './two-factor.service';
 import { type PublicUser, toPublicUser, type UserRow } from './users.service';
 import { appendEvent, commit } from './write-pipeline';
 
@@ -166,6 +174,38 @@ export async function login(
     });
   }
   const { user, tenant } = usable[0] as (typeof candidates)[number];
+  const rehash = stale.has(user.id)
+    ? [rehashed(db, user, await hashPassword(config.PASSWORD_PEPPER, input.password))]
+    : [];
+  if (await isTwoFactorEnabled(db, user.tenantId, user.id)) {
+    // The password was right, the second factor is still to come: no tokens yet, a challenge to answer.
+    if (rehash.length) await runBatch(db, rehash);
+    throw new AppError(ErrorCode.TWO_FACTOR_REQUIRED, 'Enter a code of your authenticator app, or a recovery code', {
+      challengeToken: await signChallengeToken(config, { sub: user.id, tid: user.tenantId }),
+      expiresIn: CHALLENGE_TTL_SECONDS,
+      methods: ['totp', 'recovery_code'],
+    });
+  }
+  return startSession(db, config, user, tenant, [...rehash, signedIn(audit, user)]);
+}
+
+const signedIn = (audit: { db: Db; now: string; origin: RequestOrigin | null }, user: UserRow) =>
+  auditStatement(audit, {
+    tenantId: user.tenantId,
+    action: 'auth:signed_in',
+    actor: { type: 'user', id: user.id },
+    entity: { type: 'user', id: user.id },
+  });
+
+/** Signs a user in: a new login (refresh-token family) and its first access token. */
+async function startSession(
+  db: Db,
+  config: Config,
+  user: UserRow,
+  tenant: TenantRow,
+  also: Statement[],
+  secondFactorAt?: number,
+): Promise<Session> {
   const now = nowIso();
   const family = newId();
   const refresh = await newRefreshToken(db, config, user, family, now);
@@ -175,21 +215,102 @@ export async function login(
       .update(users)
       .set({ lastLoginAt: now })
       .where(and(eq(users.tenantId, user.tenantId), eq(users.id, user.id))),
-    ...(stale.has(user.id) ? [rehashed(db, user, await hashPassword(config.PASSWORD_PEPPER, input.password))] : []),
-    auditStatement(audit, {
-      tenantId: user.tenantId,
-      action: 'auth:signed_in',
-      actor: { type: 'user', id: user.id },
-      entity: { type: 'user', id: user.id },
-    }),
+    ...also,
   ]);
-  const accessToken = await issueAccessToken(db, config, user, family);
+  const accessToken = await issueAccessToken(db, config, user, family, secondFactorAt);
   return {
     ...tokenPair(config, accessToken, refresh.token),
     user: toPublicUser({ ...user, lastLoginAt: now }),
     tenant,
   };
 }
+
+const codeUsedAlready = () =>
+  new AppError(ErrorCode.INVALID_TWO_FACTOR_CODE, 'This code was already used; wait for the next one');
+
+/**
+ * The second step of a sign-in with two-factor authentication: the challenge token the password step
+ * answered (TWO_FACTOR_REQUIRED) and a code of the authenticator app or a recovery code. Wrong codes are
+ * throttled per user (services/two-factor.service.ts); a code is accepted once. The access token carries
+ * the proof (`mfa`), so sensitive actions need no further step-up for STEP_UP_WINDOW_MS.
+ */
+export async function completeTwoFactorLogin(
+  platform: PlatformContext,
+  config: Config,
+  input: SecondFactorInput & { challengeToken: string },
+): Promise<Session> {
+  const { db } = platform;
+  const challenge = await verifyChallengeToken(config, input.challengeToken);
+  const [found] = await db
+    .select({ user: users, tenant: tenants })
+    .from(users)
+    .innerJoin(tenants, eq(tenants.id, users.tenantId))
+    .where(
+      and(
+        eq(users.tenantId, challenge.tid),
+        eq(users.id, challenge.sub),
+        isNull(users.deletedAt),
+        isNull(tenants.deletedAt),
+      ),
+    )
+    .limit(1);
+  if (!found?.user.active) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'This account is deactivated');
+  const { user, tenant } = found;
+  if (!(await isTwoFactorEnabled(db, user.tenantId, user.id))) {
+    throw new AppError(ErrorCode.UNAUTHENTICATED, 'Two-factor authentication is no longer on; sign in again');
+  }
+  // The user acts from here on: a recovery code used is his event.
+  const ctx = platform.as(userPrincipal(user));
+  const proof = await proveSecondFactor(ctx, config.PASSWORD_PEPPER, input);
+  await commit(ctx, proof.statements, codeUsedAlready);
+  await proof.succeeded();
+  const audit = { db, now: ctx.now, origin: platform.origin };
+  return startSession(db, config, user, tenant, [signedIn(audit, user)], Date.parse(ctx.now));
+}
+
+/**
+ * Step-up: a second-factor proof by a signed-in user answers a new access token of the same login that
+ * carries it (`mfa`), for the sensitive actions of the next STEP_UP_WINDOW_MS.
+ */
+export async function stepUp(
+  ctx: ServiceContext,
+  config: Config,
+  input: SecondFactorInput,
+): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; stepUpExpiresAt: string }> {
+  const proof = await proveSecondFactor(ctx, config.PASSWORD_PEPPER, input);
+  await commit(ctx, proof.statements, codeUsedAlready);
+  await proof.succeeded();
+  return {
+    ...(await freshAccessToken(ctx, config, Date.parse(ctx.now))),
+    stepUpExpiresAt: new Date(Date.parse(ctx.now) + STEP_UP_WINDOW_MS).toISOString(),
+  };
+}
+
+/**
+ * A new access token of the caller's login with his current standing, e.g. after an enrolment (no longer
+ * restricted to enrolling), carrying a second-factor proof made at `secondFactorAt`.
+ */
+export async function freshAccessToken(
+  ctx: ServiceContext,
+  config: Config,
+  secondFactorAt: number | undefined,
+): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+  const user = await ctx.db.query.users.findFirst({
+    where: and(eq(users.tenantId, ctx.principal.tenantId), eq(users.id, ctx.principal.id), isNull(users.deletedAt)),
+  });
+  if (!user?.active) throw new AppError(ErrorCode.UNAUTHENTICATED, 'This account is deactivated');
+  const accessToken = await issueAccessToken(ctx.db, config, user, ctx.principal.sessionId, secondFactorAt);
+  return { accessToken, tokenType: 'Bearer', expiresIn: config.ACCESS_TOKEN_TTL_SECONDS };
+}
+
+const userPrincipal = (user: UserRow): Principal => ({
+  tenantId: user.tenantId,
+  kind: 'user',
+  id: user.id,
+  role: user.role,
+  salesmanId: null,
+  permissions: ROLE_PERMISSIONS[user.role],
+});
 
 /** The accounts an email names (in one tenant when given), for the audit entries of a refused sign-in. */
 async function accountsOf(db: Db, email: string, tenantId: string | undefined) {
@@ -329,7 +450,13 @@ const revokeFamily = (db: Db, familyId: string, now: string) =>
     .set({ revokedAt: now })
     .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 
-async function issueAccessToken(db: Db, config: Config, user: UserRow, family: string): Promise<string> {
+async function issueAccessToken(
+  db: Db,
+  config: Config,
+  user: UserRow,
+  family: string | undefined,
+  secondFactorAt?: number,
+): Promise<string> {
   let sal: string | undefined;
   if (user.role === 'salesman') {
     const profile = await db.query.salesmen.findFirst({
@@ -342,8 +469,11 @@ async function issueAccessToken(db: Db, config: Config, user: UserRow, family: s
     sub: user.id,
     tid: user.tenantId,
     role: user.role,
-    sid: family,
+    ...(family ? { sid: family } : {}),
     ...(sal ? { sal } : {}),
+    ...(secondFactorAt !== undefined ? { mfa: Math.floor(secondFactorAt / 1000) } : {}),
+    // Read at every issue (sign-in, refresh): the organisation's rule applies from the user's next token on.
+    ...((await mustEnrol(db, user)) ? { tfe: true as const } : {}),
   });
 }
 

@@ -4,6 +4,7 @@ import { assertChanged } from '../db/batch';
 import { orders, payments, products, tenants } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import type { ServiceContext } from './context';
+import { isTwoFactorEnabled, requireStepUp } from './two-factor.service';
 import { appendEvent, commit } from './write-pipeline';
 
 export type Tenant = typeof tenants.$inferSelect;
@@ -13,6 +14,7 @@ export interface TenantInput {
   timezone?: string | undefined;
   currency?: string | undefined;
   checkInRadiusM?: number | undefined;
+  twoFactorRequired?: boolean | undefined;
   expectedVersion?: number | undefined;
 }
 
@@ -50,6 +52,9 @@ export async function updateTenant(ctx: ServiceContext, input: TenantInput): Pro
   }
   const patch = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<Tenant>;
   if (patch.currency !== undefined && patch.currency !== existing.currency) await assertNothingPriced(ctx, existing);
+  if (patch.twoFactorRequired !== undefined && patch.twoFactorRequired !== existing.twoFactorRequired) {
+    await assertMayChangeTwoFactorRule(ctx);
+  }
   const updated: Tenant = { ...existing, ...patch, updatedAt: ctx.now, version: existing.version + 1 };
   const { id: _i, createdAt: _c, ...columns } = updated;
   await commit(
@@ -65,6 +70,25 @@ export async function updateTenant(ctx: ServiceContext, input: TenantInput): Pro
     () => new AppError(ErrorCode.VERSION_MISMATCH, 'The settings were changed by someone else; reload and retry'),
   );
   return updated;
+}
+
+/**
+ * The organisation's 2FA rule is changed only by a signed-in owner or admin who has two-factor
+ * authentication on and proved it within the step-up window: an API key cannot (it could switch the rule
+ * off unseen), and nobody imposes a rule he does not follow himself.
+ */
+async function assertMayChangeTwoFactorRule(ctx: ServiceContext): Promise<void> {
+  if (ctx.principal.kind !== 'user') {
+    throw new AppError(ErrorCode.FORBIDDEN, 'Only a signed-in owner or admin can change the two-factor rule');
+  }
+  if (!(await isTwoFactorEnabled(ctx.db, ctx.principal.tenantId, ctx.principal.id))) {
+    throw new AppError(
+      ErrorCode.FORBIDDEN,
+      'Turn on two-factor authentication for yourself before changing the organisation’s rule',
+      { reason: 'TWO_FACTOR_NOT_ENABLED' },
+    );
+  }
+  await requireStepUp(ctx);
 }
 
 async function assertNothingPriced(ctx: ServiceContext, tenant: Tenant): Promise<void> {

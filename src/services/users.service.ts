@@ -12,6 +12,7 @@ import { newId } from '../lib/ids';
 import type { ServiceContext } from './context';
 import { findEntitiesByIds, findEntity, insertEntity, newEntity, updateEntity } from './entity';
 import { endUserSessions } from './sessions';
+import { requireStepUp } from './two-factor.service';
 
 export type UserRow = typeof users.$inferSelect;
 export type PublicUser = Omit<UserRow, 'passwordHash' | 'tenantId' | 'sessionsEndedAt'>;
@@ -98,6 +99,8 @@ export async function updateUser(
   // Nobody manages someone ranked above them (not even a rename), nor grants a role above their own.
   if (id !== ctx.principal.id) assertCanGrant(ctx, existing.role);
   if (input.role) assertCanGrant(ctx, input.role);
+  // A new role is a sensitive action (two-factor step-up).
+  if (roleChanges) await requireStepUp(ctx);
   const patch: Partial<UserRow> = {};
   if (input.name !== undefined) patch.name = input.name;
   if (input.role !== undefined) patch.role = input.role;

@@ -14,6 +14,7 @@ import { newWebhookSecret } from '../outbound/webhook-signing';
 import type { ServiceContext } from './context';
 import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { lastEventSeq } from './search-indexer.service';
+import { requireStepUp } from './two-factor.service';
 import {
   type AttemptResult,
   DELIVERY_ROWS_PER_INSERT,
@@ -91,6 +92,8 @@ export async function createWebhookEndpoint(
 ): Promise<WebhookEndpoint & { secret: string }> {
   requirePermission(ctx.principal, 'webhooks:manage');
   checkUrl(input.url, settings);
+  // The answer holds a signing secret: a sensitive action (two-factor step-up).
+  await requireStepUp(ctx);
   const [count] = await ctx.db
     .select({ n: sql<number>`count(*)` })
     .from(webhookEndpoints)
@@ -165,6 +168,7 @@ export async function rotateWebhookSecret(
 ): Promise<WebhookEndpoint & { secret: string }> {
   requirePermission(ctx.principal, 'webhooks:manage');
   const existing = await findEndpoint(ctx, id);
+  await requireStepUp(ctx);
   const secret = newWebhookSecret();
   const previousSecretExpiresAt = new Date(Date.parse(ctx.now) + ROTATION_OVERLAP_MS).toISOString();
   const updated = await updateEntity(

@@ -6,6 +6,7 @@ import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesme
 import { getTarget, listTargets, targetAttainment } from '../../services/targets.service';
 import { updateTenant } from '../../services/tenant.service';
 import { type TenantSettings, tenantSettings } from '../../services/tenant-settings';
+import { type TwoFactorStatus, twoFactorStatus } from '../../services/two-factor.service';
 import { getUser, getUsersByIds, listUsers } from '../../services/users.service';
 import { builder } from '../builder';
 import { connectionComplexity, listConnection } from '../connection';
@@ -53,6 +54,17 @@ SalesmanRef.implement({
   }),
 });
 
+const TwoFactorStatusRef = builder.objectRef<TwoFactorStatus>('TwoFactorStatus').implement({
+  description: "A user's two-factor authentication (TOTP); set up and changed through REST (docs/api.md)",
+  fields: (t) => ({
+    enabled: t.exposeBoolean('enabled'),
+    enabledAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.enabledAt }),
+    pending: t.exposeBoolean('pending', { description: 'An enrolment waits for its first code' }),
+    recoveryCodesRemaining: t.exposeInt('recoveryCodesRemaining'),
+    required: t.exposeBoolean('required', { description: 'The organisation requires it of this user' }),
+  }),
+});
+
 builder.node(UserRef, {
   description: 'A login of the tenant (password hashes never leave the server).',
   id: { resolve: (u) => u.id },
@@ -64,6 +76,12 @@ builder.node(UserRef, {
     role: t.expose('role', { type: RoleEnum }),
     active: t.exposeBoolean('active'),
     lastLoginAt: t.field({ type: 'DateTime', nullable: true, resolve: (u) => u.lastLoginAt }),
+    twoFactor: t.field({
+      type: TwoFactorStatusRef,
+      description: 'Two-factor authentication: your own, or anyone’s with users:read',
+      complexity: 2,
+      resolve: (u, _args, ctx) => twoFactorStatus(ctx.service, u.id),
+    }),
   }),
 });
 
