@@ -1,9 +1,14 @@
 import { render } from 'preact';
 import { App } from './app';
-import { AuthSession } from './auth/session';
+import { AuthSession, secondFactorOf } from './auth/session';
 import './styles.css';
 
 const auth = new AuthSession();
+// A sensitive action refused with STEP_UP_REQUIRED: ask for a code, step up, and the action is retried.
+auth.stepUpPrompt = async () => {
+  const typed = window.prompt('Confirm with the 6-digit code of your authenticator app (or a recovery code):');
+  return typed?.trim() ? secondFactorOf(typed) : null;
+};
 const root = document.getElementById('root');
 if (root) render(<App auth={auth} />, root);
 void auth.restore();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuthSession, canManage } from '../src/auth/session';
+import { AuthSession, canManage, secondFactorOf } from '../src/auth/session';
 
 /** An in-memory sessionStorage. */
 class MemoryStorage implements Storage {
@@ -104,6 +104,44 @@ describe('AuthSession', () => {
     expect(await auth.login(user.email, 'pw', 't2')).toBeNull();
     expect(calls.at(-1)?.body).toEqual({ email: user.email, password: 'pw', tenantId: 't2' });
     expect(auth.state.status).toBe('signed-in');
+  });
+
+  it('answers the challenge when a second factor is needed, then signs in with a code', async () => {
+    routes['POST /v1/auth/login'] = () =>
+      json(401, { status: 401, code: 'TWO_FACTOR_REQUIRED', challengeToken: 'ch-1', expiresIn: 300 });
+    routes['POST /v1/auth/login/two-factor'] = () => json(200, { ...pair(0), user, tenant });
+    const auth = new AuthSession(new MemoryStorage());
+    expect(await auth.login(user.email, 'pw')).toEqual({ challengeToken: 'ch-1' });
+    expect(auth.state.status).toBe('restoring');
+    await auth.completeTwoFactor('ch-1', secondFactorOf(' 123 456 '));
+    expect(calls.at(-1)?.body).toEqual({ challengeToken: 'ch-1', code: '123456' });
+    expect(auth.state.status).toBe('signed-in');
+    expect(await auth.accessToken()).toBe('access-0');
+  });
+
+  it('tells app codes from recovery codes as typed', () => {
+    expect(secondFactorOf('123456')).toEqual({ code: '123456' });
+    expect(secondFactorOf(' abcde-fghjk ')).toEqual({ recoveryCode: 'abcde-fghjk' });
+  });
+
+  it('asks for a code when an action needs a step-up, steps up and retries with the new token', async () => {
+    routes['POST /v1/auth/login'] = () => json(200, { ...pair(0), user, tenant });
+    routes['POST /v1/auth/step-up'] = () => json(200, { accessToken: 'stepped', tokenType: 'Bearer', expiresIn: 900 });
+    routes['POST /v1/api-keys'] = (init) =>
+      init.headers.authorization === 'Bearer stepped'
+        ? json(201, { secret: 'flk_x' })
+        : json(403, { status: 403, code: 'STEP_UP_REQUIRED', detail: 'Confirm with a code' });
+    const auth = new AuthSession(new MemoryStorage());
+    await auth.login(user.email, 'pw');
+    // Declined: the refusal stands.
+    auth.stepUpPrompt = async () => null;
+    await expect(auth.fetch('/v1/api-keys', { method: 'POST', body: {} })).rejects.toMatchObject({
+      code: 'STEP_UP_REQUIRED',
+    });
+    auth.stepUpPrompt = async () => ({ code: '654321' });
+    expect(await auth.fetch('/v1/api-keys', { method: 'POST', body: {} })).toEqual({ secret: 'flk_x' });
+    expect(calls.find((c) => c.path === '/v1/auth/step-up')?.body).toEqual({ code: '654321' });
+    expect(await auth.accessToken()).toBe('stepped');
   });
 
   it('refuses wrong credentials with the API problem', async () => {

@@ -12,6 +12,23 @@ export interface TenantChoice {
   tenants: { id: string; name: string }[];
 }
 
+/** What a login answers when the user has two-factor authentication on: a code is still needed. */
+export interface TwoFactorChallenge {
+  challengeToken: string;
+}
+
+/** A second factor: a code of the authenticator app, or a recovery code. */
+export type SecondFactor = { code: string } | { recoveryCode: string };
+
+/** Asks the user for a code before a sensitive action (null: he declined). */
+export type StepUpPrompt = () => Promise<SecondFactor | null>;
+
+/** A code as typed: six digits is an app's code, anything else a recovery code. */
+export function secondFactorOf(typed: string): SecondFactor {
+  const plain = typed.replace(/\s/g, '');
+  return /^\d{6}$/.test(plain) ? { code: plain } : { recoveryCode: typed.trim() };
+}
+
 /** Refresh this long before the access token expires (at half its life when it lives under twice this). */
 const REFRESH_MARGIN_MS = 60_000;
 const STORAGE_KEY = 'fieldline.session';
@@ -36,6 +53,8 @@ export class AuthSession {
   #tenant: Tenant | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #refreshing: Promise<string> | null = null;
+  /** Set by the app: how a STEP_UP_REQUIRED answer asks the user for a code. */
+  stepUpPrompt: StepUpPrompt | null = null;
 
   constructor(private readonly storage: Storage | null = globalThis.sessionStorage ?? null) {}
 
@@ -64,8 +83,11 @@ export class AuthSession {
     }
   }
 
-  /** Signs in; answers the organisations to choose from when the email has several, else null. */
-  async login(email: string, password: string, tenantId?: string): Promise<TenantChoice | null> {
+  /**
+   * Signs in; answers the organisations to choose from when the email has several, the challenge when a
+   * second factor is needed, else null.
+   */
+  async login(email: string, password: string, tenantId?: string): Promise<TenantChoice | TwoFactorChallenge | null> {
     try {
       const session = await requestJson<SessionBody>('/v1/auth/login', {
         method: 'POST',
@@ -79,8 +101,37 @@ export class AuthSession {
       if (err instanceof ApiError && err.code === 'TENANT_REQUIRED') {
         return { tenants: (err.problem.tenants as TenantChoice['tenants'] | undefined) ?? [] };
       }
+      if (err instanceof ApiError && err.code === 'TWO_FACTOR_REQUIRED') {
+        return { challengeToken: String(err.problem.challengeToken) };
+      }
       throw err;
     }
+  }
+
+  /** The second step of a sign-in with two-factor authentication. */
+  async completeTwoFactor(challengeToken: string, factor: SecondFactor): Promise<void> {
+    const session = await requestJson<SessionBody>('/v1/auth/login/two-factor', {
+      method: 'POST',
+      body: { challengeToken, ...factor },
+    });
+    this.#tenant = session.tenant;
+    this.#accept(session);
+    this.#set({ status: 'signed-in', user: session.user, tenant: session.tenant, via: 'login' });
+  }
+
+  /** Takes a new access token of this login (after a step-up or an enrolment); the refresh token stays. */
+  useAccessToken(accessToken: string, expiresIn: number): void {
+    if (!this.#refreshToken) return;
+    this.#accept({ accessToken, refreshToken: this.#refreshToken, tokenType: 'Bearer', expiresIn });
+  }
+
+  /** Proves the second factor again: sensitive actions are allowed for a few minutes. */
+  async stepUp(factor: SecondFactor): Promise<void> {
+    const answer = await this.fetch<{ accessToken: string; expiresIn: number }>('/v1/auth/step-up', {
+      method: 'POST',
+      body: factor,
+    });
+    this.useAccessToken(answer.accessToken, answer.expiresIn);
   }
 
   /** The organisation's settings changed (name, timezone, currency): what the screens and a reload show. */
@@ -116,8 +167,23 @@ export class AuthSession {
     return this.#refreshing;
   }
 
-  /** An authorized JSON call; a 401 renews the token once and retries. */
+  /**
+   * An authorized JSON call; a 401 renews the token once and retries. A sensitive action refused with
+   * STEP_UP_REQUIRED asks the user for a code (`stepUpPrompt`), steps up and retries once.
+   */
   async fetch<T>(path: string, options: Omit<RequestOptions, 'token'> = {}): Promise<T> {
+    try {
+      return await this.#fetchOnce<T>(path, options);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'STEP_UP_REQUIRED' || !this.stepUpPrompt) throw err;
+      const factor = await this.stepUpPrompt();
+      if (!factor) throw err;
+      await this.stepUp(factor);
+      return this.#fetchOnce<T>(path, options);
+    }
+  }
+
+  async #fetchOnce<T>(path: string, options: Omit<RequestOptions, 'token'>): Promise<T> {
     try {
       return await requestJson<T>(path, { ...options, token: await this.accessToken() });
     } catch (err) {

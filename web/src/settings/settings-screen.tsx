@@ -9,10 +9,11 @@ import { ApiKeysPanel } from './api-keys-panel';
 import { OrganisationForm } from './organisation-form';
 import type { ApiKey, ReportSubscription, TenantSettings } from './settings-types';
 import { SubscriptionsPanel } from './subscriptions-panel';
+import { TwoFactorPanel } from './two-factor-panel';
 import '../ui/forms.css';
 import './settings.css';
 
-type Tab = 'organisation' | 'api-keys' | 'report-emails';
+type Tab = 'organisation' | 'security' | 'api-keys' | 'report-emails';
 
 /** /app/settings[/api-keys|/report-emails]: the organisation, integrations' keys and scheduled report e-mails. */
 export function SettingsScreen({
@@ -28,6 +29,7 @@ export function SettingsScreen({
 }) {
   const tabs: { tab: Tab; label: string }[] = [
     { tab: 'organisation', label: 'Organisation' },
+    { tab: 'security', label: 'Security' },
     ...(can(user.role, 'api_keys:manage') ? [{ tab: 'api-keys' as const, label: 'API keys' }] : []),
     ...(canManageReports(user.role) ? [{ tab: 'report-emails' as const, label: 'Report e-mails' }] : []),
   ];
@@ -55,6 +57,7 @@ export function SettingsScreen({
         </p>
       )}
       {tab === 'organisation' && <Organisation auth={auth} user={user} />}
+      {tab === 'security' && <TwoFactorPanel auth={auth} />}
       {tab === 'api-keys' && <ApiKeys auth={auth} user={user} tenant={tenant} />}
       {tab === 'report-emails' && <ReportEmails auth={auth} />}
     </main>
