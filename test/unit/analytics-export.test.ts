@@ -98,6 +98,47 @@ describe('PDF export', () => {
   });
 });
 
+describe('a map in the PDF', () => {
+  const square = (lng: number, lat: number, d = 0.05) => [
+    [lng, lat],
+    [lng + d, lat],
+    [lng + d, lat + d],
+    [lng, lat + d],
+    [lng, lat],
+  ];
+  const withMap = (areas: number): ReportDocument => ({
+    ...doc(3),
+    map: {
+      title: 'Where the revenue is',
+      areas: Array.from({ length: areas }, (_, i) => ({
+        ring: square(13.3 + (i % 10) * 0.05, 52.4 + Math.floor(i / 10) * 0.05),
+        band: (['high', 'medium', 'low'] as const)[i % 3] ?? 'low',
+      })),
+      outlines: [{ ring: square(13.2, 52.3, 0.8), label: 'Berlin & Potsdam' }],
+      points: [[13.5, 52.5]],
+      legend: { high: 'High', medium: 'Medium', low: 'Low', points: 'Not visited in 30 days' },
+    },
+  });
+
+  it('draws every area, the outline and the points, on the same pages', async () => {
+    const plain = await documentToPdf(doc(3));
+    const few = await documentToPdf(withMap(3));
+    const many = await documentToPdf(withMap(60));
+    expect((await PDFDocument.load(many)).getPageCount()).toBe((await PDFDocument.load(plain)).getPageCount());
+    // Each area is a path of its own in the page's content.
+    expect(few.length).toBeGreaterThan(plain.length);
+    expect(many.length).toBeGreaterThan(few.length);
+  });
+
+  it('is skipped when there is nothing to draw', async () => {
+    const empty = await documentToPdf({
+      ...withMap(0),
+      map: { ...(withMap(0).map as NonNullable<ReportDocument['map']>), points: [] },
+    });
+    expect(empty.length).toBe((await documentToPdf(doc(3))).length);
+  });
+});
+
 describe('e-mail HTML', () => {
   it('escapes report text and carries the unsubscribe link', () => {
     const html = documentToHtml(doc(2), { unsubscribeUrl: 'https://x.test/u?token=a&b', attachments: ['weekly.pdf'] });

@@ -24,6 +24,20 @@ export function heatmapDocument(r: TerritoryHeatmapBody, meta: DocMeta): ReportD
       series: [{ name: 'Revenue', values: territories.slice(0, 15).map((t) => t.revenueMinor) }],
       unit: 'money',
     },
+    map: {
+      title: 'Where the revenue is',
+      areas: r.cells.features.map((f) => ({ ring: f.geometry.coordinates[0] ?? [], band: f.properties.revenueBand })),
+      outlines: r.territories.features.flatMap((f) =>
+        outerRings(f.geometry).map((ring, i) => ({ ring, label: i === 0 ? f.properties.name : '' })),
+      ),
+      points: r.coverageGaps.features.flatMap((f) => (f.geometry ? [f.geometry.coordinates] : [])),
+      legend: {
+        high: 'High revenue',
+        medium: 'Medium',
+        low: 'Low',
+        points: `Customer not visited in ${r.coverageGaps.gapDays} days`,
+      },
+    },
     tables: [
       {
         title: 'Cells',
@@ -60,4 +74,11 @@ export function heatmapDocument(r: TerritoryHeatmapBody, meta: DocMeta): ReportD
     ],
     notes: [],
   };
+}
+
+/** The outer rings of a territory's area (a Polygon, or each polygon of a MultiPolygon). */
+function outerRings(geometry: TerritoryHeatmapBody['territories']['features'][number]['geometry']): number[][][] {
+  if (!geometry) return [];
+  if (geometry.type === 'Polygon') return geometry.coordinates.slice(0, 1);
+  return geometry.coordinates.map((polygon) => polygon[0] ?? []);
 }

@@ -2,7 +2,7 @@ import { PDFDocument, type PDFFont, type PDFPage, rgb } from '@cantoo/pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
 import { NOTO_SANS_BOLD, NOTO_SANS_REGULAR } from './fonts.generated';
 import { encodable } from './pdf-text';
-import type { Cell, Chart, Column, ReportDocument, Table } from './report-document';
+import type { Cell, Chart, Column, MapFigure, ReportDocument, Table } from './report-document';
 import { formatCell, formatInt, formatMoneyCompact } from './value-format';
 
 /**
@@ -97,6 +97,76 @@ function kpiBoxes(ctx: Ctx, doc: ReportDocument) {
     }
   });
   if (doc.kpis.length > 0) ctx.y -= boxH + 16;
+}
+
+const SHADE = { high: rgb(0.1, 0.33, 0.66), medium: rgb(0.42, 0.6, 0.86), low: rgb(0.78, 0.86, 0.96) };
+const GAP = rgb(0.85, 0.2, 0.15);
+
+/**
+ * A map in a box the width of the page: areas shaded by class, outlines, points on top. Longitudes are
+ * scaled by the cosine of the middle latitude (an equirectangular view, true to shape at a city's
+ * scale), fitted into the box and centred.
+ */
+function map(ctx: Ctx, m: MapFigure) {
+  const boxHeight = 230;
+  text(ctx, m.title, MARGIN, ctx.y - 10, 11, { bold: true });
+  const top = ctx.y - 20;
+  const bottom = ctx.y - boxHeight + 14;
+  const all = [...m.areas.flatMap((a) => a.ring), ...m.outlines.flatMap((o) => o.ring), ...m.points];
+  const lngs = all.map((p) => p[0] as number);
+  const lats = all.map((p) => p[1] as number);
+  const [west, east, south, north] = [Math.min(...lngs), Math.max(...lngs), Math.min(...lats), Math.max(...lats)];
+  const kx = Math.cos((((south + north) / 2) * Math.PI) / 180);
+  const spanX = Math.max((east - west) * kx, 1e-6);
+  const spanY = Math.max(north - south, 1e-6);
+  const scale = Math.min(width / spanX, (top - bottom) / spanY);
+  const offsetX = MARGIN + (width - spanX * scale) / 2;
+  const offsetY = bottom + (top - bottom - spanY * scale) / 2;
+  const at = (p: number[]) => ({
+    x: offsetX + ((p[0] as number) - west) * kx * scale,
+    y: offsetY + ((p[1] as number) - south) * scale,
+  });
+  // drawSvgPath measures y downwards from the point it is given: the page's top-left corner here.
+  const path = (ring: number[][]) =>
+    `${ring
+      .map((p, i) => {
+        const { x, y } = at(p);
+        return `${i === 0 ? 'M' : 'L'}${x.toFixed(2)} ${(PAGE[1] - y).toFixed(2)}`;
+      })
+      .join(' ')} Z`;
+  ctx.page.drawRectangle({ x: MARGIN, y: bottom, width, height: top - bottom, borderColor: RULE, borderWidth: 0.6 });
+  for (const area of m.areas) {
+    if (area.ring.length < 3) continue;
+    ctx.page.drawSvgPath(path(area.ring), { x: 0, y: PAGE[1], color: SHADE[area.band], borderWidth: 0 });
+  }
+  // Small and see-through: hundreds of them must not hide the shades underneath.
+  for (const p of m.points) ctx.page.drawCircle({ ...at(p), size: 0.8, color: GAP, opacity: 0.6 });
+  for (const { ring, label } of m.outlines) {
+    if (ring.length < 3) continue;
+    ctx.page.drawSvgPath(path(ring), { x: 0, y: PAGE[1], borderColor: INK, borderWidth: 0.7, borderOpacity: 0.7 });
+    if (!label) continue;
+    // The name beside the outline's right edge, at its middle height.
+    const points = ring.map(at);
+    const right = Math.max(...points.map((q) => q.x));
+    const middle = (Math.max(...points.map((q) => q.y)) + Math.min(...points.map((q) => q.y))) / 2;
+    const name = clip(ctx, label, 7, MARGIN + width - right - 6);
+    if (name) text(ctx, name, right + 4, middle - 2.5, 7, { color: INK });
+  }
+  // The legend, under the box.
+  let x = MARGIN;
+  const legendY = bottom - 11;
+  for (const [label, color] of [
+    [m.legend.high, SHADE.high],
+    [m.legend.medium, SHADE.medium],
+    [m.legend.low, SHADE.low],
+  ] as const) {
+    ctx.page.drawRectangle({ x, y: legendY - 1, width: 8, height: 7, color });
+    text(ctx, label, x + 11, legendY, 7.5, { color: MUTED });
+    x += 14 + ctx.regular.widthOfTextAtSize(encodable(label, ctx.charset), 7.5) + 10;
+  }
+  ctx.page.drawCircle({ x: x + 4, y: legendY + 2.5, size: 1.6, color: GAP, opacity: 0.6 });
+  text(ctx, m.legend.points, x + 10, legendY, 7.5, { color: MUTED });
+  ctx.y -= boxHeight + 14;
 }
 
 function chart(ctx: Ctx, c: Chart) {
@@ -277,6 +347,7 @@ export async function documentToPdf(doc: ReportDocument): Promise<Uint8Array> {
   header(ctx, doc);
   kpiBoxes(ctx, doc);
   if (doc.chart && doc.chart.labels.length > 0) chart(ctx, doc.chart);
+  if (doc.map && (doc.map.areas.length > 0 || doc.map.points.length > 0)) map(ctx, doc.map);
   for (const t of doc.tables) {
     if (ctx.truncated) break;
     table(ctx, t);

@@ -39,6 +39,19 @@ export interface Chart {
   unit: 'money' | 'count';
 }
 
+/** A map drawn in the PDF: shaded areas, outlines and marked points, in [lng, lat] coordinates. */
+export interface MapFigure {
+  title: string;
+  /** Each area's outer ring and its class (darker for `high`). */
+  areas: { ring: number[][]; band: 'high' | 'medium' | 'low' }[];
+  /** Rings drawn as outlines only (territory boundaries), named beside them. */
+  outlines: { ring: number[][]; label: string }[];
+  /** Points marked on top (e.g. customers not visited lately). */
+  points: number[][];
+  /** What the shades and the points mean. */
+  legend: { high: string; medium: string; low: string; points: string };
+}
+
 export interface ReportDocument {
   title: string;
   subtitle: string;
@@ -47,6 +60,8 @@ export interface ReportDocument {
   currency: string;
   kpis: Kpi[];
   chart: Chart | null;
+  /** A map, drawn in the PDF after the chart (the heatmap). */
+  map?: MapFigure | undefined;
   /** The first table is the CSV export. */
   tables: Table[];
   notes: string[];
