@@ -30,6 +30,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { chromium } from 'playwright-core';
 import { buildWorker, call, freePort, freshDatabase, startServer, stopAll, waitFor } from '../bench/lib.mjs';
 import { DEMO_LOGINS } from './seed.mjs';
@@ -606,8 +607,8 @@ try {
     'the viewer cannot change settings',
   );
   check(
-    (await viewerAdmin.getByRole('navigation', { name: 'Settings' }).getByRole('link').count()) === 1,
-    'the viewer sees neither API keys nor report e-mails',
+    (await viewerAdmin.getByRole('navigation', { name: 'Settings' }).getByRole('link').count()) === 2,
+    'the viewer sees neither API keys nor report e-mails (Organisation and his own Security only)',
   );
   await viewerAdmin.close();
   log('a viewer reads Team and Settings without write controls');
@@ -734,6 +735,81 @@ try {
   await fresh.screenshot({ path: shot('onboarding') });
   await fresh.close();
   log(`the checklist ticks the profile and the import (2/7); saved ${shot('onboarding').slice(root.length + 1)}`);
+
+  // Two-factor authentication: an owner sets it up in Settings › Security (QR code and key, a first code,
+  // the recovery codes shown once), signs in again with a code, and creating an API key asks for a code
+  // (step-up) and then creates it. Codes are computed here as an authenticator app would.
+  const tfaOwner = { email: 'sven@fjord.test', password: 'fjord-and-fells-7730' };
+  await call(base, 'POST', '/v1/auth/signup', { tenantName: 'Fjord Fisk', name: 'Sven Fjord', ...tfaOwner });
+  const codeAt = (secret, offsetSteps) =>
+    TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + offsetSteps * 30_000 });
+  const tfa = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  tfa.on('pageerror', (err) => pageErrors.push(err.message));
+  await tfa.goto(`${base}/app/settings/security`);
+  await tfa.getByLabel('Email').fill(tfaOwner.email);
+  await tfa.getByLabel('Password').fill(tfaOwner.password);
+  await tfa.getByRole('button', { name: 'Sign in' }).click();
+  const tfaPanel = tfa.getByTestId('two-factor');
+  await tfaPanel.waitFor();
+  await tfaPanel.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+  const totpSecret = (await tfaPanel.getByTestId('totp-secret').textContent()).trim();
+  check(/^[A-Z2-7]{32}$/.test(totpSecret), 'the key is shown in base32');
+  check((await tfaPanel.locator('.qr svg').count()) === 1, 'the setup link is shown as a QR code');
+  check(
+    (await tfaPanel.getByTestId('otpauth-uri').textContent()).startsWith('otpauth://totp/Fieldline:sven%40fjord.test?'),
+    'the otpauth URI names Fieldline and the account',
+  );
+  // Each code below is of a later 30-second step than the one before: a code is accepted once.
+  await tfaPanel.getByRole('textbox', { name: 'Code' }).fill(codeAt(totpSecret, -1));
+  await tfaPanel.getByRole('button', { name: 'Turn on' }).click();
+  const codesList = tfaPanel.getByTestId('recovery-codes');
+  await codesList.waitFor();
+  check((await codesList.locator('li').count()) === 10, 'ten recovery codes are shown once');
+  await tfaPanel.getByRole('button', { name: 'I have saved them' }).click();
+  await tfaPanel.getByTestId('two-factor-status').filter({ hasText: '10 recovery codes left' }).waitFor();
+  await tfa.close();
+  log('an owner turned on two-factor authentication in Settings › Security (QR code, first code, 10 recovery codes)');
+
+  const tfaAgain = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  tfaAgain.on('pageerror', (err) => pageErrors.push(err.message));
+  await tfaAgain.goto(`${base}/app/settings/api-keys`);
+  await tfaAgain.getByLabel('Email').fill(tfaOwner.email);
+  await tfaAgain.getByLabel('Password').fill(tfaOwner.password);
+  await tfaAgain.getByRole('button', { name: 'Sign in' }).click();
+  await tfaAgain.getByRole('heading', { name: 'Two-factor authentication' }).waitFor();
+  await tfaAgain.getByRole('textbox', { name: 'Code' }).fill(codeAt(totpSecret, 0));
+  await tfaAgain.getByRole('button', { name: 'Verify' }).click();
+  const keysPanel = tfaAgain.getByTestId('api-keys');
+  await keysPanel.waitFor();
+  log('signing in again asked for a code and let the owner in with it');
+  // The sign-in's step-up lasts 5 minutes: a refreshed token (as after a while) has none.
+  await tfaAgain.evaluate(async () => {
+    const stored = JSON.parse(sessionStorage.getItem('fieldline.session'));
+    const res = await fetch('/v1/auth/refresh', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: stored.refreshToken }),
+    });
+    sessionStorage.setItem(
+      'fieldline.session',
+      JSON.stringify({ ...stored, refreshToken: (await res.json()).refreshToken }),
+    );
+  });
+  await tfaAgain.reload();
+  await keysPanel.waitFor();
+  let prompted = '';
+  tfaAgain.once('dialog', (dialog) => {
+    prompted = dialog.message();
+    void dialog.accept(codeAt(totpSecret, 1));
+  });
+  await keysPanel.getByRole('button', { name: 'Create a key' }).click();
+  await tfaAgain.getByTestId('api-key-form').getByLabel('Name').fill('Release bot');
+  await tfaAgain.getByRole('button', { name: 'Read only' }).click();
+  await tfaAgain.getByRole('button', { name: 'Create key' }).click();
+  await keysPanel.getByText('Release bot').first().waitFor();
+  check(/authenticator app/.test(prompted), `creating a key asked for a code (${prompted.slice(0, 60)})`);
+  await tfaAgain.close();
+  log('creating an API key asked for a code (step-up) and then created it');
 
   check(
     pageErrors.length === 0,

@@ -55,6 +55,8 @@ export class AuthSession {
   #refreshing: Promise<string> | null = null;
   /** Set by the app: how a STEP_UP_REQUIRED answer asks the user for a code. */
   stepUpPrompt: StepUpPrompt | null = null;
+  /** Set by the app: the organisation requires 2FA of this owner/admin, who has none (he may only enrol). */
+  onEnrolmentRequired: (() => void) | null = null;
 
   constructor(private readonly storage: Storage | null = globalThis.sessionStorage ?? null) {}
 
@@ -175,6 +177,7 @@ export class AuthSession {
     try {
       return await this.#fetchOnce<T>(path, options);
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'TWO_FACTOR_ENROLMENT_REQUIRED') this.onEnrolmentRequired?.();
       if (!(err instanceof ApiError) || err.code !== 'STEP_UP_REQUIRED' || !this.stepUpPrompt) throw err;
       const factor = await this.stepUpPrompt();
       if (!factor) throw err;

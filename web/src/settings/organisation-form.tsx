@@ -42,6 +42,7 @@ export function OrganisationForm({
     timezone: settings.timezone,
     currency: settings.currency,
     checkInRadiusM: String(settings.checkInRadiusM),
+    twoFactorRequired: settings.twoFactorRequired ?? false,
   });
   const zones = useMemo(() => choices('timeZone', settings.timezone), [settings.timezone]);
   const currencies = useMemo(() => choices('currency', settings.currency), [settings.currency]);
@@ -57,6 +58,8 @@ export function OrganisationForm({
     if (form.timezone !== settings.timezone) patch.timezone = form.timezone;
     if (form.currency !== settings.currency) patch.currency = form.currency;
     if (Number(form.checkInRadiusM) !== settings.checkInRadiusM) patch.checkInRadiusM = Number(form.checkInRadiusM);
+    if (form.twoFactorRequired !== (settings.twoFactorRequired ?? false))
+      patch.twoFactorRequired = form.twoFactorRequired;
     await action.run(async () => {
       const saved = await auth.fetch<TenantSettings>('/v1/tenant', { method: 'PATCH', body: patch });
       auth.updateTenant(saved);
@@ -116,6 +119,20 @@ export function OrganisationForm({
           />
           <span id="radius-help" class="help">
             A check-in this close to the customer is verified (10–5,000 m). Applies to check-ins from now on.
+          </span>
+        </label>
+        <label class="check">
+          <input
+            name="twoFactorRequired"
+            type="checkbox"
+            checked={form.twoFactorRequired}
+            onChange={(e) => setForm({ ...form, twoFactorRequired: (e.currentTarget as HTMLInputElement).checked })}
+            aria-describedby="tfa-help"
+          />
+          Owners and admins must use two-factor authentication
+          <span id="tfa-help" class="help">
+            Turn on your own first (Settings › Security); changing this asks for a code. Until they set it up, owners
+            and admins can only do that.
           </span>
         </label>
         <p class="muted">Plan: {settings.plan} (set by Fieldline, not here).</p>

@@ -7,6 +7,7 @@ export interface TenantSettings {
   timezone: string;
   currency: string;
   checkInRadiusM: number;
+  twoFactorRequired?: boolean;
   version: number;
 }
 
