@@ -1,10 +1,15 @@
 import Papa from 'papaparse';
 
-/** Text starting with =, +, -, @ would run as a formula in a spreadsheet: it is quote-prefixed. */
-export const spreadsheetSafe = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+/**
+ * Text a spreadsheet would run as a formula: starting with =, +, @, a tab or a carriage return, or with a
+ * minus unless the whole cell is a plain decimal number (a negative amount stays a number).
+ */
+const FORMULA = /^[=+@\t\r]|^-(?!\d+(\.\d+)?$)/;
 
-/** CSV with a header row (CRLF lines, RFC 4180 quoting); text cells are made spreadsheet-safe. */
-export function toCsv(header: string[], rows: (string | number)[][]): string {
-  const data = rows.map((row) => row.map((cell) => (typeof cell === 'string' ? spreadsheetSafe(cell) : cell)));
-  return Papa.unparse({ fields: header, data }, { newline: '\r\n' });
+/**
+ * CSV with a header row (CRLF lines, RFC 4180 quoting); papaparse quote-prefixes text that would run as a
+ * formula (`escapeFormulae`).
+ */
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return Papa.unparse({ fields: header, data: rows }, { newline: '\r\n', escapeFormulae: FORMULA });
 }

@@ -1,4 +1,3 @@
-import Papa from 'papaparse';
 import {
   CreateImportQuery,
   ImportErrorsQuery,
@@ -8,6 +7,7 @@ import {
   TemplateQuery,
 } from '../contracts/imports.schemas';
 import type { JobMessage } from '../jobs/messages';
+import { toCsv } from '../lib/csv';
 import { auditAccess } from '../services/audit.service';
 import { importTemplate } from '../services/imports/csv-file';
 import { createImport, getImport, listImports, viewOf } from '../services/imports.service';
@@ -120,12 +120,9 @@ export const importsRouter = createProtectedRouter()
         (c.req.valid('query').format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
       if (!wantsCsv) return c.json({ data: row.errors }, 200);
       await auditAccess(serviceContext(c), 'export:downloaded', { export: 'import-errors', import: row.id });
-      const csv = Papa.unparse(
-        {
-          fields: ['row', 'column', 'code', 'message'],
-          data: row.errors.map((e) => [e.row, e.column ?? '', e.code, e.message]),
-        },
-        { newline: '\r\n' },
+      const csv = toCsv(
+        ['row', 'column', 'code', 'message'],
+        row.errors.map((e) => [e.row, e.column ?? '', e.code, e.message]),
       );
       return c.body(`\ufeff${csv}\r\n`, 200, {
         'content-type': 'text/csv; charset=utf-8',

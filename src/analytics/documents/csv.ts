@@ -1,5 +1,4 @@
-import Papa from 'papaparse';
-import { spreadsheetSafe } from '../../lib/csv';
+import { toCsv } from '../../lib/csv';
 import type { ReportDocument, Table } from './report-document';
 import { minorToDecimal } from './value-format';
 
@@ -15,10 +14,10 @@ export function tableToCsv(table: Table, currency: string): string {
       if (v === null || v === undefined) return '';
       if (c.kind === 'money' && typeof v === 'number') return minorToDecimal(v, currency);
       if (typeof v === 'number') return v;
-      return spreadsheetSafe(String(v));
+      return String(v);
     }),
   );
-  return Papa.unparse({ fields: header, data: rows }, { newline: '\r\n' });
+  return toCsv(header, rows);
 }
 
 export function documentToCsv(doc: ReportDocument): string {
