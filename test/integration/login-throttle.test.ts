@@ -100,7 +100,9 @@ describe('sign-in throttling', () => {
     const session = await api('POST', '/v1/auth/login', { email: t.ownerEmail, password: DEFAULT_PASSWORD });
     expect(session.status).toBe(429); // still locked: the owner learns it from the notice, not from a sign-in
     const inbox = await api('GET', '/v1/me/notifications', undefined, { token: t.token });
-    const notices = inbox.body.data.filter((n: { data: { reason?: string } | null }) => n.data?.reason === 'account_locked');
+    const notices = inbox.body.data.filter(
+      (n: { data: { reason?: string } | null }) => n.data?.reason === 'account_locked',
+    );
     expect(notices).toHaveLength(1);
     expect(notices[0].title).toBe('Sign-in to your account is locked');
     expect(notices[0].body).toContain('15 minutes');
