@@ -4,6 +4,7 @@ import { TOTP_PERIOD_S, totpCode } from '../../src/auth/totp';
 import { api } from '../helpers/api';
 import { executeSql } from '../helpers/db';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, loginAs, type TestTenant } from '../helpers/factories';
+import { forgeAccessToken, nowSeconds } from '../helpers/jwt';
 
 /** The code of now (or `offsetSteps` 30-second steps away), as the user's app shows it. */
 const code = (secret: string, offsetSteps = 0) => totpCode(secret, Date.now() + offsetSteps * TOTP_PERIOD_S * 1000);
@@ -273,6 +274,17 @@ describe('step-up for sensitive actions', () => {
     expect(byRecovery.status).toBe(200);
   });
 
+  it('counts a second-factor proof for five minutes only', async () => {
+    const t = await createTenant();
+    await enrol(t.token);
+    const subject = { tenantId: t.tenantId, userId: t.ownerId, role: 'owner' };
+    const at = (secondsAgo: number) => forgeAccessToken(subject, { claims: { mfa: nowSeconds() - secondsAgo } });
+    const create = async (token: string) =>
+      api('POST', '/v1/api-keys', { name: 'k', scopes: ['customers:read'] }, { token });
+    expect((await create(await at(240))).status).toBe(201);
+    expect((await create(await at(360))).body.code).toBe('STEP_UP_REQUIRED');
+  });
+
   it('leaves API keys as they are: a key with api_keys:manage still creates keys', async () => {
     const t = await createTenant();
     const { token } = await enrol(t.token);
@@ -395,6 +407,7 @@ describe('organisation rule: owners and admins need two-factor authentication', 
     const t = await createTenant();
     const admin = await createUserWithRole(t, 'admin');
     const manager = await createUserWithRole(t, 'manager');
+    const adminBefore = await login(admin.email, DEFAULT_PASSWORD, t.tenantId);
 
     const withoutOwn = await api('PATCH', '/v1/tenant', { twoFactorRequired: true }, { token: t.token });
     expect(withoutOwn.status).toBe(403);
@@ -413,6 +426,11 @@ describe('organisation rule: owners and admins need two-factor authentication', 
     expect(on.body.twoFactorRequired).toBe(true);
     // Other settings need no step-up.
     expect((await api('PATCH', '/v1/tenant', { checkInRadiusM: 150 }, { token: stale })).status).toBe(200);
+
+    // A session open before the rule gets it with its next token.
+    const refreshed = await api('POST', '/v1/auth/refresh', { refreshToken: adminBefore.body.refreshToken });
+    const restricted = await api('GET', '/v1/customers', undefined, { token: refreshed.body.accessToken });
+    expect(restricted.body.code).toBe('TWO_FACTOR_ENROLMENT_REQUIRED');
 
     // The admin signs in, and can do nothing but see who he is and enrol.
     const adminToken = await loginAs(admin.email, t.tenantId);
