@@ -10,6 +10,8 @@ export interface TenantSettings {
   currency: string;
   timezone: string;
   checkInRadiusM: number;
+  /** Owners and admins must use two-factor authentication. */
+  twoFactorRequired: boolean;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function findTenantSettings(ctx: ServiceContext): Promise<TenantSet
       currency: tenants.currency,
       timezone: tenants.timezone,
       checkInRadiusM: tenants.checkInRadiusM,
+      twoFactorRequired: tenants.twoFactorRequired,
     })
     .from(tenants)
     .where(and(eq(tenants.id, ctx.principal.tenantId), isNull(tenants.deletedAt)))

@@ -424,6 +424,13 @@ describe('organisation rule: owners and admins need two-factor authentication', 
     const on = await api('PATCH', '/v1/tenant', { twoFactorRequired: true }, { token: steppedUp });
     expect(on.status, JSON.stringify(on.body)).toBe(200);
     expect(on.body.twoFactorRequired).toBe(true);
+    const viewer = await api(
+      'POST',
+      '/graphql',
+      { query: '{ viewer { tenant { twoFactorRequired } } }' },
+      { token: stale },
+    );
+    expect(viewer.body.data.viewer.tenant.twoFactorRequired).toBe(true);
     // Other settings need no step-up.
     expect((await api('PATCH', '/v1/tenant', { checkInRadiusM: 150 }, { token: stale })).status).toBe(200);
 

@@ -138,6 +138,9 @@ const TenantRef = builder.objectRef<TenantSettings & { id: string }>('Tenant').i
     checkInRadiusM: t.exposeInt('checkInRadiusM', {
       description: 'How far from the customer a check-in is still verified',
     }),
+    twoFactorRequired: t.exposeBoolean('twoFactorRequired', {
+      description: 'Owners and admins must use two-factor authentication',
+    }),
   }),
 });
 
@@ -148,6 +151,9 @@ const UpdateTenantInput = builder.inputType('UpdateTenantInput', {
     timezone: t.string({ description: 'IANA zone; reports re-bucket in it from now on' }),
     currency: t.string({ description: 'ISO 4217; only while nothing is priced or paid yet' }),
     checkInRadiusM: t.int(),
+    twoFactorRequired: t.boolean({
+      description: 'Only by a signed-in owner/admin who has 2FA on, after a step-up (STEP_UP_REQUIRED otherwise)',
+    }),
     expectedVersion: t.int(),
   }),
 });
