@@ -79,7 +79,8 @@ async function remainingCodes(db: Db, tenantId: string, userId: string): Promise
 
 /** A user's 2FA status: his own, or anyone's in the organisation with users:read (another tenant's: 404). */
 export async function twoFactorStatus(ctx: ServiceContext, userId: string): Promise<TwoFactorStatus> {
-  if (userId !== ctx.principal.id) requirePermission(ctx.principal, 'users:read');
+  if (userId === ctx.principal.id) signedInUser(ctx.principal);
+  else requirePermission(ctx.principal, 'users:read');
   const user = await findEntity(ctx, users, userId, 'User');
   const tenantId = ctx.principal.tenantId;
   const [row, remaining, required] = await Promise.all([
