@@ -1,7 +1,6 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import type { Plugin } from 'graphql-yoga';
 import type { AppError } from '../lib/errors';
-import type { RateDecision } from '../limits/window-counter';
 import type { GraphQLContext } from './context';
 import { fromAppError } from './errors';
 

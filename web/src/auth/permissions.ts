@@ -30,11 +30,18 @@ export const PERMISSIONS = [
   'targets:read',
   'targets:write',
   'events:read',
+  'audit:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const ADMIN_ONLY: readonly Permission[] = ['tenant:write', 'users:write', 'api_keys:manage', 'webhooks:manage'];
-const READ_ALL = PERMISSIONS.filter((p) => p.endsWith(':read'));
+const ADMIN_ONLY: readonly Permission[] = [
+  'tenant:write',
+  'users:write',
+  'api_keys:manage',
+  'webhooks:manage',
+  'audit:read',
+];
+const READ_ALL = PERMISSIONS.filter((p) => p.endsWith(':read') && !ADMIN_ONLY.includes(p));
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(PERMISSIONS),
