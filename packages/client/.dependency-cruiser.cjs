@@ -3,10 +3,12 @@
  * Worker (the hub imports the package, never the other way round), no npm package (zod stays in the hub)
  * and no Node built-in. One exception: the IndexedDB sync storage, a separate entry
  * (`@fieldline/client/indexeddb`), uses `idb`; nothing else in the package may import it, so the main
- * entry stays dependency-free. Checked by the root `npm run lint`.
+ * entry stays dependency-free. Likewise the REST client (`@fieldline/client/rest`) uses `openapi-fetch`.
+ * Checked by the root `npm run lint`.
  */
 
 const IDB_STORAGE = '^packages/client/src/sync/indexeddb-storage\\.ts$';
+const REST = '^packages/client/src/rest/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -15,8 +17,22 @@ module.exports = {
       name: 'client-package-stands-alone',
       severity: 'error',
       comment: 'The package ships without dependencies and must not reach into the Worker.',
-      from: { path: '^packages/client/src/', pathNot: IDB_STORAGE },
+      from: { path: '^packages/client/src/', pathNot: [IDB_STORAGE, REST] },
       to: { pathNot: '^packages/client/src/' },
+    },
+    {
+      name: 'rest-client-uses-only-openapi-fetch',
+      severity: 'error',
+      comment: 'The REST client may use openapi-fetch (its declared dependency) and its generated types, nothing else.',
+      from: { path: REST },
+      to: { pathNot: [REST, '^node_modules/openapi-fetch/'] },
+    },
+    {
+      name: 'main-entry-without-rest',
+      severity: 'error',
+      comment: 'Only the ./rest entry brings openapi-fetch in.',
+      from: { path: '^packages/client/src/', pathNot: REST },
+      to: { path: REST },
     },
     {
       name: 'indexeddb-storage-uses-only-idb',
