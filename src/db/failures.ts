@@ -29,14 +29,15 @@ export function databaseFailure(err: unknown): AppError | undefined {
 
 /**
  * A value that reached SQL without fitting its column (Postgres 22P02 invalid text, 22007/22008 bad
- * date or time, 22003 out of range): validation should have refused it first, and where it did not the
- * caller still gets a 400, never a 500. D1 compares such values without complaint.
+ * date or time, 22003 out of range, 22021/22P05 a character Postgres text cannot hold, NUL): validation
+ * should have refused it first, and where it did not the caller still gets a 400, never a 500. D1
+ * compares such values without complaint.
  */
 function badValue(err: unknown): AppError | undefined {
   let e: unknown = err;
   for (let depth = 0; depth < 3 && e && typeof e === 'object'; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') {
+    if (['22P02', '22007', '22008', '22003', '22021', '22P05'].includes(code as string)) {
       return new AppError(ErrorCode.BAD_REQUEST, 'A value in the request does not fit its field');
     }
     e = (e as { cause?: unknown }).cause;

@@ -63,6 +63,15 @@ describe('http surface', () => {
     expect(exposed).toContain('idempotent-replayed');
   });
 
+  it('never answers 5xx to a NUL character in a filter (Postgres text cannot hold it)', async () => {
+    const t = await createTenant();
+    for (const path of ['/v1/search?q=tea&category=%00', '/v1/customers?city=%00', '/v1/audit?actorId=%00']) {
+      const res = await api('GET', path, undefined, { token: t.token });
+      expect(res.status, path).toBeLessThan(500);
+      if (res.status >= 400) expect(res.headers.get('content-type'), path).toBe('application/problem+json');
+    }
+  });
+
   it('answers an unknown route with a 404 problem', async () => {
     const res = await api('GET', '/v1/does-not-exist');
     expect(res.status).toBe(404);
