@@ -1,9 +1,10 @@
 import { createBodyOf, entityFields, listQuery, updateBodyOf, uuid, z } from './common';
+import { Latitude, Longitude } from './gps.schemas';
 
 /** Customers: what the API returns and accepts (REST, GraphQL inputs, tests). */
 
-const Lat = z.number().min(-90).max(90);
-const Lng = z.number().min(-180).max(180);
+const Lat = Latitude;
+const Lng = Longitude;
 
 export const CustomerSchema = z
   .object({

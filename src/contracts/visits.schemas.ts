@@ -1,5 +1,6 @@
 import { VISIT_OUTCOMES } from '../db/tables';
 import { createBodyOf, updateBodyOf, uuid, z } from './common';
+import { gpsPosition } from './gps.schemas';
 
 /** Visits: what the API accepts (REST, GraphQL inputs, sync mutations, tests). */
 
@@ -25,9 +26,7 @@ export const UpdateVisitBody = updateBodyOf({
 }).openapi('UpdateVisit');
 
 const fix = {
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
-  accuracy: z.number().min(0).max(10_000).openapi({ description: 'Reported horizontal accuracy, metres' }),
+  ...gpsPosition,
   at: Instant.optional().openapi({
     description:
       'Device time of the fix (default: now); more than 5 minutes in the future or 7 days in the past is refused; more than a minute old marks the fix as captured offline',

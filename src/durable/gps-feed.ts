@@ -1,8 +1,8 @@
 import {
+  deviceTimeProblem,
   type LiveLocation,
   type LocationFix,
   MAX_FIX_AGE_MS,
-  MAX_FUTURE_SKEW_MS,
   RealtimeErrorCode,
 } from '@fieldline/client/protocol';
 import type { Config } from '../env';
@@ -62,10 +62,10 @@ export class GpsFeed {
   intake(who: Reporter, fix: LocationFix, now: number): { code: RealtimeErrorCode; message: string } | null {
     const salesmanId = who.salesmanId;
     if (!salesmanId) return { code: RealtimeErrorCode.FORBIDDEN, message: 'Only salesmen report locations' };
-    if (fix.ts > now + MAX_FUTURE_SKEW_MS || fix.ts < now - MAX_FIX_AGE_MS) {
+    if (deviceTimeProblem(fix.ts, now, MAX_FIX_AGE_MS)) {
       return {
         code: RealtimeErrorCode.INVALID_MESSAGE,
-        message: 'ts must be within the last 24 h and not in the future',
+        message: 'ts must be within the last 24 h and not more than 5 minutes in the future',
       };
     }
     const location: LiveLocation = { salesmanId, ...fix };

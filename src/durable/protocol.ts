@@ -9,6 +9,7 @@ import {
 } from '@fieldline/client/protocol';
 import { z } from 'zod';
 import { uuid } from '../contracts/common';
+import { LocationFix as GpsLocationFix } from '../contracts/gps.schemas';
 import { formatIssues } from '../lib/zod-issues';
 
 /**
@@ -21,14 +22,7 @@ import { formatIssues } from '../lib/zod-issues';
 /** Rooms: `tenant` (managers, dashboards), `salesman:<id>`, `territory:<id>`, `chat:<name>`. */
 export const RoomName = z.string().max(FieldLimits.roomName).regex(ROOM_NAME_PATTERN, 'Unknown room name');
 
-export const LocationFix = z.object({
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
-  accuracy: z.number().min(0).max(FieldLimits.accuracyMetres),
-  speed: z.number().min(0).max(FieldLimits.speedMetresPerSecond).nullable().optional(),
-  heading: z.number().min(0).max(360).nullable().optional(),
-  ts: z.number().int().positive(),
-});
+export const LocationFix = GpsLocationFix;
 export type LocationFix = LocationFixType;
 
 export const ClientMessage = z.discriminatedUnion('type', [

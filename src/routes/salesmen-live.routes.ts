@@ -1,20 +1,11 @@
 import { PresenceStatus } from '@fieldline/client/protocol';
+import { LiveLocationSchema } from '../contracts/gps.schemas';
 import { getTrail } from '../services/locations.service';
 import { onlineSalesmen, salesmanStatus } from '../services/realtime.service';
 import type { createProtectedRouter } from './openapi';
 import { IdParams, jsonResponse, protectedRoute, serviceContext, toApi, z } from './openapi';
 
-const Location = z
-  .object({
-    salesmanId: z.string(),
-    lat: z.number(),
-    lng: z.number(),
-    accuracy: z.number(),
-    speed: z.number().nullable().optional(),
-    heading: z.number().nullable().optional(),
-    ts: z.number().int().openapi({ description: 'Device time of the fix, ms since the epoch' }),
-  })
-  .openapi('LiveLocation');
+const Location = LiveLocationSchema;
 
 const PresenceStatusSchema = z.enum(PresenceStatus);
 

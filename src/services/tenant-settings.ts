@@ -1,3 +1,4 @@
+import { deviceTimeProblem, MAX_RECORDED_FIX_AGE_MS } from '@fieldline/client/protocol';
 import { and, eq, isNull } from 'drizzle-orm';
 import { type PlanTier, tenants } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
@@ -42,39 +43,36 @@ export async function findTenantSettings(ctx: ServiceContext): Promise<TenantSet
   return row ?? null;
 }
 
-/** Devices drift: an offline device's timestamp may be a little ahead of the server, but not more. */
-export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** A fix that reaches the server more than this after the device captured it was captured offline. */
+export const OFFLINE_FIX_AFTER_MS = 60 * 1000;
+
+function refuseDeviceTime(field: string, message: string): never {
+  throw new AppError(ErrorCode.VALIDATION_FAILED, message, { errors: [{ path: `json.${field}`, message }] });
+}
 
 /**
- * A client-supplied instant (the device's clock, for offline work) normalised to UTC ISO. The past is
- * accepted (the work happened offline); more than MAX_CLOCK_SKEW_MS in the future is refused.
+ * A client-supplied instant (the device's clock, for offline work) normalised to UTC ISO, under the one
+ * device-clock rule the realtime hub applies too (`deviceTimeProblem`): the past is accepted (the work
+ * happened offline), more than MAX_FUTURE_SKEW_MS in the future is refused.
  */
 export function deviceTimestamp(ctx: ServiceContext, value: string | undefined, field: string): string {
   if (value === undefined) return ctx.now;
-  const ms = Date.parse(value);
-  if (ms > Date.parse(ctx.now) + MAX_CLOCK_SKEW_MS) {
-    const message = `${field} may not be more than 5 minutes in the future`;
-    throw new AppError(ErrorCode.VALIDATION_FAILED, message, { errors: [{ path: `json.${field}`, message }] });
+  if (deviceTimeProblem(Date.parse(value), Date.parse(ctx.now)) === 'ahead') {
+    refuseDeviceTime(field, `${field} may not be more than 5 minutes in the future`);
   }
   return toUtcIso(value);
 }
 
-/** A GPS fix older than this is refused: no phone keeps a check-in unsent for more than a week. */
-export const MAX_FIX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
-/** A fix that reaches the server more than this after the device captured it was captured offline. */
-export const OFFLINE_FIX_AFTER_MS = 60 * 1000;
-
 /**
- * The device time of a GPS fix (check-in, check-out) under the device-time rule above, plus a lower bound
- * (MAX_FIX_AGE_MS), and whether the fix was captured offline: a phone that queued it for more than
- * OFFLINE_FIX_AFTER_MS. Its position and time are kept as the device captured them either way.
+ * The device time of a GPS fix (check-in, check-out) under the same rule, plus a lower bound
+ * (MAX_RECORDED_FIX_AGE_MS), and whether the fix was captured offline: a phone that queued it for more
+ * than OFFLINE_FIX_AFTER_MS. Its position and time are kept as the device captured them either way.
  */
 export function fixTimestamp(ctx: ServiceContext, value: string | undefined, field: string) {
   const at = deviceTimestamp(ctx, value, field);
-  const age = Date.parse(ctx.now) - Date.parse(at);
-  if (age > MAX_FIX_AGE_MS) {
-    const message = `${field} may not be more than 7 days in the past`;
-    throw new AppError(ErrorCode.VALIDATION_FAILED, message, { errors: [{ path: `json.${field}`, message }] });
+  if (deviceTimeProblem(Date.parse(at), Date.parse(ctx.now), MAX_RECORDED_FIX_AGE_MS) === 'too_old') {
+    refuseDeviceTime(field, `${field} may not be more than 7 days in the past`);
   }
+  const age = Date.parse(ctx.now) - Date.parse(at);
   return { at, offline: age > OFFLINE_FIX_AFTER_MS };
 }

@@ -15,9 +15,27 @@ export const ROOM_NAME_PATTERN =
 /** Largest client frame accepted, in UTF-8 bytes. */
 export const MAX_FRAME_BYTES = 8 * 1024;
 
-/** A device may report fixes up to a minute ahead of the server clock, and no older than a day. */
-export const MAX_FUTURE_SKEW_MS = 60_000;
+/**
+ * The device-clock rule, one for every device time the server takes (live fixes, check-ins and
+ * check-outs, offline orders and payments): a phone's clock may run up to five minutes ahead of the
+ * server's; anything later is refused. The past is accepted up to an age that depends on what the time
+ * stamps (below).
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+/** A live fix older than a day is no position to show anyone; the `location` frame refuses it. */
 export const MAX_FIX_AGE_MS = 24 * 60 * 60 * 1000;
+/** A recorded fix (check-in, check-out) older than a week is refused: no phone keeps one unsent that long. */
+export const MAX_RECORDED_FIX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Checks a device time (epoch ms) against the server's clock under the rule above: `ahead` when it is
+ * more than MAX_FUTURE_SKEW_MS in the future, `too_old` when older than `maxAgeMs`, else null.
+ */
+export function deviceTimeProblem(deviceMs: number, serverMs: number, maxAgeMs = Number.POSITIVE_INFINITY) {
+  if (deviceMs > serverMs + MAX_FUTURE_SKEW_MS) return 'ahead' as const;
+  if (deviceMs < serverMs - maxAgeMs) return 'too_old' as const;
+  return null;
+}
 
 /** Upper bounds of client frame fields; a frame beyond them is refused with INVALID_MESSAGE. */
 export const FieldLimits = {

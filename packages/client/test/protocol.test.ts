@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CloseCode, PresenceStatus, RealtimeErrorCode, ROOM_NAME_PATTERN } from '../src/protocol.js';
+import {
+  CloseCode,
+  deviceTimeProblem,
+  MAX_FIX_AGE_MS,
+  MAX_FUTURE_SKEW_MS,
+  PresenceStatus,
+  RealtimeErrorCode,
+  ROOM_NAME_PATTERN,
+} from '../src/protocol.js';
 
 // Deployed apps compare against these values: changing one is a protocol change, not a refactoring.
 describe('protocol constants', () => {
@@ -24,5 +32,15 @@ describe('protocol constants', () => {
     for (const room of ['tenants', 'syncs', 'salesman:42', 'user:me', 'chat:', 'chat:a b', `chat:${'x'.repeat(65)}`]) {
       expect(ROOM_NAME_PATTERN.test(room)).toBe(false);
     }
+  });
+
+  it('has one device-clock rule: five minutes ahead at most, the past up to the age given', () => {
+    const server = Date.UTC(2026, 11, 5, 12);
+    expect(MAX_FUTURE_SKEW_MS).toBe(5 * 60_000);
+    expect(deviceTimeProblem(server + MAX_FUTURE_SKEW_MS, server)).toBeNull();
+    expect(deviceTimeProblem(server + MAX_FUTURE_SKEW_MS + 1, server)).toBe('ahead');
+    expect(deviceTimeProblem(server - 365 * 86_400_000, server)).toBeNull();
+    expect(deviceTimeProblem(server - MAX_FIX_AGE_MS, server, MAX_FIX_AGE_MS)).toBeNull();
+    expect(deviceTimeProblem(server - MAX_FIX_AGE_MS - 1, server, MAX_FIX_AGE_MS)).toBe('too_old');
   });
 });

@@ -2362,10 +2362,10 @@ export interface components {
             salesmanId: string;
             lat: number;
             lng: number;
+            /** @description Reported horizontal accuracy, metres */
             accuracy: number;
             speed?: number | null;
             heading?: number | null;
-            /** @description Device time of the fix, ms since the epoch */
             ts: number;
         } | null;
         SalesmanStatus: {
