@@ -33,6 +33,8 @@ export interface AnalyticsDialect {
   localHour(column: string, clock: LocalClock, p: Params): string;
   /** The smaller of two values. */
   least(a: string, b: string): string;
+  /** A stored instant as integer milliseconds since the epoch (a number on both drivers, no text to parse). */
+  epochMs(instant: string): string;
   /** Minutes from one stored instant to another (fractional). */
   minutesBetween(from: string, to: string): string;
   /** The integer part of a non-negative number (truncated, never rounded). */
@@ -72,6 +74,8 @@ const sqlite: AnalyticsDialect = {
   localDay: (column, clock, p) => `date(${column}, ${localShift(column, clock.segments, p)})`,
   localHour: (column, clock, p) => `strftime('%H', ${column}, ${localShift(column, clock.segments, p)})`,
   least: (a, b) => `MIN(${a}, ${b})`,
+  // A Julian day is a double: ~50 µs of resolution today, so rounding gives the stored millisecond.
+  epochMs: (instant) => `CAST(ROUND((julianday(${instant}) - 2440587.5) * 86400000) AS INTEGER)`,
   minutesBetween: (from, to) => `(julianday(${to}) - julianday(${from})) * 1440`,
   truncInt: (expr) => `CAST(${expr} AS INTEGER)`,
   jsonArray: (param, alias) => `json_each(${param}) ${alias}`,
@@ -90,6 +94,7 @@ const pg: AnalyticsDialect = {
   localDay: (column, clock, p) => `to_char(${column} AT TIME ZONE ${p.add(clock.timezone)}, 'YYYY-MM-DD')`,
   localHour: (column, clock, p) => `to_char(${column} AT TIME ZONE ${p.add(clock.timezone)}, 'HH24')`,
   least: (a, b) => `LEAST(${a}, ${b})`,
+  epochMs: (instant) => `CAST(EXTRACT(EPOCH FROM ${instant}) * 1000 AS bigint)`,
   minutesBetween: (from, to) => `EXTRACT(EPOCH FROM (${to} - ${from})) / 60`,
   // CAST(… AS integer) rounds in Postgres; the grid needs the cell the value falls in.
   truncInt: (expr) => `CAST(trunc(${expr}) AS integer)`,

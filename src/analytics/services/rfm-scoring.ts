@@ -12,17 +12,17 @@ import { runRows } from '../queries/run';
 export async function computeRfm(db: Db, tenantId: string, timezone: string, asOfMs: number): Promise<RfmRow[]> {
   const asOf = new Date(asOfMs).toISOString();
   const [orders, refunds] = await Promise.all([
-    runRows<[string, number, number, string]>(db, customerOrderTotals(tenantId, asOf)),
+    runRows<[string, number, number, number]>(db, customerOrderTotals(tenantId, asOf)),
     runRows<[string, number]>(db, customerRefunds(tenantId, asOf)),
   ]);
   const refunded = new Map(refunds.map(([id, amount]) => [id, amount]));
   let earliest = asOfMs;
-  for (const row of orders) earliest = Math.min(earliest, Date.parse(row[3]));
+  for (const row of orders) earliest = Math.min(earliest, row[3]);
   // One Intl pass for the DST transitions, then each last order's local date by binary search.
   const segments = offsetSegments(timezone, earliest, asOfMs + 1);
   const activity: CustomerActivity[] = orders.map(([id, n, total, last]) => ({
     customerId: id,
-    lastOrderDate: localDateIn(segments, Date.parse(last)),
+    lastOrderDate: localDateIn(segments, last),
     frequency: n,
     monetaryMinor: total - (refunded.get(id) ?? 0),
   }));
