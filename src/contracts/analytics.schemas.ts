@@ -1,7 +1,7 @@
 import { PERIOD_TYPES } from '../analytics/domain/periods';
 import { SEGMENTS } from '../analytics/domain/segments';
 import { AreaGeometry } from '../lib/geojson';
-import { z } from './common';
+import { CsvDelimiterQuery, z } from './common';
 
 /**
  * Analytics (/v1/analytics): what the API accepts and returns, exactly. Every response object is strict,
@@ -20,6 +20,7 @@ export const FormatQuery = {
     description:
       'json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf',
   }),
+  ...CsvDelimiterQuery,
 };
 
 /** A calendar date in the tenant's timezone. */
@@ -81,6 +82,7 @@ export const ReportMetaSchema = z
   .strictObject({
     timezone: z.string(),
     currency: z.string(),
+    locale: z.string().openapi({ description: 'BCP 47: how the CSV, PDF and e-mail of the report write numbers' }),
     generatedAt: z.string(),
     scope: z.enum(['tenant', 'salesman']).openapi({ description: 'salesman: only the caller’s own figures' }),
   })

@@ -1,4 +1,4 @@
-import { z } from './common';
+import { CsvDelimiterQuery, z } from './common';
 
 export const AuditEntrySchema = z
   .object({
@@ -44,6 +44,7 @@ export const AuditQuerySchema = z.object({
     .enum(['json', 'csv'])
     .optional()
     .openapi({ description: 'csv downloads the matching entries (up to 10,000)' }),
+  ...CsvDelimiterQuery,
 });
 
 const Rate = z.object({

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CSV_DELIMITERS } from '../lib/csv';
 
 /**
  * Building blocks of the request and response schemas (src/contracts/*.schemas.ts), shared by REST
@@ -62,6 +63,14 @@ export const entityFields = {
   updatedAt: z.string(),
   version: z.number().int(),
   deletedAt: z.string().nullable(),
+};
+
+/** `?delimiter=` of every CSV download; without it the organisation's locale decides (docs/api.md, CSV). */
+export const CsvDelimiterQuery = {
+  delimiter: z.enum(CSV_DELIMITERS).optional().openapi({
+    description:
+      "CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma`",
+  }),
 };
 
 export { z };

@@ -1,5 +1,5 @@
 import { IMPORT_KINDS, IMPORT_MODES, IMPORT_STATUSES } from '../db/tables';
-import { z } from './common';
+import { CsvDelimiterQuery, z } from './common';
 
 /** CSV imports: what POST/GET /v1/imports take and answer (docs/imports.md). */
 
@@ -55,6 +55,7 @@ export const ImportErrorsQuery = z.object({
     .enum(['json', 'csv'])
     .optional()
     .openapi({ description: 'csv downloads the report (also Accept: text/csv)' }),
+  ...CsvDelimiterQuery,
 });
 
 export const TemplateQuery = z.object({ kind: z.enum(IMPORT_KINDS) });

@@ -31,10 +31,10 @@ export const auditRouter = createProtectedRouter().openapi(
     },
   }),
   async (c) => {
-    const { format, limit, cursor, ...filter } = c.req.valid('query');
+    const { format, limit, cursor, delimiter, ...filter } = c.req.valid('query');
     const csv = format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
     if (!csv) return c.json(await listAudit(serviceContext(c), { limit, cursor, ...filter }), 200);
-    const body = await auditCsv(serviceContext(c), filter);
+    const body = await auditCsv(serviceContext(c), filter, delimiter);
     return c.body(`\ufeff${body}\r\n`, 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,

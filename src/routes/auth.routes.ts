@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { uuid } from '../contracts/common';
-import { CurrencyCode, TenantSchema, TimeZone } from '../contracts/tenant.schemas';
+import { CurrencyCode, Locale, TenantSchema, TimeZone } from '../contracts/tenant.schemas';
 import type { AppEnv } from '../env';
 import { idempotencyWith, replay, type StoredResponse } from '../middleware/idempotency';
 import { signupRateLimit } from '../middleware/rate-limit';
@@ -32,6 +32,7 @@ const SignupBody = z
       password: Password,
       timezone: TimeZone.optional(),
       currency: CurrencyCode.optional(),
+      locale: Locale.optional().openapi({ description: 'Default en-US; see PATCH /v1/tenant' }),
     },
     {
       // The plan is the operator's to set, never the signup body's: every organisation starts on free.

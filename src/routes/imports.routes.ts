@@ -7,10 +7,11 @@ import {
   TemplateQuery,
 } from '../contracts/imports.schemas';
 import type { JobMessage } from '../jobs/messages';
-import { toCsv } from '../lib/csv';
+import { csvDialect, toCsv } from '../lib/csv';
 import { auditAccess } from '../services/audit.service';
 import { importTemplate } from '../services/imports/csv-file';
 import { createImport, getImport, listImports, viewOf } from '../services/imports.service';
+import { tenantSettings } from '../services/tenant-settings';
 import { createProtectedRouter, IdParams, jsonResponse, protectedRoute, serviceContext, z } from './openapi';
 
 /** CSV imports of customers and products (docs/imports.md). */
@@ -120,9 +121,11 @@ export const importsRouter = createProtectedRouter()
         (c.req.valid('query').format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
       if (!wantsCsv) return c.json({ data: row.errors }, 200);
       await auditAccess(serviceContext(c), 'export:downloaded', { export: 'import-errors', import: row.id });
+      const { locale } = await tenantSettings(serviceContext(c));
       const csv = toCsv(
         ['row', 'column', 'code', 'message'],
         row.errors.map((e) => [e.row, e.column ?? '', e.code, e.message]),
+        csvDialect(locale, c.req.valid('query').delimiter),
       );
       return c.body(`\ufeff${csv}\r\n`, 200, {
         'content-type': 'text/csv; charset=utf-8',

@@ -4,6 +4,7 @@ import { documentToPdf } from '../analytics/documents/pdf';
 import type { ReportDocument } from '../analytics/documents/report-document';
 import type { ExportFormat } from '../contracts/analytics.schemas';
 import type { AppEnv } from '../env';
+import type { CsvDelimiter } from '../lib/csv';
 import { auditAccess } from '../services/audit.service';
 import { serviceContext, z } from './openapi';
 
@@ -54,7 +55,9 @@ export async function respondWith<S extends z.ZodType>(
     file: doc.fileName,
   });
   if (chosen === 'csv') {
-    return c.body(`\ufeff${documentToCsv(doc)}`, 200, {
+    // The route's query schema (FormatQuery) has validated it.
+    const delimiter = c.req.query('delimiter') as CsvDelimiter | undefined;
+    return c.body(`\ufeff${documentToCsv(doc, delimiter)}`, 200, {
       ...headers,
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${filename(doc.fileName)}.csv"`,

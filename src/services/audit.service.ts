@@ -4,11 +4,12 @@ import { runBatch } from '../db/batch';
 import type { Db, Statement } from '../db/client';
 import { apiKeys, auditLog, events, tenants, users } from '../db/tables';
 import { fromBase64Url, toBase64Url } from '../lib/crypto';
-import { toCsv } from '../lib/csv';
+import { type CsvDelimiter, csvDialect, toCsv } from '../lib/csv';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { planLimits } from '../limits/plans';
 import type { PlatformContext, ServiceContext } from './context';
+import { tenantSettings } from './tenant-settings';
 
 /**
  * The audit log (docs/security.md, Audit log): who did what, from where.
@@ -351,7 +352,11 @@ export const AUDIT_CSV_MAX = 10_000;
  * The entries matching `query` (from the newest, up to AUDIT_CSV_MAX) as CSV, for a download. The download
  * is itself recorded in the audit log.
  */
-export async function auditCsv(ctx: ServiceContext, query: Omit<AuditQuery, 'limit' | 'cursor'>): Promise<string> {
+export async function auditCsv(
+  ctx: ServiceContext,
+  query: Omit<AuditQuery, 'limit' | 'cursor'>,
+  delimiter?: CsvDelimiter,
+): Promise<string> {
   const rows: AuditEntry[] = [];
   let cursor: string | undefined;
   do {
@@ -390,5 +395,6 @@ export async function auditCsv(ctx: ServiceContext, query: Omit<AuditQuery, 'lim
       e.requestId ?? '',
       JSON.stringify(e.detail),
     ]),
+    csvDialect((await tenantSettings(ctx)).locale, delimiter),
   );
 }

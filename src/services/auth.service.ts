@@ -48,6 +48,7 @@ export interface SignupInput {
   password: string;
   timezone?: string | undefined;
   currency?: string | undefined;
+  locale?: string | undefined;
 }
 
 /** Creates a tenant with its first user, the owner, and signs them in. */
@@ -61,6 +62,8 @@ export async function signup(platform: PlatformContext, config: Config, input: S
     timezone: input.timezone ?? 'UTC',
     currency: input.currency ?? 'USD',
     checkInRadiusM: 200,
+    locale: input.locale ?? 'en-US',
+    holidays: [],
     limits: null,
     twoFactorRequired: false,
     createdAt: now,

@@ -1,6 +1,6 @@
 import { deviceTimeProblem, MAX_RECORDED_FIX_AGE_MS } from '@fieldline/client/protocol';
 import { and, eq, isNull } from 'drizzle-orm';
-import { type PlanTier, tenants } from '../db/tables';
+import { type Holiday, type PlanTier, tenants } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import { toUtcIso } from '../lib/time';
 import { remembered, type ServiceContext } from './context';
@@ -11,6 +11,10 @@ export interface TenantSettings {
   currency: string;
   timezone: string;
   checkInRadiusM: number;
+  /** BCP 47 tag for exports and e-mails. */
+  locale: string;
+  /** Days without trade (the forecast). */
+  holidays: Holiday[];
   /** Owners and admins must use two-factor authentication. */
   twoFactorRequired: boolean;
 }
@@ -35,6 +39,8 @@ export async function findTenantSettings(ctx: ServiceContext): Promise<TenantSet
       currency: tenants.currency,
       timezone: tenants.timezone,
       checkInRadiusM: tenants.checkInRadiusM,
+      locale: tenants.locale,
+      holidays: tenants.holidays,
       twoFactorRequired: tenants.twoFactorRequired,
     })
     .from(tenants)

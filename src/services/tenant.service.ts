@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
 import { assertChanged } from '../db/batch';
-import { orders, payments, products, tenants } from '../db/tables';
+import { type Holiday, orders, payments, products, tenants } from '../db/tables';
 import { AppError, ErrorCode } from '../lib/errors';
 import type { ServiceContext } from './context';
 import { isTwoFactorEnabled, requireStepUp } from './two-factor.service';
@@ -14,6 +14,8 @@ export interface TenantInput {
   timezone?: string | undefined;
   currency?: string | undefined;
   checkInRadiusM?: number | undefined;
+  locale?: string | undefined;
+  holidays?: Holiday[] | undefined;
   twoFactorRequired?: boolean | undefined;
   expectedVersion?: number | undefined;
 }

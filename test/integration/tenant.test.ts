@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gqlData } from '../graphql/support';
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole } from '../helpers/factories';
-import { createProduct, eventsSince } from '../helpers/sales-factories';
+import { createConfirmedOrder, createProduct, eventsSince } from '../helpers/sales-factories';
 
 describe('organisation settings (/v1/tenant)', () => {
   it('shows every member his own organisation', async () => {
@@ -57,6 +57,19 @@ describe('organisation settings (/v1/tenant)', () => {
       [{ checkInRadiusM: 2 }, 'json.checkInRadiusM'],
       [{ name: '' }, 'json.name'],
       [{ plan: 'enterprise' }, 'json'],
+      [{ locale: 'xx-not-a-tag!' }, 'json.locale'],
+      [{ holidays: [{ date: '2026-02-30', name: 'No such day' }] }, 'json.holidays.0.date'],
+      [{ holidays: [{ date: '13-01', name: 'No such month' }] }, 'json.holidays.0.date'],
+      [{ holidays: [{ date: '12-25', name: '' }] }, 'json.holidays.0.name'],
+      [
+        {
+          holidays: [
+            { date: '12-25', name: 'A' },
+            { date: '12-25', name: 'B' },
+          ],
+        },
+        'json.holidays',
+      ],
     ];
     for (const [body, path] of cases) {
       const res = await api('PATCH', '/v1/tenant', body, { token: t.token });
@@ -82,6 +95,53 @@ describe('organisation settings (/v1/tenant)', () => {
     expect((await api('PATCH', '/v1/tenant', { currency: 'CHF' }, { token: t.token })).status).toBe(200);
   });
 
+  it('keeps a locale and a holiday calendar; CSV downloads follow the locale unless ?delimiter= says otherwise', async () => {
+    const t = await createTenant();
+    expect((await api('GET', '/v1/tenant', undefined, { token: t.token })).body).toMatchObject({
+      locale: 'en-US',
+      holidays: [],
+    });
+    const holidays = [
+      { date: '12-25', name: 'Christmas Day' },
+      { date: '2026-04-03', name: 'Good Friday' },
+    ];
+    const res = await api('PATCH', '/v1/tenant', { locale: 'de-de', holidays }, { token: t.token });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // The tag is kept in its canonical form.
+    expect(res.body).toMatchObject({ locale: 'de-DE', holidays });
+    await createConfirmedOrder(t, await createProduct(t, { priceMinor: 123_456 }), 1);
+
+    const csv = await api('GET', '/v1/analytics/executive-report?period=month&format=csv', undefined, {
+      token: t.token,
+    });
+    expect(csv.status).toBe(200);
+    const [header, ...lines] = String(csv.body)
+      .replace(/^\ufeff/, '')
+      .split('\r\n');
+    expect(header?.split(';').length).toBeGreaterThan(3);
+    expect(lines.join('\n')).toMatch(/;1234,56(;|$)/m);
+    const json = await api('GET', '/v1/analytics/executive-report?period=month', undefined, { token: t.token });
+    expect(json.body.meta.locale).toBe('de-DE');
+    const comma = await api(
+      'GET',
+      '/v1/analytics/executive-report?period=month&format=csv&delimiter=comma',
+      undefined,
+      {
+        token: t.token,
+      },
+    );
+    expect(String(comma.body)).toMatch(/,1234\.56(,|\r|$)/m);
+    const audit = await api('GET', '/v1/audit?format=csv', undefined, { token: t.token });
+    expect(
+      String(audit.body)
+        .replace(/^\ufeff/, '')
+        .startsWith('at;action;source;'),
+    ).toBe(true);
+    const bad = await api('GET', '/v1/audit?format=csv&delimiter=tab', undefined, { token: t.token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toContain('query.delimiter');
+  });
+
   it('is the same over GraphQL', async () => {
     const t = await createTenant();
     const data = await gqlData(
@@ -90,6 +150,12 @@ describe('organisation settings (/v1/tenant)', () => {
       t.token,
     );
     expect(data.updateTenant).toEqual({ checkInRadiusM: 300, timezone: 'Europe/Berlin' });
+    const set = await gqlData(
+      'mutation { updateTenant(input: {locale: "fr-FR", holidays: [{date: "05-01", name: "Fête du Travail"}]}) { locale holidays { date name } } }',
+      {},
+      t.token,
+    );
+    expect(set.updateTenant).toEqual({ locale: 'fr-FR', holidays: [{ date: '05-01', name: 'Fête du Travail' }] });
     const viewer = await gqlData('{ viewer { tenant { checkInRadiusM } } }', {}, t.token);
     expect(viewer.viewer.tenant.checkInRadiusM).toBe(300);
   });

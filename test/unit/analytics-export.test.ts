@@ -8,13 +8,21 @@ import { documentToHtml } from '../../src/analytics/documents/html';
 import { documentToPdf } from '../../src/analytics/documents/pdf';
 import { encodable } from '../../src/analytics/documents/pdf-text';
 import type { ReportDocument } from '../../src/analytics/documents/report-document';
-import { formatMoney, minorToDecimal } from '../../src/analytics/documents/value-format';
+import {
+  formatChange,
+  formatInt,
+  formatMoney,
+  formatPercent,
+  minorToDecimal,
+} from '../../src/analytics/documents/value-format';
+import { csvDialect, toCsv } from '../../src/lib/csv';
 
-const doc = (rows: number): ReportDocument => ({
+const doc = (rows: number, locale = 'en-US'): ReportDocument => ({
   title: 'Weekly report · Bäckerei Łódź <script>',
   subtitle: '3 Mar 2025 – 9 Mar 2025 · Europe/Berlin · EUR',
   fileName: 'weekly',
   currency: 'EUR',
+  locale,
   kpis: [{ label: 'Revenue', value: '€1,234.50', change: '+12.5 %' }],
   chart: {
     title: 'Revenue per day',
@@ -50,7 +58,20 @@ describe('money formatting', () => {
     expect(minorToDecimal(0, 'EUR')).toBe('0.00');
     expect(minorToDecimal(1234, 'JPY')).toBe('1234');
     expect(minorToDecimal(1234, 'KWD')).toBe('1.234');
-    expect(formatMoney(123456, 'EUR')).toBe('€1,234.56');
+    expect(formatMoney(123456, { currency: 'EUR', locale: 'en-US' })).toBe('€1,234.56');
+  });
+
+  it('writes money, counts and changes as the tenant’s locale does', () => {
+    const de = { currency: 'EUR', locale: 'de-DE' };
+    // Intl puts a no-break space between the amount and the symbol.
+    expect(formatMoney(123456, de).replace(/\s/g, ' ')).toBe('1.234,56 €');
+    expect(formatMoney(-5, de).replace(/\s/g, ' ')).toBe('-0,05 €');
+    expect(formatInt(1234567, de)).toBe('1.234.567');
+    expect(formatPercent(12.5, de)).toBe('12,5 %');
+    expect(formatChange(-3.25, de)).toBe('-3,3 %');
+    expect(formatMoney(123456, { currency: 'JPY', locale: 'ja-JP' })).toBe('￥123,456');
+    // Swiss German groups thousands with an apostrophe (ICU versions differ on which one).
+    expect(formatMoney(123456, { currency: 'CHF', locale: 'de-CH' }).replace(/\s/g, ' ')).toMatch(/^CHF 1['’]234\.56$/);
   });
 });
 
@@ -63,6 +84,29 @@ describe('CSV export', () => {
     expect(parsed.data[1]).toEqual(['day 0', '-0.05', '0', 'Größe, "quoted"\nline']);
     expect(parsed.data[2]).toEqual(['day 1', '9.96', '1', `'=HYPERLINK("x")`]);
     expect(parsed.data).toHaveLength(4);
+  });
+
+  it('writes `;` and decimal commas for a locale that writes decimals with a comma, unless asked otherwise', () => {
+    const csv = documentToCsv(doc(3, 'de-DE'));
+    expect(csv.split('\r\n')[0]).toBe('Date;Revenue (EUR);Orders;Note');
+    const parsed = Papa.parse<string[]>(csv, { skipEmptyLines: true, delimiter: ';' });
+    expect(parsed.errors).toEqual([]);
+    // A negative amount stays a number (not formula-escaped); a comma inside text is no longer quoted for it.
+    expect(parsed.data[1]).toEqual(['day 0', '-0,05', '0', 'Größe, "quoted"\nline']);
+    expect(parsed.data[2]).toEqual(['day 1', '9,96', '1', `'=HYPERLINK("x")`]);
+    expect(documentToCsv(doc(3, 'de-DE'), 'comma').split('\r\n')[1]).toBe('day 0,-0.05,0,"Größe, ""quoted""\nline"');
+    // en-GB writes decimal points: `,` by default, and `;` with points when asked.
+    expect(documentToCsv(doc(3, 'en-GB')).split('\r\n')[0]).toBe('Date,Revenue (EUR),Orders,Note');
+    expect(documentToCsv(doc(3, 'en-GB'), 'semicolon').split('\r\n')[2]).toBe(`day 1;9.96;1;"'=HYPERLINK(""x"")"`);
+  });
+
+  it('chooses the dialect from the locale and turns only numbers into decimal commas', () => {
+    expect(csvDialect('fr-FR')).toEqual({ delimiter: ';', decimalComma: true });
+    expect(csvDialect('en-US')).toEqual({ delimiter: ',', decimalComma: false });
+    expect(csvDialect('fr-FR', 'comma')).toEqual({ delimiter: ',', decimalComma: false });
+    expect(csvDialect('not a locale')).toEqual({ delimiter: ',', decimalComma: false });
+    const fr = csvDialect('fr-FR');
+    expect(toCsv(['sku', 'price'], [['10.5', 10.5]], fr)).toBe('sku;price\r\n10.5;10,5');
   });
 });
 

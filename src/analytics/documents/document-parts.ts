@@ -1,13 +1,15 @@
 import type { Kpis } from '../domain/metrics';
 import type { DateRange } from '../domain/periods';
 import type { Chart, Column, Kpi, Table } from './report-document';
-import { formatChange, formatInt, formatMoney, formatPercent, minorToDecimal } from './value-format';
+import { formatChange, formatInt, formatMoney, formatPercent, minorToDecimal, type NumberStyle } from './value-format';
 
 /** Pieces every report's document is built from: labels, KPI cards, the revenue chart, the daily table. */
 /** What the documents say about the report: its calendar, currency and scope. */
 export interface DocMeta {
   timezone: string;
   currency: string;
+  /** BCP 47: how numbers and money are written. */
+  locale: string;
   generatedAt: string;
   scope: 'tenant' | 'salesman';
 }
@@ -26,32 +28,36 @@ export const col = (key: string, label: string, kind: Column['kind'] = 'int'): C
 /** Money in major units (a number), for numeric table columns. */
 export const major = (v: number | null, currency: string) => (v === null ? null : Number(minorToDecimal(v, currency)));
 
-export function kpiCards(k: Kpis, previous: Kpis | null, currency: string): Kpi[] {
+export function kpiCards(k: Kpis, previous: Kpis | null, style: NumberStyle): Kpi[] {
   const change = (a: number | null, b: number | null | undefined) =>
     previous && a !== null && b !== null && b !== undefined && b !== 0
-      ? formatChange(Math.round(((a - b) / Math.abs(b)) * 1000) / 10)
+      ? formatChange(Math.round(((a - b) / Math.abs(b)) * 1000) / 10, style)
       : null;
   return [
     {
       label: 'Revenue',
-      value: formatMoney(k.revenueMinor, currency),
+      value: formatMoney(k.revenueMinor, style),
       change: change(k.revenueMinor, previous?.revenueMinor),
     },
-    { label: 'Orders', value: formatInt(k.orders), change: change(k.orders, previous?.orders) },
+    { label: 'Orders', value: formatInt(k.orders, style), change: change(k.orders, previous?.orders) },
     {
       label: 'Average order value',
-      value: formatMoney(k.aovMinor, currency),
+      value: formatMoney(k.aovMinor, style),
       change: change(k.aovMinor, previous?.aovMinor),
     },
-    { label: 'Completed visits', value: formatInt(k.visits), change: change(k.visits, previous?.visits) },
-    { label: 'Buying customers', value: formatInt(k.customers), change: change(k.customers, previous?.customers) },
-    { label: 'Strike rate', value: formatPercent(k.strikeRatePct), change: null },
+    { label: 'Completed visits', value: formatInt(k.visits, style), change: change(k.visits, previous?.visits) },
+    {
+      label: 'Buying customers',
+      value: formatInt(k.customers, style),
+      change: change(k.customers, previous?.customers),
+    },
+    { label: 'Strike rate', value: formatPercent(k.strikeRatePct, style), change: null },
     {
       label: 'Avg. time on site',
       value: k.avgTimeOnSiteMinutes === null ? '–' : `${k.avgTimeOnSiteMinutes} min`,
       change: null,
     },
-    { label: 'Refunds', value: formatMoney(k.refundsMinor, currency), change: null },
+    { label: 'Refunds', value: formatMoney(k.refundsMinor, style), change: null },
   ];
 }
 

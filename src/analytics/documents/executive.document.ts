@@ -13,19 +13,20 @@ export function executiveDocument(r: ExecutiveReport, meta: DocMeta, title = 'Ex
     subtitle: subtitleOf(r.current, meta, r.period.complete ? '' : ' · period to date'),
     fileName: `executive-${r.period.type}-${r.current.start}`,
     currency: meta.currency,
+    locale: meta.locale,
     kpis: r.summary.slice(0, 8).map((line) => ({
       label: line.label,
       value:
         line.unit === 'money'
-          ? formatMoney(line.value, meta.currency)
+          ? formatMoney(line.value, meta)
           : line.unit === 'percent'
-            ? formatPercent(line.value)
+            ? formatPercent(line.value, meta)
             : line.unit === 'minutes'
               ? line.value === null
                 ? '–'
                 : `${line.value} min`
-              : formatInt(line.value),
-      change: formatChange(line.changePct, line.unit === 'percent' ? 'points' : 'percent'),
+              : formatInt(line.value, meta),
+      change: formatChange(line.changePct, meta, line.unit === 'percent' ? 'points' : 'percent'),
     })),
     chart: revenueChart('Revenue per day', r.trend),
     tables: [

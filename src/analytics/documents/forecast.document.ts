@@ -13,18 +13,19 @@ export function forecastDocument(r: ForecastBody, meta: DocMeta): ReportDocument
     subtitle: subtitleOf({ start, end }, meta),
     fileName: `forecast-${start}`,
     currency: meta.currency,
+    locale: meta.locale,
     kpis: [
       {
         label: 'Forecast total',
         value: formatMoney(
           r.forecast.reduce((n, f) => n + f.revenueMinor, 0),
-          meta.currency,
+          meta,
         ),
         change: null,
       },
-      { label: 'Back-test MAPE', value: formatPercent(r.backtest?.mapePct ?? null), change: null },
-      { label: 'Back-test WAPE', value: formatPercent(r.backtest?.wapePct ?? null), change: null },
-      { label: 'History (days)', value: formatInt(r.history.days), change: null },
+      { label: 'Back-test MAPE', value: formatPercent(r.backtest?.mapePct ?? null, meta), change: null },
+      { label: 'Back-test WAPE', value: formatPercent(r.backtest?.wapePct ?? null, meta), change: null },
+      { label: 'History (days)', value: formatInt(r.history.days, meta), change: null },
     ],
     chart: {
       title: 'Forecast revenue per day (80 % interval)',
@@ -49,7 +50,7 @@ export function forecastDocument(r: ForecastBody, meta: DocMeta): ReportDocument
     notes: [
       `Method: ${r.methodDescription}.`,
       r.backtest
-        ? `Back-test over the last ${r.backtest.days} known days: MAPE ${formatPercent(r.backtest.mapePct)} (days without sales left out: ${r.backtest.zeroDaysExcluded}), WAPE ${formatPercent(r.backtest.wapePct)}.`
+        ? `Back-test over the last ${r.backtest.days} known days: MAPE ${formatPercent(r.backtest.mapePct, meta)} (days without sales left out: ${r.backtest.zeroDaysExcluded}), WAPE ${formatPercent(r.backtest.wapePct, meta)}.`
         : 'Too little history for a back-test.',
     ],
   };

@@ -12,10 +12,15 @@ export function heatmapDocument(r: TerritoryHeatmapBody, meta: DocMeta): ReportD
     subtitle: subtitleOf(r.range, meta, ` · geohash precision ${r.precision}`),
     fileName: `territory-heatmap-${r.range.end}`,
     currency: meta.currency,
+    locale: meta.locale,
     kpis: [
-      { label: 'Active cells', value: formatInt(r.cells.features.length), change: null },
-      { label: 'Territories', value: formatInt(territories.filter((t) => t.territoryId).length), change: null },
-      { label: `Not visited in ${r.coverageGaps.gapDays} days`, value: formatInt(r.coverageGaps.total), change: null },
+      { label: 'Active cells', value: formatInt(r.cells.features.length, meta), change: null },
+      { label: 'Territories', value: formatInt(territories.filter((t) => t.territoryId).length, meta), change: null },
+      {
+        label: `Not visited in ${r.coverageGaps.gapDays} days`,
+        value: formatInt(r.coverageGaps.total, meta),
+        change: null,
+      },
     ],
     chart: {
       title: 'Revenue by territory',

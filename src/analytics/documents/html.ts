@@ -1,5 +1,5 @@
 import type { Cell, Column, ReportDocument } from './report-document';
-import { formatCell } from './value-format';
+import { formatCell, type NumberStyle } from './value-format';
 
 /** The scheduled e-mail's HTML body: KPIs and the main table inline, everything else attached. */
 const escapeHtml = (s: string) =>
@@ -10,7 +10,7 @@ const escapeHtml = (s: string) =>
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
 
-const cell = (column: Column, v: Cell, currency: string) => formatCell(column.kind, v, currency);
+const cell = (column: Column, v: Cell, style: NumberStyle) => formatCell(column.kind, v, style);
 
 const MAX_INLINE_ROWS = 31;
 
@@ -48,7 +48,7 @@ export function documentToHtml(
             `<tr>${table.columns
               .map(
                 (c) =>
-                  `<td style="text-align:${c.kind === 'text' ? 'left' : 'right'};padding:3px 8px;border-bottom:1px solid #eef0f3">${escapeHtml(cell(c, row[c.key] ?? null, doc.currency))}</td>`,
+                  `<td style="text-align:${c.kind === 'text' ? 'left' : 'right'};padding:3px 8px;border-bottom:1px solid #eef0f3">${escapeHtml(cell(c, row[c.key] ?? null, doc))}</td>`,
               )
               .join('')}</tr>`,
         )

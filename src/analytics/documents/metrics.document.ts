@@ -58,7 +58,8 @@ export function metricsDocument(r: MetricsReport, meta: DocMeta): ReportDocument
     subtitle: subtitleOf(r.current, meta, ` · against ${rangeLabel(r.previous)}`),
     fileName: `metrics-${r.days}d-${r.current.end}`,
     currency: meta.currency,
-    kpis: kpiCards(k, p, meta.currency),
+    locale: meta.locale,
+    kpis: kpiCards(k, p, meta),
     chart: null,
     tables: [
       {

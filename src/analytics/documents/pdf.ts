@@ -3,7 +3,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { NOTO_SANS_BOLD, NOTO_SANS_REGULAR } from './fonts.generated';
 import { encodable } from './pdf-text';
 import type { Cell, Chart, Column, MapFigure, ReportDocument, Table } from './report-document';
-import { formatCell, formatInt, formatMoneyCompact } from './value-format';
+import { formatCell, formatInt, formatMoneyCompact, type NumberStyle } from './value-format';
 
 /**
  * A one- or two-page A4 PDF of a report: title, KPI boxes, a bar or line chart drawn with pdf-lib
@@ -29,7 +29,8 @@ interface Ctx {
   regular: PDFFont;
   bold: PDFFont;
   charset: Set<number>;
-  currency: string;
+  /** How numbers and money are written (the tenant's currency and locale). */
+  style: NumberStyle;
   truncated: boolean;
 }
 
@@ -189,7 +190,7 @@ function chart(ctx: Ctx, c: Chart) {
     const v = (niceMax * i) / 4;
     const y = yOf(v);
     ctx.page.drawLine({ start: { x: plotLeft, y }, end: { x: plotRight, y }, thickness: 0.5, color: RULE });
-    const label = c.unit === 'money' ? formatMoneyCompact(v, ctx.currency) : formatInt(Math.round(v));
+    const label = c.unit === 'money' ? formatMoneyCompact(v, ctx.style) : formatInt(Math.round(v), ctx.style);
     text(ctx, label, 0, y - 3, 7, { color: MUTED, right: plotLeft - 4 });
   }
   const n = Math.max(1, c.labels.length);
@@ -253,7 +254,7 @@ function niceCeil(v: number): number {
   return 10 * pow;
 }
 
-const cellText = (ctx: Ctx, column: Column, v: Cell): string => formatCell(column.kind, v, ctx.currency);
+const cellText = (ctx: Ctx, column: Column, v: Cell): string => formatCell(column.kind, v, ctx.style);
 
 function table(ctx: Ctx, t: Table): void {
   const size = 8;
@@ -341,7 +342,7 @@ export async function documentToPdf(doc: ReportDocument): Promise<Uint8Array> {
     regular,
     bold,
     charset,
-    currency: doc.currency,
+    style: { currency: doc.currency, locale: doc.locale },
     truncated: false,
   };
   header(ctx, doc);

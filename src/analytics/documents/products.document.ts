@@ -22,11 +22,12 @@ export function productsDocument(r: ProductAnalytics & { range: DateRange }, met
     subtitle: subtitleOf(r.range, meta, ` · last ${r.days} days`),
     fileName: `products-${r.range.start}-${r.range.end}`,
     currency: meta.currency,
+    locale: meta.locale,
     kpis: [
-      { label: 'Revenue', value: formatMoney(r.totals.revenueMinor, meta.currency), change: null },
-      { label: 'Units sold', value: formatInt(r.totals.units), change: null },
+      { label: 'Revenue', value: formatMoney(r.totals.revenueMinor, meta), change: null },
+      { label: 'Units sold', value: formatInt(r.totals.units, meta), change: null },
       { label: 'Units per day', value: String(r.totals.velocityPerDay), change: null },
-      { label: 'Products sold', value: formatInt(r.totals.productsSold), change: null },
+      { label: 'Products sold', value: formatInt(r.totals.productsSold, meta), change: null },
     ],
     chart: {
       title: 'Top products by revenue',

@@ -58,6 +58,8 @@ export interface ReportDocument {
   /** Base name for downloads and attachments, without extension. */
   fileName: string;
   currency: string;
+  /** BCP 47: how numbers and money are written, and the CSV's delimiter. */
+  locale: string;
   kpis: Kpi[];
   chart: Chart | null;
   /** A map, drawn in the PDF after the chart (the heatmap). */

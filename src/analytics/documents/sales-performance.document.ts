@@ -10,7 +10,8 @@ export function salesPerformanceDocument(r: SalesPerformance, meta: DocMeta): Re
     subtitle: subtitleOf(r.current, meta, r.period.complete ? '' : ' · period to date'),
     fileName: `sales-performance-${r.period.type}-${r.current.start}`,
     currency: meta.currency,
-    kpis: kpiCards(r.totals, r.previousTotals, meta.currency),
+    locale: meta.locale,
+    kpis: kpiCards(r.totals, r.previousTotals, meta),
     chart: revenueChart('Revenue per day', r.trend),
     tables: [
       {

@@ -19,11 +19,12 @@ export function salesReportDocument(r: SalesReport, meta: DocMeta): ReportDocume
     subtitle: subtitleOf(r.range, meta),
     fileName: `${r.kind}-sales-${r.range.start}`,
     currency: meta.currency,
+    locale: meta.locale,
     kpis: [
-      { label: 'Revenue', value: formatMoney(r.totals.revenueMinor, meta.currency), change: null },
-      { label: 'Orders', value: formatInt(r.totals.orders), change: null },
-      { label: 'Items', value: formatInt(r.totals.items), change: null },
-      { label: 'Average order value', value: formatMoney(r.totals.aovMinor, meta.currency), change: null },
+      { label: 'Revenue', value: formatMoney(r.totals.revenueMinor, meta), change: null },
+      { label: 'Orders', value: formatInt(r.totals.orders, meta), change: null },
+      { label: 'Items', value: formatInt(r.totals.items, meta), change: null },
+      { label: 'Average order value', value: formatMoney(r.totals.aovMinor, meta), change: null },
     ],
     chart: {
       title: r.kind === 'daily' ? 'Revenue per hour' : 'Revenue per day',
@@ -58,6 +59,6 @@ export function salesReportDocument(r: SalesReport, meta: DocMeta): ReportDocume
         rows: r.topProducts.map((p) => ({ ...p })),
       },
     ],
-    notes: [`Refunds of ${formatMoney(r.totals.refundsMinor, meta.currency)} are deducted from revenue.`],
+    notes: [`Refunds of ${formatMoney(r.totals.refundsMinor, meta)} are deducted from revenue.`],
   };
 }

@@ -12,9 +12,10 @@ export function segmentationDocument(r: CustomerSegmentationBody, meta: DocMeta)
     subtitle: subtitleOf({ start: day, end: day }, meta, r.run?.live ? ' · computed live' : ''),
     fileName: `segmentation-${day}`,
     currency: meta.currency,
+    locale: meta.locale,
     kpis: r.segments.slice(0, 8).map((s) => ({
       label: s.segment.replace('_', ' '),
-      value: formatInt(s.customers),
+      value: formatInt(s.customers, meta),
       change: null,
       note: s.revenueSharePct === null ? undefined : `${s.revenueSharePct} % of revenue`,
     })),

@@ -11,12 +11,13 @@ export function trendsDocument(r: TrendsReport, meta: DocMeta): ReportDocument {
     subtitle: subtitleOf(r.range, meta),
     fileName: `trends-${r.days}d-${r.range.end}`,
     currency: meta.currency,
+    locale: meta.locale,
     kpis: [
       { label: 'Direction', value: r.direction, change: null },
-      { label: 'Slope per day', value: formatMoney(r.revenueSlopePerDayMinor, meta.currency), change: null },
+      { label: 'Slope per day', value: formatMoney(r.revenueSlopePerDayMinor, meta), change: null },
       {
         label: 'Change over range',
-        value: r.revenueTrendPct === null ? '–' : (formatChange(r.revenueTrendPct) ?? '–'),
+        value: r.revenueTrendPct === null ? '–' : (formatChange(r.revenueTrendPct, meta) ?? '–'),
         change: null,
       },
     ],

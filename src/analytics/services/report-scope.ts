@@ -16,6 +16,7 @@ export interface ReportScope {
   tenantId: string;
   timezone: string;
   currency: string;
+  locale: string;
   salesmanId: string | null;
   nowMs: number;
   today: LocalDate;
@@ -31,6 +32,7 @@ export async function reportScope(ctx: ServiceContext, permissions: Permission[]
     tenantId: ctx.principal.tenantId,
     timezone,
     currency: settings.currency,
+    locale: settings.locale,
     salesmanId: ownSalesmanScope(ctx.principal),
     nowMs,
     today: localDate(timezone, nowMs),
@@ -41,6 +43,7 @@ export async function reportScope(ctx: ServiceContext, permissions: Permission[]
 export interface ReportMeta {
   timezone: string;
   currency: string;
+  locale: string;
   generatedAt: string;
   /** `salesman`: the figures are limited to the caller's own (a salesman user). */
   scope: 'tenant' | 'salesman';
@@ -49,6 +52,7 @@ export interface ReportMeta {
 export const metaOf = (scope: ReportScope): ReportMeta => ({
   timezone: scope.timezone,
   currency: scope.currency,
+  locale: scope.locale,
   generatedAt: new Date(scope.nowMs).toISOString(),
   scope: scope.salesmanId ? 'salesman' : 'tenant',
 });

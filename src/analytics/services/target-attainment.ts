@@ -58,6 +58,7 @@ export async function attainmentsOf(ctx: ServiceContext, targets: readonly Targe
         tenantId: ctx.principal.tenantId,
         timezone,
         currency: settings.currency,
+        locale: settings.locale,
         salesmanId: alone,
         nowMs,
         today,

@@ -26,6 +26,11 @@ export interface PlanLimits {
   /** Days the audit log keeps its entries. */
   auditRetentionDays: number;
 }
+/** A day the organisation does not trade: `YYYY-MM-DD` once, or `MM-DD` every year. */
+export interface Holiday {
+  date: string;
+  name: string;
+}
 /** The operator's per-organisation overrides of its plan's limits. */
 export type LimitOverrides = Partial<PlanLimits>;
 /** An idempotency record is claimed before the handler runs and completed with its response. */

@@ -1,6 +1,6 @@
 import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
-import { IDEMPOTENCY_STATES, type LimitOverrides, PLAN_TIERS, ROLES } from './enums';
+import { type Holiday, IDEMPOTENCY_STATES, type LimitOverrides, PLAN_TIERS, ROLES } from './enums';
 
 export const tenants = sqliteTable('tenants', {
   id: text('id').primaryKey(),
@@ -9,6 +9,10 @@ export const tenants = sqliteTable('tenants', {
   timezone: text('timezone').notNull().default('UTC'),
   currency: text('currency').notNull().default('USD'),
   checkInRadiusM: integer('check_in_radius_m').notNull().default(200),
+  /** BCP 47 tag: how numbers and money are written in exports and e-mails (`de-DE`: 1.234,50 €). */
+  locale: text('locale').notNull().default('en-US'),
+  /** Days the organisation does not trade: a date, or a month-day every year (docs/analytics.md, Forecast). */
+  holidays: text('holidays', { mode: 'json' }).$type<Holiday[]>().notNull().default([]),
   /** The operator's overrides of the plan's limits (src/limits/plans.ts); null: the plan's defaults. */
   limits: text('limits', { mode: 'json' }).$type<LimitOverrides>(),
   /** Owners and admins must have two-factor authentication on (docs/security.md, Two-factor authentication). */

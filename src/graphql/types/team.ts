@@ -1,6 +1,6 @@
 import type { Attainment } from '../../analytics/services/target-attainment';
 import { PERMISSIONS } from '../../auth/permissions';
-import { PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/tables';
+import { type Holiday, PLAN_TIERS, ROLES, TARGET_PERIODS } from '../../db/tables';
 import { getOnboarding, ONBOARDING_STEPS, type Onboarding } from '../../services/onboarding.service';
 import { countSalesmen, getSalesman, listSalesmen } from '../../services/salesmen.service';
 import { getTarget, listTargets, targetAttainment } from '../../services/targets.service';
@@ -127,6 +127,21 @@ builder.node(TargetRef, {
 
 const PlanEnum = valueEnum('Plan', PLAN_TIERS);
 
+const HolidayRef = builder.objectRef<Holiday>('Holiday').implement({
+  description: 'A day the organisation does not trade',
+  fields: (t) => ({
+    date: t.exposeString('date', { description: 'YYYY-MM-DD once, or MM-DD every year' }),
+    name: t.exposeString('name'),
+  }),
+});
+
+const HolidayInput = builder.inputType('HolidayInput', {
+  fields: (t) => ({
+    date: t.string({ required: true, description: 'YYYY-MM-DD once, or MM-DD every year' }),
+    name: t.string({ required: true }),
+  }),
+});
+
 const TenantRef = builder.objectRef<TenantSettings & { id: string }>('Tenant').implement({
   description: "The caller's organisation.",
   fields: (t) => ({
@@ -137,6 +152,14 @@ const TenantRef = builder.objectRef<TenantSettings & { id: string }>('Tenant').i
     timezone: t.exposeString('timezone', { description: 'IANA zone that reports use for days, weeks and months' }),
     checkInRadiusM: t.exposeInt('checkInRadiusM', {
       description: 'How far from the customer a check-in is still verified',
+    }),
+    locale: t.exposeString('locale', {
+      description: 'BCP 47 tag: how exports and e-mails write numbers and money, and the CSV delimiter',
+    }),
+    holidays: t.field({
+      type: [HolidayRef],
+      description: 'Days without trade; the forecast predicts none on them',
+      resolve: (tenant) => tenant.holidays,
     }),
     twoFactorRequired: t.exposeBoolean('twoFactorRequired', {
       description: 'Owners and admins must use two-factor authentication',
@@ -151,6 +174,8 @@ const UpdateTenantInput = builder.inputType('UpdateTenantInput', {
     timezone: t.string({ description: 'IANA zone; reports re-bucket in it from now on' }),
     currency: t.string({ description: 'ISO 4217; only while nothing is priced or paid yet' }),
     checkInRadiusM: t.int(),
+    locale: t.string({ description: 'BCP 47 tag such as de-DE' }),
+    holidays: t.field({ type: [HolidayInput], description: 'Replaces the whole calendar' }),
     twoFactorRequired: t.boolean({
       description: 'Only by a signed-in owner/admin who has 2FA on, after a step-up (STEP_UP_REQUIRED otherwise)',
     }),

@@ -1848,8 +1848,18 @@ export interface components {
             currency: string;
             /** @description How far from the customer a check-in is verified */
             checkInRadiusM: number;
+            /** @description BCP 47 tag: how exports and e-mails write numbers and money, and the CSV delimiter */
+            locale: string;
+            /** @description Days the organisation does not trade: the forecast predicts no sales on them */
+            holidays: components["schemas"]["Holiday"][];
             /** @description Owners and admins must use two-factor authentication (until they enrol they can do nothing else) */
             twoFactorRequired: boolean;
+        };
+        Holiday: {
+            /** @example 12-25 */
+            date: string;
+            /** @example Christmas Day */
+            name: string;
         };
         Problem: {
             type: string;
@@ -1873,6 +1883,8 @@ export interface components {
             password: string;
             timezone?: string;
             currency?: string;
+            /** @description Default en-US; see PATCH /v1/tenant */
+            locale?: string;
         };
         Login: {
             /** Format: email */
@@ -1976,7 +1988,17 @@ export interface components {
         /**
          * @example {
          *       "timezone": "Europe/Berlin",
-         *       "checkInRadiusM": 150,
+         *       "locale": "de-DE",
+         *       "holidays": [
+         *         {
+         *           "date": "12-25",
+         *           "name": "Christmas Day"
+         *         },
+         *         {
+         *           "date": "2026-04-03",
+         *           "name": "Good Friday"
+         *         }
+         *       ],
          *       "expectedVersion": 1
          *     }
          */
@@ -1988,6 +2010,10 @@ export interface components {
             currency?: string;
             /** @description Metres; applies to check-ins from now on, verdicts already given stay */
             checkInRadiusM?: number;
+            /** @description Exports and e-mails from the next one on: money and numbers as the locale writes them, and CSV files separated by `;` where the locale writes decimals with a comma (de-DE, fr-FR…) */
+            locale?: string;
+            /** @description Replaces the whole calendar; the forecast leaves these days out of its history and predicts 0 on them */
+            holidays?: components["schemas"]["Holiday"][];
             /** @description Require two-factor authentication of owners and admins. Changed only by a signed-in owner/admin who has it on, after a step-up (403 STEP_UP_REQUIRED otherwise); API keys cannot */
             twoFactorRequired?: boolean;
             expectedVersion?: number;
@@ -3302,6 +3328,8 @@ export interface components {
         ReportMeta: {
             timezone: string;
             currency: string;
+            /** @description BCP 47: how the CSV, PDF and e-mail of the report write numbers */
+            locale: string;
             generatedAt: string;
             /**
              * @description salesman: only the caller’s own figures
@@ -5484,6 +5512,8 @@ export interface operations {
             query?: {
                 /** @description csv downloads the report (also Accept: text/csv) */
                 format?: "json" | "csv";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path: {
@@ -13313,6 +13343,8 @@ export interface operations {
                 date?: string;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -13407,6 +13439,8 @@ export interface operations {
                 gapLimit?: number;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -13497,6 +13531,8 @@ export interface operations {
                 limit?: number;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -13588,6 +13624,8 @@ export interface operations {
                 cursor?: string;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -13679,6 +13717,8 @@ export interface operations {
                 date?: string;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -13768,6 +13808,8 @@ export interface operations {
                 days?: number;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -13858,6 +13900,8 @@ export interface operations {
                 date?: string;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -13948,6 +13992,8 @@ export interface operations {
                 startDate?: string;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -14038,6 +14084,8 @@ export interface operations {
                 month?: number;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -14127,6 +14175,8 @@ export interface operations {
                 days?: number;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -14216,6 +14266,8 @@ export interface operations {
                 days?: number;
                 /** @description json (default), csv (the main table) or pdf (one or two pages with a chart); or send Accept: text/csv / application/pdf */
                 format?: "json" | "csv" | "pdf";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;
@@ -15617,6 +15669,8 @@ export interface operations {
                 to?: string;
                 /** @description csv downloads the matching entries (up to 10,000) */
                 format?: "json" | "csv";
+                /** @description CSV only: `comma` (decimals with a point) or `semicolon` (decimals as the organisation's locale writes them). Default: `semicolon` where the locale writes decimals with a comma (de-DE, fr-FR…), else `comma` */
+                delimiter?: "comma" | "semicolon";
             };
             header?: never;
             path?: never;

@@ -10,7 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { IDEMPOTENCY_STATES, type LimitOverrides, PLAN_TIERS, ROLES } from '../../schema/enums';
+import { type Holiday, IDEMPOTENCY_STATES, type LimitOverrides, PLAN_TIERS, ROLES } from '../../schema/enums';
 import { entityColumns, isoTimestamp } from './columns';
 
 export const tenants = pgTable('tenants', {
@@ -20,6 +20,10 @@ export const tenants = pgTable('tenants', {
   timezone: text('timezone').notNull().default('UTC'),
   currency: text('currency').notNull().default('USD'),
   checkInRadiusM: integer('check_in_radius_m').notNull().default(200),
+  /** BCP 47 tag: how numbers and money are written in exports and e-mails (`de-DE`: 1.234,50 €). */
+  locale: text('locale').notNull().default('en-US'),
+  /** Days the organisation does not trade: a date, or a month-day every year (docs/analytics.md, Forecast). */
+  holidays: jsonb('holidays').$type<Holiday[]>().notNull().default([]),
   /** The operator's overrides of the plan's limits (src/limits/plans.ts); null: the plan's defaults. */
   limits: jsonb('limits').$type<LimitOverrides>(),
   /** Owners and admins must have two-factor authentication on. */
