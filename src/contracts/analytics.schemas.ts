@@ -355,7 +355,12 @@ export const ForecastSchema = z
     method: z.enum(['holt-winters-additive-damped', 'seasonal-naive', 'mean', 'none']),
     methodDescription: z.string(),
     params: z.strictObject({ alpha: z.number(), beta: z.number(), gamma: z.number(), phi: z.number() }).nullable(),
-    history: z.strictObject({ from: LocalDate.nullable(), to: LocalDate, days: int() }),
+    history: z.strictObject({
+      from: LocalDate.nullable(),
+      to: LocalDate,
+      days: int(),
+      specialDays: int().openapi({ description: 'Days of the history the model skipped as closed or reduced' }),
+    }),
     backtest: z
       .strictObject({
         days: int(),
@@ -366,6 +371,19 @@ export const ForecastSchema = z
       .nullable(),
     interval: z.strictObject({ level: z.literal(0.8), basis: z.enum(['backtest', 'in-sample', 'none']) }),
     forecast: z.array(z.strictObject({ date: LocalDate, revenueMinor: int(), lowerMinor: int(), upperMinor: int() })),
+    specialDays: z
+      .array(
+        z.strictObject({
+          date: LocalDate,
+          share: z.number().openapi({ description: 'Of a normal day: 0 closed, e.g. 0.25 for a quarter day' }),
+          reason: z.enum(['calendar', 'history']).openapi({
+            description:
+              "calendar: on the organisation's holiday calendar (PATCH /v1/tenant), closed; history: the same month-day was closed (under 10 % of a usual day) or reduced (under 60 %) in every year of the last two the history holds",
+          }),
+          name: z.string().nullable().openapi({ description: "The calendar's name for the day" }),
+        }),
+      )
+      .openapi({ description: 'The special days of the forecast, predicted at their share of a normal day' }),
     meta: ReportMetaSchema,
   })
   .openapi('RevenueForecast');

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   forecastRevenue,
+  onCalendar,
   pointForecast,
   projectHoltWinters,
   quantile,
+  recurringSpecialDays,
   runHoltWinters,
 } from '../../src/analytics/domain/forecast';
 
@@ -132,5 +134,87 @@ describe('back-test and interval', () => {
     expect(quantile([4, 1, 3, 2], 0.1)).toBeCloseTo(1.3, 10);
     expect(quantile([4, 1, 3, 2], 0.9)).toBeCloseTo(3.7, 10);
     expect(quantile([], 0.5)).toBe(0);
+  });
+});
+
+/** Two years of daily revenue with a weekly pattern, noise, and the holidays of a German wholesaler. */
+function tradingYears(lastDay: string, special: Record<string, number>) {
+  const days = 2 * 364 + 7;
+  const end = Date.parse(`${lastDay}T00:00:00Z`);
+  let seed = 5;
+  const noise = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647 - 0.5;
+  };
+  // Sunday .. Saturday, as Date.getUTCDay() counts.
+  const weekday = [0.05, 1, 1.1, 1.05, 1.1, 1.3, 0.5];
+  const dates: string[] = [];
+  const y: number[] = [];
+  for (let t = 0; t < days; t++) {
+    const at = new Date(end - (days - 1 - t) * 86_400_000);
+    const date = at.toISOString().slice(0, 10);
+    dates.push(date);
+    const share = special[date.slice(5)] ?? 1;
+    y.push(Math.round(40_000_00 * (weekday[at.getUTCDay()] as number) * share * (1 + 0.2 * noise())));
+  }
+  return { dates, y };
+}
+
+const CHRISTMAS = { '12-24': 0.25, '12-25': 0.01, '12-26': 0.02, '01-01': 0.01 };
+
+describe('special days: holidays and reduced days', () => {
+  it('finds the month-days closed or reduced in every year, not a one-off closure or a quiet weekday', () => {
+    const { dates, y } = tradingYears('2026-12-01', CHRISTMAS);
+    // An outage on one day of one year only.
+    const outage = dates.indexOf('2025-03-12');
+    y[outage] = 0;
+    const special = recurringSpecialDays(dates, y);
+    expect(special.get('12-25')).toBe(0);
+    expect(special.get('12-26')).toBe(0);
+    expect(special.get('01-01')).toBe(0);
+    expect(special.get('12-24')).toBeGreaterThan(0.15);
+    expect(special.get('12-24')).toBeLessThan(0.35);
+    expect(special.has('03-12')).toBe(false);
+    // Sundays are always quiet (5 % of a weekday): the weekly season's, not a holiday.
+    expect([...special.keys()].sort()).toEqual(['01-01', '12-24', '12-25', '12-26']);
+  });
+
+  it('reads the holiday calendar: a date once or a month-day every year', () => {
+    const calendar = [{ date: '12-25' }, { date: '2026-04-03' }];
+    expect(onCalendar(calendar, '2027-12-25')).toBe(true);
+    expect(onCalendar(calendar, '2026-04-03')).toBe(true);
+    expect(onCalendar(calendar, '2027-04-03')).toBe(false);
+  });
+
+  it('forecasts special days at their share and keeps a closed day out of the model', () => {
+    const y = Array.from({ length: 70 }, (_, t) => (week[t % 7] as number) * 100);
+    // A holiday in the history (t = 60, a weekday worth 5,000) sold nothing.
+    const withHoliday = [...y];
+    withHoliday[60] = 0;
+    const history = withHoliday.map((_, t) => (t === 60 ? 0 : 1));
+    const ahead = Array.from({ length: 14 }, (_, k) => (k === 2 ? 0 : k === 3 ? 0.5 : 1));
+    const f = forecastRevenue(withHoliday, 14, { history, ahead });
+    const clean = forecastRevenue(y, 14);
+    // The model never saw the holiday: every normal day is forecast as without it.
+    for (const k of [0, 1, 4, 5, 6, 7, 8]) expect(f.points[k]?.value).toBe(clean.points[k]?.value);
+    expect(f.points[2]).toMatchObject({ value: 0, lower: 0, upper: 0 });
+    expect(f.points[3]?.value).toBe(Math.round((clean.points[3]?.value ?? 0) / 2));
+    // Unmarked, the same zero drags the next weeks' forecast for that weekday down.
+    expect(forecastRevenue(withHoliday, 14).points[4]?.value).toBeLessThan(clean.points[4]?.value ?? 0);
+  });
+
+  it('predicts Christmas from the history: the back-test over the holidays improves', () => {
+    // As of 3 January: the back-test holds out 4 December – 2 January.
+    const { dates, y } = tradingYears('2027-01-02', CHRISTMAS);
+    const special = recurringSpecialDays(dates, y);
+    const kept = 364;
+    const series = y.slice(-kept);
+    const shares = dates.slice(-kept).map((d) => special.get(d.slice(5)) ?? 1);
+    const ahead = Array.from({ length: 30 }, () => 1);
+    const before = forecastRevenue(series, 30);
+    const after = forecastRevenue(series, 30, { history: shares, ahead });
+    expect(before.backtest?.wapePct).toBeGreaterThan(15);
+    expect(after.backtest?.wapePct).toBeLessThan((before.backtest?.wapePct ?? 0) / 2);
+    expect(after.backtest?.mapePct).toBeLessThan(before.backtest?.mapePct ?? 0);
   });
 });

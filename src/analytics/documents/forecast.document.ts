@@ -52,6 +52,16 @@ export function forecastDocument(r: ForecastBody, meta: DocMeta): ReportDocument
       r.backtest
         ? `Back-test over the last ${r.backtest.days} known days: MAPE ${formatPercent(r.backtest.mapePct, meta)} (days without sales left out: ${r.backtest.zeroDaysExcluded}), WAPE ${formatPercent(r.backtest.wapePct, meta)}.`
         : 'Too little history for a back-test.',
+      ...(r.specialDays.length > 0
+        ? [
+            `Special days: ${r.specialDays
+              .map(
+                (d) =>
+                  `${dayLabel(d.date)} ${d.share === 0 ? 'closed' : `at ${formatPercent(d.share * 100, meta)} of a normal day`}${d.name ? ` (${d.name})` : d.reason === 'history' ? ' (as in past years)' : ''}`,
+              )
+              .join(', ')}.`,
+          ]
+        : []),
     ],
   };
 }

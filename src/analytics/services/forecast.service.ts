@@ -1,5 +1,7 @@
+import type { Holiday } from '../../db/tables';
 import type { ServiceContext } from '../../services/context';
-import { type Forecast, forecastRevenue } from '../domain/forecast';
+import { tenantSettings } from '../../services/tenant-settings';
+import { type Forecast, forecastRevenue, onCalendar, recurringSpecialDays } from '../domain/forecast';
 import type { DateRange } from '../domain/periods';
 import { addDays, type LocalDate, laterOf, localDate } from '../domain/timezone';
 import { localDaySql, orderSums, refundSums } from '../queries/activity-sql';
@@ -21,12 +23,16 @@ export async function revenueByDay(scope: ReportScope, range: DateRange): Promis
 }
 
 export const FORECAST_HISTORY_DAYS = 364;
+/** How far back special days are looked for: two years, so a month-day must be special in both to recur. */
+export const CLOSED_DAYS_LOOKBACK = 2 * 364;
 
 export interface ForecastResponse {
   method: Forecast['method'];
   methodDescription: string;
   params: Forecast['params'];
-  history: { from: LocalDate | null; to: LocalDate; days: number };
+  history: { from: LocalDate | null; to: LocalDate; days: number; specialDays: number };
+  /** The special days ahead: closed (share 0) or reduced, and why. */
+  specialDays: { date: LocalDate; share: number; reason: 'calendar' | 'history'; name: string | null }[];
   backtest: Forecast['backtest'];
   interval: Forecast['interval'];
   forecast: { date: LocalDate; revenueMinor: number; lowerMinor: number; upperMinor: number }[];
@@ -43,10 +49,20 @@ const METHODS: Record<Forecast['method'], string> = {
 
 export async function getForecast(ctx: ServiceContext, query: { days: number }): Promise<ForecastResponse> {
   const scope = await reportScope(ctx, ['orders:read']);
-  return forecastFor(scope, query.days);
+  const { holidays } = await tenantSettings(ctx);
+  return forecastFor(scope, query.days, holidays);
 }
 
-export async function forecastFor(scope: ReportScope, days: number): Promise<ForecastResponse> {
+/**
+ * The forecast for the `days` from today. Special days are the tenant's calendar (`holidays`, closed)
+ * and the month-days its history shows closed or reduced every year it holds them (domain/forecast.ts
+ * recurringSpecialDays); the model skips them in the history and forecasts them at their share.
+ */
+export async function forecastFor(
+  scope: ReportScope,
+  days: number,
+  holidays: readonly Holiday[] = [],
+): Promise<ForecastResponse> {
   // History ends yesterday: today is not over, and a partial day would read as a slump.
   const to = addDays(scope.today, -1);
   const first = await runQuery<{ first: string | null }>(scope.db, {
@@ -59,27 +75,49 @@ export async function forecastFor(scope: ReportScope, days: number): Promise<For
     ],
   });
   const firstDay = first[0]?.first ? localDate(scope.timezone, Date.parse(first[0].first)) : null;
-  const earliest = addDays(to, 1 - FORECAST_HISTORY_DAYS);
-  const from = firstDay === null ? null : laterOf(firstDay, earliest);
-  const series: number[] = [];
-  if (from !== null && from <= to) {
-    const byDay = await revenueByDay(scope, { start: from, end: to });
-    for (let d = from; d <= to; d = addDays(d, 1)) series.push(byDay.get(d) ?? 0);
+  const lookFrom = firstDay === null ? null : laterOf(firstDay, addDays(to, 1 - CLOSED_DAYS_LOOKBACK));
+  const dates: LocalDate[] = [];
+  const revenue: number[] = [];
+  if (lookFrom !== null && lookFrom <= to) {
+    const byDay = await revenueByDay(scope, { start: lookFrom, end: to });
+    for (let d = lookFrom; d <= to; d = addDays(d, 1)) {
+      dates.push(d);
+      revenue.push(byDay.get(d) ?? 0);
+    }
   }
-  const result = forecastRevenue(series, days);
+  const recurring = recurringSpecialDays(dates, revenue);
+  const shareOn = (date: LocalDate) => (onCalendar(holidays, date) ? 0 : (recurring.get(date.slice(5)) ?? 1));
+  // The model reads the last FORECAST_HISTORY_DAYS; the older year only served to find special days.
+  const kept = Math.min(dates.length, FORECAST_HISTORY_DAYS);
+  const historyDates = dates.slice(dates.length - kept);
+  const series = revenue.slice(revenue.length - kept);
+  const aheadDates = Array.from({ length: days }, (_, k) => addDays(scope.today, k));
+  const historyShares = historyDates.map(shareOn);
+  const result = forecastRevenue(series, days, { history: historyShares, ahead: aheadDates.map(shareOn) });
   return {
     method: result.method,
     methodDescription: METHODS[result.method],
     params: result.params,
-    history: { from, to, days: series.length },
+    history: {
+      from: historyDates[0] ?? null,
+      to,
+      days: series.length,
+      specialDays: historyShares.filter((share) => share < 1).length,
+    },
     backtest: result.backtest,
     interval: result.interval,
     forecast: result.points.map((p, k) => ({
-      date: addDays(scope.today, k),
+      date: aheadDates[k] as LocalDate,
       revenueMinor: p.value,
       lowerMinor: p.lower,
       upperMinor: p.upper,
     })),
+    specialDays: aheadDates.flatMap((date): ForecastResponse['specialDays'] => {
+      const named = holidays.find((h) => h.date === date || h.date === date.slice(5));
+      if (named) return [{ date, share: 0, reason: 'calendar', name: named.name }];
+      const share = recurring.get(date.slice(5));
+      return share === undefined ? [] : [{ date, share, reason: 'history', name: null }];
+    }),
     meta: metaOf(scope),
   };
 }

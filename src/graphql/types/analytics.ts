@@ -111,6 +111,15 @@ const BacktestRef = builder.objectRef<NonNullable<ForecastResult['backtest']>>('
     }),
   }),
 });
+const SpecialDayRef = builder.objectRef<ForecastResult['specialDays'][number]>('ForecastSpecialDay').implement({
+  description: 'A closed or reduced day of the forecast, predicted at its share of a normal day',
+  fields: (t) => ({
+    date: t.exposeString('date'),
+    share: t.exposeFloat('share', { description: '0 closed, 1 a normal day' }),
+    reason: t.exposeString('reason', { description: 'calendar (the organisation’s holidays) or history' }),
+    name: t.exposeString('name', { nullable: true }),
+  }),
+});
 const ForecastRef = builder.objectRef<ForecastResult>('Forecast').implement({
   fields: (t) => ({
     method: t.exposeString('method'),
@@ -119,6 +128,11 @@ const ForecastRef = builder.objectRef<ForecastResult>('Forecast').implement({
     historyFrom: t.string({ nullable: true, resolve: (f) => f.history.from }),
     historyTo: t.string({ resolve: (f) => f.history.to }),
     historyDays: t.int({ resolve: (f) => f.history.days }),
+    historySpecialDays: t.int({
+      description: 'Days of the history skipped as closed or reduced',
+      resolve: (f) => f.history.specialDays,
+    }),
+    specialDays: t.field({ type: [SpecialDayRef], resolve: (f) => f.specialDays }),
     points: t.field({ type: [ForecastPointRef], resolve: (f) => f.forecast }),
     meta: t.field({ type: ReportMetaRef, resolve: (f) => f.meta }),
   }),

@@ -3566,6 +3566,8 @@ export interface components {
                 /** @description YYYY-MM-DD in the tenant’s timezone */
                 to: string;
                 days: number;
+                /** @description Days of the history the model skipped as closed or reduced */
+                specialDays: number;
             };
             backtest: {
                 days: number;
@@ -3585,6 +3587,20 @@ export interface components {
                 revenueMinor: number;
                 lowerMinor: number;
                 upperMinor: number;
+            }[];
+            /** @description The special days of the forecast, predicted at their share of a normal day */
+            specialDays: {
+                /** @description YYYY-MM-DD in the tenant’s timezone */
+                date: string;
+                /** @description Of a normal day: 0 closed, e.g. 0.25 for a quarter day */
+                share: number;
+                /**
+                 * @description calendar: on the organisation's holiday calendar (PATCH /v1/tenant), closed; history: the same month-day was closed (under 10 % of a usual day) or reduced (under 60 %) in every year of the last two the history holds
+                 * @enum {string}
+                 */
+                reason: "calendar" | "history";
+                /** @description The calendar's name for the day */
+                name: string | null;
             }[];
             meta: components["schemas"]["ReportMeta"];
         };
