@@ -399,7 +399,8 @@ try {
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)[0];
-  const columns = header.split(',');
+  // The demo organisation's locale (de-DE) writes `;`-separated CSV.
+  const columns = header.split(';');
   check(columns.length >= 3 && columns.every((c) => c.trim().length > 0), `the CSV has a header line (${header})`);
   const pdf = await downloaded(page, 'Download PDF');
   check(pdf.subarray(0, 5).toString('latin1') === '%PDF-', 'the PDF download is a PDF');

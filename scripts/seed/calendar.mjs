@@ -36,6 +36,31 @@ function easter(year) {
   return Date.UTC(year, month - 1, day);
 }
 
+/**
+ * The demo company's holiday calendar (its tenant setting): the fixed nationwide holidays every year, the
+ * movable ones of this year and the next by date.
+ */
+export function holidayCalendar(todayMs) {
+  const fixed = [
+    ['01-01', 'Neujahr'],
+    ['05-01', 'Tag der Arbeit'],
+    ['10-03', 'Tag der Deutschen Einheit'],
+    ['12-25', '1. Weihnachtstag'],
+    ['12-26', '2. Weihnachtstag'],
+  ].map(([date, name]) => ({ date, name }));
+  const year = new Date(todayMs).getUTCFullYear();
+  const movable = [year, year + 1].flatMap((y) => {
+    const e = easter(y);
+    return [
+      [e - 2 * DAY_MS, 'Karfreitag'],
+      [e + DAY_MS, 'Ostermontag'],
+      [e + 39 * DAY_MS, 'Christi Himmelfahrt'],
+      [e + 50 * DAY_MS, 'Pfingstmontag'],
+    ].map(([ms, name]) => ({ date: ymd(ms), name }));
+  });
+  return [...fixed, ...movable];
+}
+
 /** Nationwide German public holidays of a year (state holidays are left out). */
 function holidays(year) {
   const e = easter(year);

@@ -1,7 +1,7 @@
 // Master data of the demo tenant: tenant, users, territories, salesmen, products and customers.
 import { pbkdf2 } from 'node:crypto';
 import { promisify } from 'node:util';
-import { berlinTime, DAY_MS } from './calendar.mjs';
+import { berlinTime, DAY_MS, holidayCalendar } from './calendar.mjs';
 import { buildCatalog, CATEGORIES } from './catalog.mjs';
 import { BUSINESS_TYPES, CUSTOMER_NOTES, companyName, FIRST_NAMES, LAST_NAMES, pickSpot, slug } from './people.mjs';
 import { insidePolygon, offsetKm, round6, STREETS, TERRITORIES, territoryPolygon } from './places.mjs';
@@ -55,6 +55,8 @@ export async function buildMaster(rnd, { tenantId, tenantCreatedMs, startMs, tod
     timezone: 'Europe/Berlin',
     currency: 'EUR',
     check_in_radius_m: 200,
+    locale: 'de-DE',
+    holidays: holidayCalendar(todayMs),
     created_at: iso(tenantCreatedMs),
     // The demo company saved its settings on its first day, so its onboarding checklist is complete.
     updated_at: iso(tenantCreatedMs + 3_600_000),

@@ -12,6 +12,8 @@ export const TABLES = {
     'timezone',
     'currency',
     'check_in_radius_m',
+    'locale',
+    'holidays',
     'created_at',
     'updated_at',
     'version',

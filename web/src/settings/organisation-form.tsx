@@ -25,7 +25,61 @@ function currencyName(code: string): string {
   }
 }
 
-/** Name, timezone, currency and check-in radius (GET/PATCH /v1/tenant); owners and admins change them. */
+/** Locales offered for exports and e-mails; the current one is kept even if it is not listed. */
+const LOCALES = [
+  'en-US',
+  'en-GB',
+  'de-DE',
+  'de-AT',
+  'de-CH',
+  'fr-FR',
+  'fr-BE',
+  'nl-NL',
+  'it-IT',
+  'es-ES',
+  'pt-PT',
+  'pl-PL',
+  'sv-SE',
+  'da-DK',
+  'cs-CZ',
+];
+
+function localeName(tag: string): string {
+  try {
+    return new Intl.DisplayNames(undefined, { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** How a locale writes 1234.5 in money, as an example beside its name. */
+function moneyExample(tag: string, currency: string): string {
+  try {
+    return new Intl.NumberFormat(tag, { style: 'currency', currency }).format(1234.5);
+  } catch {
+    return '';
+  }
+}
+
+/** The calendar as the text area shows it: one day per line, `MM-DD` or `YYYY-MM-DD`, then its name. */
+const holidaysText = (holidays: TenantSettings['holidays']) => holidays.map((h) => `${h.date} ${h.name}`).join('\n');
+
+/** The text area's lines as the API takes them; the API answers what is wrong with a line. */
+function parseHolidays(text: string): TenantSettings['holidays'] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const [date = '', ...name] = line.split(/\s+/);
+      return { date, name: name.join(' ') };
+    });
+}
+
+/**
+ * Name, timezone, currency, locale, check-in radius and holidays (GET/PATCH /v1/tenant); owners and
+ * admins change them.
+ */
 export function OrganisationForm({
   auth,
   settings,
@@ -42,13 +96,19 @@ export function OrganisationForm({
     timezone: settings.timezone,
     currency: settings.currency,
     checkInRadiusM: String(settings.checkInRadiusM),
+    locale: settings.locale ?? 'en-US',
+    holidays: holidaysText(settings.holidays ?? []),
     twoFactorRequired: settings.twoFactorRequired ?? false,
   });
+  const locales = LOCALES.includes(form.locale) ? LOCALES : [form.locale, ...LOCALES];
   const zones = useMemo(() => choices('timeZone', settings.timezone), [settings.timezone]);
   const currencies = useMemo(() => choices('currency', settings.currency), [settings.currency]);
   const action = useAction();
   const set = (field: keyof typeof form) => (e: Event) =>
-    setForm({ ...form, [field]: (e.currentTarget as HTMLInputElement | HTMLSelectElement).value });
+    setForm({
+      ...form,
+      [field]: (e.currentTarget as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement).value,
+    });
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -58,6 +118,8 @@ export function OrganisationForm({
     if (form.timezone !== settings.timezone) patch.timezone = form.timezone;
     if (form.currency !== settings.currency) patch.currency = form.currency;
     if (Number(form.checkInRadiusM) !== settings.checkInRadiusM) patch.checkInRadiusM = Number(form.checkInRadiusM);
+    if (form.locale !== settings.locale) patch.locale = form.locale;
+    if (form.holidays.trim() !== holidaysText(settings.holidays ?? [])) patch.holidays = parseHolidays(form.holidays);
     if (form.twoFactorRequired !== (settings.twoFactorRequired ?? false))
       patch.twoFactorRequired = form.twoFactorRequired;
     await action.run(async () => {
@@ -119,6 +181,35 @@ export function OrganisationForm({
           />
           <span id="radius-help" class="help">
             A check-in this close to the customer is verified (10–5,000 m). Applies to check-ins from now on.
+          </span>
+        </label>
+        <label>
+          Locale
+          <select name="locale" value={form.locale} onChange={set('locale')} aria-describedby="locale-help">
+            {locales.map((l) => (
+              <option key={l} value={l}>
+                {localeName(l)} ({l}) – {moneyExample(l, form.currency)}
+              </option>
+            ))}
+          </select>
+          <span id="locale-help" class="help">
+            How report PDFs, e-mails and CSV downloads write money and numbers. Where decimals take a comma, CSV files
+            are separated by semicolons, as spreadsheets there expect.
+          </span>
+        </label>
+        <label>
+          Holidays
+          <textarea
+            name="holidays"
+            rows={5}
+            value={form.holidays}
+            onInput={set('holidays')}
+            placeholder={'12-25 Christmas Day\n2027-03-26 Good Friday'}
+            aria-describedby="holidays-help"
+          />
+          <span id="holidays-help" class="help">
+            One day per line: MM-DD for every year or YYYY-MM-DD for one year, then its name. The forecast expects no
+            sales on these days.
           </span>
         </label>
         <label class="check">

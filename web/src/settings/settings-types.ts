@@ -7,6 +7,8 @@ export interface TenantSettings {
   timezone: string;
   currency: string;
   checkInRadiusM: number;
+  locale: string;
+  holidays: { date: string; name: string }[];
   twoFactorRequired?: boolean;
   version: number;
 }
