@@ -21,9 +21,13 @@
 //      the sample data (its counts shown, its salesmen on Live) and removes it again (gone); saving
 //      the settings and importing a CSV of customers with 3 invalid rows (listed, and in the downloaded
 //      error report) tick their steps,
+//      the products report's PDF with three products renamed in Polish, Russian and Greek, read back by
+//      pdftotext (every name whole, money as de-DE writes it) and its first page rendered by pdftoppm; the
+//      report e-mail's HTML at 390 and 1,200 px, never scrolling sideways,
 //   8. saves screenshots of the Live, Salesman, Reports, Heat map, Team, Settings, Import and Getting started
 //      screens: .wrangler/browser-test/{live,salesman,reports,heatmap,team,settings,import,onboarding}.png, or the ones the
-//      README shows (docs/screenshots/) with `npm run test:browser -- --screenshots`.
+//      README shows (docs/screenshots/) with `npm run test:browser -- --screenshots`, with the report PDF's
+//      first page and the report e-mail at phone and desktop widths.
 // Exits non-zero on the first failed check, with a screenshot of the page in .wrangler/browser-test/
 // failure.png. CHROMIUM overrides the browser (default /usr/bin/chromium;
 // `apt-get install -y chromium` on Debian). HEADED=1 shows the window.
@@ -421,6 +425,8 @@ try {
     check(page.url().endsWith(`/app/reports/${name}`), `the ${tab} tab is a deep link`);
   }
   log('the executive, RFM, products, heat map and forecast reports render');
+
+  await checkDocuments(browser, base, owner.accessToken);
 
   // The heat map: its cells painted on the map's canvas, the coverage gaps as markers, a legend that
   // follows the measure chosen.
@@ -834,6 +840,90 @@ try {
   stopAll();
 }
 process.exit(exitCode);
+
+/**
+ * The report documents as their readers get them: the products report's PDF (three of its top products
+ * renamed in Polish, Russian and Greek) read back by poppler's pdftotext, which must hold every name
+ * exactly, and its first page rendered by pdftoppm (docs/screenshots/report-pdf.png with --screenshots);
+ * the executive report's e-mail body at phone (390 px) and desktop (1,200 px) widths in Chromium, which must
+ * never scroll sideways (docs/screenshots/report-email-{phone,desktop}.png).
+ */
+async function checkDocuments(browser, base, token) {
+  // Names from three scripts that the PDF must print whole.
+  const UNICODE_NAMES = ['Pierogi z Łodzi', 'Чай «Москва»', 'Ελιές Αθήνας'];
+  const products = await call(base, 'GET', '/v1/analytics/products?days=30', undefined, token);
+  const top = products.top;
+  check(top.length >= UNICODE_NAMES.length, `the products report lists products (${top.length})`);
+  for (const [i, name] of UNICODE_NAMES.entries()) {
+    await call(base, 'PATCH', `/v1/products/${top[i].productId}`, { name }, token);
+  }
+  const res = await fetch(`${base}/v1/analytics/products?days=30&format=pdf`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  check(res.ok, `the products PDF downloads (${res.status})`);
+  const pdfPath = join(work, 'products.pdf');
+  writeFileSync(pdfPath, Buffer.from(await res.arrayBuffer()));
+  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdfPath, '-']).toString('utf8');
+  for (const name of UNICODE_NAMES) check(text.includes(name), `pdftotext finds "${name}" in the products PDF`);
+  // The demo organisation writes money as de-DE does: 1.234,56 €.
+  check(/\d\.\d{3},\d{2}\s€/.test(text), 'the PDF writes money as the de-DE locale does');
+  const pagePrefix = join(work, 'report-pdf');
+  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdfPath, pagePrefix]);
+  const png = readFileSync(`${pagePrefix}.png`);
+  check(png.length > 10_000, `pdftoppm rendered the first page (${png.length} bytes)`);
+  writeFileSync(shot('report-pdf'), png);
+  log('the products PDF prints Polish, Russian and Greek names whole (pdftotext) and renders (pdftoppm)');
+
+  const html = await reportEmailHtml(base, token);
+  for (const [name, width] of [
+    ['report-email-phone', 390],
+    ['report-email-desktop', 1200],
+  ]) {
+    const mail = await browser.newPage({ viewport: { width, height: 900 } });
+    // The e-mail as a mail client shows it: no network, no scripts.
+    await mail.route('**/*', (route) => route.abort());
+    await mail.setContent(html, { waitUntil: 'load' });
+    const { scroll, client } = await mail.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    check(scroll <= client, `the report e-mail fits ${width} px without scrolling sideways (${scroll} > ${client})`);
+    await mail.screenshot({ path: shot(name), fullPage: true });
+    await mail.close();
+  }
+  log('the report e-mail fits a 390 px phone and a 1,200 px desktop');
+}
+
+/**
+ * The HTML body of the weekly executive report e-mail, built by the code the Worker sends it with
+ * (src/analytics/documents, bundled here by esbuild) from the report the API answers.
+ */
+async function reportEmailHtml(base, token) {
+  const { build } = await import('esbuild');
+  const bundled = await build({
+    stdin: {
+      contents: [
+        `export { executiveDocument } from './src/analytics/documents/executive.document';`,
+        `export { documentToHtml } from './src/analytics/documents/html';`,
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+    logLevel: 'error',
+  });
+  const url = `data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`;
+  const { executiveDocument, documentToHtml } = await import(url);
+  const report = await call(base, 'GET', '/v1/analytics/executive-report?period=week', undefined, token);
+  const doc = executiveDocument(report, report.meta, 'Weekly report · Demo Distribution Co');
+  return documentToHtml(doc, {
+    unsubscribeUrl: `${base}/v1/reports/unsubscribe?token=example`,
+    attachments: [`${doc.fileName}.pdf`, `${doc.fileName}.csv`],
+  });
+}
 
 /** Clicks a download button and answers the file the browser saved. */
 async function downloaded(page, button) {

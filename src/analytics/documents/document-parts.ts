@@ -1,7 +1,15 @@
 import type { Kpis } from '../domain/metrics';
 import type { DateRange } from '../domain/periods';
 import type { Chart, Column, Kpi, Table } from './report-document';
-import { formatChange, formatInt, formatMoney, formatPercent, minorToDecimal, type NumberStyle } from './value-format';
+import {
+  formatChange,
+  formatDecimal,
+  formatInt,
+  formatMoney,
+  formatPercent,
+  minorToDecimal,
+  type NumberStyle,
+} from './value-format';
 
 /** Pieces every report's document is built from: labels, KPI cards, the revenue chart, the daily table. */
 /** What the documents say about the report: its calendar, currency and scope. */
@@ -54,7 +62,7 @@ export function kpiCards(k: Kpis, previous: Kpis | null, style: NumberStyle): Kp
     { label: 'Strike rate', value: formatPercent(k.strikeRatePct, style), change: null },
     {
       label: 'Avg. time on site',
-      value: k.avgTimeOnSiteMinutes === null ? '–' : `${k.avgTimeOnSiteMinutes} min`,
+      value: k.avgTimeOnSiteMinutes === null ? '–' : `${formatDecimal(k.avgTimeOnSiteMinutes, style)} min`,
       change: null,
     },
     { label: 'Refunds', value: formatMoney(k.refundsMinor, style), change: null },

@@ -2,7 +2,7 @@ import type { ExecutiveReport } from '../domain/executive';
 import type { DocMeta } from './document-parts';
 import { col, dailyTable, rangeLabel, revenueChart, subtitleOf } from './document-parts';
 import type { ReportDocument } from './report-document';
-import { formatChange, formatInt, formatMoney, formatPercent, minorToDecimal } from './value-format';
+import { formatChange, formatDecimal, formatInt, formatMoney, formatPercent, minorToDecimal } from './value-format';
 
 const UNIT_LABEL: Record<string, string | undefined> = { count: 'count', percent: '%', minutes: 'minutes' };
 
@@ -24,7 +24,7 @@ export function executiveDocument(r: ExecutiveReport, meta: DocMeta, title = 'Ex
             : line.unit === 'minutes'
               ? line.value === null
                 ? '–'
-                : `${line.value} min`
+                : `${formatDecimal(line.value, meta)} min`
               : formatInt(line.value, meta),
       change: formatChange(line.changePct, meta, line.unit === 'percent' ? 'points' : 'percent'),
     })),

@@ -256,6 +256,26 @@ function niceCeil(v: number): number {
 
 const cellText = (ctx: Ctx, column: Column, v: Cell): string => formatCell(column.kind, v, ctx.style);
 
+/** Narrowest a text column is squeezed to before the numbers are. */
+const MIN_TEXT_WIDTH = 50;
+
+/**
+ * Column widths filling the page: spare room is shared in proportion; when the columns are too wide,
+ * the text columns give way first (a clipped name still reads, a clipped amount does not), and only when
+ * they are at their narrowest does every column shrink.
+ */
+function columnWidths(columns: readonly Column[], natural: readonly number[]): number[] {
+  const total = natural.reduce((a, b) => a + b, 0);
+  if (total <= width) return natural.map((w) => (w * width) / total);
+  const isText = columns.map((c) => c.kind === 'text');
+  const textTotal = natural.reduce((n, w, i) => (isText[i] ? n + w : n), 0);
+  const textRoom = width - (total - textTotal);
+  if (textTotal > 0 && textRoom >= MIN_TEXT_WIDTH * isText.filter(Boolean).length) {
+    return natural.map((w, i) => (isText[i] ? (w * textRoom) / textTotal : w));
+  }
+  return natural.map((w) => (w * width) / total);
+}
+
 function table(ctx: Ctx, t: Table): void {
   const size = 8;
   const rowH = 13;
@@ -269,8 +289,7 @@ function table(ctx: Ctx, t: Table): void {
       ) + 10,
     ),
   );
-  const scale = width / natural.reduce((a, b) => a + b, 0);
-  const widths = natural.map((w) => w * scale);
+  const widths = columnWidths(t.columns, natural);
   const drawHeader = () => {
     text(ctx, t.title, MARGIN, ctx.y - 12, 11, { bold: true });
     ctx.y -= 18;

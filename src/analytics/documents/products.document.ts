@@ -3,7 +3,7 @@ import type { ProductAnalytics } from '../domain/products';
 import type { DocMeta } from './document-parts';
 import { col, subtitleOf } from './document-parts';
 import type { ReportDocument } from './report-document';
-import { formatInt, formatMoney } from './value-format';
+import { formatDecimal, formatInt, formatMoney } from './value-format';
 
 /** Product analytics as a document: top products, categories, slow movers. */
 export function productsDocument(r: ProductAnalytics & { range: DateRange }, meta: DocMeta): ReportDocument {
@@ -26,7 +26,7 @@ export function productsDocument(r: ProductAnalytics & { range: DateRange }, met
     kpis: [
       { label: 'Revenue', value: formatMoney(r.totals.revenueMinor, meta), change: null },
       { label: 'Units sold', value: formatInt(r.totals.units, meta), change: null },
-      { label: 'Units per day', value: String(r.totals.velocityPerDay), change: null },
+      { label: 'Units per day', value: formatDecimal(r.totals.velocityPerDay, meta), change: null },
       { label: 'Products sold', value: formatInt(r.totals.productsSold, meta), change: null },
     ],
     chart: {
