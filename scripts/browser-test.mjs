@@ -21,7 +21,8 @@
 //      the sample data (its counts shown, its salesmen on Live) and removes it again (gone); saving
 //      the settings and importing a CSV of customers with 3 invalid rows (listed, and in the downloaded
 //      error report) tick their steps,
-//      the products report's PDF with three products renamed in Polish, Russian and Greek, read back by
+//      the products report's PDF with six products renamed in Polish, Russian, Greek, Japanese, Korean and
+//      Chinese, read back by
 //      pdftotext (every name whole, money as de-DE writes it) and its first page rendered by pdftoppm; the
 //      report e-mail's HTML at 390 and 1,200 px, never scrolling sideways,
 //   8. saves screenshots of the Live, Salesman, Reports, Heat map, Team, Settings, Import and Getting started
@@ -842,15 +843,15 @@ try {
 process.exit(exitCode);
 
 /**
- * The report documents as their readers get them: the products report's PDF (three of its top products
- * renamed in Polish, Russian and Greek) read back by poppler's pdftotext, which must hold every name
+ * The report documents as their readers get them: the products report's PDF (six of its top products
+ * renamed in Polish, Russian, Greek, Japanese, Korean and Chinese) read back by poppler's pdftotext, which must hold every name
  * exactly, and its first page rendered by pdftoppm (docs/screenshots/report-pdf.png with --screenshots);
  * the executive report's e-mail body at phone (390 px) and desktop (1,200 px) widths in Chromium, which must
  * never scroll sideways (docs/screenshots/report-email-{phone,desktop}.png).
  */
 async function checkDocuments(browser, base, token) {
-  // Names from three scripts that the PDF must print whole.
-  const UNICODE_NAMES = ['Pierogi z Łodzi', 'Чай «Москва»', 'Ελιές Αθήνας'];
+  // Names from six scripts that the PDF must print whole (the CJK ones in Noto Sans CJK, a static asset).
+  const UNICODE_NAMES = ['Pierogi z Łodzi', 'Чай «Москва»', 'Ελιές Αθήνας', '東京 緑茶', '서울 김치', '北京烤鸭'];
   const products = await call(base, 'GET', '/v1/analytics/products?days=30', undefined, token);
   const top = products.top;
   check(top.length >= UNICODE_NAMES.length, `the products report lists products (${top.length})`);
@@ -872,7 +873,9 @@ async function checkDocuments(browser, base, token) {
   const png = readFileSync(`${pagePrefix}.png`);
   check(png.length > 10_000, `pdftoppm rendered the first page (${png.length} bytes)`);
   writeFileSync(shot('report-pdf'), png);
-  log('the products PDF prints Polish, Russian and Greek names whole (pdftotext) and renders (pdftoppm)');
+  log(
+    'the products PDF prints Polish, Russian, Greek, Japanese, Korean and Chinese names whole (pdftotext) and renders (pdftoppm)',
+  );
 
   const html = await reportEmailHtml(base, token);
   for (const [name, width] of [

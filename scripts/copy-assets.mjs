@@ -24,3 +24,11 @@ const parts = {
   graphqlWorker: 'graphql.worker.js',
 };
 for (const [part, file] of Object.entries(parts)) writeFileSync(join(out, 'graphiql', file), graphiql[part]);
+
+// The CJK font of report PDFs (src/analytics/documents/cjk-font.ts): a static asset the Worker fetches
+// through its ASSETS binding when a document needs it, too large (3.6 MB) to ship inside the bundle.
+mkdirSync(join(root, 'public', 'fonts'), { recursive: true });
+copyFileSync(
+  join(root, 'assets/fonts/NotoSansCJKsc-Regular.subset.ttf'),
+  join(root, 'public', 'fonts', 'noto-sans-cjk-sc.ttf'),
+);

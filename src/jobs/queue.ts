@@ -1,4 +1,5 @@
 import { EmailMessage } from 'cloudflare:email';
+import { cjkFontFromAssets } from '../analytics/documents/cjk-font';
 import type { MailSender } from '../analytics/mail/report-mail';
 import { sendDueReports } from '../analytics/services/report-delivery.service';
 import { runNightlyRfm } from '../analytics/services/rfm-runs.service';
@@ -82,6 +83,7 @@ async function runJobOn(db: Db, env: Env, job: JobMessage, exec: Pick<ExecutionC
     send: bindingSender(env.REPORT_EMAIL),
     from: config.REPORT_EMAIL_FROM,
     baseUrl: config.PUBLIC_BASE_URL,
+    cjkFont: cjkFontFromAssets(env.ASSETS),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { cjkFontFromAssets } from '../analytics/documents/cjk-font';
 import { documentToCsv } from '../analytics/documents/csv';
 import { documentToPdf } from '../analytics/documents/pdf';
 import type { ReportDocument } from '../analytics/documents/report-document';
@@ -64,7 +65,8 @@ export async function respondWith<S extends z.ZodType>(
     });
   }
   // A copy typed as backed by a plain ArrayBuffer, as a response body must be.
-  return c.body((await documentToPdf(doc)).slice(), 200, {
+  const pdf = await documentToPdf(doc, { cjkFont: cjkFontFromAssets((c as Context<AppEnv>).env.ASSETS) });
+  return c.body(pdf.slice(), 200, {
     ...headers,
     'content-type': 'application/pdf',
     'content-disposition': `inline; filename="${filename(doc.fileName)}.pdf"`,

@@ -1,7 +1,9 @@
-import { PDFDocument, StandardFonts } from '@cantoo/pdf-lib';
-import fontkit from '@pdf-lib/fontkit';
+import { env } from 'cloudflare:test';
+import fontkit from '@cantoo/fontkit';
+import { PDFDict, PDFDocument, PDFName, StandardFonts } from '@cantoo/pdf-lib';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { cjkFontFromAssets } from '../../src/analytics/documents/cjk-font';
 import { documentToCsv } from '../../src/analytics/documents/csv';
 import { NOTO_SANS_REGULAR } from '../../src/analytics/documents/fonts.generated';
 import { documentToHtml } from '../../src/analytics/documents/html';
@@ -110,6 +112,18 @@ describe('CSV export', () => {
   });
 });
 
+/** The BaseFont names of the fonts a PDF embeds. */
+async function fontNames(bytes: Uint8Array): Promise<string[]> {
+  const pdf = await PDFDocument.load(bytes);
+  const names: string[] = [];
+  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(PDFName.of('Type')) !== PDFName.of('Font')) continue;
+    const base = object.get(PDFName.of('BaseFont'));
+    if (base instanceof PDFName) names.push(base.decodeText());
+  }
+  return names;
+}
+
 describe('PDF export', () => {
   it('replaces what a font cannot draw (here the standard WinAnsi Helvetica)', async () => {
     const pdf = await PDFDocument.create();
@@ -129,6 +143,20 @@ describe('PDF export', () => {
     expect(encodable('東京', set)).toBe('??');
     const rendered = await PDFDocument.load(await documentToPdf(doc(3)));
     expect(rendered.getPageCount()).toBe(1);
+  });
+
+  it('prints CJK names in Noto Sans CJK, loaded from the static assets only for a document that has some', async () => {
+    const cjkFont = cjkFontFromAssets(env.ASSETS);
+    const cjkDoc = doc(3);
+    cjkDoc.tables[0]?.rows.push({ date: '東京 緑茶 · 서울 김치 · ひらがな', revenueMinor: 1, orders: 1, note: '北京' });
+    expect((await cjkFont())?.byteLength).toBeGreaterThan(1_000_000);
+    expect(await fontNames(await documentToPdf(cjkDoc, { cjkFont }))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^NotoSansCJK/)]),
+    );
+    // Without CJK letters the CJK font is not embedded; without a loader CJK prints as `?`.
+    expect((await fontNames(await documentToPdf(doc(3), { cjkFont }))).some((n) => n.includes('CJK'))).toBe(false);
+    const without = await PDFDocument.load(await documentToPdf(cjkDoc));
+    expect(without.getPageCount()).toBe(1);
   });
 
   it('renders one page for a short report and stops at two for a long one', async () => {

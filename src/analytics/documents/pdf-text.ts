@@ -1,7 +1,7 @@
 /**
  * Every string of a report PDF goes through `encodable`: characters the embedded font has stay as they
  * are; for the others known symbols are spelled out (≥ → >=), an accent the font lacks is dropped
- * (ő → o) and what is left becomes `?` (a CJK name, with the Latin/Greek/Cyrillic font shipped).
+ * (ő → o) and what is left becomes `?` (a letter neither Noto Sans nor, for CJK, Noto Sans CJK has).
  */
 const REPLACEMENTS: Record<string, string> = {
   '≥': '>=',

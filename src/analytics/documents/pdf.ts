@@ -1,5 +1,6 @@
+import fontkit from '@cantoo/fontkit';
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from '@cantoo/pdf-lib';
-import fontkit from '@pdf-lib/fontkit';
+import { type CjkFontLoader, hasCjk } from './cjk-font';
 import { NOTO_SANS_BOLD, NOTO_SANS_REGULAR } from './fonts.generated';
 import { encodable } from './pdf-text';
 import type { Cell, Chart, Column, MapFigure, ReportDocument, Table } from './report-document';
@@ -8,9 +9,11 @@ import { formatCell, formatInt, formatMoneyCompact, type NumberStyle } from './v
 /**
  * A one- or two-page A4 PDF of a report: title, KPI boxes, a bar or line chart drawn with pdf-lib
  * primitives, then the tables (cut off with a note when they would need a third page; the CSV has all).
- * Text is set in Noto Sans (shipped with the project, subset to Latin, Greek and Cyrillic, about 140 KB per
- * weight, embedded whole: fontkit's glyph subsetting fails on it), so names such as Łódź, Москва or Αθήνα print as they are; a character
- * the font lacks (CJK, for one) becomes `?` through `encodable`.
+ * Text is set in Noto Sans (shipped with the project, subset to Latin, Greek and Cyrillic), so names such as
+ * Łódź, Москва or Αθήνα print as they are; Chinese, Japanese and Korean letters in Noto Sans CJK, loaded
+ * only for a document that has some (cjk-font.ts). Each string is drawn in runs, each run in the font that
+ * has its letters; both fonts are embedded as subsets of the glyphs used. A letter neither font has
+ * becomes `?` (or loses an accent the font lacks) through `encodable`.
  */
 const PAGE: [number, number] = [595.28, 841.89];
 const MARGIN = 40;
@@ -29,12 +32,35 @@ interface Ctx {
   regular: PDFFont;
   bold: PDFFont;
   charset: Set<number>;
+  /** The CJK font, when the document has CJK letters and the font could be loaded. */
+  cjk: { font: PDFFont; charset: Set<number> } | null;
   /** How numbers and money are written (the tenant's currency and locale). */
   style: NumberStyle;
   truncated: boolean;
 }
 
 const width = PAGE[0] - 2 * MARGIN;
+
+/** A string as runs, each in the font that has its letters (Noto Sans, or Noto Sans CJK for CJK letters). */
+function runs(ctx: Ctx, s: string, bold = false): { text: string; font: PDFFont }[] {
+  const main = bold ? ctx.bold : ctx.regular;
+  const out: { text: string; font: PDFFont }[] = [];
+  for (const ch of s) {
+    const code = ch.codePointAt(0) as number;
+    const cjk = ctx.cjk && !ctx.charset.has(code) && ctx.cjk.charset.has(code) ? ctx.cjk.font : null;
+    const font = cjk ?? main;
+    const piece = cjk ? ch : encodable(ch, ctx.charset);
+    const last = out.at(-1);
+    if (last && last.font === font) last.text += piece;
+    else out.push({ text: piece, font });
+  }
+  return out;
+}
+
+/** The width of a string as `text` draws it. */
+function widthOf(ctx: Ctx, s: string, size: number, bold = false): number {
+  return runs(ctx, s, bold).reduce((w, r) => w + r.font.widthOfTextAtSize(r.text, size), 0);
+}
 
 function text(
   ctx: Ctx,
@@ -44,24 +70,20 @@ function text(
   size: number,
   opts: { bold?: boolean; color?: ReturnType<typeof rgb>; right?: number } = {},
 ) {
-  const font = opts.bold ? ctx.bold : ctx.regular;
-  const clean = encodable(s, ctx.charset);
-  const w = font.widthOfTextAtSize(clean, size);
-  ctx.page.drawText(clean, {
-    x: opts.right !== undefined ? opts.right - w : x,
-    y,
-    size,
-    font,
-    color: opts.color ?? INK,
-  });
+  const parts = runs(ctx, s, opts.bold);
+  let at = opts.right !== undefined ? opts.right - widthOf(ctx, s, size, opts.bold) : x;
+  for (const part of parts) {
+    ctx.page.drawText(part.text, { x: at, y, size, font: part.font, color: opts.color ?? INK });
+    at += part.font.widthOfTextAtSize(part.text, size);
+  }
 }
 
+/** The string cut to `max` points wide, with an ellipsis when cut. */
 function clip(ctx: Ctx, s: string, size: number, max: number, bold = false): string {
-  const font = bold ? ctx.bold : ctx.regular;
-  let clean = encodable(s, ctx.charset);
-  if (font.widthOfTextAtSize(clean, size) <= max) return clean;
-  while (clean.length > 1 && font.widthOfTextAtSize(`${clean}…`, size) > max) clean = clean.slice(0, -1);
-  return `${clean}…`;
+  if (widthOf(ctx, s, size, bold) <= max) return s;
+  let letters = [...s];
+  while (letters.length > 1 && widthOf(ctx, `${letters.join('')}…`, size, bold) > max) letters = letters.slice(0, -1);
+  return `${letters.join('')}…`;
 }
 
 function newPage(ctx: Ctx): boolean {
@@ -163,7 +185,7 @@ function map(ctx: Ctx, m: MapFigure) {
   ] as const) {
     ctx.page.drawRectangle({ x, y: legendY - 1, width: 8, height: 7, color });
     text(ctx, label, x + 11, legendY, 7.5, { color: MUTED });
-    x += 14 + ctx.regular.widthOfTextAtSize(encodable(label, ctx.charset), 7.5) + 10;
+    x += 14 + widthOf(ctx, label, 7.5) + 10;
   }
   ctx.page.drawCircle({ x: x + 4, y: legendY + 2.5, size: 1.6, color: GAP, opacity: 0.6 });
   text(ctx, m.legend.points, x + 10, legendY, 7.5, { color: MUTED });
@@ -183,7 +205,7 @@ function chart(ctx: Ctx, c: Chart) {
   const yOf = (v: number) => plotBottom + ((plotTop - plotBottom) * Math.max(0, v)) / niceMax;
   if (max === 0) {
     const note = c.unit === 'money' ? 'No sales in this period' : 'Nothing to show for this period';
-    const w = ctx.regular.widthOfTextAtSize(note, 10);
+    const w = widthOf(ctx, note, 10);
     text(ctx, note, (plotLeft + plotRight) / 2 - w / 2, (plotTop + plotBottom) / 2, 10, { color: MUTED });
   }
   for (let i = 0; i <= (max === 0 ? 0 : 4); i++) {
@@ -238,7 +260,7 @@ function chart(ctx: Ctx, c: Chart) {
   c.labels.forEach((label, i) => {
     if (i % every !== 0) return;
     const clean = clip(ctx, label, 6.5, step * every - 2);
-    const w = ctx.regular.widthOfTextAtSize(clean, 6.5);
+    const w = widthOf(ctx, clean, 6.5);
     text(ctx, clean, xOf(i) - w / 2, plotBottom - 10, 6.5, { color: MUTED });
   });
   if (c.series.length > 1 || c.band) {
@@ -283,10 +305,7 @@ function table(ctx: Ctx, t: Table): void {
   const natural = t.columns.map((c, i) =>
     Math.min(
       c.kind === 'text' ? 220 : 110,
-      Math.max(
-        ctx.bold.widthOfTextAtSize(encodable(c.label, ctx.charset), size),
-        ...texts.map((r) => ctx.regular.widthOfTextAtSize(encodable(r[i] as string, ctx.charset), size)),
-      ) + 10,
+      Math.max(widthOf(ctx, c.label, size, true), ...texts.map((r) => widthOf(ctx, r[i] as string, size))) + 10,
     ),
   );
   const widths = columnWidths(t.columns, natural);
@@ -345,15 +364,43 @@ const bytesOf = (base64: string) => {
 };
 const fontBytes = { regular: () => bytesOf(NOTO_SANS_REGULAR), bold: () => bytesOf(NOTO_SANS_BOLD) };
 
-export async function documentToPdf(doc: ReportDocument): Promise<Uint8Array> {
+/** Every string a document prints, to tell whether it needs the CJK font. */
+function* documentText(doc: ReportDocument): Generator<string> {
+  yield doc.title;
+  yield doc.subtitle;
+  for (const k of doc.kpis) yield `${k.label} ${k.value} ${k.change ?? ''} ${k.note ?? ''}`;
+  if (doc.chart) yield* [doc.chart.title, ...doc.chart.labels, ...doc.chart.series.map((s) => s.name)];
+  if (doc.map) yield* [doc.map.title, ...doc.map.outlines.map((o) => o.label), ...Object.values(doc.map.legend)];
+  for (const t of doc.tables) {
+    yield t.title;
+    for (const c of t.columns) yield c.label;
+    for (const row of t.rows) for (const v of Object.values(row)) if (typeof v === 'string') yield v;
+  }
+  yield* doc.notes;
+}
+
+export interface PdfOptions {
+  /** Where the CJK font comes from (cjk-font.ts); without it CJK letters print as `?`. */
+  cjkFont?: CjkFontLoader | undefined;
+}
+
+export async function documentToPdf(doc: ReportDocument, options: PdfOptions = {}): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   pdf.setTitle(doc.title);
   pdf.setProducer('Fieldline');
   pdf.setCreator('Fieldline analytics');
   pdf.registerFontkit(fontkit);
-  const regular = await pdf.embedFont(fontBytes.regular());
-  const bold = await pdf.embedFont(fontBytes.bold());
+  const regular = await pdf.embedFont(fontBytes.regular(), { subset: true });
+  const bold = await pdf.embedFont(fontBytes.bold(), { subset: true });
   const charset = new Set(regular.getCharacterSet());
+  let cjk: Ctx['cjk'] = null;
+  if (options.cjkFont && [...documentText(doc)].some(hasCjk)) {
+    const bytes = await options.cjkFont();
+    if (bytes) {
+      const font = await pdf.embedFont(bytes, { subset: true });
+      cjk = { font, charset: new Set(font.getCharacterSet()) };
+    }
+  }
   const ctx: Ctx = {
     pdf,
     page: pdf.addPage(PAGE),
@@ -361,6 +408,7 @@ export async function documentToPdf(doc: ReportDocument): Promise<Uint8Array> {
     regular,
     bold,
     charset,
+    cjk,
     style: { currency: doc.currency, locale: doc.locale },
     truncated: false,
   };

@@ -2,7 +2,7 @@ import { createMimeMessage } from 'mimetext/browser';
 import { addAttachmentPart, addTextPart, base64Of } from '../../lib/mime';
 import { documentToCsv } from '../documents/csv';
 import { documentToHtml, documentToText } from '../documents/html';
-import { documentToPdf } from '../documents/pdf';
+import { documentToPdf, type PdfOptions } from '../documents/pdf';
 import type { ReportDocument } from '../documents/report-document';
 
 /** Sends one raw RFC 5322 message; resolves with the provider's message id when it gives one. */
@@ -18,13 +18,17 @@ export interface ReportAttachment {
 export type AttachmentFormat = 'pdf' | 'csv' | 'both';
 
 /** The files a subscription asked for (PDF, CSV or both), built once per report and shared by recipients. */
-export async function reportAttachments(doc: ReportDocument, format: AttachmentFormat): Promise<ReportAttachment[]> {
+export async function reportAttachments(
+  doc: ReportDocument,
+  format: AttachmentFormat,
+  pdf: PdfOptions = {},
+): Promise<ReportAttachment[]> {
   const out: ReportAttachment[] = [];
   if (format !== 'csv')
     out.push({
       filename: `${doc.fileName}.pdf`,
       contentType: 'application/pdf',
-      base64: base64Of(await documentToPdf(doc)),
+      base64: base64Of(await documentToPdf(doc, pdf)),
     });
   if (format !== 'pdf') {
     out.push({

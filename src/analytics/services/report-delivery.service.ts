@@ -3,6 +3,7 @@ import { type ReportFrequency, reportDeliveries, reportSubscriptions } from '../
 import type { PlatformContext, ServiceContext } from '../../services/context';
 import { type ReportSubscriptionRow, unsubscribeToken } from '../../services/report-subscriptions.service';
 import { findTenantSettings } from '../../services/tenant-settings';
+import type { CjkFontLoader } from '../documents/cjk-font';
 import { executiveDocument } from '../documents/executive.document';
 import type { ReportDocument } from '../documents/report-document';
 import { comparePeriods, lastCompletePeriod, type Period, type PeriodType } from '../domain/periods';
@@ -32,6 +33,8 @@ export interface MailDeps {
   send: MailSender;
   from: string;
   baseUrl: string;
+  /** The CJK font for PDF attachments (analytics/documents/cjk-font.ts). */
+  cjkFont?: CjkFontLoader | undefined;
 }
 
 export interface MailResult {
@@ -104,7 +107,7 @@ export async function sendDueReports(ctx: ServiceContext, deps: MailDeps): Promi
       reports.set(sub.frequency, building);
     }
     const doc = await building;
-    const attachments = await reportAttachments(doc, sub.format);
+    const attachments = await reportAttachments(doc, sub.format, { cjkFont: deps.cjkFont });
     for (const recipient of pending) {
       try {
         const sent = await deliver(ctx, deps, { sub, key, recipient, doc, attachments });
