@@ -201,7 +201,13 @@ describe('forecast', () => {
     expect(res.status).toBe(200);
     expect(res.body.method).toBe('holt-winters-additive-damped');
     expect(res.body.methodDescription).toContain('Holt-Winters');
-    expect(res.body.history).toEqual({ from: addDays(today, -70), to: addDays(today, -1), days: 70 });
+    expect(res.body.history).toEqual({
+      from: addDays(today, -70),
+      to: addDays(today, -1),
+      days: 70,
+      specialDays: 0,
+    });
+    expect(res.body.specialDays).toEqual([]);
     expect(res.body.backtest).toEqual({ days: 30, mapePct: 0, wapePct: 0, zeroDaysExcluded: 0 });
     expect(res.body.forecast).toHaveLength(14);
     res.body.forecast.forEach(
@@ -221,6 +227,20 @@ describe('forecast', () => {
       { token: t.token },
     );
     expect(gqlRes.body.data.forecast).toEqual({ method: res.body.method, backtest: res.body.backtest });
+
+    // A day on the organisation's holiday calendar is forecast at 0, and said so.
+    const holiday = addDays(today, 3);
+    const patched = await api(
+      'PATCH',
+      '/v1/tenant',
+      { holidays: [{ date: holiday.slice(5), name: 'Company day' }] },
+      { token: t.token },
+    );
+    expect(patched.status).toBe(200);
+    const closed = await api('GET', '/v1/analytics/forecast?days=14', undefined, { token: t.token });
+    expect(closed.body.specialDays).toEqual([{ date: holiday, share: 0, reason: 'calendar', name: 'Company day' }]);
+    expect(closed.body.forecast[3]).toMatchObject({ date: holiday, revenueMinor: 0, lowerMinor: 0, upperMinor: 0 });
+    expect(closed.body.forecast[2].revenueMinor).toBe(pattern[isoWeekday(addDays(today, 2))]);
   });
 
   it('falls back for short or no history and says so', async () => {
