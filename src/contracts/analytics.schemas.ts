@@ -378,7 +378,7 @@ export const ForecastSchema = z
           share: z.number().openapi({ description: 'Of a normal day: 0 closed, e.g. 0.25 for a quarter day' }),
           reason: z.enum(['calendar', 'history']).openapi({
             description:
-              "calendar: on the organisation's holiday calendar (PATCH /v1/tenant), closed; history: the same month-day was closed (under 10 % of a usual day) or reduced (under 60 %) in every year of the last two the history holds",
+              "calendar: on the organisation's holiday calendar (PATCH /v1/tenant), closed; history: the same month-day was closed (under 10 % of a usual day) in every year of the last two the history holds, or reduced (under 60 %) in both",
           }),
           name: z.string().nullable().openapi({ description: "The calendar's name for the day" }),
         }),

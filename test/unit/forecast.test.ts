@@ -179,6 +179,14 @@ describe('special days: holidays and reduced days', () => {
     expect([...special.keys()].sort()).toEqual(['01-01', '12-24', '12-25', '12-26']);
   });
 
+  it('takes a reduced day only when two years agree; one closed day is enough', () => {
+    const { dates, y } = tradingYears('2026-12-01', CHRISTMAS);
+    // One year of history holds each month-day once.
+    const special = recurringSpecialDays(dates.slice(-364), y.slice(-364));
+    expect(special.get('12-25')).toBe(0);
+    expect(special.has('12-24')).toBe(false);
+  });
+
   it('reads the holiday calendar: a date once or a month-day every year', () => {
     const calendar = [{ date: '12-25' }, { date: '2026-04-03' }];
     expect(onCalendar(calendar, '2027-12-25')).toBe(true);

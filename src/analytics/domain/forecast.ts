@@ -238,10 +238,12 @@ const USUAL_WEEKS = 3;
 
 /**
  * The month-days (`MM-DD`) a daily series shows as special every time it holds them, with their share of
- * a normal day: revenue under 60 % of the usual for that day (the median of the same weekday three weeks
- * either side) in every year, the share being the mean ratio, or 0 when under 10 % each time (closed).
- * Only where the usual is not nothing: a weekday that is always quiet is the weekly season's business.
- * `dates[t]` is the local date of `y[t]`, consecutive days.
+ * a normal day: closed (share 0) when revenue was under 10 % of the usual for that day (the median of the
+ * same weekday three weeks either side) each time; reduced (share = the mean ratio) when it was under
+ * 60 % in each of at least two years — one low day is more likely a slow day than a half day, and a day
+ * the back-test holds out must not be explained by its own value alone. Only where the usual is not
+ * nothing: a weekday that is always quiet is the weekly season's business. `dates[t]` is the local date
+ * of `y[t]`, consecutive days.
  */
 export function recurringSpecialDays(dates: readonly string[], y: readonly number[]): Map<string, number> {
   const ratios = new Map<string, number[]>();
@@ -259,7 +261,9 @@ export function recurringSpecialDays(dates: readonly string[], y: readonly numbe
   const special = new Map<string, number>();
   for (const [monthDay, seen] of ratios) {
     if (seen.every((r) => r < CLOSED_SHARE)) special.set(monthDay, 0);
-    else if (seen.every((r) => r < REDUCED_SHARE)) special.set(monthDay, Math.round(mean(seen) * 100) / 100);
+    else if (seen.length >= 2 && seen.every((r) => r < REDUCED_SHARE)) {
+      special.set(monthDay, Math.round(mean(seen) * 100) / 100);
+    }
   }
   return special;
 }

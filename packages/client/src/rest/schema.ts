@@ -3595,7 +3595,7 @@ export interface components {
                 /** @description Of a normal day: 0 closed, e.g. 0.25 for a quarter day */
                 share: number;
                 /**
-                 * @description calendar: on the organisation's holiday calendar (PATCH /v1/tenant), closed; history: the same month-day was closed (under 10 % of a usual day) or reduced (under 60 %) in every year of the last two the history holds
+                 * @description calendar: on the organisation's holiday calendar (PATCH /v1/tenant), closed; history: the same month-day was closed (under 10 % of a usual day) in every year of the last two the history holds, or reduced (under 60 %) in both
                  * @enum {string}
                  */
                 reason: "calendar" | "history";
