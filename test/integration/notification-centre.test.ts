@@ -466,17 +466,19 @@ describe('push delivery', () => {
 
   it('quiet hours hold push until they end; in-app arrives at once', async () => {
     const { t, manager, phone } = await teamWithDevice();
-    // Quiet all day but one minute: now is inside them, whatever the time.
-    const berlin = new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Berlin',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(new Date(Date.now() + 10 * 60_000));
+    // Quiet from 10 minutes ago to 10 minutes from now, Berlin time (spanning midnight when it is near):
+    // now is inside them whatever the time of day.
+    const berlin = (offsetMs: number) =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(Date.now() + offsetMs));
     const put = await api(
       'PUT',
       '/v1/me/notification-preferences',
-      { quietHours: { start: '00:00', end: berlin } },
+      { quietHours: { start: berlin(-10 * 60_000), end: berlin(10 * 60_000) } },
       { token: manager.token },
     );
     expect(put.status).toBe(200);
