@@ -7,11 +7,8 @@ import {
   TemplateQuery,
 } from '../contracts/imports.schemas';
 import type { JobMessage } from '../jobs/messages';
-import { csvDialect, toCsv } from '../lib/csv';
-import { auditAccess } from '../services/audit.service';
 import { importTemplate } from '../services/imports/csv-file';
-import { createImport, getImport, listImports, viewOf } from '../services/imports.service';
-import { tenantSettings } from '../services/tenant-settings';
+import { createImport, getImport, importErrorsCsv, listImports, viewOf } from '../services/imports.service';
 import { createProtectedRouter, IdParams, jsonResponse, protectedRoute, serviceContext, z } from './openapi';
 
 /** CSV imports of customers and products (docs/imports.md). */
@@ -115,21 +112,15 @@ export const importsRouter = createProtectedRouter()
       },
     }),
     async (c) => {
-      const row = await getImport(serviceContext(c), c.req.valid('param').id);
+      const { id } = c.req.valid('param');
+      const { format, delimiter } = c.req.valid('query');
       const wantsCsv =
-        c.req.valid('query').format === 'csv' ||
-        (c.req.valid('query').format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
-      if (!wantsCsv) return c.json({ data: row.errors }, 200);
-      await auditAccess(serviceContext(c), 'export:downloaded', { export: 'import-errors', import: row.id });
-      const { locale } = await tenantSettings(serviceContext(c));
-      const csv = toCsv(
-        ['row', 'column', 'code', 'message'],
-        row.errors.map((e) => [e.row, e.column ?? '', e.code, e.message]),
-        csvDialect(locale, c.req.valid('query').delimiter),
-      );
+        format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
+      if (!wantsCsv) return c.json({ data: (await getImport(serviceContext(c), id)).errors }, 200);
+      const { importId, csv } = await importErrorsCsv(serviceContext(c), id, delimiter);
       return c.body(`\ufeff${csv}\r\n`, 200, {
         'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="import-${row.id}-errors.csv"`,
+        'content-disposition': `attachment; filename="import-${importId}-errors.csv"`,
       });
     },
   );

@@ -15,15 +15,17 @@ import {
   users,
 } from '../db/tables';
 import { chunk } from '../lib/chunk';
+import { type CsvDelimiter, csvDialect, toCsv } from '../lib/csv';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { auditStatement } from './audit.service';
+import { auditAccess, auditStatement } from './audit.service';
 import type { ServiceContext } from './context';
 import { CUSTOMER_CREATED, CUSTOMER_UPDATED, type Customer, newCustomerRow } from './customers.service';
 import { findEntity, insertEntityStatements, newEntity, updateEntityStatements } from './entity';
 import { readCsv } from './imports/csv-file';
 import { type ImportLookups, type RowValues, rowValues } from './imports/row-values';
 import { newProductStatements, PRODUCT_UPDATED, type Product, tenantCurrency } from './products.service';
+import { tenantSettings } from './tenant-settings';
 import { commit } from './write-pipeline';
 
 /**
@@ -135,6 +137,26 @@ export async function getImport(ctx: ServiceContext, id: string): Promise<Import
   const row = await findEntity(ctx, imports, id, 'Import');
   requirePermission(ctx.principal, WRITE_PERMISSION[row.kind]);
   return row;
+}
+
+/**
+ * An import's row errors as a downloadable CSV report (row, column, code, message) in the organisation's
+ * CSV dialect or the delimiter asked for; the download is recorded in the audit log.
+ */
+export async function importErrorsCsv(
+  ctx: ServiceContext,
+  id: string,
+  delimiter?: CsvDelimiter,
+): Promise<{ importId: string; csv: string }> {
+  const row = await getImport(ctx, id);
+  await auditAccess(ctx, 'export:downloaded', { export: 'import-errors', import: row.id });
+  const { locale } = await tenantSettings(ctx);
+  const csv = toCsv(
+    ['row', 'column', 'code', 'message'],
+    row.errors.map((e) => [e.row, e.column ?? '', e.code, e.message]),
+    csvDialect(locale, delimiter),
+  );
+  return { importId: row.id, csv };
 }
 
 /** The organisation's imports, newest first (for users who may import something). */

@@ -153,10 +153,12 @@ describe('PDF export', () => {
     expect(await fontNames(await documentToPdf(cjkDoc, { cjkFont }))).toEqual(
       expect.arrayContaining([expect.stringMatching(/^NotoSansCJK/)]),
     );
-    // Without CJK letters the CJK font is not embedded; without a loader CJK prints as `?`.
+    // Without CJK letters the CJK font is not embedded.
     expect((await fontNames(await documentToPdf(doc(3), { cjkFont }))).some((n) => n.includes('CJK'))).toBe(false);
-    const without = await PDFDocument.load(await documentToPdf(cjkDoc));
-    expect(without.getPageCount()).toBe(1);
+    // Without a loader the document still renders, in Noto Sans alone (its CJK letters as `?`).
+    const without = await fontNames(await documentToPdf(cjkDoc));
+    expect(without.length).toBeGreaterThan(0);
+    expect(without.some((n) => n.includes('CJK'))).toBe(false);
   });
 
   it('renders one page for a short report and stops at two for a long one', async () => {

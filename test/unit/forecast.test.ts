@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  calendarEntry,
   forecastRevenue,
-  onCalendar,
   pointForecast,
   projectHoltWinters,
   quantile,
@@ -188,10 +188,13 @@ describe('special days: holidays and reduced days', () => {
   });
 
   it('reads the holiday calendar: a date once or a month-day every year', () => {
-    const calendar = [{ date: '12-25' }, { date: '2026-04-03' }];
-    expect(onCalendar(calendar, '2027-12-25')).toBe(true);
-    expect(onCalendar(calendar, '2026-04-03')).toBe(true);
-    expect(onCalendar(calendar, '2027-04-03')).toBe(false);
+    const calendar = [
+      { date: '12-25', name: 'Christmas Day' },
+      { date: '2026-04-03', name: 'Good Friday' },
+    ];
+    expect(calendarEntry(calendar, '2027-12-25')?.name).toBe('Christmas Day');
+    expect(calendarEntry(calendar, '2026-04-03')?.name).toBe('Good Friday');
+    expect(calendarEntry(calendar, '2027-04-03')).toBeUndefined();
   });
 
   it('forecasts special days at their share and keeps a closed day out of the model', () => {

@@ -268,9 +268,9 @@ export function recurringSpecialDays(dates: readonly string[], y: readonly numbe
   return special;
 }
 
-/** Whether a tenant's holiday calendar names a local date (`YYYY-MM-DD` once, `MM-DD` every year). */
-export function onCalendar(calendar: readonly { date: string }[], date: string): boolean {
-  return calendar.some((h) => h.date === date || h.date === date.slice(5));
+/** The entry of a tenant's holiday calendar for a local date (`YYYY-MM-DD` once, `MM-DD` every year), if any. */
+export function calendarEntry<H extends { date: string }>(calendar: readonly H[], date: string): H | undefined {
+  return calendar.find((h) => h.date === date || h.date === date.slice(5));
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;

@@ -1,7 +1,7 @@
 import type { Holiday } from '../../db/tables';
 import type { ServiceContext } from '../../services/context';
 import { tenantSettings } from '../../services/tenant-settings';
-import { type Forecast, forecastRevenue, onCalendar, recurringSpecialDays } from '../domain/forecast';
+import { calendarEntry, type Forecast, forecastRevenue, recurringSpecialDays } from '../domain/forecast';
 import type { DateRange } from '../domain/periods';
 import { addDays, type LocalDate, laterOf, localDate } from '../domain/timezone';
 import { localDaySql, orderSums, refundSums } from '../queries/activity-sql';
@@ -86,7 +86,7 @@ export async function forecastFor(
     }
   }
   const recurring = recurringSpecialDays(dates, revenue);
-  const shareOn = (date: LocalDate) => (onCalendar(holidays, date) ? 0 : (recurring.get(date.slice(5)) ?? 1));
+  const shareOn = (date: LocalDate) => (calendarEntry(holidays, date) ? 0 : (recurring.get(date.slice(5)) ?? 1));
   // The model reads the last FORECAST_HISTORY_DAYS; the older year only served to find special days.
   const kept = Math.min(dates.length, FORECAST_HISTORY_DAYS);
   const historyDates = dates.slice(dates.length - kept);
@@ -113,7 +113,7 @@ export async function forecastFor(
       upperMinor: p.upper,
     })),
     specialDays: aheadDates.flatMap((date): ForecastResponse['specialDays'] => {
-      const named = holidays.find((h) => h.date === date || h.date === date.slice(5));
+      const named = calendarEntry(holidays, date);
       if (named) return [{ date, share: 0, reason: 'calendar', name: named.name }];
       const share = recurring.get(date.slice(5));
       return share === undefined ? [] : [{ date, share, reason: 'history', name: null }];
