@@ -24,6 +24,16 @@ await build({
   },
   outfile: out,
   external: ['cloudflare:*'],
+  // The send_email binding's message class: routes build mail senders, which the document never calls.
+  plugins: [
+    {
+      name: 'cloudflare-email-stub',
+      setup(b) {
+        b.onResolve({ filter: /^cloudflare:email$/ }, () => ({ path: 'cloudflare:email', namespace: 'stub' }));
+        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export class EmailMessage {}' }));
+      },
+    },
+  ],
   logLevel: 'warning',
 }).catch(() => process.exit(1));
 const { buildApp } = await import(pathToFileURL(out).href);

@@ -19,6 +19,7 @@ import { docsPage } from './routes/docs';
 import { eventsRouter } from './routes/events.routes';
 import { importsRouter } from './routes/imports.routes';
 import { inventoryRouter } from './routes/inventory.routes';
+import { invitationAcceptRouter, invitationsRouter } from './routes/invitations.routes';
 import { meRouter, notificationRulesRouter, pushRouter } from './routes/notification-centre.routes';
 import { notificationsRouter } from './routes/notifications.routes';
 import { onboardingRouter } from './routes/onboarding.routes';
@@ -52,6 +53,9 @@ const v1 = new OpenAPIHono<AppEnv>()
   .route('/onboarding', onboardingRouter)
   .route('/imports', importsRouter)
   .route('/users', usersRouter)
+  // The invitation link first: it must answer before the protected router's authentication.
+  .route('/invitations', invitationAcceptRouter)
+  .route('/invitations', invitationsRouter)
   .route('/api-keys', apiKeysRouter)
   .route('/customers', customersRouter)
   .route('/products', productsRouter)

@@ -214,6 +214,7 @@ export const TABLES = {
  */
 export const TENANT_TABLES = [
   { table: 'recovery_codes' },
+  { table: 'invitations' },
   { table: 'two_factor' },
   { table: 'audit_log' },
   { table: 'sample_data' },

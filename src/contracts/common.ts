@@ -74,3 +74,9 @@ export const CsvDelimiterQuery = {
 };
 
 export { z };
+
+/** A password a user chooses (signup, an accepted invitation); the policy's other rules are the service's. */
+export const Password = z.string().min(10, 'Password must be at least 10 characters').max(256).openapi({
+  description:
+    'At least 10 characters (400 VALIDATION_FAILED below); a common password, one character or a short run repeated or in sequence, or the email, name or organisation name refused with 400 WEAK_PASSWORD',
+});

@@ -15,6 +15,7 @@ import * as sqlite from './schema';
  */
 export let tenants = sqlite.tenants;
 export let users = sqlite.users;
+export let invitations = sqlite.invitations;
 export let refreshTokens = sqlite.refreshTokens;
 export let apiKeys = sqlite.apiKeys;
 export let idempotencyKeys = sqlite.idempotencyKeys;
@@ -63,6 +64,7 @@ export type TableSet = Pick<typeof sqlite, TableName>;
 export function useTables(set: TableSet): void {
   tenants = set.tenants;
   users = set.users;
+  invitations = set.invitations;
   refreshTokens = set.refreshTokens;
   apiKeys = set.apiKeys;
   idempotencyKeys = set.idempotencyKeys;
@@ -106,6 +108,7 @@ export function useTables(set: TableSet): void {
 export type TableName =
   | 'tenants'
   | 'users'
+  | 'invitations'
   | 'refreshTokens'
   | 'apiKeys'
   | 'idempotencyKeys'

@@ -1,4 +1,5 @@
 import type { GraphiQLOptions } from 'graphql-yoga';
+import { escapeHtml } from '../lib/html';
 
 /**
  * GraphiQL for local development. yoga's renderer inlines an 8 MB bundle into every page; the same
@@ -29,5 +30,3 @@ export const graphiqlPage = (options: GraphiQLOptions) => `<!doctype html>
     </script>
   </body>
 </html>`;
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

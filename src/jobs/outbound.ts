@@ -3,6 +3,7 @@ import { openDatabase } from '../db/connection';
 import { loadConfig } from '../env';
 import { chunk } from '../lib/chunk';
 import { composeEndpointDisabledMail } from '../outbound/endpoint-disabled-mail';
+import { bindingSender } from '../outbound/mail-binding';
 import { composeNotificationMail } from '../outbound/notification-mail';
 import { createPlatformContext, createServiceContext, type ServiceContext } from '../services/context';
 import { sendDueNotifications, tenantsWithDueNotifications } from '../services/notification-delivery.service';
@@ -20,7 +21,6 @@ import {
   tenantsWithWebhooks,
   webhookSettings,
 } from '../services/webhook-delivery.service';
-import { bindingSender } from './queue';
 
 /**
  * The outbound queue (`fieldline-outbound`): work that sends things out of Fieldline, fed by the event

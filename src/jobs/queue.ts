@@ -1,12 +1,11 @@
-import { EmailMessage } from 'cloudflare:email';
 import { cjkFontFromAssets } from '../analytics/documents/cjk-font';
-import type { MailSender } from '../analytics/mail/report-mail';
 import { sendDueReports } from '../analytics/services/report-delivery.service';
 import { runNightlyRfm } from '../analytics/services/rfm-runs.service';
 import { systemPrincipal } from '../auth/principal';
 import type { Db } from '../db/client';
 import { openDatabase } from '../db/connection';
 import { loadConfig } from '../env';
+import { bindingSender } from '../outbound/mail-binding';
 import { createServiceContext } from '../services/context';
 import { runImportStep } from '../services/imports.service';
 import { isJobMessage, type JobMessage } from './messages';
@@ -86,9 +85,3 @@ async function runJobOn(db: Db, env: Env, job: JobMessage, exec: Pick<ExecutionC
     cjkFont: cjkFontFromAssets(env.ASSETS),
   });
 }
-
-/** The Workers send_email binding as a MailSender. */
-export const bindingSender =
-  (binding: SendEmail): MailSender =>
-  (from, to, raw) =>
-    binding.send(new EmailMessage(from, to, raw));

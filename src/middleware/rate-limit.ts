@@ -67,20 +67,25 @@ export function withHeaders(c: Context<AppEnv>, headers: Record<string, string>)
 }
 
 /**
- * Signups per client address (10 a minute): the cheap edge check, Workers' rate-limiting binding. Its
- * counts are approximate and kept per Cloudflare location, which is enough to stop one address from
- * creating organisations in bulk; nothing here needs an exact count. Without `CF-Connecting-IP`
- * (in-process tests) there is no address to count.
+ * Anonymous actions per client address (10 a minute each): the cheap edge check, Workers' rate-limiting
+ * binding. Its counts are approximate and kept per Cloudflare location, which is enough to stop one
+ * address from creating organisations, or trying invitation links, in bulk; nothing here needs an exact
+ * count. Without `CF-Connecting-IP` (in-process tests) there is no address to count.
  */
-export const signupRateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const address = c.req.header('cf-connecting-ip');
-  if (address) {
-    const { success } = await c.env.SIGNUP_LIMITER.limit({ key: `signup:${clientBlock(address) ?? address}` });
-    if (!success) {
-      throw new AppError(ErrorCode.RATE_LIMITED, 'Too many signups from this address; try again in a minute', {
-        retryAfter: 60,
-      });
+const perAddress = (action: string, what: string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const address = c.req.header('cf-connecting-ip');
+    if (address) {
+      const { success } = await c.env.SIGNUP_LIMITER.limit({ key: `${action}:${clientBlock(address) ?? address}` });
+      if (!success) {
+        throw new AppError(ErrorCode.RATE_LIMITED, `Too many ${what} from this address; try again in a minute`, {
+          retryAfter: 60,
+        });
+      }
     }
-  }
-  await next();
-});
+    await next();
+  });
+
+export const signupRateLimit = perAddress('signup', 'signups');
+/** Opening and accepting invitation links (a token is 256 random bits: this only keeps scanners cheap). */
+export const invitationRateLimit = perAddress('invitation', 'invitation attempts');

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { uuid } from '../contracts/common';
+import { Password, uuid } from '../contracts/common';
 import { CurrencyCode, Locale, TenantSchema, TimeZone } from '../contracts/tenant.schemas';
 import type { AppEnv } from '../env';
 import { idempotencyWith, replay, type StoredResponse } from '../middleware/idempotency';
@@ -9,10 +9,6 @@ import { login, logout, refresh, signup } from '../services/auth.service';
 import { createRouter, ERROR_RESPONSES, IdempotencyHeader, jsonBody, jsonResponse, z } from './openapi';
 import { UserSchema } from './users.routes';
 
-const Password = z.string().min(10, 'Password must be at least 10 characters').max(256).openapi({
-  description:
-    'At least 10 characters (400 VALIDATION_FAILED below); a common password, one character or a short run repeated or in sequence, or the email, name or organisation name refused with 400 WEAK_PASSWORD',
-});
 const Email = z.email().max(254);
 
 const TokenPairSchema = z.object({

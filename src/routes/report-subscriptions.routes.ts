@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { uuid } from '../contracts/common';
 import { REPORT_FORMATS, REPORT_FREQUENCIES, REPORT_KINDS } from '../db/tables';
+import { escapeHtml } from '../lib/html';
 import {
   createReportSubscription,
   deleteReportSubscription,
@@ -79,9 +80,6 @@ const page = (title: string, text: string, form = '') =>
   `<meta name="robots" content="noindex"><title>${title}</title></head>` +
   `<body style="font-family:Helvetica,Arial,sans-serif;max-width:560px;margin:48px auto;padding:0 16px;color:#21262d">` +
   `<h1 style="font-size:22px">${title}</h1><p>${text}</p>${form}</body></html>`;
-
-const escapeHtml = (s: string) =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 const unsubscribeRoute = (method: 'get' | 'post') =>
   createRoute({

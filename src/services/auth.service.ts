@@ -200,6 +200,10 @@ const signedIn = (audit: { db: Db; now: string; origin: RequestOrigin | null }, 
     entity: { type: 'user', id: user.id },
   });
 
+/** Signs in a user who just joined (an accepted invitation): his first login, in the audit log too. */
+export const signInNewUser = (platform: PlatformContext, config: Config, user: UserRow, tenant: TenantRow) =>
+  startSession(platform.db, config, user, tenant, [signedIn(platform, user)]);
+
 /** Signs a user in: a new login (refresh-token family) and its first access token. */
 async function startSession(
   db: Db,

@@ -1,6 +1,6 @@
-import { and, count, isNotNull, type SQL } from 'drizzle-orm';
+import { and, count, eq, isNotNull, type SQL } from 'drizzle-orm';
 import { requirePermission } from '../auth/principal';
-import { customers, orders, products, salesmen, territories, visits } from '../db/tables';
+import { customers, invitations, orders, products, salesmen, territories, visits } from '../db/tables';
 import type { ServiceContext } from './context';
 import { type EntityTable, readableRows } from './entity';
 import { getSampleData, type SampleDataSummary } from './sample-data.service';
@@ -61,7 +61,7 @@ const COPY: Record<OnboardingStepKey, Pick<OnboardingStep, 'title' | 'descriptio
   },
   salesman_invited: {
     title: 'Invite your first salesman',
-    description: 'Create a user with the salesman role and his salesman profile.',
+    description: 'Invite a salesman by e-mail (Team › Users), or create his salesman profile.',
     path: '/app/team',
   },
   visit_checked_in: {
@@ -84,23 +84,38 @@ const COPY: Record<OnboardingStepKey, Pick<OnboardingStep, 'title' | 'descriptio
 export async function getOnboarding(ctx: ServiceContext): Promise<Onboarding> {
   requirePermission(ctx.principal, 'salesmen:write');
   const live = (table: EntityTable) => readableRows(ctx, table);
-  const [tenant, territoryCount, productCount, customerCount, salesmanCount, checkInCount, orderCount, sample] =
-    await Promise.all([
-      getTenant(ctx),
-      countOf(ctx, territories, live(territories)),
-      countOf(ctx, products, live(products)),
-      countOf(ctx, customers, live(customers)),
-      countOf(ctx, salesmen, live(salesmen)),
-      countOf(ctx, visits, and(live(visits), isNotNull(visits.checkInAt))),
-      countOf(ctx, orders, live(orders)),
-      getSampleData(ctx),
-    ]);
+  const [
+    tenant,
+    territoryCount,
+    productCount,
+    customerCount,
+    salesmanCount,
+    invitedCount,
+    checkInCount,
+    orderCount,
+    sample,
+  ] = await Promise.all([
+    getTenant(ctx),
+    countOf(ctx, territories, live(territories)),
+    countOf(ctx, products, live(products)),
+    countOf(ctx, customers, live(customers)),
+    countOf(ctx, salesmen, live(salesmen)),
+    // A salesman invited by e-mail counts from the invitation on, before he has accepted it.
+    countOf(
+      ctx,
+      invitations,
+      and(live(invitations), eq(invitations.role, 'salesman'), eq(invitations.status, 'pending')),
+    ),
+    countOf(ctx, visits, and(live(visits), isNotNull(visits.checkInAt))),
+    countOf(ctx, orders, live(orders)),
+    getSampleData(ctx),
+  ]);
   const counts: Record<OnboardingStepKey, number> = {
     company_profile: tenant.version - 1,
     territory_drawn: territoryCount,
     products_added: productCount,
     customers_imported: customerCount,
-    salesman_invited: salesmanCount,
+    salesman_invited: salesmanCount + invitedCount,
     visit_checked_in: checkInCount,
     order_taken: orderCount,
   };

@@ -119,7 +119,8 @@ export async function updateUser(
   return toPublicUser(updated);
 }
 
-function assertCanGrant(ctx: ServiceContext, role: Role) {
+/** Nobody grants (or manages, or invites to) a role above their own. */
+export function assertCanGrant(ctx: ServiceContext, role: Role) {
   const own = ctx.principal.role;
   if (!own || ROLE_RANK[role] > ROLE_RANK[own]) {
     throw new AppError(ErrorCode.FORBIDDEN, `You cannot manage users with the ${role} role`);

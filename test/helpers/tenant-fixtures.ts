@@ -36,6 +36,11 @@ export async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise
     frequency: 'weekly',
     recipients: ['owner@example.test'],
   });
+  const invitation = await created('/v1/invitations', tenant.token, {
+    email: `invitee-${crypto.randomUUID().slice(0, 8)}@example.test`,
+    name: 'Invited Person',
+    role: 'viewer',
+  });
   // Disabled: nothing is sent to a host that does not exist.
   const webhook = await created('/v1/webhooks', tenant.token, { url: 'https://hooks.example.com/in', enabled: false });
   // A device of the owner (keys as a browser makes them; the push service host does not exist, and
@@ -66,6 +71,7 @@ export async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise
     payments: payment.id,
     targets: target.id,
     users: viewer.id,
+    invitations: invitation.id,
     'api-keys': key.apiKey.id,
     'report-subscriptions': subscription.id,
     webhooks: webhook.endpoint.id,

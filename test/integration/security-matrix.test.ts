@@ -130,6 +130,7 @@ describe('cross-tenant matrix (every route with an id)', () => {
       'payments',
       'targets',
       'users',
+      'invitations',
       'inventory',
       'webhooks',
     ]) {

@@ -1,13 +1,6 @@
+import { escapeHtml } from '../../lib/html';
 import type { Cell, Column, ReportDocument } from './report-document';
 import { formatCell, type NumberStyle } from './value-format';
-
-const escapeHtml = (s: string) =>
-  s
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 
 const cell = (column: Column, v: Cell, style: NumberStyle) => formatCell(column.kind, v, style);
 

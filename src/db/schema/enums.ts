@@ -34,6 +34,12 @@ export interface Holiday {
 /** The operator's per-organisation overrides of its plan's limits. */
 export type LimitOverrides = Partial<PlanLimits>;
 /** An idempotency record is claimed before the handler runs and completed with its response. */
+/** An invitation by e-mail (src/services/invitations.service.ts); `expired` is a pending one past its date. */
+export const INVITATION_STATUSES = ['pending', 'accepted', 'revoked'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+/** Whether the invitation's last e-mail left: `sending` until the send_email binding answered. */
+export const INVITATION_EMAIL_STATUSES = ['sending', 'sent', 'failed'] as const;
+
 export const IDEMPOTENCY_STATES = ['in_progress', 'completed'] as const;
 
 // Field

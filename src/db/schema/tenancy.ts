@@ -1,6 +1,15 @@
+import { sql } from 'drizzle-orm';
 import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { entityColumns } from './columns';
-import { type Holiday, IDEMPOTENCY_STATES, type LimitOverrides, PLAN_TIERS, ROLES } from './enums';
+import {
+  type Holiday,
+  IDEMPOTENCY_STATES,
+  INVITATION_EMAIL_STATUSES,
+  INVITATION_STATUSES,
+  type LimitOverrides,
+  PLAN_TIERS,
+  ROLES,
+} from './enums';
 
 export const tenants = sqliteTable('tenants', {
   id: text('id').primaryKey(),
@@ -125,3 +134,41 @@ export const idempotencyKeys = sqliteTable(
 export const batchGuard = sqliteTable('batch_guard', {
   rowChanged: text('row_changed').notNull(),
 });
+
+/**
+ * Invitations by e-mail: an owner, admin or manager invites someone to the organisation with a role; the
+ * e-mail's link carries a random token, stored here only as its SHA-256, and accepting it (with a
+ * password of the invitee's choosing) creates the user. A salesman's invitation may name the salesman
+ * profile the new user takes over (`salesmanId`), else accepting creates one (in `territoryId`).
+ */
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    ...entityColumns(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    salesmanId: text('salesman_id'),
+    territoryId: text('territory_id'),
+    tokenHash: text('token_hash').notNull(),
+    status: text('status', { enum: INVITATION_STATUSES }).notNull(),
+    invitedBy: text('invited_by').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    emailStatus: text('email_status', { enum: INVITATION_EMAIL_STATUSES }).notNull(),
+    emailError: text('email_error'),
+    sentAt: text('sent_at'),
+    sendCount: integer('send_count').notNull().default(0),
+    acceptedAt: text('accepted_at'),
+    userId: text('user_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('invitations_token_uq').on(t.tokenHash),
+    // One open invitation per address and organisation: a second is a resend.
+    uniqueIndex('invitations_tenant_email_pending_uq')
+      .on(t.tenantId, t.email)
+      .where(sql`status = 'pending' AND deleted_at IS NULL`),
+    index('invitations_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
+  ],
+);

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   foreignKey,
@@ -10,7 +11,15 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { type Holiday, IDEMPOTENCY_STATES, type LimitOverrides, PLAN_TIERS, ROLES } from '../../schema/enums';
+import {
+  type Holiday,
+  IDEMPOTENCY_STATES,
+  INVITATION_EMAIL_STATUSES,
+  INVITATION_STATUSES,
+  type LimitOverrides,
+  PLAN_TIERS,
+  ROLES,
+} from '../../schema/enums';
 import { entityColumns, isoTimestamp } from './columns';
 
 export const tenants = pgTable('tenants', {
@@ -132,3 +141,35 @@ export const idempotencyKeys = pgTable(
 
 // No twin of SQLite's `batch_guard`: on Postgres a conditional write runs in a transaction that checks the
 // affected row count itself.
+
+/** Invitations by e-mail (see src/db/schema/tenancy.ts). */
+export const invitations = pgTable(
+  'invitations',
+  {
+    ...entityColumns(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    salesmanId: uuid('salesman_id'),
+    territoryId: uuid('territory_id'),
+    tokenHash: text('token_hash').notNull(),
+    status: text('status', { enum: INVITATION_STATUSES }).notNull(),
+    invitedBy: text('invited_by').notNull(),
+    expiresAt: isoTimestamp('expires_at').notNull(),
+    emailStatus: text('email_status', { enum: INVITATION_EMAIL_STATUSES }).notNull(),
+    emailError: text('email_error'),
+    sentAt: isoTimestamp('sent_at'),
+    sendCount: integer('send_count').notNull().default(0),
+    acceptedAt: isoTimestamp('accepted_at'),
+    userId: uuid('user_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('invitations_token_uq').on(t.tokenHash),
+    uniqueIndex('invitations_tenant_email_pending_uq')
+      .on(t.tenantId, t.email)
+      .where(sql`status = 'pending' AND deleted_at IS NULL`),
+    index('invitations_tenant_updated_idx').on(t.tenantId, t.updatedAt, t.id),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }),
+  ],
+);
