@@ -57,7 +57,7 @@ export { buildWorker } from '../scripts/worker-bundle.mjs';
  * `wrangler dev`, which puts its development proxy, a second workerd process, in front of the Worker.
  * `front` (workerd only): a driver worker served on the port instead, bound to the Worker's Durable Objects.
  */
-export function workerCommand({ config, port, stateDir, vars = {}, runtime = 'workerd', front }) {
+export function workerCommand({ config, port, stateDir, vars = {}, runtime = 'workerd', front, mailLog }) {
   const args = ['--config', config, '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir];
   // The plan limits are off unless a benchmark turns them on (bench:api measures them): the others hammer
   // one organisation of the free plan far beyond its limits on purpose.
@@ -65,7 +65,12 @@ export function workerCommand({ config, port, stateDir, vars = {}, runtime = 'wo
     args.push('--var', `${k}:${v}`);
   }
   if (runtime === 'workerd') {
-    const serve = [join(root, 'bench', 'serve-worker.mjs'), ...args, ...(front ? ['--front', front] : [])];
+    const serve = [
+      join(root, 'bench', 'serve-worker.mjs'),
+      ...args,
+      ...(front ? ['--front', front] : []),
+      ...(mailLog ? ['--mail-log', mailLog] : []),
+    ];
     return [process.execPath, serve];
   }
   return [wrangler, ['dev', ...args, '--log-level', 'error', '--show-interactive-dev-session=false']];

@@ -4,7 +4,10 @@
 // (a second workerd process whose proxy Durable Object forwards every request and relays every WebSocket
 // frame); benchmarks that measure the Worker itself serve it with this instead.
 //   node bench/serve-worker.mjs --config wrangler.json --port 8787 --persist-to .wrangler/state [--var K:V ...]
-//     [--inspector-port 9229] [--front driver.js]
+//     [--inspector-port 9229] [--front driver.js] [--mail-log sent-mail.log]
+// With --mail-log, each message the send_email binding takes is written to a file (its path appended to
+// the log, one `Email: <path>` line each), so a test can read what a user would receive.
+import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMiniflare, workerOptionsOf } from '../scripts/worker-bundle.mjs';
@@ -20,10 +23,18 @@ const { values: opts } = parseArgs({
     'inspector-port': { type: 'string' },
     /** A module worker to serve on the port in front of the Worker, bound to its Durable Objects. */
     front: { type: 'string' },
+    'mail-log': { type: 'string' },
   },
 });
 
-const { wrangler, Miniflare, convertV4MiniflareOptions } = await loadMiniflare();
+const { wrangler, Miniflare, Log, convertV4MiniflareOptions } = await loadMiniflare();
+/** Keeps only what the send_email binding reports (where it stored each message); Miniflare logs nothing else here. */
+class MailLog extends Log {
+  logWithLevel(_level, message) {
+    const file = /^Email: (.+)$/m.exec(message.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
+    if (file) appendFileSync(opts['mail-log'], `Email: ${file.trim()}\n`);
+  }
+}
 const vars = Object.fromEntries(
   opts.var.map((v) => {
     const at = v.indexOf(':');
@@ -52,6 +63,7 @@ const mf = new Miniflare(
     host: opts.ip,
     ...(opts['inspector-port'] ? { inspectorPort: Number(opts['inspector-port']) } : {}),
     port: Number(opts.port),
+    ...(opts['mail-log'] ? { log: new MailLog() } : {}),
     // wrangler dev keeps its local state under <persist-to>/v3.
     resourcePersistencePath: join(resolve(opts['persist-to']), 'v3'),
     workers: front ? [front, worker] : [worker],

@@ -42,7 +42,12 @@ export async function loadMiniflare() {
   const wranglerEntry = requireHere.resolve('wrangler');
   const wrangler = await import(wranglerEntry);
   const miniflare = await import(createRequire(wranglerEntry).resolve('miniflare'));
-  return { wrangler, Miniflare: miniflare.Miniflare, convertV4MiniflareOptions: miniflare.convertV4MiniflareOptions };
+  return {
+    wrangler,
+    Miniflare: miniflare.Miniflare,
+    Log: miniflare.Log,
+    convertV4MiniflareOptions: miniflare.convertV4MiniflareOptions,
+  };
 }
 
 /**

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Tenant, User } from './api/types';
+import { AcceptInviteScreen, invitationTokenOf } from './auth/accept-invite-screen';
 import { LoginScreen } from './auth/login-screen';
 import { type AuthSession, type AuthState, canManage, isAdmin } from './auth/session';
 import { LiveScreen } from './live/live-screen';
 import { type OnboardingState, useOnboarding } from './onboarding/use-onboarding';
 import { lazyScreen } from './ui/lazy';
-import { href, isAppRoot, navigate, onLinkClick, type Screen, useRoute } from './ui/router';
+import { BASE, href, isAppRoot, navigate, onLinkClick, type Screen, useRoute } from './ui/router';
 
 // Screens other than Live are chunks of their own, fetched the first time they are opened.
 const SalesmenScreen = lazyScreen(() => import('./salesmen/salesmen-screen').then((m) => m.SalesmenScreen));
@@ -25,6 +26,9 @@ const NAV: { screen: Screen; label: string; shown: (user: User) => boolean }[] =
   { screen: 'settings', label: 'Settings', shown: () => true },
 ];
 const TITLES: Partial<Record<Screen, string>> = { onboarding: 'Getting started' };
+/** Where an invitation e-mail's link leads (outside the signed-in screens). */
+const ACCEPT_INVITE = `${BASE}/accept-invite`;
+const isAcceptInvite = () => location.pathname.replace(/\/+$/, '') === ACCEPT_INVITE;
 
 export function App({ auth }: { auth: AuthSession }) {
   const [state, setState] = useState<AuthState>(auth.state);
@@ -33,6 +37,15 @@ export function App({ auth }: { auth: AuthSession }) {
     setState(auth.state);
     return auth.subscribe(setState);
   }, [auth]);
+  // Re-rendered on navigation: accepting an invitation leaves its page for the app.
+  useRoute();
+  // The invitation's token, read once; the address bar (and the history) keep the page without it.
+  const [inviteToken] = useState(() => (isAcceptInvite() ? invitationTokenOf(location.hash) : null));
+  useEffect(() => {
+    if (isAcceptInvite() && location.hash) history.replaceState(null, '', ACCEPT_INVITE);
+  }, []);
+
+  if (isAcceptInvite()) return <AcceptInviteScreen auth={auth} token={inviteToken} />;
 
   if (state.status === 'restoring') {
     return (

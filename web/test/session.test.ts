@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { invitationTokenOf } from '../src/auth/accept-invite-screen';
 import { AuthSession, canManage, secondFactorOf } from '../src/auth/session';
 
 /** An in-memory sessionStorage. */
@@ -117,6 +118,18 @@ describe('AuthSession', () => {
     expect(calls.at(-1)?.body).toEqual({ challengeToken: 'ch-1', code: '123456' });
     expect(auth.state.status).toBe('signed-in');
     expect(await auth.accessToken()).toBe('access-0');
+  });
+
+  it('joins through an invitation link and is signed in, keeping the session for the tab', async () => {
+    routes['POST /v1/invitations/accept'] = () => json(201, { ...pair(0), user, tenant });
+    const storage = new MemoryStorage();
+    const auth = new AuthSession(storage);
+    await auth.acceptInvitation('tok-123', 'marble otter lantern 42', 'Mia M.');
+    expect(calls.at(-1)?.body).toEqual({ token: 'tok-123', password: 'marble otter lantern 42', name: 'Mia M.' });
+    expect(auth.state).toMatchObject({ status: 'signed-in', via: 'login', user: { id: 'u1' } });
+    expect(JSON.parse(storage.getItem('fieldline.session') ?? '{}').refreshToken).toBe('refresh-0');
+    expect(invitationTokenOf('#token=abc_DEF-1')).toBe('abc_DEF-1');
+    expect(invitationTokenOf('')).toBeNull();
   });
 
   it('tells app codes from recovery codes as typed', () => {

@@ -110,6 +110,17 @@ export class AuthSession {
     }
   }
 
+  /** Joins the organisation an invitation e-mail's link is for, with a password of one's own, and signs in. */
+  async acceptInvitation(token: string, password: string, name?: string): Promise<void> {
+    const session = await requestJson<SessionBody>('/v1/invitations/accept', {
+      method: 'POST',
+      body: { token, password, ...(name ? { name } : {}) },
+    });
+    this.#tenant = session.tenant;
+    this.#accept(session);
+    this.#set({ status: 'signed-in', user: session.user, tenant: session.tenant, via: 'login' });
+  }
+
   /** The second step of a sign-in with two-factor authentication. */
   async completeTwoFactor(challengeToken: string, factor: SecondFactor): Promise<void> {
     const session = await requestJson<SessionBody>('/v1/auth/login/two-factor', {

@@ -81,7 +81,14 @@ export function TeamScreen({
           {() =>
             users.state === 'ready' &&
             users.value && (
-              <UsersPanel auth={auth} me={user} tenant={tenant} users={users.value} reload={reloadPeople} />
+              <UsersPanel
+                auth={auth}
+                me={user}
+                tenant={tenant}
+                users={users.value}
+                territories={territories.state === 'ready' ? territories.value : []}
+                reload={reloadPeople}
+              />
             )
           }
         </Ready>

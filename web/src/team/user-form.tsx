@@ -10,8 +10,8 @@ import { ROLE_LABEL } from './labels';
 import type { UserRecord } from './team-types';
 
 /**
- * Adds a user with a first password to pass on (there is no e-mail invitation): typed, or generated and
- * then shown once with a Copy button.
+ * Adds a user with a first password to pass on (for someone without e-mail at hand; otherwise invite
+ * him): typed, or generated and then shown once with a Copy button.
  */
 export function UserForm({
   auth,
@@ -50,7 +50,7 @@ export function UserForm({
   };
   return (
     <form class="subform" onSubmit={submit} aria-labelledby="user-form-heading" data-testid="user-form">
-      <h3 id="user-form-heading">Add a user</h3>
+      <h3 id="user-form-heading">Add a user with a password</h3>
       <div class="fields">
         <label>
           Name

@@ -6,8 +6,9 @@ import { ConfirmButton } from '../ui/confirm-button';
 import { localDateTime } from '../ui/format';
 import { Note } from '../ui/note';
 import { useAction } from '../ui/use-action';
+import { Invitations } from './invitations';
 import { ROLE_LABEL } from './labels';
-import type { UserRecord } from './team-types';
+import type { TerritoryRecord, UserRecord } from './team-types';
 import { UserForm } from './user-form';
 
 interface Props {
@@ -15,12 +16,17 @@ interface Props {
   me: User;
   tenant: Tenant;
   users: UserRecord[];
+  territories: TerritoryRecord[];
   reload: () => void;
 }
 
-/** Who signs in to the organisation, with what role; owners and admins add, re-role and deactivate them. */
-export function UsersPanel({ auth, me, tenant, users, reload }: Props) {
+/**
+ * Who signs in to the organisation, with what role; owners and admins invite them by e-mail (or add them
+ * with a first password to pass on), re-role and deactivate them.
+ */
+export function UsersPanel({ auth, me, tenant, users, territories, reload }: Props) {
   const [adding, setAdding] = useState(false);
+  const [inviting, setInviting] = useState(false);
   const [query, setQuery] = useState('');
   const writable = grantableRoles(me.role).length > 0;
   const q = query.trim().toLowerCase();
@@ -37,12 +43,28 @@ export function UsersPanel({ auth, me, tenant, users, reload }: Props) {
           Search
           <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
         </label>
+        {writable && !inviting && (
+          <button type="button" class="button" onClick={() => setInviting(true)}>
+            Invite by e-mail
+          </button>
+        )}
         {writable && !adding && (
-          <button type="button" class="button" onClick={() => setAdding(true)}>
-            Add a user
+          <button type="button" class="button secondary" onClick={() => setAdding(true)}>
+            Add with a password
           </button>
         )}
       </div>
+      {writable && (
+        <Invitations
+          auth={auth}
+          me={me}
+          tenant={tenant}
+          roles={grantableRoles(me.role)}
+          territories={territories}
+          inviting={inviting}
+          onClose={() => setInviting(false)}
+        />
+      )}
       {adding && (
         <UserForm auth={auth} roles={grantableRoles(me.role)} onCreated={reload} onClose={() => setAdding(false)} />
       )}
