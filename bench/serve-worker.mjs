@@ -9,7 +9,7 @@
 // the log, one `Email: <path>` line each), so a test can read what a user would receive.
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { loadMiniflare, workerOptionsOf } from '../scripts/worker-bundle.mjs';
 
 const { values: opts } = parseArgs({
@@ -31,7 +31,7 @@ const { wrangler, Miniflare, Log, convertV4MiniflareOptions } = await loadMinifl
 /** Keeps only what the send_email binding reports (where it stored each message); Miniflare logs nothing else here. */
 class MailLog extends Log {
   logWithLevel(_level, message) {
-    const file = /^Email: (.+)$/m.exec(message.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
+    const file = /^Email: (.+)$/m.exec(stripVTControlCharacters(message))?.[1];
     if (file) appendFileSync(opts['mail-log'], `Email: ${file.trim()}\n`);
   }
 }
