@@ -8,7 +8,7 @@ import type { OutboundMessage } from '../jobs/outbound';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
 import { createServiceContext, type ServiceContext } from '../services/context';
 import { FILTER_HEADER, type ForwardedIdentity, IDENTITY_HEADER, type TenantHubPort } from '../services/hub-port';
-import { concernsNotifications } from '../services/notification-engine.service';
+import { concernsNotifications } from '../services/notification-triggers';
 import { runSearchIndexer } from '../services/search-indexer.service';
 import { planAlarm } from './alarm-planner';
 import { ClientMessages } from './client-messages';

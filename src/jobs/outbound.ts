@@ -7,12 +7,9 @@ import { bindingSender } from '../outbound/mail-binding';
 import { composeNotificationMail } from '../outbound/notification-mail';
 import { createPlatformContext, createServiceContext, type ServiceContext } from '../services/context';
 import { sendDueNotifications, tenantsWithDueNotifications } from '../services/notification-delivery.service';
-import {
-  raiseVisitNotices,
-  runNotificationRules,
-  tenantsWithPlannedVisits,
-} from '../services/notification-engine.service';
+import { runNotificationRules } from '../services/notification-engine.service';
 import { pushSettings } from '../services/push-subscriptions.service';
+import { raiseVisitNotices, tenantsWithPlannedVisits } from '../services/visit-notices.service';
 import {
   deriveWebhookDeliveries,
   disabledEndpointNotice,
