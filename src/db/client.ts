@@ -22,6 +22,12 @@ export function createDb(d1: D1Database): Db {
   return db;
 }
 
+/**
+ * The D1 binding behind `db`, for the one engine whose SQL drizzle cannot write: SQLite FTS5 search
+ * (MATCH, bm25, highlight; src/search/fts5-backend.ts). Everything else queries through drizzle.
+ */
+export const fts5Driver = (db: Db): D1Database => db.$client;
+
 /** One statement of an atomic unit (a D1 batch). */
 export type Statement = BatchItem<'sqlite'>;
 

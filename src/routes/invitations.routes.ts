@@ -12,13 +12,12 @@ import type { AppEnv } from '../env';
 import { invitationRateLimit } from '../middleware/rate-limit';
 import type { InvitationMailer } from '../outbound/invitation-mail';
 import { bindingSender } from '../outbound/mail-binding';
+import { acceptInvitation, previewInvitation } from '../services/invitation-acceptance.service';
 import {
-  acceptInvitation,
   getInvitation,
   INVITATION_TTL_DAYS,
   inviteUser,
   listInvitations,
-  previewInvitation,
   resendInvitation,
   revokeInvitation,
 } from '../services/invitations.service';

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client';
+import { type Db, fts5Driver } from '../db/client';
 import { isPostgres } from '../db/sql';
 import type { Config } from '../env';
 import { Fts5Backend } from './fts5-backend';
@@ -24,5 +24,5 @@ export function meiliBackendFor(config: Config, db: Db): MeiliBackend | null {
 export function searchPortFor(config: Config, db: Db): SearchPort {
   const meili = meiliBackendFor(config, db);
   if (meili) return meili;
-  return isPostgres(db) ? new PostgresBackend(db) : new Fts5Backend(db.$client);
+  return isPostgres(db) ? new PostgresBackend(db) : new Fts5Backend(fts5Driver(db));
 }
