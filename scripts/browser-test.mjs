@@ -5,7 +5,8 @@
 //   3. serves the bundle with its static assets from one workerd process (bench/serve-worker.mjs),
 //   4. signs in as the demo owner through a deep link, checks the Live screen lists the seeded salesmen,
 //      a few salesmen send GPS fixes over the realtime socket and the owner's map shows them, then one
-//      of them moves and his marker follows; he takes an order over REST, which shows in the live feed
+//      of them moves and his marker follows (the map's canvas draws his dot where the map projects the new
+//      fix, not where he was; hovering or tapping it names him); he takes an order over REST, which shows in the live feed
 //      and changes today's revenue tile; a second page loses the network (its socket closed, reconnects
 //      refused while offline) while 3 orders are taken, and once back its indicator is live again and each
 //      order is in the feed exactly once (resumed from its last seq); the customers are drawn (a canvas), a click on one names him and
@@ -48,6 +49,8 @@ const screenshots = process.argv.includes('--screenshots') ? join(root, 'docs', 
 const shot = (name) => join(screenshots, `${name}.png`);
 /** Salesmen who go online and send fixes: enough for a map worth a screenshot, few enough to be quick. */
 const FIELD_TEAM = 14;
+/** The Live map's colour of a salesman online (web/src/live/presence.ts). */
+const ONLINE_RGB = [0x1a, 0x7f, 0x37];
 
 if (!existsSync(executablePath)) {
   console.error(
@@ -154,27 +157,86 @@ try {
       `${s.name}'s marker appears where he is`,
     );
     await waitUntil(
-      async () => (await page.locator(`[data-salesman-id="${s.id}"]`).first().getAttribute('data-status')) === 'online',
+      async () =>
+        (await page.locator(`[data-testid="team"] li[data-salesman-id="${s.id}"]`).getAttribute('data-status')) ===
+        'online',
       `${s.name} is listed online`,
     );
   }
   log(`${FIELD_TEAM} salesmen online, each on the map`);
 
-  // One of them moves: his marker follows, on screen too.
-  const mover = field[0];
-  const before = await markerOf(page, mover.id);
+  // One of them moves: his marker follows, on screen too. The one standing most apart on the map, so the
+  // canvas can be seen to no longer show him where he was; he moves towards the middle of the map.
+  const drawnField = await Promise.all(field.map(async (s) => ({ ...s, at: await markerOf(page, s.id) })));
+  const apart = (d) =>
+    Math.min(...drawnField.filter((o) => o !== d).map((o) => Math.hypot(o.at.x - d.at.x, o.at.y - d.at.y)));
+  const mover = drawnField.reduce((a, b) => (apart(b) > apart(a) ? b : a));
+  const before = mover.at;
+  const others = drawnField.filter((o) => o !== mover).map((o) => o.at);
+  check(apart(mover) > 20, `${mover.name}'s dot stands apart on the map (${apart(mover).toFixed(0)} px)`);
+  const view = await page.getByTestId('live-map').boundingBox();
   // The hub coalesces a salesman's fixes to about one a second.
   await new Promise((resolve) => setTimeout(resolve, 1100));
-  const to = { lat: round6(mover.spot.lat + 0.06), lng: round6(mover.spot.lng + 0.09) };
+  const to = {
+    lat: round6(mover.spot.lat + (before.y > view.y + view.height / 2 ? 0.2 : -0.2)),
+    lng: round6(mover.spot.lng + (before.x > view.x + view.width / 2 ? -0.3 : 0.3)),
+  };
   mover.ws.send(JSON.stringify({ type: 'location', ...to, accuracy: 6, ts: Date.now() }));
   await waitUntil(async () => (await markerOf(page, mover.id))?.lat === to.lat, `${mover.name}'s marker moves`);
   const after = await markerOf(page, mover.id);
   check(after.lng === to.lng, `${mover.name}'s marker is at the new longitude`);
   check(
-    Math.hypot(after.x - before.x, after.y - before.y) > 2,
+    Math.hypot(after.x - before.x, after.y - before.y) > 10,
     `${mover.name}'s marker moved on screen (${before.x.toFixed(0)},${before.y.toFixed(0)} → ${after.x.toFixed(0)},${after.y.toFixed(0)})`,
   );
-  log(`${mover.name}'s marker moved`);
+  // Where the canvas drew him is where the map projects his new fix: the scale of the (Web Mercator) view
+  // read off the positions of two other salesmen drawn on it.
+  const byLng = others.reduce((a, b) => (Math.abs(b.lng - before.lng) > Math.abs(a.lng - before.lng) ? b : a));
+  const byLat = others.reduce((a, b) => (Math.abs(b.lat - before.lat) > Math.abs(a.lat - before.lat) ? b : a));
+  const pxPerLng = (byLng.x - before.x) / (byLng.lng - before.lng);
+  const pxPerMercator = (before.y - byLat.y) / (mercator(byLat.lat) - mercator(before.lat));
+  check(
+    Math.abs(pxPerLng / pxPerMercator - 1) < 0.02,
+    `the salesmen are drawn in one Mercator view (${pxPerLng.toFixed(1)} px per degree across, ${pxPerMercator.toFixed(1)} up)`,
+  );
+  const expected = {
+    x: before.x + pxPerLng * (to.lng - before.lng),
+    y: before.y - pxPerMercator * (mercator(to.lat) - mercator(before.lat)),
+  };
+  check(
+    Math.hypot(after.x - expected.x, after.y - expected.y) < 1,
+    `${mover.name}'s dot is drawn at his new fix (${after.x.toFixed(1)},${after.y.toFixed(1)}; projected ${expected.x.toFixed(1)},${expected.y.toFixed(1)})`,
+  );
+  check(
+    sameColour(after.pixel, ONLINE_RGB) && sameColour(before.pixel, ONLINE_RGB),
+    `the canvas shows his dot in the online colour there (${after.pixel})`,
+  );
+  const left = await salesmenPixel(page, before);
+  check(left[3] < 255, `the canvas no longer shows his dot where he was, at most his fading trail (${left})`);
+  // His name on hovering his dot, and on clicking (tapping) it; the pointer leaving it hides it.
+  const tooltip = page.getByTestId('salesman-tooltip');
+  const beside = [
+    [14, 0],
+    [-14, 0],
+    [0, 14],
+    [0, -14],
+    [24, 24],
+  ]
+    .map(([dx, dy]) => ({ x: after.x + dx, y: after.y + dy }))
+    .find((p) => others.every((o) => Math.hypot(o.x - p.x, o.y - p.y) > 12));
+  check(beside, `there is map beside ${mover.name}'s dot`);
+  await page.mouse.move(after.x + 3, after.y - 2);
+  await tooltip.filter({ hasText: mover.name }).waitFor({ timeout: 5_000 });
+  await page.mouse.move(beside.x, beside.y);
+  await waitUntil(async () => !(await tooltip.isVisible()), `${mover.name}'s name hides when the pointer leaves`);
+  // A tap: a click with no hover before it.
+  await page.evaluate(({ x, y }) => {
+    const click = new MouseEvent('click', { clientX: x, clientY: y, bubbles: true, cancelable: true });
+    document.elementFromPoint(x, y).dispatchEvent(click);
+  }, after);
+  await tooltip.filter({ hasText: mover.name }).waitFor({ timeout: 5_000 });
+  await page.mouse.move(beside.x + 1, beside.y);
+  log(`${mover.name}'s marker moved (drawn at his projected fix); hovering or clicking it names him`);
 
   // He takes an order over REST: the feed shows it live and today's revenue tile changes once it is confirmed.
   const revenueTile = page.getByTestId('kpi-revenue').locator('.kpi-value');
@@ -972,7 +1034,7 @@ function openSocket(base, token) {
 /**
  * The customers' dots on the Live map's canvas, read from its pixels (the canvas has no elements to find):
  * how many pixels have the customer colour, and the screen positions of a few dot centres that are in
- * view and not under a salesman's marker.
+ * view and not under a salesman's dot.
  */
 function customerDots(page) {
   return page.evaluate(() => {
@@ -986,6 +1048,14 @@ function customerDots(page) {
     };
     const box = canvas.getBoundingClientRect();
     const view = document.querySelector('[data-testid="live-map"]').getBoundingClientRect();
+    // The salesmen's dots (their own canvas) take the clicks on them.
+    const salesmenBox = document
+      .querySelector('[data-testid="live-map"] canvas.salesman-canvas')
+      ?.getBoundingClientRect();
+    const salesmen = [...document.querySelectorAll('[data-testid="map-salesmen"] li')].map((li) => ({
+      x: (salesmenBox?.left ?? 0) + Number(li.dataset.canvasX),
+      y: (salesmenBox?.top ?? 0) + Number(li.dataset.canvasY),
+    }));
     let painted = 0;
     const spots = [];
     for (let y = 2; y < height - 2; y++) {
@@ -997,7 +1067,8 @@ function customerDots(page) {
         if (at.x < view.left + 40 || at.x > view.right - 40 || at.y < view.top + 60 || at.y > view.bottom - 30)
           continue;
         if (spots.some((s) => Math.hypot(s.x - at.x, s.y - at.y) < 30)) continue;
-        if (document.elementFromPoint(at.x, at.y)?.closest('.salesman, .leaflet-control, .map-layers')) continue;
+        if (salesmen.some((s) => Math.hypot(s.x - at.x, s.y - at.y) < 14)) continue;
+        if (document.elementFromPoint(at.x, at.y)?.closest('.leaflet-control, .map-layers')) continue;
         spots.push(at);
       }
     }
@@ -1044,21 +1115,48 @@ function heatPixels(page) {
   });
 }
 
-/** The marker the map drew for a salesman: its position as data and on screen, or null. */
+/**
+ * The salesman as the Live map drew him on its canvas, or null: the fix drawn (the data of his entry in
+ * the map's list of salesmen), the dot's centre on the page and the canvas's pixel there ([r, g, b, a]).
+ */
 async function markerOf(page, salesmanId) {
-  const el = page.locator(`path.salesman[data-salesman-id="${salesmanId}"]`);
-  if ((await el.count()) === 0) return null;
-  const [lat, lng, box] = await Promise.all([
-    el.getAttribute('data-lat'),
-    el.getAttribute('data-lng'),
-    el.boundingBox(),
-  ]);
-  return {
-    lat: Number(lat),
-    lng: Number(lng),
-    x: (box?.x ?? 0) + (box?.width ?? 0) / 2,
-    y: (box?.y ?? 0) + (box?.height ?? 0) / 2,
-  };
+  const drawn = await page.evaluate((id) => {
+    const item = document.querySelector(`[data-testid="map-salesmen"] li[data-salesman-id="${id}"]`);
+    const canvas = document.querySelector('[data-testid="live-map"] canvas.salesman-canvas');
+    if (!item?.dataset.lat || !canvas) return null;
+    const box = canvas.getBoundingClientRect();
+    return {
+      lat: Number(item.dataset.lat),
+      lng: Number(item.dataset.lng),
+      status: item.dataset.status,
+      x: box.left + Number(item.dataset.canvasX),
+      y: box.top + Number(item.dataset.canvasY),
+    };
+  }, salesmanId);
+  return drawn && { ...drawn, pixel: await salesmenPixel(page, drawn) };
+}
+
+/** The salesmen's canvas at a point of the page: [r, g, b, a]. */
+function salesmenPixel(page, { x, y }) {
+  return page.evaluate(
+    ({ x, y }) => {
+      const canvas = document.querySelector('[data-testid="live-map"] canvas.salesman-canvas');
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      const at = [Math.floor((x - box.left) * scale), Math.floor((y - box.top) * scale)];
+      return [...canvas.getContext('2d').getImageData(at[0], at[1], 1, 1).data];
+    },
+    { x, y },
+  );
+}
+
+function sameColour(pixel, rgb) {
+  return pixel[3] === 255 && rgb.every((c, i) => Math.abs(pixel[i] - c) <= 1);
+}
+
+/** Web Mercator's y of a latitude, in degrees (as its x is the longitude). */
+function mercator(lat) {
+  return (Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) * 180) / Math.PI;
 }
 
 function round6(n) {

@@ -28,7 +28,8 @@ export function liveProbe({ teamSize, session }) {
 /** Resolves with the wall-clock and navigation-relative time the salesman's marker reaches `lat`. */
 export function markerMoved({ salesmanId, lat }) {
   return new Promise((resolve) => {
-    const selector = `path.salesman[data-salesman-id="${salesmanId}"]`;
+    // The map's list of the salesmen it drew (its canvas has no element per marker): data-lat is the fix drawn.
+    const selector = `[data-testid="map-salesmen"] li[data-salesman-id="${salesmanId}"]`;
     const check = () => {
       const el = document.querySelector(selector);
       if (el && Number(el.dataset.lat) === lat) {
@@ -50,7 +51,8 @@ export function markerMoved({ salesmanId, lat }) {
 
 /**
  * Counts, for `seconds`, the animation frames (the page's frame rate), the frames per whole second,
- * the salesmen's marker moves (data-lat changes) and the long tasks (main thread busy ≥ 50 ms).
+ * the salesmen's marker moves (data-lat changes of the map's list of the salesmen it drew, written when
+ * a frame draws them) and the long tasks (main thread busy ≥ 50 ms).
  */
 export function measureFrames({ seconds }) {
   return new Promise((resolve) => {

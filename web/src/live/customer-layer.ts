@@ -1,5 +1,6 @@
 import L from 'leaflet';
-import { type CustomerPoint, nearest } from './customer-points';
+import type { CustomerPoint } from './customer-points';
+import { nearest } from './hit-test';
 
 export { CUSTOMER_CAP, loadCustomerPoints } from './customer-points';
 
@@ -11,19 +12,22 @@ const HIT_PX = 7;
 /**
  * The tenant's customers as dots on one canvas (a few thousand SVG elements would make every pan and
  * zoom slow), in a pane under the territories and the salesmen. The canvas takes no pointer events, so
- * the territories' tooltips and the salesmen above keep theirs; a click on the map is matched to the
- * nearest customer here instead, in projected pixels cached per zoom level.
+ * the territories' tooltips keep theirs; a click on the map is matched to the nearest customer here
+ * instead, in projected pixels cached per zoom level, unless `claimed` says it is another layer's (a
+ * salesman's dot above them).
  */
 export class CustomerLayer {
   readonly #map: L.Map;
   readonly #points: CustomerPoint[];
   readonly #group: L.LayerGroup;
   readonly #projected = new Map<number, L.Point[]>();
+  readonly #claimed: (e: MouseEvent) => boolean;
   #shown = false;
 
-  constructor(map: L.Map, points: CustomerPoint[]) {
+  constructor(map: L.Map, points: CustomerPoint[], claimed: (e: MouseEvent) => boolean = () => false) {
     this.#map = map;
     this.#points = points;
+    this.#claimed = claimed;
     if (!map.getPane('customers')) {
       const pane = map.createPane('customers');
       pane.style.zIndex = '350';
@@ -79,8 +83,8 @@ export class CustomerLayer {
     // A click that ends a pan is not a click on a customer (Leaflet's Draggable knows; its type does not say).
     if ((map.dragging as unknown as { moved?: () => boolean } | undefined)?.moved?.()) return;
     const target = e.target instanceof Element ? e.target : null;
-    // Controls, popups and the salesmen's own dots keep their clicks.
-    if (target?.closest('.leaflet-control, .leaflet-popup, .salesman')) return;
+    // Controls, popups and the salesmen's dots keep their clicks.
+    if (target?.closest('.leaflet-control, .leaflet-popup') || this.#claimed(e)) return;
     const zoom = map.getZoom();
     const at = map.project(map.mouseEventToLatLng(e), zoom);
     const i = nearest(this.#projectedAt(zoom), at.x, at.y, HIT_PX);

@@ -8,15 +8,7 @@ import { errorText, num } from '../ui/format';
 import { loadCountries } from './basemap';
 import type { CustomerLayer } from './customer-layer';
 import type { LiveModel, LiveSalesman } from './live-model';
-import { PRESENCE } from './presence';
-
-/** Fixes kept per salesman for his trail. */
-const TRAIL_LENGTH = 20;
-
-interface Marker {
-  dot: L.CircleMarker;
-  trail: L.Polyline;
-}
+import { SalesmanLayer } from './salesman-layer';
 
 const CUSTOMERS_PREF = 'fieldline.live.customers';
 
@@ -27,9 +19,9 @@ type CustomerState =
 
 /**
  * Leaflet without tiles: the basemap is Natural Earth country shapes, then the customers (one canvas,
- * loaded once the screen is interactive, behind a toggle), territory polygons, then one dot per located
- * salesman in his presence colour with a fading trail. Markers are moved in place from the model's
- * `locations` stream; the page does not re-render for a fix.
+ * loaded once the screen is interactive, behind a toggle), territory polygons, then the located salesmen
+ * (one canvas too: a dot in his presence colour with a fading trail). The salesmen follow the model's
+ * `locations` stream on their own; the page does not re-render for a fix.
  */
 export function LiveMap({
   auth,
@@ -43,7 +35,7 @@ export function LiveMap({
   const container = useRef<HTMLElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const territoryLayer = useRef<L.GeoJSON | null>(null);
-  const markers = useRef(new Map<string, Marker>());
+  const salesmen = useRef<SalesmanLayer | null>(null);
   const framed = useRef(false);
   const [basemap, setBasemap] = useState<'loading' | 'ready' | 'error'>('loading');
   const customerLayer = useRef<CustomerLayer | null>(null);
@@ -75,25 +67,24 @@ export function LiveMap({
       })
       .catch(() => setBasemap('error'));
 
+    const layer = new SalesmanLayer(map);
+    salesmen.current = layer;
     const place = (moved: LiveSalesman[]) => {
-      for (const s of moved) placeMarker(map, markers.current, s);
-      if (!framed.current) framed.current = frame(map, territoryLayer.current, markers.current);
+      layer.place(moved);
+      if (!framed.current) framed.current = frame(map, territoryLayer.current, layer);
     };
     const stopLocations = model.onLocations(place);
-    // Presence changes recolour markers; a cheap pass over the team on every model change.
+    // Presence changes recolour the dots; a cheap pass over the team on every model change.
     const stopChanges = model.onChange(() => {
-      if (model.salesmen.state !== 'ready') return;
-      for (const s of model.salesmen.value.values()) {
-        const marker = markers.current.get(s.id);
-        if (marker) style(marker, s);
-      }
+      if (model.salesmen.state === 'ready') layer.sync(model.salesmen.value);
     });
     if (model.salesmen.state === 'ready') place([...model.salesmen.value.values()]);
     return () => {
       stopLocations();
       stopChanges();
       resize.disconnect();
-      markers.current.clear();
+      layer.destroy();
+      salesmen.current = null;
       customerLayer.current?.destroy();
       customerLayer.current = null;
       map.remove();
@@ -113,7 +104,8 @@ export function LiveMap({
           const { points, read } = await loadCustomerPoints(auth);
           const map = mapRef.current;
           if (!map) return;
-          const layer = new CustomerLayer(map, points);
+          // A click on a salesman's dot is his, not the customer's under it.
+          const layer = new CustomerLayer(map, points, (e) => salesmen.current?.hitAt(e) != null);
           customerLayer.current = layer;
           layer.show(showRef.current);
           if (!framed.current) {
@@ -150,7 +142,7 @@ export function LiveMap({
       onEachFeature: (f, layer) => layer.bindTooltip(String(f.properties?.name ?? ''), { sticky: true }),
     }).addTo(map);
     territoryLayer.current.bringToBack();
-    framed.current = frame(map, territoryLayer.current, markers.current);
+    framed.current = frame(map, territoryLayer.current, salesmen.current);
   }, [territories]);
 
   return (
@@ -202,50 +194,15 @@ export function LiveMap({
   );
 }
 
-function placeMarker(map: L.Map, markers: Map<string, Marker>, s: LiveSalesman): void {
-  if (!s.location) return;
-  const at = L.latLng(s.location.lat, s.location.lng);
-  let marker = markers.get(s.id);
-  if (!marker) {
-    const trail = L.polyline([at], { color: PRESENCE[s.status].colour, weight: 2, opacity: 0.35, interactive: false });
-    const dot = L.circleMarker(at, { radius: 7, weight: 2, color: '#fff', fillOpacity: 1, className: 'salesman' });
-    dot.bindTooltip(s.name);
-    trail.addTo(map);
-    dot.addTo(map);
-    marker = { dot, trail };
-    markers.set(s.id, marker);
-    const el = dot.getElement();
-    if (el instanceof SVGElement) el.dataset.salesmanId = s.id;
-  } else {
-    marker.dot.setLatLng(at);
-    const points = marker.trail.getLatLngs() as L.LatLng[];
-    marker.trail.setLatLngs([...points.slice(-(TRAIL_LENGTH - 1)), at]);
-  }
-  const el = marker.dot.getElement();
-  if (el instanceof SVGElement) {
-    el.dataset.lat = String(s.location.lat);
-    el.dataset.lng = String(s.location.lng);
-  }
-  style(marker, s);
-}
-
-function style(marker: Marker, s: LiveSalesman): void {
-  const colour = PRESENCE[s.status].colour;
-  marker.dot.setStyle({ fillColor: colour });
-  marker.trail.setStyle({ color: colour });
-  const el = marker.dot.getElement();
-  if (el instanceof SVGElement) el.dataset.status = s.status;
-}
-
 /** Fits the view to the territories, or else to the located salesmen; false when there is neither. */
-function frame(map: L.Map, territories: L.GeoJSON | null, markers: Map<string, Marker>): boolean {
+function frame(map: L.Map, territories: L.GeoJSON | null, salesmen: SalesmanLayer | null): boolean {
   const bounds = territories?.getBounds();
   if (bounds?.isValid()) {
     map.fitBounds(bounds, { padding: [16, 16] });
     return true;
   }
-  if (markers.size === 0) return false;
-  const located = L.latLngBounds([...markers.values()].map((m) => m.dot.getLatLng()));
+  const located = salesmen?.bounds();
+  if (!located) return false;
   map.fitBounds(located, { padding: [32, 32], maxZoom: 13 });
   return true;
 }
