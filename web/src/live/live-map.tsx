@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import L from 'leaflet';
+import { tooltipText } from '../ui/tooltip-text';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Territory } from '../api/types';
@@ -139,7 +140,7 @@ export function LiveMap({
     };
     territoryLayer.current = L.geoJSON(collection, {
       style: { color: '#3d5a80', weight: 1.5, fillColor: '#98c1d9', fillOpacity: 0.18 },
-      onEachFeature: (f, layer) => layer.bindTooltip(String(f.properties?.name ?? ''), { sticky: true }),
+      onEachFeature: (f, layer) => layer.bindTooltip(tooltipText(String(f.properties?.name ?? '')), { sticky: true }),
     }).addTo(map);
     territoryLayer.current.bringToBack();
     framed.current = frame(map, territoryLayer.current, salesmen.current);

@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import L from 'leaflet';
+import { tooltipText } from '../ui/tooltip-text';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef } from 'preact/hooks';
 import { loadCountries } from '../live/basemap';
@@ -84,7 +85,7 @@ export function HeatmapMap({
         fillColor: '#1f2933',
         fillOpacity: 1,
         className: 'gap',
-      }).bindTooltip(textOf(text));
+      }).bindTooltip(tooltipText(text));
       marker.addTo(gaps);
       drawnGaps++;
     }
@@ -141,12 +142,5 @@ function cellText(cell: Cell, currency: string): HTMLElement {
   const p = cell.properties;
   const visits = `${num(p.visits)} ${p.visits === 1 ? 'visit' : 'visits'}`;
   const orders = `${num(p.orders)} ${p.orders === 1 ? 'order' : 'orders'}`;
-  return textOf(`${visits} · ${orders} · ${money(p.revenueMinor, currency)} (cell ${p.geohash})`);
-}
-
-/** Tooltips get nodes, never markup: customer names are the tenant's data. */
-function textOf(text: string): HTMLElement {
-  const span = document.createElement('span');
-  span.textContent = text;
-  return span;
+  return tooltipText(`${visits} · ${orders} · ${money(p.revenueMinor, currency)} (cell ${p.geohash})`);
 }

@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import L from 'leaflet';
+import { tooltipText } from '../ui/tooltip-text';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { loadCountries } from '../live/basemap';
@@ -104,7 +105,7 @@ export function TerritoryMap({ territories, selectedId, draft, handlers, onSelec
     shapes.current = L.geoJSON(collection, {
       style: (f) => (f?.properties?.id === selectedId ? SELECTED : SHAPE),
       onEachFeature: (f, layer) => {
-        layer.bindTooltip(String(f.properties?.name ?? ''), { sticky: true });
+        layer.bindTooltip(tooltipText(String(f.properties?.name ?? '')), { sticky: true });
         layer.on('click', () => {
           if (!latest.current.draft) latest.current.onSelect(String(f.properties?.id));
         });
