@@ -34,10 +34,11 @@
 // failure.png. CHROMIUM overrides the browser (default /usr/bin/chromium;
 // `apt-get install -y chromium` on Debian). HEADED=1 shows the window.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import { chromium } from 'playwright-core';
+import PostalMime from 'postal-mime';
 import { buildWorker, call, freePort, freshDatabase, startServer, stopAll, waitFor } from '../bench/lib.mjs';
 import { DEMO_LOGINS } from './seed.mjs';
 
@@ -87,7 +88,10 @@ try {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  startServer({ config, port, stateDir });
+  // E-mail links point at this server; what the send_email binding takes is kept for the test to read.
+  const mailLog = join(work, 'sent-mail.log');
+  rmSync(mailLog, { force: true });
+  startServer({ config, port, stateDir, mailLog, vars: { PUBLIC_BASE_URL: base } });
   await waitFor(`${base}/health`);
   log(`serving at ${base}`);
 
@@ -662,7 +666,9 @@ try {
     async () => (await viewerAdmin.locator('[data-testid="users"] tbody tr[data-user-id]').count()) === users.length,
     'the viewer sees the users',
   );
-  check((await viewerAdmin.getByRole('button', { name: 'Add a user' }).count()) === 0, 'the viewer cannot add users');
+  for (const button of ['Invite by e-mail', 'Add with a password']) {
+    check((await viewerAdmin.getByRole('button', { name: button }).count()) === 0, `the viewer has no "${button}"`);
+  }
   check((await viewerAdmin.locator('[data-testid="users"] select').count()) === 0, 'the viewer cannot change roles');
   await viewerAdmin.getByRole('navigation', { name: 'Team' }).getByRole('link', { name: 'Territories' }).click();
   await viewerAdmin.getByTestId('territories').waitFor();
@@ -795,16 +801,71 @@ try {
   await fresh.screenshot({ path: shot('import') });
   log(`imported a CSV of customers: 3 created, rows 3, 4 and 6 listed; saved ${shot('import').slice(root.length + 1)}`);
 
+  // A salesman invited by e-mail from Team › Users: listed as e-mailed; the message the send_email binding
+  // took, read as his mail client would; its link opens a page (a tablet) that names the organisation and
+  // the role, drops the token from the address bar, takes his password and signs him in to his own day.
+  const invitee = { name: 'Lars Feld', email: 'lars@nordlicht.test', password: 'fjord-lantern-8812' };
+  await fresh.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
+  await fresh.getByTestId('users').waitFor();
+  await fresh.getByRole('button', { name: 'Invite by e-mail' }).click();
+  const inviteForm = fresh.getByTestId('invite-form');
+  await inviteForm.getByLabel('Name').fill(invitee.name);
+  await inviteForm.getByLabel('Email').fill(invitee.email);
+  await inviteForm.getByLabel('Role').selectOption('salesman');
+  await inviteForm.getByRole('button', { name: 'Send invitation' }).click();
+  await fresh
+    .getByTestId('invite-form-note')
+    .filter({ hasText: `Invitation e-mailed to ${invitee.email}` })
+    .waitFor();
+  const invitedRow = fresh.locator(`[data-testid="invitations"] tr[data-invitation-email="${invitee.email}"]`);
+  await invitedRow.waitFor();
+  check((await invitedRow.getAttribute('data-email-status')) === 'sent', 'the invitation is listed as e-mailed');
+  const invitation = await mailTo(mailLog, invitee.email);
+  check(invitation.subject.includes('Nordlicht Getränke'), `the e-mail names the organisation (${invitation.subject})`);
+  const link = /(\S+\/app\/accept-invite#token=[\w-]+)/.exec(invitation.text ?? '')?.[1] ?? '';
+  check(link.startsWith(`${base}/app/accept-invite#token=`), `the e-mail carries the link (${link.slice(0, 60)}…)`);
+  check((invitation.html ?? '').includes(`href="${link}"`), 'the HTML part links the same page');
+  const joining = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+  joining.on('pageerror', (err) => pageErrors.push(err.message));
+  await joining.goto(link);
+  const acceptForm = joining.getByTestId('accept-invite');
+  await acceptForm.waitFor();
+  check(
+    (await acceptForm.textContent()).includes(
+      'Nora Lind invites you to join Nordlicht Getränke on Fieldline as a salesman',
+    ),
+    'the page says who invites him to what',
+  );
+  check(joining.url() === `${base}/app/accept-invite`, `the token is gone from the address bar (${joining.url()})`);
+  await joining.getByLabel(/^Password \(/).fill(invitee.password);
+  await joining.getByLabel('Password again').fill(invitee.password);
+  await joining.waitForTimeout(200);
+  await joining.screenshot({ path: shot('invitation') });
+  await acceptForm.getByRole('button', { name: 'Join Nordlicht Getränke' }).click();
+  await joining.getByTestId('who').or(joining.locator('#accept-error')).waitFor();
+  const acceptError = joining.locator('#accept-error');
+  const refused = (await acceptError.count()) > 0 ? await acceptError.textContent() : null;
+  check(refused === null, `the invitee is signed in (${refused})`);
+  check((await joining.getByTestId('who').textContent()).includes(invitee.name), 'he is signed in by his name');
+  check((await joining.getByTestId('who').textContent()).includes('salesman'), 'he is signed in as a salesman');
+  await joining.goto(link);
+  await joining.getByTestId('invitation-error').filter({ hasText: 'You have joined already' }).waitFor();
+  await joining.close();
+  log(
+    `invited a salesman by e-mail; he opened the link, chose a password and joined; saved ${shot('invitation').slice(root.length + 1)}`,
+  );
+
   await navEntry.click();
   await fresh.getByTestId('onboarding-screen').waitFor();
   await waitUntil(async () => await stepDone('customers_imported'), 'the customers step is ticked');
   check(await stepDone('company_profile'), 'the company profile step is ticked');
+  check(await stepDone('salesman_invited'), 'the salesman step is ticked');
   check(!(await stepDone('territory_drawn')), 'the territory step is still to do');
-  check((await navEntry.textContent()) === 'Getting started (2/7)', 'the header says "Getting started (2/7)"');
+  check((await navEntry.textContent()) === 'Getting started (3/7)', 'the header says "Getting started (3/7)"');
   await fresh.waitForTimeout(200);
   await fresh.screenshot({ path: shot('onboarding') });
   await fresh.close();
-  log(`the checklist ticks the profile and the import (2/7); saved ${shot('onboarding').slice(root.length + 1)}`);
+  log(`the checklist ticks the profile, the import and the invited salesman (3/7); saved ${shot('onboarding').slice(root.length + 1)}`);
 
   // Two-factor authentication: an owner sets it up in Settings › Security (QR code and key, a first code,
   // the recovery codes shown once), signs in again with a code, and creating an API key asks for a code
@@ -991,6 +1052,25 @@ async function reportEmailHtml(base, token) {
 }
 
 /** Clicks a download button and answers the file the browser saved. */
+/** The last message the send_email binding took for `to` (serve-worker --mail-log), parsed as a mail client does. */
+async function mailTo(mailLog, to) {
+  let files = [];
+  await waitUntil(async () => {
+    files = existsSync(mailLog)
+      ? readFileSync(mailLog, 'utf8')
+          .split('\n')
+          .filter((line) => line.startsWith('Email: '))
+          .map((line) => line.slice(7))
+      : [];
+    return files.length > 0;
+  }, 'the send_email binding took a message');
+  for (const file of files.reverse()) {
+    const mail = await PostalMime.parse(readFileSync(file));
+    if (mail.to?.some((a) => a.address === to)) return mail;
+  }
+  throw new Error(`no e-mail to ${to}`);
+}
+
 async function downloaded(page, button) {
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: 20_000 }),

@@ -37,15 +37,22 @@ export function App({ auth }: { auth: AuthSession }) {
     setState(auth.state);
     return auth.subscribe(setState);
   }, [auth]);
-  // Re-rendered on navigation: accepting an invitation leaves its page for the app.
-  useRoute();
-  // The invitation's token, read once; the address bar (and the history) keep the page without it.
-  const [inviteToken] = useState(() => (isAcceptInvite() ? invitationTokenOf(location.hash) : null));
+  // An invitation e-mail's link: its page until the invitee has joined (then the app, signed in). The
+  // token is read once; the address bar (and the history) keep the page without it.
+  const [inviteToken, setInviteToken] = useState(() =>
+    isAcceptInvite() ? (invitationTokenOf(location.hash) ?? '') : null,
+  );
   useEffect(() => {
     if (isAcceptInvite() && location.hash) history.replaceState(null, '', ACCEPT_INVITE);
   }, []);
 
-  if (isAcceptInvite()) return <AcceptInviteScreen auth={auth} token={inviteToken} />;
+  if (inviteToken !== null) {
+    const joined = () => {
+      navigate(`${BASE}/`, true);
+      setInviteToken(null);
+    };
+    return <AcceptInviteScreen auth={auth} token={inviteToken || null} onJoined={joined} />;
+  }
 
   if (state.status === 'restoring') {
     return (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, requestJson } from '../api/http';
 import type { Role } from '../api/types';
-import { BASE, navigate } from '../ui/router';
+import { BASE } from '../ui/router';
 import type { AuthSession } from './session';
 
 /** What GET /v1/invitations/accept answers: who invites the reader to which organisation, as what. */
@@ -35,7 +35,15 @@ type Loaded =
  * /app/accept-invite: the page an invitation e-mail opens. It shows who invites whom to what, asks for a
  * password (twice) and the name to go by, joins and signs in; then the app opens as for any sign-in.
  */
-export function AcceptInviteScreen({ auth, token }: { auth: AuthSession; token: string | null }) {
+export function AcceptInviteScreen({
+  auth,
+  token,
+  onJoined,
+}: {
+  auth: AuthSession;
+  token: string | null;
+  onJoined: () => void;
+}) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -90,8 +98,8 @@ export function AcceptInviteScreen({ auth, token }: { auth: AuthSession; token: 
     try {
       const name = String(form.get('name')).trim();
       await auth.acceptInvitation(token ?? '', password, name && name !== invitation.name ? name : undefined);
-      // Signed in: the app's start, without the token in the address bar or the history.
-      navigate(`${BASE}/`, true);
+      // Signed in: the app's start.
+      onJoined();
     } catch (err) {
       setError(acceptError(err));
     } finally {
