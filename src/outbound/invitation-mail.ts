@@ -32,10 +32,16 @@ export function composeInvitationMail(input: {
   name: string;
   role: Role;
   expiresAt: string;
+  /** The organisation's timezone: the expiry is written in it. */
+  timeZone: string;
 }): string {
   const who = input.inviter ? `${input.inviter} invites you` : 'You are invited';
   const what = `${who} to join ${input.organisation} on Fieldline as ${ROLE_NAMES[input.role]}.`;
-  const until = new Date(input.expiresAt).toUTCString().replace(/:\d\d GMT$/, ' UTC');
+  const until = `${new Intl.DateTimeFormat('en-GB', {
+    dateStyle: 'full',
+    timeStyle: 'short',
+    timeZone: input.timeZone,
+  }).format(new Date(input.expiresAt))} (${input.timeZone})`;
   const msg = createMimeMessage();
   msg.setSender({ name: 'Fieldline', addr: input.from });
   msg.setRecipient(input.to);

@@ -232,7 +232,7 @@ async function send(
   mailer: InvitationMailer,
 ): Promise<PublicInvitation> {
   const [tenant] = await ctx.db
-    .select({ name: tenants.name })
+    .select({ name: tenants.name, timezone: tenants.timezone })
     .from(tenants)
     .where(eq(tenants.id, ctx.principal.tenantId));
   const [inviter] = await ctx.db
@@ -251,6 +251,7 @@ async function send(
       name: invitation.name,
       role: invitation.role,
       expiresAt: invitation.expiresAt,
+      timeZone: tenant?.timezone ?? 'UTC',
     });
     await mailer.send(mailer.from, invitation.email, raw);
     outcome = { emailStatus: 'sent', emailError: null, sentAt: new Date().toISOString() };

@@ -82,6 +82,13 @@ describe('invitations', () => {
     expect(mail.text).toContain('to join Nordwind Handel on Fieldline as a salesman');
     expect(mail.text).toContain(`${BASE_URL}/app/accept-invite#token=${token}`);
     expect(mail.html).toContain(`href="${BASE_URL}/app/accept-invite#token=${token}"`);
+    // Until when, in the organisation's timezone.
+    const until = new Intl.DateTimeFormat('en-GB', {
+      dateStyle: 'full',
+      timeStyle: 'short',
+      timeZone: 'Europe/Berlin',
+    });
+    expect(mail.text).toContain(`until ${until.format(new Date(invitation.expiresAt))} (Europe/Berlin)`);
     // Only the token's hash is stored.
     const [row] = await testDb()
       .select({ tokenHash: invitations.tokenHash })
