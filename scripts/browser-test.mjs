@@ -865,7 +865,9 @@ try {
   await fresh.waitForTimeout(200);
   await fresh.screenshot({ path: shot('onboarding') });
   await fresh.close();
-  log(`the checklist ticks the profile, the import and the invited salesman (3/7); saved ${shot('onboarding').slice(root.length + 1)}`);
+  log(
+    `the checklist ticks the profile, the import and the invited salesman (3/7); saved ${shot('onboarding').slice(root.length + 1)}`,
+  );
 
   // Two-factor authentication: an owner sets it up in Settings › Security (QR code and key, a first code,
   // the recovery codes shown once), signs in again with a code, and creating an API key asks for a code
