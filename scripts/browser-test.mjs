@@ -605,9 +605,20 @@ try {
     [0.7, 0.62],
     [0.36, 0.7],
   ];
-  for (const [fx, fy] of corners) {
-    await page.mouse.click(mapBox.x + mapBox.width * fx, mapBox.y + mapBox.height * fy);
-    await page.waitForTimeout(120);
+  // A click while the map still settles (its opening zoom to the territories) is not a corner, as for a
+  // user who clicks too early: each corner is clicked until the outline counts it.
+  const cornersSoFar = async () => Number(await page.getByTestId('outline-status').getAttribute('data-corners'));
+  for (const [i, [fx, fy]] of corners.entries()) {
+    await waitUntil(
+      async () => {
+        if ((await cornersSoFar()) > i) return true;
+        await page.mouse.click(mapBox.x + mapBox.width * fx, mapBox.y + mapBox.height * fy);
+        // Long enough that a second click on the same spot is no double-click (which zooms).
+        await page.waitForTimeout(700);
+        return (await cornersSoFar()) > i;
+      },
+      `corner ${i + 1} is added`,
+    );
   }
   await page.getByRole('button', { name: 'Finish outline' }).click();
   check(
