@@ -5,12 +5,15 @@
 // on the hub with REALTIME_LOCATION_BATCH_MS=0 and with the default until dashboards fall behind.
 // Writes its section of docs/benchmarks.md.
 //   npm run bench:realtime [-- --dashboards 1000 --salesmen 200 --duration 20 --batching-compare --wrangler-dev-compare]
+// With --profile FILE it only runs the full-scale phase on the hub, with a CPU profile of the Worker (the
+// tenant hub included) over the measured window written to FILE, and prints where the time went.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { connectProfiler, selfTimes } from './cpu-profile.mjs';
 import { buildWorker, freshDatabase, root, workerCommand } from './lib.mjs';
 import { renderReport } from './realtime/report.mjs';
 import {
@@ -56,8 +59,11 @@ const { values: opts } = parseArgs({
     'floor-only': { type: 'boolean', default: false },
     /** Re-renders the report from a results.json of an earlier run (with that run's options) instead of running. */
     render: { type: 'string' },
+    /** Only the full-scale hub phase, with a CPU profile of the Worker written here (see the header). */
+    profile: { type: 'string' },
   },
 });
+const INSPECTOR_PORT = 9339;
 const num = (k) => Number(opts[k]);
 const p6Steps = opts['p6-steps'].split(',').map(Number);
 const STATE = join(root, '.wrangler', 'bench-realtime-state');
@@ -85,7 +91,8 @@ function startHub(batchMs, runtime = 'workerd') {
       : { REALTIME_LOCATION_BATCH_MS: String(batchMs) }),
   };
   const [cmd, args] = workerCommand({ config: builtConfig, port: HUB_PORT, stateDir: STATE, vars, runtime });
-  return startPinned(0, cmd, args, { cwd: root, env: { ...process.env, CI: 'true' } });
+  const inspector = opts.profile && runtime === 'workerd' ? ['--inspector-port', String(INSPECTOR_PORT)] : [];
+  return startPinned(0, cmd, [...args, ...inspector], { cwd: root, env: { ...process.env, CI: 'true' } });
 }
 
 async function call(method, path, body, token) {
@@ -190,12 +197,20 @@ async function runPhaseOnce(server, config) {
   let cores0 = null;
   let coreBusyPct = null;
   let result = null;
+  let profiling = null;
   createInterface({ input: child.stdout }).on('line', (line) => {
     if (line === 'MEASURE_START') {
       cpuStart = treeCpuSeconds(server.pid);
       cores0 = coreTimes();
       wallStart = performance.now();
+      if (config.profile) {
+        profiling = connectProfiler(INSPECTOR_PORT).then(async (p) => {
+          await p.start();
+          return p;
+        });
+      }
     } else if (line === 'MEASURE_END') {
+      if (profiling) profiling = profiling.then((p) => p.stop());
       const wall = (performance.now() - wallStart) / 1000;
       serverCpuPct = (100 * (treeCpuSeconds(server.pid) - cpuStart)) / wall;
       coreBusyPct = busyPct(cores0, coreTimes());
@@ -204,8 +219,13 @@ async function runPhaseOnce(server, config) {
     }
   });
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => {
+    child.once('exit', async (code) => {
       if (code !== 0 || !result) return reject(new Error(`load phase failed (exit ${code})`));
+      if (profiling) {
+        const profile = await profiling;
+        writeFileSync(config.profile, JSON.stringify(profile));
+        result.selfTimes = selfTimes(profile);
+      }
       const othersPct =
         coreBusyPct === null ? null : coreBusyPct.reduce((a, b) => a + b, 0) - serverCpuPct - result.loadCpuPct;
       resolve({ ...result, serverCpuPct, coreBusyPct, othersPct: Math.max(0, othersPct), busyBefore });
@@ -332,6 +352,17 @@ async function main() {
     sioBatched: null,
     p6: null,
   };
+  if (opts.profile) {
+    // Profiling costs the server CPU: its figures are not the benchmark's, and nothing is written.
+    const profiled = await runPhaseOnce(hub, { ...main, profile: opts.profile });
+    console.log(describe(profiled));
+    console.log(`CPU profile of the Worker over the measured window: ${opts.profile}; self time by function:`);
+    for (const f of profiled.selfTimes)
+      console.log(`${f.ms.toFixed(0).padStart(7)} ms ${f.pct.toFixed(1).padStart(5)} %  ${f.name}`);
+    await stop(sio);
+    await stop(hub);
+    return;
+  }
   results.hub = await runPhase(hub, main);
   console.log(describe(results.hub));
   if (num('scaled-dashboards') > 0) {
