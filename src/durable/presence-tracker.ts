@@ -11,6 +11,8 @@ import {
 export interface PresenceStore {
   loadPresence(): PresenceFacts[];
   savePresence(facts: PresenceFacts): void;
+  /** Saves with the next gathered commit (a fix's activity). */
+  savePresenceLater(facts: PresenceFacts): void;
 }
 
 export interface PresenceDeps {
@@ -40,7 +42,10 @@ export class PresenceTracker {
     const before = facts.get(salesmanId) ?? initialFacts(salesmanId, now);
     const { facts: after, change } = applyPresence(before, input, now);
     facts.set(salesmanId, after);
-    this.deps.store.savePresence(after);
+    // A fix's activity that changes no status waits for the gathered commit (hub-storage.ts); the rest
+    // (connections, grace windows, status changes) is saved at once.
+    if (input.kind === 'activity' && !change) this.deps.store.savePresenceLater(after);
+    else this.deps.store.savePresence(after);
     if (change) this.deps.announce([change]);
   }
 

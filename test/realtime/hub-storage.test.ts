@@ -104,3 +104,48 @@ describe('hub storage: the resume ring', () => {
     expect(result).toBe(60);
   });
 });
+
+describe('hub storage: latest locations', () => {
+  const fix = (salesmanId: string, ts: number, extra: Record<string, number> = {}) => ({
+    salesmanId,
+    lat: 52.5 + ts / 1e6,
+    lng: 13.4,
+    accuracy: 8,
+    ts,
+    ...extra,
+  });
+
+  it('answers the latest fix from memory, from the buffer after an eviction, and from locations once flushed', async () => {
+    const stub = env.TENANT_HUB.get(env.TENANT_HUB.idFromName(`latest-${crypto.randomUUID()}`));
+    const result = await runInDurableObject(stub, (_hub: TenantHub, state) => {
+      const received = new Date(NOW).toISOString();
+      const first = new HubStorage(state.storage.sql);
+      first.saveLocation(fix('s1', NOW - 3000), received);
+      first.saveLocation(fix('s2', NOW - 2500, { speed: 3.5, heading: 90 }), received);
+      first.saveLocation(fix('s1', NOW - 2000), received);
+      const fromMemory = first.latestLocation('s1');
+      // Gathered writes commit within WRITE_BEHIND_MS (a timer); a new instance over the same storage is
+      // then what the hub sees after an eviction.
+      first.flushWrites();
+      const evicted = new HubStorage(state.storage.sql);
+      const fromBuffer = [evicted.latestLocation('s1'), evicted.latestLocation('s2')];
+      // The first two rows flushed: s2's newest is among them and moves to `locations`; s1's newest stays
+      // buffered and still wins over his older flushed fix.
+      const [r1, r2] = evicted.trailBatch(2);
+      evicted.deleteTrailThrough(r2?.id ?? 0);
+      const afterPartial = [evicted.latestLocation('s1'), evicted.latestLocation('s2')];
+      const flushed = new HubStorage(state.storage.sql);
+      flushed.deleteTrailThrough(Number.MAX_SAFE_INTEGER);
+      const afterAll = [flushed.latestLocation('s1'), flushed.latestLocation('s2'), flushed.latestLocation('s3')];
+      return { fromMemory, fromBuffer, afterPartial, afterAll, pending: flushed.trailPending, r1: r1?.salesmanId };
+    });
+    const s1 = fix('s1', NOW - 2000);
+    const s2 = fix('s2', NOW - 2500, { speed: 3.5, heading: 90 });
+    expect(result.r1).toBe('s1');
+    expect(result.fromMemory).toEqual(s1);
+    expect(result.fromBuffer).toEqual([s1, s2]);
+    expect(result.afterPartial).toEqual([s1, s2]);
+    expect(result.afterAll).toEqual([s1, s2, null]);
+    expect(result.pending).toBe(0);
+  });
+});
