@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { CreateCustomerBody, UpdateCustomerBody } from '../contracts/customers.schemas';
+import { AdjustStockBody } from '../contracts/inventory.schemas';
 import { PreferencesBody } from '../contracts/notification-centre.schemas';
+import { SendNotificationBody } from '../contracts/notifications.schemas';
 import { CancelOrderBody, CreateOrderBody } from '../contracts/orders.schemas';
 import { CreatePaymentBody } from '../contracts/payments.schemas';
 import { CreateProductBody, UpdateProductBody } from '../contracts/products.schemas';
@@ -9,12 +11,10 @@ import { UpdateTenantBody } from '../contracts/tenant.schemas';
 import { CheckInBody, CheckOutBody, CreateVisitBody, UpdateVisitBody } from '../contracts/visits.schemas';
 import { AppError, ErrorCode } from '../lib/errors';
 import { formatIssues } from '../lib/zod-issues';
-import { AdjustStockBody } from '../routes/inventory.routes';
-import { SendNotificationBody } from '../routes/notifications.routes';
 
 /**
  * Mutation inputs are validated by the very zod schemas that validate the REST bodies, so a field's
- * rules (ranges, lengths, formats, unknown fields) are written once, in the route modules.
+ * rules (ranges, lengths, formats, unknown fields) are written once, in src/contracts.
  */
 export const bodies = {
   createCustomer: CreateCustomerBody,

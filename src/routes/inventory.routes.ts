@@ -1,4 +1,5 @@
 import { uuid } from '../contracts/common';
+import { AdjustStockBody } from '../contracts/inventory.schemas';
 import { MOVEMENT_KINDS } from '../db/tables';
 import {
   adjustStock,
@@ -59,21 +60,6 @@ const ProductIdParams = z.object({
     example: '0190f1c2-7a3e-7c3d-9a51-2f7f5e3b1a10',
   }),
 });
-
-export const AdjustStockBody = z
-  .strictObject({
-    delta: z
-      .number()
-      .int()
-      .min(-1_000_000_000)
-      .max(1_000_000_000)
-      .refine((d) => d !== 0, 'delta must not be 0')
-      .openapi({ description: 'Change to the quantity on hand; negative removes stock' }),
-    reason: z.string().trim().min(1).max(500),
-    kind: z.enum(['adjustment', 'receipt']).default('adjustment'),
-  })
-  .refine((b) => b.kind !== 'receipt' || b.delta > 0, { message: 'A receipt adds stock', path: ['delta'] })
-  .openapi('AdjustStock');
 
 export const UpdateInventoryBody = z
   .strictObject({
