@@ -15,7 +15,8 @@
 //      Reports: the sales performance table, and its CSV and PDF downloads (a CSV header line, %PDF), and
 //      every other report's table; the heat map's cells painted, its coverage gaps as markers, its legend
 //      following the measure,
-//   6. Team: every user listed with his role; a territory drawn by clicking corners on the map and saved
+//   6. Team: every user listed with his role; a salesman profile without a user invited by e-mail from its
+//      row; a territory drawn by clicking corners on the map and saved
 //      (read back over the API as a closed GeoJSON Polygon); Settings: the check-in radius changed and saved;
 //      a viewer reads both screens without any write control,
 //   7. a new organisation signs up; its owner signs in at /app and lands on Getting started (0/7); loads
@@ -573,6 +574,8 @@ try {
   log(`saved ${shot('reports').slice(root.length + 1)}`);
 
   // Team: every user listed; a territory drawn by clicking the map, saved, and read back over the API.
+  // (A salesman profile nobody signs in as yet, for an invitation from its row below.)
+  const unlinked = await call(base, 'POST', '/v1/salesmen', { name: 'Mara Neu' }, owner.accessToken);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
   await page.getByTestId('team-screen').waitFor();
   const users = (await call(base, 'GET', '/v1/users?limit=200', undefined, owner.accessToken)).data;
@@ -592,6 +595,22 @@ try {
     "the owner may change a viewer's role",
   );
   log(`Team lists the ${users.length} users with their roles`);
+
+  // A salesman profile nobody signs in as yet gets an invitation from its row; the invitation names it.
+  await page.getByRole('navigation', { name: 'Team' }).getByRole('link', { name: 'Salesmen' }).click();
+  const unlinkedRow = page.locator(`tr[data-salesman-id="${unlinked.id}"]`);
+  await unlinkedRow.getByRole('button', { name: 'Invite…' }).click();
+  await unlinkedRow.getByLabel('E-mail address of Mara Neu').fill('mara.neu@example.test');
+  await unlinkedRow.getByRole('button', { name: 'Send' }).click();
+  await unlinkedRow.getByText('Invitation e-mailed to mara.neu@example.test.').waitFor();
+  const pending = (await call(base, 'GET', '/v1/invitations?status=pending', undefined, owner.accessToken)).data;
+  check(
+    pending.some(
+      (i) => i.email === 'mara.neu@example.test' && i.salesmanId === unlinked.id && i.emailStatus === 'sent',
+    ),
+    'the invitation names the profile and was e-mailed',
+  );
+  log('invited a salesman to his existing profile from its row');
 
   await page.getByRole('navigation', { name: 'Team' }).getByRole('link', { name: 'Territories' }).click();
   check(page.url().endsWith('/app/team/territories'), 'the Territories tab is a deep link');

@@ -252,3 +252,69 @@ function InviteForm({
     </form>
   );
 }
+
+/**
+ * "Invite…" beside a salesman profile nobody signs in as yet: his e-mail address, and the invitation
+ * names the profile, which becomes his when he joins.
+ */
+export function InviteToProfile({
+  auth,
+  salesman,
+  onInvited,
+}: {
+  auth: AuthSession;
+  salesman: { id: string; name: string };
+  onInvited: () => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const action = useAction();
+  if (!open) {
+    return (
+      <span class="row">
+        <span class="muted">no sign-in</span>
+        <button type="button" class="button secondary" onClick={() => setOpen(true)}>
+          Invite…
+        </button>
+        <Note action={action} />
+      </span>
+    );
+  }
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const email = String(new FormData(e.currentTarget as HTMLFormElement).get('email')).trim();
+    let sent: InvitationRecord | undefined;
+    const ok = await action.run(async () => {
+      sent = await auth.fetch<InvitationRecord>('/v1/invitations', {
+        method: 'POST',
+        body: { email, name: salesman.name, role: 'salesman', salesmanId: salesman.id },
+      });
+      if (sent.emailStatus === 'failed') {
+        throw new Error(
+          `Saved, but the e-mail was not sent (${sent.emailError ?? 'unknown error'}): resend it under Users.`,
+        );
+      }
+    }, `Invitation e-mailed to ${email}.`);
+    if (sent) onInvited();
+    if (ok) setOpen(false);
+  };
+  return (
+    <form class="row" onSubmit={submit} data-testid="invite-to-profile">
+      <input
+        name="email"
+        type="email"
+        required
+        maxLength={254}
+        autoComplete="off"
+        aria-label={`E-mail address of ${salesman.name}`}
+        placeholder="his e-mail"
+      />
+      <button type="submit" class="button" disabled={action.busy} aria-busy={action.busy}>
+        Send
+      </button>
+      <button type="button" class="button secondary" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      <Note action={action} />
+    </form>
+  );
+}

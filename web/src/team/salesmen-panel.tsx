@@ -5,6 +5,7 @@ import { ConfirmButton } from '../ui/confirm-button';
 import { Note } from '../ui/note';
 import { href, onLinkClick } from '../ui/router';
 import { useAction } from '../ui/use-action';
+import { InviteToProfile } from './invitations';
 import { SalesmanForm } from './salesman-form';
 import type { SalesmanRecord, TerritoryRecord, UserRecord } from './team-types';
 
@@ -81,6 +82,7 @@ export function SalesmenPanel({ auth, salesmen, territories, users, canWrite, ca
                   territories={territories}
                   signIn={s.userId ? (email.get(s.userId) ?? 'a user') : null}
                   canWrite={canWrite}
+                  canInvite={canCreateUsers}
                   reload={reload}
                 />
               ))}
@@ -98,6 +100,7 @@ function SalesmanRow({
   territories,
   signIn,
   canWrite,
+  canInvite,
   reload,
 }: {
   auth: AuthSession;
@@ -105,6 +108,8 @@ function SalesmanRow({
   territories: TerritoryRecord[];
   signIn: string | null;
   canWrite: boolean;
+  /** Owners and admins invite someone by e-mail to a profile nobody signs in as. */
+  canInvite: boolean;
   reload: () => void;
 }) {
   const [territoryId, setTerritoryId] = useState(s.territoryId ?? '');
@@ -134,7 +139,14 @@ function SalesmanRow({
       </th>
       <td class="nowrap">{s.employeeCode ?? '–'}</td>
       <td class="nowrap wide-only">{s.phone ?? '–'}</td>
-      <td>{signIn ?? <span class="muted">no sign-in</span>}</td>
+      <td>
+        {signIn ??
+          (canInvite && s.active ? (
+            <InviteToProfile auth={auth} salesman={s} onInvited={notifyChanged} />
+          ) : (
+            <span class="muted">no sign-in</span>
+          ))}
+      </td>
       <td>
         {canWrite ? (
           <span class="row">
