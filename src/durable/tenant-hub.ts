@@ -4,11 +4,9 @@ import { type Principal, systemPrincipal } from '../auth/principal';
 import { openDatabase } from '../db/connection';
 import type { LoggedEvent } from '../db/event-log';
 import { type Config, loadConfig } from '../env';
-import type { OutboundMessage } from '../jobs/outbound';
 import { ErrorCode, problem, problemResponse } from '../lib/errors';
 import { createServiceContext, type ServiceContext } from '../services/context';
 import { FILTER_HEADER, type ForwardedIdentity, IDENTITY_HEADER, type TenantHubPort } from '../services/hub-port';
-import { concernsNotifications } from '../services/notification-triggers';
 import { runSearchIndexer } from '../services/search-indexer.service';
 import { planAlarm } from './alarm-planner';
 import { ClientMessages } from './client-messages';
@@ -16,6 +14,7 @@ import { EventRelay } from './event-relay';
 import { GpsFeed } from './gps-feed';
 import { principalOf } from './hub-identity';
 import { HubStorage } from './hub-storage';
+import { LogFollowers } from './log-followers';
 import { PresenceTracker } from './presence-tracker';
 import { canJoin, defaultRooms, handedAwayRooms, isSalesman } from './rooms';
 import { type Attachment, SocketRegistry } from './socket-registry';
@@ -29,12 +28,10 @@ import { SyncPoker } from './sync-poke';
  *
  * This class is the runtime's entry points (upgrade, socket events, alarm, RPCs) wired over its parts:
  * SocketRegistry (sockets, rooms, fan-out), PresenceTracker, EventRelay (log relay, resume, revocation),
- * GpsFeed (intake, coalescing, trail) and the pure alarm planner. Uses the WebSocket Hibernation API:
+ * GpsFeed (intake, coalescing, trail), LogFollowers (search indexing, outbound kicks) and the pure alarm
+ * planner. Uses the WebSocket Hibernation API:
  * everything needed after a wake-up is in socket attachments and the object's SQLite.
  */
-/** Hub metadata set once the tenant has had a webhook endpoint: its commits kick the outbound queue. */
-const OUTBOUND_META = 'outbound';
-
 export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   private config: Config;
   private readonly store: HubStorage;
@@ -46,16 +43,6 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
   /** The scheduled alarm as last read or set (undefined until read from storage after a wake-up). */
   private alarmAt: number | null | undefined;
   private readonly startedAt = Date.now();
-
-  /** An outbound kick being sent, and whether events came in meanwhile (one more kick after it). */
-  /** Outbound jobs being asked for (one in flight per job), and whether to ask once more after it. */
-  private kicking = new Map<OutboundMessage['job'], { again: boolean }>();
-  /** A relayed event the notification rules watch for (or a message for devices) awaits a run. */
-  private notifyPending = false;
-
-  /** The search indexer's run in progress, and whether events came in during it (one more run). */
-  private indexing: Promise<void> | null = null;
-  private indexAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -77,6 +64,13 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
       identityOf: (ws) => sockets.attachmentOf(ws)?.who ?? null,
       sendRaw: (ws, frame) => sockets.sendRaw(ws, frame),
     });
+    const followers = new LogFollowers({
+      store: this.store,
+      sendOutbound: (message) => env.OUTBOUND.send(message, { contentType: 'json' }),
+      index: (tenantId) => runSearchIndexer(env, tenantId),
+      waitUntil: (promise) => ctx.waitUntil(promise),
+      logFailure: (step, err) => this.logFailure(step, err),
+    });
     this.relay = new EventRelay({
       store: this.store,
       systemContext,
@@ -84,14 +78,10 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
       closeTagged: (tags, code, reason) => sockets.closeTagged(tags, code, reason),
       observe: (event, rooms) => {
         this.presence.followEvent(event);
-        if (concernsNotifications(event)) this.notifyPending = true;
-        // From its first endpoint on, the tenant's commits are followed by an outbound kick (kickOutbound).
-        if (event.type.startsWith('webhook_endpoint:') && this.store.getMeta(OUTBOUND_META) === null) {
-          this.store.setMeta(OUTBOUND_META, '1');
-        }
+        followers.observe(event);
         poker.delivered(event, [...rooms, ...handedAwayRooms(event)]);
       },
-      followers: () => this.followLog(),
+      followers: () => followers.follow(),
     });
     const gps = new GpsFeed({
       store: this.store,
@@ -279,62 +269,6 @@ export class TenantHub extends DurableObject<Env> implements TenantHubPort {
     const known = this.store.getMeta('tenant_id');
     if (known === null) this.store.setMeta('tenant_id', tenantId);
     else if (known !== tenantId) throw new Error('Tenant hub addressed with another tenant id');
-  }
-
-  /**
-   * The search index (when Meilisearch is configured) follows the same log with its own cursor. One run
-   * at a time: hand-offs arriving during a run ask for one more run after it, not one each.
-   */
-  private followLog() {
-    const tenantId = this.store.getMeta('tenant_id');
-    if (!tenantId) return;
-    if (this.store.getMeta(OUTBOUND_META) !== null) this.kickOutbound({ job: 'webhooks', tenantId });
-    if (this.notifyPending) {
-      this.notifyPending = false;
-      this.kickOutbound({ job: 'notifications', tenantId });
-    }
-    if (this.indexing) {
-      this.indexAgain = true;
-      return;
-    }
-    const run = async () => {
-      do {
-        this.indexAgain = false;
-        await runSearchIndexer(this.env, tenantId);
-      } while (this.indexAgain);
-    };
-    this.indexing = run().finally(() => {
-      this.indexing = null;
-    });
-    this.ctx.waitUntil(this.indexing);
-  }
-
-  /**
-   * Asks the outbound queue for a run: deriving webhook deliveries (only for tenants that ever had an
-   * endpoint: the hub saw a `webhook_endpoint:*` event; the rest cost nothing), or running the notification
-   * rules (after an event they watch). Kicks coalesce per job: one in flight, and one more after it if
-   * events came in meanwhile, so a burst of writes costs two messages. A kick lost with an evicted hub is
-   * made up by the sweep (jobs/outbound.ts).
-   */
-  private kickOutbound(message: Extract<OutboundMessage, { job: 'webhooks' | 'notifications' }>) {
-    const inFlight = this.kicking.get(message.job);
-    if (inFlight) {
-      inFlight.again = true;
-      return;
-    }
-    const state = { again: false };
-    this.kicking.set(message.job, state);
-    const run = async () => {
-      do {
-        state.again = false;
-        await this.env.OUTBOUND.send(message, { contentType: 'json' });
-      } while (state.again);
-    };
-    this.ctx.waitUntil(
-      run()
-        .catch((err) => this.logFailure('outbound kick', err))
-        .finally(() => this.kicking.delete(message.job)),
-    );
   }
 
   private logFailure(step: string, err: unknown) {
