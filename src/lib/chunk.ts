@@ -1,5 +1,5 @@
 /** D1 binds at most 100 parameters per statement, so long id lists are queried in parts. */
-const IDS_PER_QUERY = 90;
+export const IDS_PER_QUERY = 90;
 
 export function chunk<T>(items: T[], size: number): T[][] {
   const parts: T[][] = [];

@@ -1,15 +1,23 @@
 import { and, asc, count, eq, gte, inArray, isNull, lt, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
-import type { Statement } from '../db/batch';
+import { readBoth, type Statement } from '../db/batch';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { type OrderStatus, orderLines, orders, products, visits } from '../db/tables';
-import { chunk, inChunks } from '../lib/chunk';
-import { AppError, ErrorCode, forbidden } from '../lib/errors';
+import { chunk, IDS_PER_QUERY, inChunks } from '../lib/chunk';
+import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { toUtcIso } from '../lib/time';
 import type { ServiceContext } from './context';
-import { findEntitiesByIds, findEntity, insertEntity, newEntity, ownRowsOnly, updateEntity } from './entity';
+import {
+  findEntitiesByIds,
+  findEntity,
+  insertEntity,
+  newEntity,
+  ownRowsOnly,
+  readableRows,
+  updateEntity,
+} from './entity';
 import { orderTotals, percentToBps } from './order-totals';
 import { assertCustomerExists, assertSalesmanExists } from './references';
 import { deviceTimestamp, tenantSettings } from './tenant-settings';
@@ -137,10 +145,17 @@ export async function createOrder(ctx: ServiceContext, input: CreateOrderInput):
   requirePermission(ctx.principal, 'orders:write');
   let salesmanId = await resolveSalesman(ctx, input.salesmanId);
   await assertCustomerExists(ctx, input.customerId);
-  if (input.visitId) salesmanId = await checkVisit(ctx, input.visitId, input.customerId, salesmanId);
   const { currency } = await tenantSettings(ctx);
   const id = input.id ?? newId();
-  const { totals, lines } = await priceLines(ctx, id, currency, input.lines);
+  // The visit and the prices are read in one round trip (a sync push creates hundreds of orders); the
+  // visit is judged first, as it always was.
+  const productIds = uniqueProductIds(input.lines);
+  const [visit, prices] =
+    input.visitId && productIds.length <= IDS_PER_QUERY
+      ? await readBoth(ctx.db, visitRead(ctx, input.visitId), productsRead(ctx, productIds))
+      : [input.visitId ? await visitRead(ctx, input.visitId) : [], await pricesOf(ctx, productIds)];
+  if (input.visitId) salesmanId = checkVisit(visit[0], input.visitId, input.customerId, salesmanId);
+  const { totals, lines } = priceLinesWith(ctx, prices, id, currency, input.lines);
   const order: Order = {
     ...newEntity(ctx, id),
     customerId: input.customerId,
@@ -257,9 +272,21 @@ async function resolveSalesman(ctx: ServiceContext, requested: string | undefine
   return requested ?? null;
 }
 
-/** The visit must be at the order's customer and by the order's salesman; returns that salesman. */
-async function checkVisit(ctx: ServiceContext, visitId: string, customerId: string, salesmanId: string | null) {
-  const visit = await findEntity(ctx, visits, visitId, `Visit ${visitId}`, visitVisibility(ctx));
+const visitRead = (ctx: ServiceContext, visitId: string) =>
+  ctx.db
+    .select()
+    .from(visits)
+    .where(and(readableRows(ctx, visits, visitVisibility(ctx)), eq(visits.id, visitId)))
+    .limit(1);
+
+/** The visit must exist, be at the order's customer and by the order's salesman; returns that salesman. */
+function checkVisit(
+  visit: typeof visits.$inferSelect | undefined,
+  visitId: string,
+  customerId: string,
+  salesmanId: string | null,
+) {
+  if (!visit) throw notFound(`Visit ${visitId}`);
   const mismatch =
     visit.customerId !== customerId
       ? `Visit ${visitId} was made at another customer`
@@ -274,22 +301,36 @@ async function checkVisit(ctx: ServiceContext, visitId: string, customerId: stri
   return visit.salesmanId;
 }
 
+const uniqueProductIds = (input: OrderLineInput[]) => [...new Set(input.map((l) => l.productId))];
+
+/** The products an order's lines name, with what pricing them needs (at most IDS_PER_QUERY ids). */
+const productsRead = (ctx: ServiceContext, ids: string[]) =>
+  ctx.db
+    .select({
+      id: products.id,
+      sku: products.sku,
+      priceMinor: products.priceMinor,
+      currency: products.currency,
+      active: products.active,
+    })
+    .from(products)
+    .where(and(eq(products.tenantId, ctx.principal.tenantId), inArray(products.id, ids), isNull(products.deletedAt)));
+
 /** Snapshots each product's current price onto the lines and computes the order's totals. */
 async function priceLines(ctx: ServiceContext, orderId: string, currency: string, input: OrderLineInput[]) {
+  return priceLinesWith(ctx, await pricesOf(ctx, uniqueProductIds(input)), orderId, currency, input);
+}
+
+const pricesOf = (ctx: ServiceContext, ids: string[]) => inChunks(ids, (part) => productsRead(ctx, part));
+
+function priceLinesWith(
+  ctx: ServiceContext,
+  rows: Awaited<ReturnType<typeof productsRead>>,
+  orderId: string,
+  currency: string,
+  input: OrderLineInput[],
+) {
   const tenantId = ctx.principal.tenantId;
-  const ids = [...new Set(input.map((l) => l.productId))];
-  const rows = await inChunks(ids, (part) =>
-    ctx.db
-      .select({
-        id: products.id,
-        sku: products.sku,
-        priceMinor: products.priceMinor,
-        currency: products.currency,
-        active: products.active,
-      })
-      .from(products)
-      .where(and(eq(products.tenantId, tenantId), inArray(products.id, part), isNull(products.deletedAt))),
-  );
   const byId = new Map(rows.map((p) => [p.id, p]));
   const priced = input.map((line) => {
     const product = byId.get(line.productId);

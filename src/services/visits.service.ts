@@ -2,7 +2,7 @@ import { and, count, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
 import { customers, type VISIT_OUTCOMES, type VisitStatus, type VisitVerdict, visits } from '../db/tables';
-import { AppError, ErrorCode, forbidden } from '../lib/errors';
+import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
 import { distanceMetres } from '../lib/geo';
 import { newId } from '../lib/ids';
 import { toUtcIso } from '../lib/time';
@@ -13,6 +13,7 @@ import {
   insertEntity,
   newEntity,
   ownRowsOnly,
+  readableRows,
   softDeleteEntity,
   updateEntity,
 } from './entity';
@@ -204,22 +205,25 @@ export async function deleteVisit(ctx: ServiceContext, id: string, expectedVersi
  */
 export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix): Promise<Visit> {
   requirePermission(ctx.principal, 'visits:write');
-  const existing = await findVisit(ctx, id);
+  // The visit and its customer's position in one read (a sync push checks in hundreds of visits).
+  const [[found], tenant] = await Promise.all([
+    ctx.db
+      .select({ visit: visits, lat: customers.lat, lng: customers.lng })
+      .from(visits)
+      // The customer row is joined even if soft-deleted: its position is still where the visit was planned.
+      .leftJoin(customers, and(eq(customers.tenantId, visits.tenantId), eq(customers.id, visits.customerId)))
+      .where(and(readableRows(ctx, visits, visitVisibility(ctx)), eq(visits.id, id)))
+      .limit(1),
+    tenantSettings(ctx),
+  ]);
+  if (!found) throw notFound('Visit');
+  const { visit: existing, ...customer } = found;
   const { at, offline } = fixTimestamp(ctx, fix.at, 'at');
   if (existing.status !== 'planned') {
     throw invalidState(`The visit is ${existing.status}; only a planned visit can be checked in`);
   }
-  const tenantId = ctx.principal.tenantId;
-  // The customer row is read even if soft-deleted: its coordinates are still where the visit was planned.
-  const [customer, tenant] = await Promise.all([
-    ctx.db.query.customers.findFirst({
-      columns: { lat: true, lng: true },
-      where: and(eq(customers.tenantId, tenantId), eq(customers.id, existing.customerId)),
-    }),
-    tenantSettings(ctx),
-  ]);
   const distance =
-    customer?.lat != null && customer.lng != null
+    customer.lat != null && customer.lng != null
       ? Math.round(distanceMetres({ lat: fix.lat, lng: fix.lng }, { lat: customer.lat, lng: customer.lng }) * 10) / 10
       : null;
   return updateEntity(
