@@ -7,8 +7,7 @@ import { chunk } from '../lib/chunk';
 import { sha256Hex } from '../lib/crypto';
 import { endpointEventPayload } from '../outbound/endpoint-payload';
 import { matchesEventTypes } from '../outbound/event-filter';
-import { webhookUrlProblem } from '../outbound/url-safety';
-import { signDelivery } from '../outbound/webhook-signing';
+import { type AttemptResult, postSigned, webhookBody } from '../outbound/webhook-request';
 import type { ServiceContext } from './context';
 import { updateEntity } from './entity';
 import { moveOutboundCursor, outboundCursor } from './outbound-cursors';
@@ -57,7 +56,6 @@ const RENEW_EVERY_MS = 5_000;
 const RUN_BUDGET_MS = 25_000;
 /** After this many failures in a row in one run, the rest waits for the retry: the receiver is down. */
 const FAILURES_PER_RUN = 3;
-const EXCERPT_CHARS = 256;
 
 type Endpoint = typeof webhookEndpoints.$inferSelect;
 type Delivery = typeof webhookDeliveries.$inferSelect;
@@ -181,15 +179,6 @@ export async function endpointsWithDueDeliveries(db: Db, tenantId: string, now: 
 }
 
 // ------------------------------------------------------------------------------------------ sending
-
-export interface AttemptResult {
-  ok: boolean;
-  /** The receiver's status code; null when it never answered (timeout, connection refused, refused URL). */
-  status: number | null;
-  latencyMs: number;
-  excerpt: string | null;
-  error: string | null;
-}
 
 export interface SendReport {
   /** Another sender held the endpoint (it sends what is due), or the endpoint is gone or disabled. */
@@ -343,105 +332,6 @@ async function earliestPending(db: Db, tenantId: string, endpointId: string): Pr
       ),
     );
   return row?.at ? Date.parse(row.at) : null;
-}
-
-/** The body every receiver gets for an event (docs/webhooks.md, Payload). */
-export function webhookBody(
-  tenantId: string,
-  event: {
-    seq: number;
-    type: string;
-    entityType: string;
-    entityId: string;
-    actorId: string | null;
-    payload: unknown;
-    createdAt: string;
-  },
-): string {
-  return JSON.stringify({
-    type: event.type,
-    timestamp: event.createdAt,
-    data: {
-      tenantId,
-      seq: event.seq,
-      entityType: event.entityType,
-      entityId: event.entityId,
-      actorId: event.actorId,
-      object: event.payload,
-    },
-  });
-}
-
-/** The secrets that sign now: the current one, and the previous one during its overlap window. */
-export const signingSecrets = (endpoint: Endpoint, now: number): string[] =>
-  endpoint.previousSecret && endpoint.previousSecretExpiresAt && Date.parse(endpoint.previousSecretExpiresAt) > now
-    ? [endpoint.secret, endpoint.previousSecret]
-    : [endpoint.secret];
-
-/** One signed POST to the endpoint, with the attempt's timeout; never throws. */
-export async function postSigned(
-  endpoint: Endpoint,
-  id: string,
-  body: string,
-  deps: SendDeps,
-  clock: () => number = Date.now,
-): Promise<AttemptResult> {
-  const problem = webhookUrlProblem(endpoint.url, deps.settings.allowPrivateUrls);
-  if (problem) return { ok: false, status: null, latencyMs: 0, excerpt: null, error: `URL refused: ${problem}` };
-  const started = clock();
-  try {
-    const send = deps.fetch ?? ((input, init) => fetch(input, init));
-    const response = await send(endpoint.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Fieldline-Webhooks/1',
-        ...signDelivery(signingSecrets(endpoint, started), id, new Date(started), body),
-      },
-      body,
-      // A redirect could point anywhere (SSRF): it counts as a failed attempt.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deps.settings.timeoutMs),
-    });
-    const excerpt = await readExcerpt(response);
-    const ok = response.status >= 200 && response.status < 300;
-    return {
-      ok,
-      status: response.status,
-      latencyMs: clock() - started,
-      excerpt,
-      error: ok ? null : `HTTP ${response.status}`,
-    };
-  } catch (err) {
-    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-    return {
-      ok: false,
-      status: null,
-      latencyMs: clock() - started,
-      excerpt: null,
-      error: timedOut
-        ? `no answer within ${deps.settings.timeoutMs} ms`
-        : `request failed: ${String(err)}`.slice(0, 200),
-    };
-  }
-}
-
-/** The first characters of the answer; the rest is never read. */
-async function readExcerpt(response: Response): Promise<string | null> {
-  if (!response.body) return null;
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < EXCERPT_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return text ? text.slice(0, EXCERPT_CHARS) : null;
 }
 
 async function recordAttempt(

@@ -10,20 +10,13 @@ import { newId } from '../lib/ids';
 import { endpointEventPayload } from '../outbound/endpoint-payload';
 import { matchesEventTypes } from '../outbound/event-filter';
 import { webhookUrlProblem } from '../outbound/url-safety';
+import { type AttemptResult, postSigned, webhookBody } from '../outbound/webhook-request';
 import { newWebhookSecret } from '../outbound/webhook-signing';
 import type { ServiceContext } from './context';
 import { findEntity, insertEntity, newEntity, softDeleteEntity, updateEntity } from './entity';
 import { lastEventSeq } from './search-indexer.service';
 import { requireStepUp } from './two-factor.service';
-import {
-  type AttemptResult,
-  DELIVERY_ROWS_PER_INSERT,
-  deliveryId,
-  postSigned,
-  type SendDeps,
-  type WebhookSettings,
-  webhookBody,
-} from './webhook-delivery.service';
+import { DELIVERY_ROWS_PER_INSERT, deliveryId, type SendDeps, type WebhookSettings } from './webhook-delivery.service';
 
 /**
  * Webhook endpoints, managed by owners and admins (`webhooks:manage`): CRUD, secret rotation, the
