@@ -5,7 +5,8 @@ import { CurrencyCode, Locale, TenantSchema, TimeZone } from '../contracts/tenan
 import type { AppEnv } from '../env';
 import { idempotencyWith, replay, type StoredResponse } from '../middleware/idempotency';
 import { signupRateLimit } from '../middleware/rate-limit';
-import { login, logout, refresh, signup } from '../services/auth.service';
+import { login, signup } from '../services/auth.service';
+import { logout, refresh } from '../services/token-refresh.service';
 import { createRouter, ERROR_RESPONSES, IdempotencyHeader, jsonBody, jsonResponse, z } from './openapi';
 import { UserSchema } from './users.routes';
 
