@@ -93,17 +93,6 @@ function uniqueDetail(message: string): string {
 }
 
 /**
- * Two independent reads in one round trip: one D1 batch (drizzle's), or both at once on Postgres's pool.
- * For a request that needs both before it can decide anything (an order's visit and its prices).
- */
-export async function readBoth<A, B>(db: Db, a: PromiseLike<A>, b: PromiseLike<B>): Promise<[A, B]> {
-  if (isPostgres(db)) return Promise.all([a, b]);
-  // Drizzle's select builders are the batch items D1 takes; their types do not say so generically.
-  const [first, second] = await db.batch([a, b] as unknown as Parameters<Db['batch']>[0]);
-  return [first as A, second as B];
-}
-
-/**
  * Runs statements that append no event as one atomic unit: the few writes made before a caller is known
  * (sign-in, token refresh). Everything else commits through the write pipeline (services/write-pipeline.ts),
  * which hands the appended events on; an event appended here would reach no consumer until its poll.

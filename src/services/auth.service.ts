@@ -74,14 +74,7 @@ export async function signup(platform: PlatformContext, config: Config, input: S
     deletedAt: null,
   };
   // The new owner acts from here on: the tenant's first events are theirs.
-  const ctx = platform.as({
-    tenantId: tenant.id,
-    kind: 'user',
-    id: user.id,
-    role: 'owner',
-    salesmanId: null,
-    permissions: ROLE_PERMISSIONS.owner,
-  });
+  const ctx = platform.as(userPrincipal(user));
 
   const family = newId();
   const refresh = await newRefreshToken(db, config, user, family, now);
@@ -297,7 +290,8 @@ export async function freshAccessToken(
   return { accessToken, tokenType: 'Bearer', expiresIn: config.ACCESS_TOKEN_TTL_SECONDS };
 }
 
-const userPrincipal = (user: UserRow): Principal => ({
+/** The principal a freshly signed-in (or joined) user acts as, before any access token exists. */
+export const userPrincipal = (user: UserRow): Principal => ({
   tenantId: user.tenantId,
   kind: 'user',
   id: user.id,

@@ -1,14 +1,13 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { assertPasswordAllowed } from '../auth/password-policy';
 import { hashPassword } from '../auth/passwords';
-import { ROLE_PERMISSIONS } from '../auth/permissions';
 import type { Statement } from '../db/batch';
 import { invitations, type Role, salesmen, tenants, users } from '../db/tables';
 import type { Config } from '../env';
 import { sha256Hex } from '../lib/crypto';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
-import { type Session, signInNewUser } from './auth.service';
+import { type Session, signInNewUser, userPrincipal } from './auth.service';
 import type { PlatformContext, ServiceContext } from './context';
 import { newEntity, updateEntityStatements } from './entity';
 import { type InvitationRow, invitationUpdate, liveTerritory } from './invitations.service';
@@ -78,14 +77,7 @@ export async function acceptInvitation(
     deletedAt: null,
   };
   // The new user acts from here on: joining is his own doing, in the log.
-  const ctx = platform.as({
-    tenantId: tenant.id,
-    kind: 'user',
-    id: user.id,
-    role: user.role,
-    salesmanId: null,
-    permissions: ROLE_PERMISSIONS[user.role],
-  });
+  const ctx = platform.as(userPrincipal(user));
   const accepted = invitationUpdate(ctx, invitation, 'invitation:accepted', {
     status: 'accepted',
     acceptedAt: ctx.now,

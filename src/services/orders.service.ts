@@ -1,8 +1,9 @@
 import { and, asc, count, eq, gte, inArray, isNull, lt, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
-import { readBoth, type Statement } from '../db/batch';
+import type { Statement } from '../db/batch';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
+import { readTogether } from '../db/sql';
 import { type OrderStatus, orderLines, orders, products, visits } from '../db/tables';
 import { chunk, IDS_PER_QUERY, inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
@@ -152,7 +153,7 @@ export async function createOrder(ctx: ServiceContext, input: CreateOrderInput):
   const productIds = uniqueProductIds(input.lines);
   const [visit, prices] =
     input.visitId && productIds.length <= IDS_PER_QUERY
-      ? await readBoth(ctx.db, visitRead(ctx, input.visitId), productsRead(ctx, productIds))
+      ? await readTogether(ctx.db, [visitRead(ctx, input.visitId), productsRead(ctx, productIds)] as const)
       : [input.visitId ? await visitRead(ctx, input.visitId) : [], await pricesOf(ctx, productIds)];
   if (input.visitId) salesmanId = checkVisit(visit[0], input.visitId, input.customerId, salesmanId);
   const { totals, lines } = priceLinesWith(ctx, prices, id, currency, input.lines);

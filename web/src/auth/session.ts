@@ -95,9 +95,7 @@ export class AuthSession {
         method: 'POST',
         body: { email, password, ...(tenantId ? { tenantId } : {}) },
       });
-      this.#tenant = session.tenant;
-      this.#accept(session);
-      this.#set({ status: 'signed-in', user: session.user, tenant: session.tenant, via: 'login' });
+      this.#signedIn(session);
       return null;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'TENANT_REQUIRED') {
@@ -116,9 +114,7 @@ export class AuthSession {
       method: 'POST',
       body: { token, password, ...(name ? { name } : {}) },
     });
-    this.#tenant = session.tenant;
-    this.#accept(session);
-    this.#set({ status: 'signed-in', user: session.user, tenant: session.tenant, via: 'login' });
+    this.#signedIn(session);
   }
 
   /** The second step of a sign-in with two-factor authentication. */
@@ -127,9 +123,7 @@ export class AuthSession {
       method: 'POST',
       body: { challengeToken, ...factor },
     });
-    this.#tenant = session.tenant;
-    this.#accept(session);
-    this.#set({ status: 'signed-in', user: session.user, tenant: session.tenant, via: 'login' });
+    this.#signedIn(session);
   }
 
   /** Takes a new access token of this login (after a step-up or an enrolment); the refresh token stays. */
@@ -244,6 +238,13 @@ export class AuthSession {
     this.#tenant = null;
     this.#expiresAt = 0;
     this.storage?.removeItem(STORAGE_KEY);
+  }
+
+  /** A new login's session (a sign-in, its second factor, or an accepted invitation) becomes the tab's. */
+  #signedIn(session: SessionBody): void {
+    this.#tenant = session.tenant;
+    this.#accept(session);
+    this.#set({ status: 'signed-in', user: session.user, tenant: session.tenant, via: 'login' });
   }
 
   #set(state: AuthState): void {
