@@ -107,10 +107,17 @@ export function prepareRead<Row>(query: unknown, name: string): (params: Record<
 type Reads = readonly [PromiseLike<unknown>, ...PromiseLike<unknown>[]];
 
 /**
- * Several independent reads in one go: one D1 batch (one round trip), or side by side on the Postgres
- * pool's connections.
+ * Several independent reads in one go: one D1 batch (one round trip). On Postgres they run one after
+ * the other on the request's connection: side by side, each would open a connection of its own (a
+ * request's pool starts empty), costing a connection set-up each and, under load, the server's
+ * connection limit (CI hit SQLSTATE 53300, too many connections, twice after orders began reading
+ * their visit and prices together).
  */
 export async function readTogether<T extends Reads>(db: Db, reads: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
-  if (isPostgres(db)) return (await Promise.all(reads)) as { [K in keyof T]: Awaited<T[K]> };
+  if (isPostgres(db)) {
+    const results: unknown[] = [];
+    for (const read of reads) results.push(await read);
+    return results as { [K in keyof T]: Awaited<T[K]> };
+  }
   return (await db.batch(reads as unknown as Parameters<Db['batch']>[0])) as { [K in keyof T]: Awaited<T[K]> };
 }
