@@ -57,7 +57,16 @@ export { buildWorker } from '../scripts/worker-bundle.mjs';
  * `wrangler dev`, which puts its development proxy, a second workerd process, in front of the Worker.
  * `front` (workerd only): a driver worker served on the port instead, bound to the Worker's Durable Objects.
  */
-export function workerCommand({ config, port, stateDir, vars = {}, runtime = 'workerd', front, mailLog }) {
+export function workerCommand({
+  config,
+  port,
+  stateDir,
+  vars = {},
+  runtime = 'workerd',
+  front,
+  mailLog,
+  inspectorPort,
+}) {
   const args = ['--config', config, '--port', String(port), '--ip', '127.0.0.1', '--persist-to', stateDir];
   // The plan limits are off unless a benchmark turns them on (bench:api measures them): the others hammer
   // one organisation of the free plan far beyond its limits on purpose.
@@ -70,6 +79,7 @@ export function workerCommand({ config, port, stateDir, vars = {}, runtime = 'wo
       ...args,
       ...(front ? ['--front', front] : []),
       ...(mailLog ? ['--mail-log', mailLog] : []),
+      ...(inspectorPort ? ['--inspector-port', String(inspectorPort)] : []),
     ];
     return [process.execPath, serve];
   }

@@ -10,12 +10,14 @@
 //      of a tenant with --orders orders (the seed with that many); time, pages, changes, bytes per page.
 // Writes the `sync` section of docs/benchmarks.md.
 //   npm run bench:sync [-- --mutations 1000 --rounds 3 --orders 100000 --limit 500 --part all|push|pull]
+// With --profile FILE it runs one push only, with a CPU profile of the Worker, and writes no docs.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { connectProfiler, selfTimes } from './cpu-profile.mjs';
 import { prepareData } from './data.mjs';
 import {
   buildWorker,
@@ -38,8 +40,11 @@ const { values: opts } = parseArgs({
     orders: { type: 'string', default: '100000' },
     limit: { type: 'string', default: '500' },
     part: { type: 'string', default: 'all' },
+    /** One push of N mutations only, with a CPU profile of the Worker written here; docs untouched. */
+    profile: { type: 'string' },
   },
 });
+const INSPECTOR_PORT = 9239;
 const STATE = join(root, '.wrangler', 'bench-sync-state');
 
 /** The sync client as an app ships it: the package built to JavaScript (packages/client/dist). */
@@ -81,7 +86,7 @@ const N = Number(opts.mutations);
 
 async function serve(app, stateDir) {
   const port = await freePort();
-  startServer({ config: app, port, stateDir });
+  startServer({ config: app, port, stateDir, ...(opts.profile ? { inspectorPort: INSPECTOR_PORT } : {}) });
   const origin = `http://127.0.0.1:${port}`;
   await waitFor(`${origin}/health`);
   return { origin, call: (method, path, body, token) => callAt(origin, method, path, body, token) };
@@ -164,7 +169,20 @@ async function pushBenchmark(app) {
       })),
     };
     const bytes = Buffer.byteLength(JSON.stringify(body));
+    const profiler = opts.profile ? await connectProfiler(INSPECTOR_PORT) : null;
+    await profiler?.start();
     const push = await timed(() => server.call('POST', '/v1/sync/push', body, data.token));
+    if (profiler) {
+      const profile = await profiler.stop();
+      writeFileSync(opts.profile, JSON.stringify(profile));
+      console.log(
+        `push: ${(push.ms / 1000).toFixed(2)} s; CPU profile of the Worker: ${opts.profile}; self time by function:`,
+      );
+      for (const f of selfTimes(profile, 40))
+        console.log(`  ${f.ms.toFixed(0).padStart(6)} ms ${f.pct.toFixed(1).padStart(5)} %  ${f.name}`);
+      stopAll();
+      process.exit(0);
+    }
     const applied = push.result.mutations.filter((m) => m.status === 'applied').length;
     const replay = await timed(() => server.call('POST', '/v1/sync/push', body, data.token));
     const duplicates = replay.result.mutations.filter((m) => m.status === 'duplicate').length;
