@@ -1,10 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { AppError, ErrorCode } from '../lib/errors';
 import type { Db, Statement } from './client';
+import { DeferredUnitFailed } from './deferred-units';
 import { isEventAppend } from './event-log';
 import { runPostgresUnit } from './pg/unit';
 import { isPostgres, rawStatement } from './sql';
-import { GuardFailed, type StatementResult } from './unit-result';
+import { compileStatement, d1StatementResult, GuardFailed, type StatementResult } from './unit-result';
 
 export type { Statement, StatementResult };
 
@@ -36,7 +37,7 @@ const STOCK_CONSTRAINTS = ['inventory_reserved_within_stock', 'inventory_on_hand
  * foreign key, 23514 check, 40001/40P01 serialization or deadlock).
  */
 export function mapBatchError(err: unknown, onGuard: () => AppError): never {
-  if (err instanceof AppError) throw err;
+  if (err instanceof AppError || err instanceof DeferredUnitFailed) throw err;
   if (err instanceof GuardFailed) throw onGuard();
   const pg = postgresError(err);
   if (pg) {
@@ -118,30 +119,16 @@ export async function executeBatch(
     if (isPostgres(db)) return await runPostgresUnit(db, statements.map(toUnitStatement));
     const d1 = db.$client;
     const prepared = statements.map((statement) => {
-      const query = compile(statement);
+      const query = compileStatement(statement);
       return d1.prepare(query.sql).bind(...query.params);
     });
-    const results = await d1.batch(prepared);
-    return results.map((r) => ({
-      results: (r.results ?? []) as Record<string, unknown>[],
-      meta: { changes: r.meta.changes },
-    }));
+    return (await d1.batch(prepared)).map(d1StatementResult);
   } catch (err) {
     mapBatchError(err, guardError);
   }
 }
 
 const toUnitStatement = (statement: Statement) =>
-  isGuard(statement) ? ({ guard: true } as const) : ({ guard: false, ...compile(statement) } as const);
-
-function compile(statement: Statement): { sql: string; params: unknown[] } {
-  const s = statement as unknown as {
-    toSQL?: () => { sql: string; params: unknown[] };
-    getQuery?: () => { sql: string; params: unknown[] };
-  };
-  if (s.toSQL) return s.toSQL();
-  if (s.getQuery) return s.getQuery();
-  throw new Error('Unsupported batch statement');
-}
+  isGuard(statement) ? ({ guard: true } as const) : ({ guard: false, ...compileStatement(statement) } as const);
 
 export type { SQL };

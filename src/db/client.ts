@@ -23,6 +23,12 @@ export function createDb(d1: D1Database): Db {
 }
 
 /**
+ * Drizzle over a stand-in for the binding (src/db/deferred-units.ts): built each time, since the
+ * stand-in lives for one piece of work.
+ */
+export const withBinding = (binding: unknown): Db => build(binding as D1Database);
+
+/**
  * The D1 binding behind `db`, for the one engine whose SQL drizzle cannot write: SQLite FTS5 search
  * (MATCH, bm25, highlight; src/search/fts5-backend.ts). Everything else queries through drizzle.
  */

@@ -3,11 +3,12 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { ownSalesmanScope } from '../auth/principal';
 import { assertChanged, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
+import { insertRows, updateVersionedRow } from '../db/row-statements';
 import { prepareRead } from '../db/sql';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
 import type { ServiceContext } from './context';
-import { appendEvent, commit } from './write-pipeline';
+import { appendEvent, commitUnit } from './write-pipeline';
 
 /**
  * The write path shared by every tenant-owned entity: read scoped by tenant, write + event in one batch,
@@ -147,7 +148,7 @@ export async function insertEntity<T extends EntityTable, R extends EntityRow>(
   row: R,
   options: WriteOptions,
 ): Promise<R> {
-  await commit(ctx, insertEntityStatements(ctx, table, row, options));
+  await commitUnit(ctx, insertEntityStatements(ctx, table, row, options));
   return row;
 }
 
@@ -158,7 +159,7 @@ export const insertEntityStatements = <T extends EntityTable, R extends EntityRo
   row: R,
   options: WriteOptions,
 ): Statement[] => [
-  ctx.db.insert(table).values(row as T['$inferInsert']),
+  insertRows(ctx.db, table, [row]),
   appendEvent(ctx, {
     type: options.event,
     entityType: options.entityType,
@@ -187,7 +188,7 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
     );
   }
   const { updated, statements } = updateEntityStatements(ctx, table, existing, patch, options);
-  await commit(
+  await commitUnit(
     ctx,
     statements,
     () => new AppError(ErrorCode.VERSION_MISMATCH, 'The record was changed by someone else; reload and retry'),
@@ -206,23 +207,20 @@ export function updateEntityStatements<T extends EntityTable, R extends EntityRo
   patch: Partial<R>,
   options: WriteOptions,
 ): { updated: R; statements: Statement[] } {
-  const updated: R = { ...existing, ...patch, updatedAt: ctx.now, version: existing.version + 1 };
-  const { tenantId: _t, id: _i, createdAt: _c, ...columns } = updated;
+  const changed = { ...patch, updatedAt: ctx.now, version: existing.version + 1 };
+  const updated: R = { ...existing, ...changed };
+  // Only the changed columns are set: the guard on `version` holds the rest as they were read.
+  const { tenantId: _t, id: _i, createdAt: _c, ...columns } = changed;
   return {
     updated,
     statements: [
-      ctx.db
-        .update(table)
-        // A generic table's update-set type does not resolve for a generic row; the row is one of T's.
-        .set(columns as never)
-        .where(
-          // Scoped by the caller's tenant, not the row's: a write never reaches beyond the credential's tenant.
-          and(
-            eq(table.tenantId, ctx.principal.tenantId),
-            eq(table.id, existing.id),
-            eq(table.version, existing.version),
-          ),
-        ),
+      // Scoped by the caller's tenant, not the row's: a write never reaches beyond the credential's tenant.
+      updateVersionedRow(
+        ctx.db,
+        table,
+        { tenantId: ctx.principal.tenantId, id: existing.id, version: existing.version },
+        columns,
+      ),
       assertChanged(ctx.db),
       appendEvent(ctx, {
         type: options.event,

@@ -3,6 +3,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ownSalesmanScope, requirePermission } from '../auth/principal';
 import type { Statement } from '../db/batch';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
+import { insertRows } from '../db/row-statements';
 import { readTogether } from '../db/sql';
 import { type OrderStatus, orderLines, orders, products, visits } from '../db/tables';
 import { chunk, IDS_PER_QUERY, inChunks } from '../lib/chunk';
@@ -371,4 +372,4 @@ function priceLinesWith(
 }
 
 const insertLines = (ctx: ServiceContext, lines: OrderLine[]): Statement[] =>
-  chunk(lines, LINES_PER_INSERT).map((part) => ctx.db.insert(orderLines).values(part));
+  chunk(lines, LINES_PER_INSERT).map((part) => insertRows(ctx.db, orderLines, part));

@@ -3,7 +3,9 @@ import type { Principal } from '../auth/principal';
 import type { MutationOutcome, PushRequest, PushResult } from '../contracts/sync.schemas';
 import { assertChanged, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
+import { deferredFailureIn, deferUnitsOn } from '../db/deferred-units';
 import type { LoggedEvent } from '../db/event-log';
+import { templated } from '../db/row-statements';
 import { customers, notifications, orders, payments, syncClients, syncMutations, visits } from '../db/tables';
 import { chunk } from '../lib/chunk';
 import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
@@ -12,7 +14,7 @@ import { formatIssues } from '../lib/zod-issues';
 import { deriveContext, type ServiceContext } from './context';
 import type { EntityTable } from './entity';
 import { type SyncEntity, syncMutationOf, type Written } from './sync-mutations';
-import { commit, enlist } from './write-pipeline';
+import { commit, commitUnit, enlist } from './write-pipeline';
 
 /**
  * The push half of offline sync (docs/sync.md). Each mutation is processed in id order, once: its write
@@ -36,17 +38,51 @@ export async function pushMutations(ctx: ServiceContext, push: PushRequest): Pro
   // The units' events go to the tenant hub in one hand-off when the push ends (in commit order), not
   // one per mutation: a push of 1,000 mutations would otherwise make 1,000 calls to the hub.
   const held: LoggedEvent[] = [];
-  const pushCtx = deriveContext(ctx, { published: (events) => held.push(...events), memo: new Map() });
+  // On D1 a mutation's unit waits to ride the next call (its successor's read, most often), so a push
+  // makes about one call per two mutations (src/db/deferred-units.ts).
+  const queue = deferUnitsOn(ctx.db);
+  const pushCtx = deriveContext(ctx, {
+    published: (events) => held.push(...events),
+    memo: new Map(),
+    ...(queue ? { db: queue.db } : {}),
+  });
+  const { mutations } = push;
   const outcomes: MutationOutcome[] = [];
+  /** The client's last mutation id before each mutation was processed, to go back to. */
+  const lastBefore: number[] = [];
+  /** After a batch of waiting units failed, the mutations up to this one run unit by unit. */
+  let oneByOneUntil = -1;
   try {
-    for (const m of push.mutations) {
-      if (m.id <= last) outcomes.push(duplicateOf(m.id, recorded.get(m.id)));
-      // After a gap nothing is processed: the client lost mutations in between, and applying later ones
-      // would reorder its work. It resends from lastMutationId + 1 (or starts over with a new client id).
-      else if (m.id !== last + 1) outcomes.push({ id: m.id, status: 'skipped' });
-      else {
-        outcomes.push(await processMutation(pushCtx, push.clientId, m));
-        last = m.id;
+    for (let i = 0; i <= mutations.length; ) {
+      if (queue) {
+        queue.mark = i;
+        queue.enabled = i > oneByOneUntil;
+      }
+      try {
+        if (i === mutations.length) {
+          await queue?.flush();
+          break;
+        }
+        const m = mutations[i] as PushedMutation;
+        lastBefore[i] = last;
+        if (m.id <= last) outcomes[i] = duplicateOf(m.id, recorded.get(m.id));
+        // After a gap nothing is processed: the client lost mutations in between, and applying later ones
+        // would reorder its work. It resends from lastMutationId + 1 (or starts over with a new client id).
+        else if (m.id !== last + 1) outcomes[i] = { id: m.id, status: 'skipped' };
+        else {
+          outcomes[i] = await processMutation(pushCtx, push.clientId, m);
+          last = m.id;
+        }
+        i++;
+      } catch (err) {
+        // Nothing of the failed batch was written: back to its first mutation, and one unit at a time
+        // up to here, so each mutation gets its own outcome (a refusal, or a failure of the push).
+        const failed = deferredFailureIn(err);
+        if (!failed) throw err;
+        oneByOneUntil = i;
+        i = failed.since;
+        last = lastBefore[i] ?? last;
+        outcomes.length = i;
       }
     }
   } finally {
@@ -73,7 +109,7 @@ async function processMutation(ctx: ServiceContext, clientId: string, m: PushedM
     const { ctx: unitCtx, enlistment } = enlist(ctx, bookkeeping);
     written = await plan.run(unitCtx);
     // The service had nothing to write (e.g. a notification already read): the advance commits alone.
-    if (enlistment.pending) await commit(unitCtx, []);
+    if (enlistment.pending) await commitUnit(unitCtx, []);
     // Every service a mutation maps to commits one unit; one that commits more would not apply
     // atomically (its later units ride without the advance), so say so loudly rather than silently.
     if (enlistment.units > 1) {
@@ -108,7 +144,7 @@ async function refuse(
 ): Promise<MutationOutcome> {
   const problem: Problem = { code: err.code, status: err.status, detail: err.message };
   try {
-    await commit(ctx, outcomeStatements(ctx, clientId, m, { status: 'refused', target, problem }));
+    await commitUnit(ctx, outcomeStatements(ctx, clientId, m, { status: 'refused', target, problem }));
   } catch (failure) {
     const earlier = (await recordedOutcomes(ctx, clientId, [m.id])).get(m.id);
     if (earlier) return duplicateOf(m.id, earlier);
@@ -137,40 +173,64 @@ const VERSIONED: Record<SyncEntity, EntityTable> = {
 function outcomeStatements(ctx: ServiceContext, clientId: string, m: PushedMutation, outcome: Outcome): Statement[] {
   const tenantId = ctx.principal.tenantId;
   const { target } = outcome;
-  const table = target && VERSIONED[target.entity];
-  const version =
-    outcome.status === 'applied' && table && target
-      ? sql<number>`(SELECT ${table.version} FROM ${table} WHERE ${table.tenantId} = ${tenantId} AND ${table.id} = ${target.id})`
-      : null;
+  const table = outcome.status === 'applied' && target ? VERSIONED[target.entity] : null;
   const problem = outcome.status === 'refused' ? outcome.problem : null;
-  return [
-    ctx.db
-      .update(syncClients)
-      .set({ lastMutationId: m.id, updatedAt: ctx.now })
-      .where(
-        and(
-          eq(syncClients.tenantId, tenantId),
-          eq(syncClients.clientId, clientId),
-          eq(syncClients.lastMutationId, m.id - 1),
+  const $ = sql.placeholder;
+  // Built once per shape (src/db/row-statements.ts): a push writes these two for every mutation.
+  const advance = templated(
+    syncClients,
+    'advance',
+    () =>
+      ctx.db
+        .update(syncClients)
+        .set({ lastMutationId: $('id'), updatedAt: $('now') } as never)
+        .where(
+          and(
+            eq(syncClients.tenantId, $('tenantId')),
+            eq(syncClients.clientId, $('clientId')),
+            eq(syncClients.lastMutationId, $('previous')),
+          ),
         ),
-      ),
-    assertChanged(ctx.db),
-    ctx.db.insert(syncMutations).values({
+    { id: m.id, now: ctx.now, tenantId, clientId, previous: m.id - 1 },
+  );
+  const record = templated(
+    syncMutations,
+    `outcome ${target?.entity ?? '-'} ${table ? 'versioned' : 'plain'}`,
+    () =>
+      ctx.db.insert(syncMutations).values({
+        tenantId: $('tenantId'),
+        clientId: $('clientId'),
+        mutationId: $('id'),
+        name: $('name'),
+        status: $('status'),
+        entityType: $('entityType'),
+        entityId: $('entityId'),
+        entityVersion: table
+          ? sql<number>`(SELECT ${table.version} FROM ${table} WHERE ${table.tenantId} = ${$('tenantId')} AND ${table.id} = ${$('entityId')})`
+          : $('entityVersion'),
+        problemCode: $('problemCode'),
+        problemStatus: $('problemStatus'),
+        problemDetail: $('problemDetail'),
+        clientTime: $('clientTime'),
+        processedAt: $('now'),
+      } as never),
+    {
       tenantId,
       clientId,
-      mutationId: m.id,
+      id: m.id,
       name: m.name,
       status: outcome.status,
       entityType: target?.entity ?? null,
       entityId: target?.id ?? null,
-      entityVersion: version,
+      entityVersion: null,
       problemCode: problem?.code ?? null,
       problemStatus: problem?.status ?? null,
       problemDetail: problem?.detail ?? null,
       clientTime: toUtcIso(m.clientTime),
-      processedAt: ctx.now,
-    }),
-  ];
+      now: ctx.now,
+    },
+  );
+  return [advance, assertChanged(ctx.db), record];
 }
 
 type RecordedOutcome = typeof syncMutations.$inferSelect;

@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { executeBatch, type Statement, type StatementResult } from '../db/batch';
+import { deferredUnitsOf } from '../db/deferred-units';
 import { appendEventStatement, appendedEvents } from '../db/event-log';
 import type { AppError } from '../lib/errors';
 import { deriveContext, type Enlistment, type ServiceContext } from './context';
@@ -18,6 +19,27 @@ export async function commit(
   const results = await executeBatch(ctx.db, unit, onGuard);
   ctx.published(appendedEvents(unit, results));
   return results.slice(0, statements.length);
+}
+
+/**
+ * Commits a unit whose statement results the caller does not need. When the context's database defers
+ * units (a sync push on D1, src/db/deferred-units.ts), the unit waits to ride the database's next call,
+ * and its events are handed on once it is in; a failure then surfaces at that call as
+ * `DeferredUnitFailed`, for the push to run the work again unit by unit. Otherwise it is `commit`.
+ */
+export async function commitUnit(
+  ctx: ServiceContext,
+  statements: Statement[],
+  onGuard?: () => AppError,
+): Promise<void> {
+  const queue = deferredUnitsOf(ctx.db);
+  if (queue?.full) await queue.flush();
+  if (!queue?.enabled) {
+    await commit(ctx, statements, onGuard);
+    return;
+  }
+  const unit = [...statements, ...(ctx.enlisted?.take() ?? [])];
+  queue.defer(unit, (results) => ctx.published(appendedEvents(unit, results)));
 }
 
 /**

@@ -303,6 +303,40 @@ describe('sync push: refusals are recorded and never block the queue', () => {
       expect.objectContaining({ mutationId: 1, status: 'refused', problemCode: 'ALREADY_EXISTS', entityId: taken.id }),
     ]);
   });
+
+  it('refuses only the failing write when it shares a batch with the mutations around it', async () => {
+    // On D1 units without reads in between wait to be sent together (src/db/deferred-units.ts); the
+    // taken id fails that batch, and the push runs the three again one unit at a time.
+    const f = await field();
+    const taken = await createOrder(f.t, [{ productId: f.productId, quantity: 1 }], {}, f.s.token);
+    const [before, after] = [newId(), newId()];
+    const seq = await lastSeq(f.t);
+    const clientId = newId();
+    const res = await push(f.s.token, clientId, [
+      m(1, 'visit.create', { id: before, customerId: f.customerId }),
+      m(2, 'order.create', {
+        id: taken.id,
+        customerId: f.customerId,
+        lines: [{ productId: f.productId, quantity: 2 }],
+      }),
+      m(3, 'visit.create', { id: after, customerId: f.customerId }),
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.mutations.map((o: { status: string }) => o.status)).toEqual(['applied', 'refused', 'applied']);
+    expect(res.body.mutations[1].problem.code).toBe('ALREADY_EXISTS');
+    expect(res.body.lastMutationId).toBe(3);
+    const written = await testDb()
+      .select({ id: visits.id })
+      .from(visits)
+      .where(and(eq(visits.tenantId, f.t.tenantId), inArray(visits.id, [before, after])));
+    expect(written.map((v) => v.id).sort()).toEqual([before, after].sort());
+    expect(await lastSeq(f.t)).toBe(seq + 2);
+    expect((await recorded(f.t.tenantId, clientId)).map((r) => [r.mutationId, r.status])).toEqual([
+      [1, 'applied'],
+      [2, 'refused'],
+      [3, 'applied'],
+    ]);
+  });
 });
 
 describe('sync push: replays', () => {
