@@ -1,4 +1,4 @@
-import { and, eq, getTableName, is, Param, Placeholder, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, getTableName, is, Param, Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db, Statement } from './client';
 import { compileStatement } from './unit-result';
@@ -71,6 +71,16 @@ export function templated(
   return statement as unknown as Statement;
 }
 
+/**
+ * A placeholder for `key`'s column, encoded as the column encodes its values (a boolean as 0/1, JSON as
+ * text), as drizzle binds a value it is given directly.
+ */
+export function placeholderFor(table: SQLiteTable, key: string, name: string): SQL {
+  const column = getTableColumns(table)[key];
+  if (!column) throw new Error(`${getTableName(table)} has no column ${key}`);
+  return sql`${sql.param(sql.placeholder(name), column)}`;
+}
+
 /** The columns given a value (drizzle leaves out an undefined one, so the statement does too). */
 const definedKeys = (row: Record<string, unknown>) => Object.keys(row).filter((k) => row[k] !== undefined);
 
@@ -84,7 +94,7 @@ export function insertRows(db: Db, table: SQLiteTable, inserted: readonly object
   if (!first) throw new Error(`No rows to insert into ${getTableName(table)}`);
   const keys = definedKeys(first);
   const shape = keys.join(',');
-  if (rows.some((row) => definedKeys(row).join(',') !== shape)) return db.insert(table).values(rows as never);
+  if (rows.some((row) => definedKeys(row).join(',') !== shape)) return db.insert(table).values(rows);
   const values: Record<string, unknown> = {};
   rows.forEach((row, i) => {
     for (const k of keys) values[`${i}.${k}`] = row[k];
@@ -92,7 +102,7 @@ export function insertRows(db: Db, table: SQLiteTable, inserted: readonly object
   const build = () =>
     db
       .insert(table)
-      .values(rows.map((_, i) => Object.fromEntries(keys.map((k) => [k, sql.placeholder(`${i}.${k}`)]))) as never);
+      .values(rows.map((_, i) => Object.fromEntries(keys.map((k) => [k, placeholderFor(table, k, `${i}.${k}`)]))));
   return templated(table, `insert ${rows.length} ${shape}`, build, values);
 }
 
@@ -117,7 +127,7 @@ export function updateVersionedRow(
   const build = () =>
     db
       .update(table)
-      .set(Object.fromEntries(keys.map((k) => [k, sql.placeholder(`set.${k}`)])) as never)
+      .set(Object.fromEntries(keys.map((k) => [k, placeholderFor(table, k, `set.${k}`)])))
       .where(
         and(
           eq(table.tenantId, sql.placeholder('where.tenantId')),

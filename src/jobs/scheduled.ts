@@ -6,7 +6,7 @@ import { chunk } from '../lib/chunk';
 import { sweepAuditLog } from '../services/audit.service';
 import { createPlatformContext } from '../services/context';
 import { forgetOldFailures } from '../services/login-throttle';
-import { forgetOldSyncOutcomes } from '../services/sync.service';
+import { forgetOldSyncOutcomes } from '../services/sync-outcomes';
 import { CRON_HOURLY, CRON_NIGHTLY, CRON_OUTBOUND_SWEEP, type JobMessage } from './messages';
 import { sweepOutbound } from './outbound';
 
