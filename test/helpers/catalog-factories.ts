@@ -1,40 +1,39 @@
+import type { components } from '@fieldline/client/rest';
 import { sql } from 'drizzle-orm';
 import { api } from './api';
 import { executeSql } from './db';
 import { unique } from './factories';
+import { ok, rest } from './rest';
 
-export async function createProduct(token: string, overrides: Record<string, unknown> = {}) {
-  const res = await api(
-    'POST',
-    '/v1/products',
-    { sku: `SKU-${unique()}`, name: `Product ${unique()}`, priceMinor: 1250, ...overrides },
-    { token },
-  );
-  if (res.status !== 201) throw new Error(`create product failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+type Schemas = components['schemas'];
+
+export async function createProduct(token: string, overrides: Partial<Schemas['CreateProduct']> = {}) {
+  const body = { sku: `SKU-${unique()}`, name: `Product ${unique()}`, priceMinor: 1250, ...overrides };
+  return ok(await rest(token).POST('/v1/products', { body }), 201);
 }
 
-export async function adjustStock(token: string, productId: string, body: Record<string, unknown>) {
+/** The answer as it comes (tests of refusals read its status and problem). */
+export async function adjustStock(
+  token: string,
+  productId: string,
+  body: Omit<Schemas['AdjustStock'], 'reason'> & { reason?: string },
+) {
   return api('POST', `/v1/inventory/${productId}/adjust`, { reason: 'test', ...body }, { token });
 }
 
 export async function getInventory(token: string, productId: string) {
-  const res = await api('GET', `/v1/inventory/${productId}`, undefined, { token });
-  if (res.status !== 200) throw new Error(`get inventory failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  return ok(await rest(token).GET('/v1/inventory/{productId}', { params: { path: { productId } } }), 200);
 }
 
 export async function movementsOf(token: string, productId: string) {
-  const res = await api('GET', `/v1/inventory/${productId}/movements?limit=200`, undefined, { token });
-  if (res.status !== 200) throw new Error(`list movements failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.data as Record<string, unknown>[];
+  const params = { path: { productId }, query: { limit: 200 } };
+  return ok(await rest(token).GET('/v1/inventory/{productId}/movements', { params }), 200).data;
 }
 
 /** The tenant's whole event log, oldest first. */
 export async function eventsOf(token: string, type?: string) {
-  const res = await api('GET', `/v1/events?since=0&limit=1000${type ? `&type=${type}` : ''}`, undefined, { token });
-  if (res.status !== 200) throw new Error(`list events failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.data as { seq: number; type: string; entityId: string; payload: Record<string, unknown> }[];
+  const query = { since: 0, limit: 1000, ...(type ? { type } : {}) };
+  return ok(await rest(token).GET('/v1/events', { params: { query } }), 200).data;
 }
 
 /**

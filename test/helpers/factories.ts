@@ -1,10 +1,13 @@
+import type { components } from '@fieldline/client/rest';
 import { sql } from 'drizzle-orm';
 import { forgetTenantLimits } from '../../src/limits/limiter';
-import { api } from './api';
 import { executeSql, testDatabaseKind } from './db';
+import { ok, rest } from './rest';
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+type CreateCustomer = components['schemas']['CreateCustomer'];
 
 export const DEFAULT_PASSWORD = 'correct horse battery staple';
 
@@ -43,22 +46,18 @@ export async function setTenantLimits(tenantId: string, limits: Record<string, n
 /** Signs up a fresh tenant (storage is shared within a test file, so every test makes its own). */
 export async function createTenant(name = 'Acme Field Co'): Promise<TestTenant> {
   const email = `owner-${unique()}@example.test`;
-  const res = await api('POST', '/v1/auth/signup', {
-    tenantName: name,
-    name: 'Olive Owner',
-    email,
-    password: DEFAULT_PASSWORD,
-    timezone: 'Europe/Berlin',
-    currency: 'EUR',
-  });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-  await setTenantLimits(res.body.tenant.id, ROOMY_LIMITS);
+  const body = { tenantName: name, name: 'Olive Owner', email, password: DEFAULT_PASSWORD };
+  const signedUp = ok(
+    await rest().POST('/v1/auth/signup', { body: { ...body, timezone: 'Europe/Berlin', currency: 'EUR' } }),
+    201,
+  );
+  await setTenantLimits(signedUp.tenant.id, ROOMY_LIMITS);
   return {
-    tenantId: res.body.tenant.id,
-    ownerId: res.body.user.id,
+    tenantId: signedUp.tenant.id,
+    ownerId: signedUp.user.id,
     ownerEmail: email,
-    token: res.body.accessToken,
-    refreshToken: res.body.refreshToken,
+    token: signedUp.accessToken,
+    refreshToken: signedUp.refreshToken,
   };
 }
 
@@ -68,36 +67,22 @@ export async function createUserWithRole(
   role: 'admin' | 'manager' | 'salesman' | 'viewer',
 ): Promise<{ id: string; email: string; token: string }> {
   const email = `${role}-${unique()}@example.test`;
-  const created = await api(
-    'POST',
-    '/v1/users',
-    { email, name: `${role} user`, role, password: DEFAULT_PASSWORD },
-    { token: tenant.token },
-  );
-  if (created.status !== 201) throw new Error(`create user failed: ${JSON.stringify(created.body)}`);
+  const body = { email, name: `${role} user`, role, password: DEFAULT_PASSWORD };
+  const created = ok(await rest(tenant.token).POST('/v1/users', { body }), 201);
   const token = await loginAs(email, tenant.tenantId);
-  return { id: created.body.id, email, token };
+  return { id: created.id, email, token };
 }
 
 export async function loginAs(email: string, tenantId?: string): Promise<string> {
-  const res = await api('POST', '/v1/auth/login', {
-    email,
-    password: DEFAULT_PASSWORD,
-    ...(tenantId ? { tenantId } : {}),
-  });
-  if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
-  return res.body.accessToken;
+  const body = { email, password: DEFAULT_PASSWORD, ...(tenantId ? { tenantId } : {}) };
+  const signedIn = ok(await rest().POST('/v1/auth/login', { body }), 200);
+  if (!('accessToken' in signedIn)) throw new Error(`login needs a second factor: ${JSON.stringify(signedIn)}`);
+  return signedIn.accessToken;
 }
 
-export async function createCustomer(token: string, overrides: Record<string, unknown> = {}) {
-  const res = await api(
-    'POST',
-    '/v1/customers',
-    { name: `Customer ${unique()}`, city: 'Berlin', lat: 52.52, lng: 13.405, ...overrides },
-    { token },
-  );
-  if (res.status !== 201) throw new Error(`create customer failed: ${JSON.stringify(res.body)}`);
-  return res.body;
+export async function createCustomer(token: string, overrides: Partial<CreateCustomer> = {}) {
+  const body: CreateCustomer = { name: `Customer ${unique()}`, city: 'Berlin', lat: 52.52, lng: 13.405, ...overrides };
+  return ok(await rest(token).POST('/v1/customers', { body }), 201);
 }
 
 export { unique };

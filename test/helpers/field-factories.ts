@@ -1,5 +1,8 @@
-import { api } from './api';
+import type { components } from '@fieldline/client/rest';
 import { createUserWithRole, loginAs, type TestTenant, unique } from './factories';
+import { ok, rest } from './rest';
+
+type Schemas = components['schemas'];
 
 /** A closed square ring of half-width `d` degrees around (lng, lat), as GeoJSON wants it. */
 export const squareAround = (lng: number, lat: number, d = 0.05): number[][] => [
@@ -13,21 +16,19 @@ export const squareAround = (lng: number, lat: number, d = 0.05): number[][] => 
 /** Degrees of latitude for `metres` north (one degree of latitude ≈ 111.195 km on the mean sphere). */
 export const metresNorth = (metres: number) => metres / 111_195;
 
-async function created(path: string, token: string, body: Record<string, unknown>) {
-  const res = await api('POST', path, body, { token });
-  if (res.status !== 201) throw new Error(`POST ${path} failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-export const createTerritory = (token: string, overrides: Record<string, unknown> = {}) =>
-  created('/v1/territories', token, {
+export const createTerritory = async (token: string, overrides: Partial<Schemas['CreateTerritory']> = {}) => {
+  const body = {
     name: `Territory ${unique()}`,
-    boundary: { type: 'Polygon', coordinates: [squareAround(13.405, 52.52)] },
+    boundary: { type: 'Polygon' as const, coordinates: [squareAround(13.405, 52.52)] },
     ...overrides,
-  });
+  };
+  return ok(await rest(token).POST('/v1/territories', { body }), 201);
+};
 
-export const createSalesman = (token: string, overrides: Record<string, unknown> = {}) =>
-  created('/v1/salesmen', token, { name: `Salesman ${unique()}`, employeeCode: `E-${unique()}`, ...overrides });
+export const createSalesman = async (token: string, overrides: Partial<Schemas['CreateSalesman']> = {}) => {
+  const body = { name: `Salesman ${unique()}`, employeeCode: `E-${unique()}`, ...overrides };
+  return ok(await rest(token).POST('/v1/salesmen', { body }), 201);
+};
 
 export interface SalesmanUser {
   userId: string;
@@ -40,7 +41,7 @@ export interface SalesmanUser {
 /** A user with role salesman, his linked salesman profile, and a fresh token that knows about it. */
 export async function createSalesmanUser(
   tenant: TestTenant,
-  overrides: Record<string, unknown> = {},
+  overrides: Partial<Schemas['CreateSalesman']> = {},
 ): Promise<SalesmanUser> {
   const user = await createUserWithRole(tenant, 'salesman');
   const profile = await createSalesman(tenant.token, { userId: user.id, ...overrides });
@@ -48,8 +49,13 @@ export async function createSalesmanUser(
   return { userId: user.id, email: user.email, salesmanId: profile.id, token };
 }
 
-export const createVisit = (token: string, overrides: Record<string, unknown> = {}) =>
-  created('/v1/visits', token, { ...overrides });
+export const createVisit = async (token: string, body: Schemas['CreateVisit']) =>
+  ok(await rest(token).POST('/v1/visits', { body }), 201);
 
-export const createTarget = (token: string, overrides: Record<string, unknown> = {}) =>
-  created('/v1/targets', token, { periodType: 'month', periodStart: '2025-03-01', ...overrides });
+export const createTarget = async (
+  token: string,
+  overrides: Partial<Schemas['CreateTarget']> & { salesmanId: string },
+) => {
+  const body = { periodType: 'month' as const, periodStart: '2025-03-01', ...overrides };
+  return ok(await rest(token).POST('/v1/targets', { body }), 201);
+};

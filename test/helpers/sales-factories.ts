@@ -1,9 +1,12 @@
+import type { components } from '@fieldline/client/rest';
 import { and, asc, eq } from 'drizzle-orm';
 import { inventory, products, salesmen, stockMovements, visits } from '../../src/db/tables';
 import { newId } from '../../src/lib/ids';
-import { api } from './api';
 import { testDb } from './db';
 import { createCustomer, createUserWithRole, loginAs, type TestTenant, unique } from './factories';
+import { ok, rest } from './rest';
+
+type CreateOrder = components['schemas']['CreateOrder'];
 
 /**
  * Sales fixtures. Products, inventory, salesmen and visits are written straight into D1 so these tests do
@@ -114,37 +117,30 @@ export async function createVisit(tenant: TestTenant, customerId: string, salesm
   return id;
 }
 
-export interface LineBody {
-  productId: string;
-  quantity: number;
-  discount?: number;
-}
+export type LineBody = CreateOrder['lines'][number];
 
 /** Creates a draft order through the API (as the tenant owner unless a token is given). */
 export async function createOrder(
   tenant: TestTenant,
   lines: LineBody[],
-  overrides: Record<string, unknown> = {},
+  overrides: Partial<CreateOrder> = {},
   token = tenant.token,
 ) {
-  const customerId = (overrides.customerId as string | undefined) ?? (await createCustomer(tenant.token)).id;
-  const res = await api('POST', '/v1/orders', { customerId, lines, ...overrides }, { token });
-  if (res.status !== 201) throw new Error(`create order failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  const customerId = overrides.customerId ?? (await createCustomer(tenant.token)).id;
+  return ok(await rest(token).POST('/v1/orders', { body: { customerId, lines, ...overrides } }), 201);
 }
 
 /** A confirmed order of `quantity` units of one product. */
 export async function createConfirmedOrder(tenant: TestTenant, productId: string, quantity: number) {
   const order = await createOrder(tenant, [{ productId, quantity }]);
-  const res = await api('POST', `/v1/orders/${order.id}/confirm`, undefined, { token: tenant.token });
-  if (res.status !== 200) throw new Error(`confirm failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  const confirm = await rest(tenant.token).POST('/v1/orders/{id}/confirm', { params: { path: { id: order.id } } });
+  return ok(confirm, 200);
 }
 
 /** The tenant's events after `since`, as the API returns them. */
 export async function eventsSince(tenant: TestTenant, since: number) {
-  const res = await api('GET', `/v1/events?since=${since}&limit=1000`, undefined, { token: tenant.token });
-  return res.body.data as { seq: number; type: string; entityId: string; payload: Record<string, unknown> }[];
+  const page = await rest(tenant.token).GET('/v1/events', { params: { query: { since, limit: 1000 } } });
+  return ok(page, 200).data;
 }
 
 export const lastSeq = async (tenant: TestTenant) => (await eventsSince(tenant, 0)).at(-1)?.seq ?? 0;
@@ -158,8 +154,6 @@ export async function createCurrentMonthTarget(
   salesmanId: string,
   goals: { revenueGoalMinor?: number; visitGoal?: number },
 ): Promise<{ id: string }> {
-  const body = { salesmanId, periodType: 'month', periodStart: `${tenantToday().slice(0, 7)}-01`, ...goals };
-  const res = await api('POST', '/v1/targets', body, { token: tenant.token });
-  if (res.status !== 201) throw new Error(`create target failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  const body = { salesmanId, periodType: 'month' as const, periodStart: `${tenantToday().slice(0, 7)}-01`, ...goals };
+  return ok(await rest(tenant.token).POST('/v1/targets', { body }), 201);
 }

@@ -2494,7 +2494,7 @@ export interface components {
              * @default adjustment
              * @enum {string}
              */
-            kind: "adjustment" | "receipt";
+            kind?: "adjustment" | "receipt";
         };
         StockMovementPage: {
             data: components["schemas"]["StockMovement"][];
@@ -2984,7 +2984,7 @@ export interface components {
              * @default received
              * @enum {string}
              */
-            status: "received" | "failed";
+            status?: "received" | "failed";
             reference?: string | null;
             /**
              * Format: date-time

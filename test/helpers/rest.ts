@@ -1,0 +1,45 @@
+import { exports } from 'cloudflare:workers';
+import { createRestClient, type Problem } from '@fieldline/client/rest';
+
+/**
+ * The typed test client: the client package's REST client (generated from the OpenAPI document) calling
+ * the Worker in-process. Paths, parameters, bodies and answers are checked by TypeScript, so a test that
+ * sends or reads a field the API does not have fails to compile. (`api` in ./api.ts stays for what a
+ * typed client cannot send: malformed bodies, wrong methods, forged headers.)
+ *
+ *   const created = ok(await rest(token).POST('/v1/customers', { body: { name: 'Acme' } }), 201);
+ */
+export const rest = (token?: string) =>
+  createRestClient({
+    baseUrl: 'https://fieldline.test',
+    fetch: (request) => exports.default.fetch(request),
+    ...(token ? { token } : {}),
+  });
+
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The body of a successful answer (of `status`, when given); anything else fails, naming what came back. */
+export function ok<T>(answer: Answer<T>, status?: number): T {
+  const { data, error, response } = answer;
+  if (data === undefined || (status !== undefined && response.status !== status)) {
+    throw new Error(`expected ${status ?? '2xx'}, got ${response.status}: ${JSON.stringify(error ?? data)}`);
+  }
+  return data;
+}
+
+/** A typed call's answer in the shape `api` answers: the success body's type, a refusal's problem fields too. */
+export interface TypedResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T & Partial<Problem>;
+}
+
+/** `call`'s answer as status, headers and body (the data, or the problem+json of a refusal). */
+export async function answered<T>(call: Promise<Answer<T>>): Promise<TypedResponse<T>> {
+  const { data, error, response } = await call;
+  return { status: response.status, headers: response.headers, body: (data ?? error) as T & Partial<Problem> };
+}
