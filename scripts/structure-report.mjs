@@ -13,7 +13,9 @@
  *   and of the `nudgeHub` helper, outside the write pipeline (src/services/context.ts, write-pipeline.ts);
  * - raw driver SQL outside src/db/: uses of the D1 binding itself (`$client`, `env.DB.prepare/batch/exec`);
  * - `as never` casts;
- * - import cycles, counted by dependency-cruiser with the project's configuration.
+ * - import cycles, counted by dependency-cruiser with the project's configuration;
+ * - in test/: calls of the untyped test client (`api(…)`, test/helpers/api.ts) and of the typed one
+ *   (`rest(…)`, test/helpers/rest.ts, generated from the OpenAPI document).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -86,6 +88,10 @@ function isHubCall(callee) {
 
 const cycles = countCycles();
 
+const testFiles = walk(join(root, 'test')).filter((f) => f.endsWith('.ts'));
+const countIn = (pattern) => testFiles.reduce((n, f) => n + (readFileSync(f, 'utf8').match(pattern) ?? []).length, 0);
+const testCalls = { untyped: countIn(/\bapi(<[^>]*>)?\(/g) - 1, typed: countIn(/\brest\(/g) - 1 };
+
 const report = {
   files: files.length,
   largestFile: sizes[0],
@@ -96,6 +102,7 @@ const report = {
   rawDriverSqlOutsideDb: rawSql,
   asNever,
   importCycles: cycles,
+  testApiCalls: testCalls,
 };
 
 if (process.argv.includes('--json')) {
@@ -111,6 +118,7 @@ if (process.argv.includes('--json')) {
     ['raw driver SQL call sites outside src/db/', rawSql.length],
     ['`as never` casts', asNever.length],
     ['import cycles', cycles.length],
+    ['test API calls: untyped api() / typed rest()', `${testCalls.untyped} / ${testCalls.typed}`],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

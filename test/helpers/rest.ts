@@ -16,7 +16,7 @@ export const rest = (token?: string) =>
     ...(token ? { token } : {}),
   });
 
-interface Answer<T> {
+export interface Answer<T> {
   data?: T;
   error?: unknown;
   response: Response;
@@ -31,15 +31,20 @@ export function ok<T>(answer: Answer<T>, status?: number): T {
   return data;
 }
 
-/** A typed call's answer in the shape `api` answers: the success body's type, a refusal's problem fields too. */
+/**
+ * A typed call's answer in the shape `api` answers: the body is typed as the success body, plus the
+ * fields of a refusal's problem that the success body does not have (so `body.code` reads either way).
+ */
+export type TypedBody<T> = T & Partial<Omit<Problem, keyof T>>;
+
 export interface TypedResponse<T> {
   status: number;
   headers: Headers;
-  body: T & Partial<Problem>;
+  body: TypedBody<T>;
 }
 
 /** `call`'s answer as status, headers and body (the data, or the problem+json of a refusal). */
 export async function answered<T>(call: Promise<Answer<T>>): Promise<TypedResponse<T>> {
   const { data, error, response } = await call;
-  return { status: response.status, headers: response.headers, body: (data ?? error) as T & Partial<Problem> };
+  return { status: response.status, headers: response.headers, body: (data ?? error) as TypedBody<T> };
 }

@@ -1,3 +1,4 @@
+import type { components, operations } from '@fieldline/client/rest';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { syncConflicts } from '../../src/db/tables';
@@ -5,6 +6,7 @@ import { newId } from '../../src/lib/ids';
 import { api } from '../helpers/api';
 import { testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
+import { answered, ok, rest } from '../helpers/rest';
 import { createProduct, createSalesman, type SalesmanFixture } from '../helpers/sales-factories';
 
 /**
@@ -17,9 +19,20 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).
 const m = (id: number, name: string, args: unknown) => ({ id, name, args, clientTime: minutesAgo(10) });
 type Mutation = ReturnType<typeof m>;
 const push = (token: string, clientId: string, mutations: Mutation[]) =>
-  api('POST', '/v1/sync/push', { clientId, mutations }, { token });
-const patch = (token: string, path: string, body: unknown) => api('PATCH', path, body, { token });
-const get = async (token: string, path: string) => (await api('GET', path, undefined, { token })).body;
+  answered(rest(token).POST('/v1/sync/push', { body: { clientId, mutations } }));
+type Schemas = components['schemas'];
+const byId = (id: string) => ({ params: { path: { id } } });
+const patchCustomer = (token: string, id: string, body: Schemas['UpdateCustomer']) =>
+  answered(rest(token).PATCH('/v1/customers/{id}', { ...byId(id), body }));
+const patchVisit = (token: string, id: string, body: Schemas['UpdateVisit']) =>
+  answered(rest(token).PATCH('/v1/visits/{id}', { ...byId(id), body }));
+const patchOrder = (token: string, id: string, body: Schemas['UpdateOrder']) =>
+  answered(rest(token).PATCH('/v1/orders/{id}', { ...byId(id), body }));
+const customerOf = async (token: string, id: string) => ok(await rest(token).GET('/v1/customers/{id}', byId(id)));
+const visitOf = async (token: string, id: string) => ok(await rest(token).GET('/v1/visits/{id}', byId(id)));
+const orderOf = async (token: string, id: string) => ok(await rest(token).GET('/v1/orders/{id}', byId(id)));
+const conflicts = (token: string, query: NonNullable<operations['listSyncConflicts']['parameters']['query']> = {}) =>
+  answered(rest(token).GET('/v1/sync/conflicts', { params: { query } }));
 
 async function recordedConflicts(tenantId: string) {
   return testDb().select().from(syncConflicts).where(eq(syncConflicts.tenantId, tenantId));
@@ -46,14 +59,14 @@ describe('sync conflicts: customers', () => {
   it("merges an edit of another field without a conflict, and keeps both sides' changes", async () => {
     const o = await office();
     const customer = await createCustomer(o.t.token);
-    expect((await patch(o.t.token, `/v1/customers/${customer.id}`, { phone: '+49 30 1234' })).status).toBe(200);
+    expect((await patchCustomer(o.t.token, customer.id, { phone: '+49 30 1234' })).status).toBe(200);
     const res = await push(o.manager.token, newId(), [
       m(1, 'customer.update', { id: customer.id, notes: 'Closed on Mondays', expectedVersion: 1 }),
     ]);
     expect(res.body.mutations).toEqual([
       { id: 1, status: 'applied', result: { entity: 'customer', id: customer.id, version: 3 } },
     ]);
-    expect(await get(o.t.token, `/v1/customers/${customer.id}`)).toMatchObject({
+    expect(await customerOf(o.t.token, customer.id)).toMatchObject({
       phone: '+49 30 1234',
       notes: 'Closed on Mondays',
       version: 3,
@@ -64,7 +77,7 @@ describe('sync conflicts: customers', () => {
   it('gives a field both sides changed to the device, and records the conflict', async () => {
     const o = await office();
     const customer = await createCustomer(o.t.token, { notes: 'Old notes' });
-    await patch(o.t.token, `/v1/customers/${customer.id}`, { notes: 'Office notes' });
+    await patchCustomer(o.t.token, customer.id, { notes: 'Office notes' });
     const clientId = newId();
     const mutations = [m(1, 'customer.update', { id: customer.id, notes: 'Shop notes', expectedVersion: 1 })];
     const res = await push(o.manager.token, clientId, mutations);
@@ -72,7 +85,7 @@ describe('sync conflicts: customers', () => {
     expect(res.body.mutations).toEqual([
       { id: 1, status: 'applied', result: { entity: 'customer', id: customer.id, version: 3 }, conflicts: fields },
     ]);
-    expect(await get(o.t.token, `/v1/customers/${customer.id}`)).toMatchObject({ notes: 'Shop notes', version: 3 });
+    expect(await customerOf(o.t.token, customer.id)).toMatchObject({ notes: 'Shop notes', version: 3 });
     const rows = await recordedConflicts(o.t.tenantId);
     expect(rows).toEqual([
       expect.objectContaining({
@@ -95,7 +108,7 @@ describe('sync conflicts: customers', () => {
   it("keeps the office's assignment, writes nothing when nothing else is left, and says so", async () => {
     const o = await office();
     const customer = await createCustomer(o.t.token);
-    await patch(o.t.token, `/v1/customers/${customer.id}`, { salesmanId: o.colleague.salesmanId });
+    await patchCustomer(o.t.token, customer.id, { salesmanId: o.colleague.salesmanId });
     const res = await push(o.manager.token, newId(), [
       m(1, 'customer.update', { id: customer.id, salesmanId: o.s.salesmanId, expectedVersion: 1 }),
     ]);
@@ -105,7 +118,7 @@ describe('sync conflicts: customers', () => {
       result: { entity: 'customer', id: customer.id, version: 2 },
       conflicts: [{ field: 'salesmanId', client: o.s.salesmanId, server: o.colleague.salesmanId, winner: 'server' }],
     });
-    expect(await get(o.t.token, `/v1/customers/${customer.id}`)).toMatchObject({
+    expect(await customerOf(o.t.token, customer.id)).toMatchObject({
       salesmanId: o.colleague.salesmanId,
       version: 2,
     });
@@ -115,19 +128,19 @@ describe('sync conflicts: customers', () => {
   it("lets the server's change stand where the device only resent what it had", async () => {
     const o = await office();
     const customer = await createCustomer(o.t.token, { phone: '111', notes: 'a' });
-    await patch(o.t.token, `/v1/customers/${customer.id}`, { phone: '222' });
+    await patchCustomer(o.t.token, customer.id, { phone: '222' });
     // A form that sends every field: phone is the base's value, only notes was edited.
     const res = await push(o.manager.token, newId(), [
       m(1, 'customer.update', { id: customer.id, phone: '111', notes: 'b', expectedVersion: 1 }),
     ]);
     expect(res.body.mutations[0]).not.toHaveProperty('conflicts');
-    expect(await get(o.t.token, `/v1/customers/${customer.id}`)).toMatchObject({ phone: '222', notes: 'b' });
+    expect(await customerOf(o.t.token, customer.id)).toMatchObject({ phone: '222', notes: 'b' });
   });
 
   it('refuses a stale update the caller may not make, even when the merge would write nothing', async () => {
     const o = await office();
     const customer = await createCustomer(o.t.token, { notes: 'same' });
-    await patch(o.t.token, `/v1/customers/${customer.id}`, { phone: '123' });
+    await patchCustomer(o.t.token, customer.id, { phone: '123' });
     // Salesmen read customers but do not edit them.
     const res = await push(o.s.token, newId(), [
       m(1, 'customer.update', { id: customer.id, notes: 'same', expectedVersion: 1 }),
@@ -158,8 +171,8 @@ describe('sync conflicts: visits and orders', () => {
     ]);
     expect(created.body.lastMutationId).toBe(2);
     // The office moves the first visit and cancels the second while the phone is offline.
-    await patch(o.t.token, `/v1/visits/${visitId}`, { plannedAt: '2026-12-11T14:00:00Z' });
-    await patch(o.t.token, `/v1/visits/${cancelled}`, { status: 'cancelled' });
+    await patchVisit(o.t.token, visitId, { plannedAt: '2026-12-11T14:00:00Z' });
+    await patchVisit(o.t.token, cancelled, { status: 'cancelled' });
     const res = await push(o.s.token, clientId, [
       m(3, 'visit.update', {
         id: visitId,
@@ -182,7 +195,7 @@ describe('sync conflicts: visits and orders', () => {
         },
       ],
     });
-    expect(await get(o.s.token, `/v1/visits/${visitId}`)).toMatchObject({
+    expect(await visitOf(o.s.token, visitId)).toMatchObject({
       plannedAt: '2026-12-11T14:00:00.000Z',
       notes: 'Bring samples',
     });
@@ -213,8 +226,8 @@ describe('sync conflicts: visits and orders', () => {
       m(1, 'order.create', { id: orderId, customerId: customer.id, lines: lines(1) }),
       m(2, 'order.create', { id: confirmedId, customerId: customer.id, lines: lines(1) }),
     ]);
-    expect((await patch(o.t.token, `/v1/orders/${orderId}`, { lines: lines(2), notes: 'Office' })).status).toBe(200);
-    expect((await api('POST', `/v1/orders/${confirmedId}/confirm`, undefined, { token: o.t.token })).status).toBe(200);
+    expect((await patchOrder(o.t.token, orderId, { lines: lines(2), notes: 'Office' })).status).toBe(200);
+    ok(await rest(o.t.token).POST('/v1/orders/{id}/confirm', byId(confirmedId)), 200);
     const res = await push(o.s.token, clientId, [
       m(3, 'order.update', { id: orderId, lines: lines(5), expectedVersion: 1 }),
       m(4, 'order.update', { id: confirmedId, lines: lines(3), expectedVersion: 1 }),
@@ -223,7 +236,7 @@ describe('sync conflicts: visits and orders', () => {
       status: 'applied',
       conflicts: [{ field: 'lines', client: lines(5), winner: 'client' }],
     });
-    const order = await get(o.s.token, `/v1/orders/${orderId}`);
+    const order = await orderOf(o.s.token, orderId);
     expect(order).toMatchObject({ notes: 'Office', totalMinor: 5000 });
     expect(order.lines).toEqual([expect.objectContaining({ productId, quantity: 5 })]);
     expect(res.body.mutations[1]).toMatchObject({ status: 'refused', problem: { code: 'INVALID_STATE' } });
@@ -237,7 +250,11 @@ describe('sync conflicts: re-priced orders', () => {
     const customer = await createCustomer(o.t.token);
     const productId = await createProduct(o.t, { priceMinor: 1000, onHand: 100 });
     // The phone cached the old price (10.00); the office raised it to 12.00 meanwhile.
-    expect((await patch(o.t.token, `/v1/products/${productId}`, { priceMinor: 1200 })).status).toBe(200);
+    const repriced = await rest(o.t.token).PATCH('/v1/products/{id}', {
+      ...byId(productId),
+      body: { priceMinor: 1200 },
+    });
+    expect(repriced.response.status).toBe(200);
     const [stale, fresh] = [newId(), newId()];
     const clientId = newId();
     const order = (id: string, clientTotalMinor: number) => ({
@@ -259,7 +276,7 @@ describe('sync conflicts: re-priced orders', () => {
       },
       { id: 2, status: 'applied', result: { entity: 'order', id: fresh, version: 1 } },
     ]);
-    expect(await get(o.s.token, `/v1/orders/${stale}`)).toMatchObject({ totalMinor: 3600 });
+    expect(await orderOf(o.s.token, stale)).toMatchObject({ totalMinor: 3600 });
     expect(await recordedConflicts(o.t.tenantId)).toEqual([
       expect.objectContaining({
         clientId,
@@ -283,15 +300,15 @@ describe('GET /v1/sync/conflicts', () => {
     const ids: string[] = [];
     for (const n of [1, 2, 3]) {
       const customer = await createCustomer(o.t.token, { notes: 'base' });
-      await patch(o.t.token, `/v1/customers/${customer.id}`, { notes: `office ${n}` });
+      await patchCustomer(o.t.token, customer.id, { notes: `office ${n}` });
       await push(o.manager.token, newId(), [
         m(1, 'customer.update', { id: customer.id, notes: `shop ${n}`, expectedVersion: 1 }),
       ]);
       ids.push(customer.id);
     }
-    const first = await api('GET', '/v1/sync/conflicts?limit=2', undefined, { token: o.manager.token });
+    const first = await conflicts(o.manager.token, { limit: 2 });
     expect(first.status).toBe(200);
-    expect(first.body.data.map((c: { entityId: string }) => c.entityId)).toEqual([ids[2], ids[1]]);
+    expect(first.body.data.map((c) => c.entityId)).toEqual([ids[2], ids[1]]);
     expect(first.body.data[0]).toMatchObject({
       entityType: 'customer',
       userId: o.manager.id,
@@ -301,20 +318,18 @@ describe('GET /v1/sync/conflicts', () => {
       fields: [{ field: 'notes', client: 'shop 3', server: 'office 3', winner: 'client' }],
     });
     expect(first.body.data[0]).not.toHaveProperty('tenantId');
-    const rest = await api('GET', `/v1/sync/conflicts?limit=2&cursor=${first.body.nextCursor}`, undefined, {
-      token: o.manager.token,
-    });
-    expect(rest.body.data.map((c: { entityId: string }) => c.entityId)).toEqual([ids[0]]);
-    expect(rest.body.nextCursor).toBeNull();
-    const one = await api('GET', `/v1/sync/conflicts?entityId=${ids[1]}`, undefined, { token: o.t.token });
+    const next = await conflicts(o.manager.token, { limit: 2, cursor: first.body.nextCursor ?? '' });
+    expect(next.body.data.map((c) => c.entityId)).toEqual([ids[0]]);
+    expect(next.body.nextCursor).toBeNull();
+    const one = await conflicts(o.t.token, { entityId: ids[1] ?? '' });
     expect(one.body.data).toHaveLength(1);
-    const visits = await api('GET', '/v1/sync/conflicts?entityType=visit', undefined, { token: o.t.token });
+    const visits = await conflicts(o.t.token, { entityType: 'visit' });
     expect(visits.body.data).toEqual([]);
 
-    const salesman = await api('GET', '/v1/sync/conflicts', undefined, { token: o.s.token });
+    const salesman = await conflicts(o.s.token);
     expect([salesman.status, salesman.body.code]).toEqual([403, 'FORBIDDEN']);
     const elsewhere = await createTenant();
-    const foreign = await api('GET', '/v1/sync/conflicts', undefined, { token: elsewhere.token });
+    const foreign = await conflicts(elsewhere.token);
     expect(foreign.body.data).toEqual([]);
     const bad = await api('GET', '/v1/sync/conflicts?cursor=nonsense&entityType=planet', undefined, {
       token: o.t.token,

@@ -13,6 +13,7 @@ import { ownerPrincipal } from '../helpers/context';
 import { testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { metresNorth } from '../helpers/field-factories';
+import { answered, ok, rest } from '../helpers/rest';
 import {
   createOrder,
   createProduct,
@@ -36,7 +37,7 @@ interface Mutation {
 const m = (id: number, name: string, args: unknown): Mutation => ({ id, name, args, clientTime: minutesAgo(30) });
 
 const push = (token: string, clientId: string, mutations: Mutation[]) =>
-  api('POST', '/v1/sync/push', { clientId, mutations }, { token });
+  answered(rest(token).POST('/v1/sync/push', { body: { clientId, mutations } }));
 
 interface Field {
   t: TestTenant;
@@ -51,14 +52,8 @@ async function field(): Promise<Field> {
   const s = await createSalesman(t);
   const customer = await createCustomer(t.token, SHOP);
   const productId = await createProduct(t, { priceMinor: 1250, onHand: 10 });
-  const sent = await api(
-    'POST',
-    '/v1/notifications',
-    { salesmanId: s.salesmanId, title: 'Hi', body: 'Call me' },
-    {
-      token: t.token,
-    },
-  );
+  const message = { salesmanId: s.salesmanId, title: 'Hi', body: 'Call me' };
+  const sent = await answered(rest(t.token).POST('/v1/notifications', { body: message }));
   expect(sent.status).toBe(201);
   return { t, s, customerId: customer.id, productId, notificationId: sent.body.id };
 }
@@ -131,8 +126,8 @@ describe('sync push: every mutation through its REST twin', () => {
     const res = await push(f.s.token, clientId, day.mutations);
     expect(res.status).toBe(200);
     expect(res.body.lastMutationId).toBe(12);
-    expect(res.body.mutations.map((o: { status: string }) => o.status)).toEqual(Array(12).fill('applied'));
-    expect(res.body.mutations.map((o: { result: unknown }) => o.result)).toEqual([
+    expect(res.body.mutations.map((o) => o.status)).toEqual(Array(12).fill('applied'));
+    expect(res.body.mutations.map((o) => o.result)).toEqual([
       { entity: 'visit', id: day.visitId, version: 1 },
       { entity: 'visit', id: day.visitId, version: 2 },
       { entity: 'visit', id: day.visitId, version: 3 },
@@ -147,7 +142,7 @@ describe('sync push: every mutation through its REST twin', () => {
       { entity: 'notification', id: f.notificationId, version: 2 },
     ]);
 
-    const visit = (await api('GET', `/v1/visits/${day.visitId}`, undefined, { token: f.s.token })).body;
+    const visit = ok(await rest(f.s.token).GET('/v1/visits/{id}', { params: { path: { id: day.visitId } } }));
     // The offline check-in keeps the device's time and position and gets its verdict from them.
     expect(visit).toMatchObject({
       status: 'completed',
@@ -158,15 +153,15 @@ describe('sync push: every mutation through its REST twin', () => {
       checkInOffline: true,
       checkOutOffline: true,
     });
-    expect(Date.parse(visit.checkInAt)).toBe(Date.parse(day.checkInAt));
-    const order = (await api('GET', `/v1/orders/${day.orderId}`, undefined, { token: f.s.token })).body;
+    expect(Date.parse(visit.checkInAt ?? '')).toBe(Date.parse(day.checkInAt));
+    const order = ok(await rest(f.s.token).GET('/v1/orders/{id}', { params: { path: { id: day.orderId } } }));
     expect(order).toMatchObject({ status: 'confirmed', totalMinor: 5000, paidMinor: 2000, notes: 'Urgent' });
     expect(order.lines).toHaveLength(1);
     expect((await inventoryOf(f.t, f.productId)).reserved).toBe(4);
-    const dropped = (await api('GET', `/v1/visits/${day.dropped}`, undefined, { token: f.s.token })).body;
+    const dropped = ok(await rest(f.s.token).GET('/v1/visits/{id}', { params: { path: { id: day.dropped } } }));
     expect(dropped.status).toBe('cancelled');
-    const inbox = await api('GET', '/v1/notifications', undefined, { token: f.s.token });
-    expect(inbox.body.data[0].readAt).not.toBeNull();
+    const inbox = await answered(rest(f.s.token).GET('/v1/notifications'));
+    expect(inbox.body.data[0]?.readAt).not.toBeNull();
 
     expect(await clientRow(f.t.tenantId, clientId)).toMatchObject({ userId: f.s.userId, lastMutationId: 12 });
     expect((await recorded(f.t.tenantId, clientId)).map((r) => r.status)).toEqual(Array(12).fill('applied'));
@@ -187,7 +182,7 @@ describe('sync push: every mutation through its REST twin', () => {
       { id: 1, status: 'applied', result: { entity: 'customer', id, version: 1 } },
       { id: 2, status: 'applied', result: { entity: 'customer', id, version: 2 } },
     ]);
-    const customer = (await api('GET', `/v1/customers/${id}`, undefined, { token: manager.token })).body;
+    const customer = ok(await rest(manager.token).GET('/v1/customers/{id}', { params: { path: { id: id } } }));
     expect(customer).toMatchObject({ name: 'Corner Shop', notes: 'Closed on Mondays', version: 2 });
     const replay = await push(manager.token, clientId, mutations);
     expect(replay.body.mutations).toEqual([
@@ -208,8 +203,8 @@ describe('sync push: reads within a push', () => {
       m(2, 'customer.create', { id: customerId, name: 'Opened today' }),
       m(3, 'visit.create', visit()),
     ]);
-    expect(res.body.mutations.map((o: { status: string }) => o.status)).toEqual(['refused', 'applied', 'applied']);
-    expect(res.body.mutations[0].problem.code).toBe('NOT_FOUND');
+    expect(res.body.mutations.map((o) => o.status)).toEqual(['refused', 'applied', 'applied']);
+    expect(res.body.mutations[0]?.problem?.code).toBe('NOT_FOUND');
   });
 });
 
@@ -261,13 +256,13 @@ describe('sync push: refusals are recorded and never block the queue', () => {
       ['refused', 'BAD_REQUEST', 400],
       ['applied', undefined, undefined],
     ]);
-    expect(res.body.mutations[12].problem.detail).toContain('args.id');
+    expect(res.body.mutations[12]?.problem?.detail).toContain('args.id');
     expect(res.body.lastMutationId).toBe(15);
     // Nothing the refusals named changed.
-    const hungryNow = (await api('GET', `/v1/orders/${hungry.id}`, undefined, { token: f.s.token })).body;
+    const hungryNow = ok(await rest(f.s.token).GET('/v1/orders/{id}', { params: { path: { id: hungry.id } } }));
     expect(hungryNow).toMatchObject({ status: 'draft', version: 1 });
     expect((await inventoryOf(f.t, f.productId)).reserved).toBe(0);
-    const plannedNow = (await api('GET', `/v1/visits/${planned}`, undefined, { token: f.s.token })).body;
+    const plannedNow = ok(await rest(f.s.token).GET('/v1/visits/{id}', { params: { path: { id: planned } } }));
     expect(plannedNow).toMatchObject({ status: 'planned', version: 1 });
     const rows = await recorded(f.t.tenantId, res.body.clientId);
     expect(rows).toHaveLength(15);
@@ -323,8 +318,8 @@ describe('sync push: refusals are recorded and never block the queue', () => {
       m(3, 'visit.create', { id: after, customerId: f.customerId }),
     ]);
     expect(res.status).toBe(200);
-    expect(res.body.mutations.map((o: { status: string }) => o.status)).toEqual(['applied', 'refused', 'applied']);
-    expect(res.body.mutations[1].problem.code).toBe('ALREADY_EXISTS');
+    expect(res.body.mutations.map((o) => o.status)).toEqual(['applied', 'refused', 'applied']);
+    expect(res.body.mutations[1]?.problem?.code).toBe('ALREADY_EXISTS');
     expect(res.body.lastMutationId).toBe(3);
     const written = await testDb()
       .select({ id: visits.id })
@@ -379,7 +374,7 @@ describe('sync push: replays', () => {
     const b = m(2, 'visit.create', { id: newId(), customerId: f.customerId });
     await push(f.s.token, clientId, [a]);
     const res = await push(f.s.token, clientId, [a, b]);
-    expect(res.body.mutations.map((o: { status: string }) => o.status)).toEqual(['duplicate', 'applied']);
+    expect(res.body.mutations.map((o) => o.status)).toEqual(['duplicate', 'applied']);
     expect(await rowCount(visits, f.t.tenantId)).toBe(2);
   });
 
@@ -390,7 +385,7 @@ describe('sync push: replays', () => {
     const [one, two] = await Promise.all([push(f.s.token, clientId, mutations), push(f.s.token, clientId, mutations)]);
     expect([one.status, two.status]).toEqual([200, 200]);
     for (let i = 0; i < 5; i++) {
-      const statuses = [one.body.mutations[i].status, two.body.mutations[i].status].sort();
+      const statuses = [one.body.mutations[i]?.status, two.body.mutations[i]?.status].sort();
       expect(statuses).toEqual(['applied', 'duplicate']);
     }
     expect(await rowCount(visits, f.t.tenantId)).toBe(5);
@@ -499,10 +494,8 @@ describe('sync push: isolation', () => {
       }),
     ]);
     expect(res.status).toBe(200);
-    expect(res.body.mutations.map((o: { problem: { code: string } }) => o.problem.code)).toEqual(
-      Array(8).fill('NOT_FOUND'),
-    );
-    const theirs = (await api('GET', `/v1/visits/${theirVisit}`, undefined, { token: other.token })).body;
+    expect(res.body.mutations.map((o) => o.problem?.code)).toEqual(Array(8).fill('NOT_FOUND'));
+    const theirs = ok(await rest(other.token).GET('/v1/visits/{id}', { params: { path: { id: theirVisit } } }));
     expect(theirs).toMatchObject({ status: 'planned', notes: null, version: 1 });
   });
 
@@ -547,7 +540,7 @@ describe('sync push: isolation', () => {
     expect(await lastSeq(b.t)).toBe(before);
     expect(await rowCount(visits, f.t.tenantId)).toBe(0);
     expect(await rowCount(orders, f.t.tenantId)).toBe(0);
-    const order = (await api('GET', `/v1/orders/${bOrder.id}`, undefined, { token: b.t.token })).body;
+    const order = ok(await rest(b.t.token).GET('/v1/orders/{id}', { params: { path: { id: bOrder.id } } }));
     expect(order).toMatchObject({ status: 'draft', version: 1, notes: null });
   });
 
@@ -572,14 +565,11 @@ describe('sync push: isolation', () => {
 
   it('refuses an API key: sync clients belong to signed-in users', async () => {
     const f = await field();
-    const key = await api(
-      'POST',
-      '/v1/api-keys',
-      { name: 'Integration', scopes: ['visits:write'] },
-      { token: f.t.token },
+    const key = ok(
+      await rest(f.t.token).POST('/v1/api-keys', { body: { name: 'Integration', scopes: ['visits:write'] } }),
+      201,
     );
-    expect(key.status).toBe(201);
-    const res = await push(key.body.secret, newId(), [m(1, 'visit.create', { id: newId(), customerId: f.customerId })]);
+    const res = await push(key.secret, newId(), [m(1, 'visit.create', { id: newId(), customerId: f.customerId })]);
     expect([res.status, res.body.code]).toEqual([403, 'FORBIDDEN']);
     expect(await rowCount(visits, f.t.tenantId)).toBe(0);
   });
@@ -610,6 +600,8 @@ describe('sync push: the envelope', () => {
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('MALFORMED_JSON');
-    expect((await api('POST', '/v1/sync/push', { clientId: newId(), mutations: [] })).status).toBe(401);
+    expect((await answered(rest().POST('/v1/sync/push', { body: { clientId: newId(), mutations: [] } }))).status).toBe(
+      401,
+    );
   });
 });
