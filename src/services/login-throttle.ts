@@ -77,19 +77,25 @@ export function clientBlock(address: string): string | null {
     .join(':')}::/64`;
 }
 
-/** Counts one failure on `key`, unless it is locked: then it changes nothing. */
+/**
+ * Counts one failure on `key`, unless it is locked: then it changes nothing. A failure that sets no wait
+ * leaves `locked_until` at 0, not at its own clock reading: a parallel attempt whose clock was read a
+ * moment earlier would otherwise find the key "locked until" that reading and be refused unchecked.
+ */
 function claim(db: Db, { key, schedule }: ThrottleKey, now: number) {
   const next = sql`CASE WHEN ${loginThrottle.lastFailureAt} < ${now - schedule.forgetAfterMs} THEN 1
     ELSE ${loginThrottle.failures} + 1 END`;
+  const delay = delaySql(next, schedule);
+  const first = delayMs(1, schedule);
   return db
     .insert(loginThrottle)
-    .values({ key, failures: 1, lastFailureAt: now, lockedUntil: now + delayMs(1, schedule) })
+    .values({ key, failures: 1, lastFailureAt: now, lockedUntil: first === 0 ? 0 : now + first })
     .onConflictDoUpdate({
       target: loginThrottle.key,
       set: {
         failures: next,
         lastFailureAt: now,
-        lockedUntil: sql`${dialect.typed(now, 'bigint')} + ${delaySql(next, schedule)}`,
+        lockedUntil: sql`CASE WHEN ${delay} = 0 THEN 0 ELSE ${dialect.typed(now, 'bigint')} + ${delay} END`,
       },
       setWhere: sql`${loginThrottle.lockedUntil} <= ${now}`,
     });

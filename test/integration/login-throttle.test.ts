@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/lib/crypto';
-import { ACCOUNT, clientBlock, delayMs, forgetOldFailures } from '../../src/services/login-throttle';
+import { ACCOUNT, claimLoginAttempt, clientBlock, delayMs, forgetOldFailures } from '../../src/services/login-throttle';
 import { api } from '../helpers/api';
 import { executeSql, testDb } from '../helpers/db';
 import { createTenant, DEFAULT_PASSWORD, unique } from '../helpers/factories';
@@ -66,6 +66,21 @@ describe('sign-in throttling', () => {
     ).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(25);
     expect((await row(await accountKey(t.ownerEmail)))?.failures).toBe(5);
+  });
+
+  it('counts a parallel attempt whose clock was read a moment before the failure before it', async () => {
+    // Two requests read their clocks 5 ms apart and reach the database in the other order: the later
+    // reading's failure sets no wait, so the earlier one must still be checked, not refused.
+    const key = `account:${unique()}`;
+    const keys = [{ key, schedule: ACCOUNT }];
+    const now = Date.now();
+    await claimLoginAttempt(testDb(), keys, now);
+    await claimLoginAttempt(testDb(), keys, now - 5);
+    expect((await row(key))?.failures).toBe(2);
+    // Once a wait is set, an attempt inside it is refused and counts nothing.
+    for (let i = 3; i <= ACCOUNT.free; i++) await claimLoginAttempt(testDb(), keys, now);
+    await expect(claimLoginAttempt(testDb(), keys, now + 10)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await row(key))?.failures).toBe(ACCOUNT.free);
   });
 
   it('leaves an account guessed 300 times in a row locked for an hour at a time, not open at full speed', async () => {
