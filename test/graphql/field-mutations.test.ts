@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import {
   createConfirmedOrder,
   createProduct,
@@ -69,11 +69,8 @@ describe('GraphQL field mutations', () => {
       t.token,
     );
     expect(fulfilled.fulfilOrder.status).toBe('FULFILLED');
-    const paid = await api(
-      'POST',
-      '/v1/payments',
-      { orderId: order.id, amountMinor: 2_000, method: 'card' },
-      { token: t.token },
+    const paid = await answered(
+      rest(t.token).POST('/v1/payments', { body: { orderId: order.id, amountMinor: 2_000, method: 'card' } }),
     );
     const refunded = await gqlData(
       'mutation ($id: ID!) { refundPayment(id: $id) { status } }',

@@ -1,7 +1,7 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import { createOrder, createProduct, createSalesman, createVisit } from '../helpers/sales-factories';
 import { codesOf, globalId, gql, gqlData } from './support';
 
@@ -204,12 +204,11 @@ describe('GraphQL tenant isolation', () => {
     const product = await createProduct(t, { priceMinor: 500 });
     const paidOrder = async (token: string, amountMinor: number) => {
       const order = await createOrder(t, [{ productId: product, quantity: 2 }], { customerId: customer.id }, token);
-      expect((await api('POST', `/v1/orders/${order.id}/confirm`, undefined, { token: t.token })).status).toBe(200);
-      const paid = await api(
-        'POST',
-        '/v1/payments',
-        { orderId: order.id, amountMinor, method: 'cash' },
-        { token: t.token },
+      expect(
+        (await answered(rest(t.token).POST('/v1/orders/{id}/confirm', { params: { path: { id: order.id } } }))).status,
+      ).toBe(200);
+      const paid = await answered(
+        rest(t.token).POST('/v1/payments', { body: { orderId: order.id, amountMinor, method: 'cash' } }),
       );
       expect(paid.status).toBe(201);
       return order.id as string;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { eventsOf } from '../helpers/catalog-factories';
 import { createCustomer, createTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import { createProduct, createSalesman, createVisit, inventoryOf } from '../helpers/sales-factories';
 import { codesOf, globalId, gql, gqlData } from './support';
 
@@ -260,7 +261,7 @@ describe('GraphQL mutations', () => {
     expect(first.body.data.createProduct.uuid).toEqual(expect.any(String));
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const products = await api('GET', '/v1/products?q=IDEM-1', undefined, { token: t.token });
+    const products = await answered(rest(t.token).GET('/v1/products', { params: { query: { q: 'IDEM-1' } } }));
     expect(products.body.data).toHaveLength(1);
 
     const reused = await gql(query, { input: { ...input, sku: 'IDEM-2' } }, { token: t.token, headers });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import { createCurrentMonthTarget, createProduct, createSalesman, tenantToday } from '../helpers/sales-factories';
 import { codesOf, globalId, gql, gqlData } from './support';
 
@@ -15,15 +16,12 @@ async function teamWithMessages() {
   const t = await createTenant();
   const salesman = await createSalesman(t);
   for (const title of ['Call HQ', 'Bring samples']) {
-    const sent = await api(
-      'POST',
-      '/v1/notifications',
-      { salesmanId: salesman.salesmanId, title, body: '.' },
-      { token: t.token },
+    const sent = await answered(
+      rest(t.token).POST('/v1/notifications', { body: { salesmanId: salesman.salesmanId, title, body: '.' } }),
     );
     expect(sent.status).toBe(201);
   }
-  await api('POST', '/v1/notifications', { title: 'Team meeting', body: 'Friday' }, { token: t.token });
+  await answered(rest(t.token).POST('/v1/notifications', { body: { title: 'Team meeting', body: 'Friday' } }));
   return { t, salesman };
 }
 
@@ -122,14 +120,17 @@ describe('GraphQL notification centre', () => {
       body: await createCurrentMonthTarget(t, salesman.salesmanId, { revenueGoalMinor: 8_000, visitGoal: 10 }),
     };
     const product = await createProduct(t, { priceMinor: 1_000, onHand: 10 });
-    const customer = await api('POST', '/v1/customers', { name: 'Shop' }, { token: t.token });
-    const order = await api(
-      'POST',
-      '/v1/orders',
-      { customerId: customer.body.id, salesmanId: salesman.salesmanId, lines: [{ productId: product, quantity: 2 }] },
-      { token: t.token },
+    const customer = await answered(rest(t.token).POST('/v1/customers', { body: { name: 'Shop' } }));
+    const order = await answered(
+      rest(t.token).POST('/v1/orders', {
+        body: {
+          customerId: customer.body.id,
+          salesmanId: salesman.salesmanId,
+          lines: [{ productId: product, quantity: 2 }],
+        },
+      }),
     );
-    await api('POST', `/v1/orders/${order.body.id}/confirm`, undefined, { token: t.token });
+    await answered(rest(t.token).POST('/v1/orders/{id}/confirm', { params: { path: { id: order.body.id } } }));
     const data = await gqlData(
       `query ($id: ID!) { node(id: $id) { ... on Target { attainment { asOf revenueMinor visits revenuePct visitPct elapsedPct } } } }`,
       { id: globalId('Target', target.body.id) },

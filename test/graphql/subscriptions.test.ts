@@ -1,7 +1,7 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant, type TestTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import { createOrder, createProduct, createSalesman } from '../helpers/sales-factories';
 import { connect } from '../helpers/ws';
 import { inHub } from '../realtime/support';
@@ -77,7 +77,7 @@ async function refusal(
 
 /** Open hub sockets of the tenant (the subscription's socket counts once it is connected). */
 async function hubSockets(t: TestTenant) {
-  const stats = await api('GET', '/v1/realtime/stats', undefined, { token: t.token });
+  const stats = await answered(rest(t.token).GET('/v1/realtime/stats'));
   return stats.body.connections.total as number;
 }
 

@@ -4,6 +4,7 @@ import { idempotencyKeys } from '../../src/db/tables';
 import { api } from '../helpers/api';
 import { executeSql, testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 async function createKey(t: { token: string }, scopes: string[], extra: Record<string, unknown> = {}) {
   const res = await api('POST', '/v1/api-keys', { name: 'Integration', scopes, ...extra }, { token: t.token });
@@ -17,11 +18,8 @@ const withKeyHeader = (method: string, path: string, key: string, body?: unknown
 describe('API keys', () => {
   it('shows the secret once and only the prefix afterwards', async () => {
     const t = await createTenant();
-    const res = await api(
-      'POST',
-      '/v1/api-keys',
-      { name: 'ERP sync', scopes: ['customers:read', 'customers:read'] },
-      { token: t.token },
+    const res = await answered(
+      rest(t.token).POST('/v1/api-keys', { body: { name: 'ERP sync', scopes: ['customers:read', 'customers:read'] } }),
     );
     expect(res.status).toBe(201);
     const { apiKey, secret } = res.body;
@@ -35,7 +33,7 @@ describe('API keys', () => {
     });
     expect(apiKey).not.toHaveProperty('keyHash');
 
-    const list = await api('GET', '/v1/api-keys', undefined, { token: t.token });
+    const list = await answered(rest(t.token).GET('/v1/api-keys'));
     expect(list.status).toBe(200);
     expect(list.body.data).toHaveLength(1);
     expect(list.body.data[0]).toMatchObject({ id: apiKey.id, prefix: apiKey.prefix });
@@ -49,29 +47,29 @@ describe('API keys', () => {
     const customer = await createCustomer(t.token, { name: 'Visible' });
     const { secret } = await createKey(t, ['customers:read']);
 
-    const bearer = await api('GET', '/v1/customers', undefined, { token: secret });
+    const bearer = await answered(rest(secret).GET('/v1/customers'));
     expect(bearer.status).toBe(200);
     expect(bearer.body.data.map((c: { id: string }) => c.id)).toEqual([customer.id]);
     const header = await withKeyHeader('GET', `/v1/customers/${customer.id}`, secret);
     expect(header.status).toBe(200);
     expect(header.body.name).toBe('Visible');
 
-    const write = await api('POST', '/v1/customers', { name: 'Nope' }, { token: secret });
+    const write = await answered(rest(secret).POST('/v1/customers', { body: { name: 'Nope' } }));
     expect(write.status).toBe(403);
     expect(write.body.code).toBe('FORBIDDEN');
     expect((await withKeyHeader('POST', '/v1/customers', secret, { name: 'Nope' })).status).toBe(403);
     // Scopes it lacks entirely.
-    expect((await api('GET', '/v1/users', undefined, { token: secret })).status).toBe(403);
-    expect((await api('GET', '/v1/api-keys', undefined, { token: secret })).status).toBe(403);
-    expect((await api('GET', '/v1/events', undefined, { token: secret })).status).toBe(403);
+    expect((await answered(rest(secret).GET('/v1/users'))).status).toBe(403);
+    expect((await answered(rest(secret).GET('/v1/api-keys'))).status).toBe(403);
+    expect((await answered(rest(secret).GET('/v1/events'))).status).toBe(403);
 
     const writer = await createKey(t, ['customers:read', 'customers:write']);
-    const created = await api('POST', '/v1/customers', { name: 'By key' }, { token: writer.secret });
+    const created = await answered(rest(writer.secret).POST('/v1/customers', { body: { name: 'By key' } }));
     expect(created.status).toBe(201);
 
     // A wrong or mangled key is just unauthenticated.
     for (const bad of [`${secret}x`, secret.slice(0, -1), 'flk_nope_nope']) {
-      const res = await api('GET', '/v1/customers', undefined, { token: bad });
+      const res = await answered(rest(bad).GET('/v1/customers'));
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('UNAUTHENTICATED');
     }
@@ -80,21 +78,25 @@ describe('API keys', () => {
   it('stops working once revoked', async () => {
     const t = await createTenant();
     const { apiKey, secret } = await createKey(t, ['customers:read']);
-    expect((await api('GET', '/v1/customers', undefined, { token: secret })).status).toBe(200);
+    expect((await answered(rest(secret).GET('/v1/customers'))).status).toBe(200);
 
-    const revoked = await api('POST', `/v1/api-keys/${apiKey.id}/revoke`, undefined, { token: t.token });
+    const revoked = await answered(
+      rest(t.token).POST('/v1/api-keys/{id}/revoke', { params: { path: { id: apiKey.id } } }),
+    );
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).not.toBeNull();
 
     for (const res of [
-      await api('GET', '/v1/customers', undefined, { token: secret }),
+      await answered(rest(secret).GET('/v1/customers')),
       await withKeyHeader('GET', '/v1/customers', secret),
     ]) {
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('UNAUTHENTICATED');
     }
     // Revoking again is harmless and keeps the first revocation time.
-    const again = await api('POST', `/v1/api-keys/${apiKey.id}/revoke`, undefined, { token: t.token });
+    const again = await answered(
+      rest(t.token).POST('/v1/api-keys/{id}/revoke', { params: { path: { id: apiKey.id } } }),
+    );
     expect(again.status).toBe(200);
     expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
   });
@@ -103,44 +105,38 @@ describe('API keys', () => {
     const t = await createTenant();
     const past = [new Date(Date.now() - 60_000).toISOString(), '2001-01-01T00:00:00Z'];
     for (const expiresAt of past) {
-      const res = await api(
-        'POST',
-        '/v1/api-keys',
-        { name: 'Late', scopes: ['customers:read'], expiresAt },
-        { token: t.token },
+      const res = await answered(
+        rest(t.token).POST('/v1/api-keys', { body: { name: 'Late', scopes: ['customers:read'], expiresAt } }),
       );
       expect(res.status, expiresAt).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.errors).toEqual([{ path: 'json.expiresAt', message: 'expiresAt must be in the future' }]);
     }
-    expect((await api('GET', '/v1/api-keys', undefined, { token: t.token })).body.data).toEqual([]);
+    expect((await answered(rest(t.token).GET('/v1/api-keys'))).body.data).toEqual([]);
   });
 
   it('refuses expired keys', async () => {
     const t = await createTenant();
     const expiring = await createKey(t, ['customers:read'], { expiresAt: new Date(Date.now() + 60_000).toISOString() });
-    expect((await api('GET', '/v1/customers', undefined, { token: expiring.secret })).status).toBe(200);
+    expect((await answered(rest(expiring.secret).GET('/v1/customers'))).status).toBe(200);
     // Time passes: the key's expiry is now behind us.
     await executeSql(
       sql`UPDATE api_keys SET expires_at = ${new Date(Date.now() - 1000).toISOString()} WHERE id = ${expiring.apiKey.id}`,
     );
-    expect((await api('GET', '/v1/customers', undefined, { token: expiring.secret })).status).toBe(401);
+    expect((await answered(rest(expiring.secret).GET('/v1/customers'))).status).toBe(401);
     const future = await createKey(t, ['customers:read'], { expiresAt: '2999-01-01T00:00:00Z' });
     expect(future.apiKey).toMatchObject({ expiresAt: '2999-01-01T00:00:00.000Z' });
-    expect((await api('GET', '/v1/customers', undefined, { token: future.secret })).status).toBe(200);
+    expect((await answered(rest(future.secret).GET('/v1/customers'))).status).toBe(200);
   });
 
   it('is managed by owners and admins only, and never grants more than its creator holds', async () => {
     const t = await createTenant();
     const manager = await createUserWithRole(t, 'manager');
-    const denied = await api(
-      'POST',
-      '/v1/api-keys',
-      { name: 'x', scopes: ['customers:read'] },
-      { token: manager.token },
+    const denied = await answered(
+      rest(manager.token).POST('/v1/api-keys', { body: { name: 'x', scopes: ['customers:read'] } }),
     );
     expect(denied.status).toBe(403);
-    expect((await api('GET', '/v1/api-keys', undefined, { token: manager.token })).status).toBe(403);
+    expect((await answered(rest(manager.token).GET('/v1/api-keys'))).status).toBe(403);
 
     const admin = await createUserWithRole(t, 'admin');
     const adminKey = await createKey(admin, ['customers:read']);
@@ -148,25 +144,21 @@ describe('API keys', () => {
 
     // A key that may manage keys can only hand out what it holds itself.
     const manager2 = await createKey(t, ['api_keys:manage', 'customers:read']);
-    const escalate = await api(
-      'POST',
-      '/v1/api-keys',
-      { name: 'escalate', scopes: ['customers:read', 'customers:write'] },
-      { token: manager2.secret },
+    const escalate = await answered(
+      rest(manager2.secret).POST('/v1/api-keys', {
+        body: { name: 'escalate', scopes: ['customers:read', 'customers:write'] },
+      }),
     );
     expect(escalate.status).toBe(403);
     expect(escalate.body.code).toBe('FORBIDDEN');
-    const narrower = await api(
-      'POST',
-      '/v1/api-keys',
-      { name: 'narrower', scopes: ['customers:read'] },
-      { token: manager2.secret },
+    const narrower = await answered(
+      rest(manager2.secret).POST('/v1/api-keys', { body: { name: 'narrower', scopes: ['customers:read'] } }),
     );
     expect(narrower.status).toBe(201);
 
     const unknownScope = await api('POST', '/v1/api-keys', { name: 'x', scopes: ['root'] }, { token: t.token });
     expect(unknownScope.status).toBe(400);
-    const noScopes = await api('POST', '/v1/api-keys', { name: 'x', scopes: [] }, { token: t.token });
+    const noScopes = await answered(rest(t.token).POST('/v1/api-keys', { body: { name: 'x', scopes: [] } }));
     expect(noScopes.status).toBe(400);
   });
 
@@ -176,11 +168,8 @@ describe('API keys', () => {
     const key = await createKey(admin, ['customers:read', 'customers:write', 'users:read', 'api_keys:manage']);
     expect(key.apiKey).toMatchObject({ createdBy: admin.id, ownerId: admin.id });
     // A key made by this key belongs to the same user.
-    const child = await api(
-      'POST',
-      '/v1/api-keys',
-      { name: 'child', scopes: ['customers:read'] },
-      { token: key.secret },
+    const child = await answered(
+      rest(key.secret).POST('/v1/api-keys', { body: { name: 'child', scopes: ['customers:read'] } }),
     );
     expect(child.status).toBe(201);
     expect(child.body.apiKey).toMatchObject({ createdBy: key.apiKey.id, ownerId: admin.id });
@@ -188,24 +177,33 @@ describe('API keys', () => {
     const status = async (secret: string, method = 'GET', path = '/v1/customers', body?: unknown) =>
       (await api(method, path, body, { token: secret })).status;
 
-    const deactivate = await api('PATCH', `/v1/users/${admin.id}`, { active: false }, { token: t.token });
+    const deactivate = await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: admin.id } }, body: { active: false } }),
+    );
     expect(deactivate.status).toBe(200);
     for (const secret of [key.secret, childSecret]) {
-      const res = await api('GET', '/v1/customers', undefined, { token: secret });
+      const res = await answered(rest(secret).GET('/v1/customers'));
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED' });
       expect(res.body.detail).toContain('no longer active');
     }
 
     // Active again, as a viewer: the keys work, but only for what a viewer may do.
-    await api('PATCH', `/v1/users/${admin.id}`, { active: true, role: 'viewer' }, { token: t.token });
+    await answered(
+      rest(t.token).PATCH('/v1/users/{id}', {
+        params: { path: { id: admin.id } },
+        body: { active: true, role: 'viewer' },
+      }),
+    );
     expect(await status(key.secret)).toBe(200);
     expect(await status(key.secret, 'GET', '/v1/users')).toBe(200);
     expect(await status(key.secret, 'POST', '/v1/customers', { name: 'Nope' })).toBe(403);
     expect(await status(key.secret, 'GET', '/v1/api-keys')).toBe(403);
     expect(await status(childSecret)).toBe(200);
 
-    await api('PATCH', `/v1/users/${admin.id}`, { role: 'admin' }, { token: t.token });
+    await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: admin.id } }, body: { role: 'admin' } }),
+    );
     expect(await status(key.secret, 'POST', '/v1/customers', { name: 'Back' })).toBe(201);
   });
 
@@ -216,22 +214,32 @@ describe('API keys', () => {
     const bCustomer = await createCustomer(b.token, { name: 'B only' });
     const { apiKey, secret } = await createKey(a, ['customers:read', 'customers:write']);
 
-    const list = await api('GET', '/v1/customers', undefined, { token: secret });
+    const list = await answered(rest(secret).GET('/v1/customers'));
     expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([aCustomer.id]);
-    expect((await api('GET', `/v1/customers/${bCustomer.id}`, undefined, { token: secret })).status).toBe(404);
-    expect((await api('PATCH', `/v1/customers/${bCustomer.id}`, { name: 'x' }, { token: secret })).status).toBe(404);
+    expect(
+      (await answered(rest(secret).GET('/v1/customers/{id}', { params: { path: { id: bCustomer.id } } }))).status,
+    ).toBe(404);
+    expect(
+      (
+        await answered(
+          rest(secret).PATCH('/v1/customers/{id}', { params: { path: { id: bCustomer.id } }, body: { name: 'x' } }),
+        )
+      ).status,
+    ).toBe(404);
 
-    const foreignRevoke = await api('POST', `/v1/api-keys/${apiKey.id}/revoke`, undefined, { token: b.token });
+    const foreignRevoke = await answered(
+      rest(b.token).POST('/v1/api-keys/{id}/revoke', { params: { path: { id: apiKey.id } } }),
+    );
     expect(foreignRevoke.status).toBe(404);
     expect(foreignRevoke.body.code).toBe('NOT_FOUND');
-    expect((await api('GET', '/v1/api-keys', undefined, { token: b.token })).body.data).toEqual([]);
-    expect((await api('GET', '/v1/customers', undefined, { token: secret })).status).toBe(200);
+    expect((await answered(rest(b.token).GET('/v1/api-keys'))).body.data).toEqual([]);
+    expect((await answered(rest(secret).GET('/v1/customers'))).status).toBe(200);
   });
 
   it('records creation and revocation as events without the secret', async () => {
     const t = await createTenant();
     const { apiKey, secret } = await createKey(t, ['customers:read']);
-    await api('POST', `/v1/api-keys/${apiKey.id}/revoke`, undefined, { token: t.token });
+    await answered(rest(t.token).POST('/v1/api-keys/{id}/revoke', { params: { path: { id: apiKey.id } } }));
     const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
     const mine = events.body.data.filter((e: { entityId: string }) => e.entityId === apiKey.id);
     expect(mine.map((e: { type: string }) => e.type)).toEqual(['api_key:created', 'api_key:revoked']);
@@ -260,7 +268,7 @@ describe('API keys: a retried creation', () => {
     expect([retry.status, retry.body.code, retry.body.apiKeyId]).toEqual([409, 'ALREADY_EXISTS', first.body.apiKey.id]);
     expect(retry.body.detail).toContain('shown only once');
     expect(JSON.stringify(retry.body)).not.toContain(first.body.secret);
-    const keys = await api('GET', '/v1/api-keys', undefined, { token: t.token });
+    const keys = await answered(rest(t.token).GET('/v1/api-keys'));
     expect(keys.body.data.map((k: { id: string }) => k.id)).toEqual([first.body.apiKey.id]);
     // Revocation (no secret in its answer) still replays as stored.
     const revokeHeaders = { 'idempotency-key': 'revoke-erp-key' };

@@ -21,6 +21,7 @@ import { systemContext } from '../helpers/context';
 import { testDb } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { parseCleanMail } from '../helpers/mail';
+import { answered, rest } from '../helpers/rest';
 
 const DAY = 86_400_000;
 
@@ -63,11 +64,15 @@ function recordingMail(fail: (to: string) => boolean = () => false) {
 }
 
 async function subscribe(t: TestTenant, body: Record<string, unknown>) {
-  const res = await api(
-    'POST',
-    '/v1/report-subscriptions',
-    { name: 'Daily numbers', frequency: 'daily', recipients: ['boss@example.test', 'cfo@example.test'], ...body },
-    { token: t.token },
+  const res = await answered(
+    rest(t.token).POST('/v1/report-subscriptions', {
+      body: {
+        name: 'Daily numbers',
+        frequency: 'daily',
+        recipients: ['boss@example.test', 'cfo@example.test'],
+        ...body,
+      },
+    }),
   );
   expect(res.status).toBe(201);
   return res.body;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 describe('customers', () => {
   it('creates, reads, updates, lists and soft-deletes a customer', async () => {
@@ -9,41 +10,44 @@ describe('customers', () => {
     expect(created).toMatchObject({ name: 'Bäckerei Schmidt', version: 1, deletedAt: null });
     expect(created).not.toHaveProperty('tenantId');
 
-    const got = await api('GET', `/v1/customers/${created.id}`, undefined, { token: t.token });
+    const got = await answered(rest(t.token).GET('/v1/customers/{id}', { params: { path: { id: created.id } } }));
     expect(got.status).toBe(200);
     expect(got.body.company).toBe('Schmidt GmbH');
 
-    const patched = await api(
-      'PATCH',
-      `/v1/customers/${created.id}`,
-      { city: 'Hamburg', expectedVersion: 1 },
-      { token: t.token },
+    const patched = await answered(
+      rest(t.token).PATCH('/v1/customers/{id}', {
+        params: { path: { id: created.id } },
+        body: { city: 'Hamburg', expectedVersion: 1 },
+      }),
     );
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ city: 'Hamburg', version: 2 });
 
-    const stale = await api(
-      'PATCH',
-      `/v1/customers/${created.id}`,
-      { city: 'Köln', expectedVersion: 1 },
-      { token: t.token },
+    const stale = await answered(
+      rest(t.token).PATCH('/v1/customers/{id}', {
+        params: { path: { id: created.id } },
+        body: { city: 'Köln', expectedVersion: 1 },
+      }),
     );
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('VERSION_MISMATCH');
 
-    const list = await api('GET', '/v1/customers?q=Schmidt', undefined, { token: t.token });
+    const list = await answered(rest(t.token).GET('/v1/customers', { params: { query: { q: 'Schmidt' } } }));
     expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([created.id]);
 
-    const deleted = await api('DELETE', `/v1/customers/${created.id}`, undefined, { token: t.token });
+    const deleted = await answered(
+      rest(t.token).DELETE('/v1/customers/{id}', { params: { path: { id: created.id } } }),
+    );
     expect(deleted.status).toBe(200);
     expect(deleted.body.deletedAt).not.toBeNull();
-    expect((await api('GET', `/v1/customers/${created.id}`, undefined, { token: t.token })).status).toBe(404);
+    expect(
+      (await answered(rest(t.token).GET('/v1/customers/{id}', { params: { path: { id: created.id } } }))).status,
+    ).toBe(404);
 
-    const tombstones = await api(
-      'GET',
-      `/v1/customers?includeDeleted=true&updatedSince=${encodeURIComponent(created.createdAt)}`,
-      undefined,
-      { token: t.token },
+    const tombstones = await answered(
+      rest(t.token).GET('/v1/customers', {
+        params: { query: { includeDeleted: 'true', updatedSince: created.createdAt } },
+      }),
     );
     expect(tombstones.body.data.map((c: { id: string }) => c.id)).toContain(created.id);
   });
@@ -78,27 +82,41 @@ describe('customers', () => {
     expect(missing.body.code).toBe('VALIDATION_FAILED');
     expect(missing.body.requestId).toBeTruthy();
 
-    const unknown = await api('POST', '/v1/customers', { name: 'x', favouriteColour: 'red' }, { token: t.token });
+    const unknown = await answered(
+      rest(t.token).POST('/v1/customers', { body: { name: 'x', favouriteColour: 'red' } }),
+    );
     expect(unknown.status).toBe(400);
 
-    const badLat = await api('POST', '/v1/customers', { name: 'x', lat: 91, lng: 0 }, { token: t.token });
+    const badLat = await answered(rest(t.token).POST('/v1/customers', { body: { name: 'x', lat: 91, lng: 0 } }));
     expect(badLat.status).toBe(400);
 
     // A position is both coordinates or neither, on update as on create.
-    const placed = await api('POST', '/v1/customers', { name: 'y', lat: 52.5, lng: 13.4 }, { token: t.token });
-    const halfMove = await api('PATCH', `/v1/customers/${placed.body.id}`, { lat: 48.1 }, { token: t.token });
+    const placed = await answered(rest(t.token).POST('/v1/customers', { body: { name: 'y', lat: 52.5, lng: 13.4 } }));
+    const halfMove = await answered(
+      rest(t.token).PATCH('/v1/customers/{id}', { params: { path: { id: placed.body.id } }, body: { lat: 48.1 } }),
+    );
     expect(halfMove.status).toBe(400);
     expect(halfMove.body.errors).toEqual([{ path: 'json.lat', message: 'lat and lng go together' }]);
-    const halfClear = await api(
-      'PATCH',
-      `/v1/customers/${placed.body.id}`,
-      { lat: null, lng: 13.4 },
-      { token: t.token },
+    const halfClear = await answered(
+      rest(t.token).PATCH('/v1/customers/{id}', {
+        params: { path: { id: placed.body.id } },
+        body: { lat: null, lng: 13.4 },
+      }),
     );
     expect(halfClear.status).toBe(400);
-    const cleared = await api('PATCH', `/v1/customers/${placed.body.id}`, { lat: null, lng: null }, { token: t.token });
+    const cleared = await answered(
+      rest(t.token).PATCH('/v1/customers/{id}', {
+        params: { path: { id: placed.body.id } },
+        body: { lat: null, lng: null },
+      }),
+    );
     expect(cleared.body).toMatchObject({ lat: null, lng: null });
-    const moved = await api('PATCH', `/v1/customers/${placed.body.id}`, { lat: 48.1, lng: 11.6 }, { token: t.token });
+    const moved = await answered(
+      rest(t.token).PATCH('/v1/customers/{id}', {
+        params: { path: { id: placed.body.id } },
+        body: { lat: 48.1, lng: 11.6 },
+      }),
+    );
     expect(moved.body).toMatchObject({ lat: 48.1, lng: 11.6, version: 3 });
 
     const malformed = await api('POST', '/v1/customers', undefined, {
@@ -109,18 +127,17 @@ describe('customers', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('MALFORMED_JSON');
 
-    const huge = await api('POST', '/v1/customers', { name: 'x', notes: 'n'.repeat(2_000_000) }, { token: t.token });
+    const huge = await answered(
+      rest(t.token).POST('/v1/customers', { body: { name: 'x', notes: 'n'.repeat(2_000_000) } }),
+    );
     expect(huge.status).toBe(413);
     expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
 
-    const badCursor = await api('GET', '/v1/customers?cursor=nonsense', undefined, { token: t.token });
+    const badCursor = await answered(rest(t.token).GET('/v1/customers', { params: { query: { cursor: 'nonsense' } } }));
     expect(badCursor.status).toBe(400);
 
-    const unknownTerritory = await api(
-      'POST',
-      '/v1/customers',
-      { name: 'x', territoryId: crypto.randomUUID() },
-      { token: t.token },
+    const unknownTerritory = await answered(
+      rest(t.token).POST('/v1/customers', { body: { name: 'x', territoryId: crypto.randomUUID() } }),
     );
     expect(unknownTerritory.status).toBe(404);
   });
@@ -129,23 +146,35 @@ describe('customers', () => {
     const a = await createTenant();
     const b = await createTenant();
     const customer = await createCustomer(a.token);
-    expect((await api('GET', `/v1/customers/${customer.id}`, undefined, { token: b.token })).status).toBe(404);
-    expect((await api('PATCH', `/v1/customers/${customer.id}`, { name: 'x' }, { token: b.token })).status).toBe(404);
-    expect((await api('GET', '/v1/customers', undefined, { token: b.token })).body.data).toEqual([]);
+    expect(
+      (await answered(rest(b.token).GET('/v1/customers/{id}', { params: { path: { id: customer.id } } }))).status,
+    ).toBe(404);
+    expect(
+      (
+        await answered(
+          rest(b.token).PATCH('/v1/customers/{id}', { params: { path: { id: customer.id } }, body: { name: 'x' } }),
+        )
+      ).status,
+    ).toBe(404);
+    expect((await answered(rest(b.token).GET('/v1/customers'))).body.data).toEqual([]);
 
     const viewer = await createUserWithRole(a, 'viewer');
-    expect((await api('GET', `/v1/customers/${customer.id}`, undefined, { token: viewer.token })).status).toBe(200);
-    const denied = await api('POST', '/v1/customers', { name: 'x' }, { token: viewer.token });
+    expect(
+      (await answered(rest(viewer.token).GET('/v1/customers/{id}', { params: { path: { id: customer.id } } }))).status,
+    ).toBe(200);
+    const denied = await answered(rest(viewer.token).POST('/v1/customers', { body: { name: 'x' } }));
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe('FORBIDDEN');
-    expect((await api('GET', '/v1/customers')).status).toBe(401);
+    expect((await answered(rest().GET('/v1/customers'))).status).toBe(401);
   });
 
   it('records a domain event for every mutation, in order', async () => {
     const t = await createTenant();
     const c = await createCustomer(t.token);
-    await api('PATCH', `/v1/customers/${c.id}`, { name: 'Renamed' }, { token: t.token });
-    await api('DELETE', `/v1/customers/${c.id}`, undefined, { token: t.token });
+    await answered(
+      rest(t.token).PATCH('/v1/customers/{id}', { params: { path: { id: c.id } }, body: { name: 'Renamed' } }),
+    );
+    await answered(rest(t.token).DELETE('/v1/customers/{id}', { params: { path: { id: c.id } } }));
     const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
     const types = events.body.data.map((e: { type: string }) => e.type);
     expect(types).toEqual([
@@ -158,7 +187,7 @@ describe('customers', () => {
     const seqs = events.body.data.map((e: { seq: number }) => e.seq);
     expect(seqs).toEqual([1, 2, 3, 4, 5]);
     // A refused write leaves no event behind.
-    await api('PATCH', `/v1/customers/${c.id}`, { name: 'x' }, { token: t.token });
+    await answered(rest(t.token).PATCH('/v1/customers/{id}', { params: { path: { id: c.id } }, body: { name: 'x' } }));
     expect((await api('GET', '/v1/events?since=5', undefined, { token: t.token })).body.data).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { testDatabaseKind } from '../helpers/db';
 import { createTenant, loginAs, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
 import { bodyFor, type KnownIds, parameterFor } from '../helpers/openapi-arbitraries';
+import { answered, rest } from '../helpers/rest';
 import { type Fixtures, seedTenant } from '../helpers/tenant-fixtures';
 
 const SEED = 20_261_203;
@@ -66,7 +67,9 @@ let lastRequestSeq = 0;
  */
 async function readLastSeq(): Promise<number> {
   for (;;) {
-    const page = await api('GET', `/v1/events?since=${lastSeq}&limit=1000`, undefined, { token: owner.token });
+    const page = await answered(
+      rest(owner.token).GET('/v1/events', { params: { query: { since: Number(lastSeq), limit: 1000 } } }),
+    );
     if (page.status !== 200) throw new Error(`events: ${page.status} ${JSON.stringify(page.body)}`);
     for (const event of page.body.data) {
       lastSeq = event.seq;

@@ -2,6 +2,7 @@ import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 const fetchRaw = (path: string, init: RequestInit = {}) =>
   exports.default.fetch(new Request(`https://fieldline.test${path}`, init));
@@ -13,8 +14,8 @@ describe('http surface', () => {
     const t = await createTenant();
     const responses = [
       await api('GET', '/health'),
-      await api('GET', '/v1/customers', undefined, { token: t.token }),
-      await api('GET', '/v1/customers'),
+      await answered(rest(t.token).GET('/v1/customers')),
+      await answered(rest().GET('/v1/customers')),
       await api('GET', '/v1/nope'),
       await api('POST', '/v1/customers', { nope: true }, { token: t.token }),
     ];
@@ -154,7 +155,7 @@ describe('http surface', () => {
     const noType = await api('POST', '/v1/auth/login', undefined, { raw: '{"email":"a@b.test","password":"x"}' });
     expect(noType.status).toBeGreaterThanOrEqual(400);
     expect(noType.status).toBeLessThan(500);
-    const list = await api('GET', '/v1/customers', undefined, { token: t.token });
+    const list = await answered(rest(t.token).GET('/v1/customers'));
     expect(list.body.data).toEqual([]);
   });
 });

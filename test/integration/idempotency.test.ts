@@ -5,12 +5,14 @@ import { sha256Hex } from '../../src/lib/crypto';
 import { api } from '../helpers/api';
 import { testDb } from '../helpers/db';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, type TestTenant, unique } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 const post = (t: TestTenant, body: unknown, key?: string, path = '/v1/customers') =>
   api('POST', path, body, { token: t.token, headers: key === undefined ? {} : { 'idempotency-key': key } });
 
 const customerCount = async (t: TestTenant) =>
-  (await api('GET', '/v1/customers?limit=200', undefined, { token: t.token })).body.data.length as number;
+  (await answered(rest(t.token).GET('/v1/customers', { params: { query: { limit: 200 } } }))).body.data
+    .length as number;
 
 describe('Idempotency-Key', () => {
   it('replays the first response for the same key and body, creating one customer', async () => {
@@ -131,7 +133,7 @@ describe('Idempotency-Key', () => {
     expect(second.body.tenant.id).toBe(first.body.tenant.id);
 
     // One tenant only: login does not ask which tenant.
-    const login = await api('POST', '/v1/auth/login', { email, password: DEFAULT_PASSWORD });
+    const login = await answered(rest().POST('/v1/auth/login', { body: { email, password: DEFAULT_PASSWORD } }));
     expect(login.status).toBe(200);
     expect(login.body.tenant.id).toBe(first.body.tenant.id);
   });
@@ -158,7 +160,9 @@ describe('Idempotency-Key', () => {
     expect(stored.tenant.id).toBe(first.body.tenant.id);
 
     // The client got its answer and rotated the refresh token; then a retry of the signup arrives.
-    const rotated = await api('POST', '/v1/auth/refresh', { refreshToken: first.body.refreshToken });
+    const rotated = await answered(
+      rest().POST('/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } }),
+    );
     expect(rotated.status).toBe(200);
     const retry = await api('POST', '/v1/auth/signup', body, { headers });
     expect(retry.status).toBe(201);
@@ -168,12 +172,16 @@ describe('Idempotency-Key', () => {
     // Not the used refresh token (presenting it would revoke the login): a new login's own tokens.
     expect(retry.body.refreshToken).not.toBe(first.body.refreshToken);
     expect(retry.body.accessToken).not.toBe(first.body.accessToken);
-    const me = await api('GET', '/v1/users/me', undefined, { token: retry.body.accessToken });
+    const me = await answered(rest(retry.body.accessToken).GET('/v1/users/me'));
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(first.body.user.id);
-    expect((await api('POST', '/v1/auth/refresh', { refreshToken: retry.body.refreshToken })).status).toBe(200);
+    expect(
+      (await answered(rest().POST('/v1/auth/refresh', { body: { refreshToken: retry.body.refreshToken } }))).status,
+    ).toBe(200);
     // The first login goes on undisturbed.
-    expect((await api('POST', '/v1/auth/refresh', { refreshToken: rotated.body.refreshToken })).status).toBe(200);
+    expect(
+      (await answered(rest().POST('/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } }))).status,
+    ).toBe(200);
   });
 
   it('keeps no plain hash of the request, which would let a leaked key store test guesses of the password', async () => {

@@ -9,6 +9,7 @@ import {
   reserveDirectly,
 } from '../helpers/catalog-factories';
 import { createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 const productIds = (res: { body: { data: { productId: string }[] } }) => res.body.data.map((i) => i.productId);
 
@@ -145,7 +146,7 @@ describe('inventory', () => {
     const b = await createProduct(t.token, { sku: 'B-1', name: 'Bravo', initialStock: 3, lowStockThreshold: 10 });
     const c = await createProduct(t.token, { sku: 'C-1', name: 'Charlie', initialStock: 0 });
     const gone = await createProduct(t.token, { sku: 'D-1', name: 'Deleted', initialStock: 1 });
-    await api('DELETE', `/v1/products/${gone.id}`, undefined, { token: t.token });
+    await answered(rest(t.token).DELETE('/v1/products/{id}', { params: { path: { id: gone.id } } }));
     const get = (qs: string) => api('GET', `/v1/inventory?${qs}`, undefined, { token: t.token });
 
     const all = await get('');
@@ -204,7 +205,13 @@ describe('inventory', () => {
     expect((await patch({ lowStockThreshold: -1 })).status).toBe(400);
     expect((await patch({ lowStockThreshold: 2, onHand: 100 })).status).toBe(400);
     expect((await patch({})).status).toBe(400);
-    expect((await api('GET', '/v1/inventory/not-a-uuid', undefined, { token: t.token })).status).toBe(400);
+    expect(
+      (
+        await answered(
+          rest(t.token).GET('/v1/inventory/{productId}', { params: { path: { productId: 'not-a-uuid' } } }),
+        )
+      ).status,
+    ).toBe(400);
     expect((await api('GET', '/v1/inventory?lowStock=yes', undefined, { token: t.token })).status).toBe(400);
 
     expect(await getInventory(t.token, p.id)).toMatchObject({ onHand: 5, lowStockThreshold: 0, version: 2 });
@@ -249,7 +256,7 @@ describe('inventory', () => {
     expect(adjusted.status).toBe(200);
     expect(adjusted.body.onHand).toBe(7);
     expect((await movementsOf(t.token, p.id))[0]?.actorId).toBe(manager.id);
-    expect((await api('GET', '/v1/inventory')).status).toBe(401);
+    expect((await answered(rest().GET('/v1/inventory'))).status).toBe(401);
   });
 
   it("answers 404 for another tenant's product on every route and changes nothing", async () => {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiResponse, api } from '../helpers/api';
 import { createCustomer, createTenant, type TestTenant } from '../helpers/factories';
 import { type Forge, forgeAccessToken, jwtBuilder, nowSeconds, secretOf } from '../helpers/jwt';
+import { answered, rest } from '../helpers/rest';
 
 /** Attacks from RFC 8725 (JWT best current practice) against a protected route. */
 
@@ -13,7 +14,7 @@ const builder = (t: TestTenant, f: Forge) => jwtBuilder(ownerOf(t), f);
 const forgeHs = (t: TestTenant, f: Forge = {}, secret?: Uint8Array) => forgeAccessToken(ownerOf(t), f, secret);
 const now = nowSeconds;
 
-const customersWith = (token: string) => api('GET', '/v1/customers', undefined, { token });
+const customersWith = (token: string) => answered(rest(token).GET('/v1/customers'));
 
 function expectUnauthenticated(res: ApiResponse, label: string) {
   expect(res.status, label).toBe(401);
@@ -181,9 +182,9 @@ describe('JWT attacks', () => {
       const res = await api('GET', '/v1/customers', undefined, { headers: { authorization } });
       expectUnauthenticated(res, authorization.slice(0, 12));
     }
-    expectUnauthenticated(await api('GET', '/v1/customers'), 'no credential');
+    expectUnauthenticated(await answered(rest().GET('/v1/customers')), 'no credential');
     // Exactly one token after the scheme (RFC 6750 b64token): anything after it is refused, not dropped.
-    const key = await api('POST', '/v1/api-keys', { name: 'k', scopes: ['customers:read'] }, { token: a.token });
+    const key = await answered(rest(a.token).POST('/v1/api-keys', { body: { name: 'k', scopes: ['customers:read'] } }));
     expect(key.status).toBe(201);
     for (const authorization of [
       `Bearer ${a.token} junk`,

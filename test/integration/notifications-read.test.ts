@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import { createSalesman, eventsSince, lastSeq } from '../helpers/sales-factories';
 
 const send = async (token: string, salesmanId: string | null) => {
-  const res = await api('POST', '/v1/notifications', { salesmanId, title: 'Route change', body: 'See map' }, { token });
+  const res = await answered(
+    rest(token).POST('/v1/notifications', { body: { salesmanId, title: 'Route change', body: 'See map' } }),
+  );
   expect(res.status).toBe(201);
   return res.body.id as string;
 };
-const markRead = (token: string, id: string) => api('POST', `/v1/notifications/${id}/read`, undefined, { token });
+const markRead = (token: string, id: string) =>
+  answered(rest(token).POST('/v1/notifications/{id}/read', { params: { path: { id: id } } }));
 
 describe('notifications: marking read', () => {
   it('lets the recipient mark his notification read once, with an event', async () => {
@@ -49,7 +53,8 @@ describe('notifications: reading one', () => {
     const colleague = await createSalesman(t);
     const mine = await send(t.token, s.salesmanId);
     const everyone = await send(t.token, null);
-    const get = (token: string, id: string) => api('GET', `/v1/notifications/${id}`, undefined, { token });
+    const get = (token: string, id: string) =>
+      answered(rest(token).GET('/v1/notifications/{id}', { params: { path: { id: id } } }));
     expect((await get(s.token, mine)).body).toMatchObject({
       id: mine,
       salesmanId: s.salesmanId,

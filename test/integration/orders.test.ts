@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import {
   createConfirmedOrder,
   createOrder,
@@ -147,11 +148,11 @@ describe('orders: creation and pricing', () => {
     const t = await createTenant();
     const p = await createProduct(t, { priceMinor: 1000 });
     const order = await createOrder(t, [{ productId: p, quantity: 1 }]);
-    const patched = await api(
-      'PATCH',
-      `/v1/orders/${order.id}`,
-      { notes: 'two now', lines: [{ productId: p, quantity: 2, discount: 50 }], expectedVersion: 1 },
-      { token: t.token },
+    const patched = await answered(
+      rest(t.token).PATCH('/v1/orders/{id}', {
+        params: { path: { id: order.id } },
+        body: { notes: 'two now', lines: [{ productId: p, quantity: 2, discount: 50 }], expectedVersion: 1 },
+      }),
     );
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({
@@ -162,10 +163,15 @@ describe('orders: creation and pricing', () => {
     });
     expect(patched.body.version).toBe(2);
     expect((await get(`/v1/orders/${order.id}`, t.token)).body.lines).toHaveLength(1);
-    const stale = await api('PATCH', `/v1/orders/${order.id}`, { notes: 'x', expectedVersion: 1 }, { token: t.token });
+    const stale = await answered(
+      rest(t.token).PATCH('/v1/orders/{id}', {
+        params: { path: { id: order.id } },
+        body: { notes: 'x', expectedVersion: 1 },
+      }),
+    );
     expect(stale.body.code).toBe('VERSION_MISMATCH');
 
-    const deleted = await api('DELETE', `/v1/orders/${order.id}`, undefined, { token: t.token });
+    const deleted = await answered(rest(t.token).DELETE('/v1/orders/{id}', { params: { path: { id: order.id } } }));
     expect(deleted.status).toBe(200);
     expect(deleted.body.deletedAt).not.toBeNull();
     expect((await get(`/v1/orders/${order.id}`, t.token)).status).toBe(404);
@@ -258,11 +264,18 @@ describe('orders: lifecycle and stock', () => {
 
     const illegalOnConfirmed = [
       await post(`/v1/orders/${order.id}/confirm`, t.token),
-      await api('PATCH', `/v1/orders/${order.id}`, { lines: [{ productId: p, quantity: 1 }] }, { token: t.token }),
-      await api('DELETE', `/v1/orders/${order.id}`, undefined, { token: t.token }),
+      await answered(
+        rest(t.token).PATCH('/v1/orders/{id}', {
+          params: { path: { id: order.id } },
+          body: { lines: [{ productId: p, quantity: 1 }] },
+        }),
+      ),
+      await answered(rest(t.token).DELETE('/v1/orders/{id}', { params: { path: { id: order.id } } })),
     ];
     for (const res of illegalOnConfirmed) expect([res.status, res.body.code]).toEqual([409, 'INVALID_STATE']);
-    const notes = await api('PATCH', `/v1/orders/${order.id}`, { notes: 'call first' }, { token: t.token });
+    const notes = await answered(
+      rest(t.token).PATCH('/v1/orders/{id}', { params: { path: { id: order.id } }, body: { notes: 'call first' } }),
+    );
     expect(notes.status).toBe(200);
 
     const cancelled = await post(`/v1/orders/${order.id}/cancel`, t.token, { reason: 'Customer changed mind' });
@@ -353,8 +366,10 @@ describe('orders: lists and access', () => {
 
     for (const res of [
       await get(`/v1/orders/${bobOrder.id}`, alice.token),
-      await api('PATCH', `/v1/orders/${bobOrder.id}`, { notes: 'x' }, { token: alice.token }),
-      await api('DELETE', `/v1/orders/${bobOrder.id}`, undefined, { token: alice.token }),
+      await answered(
+        rest(alice.token).PATCH('/v1/orders/{id}', { params: { path: { id: bobOrder.id } }, body: { notes: 'x' } }),
+      ),
+      await answered(rest(alice.token).DELETE('/v1/orders/{id}', { params: { path: { id: bobOrder.id } } })),
       await post(`/v1/orders/${bobOrder.id}/confirm`, alice.token),
       await post(`/v1/orders/${bobOrder.id}/cancel`, alice.token),
     ]) {

@@ -6,9 +6,9 @@ import { hashPassword } from '../../src/auth/passwords';
 import { users } from '../../src/db/tables';
 import { loadConfig } from '../../src/env';
 import { toBase64Url } from '../../src/lib/crypto';
-import { api } from '../helpers/api';
 import { testDb } from '../helpers/db';
 import { createTenant, DEFAULT_PASSWORD, unique } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 const db = () => testDb();
 
@@ -19,13 +19,17 @@ const setHash = (userId: string, hash: string) =>
   db().update(users).set({ passwordHash: hash }).where(eq(users.id, userId));
 
 const signup = (password: string, extra: Record<string, unknown> = {}) =>
-  api('POST', '/v1/auth/signup', {
-    tenantName: 'Policy Co',
-    name: 'Polly Policy',
-    email: `polly-${unique()}@example.test`,
-    password,
-    ...extra,
-  });
+  answered(
+    rest().POST('/v1/auth/signup', {
+      body: {
+        tenantName: 'Policy Co',
+        name: 'Polly Policy',
+        email: `polly-${unique()}@example.test`,
+        password,
+        ...extra,
+      },
+    }),
+  );
 
 describe('password policy', () => {
   it('refuses a common password at signup with 400 WEAK_PASSWORD, creating nothing', async () => {
@@ -35,7 +39,9 @@ describe('password policy', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body).toMatchObject({ code: 'WEAK_PASSWORD', status: 400 });
     expect(res.body.errors).toEqual([{ path: 'password', message: expect.stringMatching(/common/) }]);
-    expect((await api('POST', '/v1/auth/login', { email, password: 'Password123' })).status).toBe(401);
+    expect((await answered(rest().POST('/v1/auth/login', { body: { email, password: 'Password123' } }))).status).toBe(
+      401,
+    );
   });
 
   it('refuses the email or the name as password at signup', async () => {
@@ -49,19 +55,17 @@ describe('password policy', () => {
 
   it('refuses a common password when an admin creates a user', async () => {
     const t = await createTenant();
-    const res = await api(
-      'POST',
-      '/v1/users',
-      { email: `weak-${unique()}@example.test`, name: 'Wes Weak', role: 'viewer', password: 'qwertyuiop' },
-      { token: t.token },
+    const res = await answered(
+      rest(t.token).POST('/v1/users', {
+        body: { email: `weak-${unique()}@example.test`, name: 'Wes Weak', role: 'viewer', password: 'qwertyuiop' },
+      }),
     );
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('WEAK_PASSWORD');
-    const fine = await api(
-      'POST',
-      '/v1/users',
-      { email: `fine-${unique()}@example.test`, name: 'Fay Fine', role: 'viewer', password: DEFAULT_PASSWORD },
-      { token: t.token },
+    const fine = await answered(
+      rest(t.token).POST('/v1/users', {
+        body: { email: `fine-${unique()}@example.test`, name: 'Fay Fine', role: 'viewer', password: DEFAULT_PASSWORD },
+      }),
     );
     expect(fine.status).toBe(201);
   });
@@ -91,7 +95,9 @@ describe('password storage', () => {
     const legacyHash = `pbkdf2_sha256$100000$${toBase64Url(salt)}$${toBase64Url(new Uint8Array(legacy))}`;
     await setHash(t.ownerId, legacyHash);
 
-    const first = await api('POST', '/v1/auth/login', { email: t.ownerEmail, password: DEFAULT_PASSWORD });
+    const first = await answered(
+      rest().POST('/v1/auth/login', { body: { email: t.ownerEmail, password: DEFAULT_PASSWORD } }),
+    );
     expect(first.status).toBe(200);
     const upgraded = await storedHash(t.ownerId);
     expect(upgraded).not.toBe(legacyHash);
@@ -101,11 +107,15 @@ describe('password storage', () => {
       '100000',
     ]);
     // The new hash opens the account; a wrong password still does not, and leaves the hash alone.
-    expect((await api('POST', '/v1/auth/login', { email: t.ownerEmail, password: DEFAULT_PASSWORD })).status).toBe(200);
+    expect(
+      (await answered(rest().POST('/v1/auth/login', { body: { email: t.ownerEmail, password: DEFAULT_PASSWORD } })))
+        .status,
+    ).toBe(200);
     expect(await storedHash(t.ownerId)).toBe(upgraded);
-    expect((await api('POST', '/v1/auth/login', { email: t.ownerEmail, password: 'not the password' })).status).toBe(
-      401,
-    );
+    expect(
+      (await answered(rest().POST('/v1/auth/login', { body: { email: t.ownerEmail, password: 'not the password' } })))
+        .status,
+    ).toBe(401);
   });
 
   it('signs in with a hash of an older pepper and rehashes it with the current one', async () => {
@@ -115,7 +125,9 @@ describe('password storage', () => {
     await setHash(t.ownerId, await hashPassword([older as NonNullable<typeof older>], DEFAULT_PASSWORD));
     expect((await storedHash(t.ownerId)).split('$')[1]).toBe(older?.id);
 
-    const res = await api('POST', '/v1/auth/login', { email: t.ownerEmail, password: DEFAULT_PASSWORD });
+    const res = await answered(
+      rest().POST('/v1/auth/login', { body: { email: t.ownerEmail, password: DEFAULT_PASSWORD } }),
+    );
     expect(res.status).toBe(200);
     expect((await storedHash(t.ownerId)).split('$')[1]).toBe(current?.id);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 const body = {
   name: 'Monday numbers',
@@ -27,24 +28,30 @@ describe('report subscriptions', () => {
     expect(created.body).not.toHaveProperty('tenantId');
     const id = created.body.id;
 
-    expect((await api('GET', `/v1/report-subscriptions/${id}`, undefined, { token: t.token })).body.name).toBe(
-      'Monday numbers',
-    );
-    const list = await api('GET', '/v1/report-subscriptions', undefined, { token: t.token });
+    expect(
+      (await answered(rest(t.token).GET('/v1/report-subscriptions/{id}', { params: { path: { id: id } } }))).body.name,
+    ).toBe('Monday numbers');
+    const list = await answered(rest(t.token).GET('/v1/report-subscriptions'));
     expect(list.body.data.map((s: { id: string }) => s.id)).toEqual([id]);
     expect(list.body.data[0]).not.toHaveProperty('unsubscribeKey');
 
-    const patched = await api(
-      'PATCH',
-      `/v1/report-subscriptions/${id}`,
-      { frequency: 'monthly', format: 'pdf', expectedVersion: 1 },
-      { token: t.token },
+    const patched = await answered(
+      rest(t.token).PATCH('/v1/report-subscriptions/{id}', {
+        params: { path: { id: id } },
+        body: { frequency: 'monthly', format: 'pdf', expectedVersion: 1 },
+      }),
     );
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ frequency: 'monthly', format: 'pdf', version: 2 });
     expect(
-      (await api('PATCH', `/v1/report-subscriptions/${id}`, { active: false, expectedVersion: 1 }, { token: t.token }))
-        .status,
+      (
+        await answered(
+          rest(t.token).PATCH('/v1/report-subscriptions/{id}', {
+            params: { path: { id: id } },
+            body: { active: false, expectedVersion: 1 },
+          }),
+        )
+      ).status,
     ).toBe(409);
 
     const events = await api('GET', '/v1/events?since=0&limit=100', undefined, { token: t.token });
@@ -55,8 +62,12 @@ describe('report subscriptions', () => {
     ]);
     expect(JSON.stringify(mine)).not.toContain('unsubscribeKey');
 
-    expect((await api('DELETE', `/v1/report-subscriptions/${id}`, undefined, { token: t.token })).status).toBe(200);
-    expect((await api('GET', `/v1/report-subscriptions/${id}`, undefined, { token: t.token })).status).toBe(404);
+    expect(
+      (await answered(rest(t.token).DELETE('/v1/report-subscriptions/{id}', { params: { path: { id: id } } }))).status,
+    ).toBe(200);
+    expect(
+      (await answered(rest(t.token).GET('/v1/report-subscriptions/{id}', { params: { path: { id: id } } }))).status,
+    ).toBe(404);
   });
 
   it('validates input', async () => {
@@ -84,22 +95,32 @@ describe('report subscriptions', () => {
     const manager = await createUserWithRole(t, 'manager');
     const viewer = await createUserWithRole(t, 'viewer');
     const salesman = await createUserWithRole(t, 'salesman');
-    expect((await api('GET', '/v1/report-subscriptions', undefined, { token: manager.token })).status).toBe(200);
+    expect((await answered(rest(manager.token).GET('/v1/report-subscriptions'))).status).toBe(200);
     expect((await api('POST', '/v1/report-subscriptions', body, { token: manager.token })).status).toBe(201);
     for (const token of [viewer.token, salesman.token]) {
-      expect((await api('GET', '/v1/report-subscriptions', undefined, { token })).status).toBe(403);
+      expect((await answered(rest(token).GET('/v1/report-subscriptions'))).status).toBe(403);
       expect((await api('POST', '/v1/report-subscriptions', body, { token })).status).toBe(403);
     }
-    const key = await api('POST', '/v1/api-keys', { name: 'k', scopes: ['orders:read'] }, { token: t.token });
-    expect((await api('GET', '/v1/report-subscriptions', undefined, { token: key.body.secret })).status).toBe(403);
+    const key = await answered(rest(t.token).POST('/v1/api-keys', { body: { name: 'k', scopes: ['orders:read'] } }));
+    expect((await answered(rest(key.body.secret).GET('/v1/report-subscriptions'))).status).toBe(403);
     expect(
-      (await api('GET', `/v1/report-subscriptions/${created.body.id}`, undefined, { token: other.token })).status,
+      (
+        await answered(
+          rest(other.token).GET('/v1/report-subscriptions/{id}', { params: { path: { id: created.body.id } } }),
+        )
+      ).status,
     ).toBe(404);
     expect(
-      (await api('PATCH', `/v1/report-subscriptions/${created.body.id}`, { active: false }, { token: other.token }))
-        .status,
+      (
+        await answered(
+          rest(other.token).PATCH('/v1/report-subscriptions/{id}', {
+            params: { path: { id: created.body.id } },
+            body: { active: false },
+          }),
+        )
+      ).status,
     ).toBe(404);
-    expect((await api('GET', '/v1/report-subscriptions', undefined, { token: other.token })).body.data).toEqual([]);
-    expect((await api('GET', '/v1/report-subscriptions')).status).toBe(401);
+    expect((await answered(rest(other.token).GET('/v1/report-subscriptions'))).body.data).toEqual([]);
+    expect((await answered(rest().GET('/v1/report-subscriptions'))).status).toBe(401);
   });
 });

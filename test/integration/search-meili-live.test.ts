@@ -2,10 +2,10 @@ import { env } from 'cloudflare:workers';
 import { Meilisearch } from 'meilisearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MeiliBackend } from '../../src/search/meili-backend';
-import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
 import { testDb } from '../helpers/db';
 import { createCustomer, createTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 /**
  * The Meilisearch adapter against a REAL server. Skipped unless MEILI_TEST_URL (and MEILI_TEST_KEY, an
@@ -82,7 +82,7 @@ describe.skipIf(!URL_ || !KEY)('Meilisearch adapter against a live server (MEILI
     expect(customers.status).toBe(403);
 
     // Deletion reaches the index through sync.
-    await api('DELETE', `/v1/products/${bolt.id}`, undefined, { token: a.token });
+    await answered(rest(a.token).DELETE('/v1/products/{id}', { params: { path: { id: bolt.id } } }));
     await meili.sync(a.tenantId, {
       products: { upsert: [], remove: [bolt.id] },
       customers: { upsert: [], remove: [] },

@@ -9,6 +9,7 @@ import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
 import { testDatabaseKind, testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 /**
  * The Meilisearch adapter against recorded request/response pairs that follow Meilisearch's documented
@@ -169,7 +170,7 @@ describe('Meilisearch adapter (recorded API exchanges)', () => {
       priceMinor: 45,
     });
     const gone = await createProduct(t.token, { sku: 'HX-2', name: 'Old Bolt', priceMinor: 40 });
-    await api('DELETE', `/v1/products/${gone.id}`, undefined, { token: t.token });
+    await answered(rest(t.token).DELETE('/v1/products/{id}', { params: { path: { id: gone.id } } }));
     const foreign = await createProduct(other.token, { sku: 'HX-1', name: 'Hex Bolt M8', priceMinor: 45 });
     replay([
       {
@@ -332,8 +333,10 @@ describe('Meilisearch indexer (event log → index)', () => {
     const backend = new MeiliBackend(testDb(), options);
     const p = await createProduct(t.token, { sku: 'A-1', name: 'Angle Grinder', priceMinor: 5000 });
     const removed = await createProduct(t.token, { sku: 'A-2', name: 'Old Grinder', priceMinor: 10 });
-    await api('DELETE', `/v1/products/${removed.id}`, undefined, { token: t.token });
-    const renamed = await api('PATCH', `/v1/products/${p.id}`, { name: 'Angle Grinder 125' }, { token: t.token });
+    await answered(rest(t.token).DELETE('/v1/products/{id}', { params: { path: { id: removed.id } } }));
+    const renamed = await answered(
+      rest(t.token).PATCH('/v1/products/{id}', { params: { path: { id: p.id } }, body: { name: 'Angle Grinder 125' } }),
+    );
     const c = await createCustomer(t.token, { name: 'Weber', lat: 52.5, lng: 13.4 });
 
     const customerDoc = {
@@ -477,7 +480,9 @@ describe('Meilisearch through the API', () => {
     expect(lifetime).toBeLessThanOrEqual(900);
     expect(Date.parse(res.body.expiresAt) / 1000).toBe(claims.exp);
 
-    const key = await api('POST', '/v1/api-keys', { name: 'Shop', scopes: ['products:read'] }, { token: t.token });
+    const key = await answered(
+      rest(t.token).POST('/v1/api-keys', { body: { name: 'Shop', scopes: ['products:read'] } }),
+    );
     const ctx = createExecutionContext();
     const limited = await buildApp().fetch(
       new Request('https://fieldline.test/v1/search/key', { headers: { 'x-api-key': key.body.secret } }),

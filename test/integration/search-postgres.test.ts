@@ -8,10 +8,10 @@ import { PostgresBackend } from '../../src/search/pg-backend';
 import { asTyped, correctionsOf } from '../../src/search/query-terms';
 import type { SearchType } from '../../src/search/search-port';
 import { pickCorrections, tokenize } from '../../src/search/text';
-import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
 import { executeSql, testDatabaseKind, testDb } from '../helpers/db';
 import { createCustomer, createTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 /**
  * The Postgres search index itself (migrations-pg/0003_search, src/search/pg-backend.ts): what
@@ -194,7 +194,9 @@ describe.runIf(testDatabaseKind() === 'postgres')('Postgres search index', () =>
       )[0];
     const before = await place();
     expect(before?.live).toBe(true);
-    expect((await api('DELETE', `/v1/customers/${ewa.id}`, undefined, { token: t.token })).status).toBe(200);
+    expect(
+      (await answered(rest(t.token).DELETE('/v1/customers/{id}', { params: { path: { id: ewa.id } } }))).status,
+    ).toBe(200);
     expect(await place()).toEqual({ doc_id: before?.doc_id, live: false });
     expect(await vocabularyOf(t.tenantId, 'customer')).toEqual([]);
     await executeSql(sql`UPDATE customers SET deleted_at = NULL WHERE tenant_id = ${t.tenantId} AND id = ${ewa.id}`);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
 import { createCustomer, createTenant, type TestTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 /**
  * A labelled query set: what a salesman types on a phone, and the record that must come first.
@@ -89,9 +89,7 @@ describe('search relevance (labelled queries)', () => {
   async function misses(type: 'products' | 'customers', queries: [string, string, string][]) {
     const wrong: string[] = [];
     for (const [kind, q, top] of queries) {
-      const res = await api('GET', `/v1/search?type=${type}&limit=3&q=${encodeURIComponent(q)}`, undefined, {
-        token: t.token,
-      });
+      const res = await answered(rest(t.token).GET('/v1/search', { params: { query: { type, limit: 3, q } } }));
       const got = res.body.hits?.[0]?.entity?.name ?? '(nothing)';
       if (got !== top) wrong.push(`${kind}: "${q}" → ${got} (expected ${top})`);
     }

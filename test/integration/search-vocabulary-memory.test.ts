@@ -4,10 +4,10 @@ import { Fts5Backend } from '../../src/search/fts5-backend';
 import type { SearchEntity } from '../../src/search/fts5-sql';
 import { type VocabularyTerm, vocabularyLookup } from '../../src/search/fts5-vocabulary';
 import { tokenize } from '../../src/search/text';
-import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
 import { testDatabaseKind } from '../helpers/db';
 import { createCustomer, createTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 /** The D1 binding, counting round trips (batches and single statements alike go through `batch` here). */
 function countingD1() {
@@ -113,11 +113,11 @@ describe.skipIf(testDatabaseKind() === 'postgres')('vocabulary copy in the isola
     expect((await run('kowalcyk')).batches).toBe(1);
 
     // A word that left the vocabulary: the copy still offers it, the lookup in the same batch overrules it.
-    const renamed = await api(
-      'PATCH',
-      `/v1/customers/${hoffmann.id}`,
-      { name: 'Paul Baumann', company: 'Baumann Sanitär' },
-      { token: t.token },
+    const renamed = await answered(
+      rest(t.token).PATCH('/v1/customers/{id}', {
+        params: { path: { id: hoffmann.id } },
+        body: { name: 'Paul Baumann', company: 'Baumann Sanitär' },
+      }),
     );
     expect(renamed.status).toBe(200);
     expect(await run('hofman')).toEqual({ ids: [], corrections: {}, batches: 2 });

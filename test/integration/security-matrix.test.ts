@@ -8,6 +8,7 @@ import { api } from '../helpers/api';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser, type SalesmanUser } from '../helpers/field-factories';
 import { sampleFor } from '../helpers/openapi-samples';
+import { answered, rest } from '../helpers/rest';
 import { type Fixtures, seedTenant } from '../helpers/tenant-fixtures';
 
 interface Route {
@@ -68,18 +69,20 @@ async function snapshot(token: string, f: Fixtures) {
     if (resource === 'api-keys') continue;
     if (resource === 'push') {
       // Devices are read as a list, the owner's own.
-      out[resource] = (await api('GET', '/v1/push/subscriptions', undefined, { token })).body.data;
+      out[resource] = (await answered(rest(token).GET('/v1/push/subscriptions'))).body.data;
       continue;
     }
     if (resource === 'notifications') {
       // No single-notification read: the list shows its read mark.
-      out[resource] = (await api('GET', '/v1/notifications?limit=200', undefined, { token })).body.data;
+      out[resource] = (
+        await answered(rest(token).GET('/v1/notifications', { params: { query: { limit: 200 } } }))
+      ).body.data;
       continue;
     }
     const res = await api('GET', `/v1/${resource}/${id}`, undefined, { token });
     out[resource] = res.body;
   }
-  const keys = await api('GET', '/v1/api-keys', undefined, { token });
+  const keys = await answered(rest(token).GET('/v1/api-keys'));
   out['api-keys'] = keys.body.data;
   return out;
 }
@@ -139,7 +142,7 @@ describe('cross-tenant matrix (every route with an id)', () => {
       const ids = res.body.data.map((r: { id?: string; productId?: string }) => r.id ?? r.productId);
       expect(ids, resource).not.toContain(fixtures[resource]);
     }
-    const events = await api('GET', '/v1/events?limit=1000', undefined, { token: intruder.token });
+    const events = await answered(rest(intruder.token).GET('/v1/events', { params: { query: { limit: 1000 } } }));
     const entityIds = events.body.data.map((e: { entityId: string }) => e.entityId);
     for (const id of Object.values(fixtures)) expect(entityIds).not.toContain(id);
   });

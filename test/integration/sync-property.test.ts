@@ -26,6 +26,7 @@ import { api } from '../helpers/api';
 import { testDatabaseKind, testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { createProduct } from '../helpers/sales-factories';
 
 const SEED = 20_261_204;
@@ -251,12 +252,24 @@ async function office(w: World, c: Extract<Command, { kind: 'office' }>) {
   const customerId = pick(w.customerIds, c.pick) as string;
   const token = w.t.token;
   if (c.action === 0) {
-    await api('PATCH', `/v1/customers/${customerId}`, { notes: `office: ${c.text}` }, { token });
+    await answered(
+      rest(token).PATCH('/v1/customers/{id}', {
+        params: { path: { id: customerId } },
+        body: { notes: `office: ${c.text}` },
+      }),
+    );
   } else if (c.action === 1) {
     const salesmanId = pick(w.salesmanIds, c.pick + 1);
-    await api('PATCH', `/v1/customers/${customerId}`, { salesmanId }, { token });
+    await answered(
+      rest(token).PATCH('/v1/customers/{id}', { params: { path: { id: customerId } }, body: { salesmanId } }),
+    );
   } else {
-    await api('PATCH', `/v1/products/${w.productId}`, { priceMinor: 400 + (c.pick % 5) * 50 }, { token });
+    await answered(
+      rest(token).PATCH('/v1/products/{id}', {
+        params: { path: { id: w.productId } },
+        body: { priceMinor: 400 + (c.pick % 5) * 50 },
+      }),
+    );
   }
 }
 

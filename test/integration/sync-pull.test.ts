@@ -1,7 +1,6 @@
 import type { components } from '@fieldline/client/rest';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/lib/ids';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser, createTarget, createTerritory, type SalesmanUser } from '../helpers/field-factories';
 import { type Answer, answered, rest } from '../helpers/rest';
@@ -345,10 +344,10 @@ describe('sync pull: cursors', () => {
   it('validates the limit', async () => {
     const f = await field();
     for (const limit of ['0', '1001', 'x']) {
-      const res = await api('GET', `/v1/sync/pull?limit=${limit}`, undefined, { token: f.a.token });
+      const res = await answered(rest(f.a.token).GET('/v1/sync/pull', { params: { query: { limit: Number(limit) } } }));
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     }
-    expect((await api('GET', '/v1/sync/pull')).status).toBe(401);
+    expect((await answered(rest().GET('/v1/sync/pull'))).status).toBe(401);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, loginAs, unique } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
 const newUser = (role: string) => ({
   email: `${role}-${unique()}@example.test`,
@@ -36,17 +37,30 @@ describe('users', () => {
     expect(peer.status).toBe(201);
 
     const viewer = await createUserWithRole(t, 'viewer');
-    const promote = await api('PATCH', `/v1/users/${viewer.id}`, { role: 'owner' }, { token: admin.token });
+    const promote = await answered(
+      rest(admin.token).PATCH('/v1/users/{id}', { params: { path: { id: viewer.id } }, body: { role: 'owner' } }),
+    );
     expect(promote.status).toBe(403);
     // Nor may an admin demote or deactivate the owner above them.
-    expect((await api('PATCH', `/v1/users/${t.ownerId}`, { role: 'viewer' }, { token: admin.token })).status).toBe(403);
-    expect((await api('POST', `/v1/users/${t.ownerId}/deactivate`, undefined, { token: admin.token })).status).toBe(
-      403,
-    );
-    expect((await api('PATCH', `/v1/users/${t.ownerId}`, { name: 'Renamed' }, { token: admin.token })).status).toBe(
-      403,
-    );
-    const ownerNow = await api('GET', `/v1/users/${t.ownerId}`, undefined, { token: t.token });
+    expect(
+      (
+        await answered(
+          rest(admin.token).PATCH('/v1/users/{id}', { params: { path: { id: t.ownerId } }, body: { role: 'viewer' } }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (await answered(rest(admin.token).POST('/v1/users/{id}/deactivate', { params: { path: { id: t.ownerId } } })))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await answered(
+          rest(admin.token).PATCH('/v1/users/{id}', { params: { path: { id: t.ownerId } }, body: { name: 'Renamed' } }),
+        )
+      ).status,
+    ).toBe(403);
+    const ownerNow = await answered(rest(t.token).GET('/v1/users/{id}', { params: { path: { id: t.ownerId } } }));
     expect(ownerNow.body).toMatchObject({ role: 'owner', active: true, name: 'Olive Owner', version: 1 });
 
     // The owner may create another owner.
@@ -60,17 +74,25 @@ describe('users', () => {
       [t.ownerId, t.token],
       [admin.id, admin.token],
     ] as const) {
-      const demote = await api('PATCH', `/v1/users/${id}`, { role: 'viewer' }, { token });
+      const demote = await answered(
+        rest(token).PATCH('/v1/users/{id}', { params: { path: { id: id } }, body: { role: 'viewer' } }),
+      );
       expect(demote.status).toBe(403);
-      const off = await api('PATCH', `/v1/users/${id}`, { active: false }, { token });
+      const off = await answered(
+        rest(token).PATCH('/v1/users/{id}', { params: { path: { id: id } }, body: { active: false } }),
+      );
       expect(off.status).toBe(403);
-      const deactivate = await api('POST', `/v1/users/${id}/deactivate`, undefined, { token });
+      const deactivate = await answered(
+        rest(token).POST('/v1/users/{id}/deactivate', { params: { path: { id: id } } }),
+      );
       expect(deactivate.status).toBe(403);
     }
-    const adminNow = await api('GET', `/v1/users/${admin.id}`, undefined, { token: t.token });
+    const adminNow = await answered(rest(t.token).GET('/v1/users/{id}', { params: { path: { id: admin.id } } }));
     expect(adminNow.body).toMatchObject({ role: 'admin', active: true, version: 1 });
     // Renaming oneself is fine.
-    const renamed = await api('PATCH', `/v1/users/${admin.id}`, { name: 'Ada Admin' }, { token: admin.token });
+    const renamed = await answered(
+      rest(admin.token).PATCH('/v1/users/{id}', { params: { path: { id: admin.id } }, body: { name: 'Ada Admin' } }),
+    );
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: 'Ada Admin', role: 'admin', version: 2 });
   });
@@ -78,68 +100,108 @@ describe('users', () => {
   it('revokes the refresh tokens of a user whose role changes', async () => {
     const t = await createTenant();
     const salesman = await createUserWithRole(t, 'salesman');
-    const session = await api('POST', '/v1/auth/login', {
-      email: salesman.email,
-      password: DEFAULT_PASSWORD,
-      tenantId: t.tenantId,
-    });
+    const session = await answered(
+      rest().POST('/v1/auth/login', {
+        body: {
+          email: salesman.email,
+          password: DEFAULT_PASSWORD,
+          tenantId: t.tenantId,
+        },
+      }),
+    );
     expect(session.status).toBe(200);
     const other = await createUserWithRole(t, 'viewer');
-    const otherSession = await api('POST', '/v1/auth/login', {
-      email: other.email,
-      password: DEFAULT_PASSWORD,
-      tenantId: t.tenantId,
-    });
+    const otherSession = await answered(
+      rest().POST('/v1/auth/login', {
+        body: {
+          email: other.email,
+          password: DEFAULT_PASSWORD,
+          tenantId: t.tenantId,
+        },
+      }),
+    );
 
-    const changed = await api('PATCH', `/v1/users/${salesman.id}`, { role: 'manager' }, { token: t.token });
+    const changed = await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: salesman.id } }, body: { role: 'manager' } }),
+    );
     expect(changed.status).toBe(200);
     expect(changed.body.role).toBe('manager');
 
-    const refreshed = await api('POST', '/v1/auth/refresh', { refreshToken: session.body.refreshToken });
+    const refreshed = await answered(
+      rest().POST('/v1/auth/refresh', { body: { refreshToken: session.body.refreshToken } }),
+    );
     expect(refreshed.status).toBe(401);
     // Someone else's sessions are untouched.
-    expect((await api('POST', '/v1/auth/refresh', { refreshToken: otherSession.body.refreshToken })).status).toBe(200);
+    expect(
+      (await answered(rest().POST('/v1/auth/refresh', { body: { refreshToken: otherSession.body.refreshToken } })))
+        .status,
+    ).toBe(200);
     // A rename alone does not sign anyone out.
-    const fresh = await api('POST', '/v1/auth/login', {
-      email: salesman.email,
-      password: DEFAULT_PASSWORD,
-      tenantId: t.tenantId,
-    });
-    await api('PATCH', `/v1/users/${salesman.id}`, { name: 'Renamed' }, { token: t.token });
-    expect((await api('POST', '/v1/auth/refresh', { refreshToken: fresh.body.refreshToken })).status).toBe(200);
+    const fresh = await answered(
+      rest().POST('/v1/auth/login', {
+        body: {
+          email: salesman.email,
+          password: DEFAULT_PASSWORD,
+          tenantId: t.tenantId,
+        },
+      }),
+    );
+    await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: salesman.id } }, body: { name: 'Renamed' } }),
+    );
+    expect(
+      (await answered(rest().POST('/v1/auth/refresh', { body: { refreshToken: fresh.body.refreshToken } }))).status,
+    ).toBe(200);
   });
 
   it('serves GET /v1/users/me to every role', async () => {
     const t = await createTenant();
-    const owner = await api('GET', '/v1/users/me', undefined, { token: t.token });
+    const owner = await answered(rest(t.token).GET('/v1/users/me'));
     expect(owner.status).toBe(200);
     expect(owner.body).toMatchObject({ id: t.ownerId, role: 'owner', email: t.ownerEmail });
     for (const role of ['admin', 'manager', 'salesman', 'viewer'] as const) {
       const u = await createUserWithRole(t, role);
-      const me = await api('GET', '/v1/users/me', undefined, { token: u.token });
+      const me = await answered(rest(u.token).GET('/v1/users/me'));
       expect(me.status, role).toBe(200);
       expect(me.body).toMatchObject({ id: u.id, role, email: u.email });
       expect(me.body).not.toHaveProperty('passwordHash');
     }
     // A salesman may read himself by id but not list colleagues.
     const s = await createUserWithRole(t, 'salesman');
-    expect((await api('GET', `/v1/users/${s.id}`, undefined, { token: s.token })).status).toBe(200);
-    expect((await api('GET', '/v1/users', undefined, { token: s.token })).status).toBe(403);
+    expect((await answered(rest(s.token).GET('/v1/users/{id}', { params: { path: { id: s.id } } }))).status).toBe(200);
+    expect((await answered(rest(s.token).GET('/v1/users'))).status).toBe(403);
   });
 
   it('answers 404 for another tenant’s user, whatever the operation', async () => {
     const a = await createTenant();
     const b = await createTenant();
     const victim = await createUserWithRole(a, 'viewer');
-    const victimState = async () => (await api('GET', `/v1/users/${victim.id}`, undefined, { token: a.token })).body;
+    const victimState = async () =>
+      (await answered(rest(a.token).GET('/v1/users/{id}', { params: { path: { id: victim.id } } }))).body;
     const before = await victimState();
     expect(before).toMatchObject({ id: victim.id, name: 'viewer user', role: 'viewer', active: true });
     const eventsBefore = (await api('GET', '/v1/events?since=0', undefined, { token: a.token })).body.data;
-    expect((await api('GET', `/v1/users/${victim.id}`, undefined, { token: b.token })).status).toBe(404);
-    expect((await api('PATCH', `/v1/users/${victim.id}`, { name: 'x' }, { token: b.token })).status).toBe(404);
-    expect((await api('PATCH', `/v1/users/${victim.id}`, { role: 'owner' }, { token: b.token })).status).toBe(404);
-    expect((await api('POST', `/v1/users/${victim.id}/deactivate`, undefined, { token: b.token })).status).toBe(404);
-    const list = await api('GET', '/v1/users', undefined, { token: b.token });
+    expect((await answered(rest(b.token).GET('/v1/users/{id}', { params: { path: { id: victim.id } } }))).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await answered(
+          rest(b.token).PATCH('/v1/users/{id}', { params: { path: { id: victim.id } }, body: { name: 'x' } }),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await answered(
+          rest(b.token).PATCH('/v1/users/{id}', { params: { path: { id: victim.id } }, body: { role: 'owner' } }),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (await answered(rest(b.token).POST('/v1/users/{id}/deactivate', { params: { path: { id: victim.id } } }))).status,
+    ).toBe(404);
+    const list = await answered(rest(b.token).GET('/v1/users'));
     expect(list.body.data.map((u: { id: string }) => u.id)).toEqual([b.ownerId]);
     // The victim is untouched (same name, role, state and version; nothing in A's log) and can still sign in.
     expect(await victimState()).toEqual(before);
@@ -150,7 +212,7 @@ describe('users', () => {
   it('lists and filters users with cursor pagination', async () => {
     const t = await createTenant();
     for (const role of ['manager', 'viewer', 'viewer'] as const) await createUserWithRole(t, role);
-    const viewers = await api('GET', '/v1/users?role=viewer', undefined, { token: t.token });
+    const viewers = await answered(rest(t.token).GET('/v1/users', { params: { query: { role: 'viewer' } } }));
     expect(viewers.body.data).toHaveLength(2);
     expect(viewers.body.data.every((u: { role: string }) => u.role === 'viewer')).toBe(true);
 
@@ -176,8 +238,10 @@ describe('users', () => {
   it('records user events', async () => {
     const t = await createTenant();
     const u = await createUserWithRole(t, 'viewer');
-    await api('PATCH', `/v1/users/${u.id}`, { role: 'manager' }, { token: t.token });
-    await api('POST', `/v1/users/${u.id}/deactivate`, undefined, { token: t.token });
+    await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: u.id } }, body: { role: 'manager' } }),
+    );
+    await answered(rest(t.token).POST('/v1/users/{id}/deactivate', { params: { path: { id: u.id } } }));
     const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
     const mine = events.body.data.filter((e: { entityId: string }) => e.entityId === u.id);
     expect(mine.map((e: { type: string }) => e.type)).toEqual(['user:created', 'user:updated', 'user:deactivated']);

@@ -5,6 +5,7 @@ import { api } from '../helpers/api';
 import { contextFor, ownerPrincipal } from '../helpers/context';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser, createVisit, metresNorth, type SalesmanUser } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 
 /** The default customer of the factories sits here; the tenant's check-in radius defaults to 200 m. */
 const SHOP = { lat: 52.52, lng: 13.405 };
@@ -45,9 +46,11 @@ describe('visits', () => {
       checkInAt: null,
     });
 
-    expect(ids(await api('GET', '/v1/visits', undefined, { token: a.token }))).toEqual([planned.id]);
+    expect(ids(await answered(rest(a.token).GET('/v1/visits')))).toEqual([planned.id]);
 
-    const checkedIn = await api('POST', `/v1/visits/${planned.id}/check-in`, fixAt(50), { token: a.token });
+    const checkedIn = await answered(
+      rest(a.token).POST('/v1/visits/{id}/check-in', { params: { path: { id: planned.id } }, body: fixAt(50) }),
+    );
     expect(checkedIn.status).toBe(200);
     expect(checkedIn.body).toMatchObject({ status: 'in_progress', verdict: 'verified', checkInAccuracyM: 10 });
     expect(checkedIn.body.checkInDistanceM).toBeGreaterThan(45);
@@ -55,11 +58,11 @@ describe('visits', () => {
     expect(checkedIn.body.checkInAt).toBeTruthy();
 
     const at = new Date(Date.now() + 60_000).toISOString();
-    const out = await api(
-      'POST',
-      `/v1/visits/${planned.id}/check-out`,
-      { ...fixAt(20), at, outcome: 'order_taken', notes: 'Ordered 3 crates' },
-      { token: a.token },
+    const out = await answered(
+      rest(a.token).POST('/v1/visits/{id}/check-out', {
+        params: { path: { id: planned.id } },
+        body: { ...fixAt(20), at, outcome: 'order_taken', notes: 'Ordered 3 crates' },
+      }),
     );
     expect(out.status).toBe(200);
     expect(out.body).toMatchObject({
@@ -71,7 +74,9 @@ describe('visits', () => {
       version: 3,
     });
 
-    const fixedOutcome = await api('PATCH', `/v1/visits/${planned.id}`, { outcome: 'follow_up' }, { token: t.token });
+    const fixedOutcome = await answered(
+      rest(t.token).PATCH('/v1/visits/{id}', { params: { path: { id: planned.id } }, body: { outcome: 'follow_up' } }),
+    );
     expect(fixedOutcome.body.outcome).toBe('follow_up');
 
     const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
@@ -135,7 +140,9 @@ describe('visits', () => {
     expect(future.body.code).toBe('VALIDATION_FAILED');
     expect(future.body.detail).toContain('future');
     // Nothing was recorded by the refused attempts.
-    expect((await api('GET', `/v1/visits/${visit.id}`, undefined, { token: a.token })).body.status).toBe('planned');
+    expect(
+      (await answered(rest(a.token).GET('/v1/visits/{id}', { params: { path: { id: visit.id } } }))).body.status,
+    ).toBe('planned');
 
     // A device clock slightly ahead is tolerated, and a past (offline) time is kept as given.
     const skewed = await api('POST', path, { ...fixAt(10), at: inMinutes(2) }, { token: a.token });
@@ -143,52 +150,49 @@ describe('visits', () => {
     expect(skewed.body.checkInOffline).toBe(false);
     const offline = await createVisit(a.token, { customerId: customer.id });
     const day = inMinutes(-3 * 24 * 60).slice(0, 10);
-    const past = await api(
-      'POST',
-      `/v1/visits/${offline.id}/check-in`,
-      { ...fixAt(10), at: `${day}T09:30:00+01:00` },
-      { token: a.token },
+    const past = await answered(
+      rest(a.token).POST('/v1/visits/{id}/check-in', {
+        params: { path: { id: offline.id } },
+        body: { ...fixAt(10), at: `${day}T09:30:00+01:00` },
+      }),
     );
     // Kept as the device captured it, and marked as captured offline.
     expect(past.body).toMatchObject({ checkInAt: `${day}T08:30:00.000Z`, checkInOffline: true, verdict: 'verified' });
-    const early = await api(
-      'POST',
-      `/v1/visits/${offline.id}/check-out`,
-      { ...fixAt(10), at: `${day}T08:00:00Z` },
-      { token: a.token },
+    const early = await answered(
+      rest(a.token).POST('/v1/visits/{id}/check-out', {
+        params: { path: { id: offline.id } },
+        body: { ...fixAt(10), at: `${day}T08:00:00Z` },
+      }),
     );
     expect(early.status).toBe(400);
-    const out = await api('POST', `/v1/visits/${offline.id}/check-out`, fixAt(10), { token: a.token });
+    const out = await answered(
+      rest(a.token).POST('/v1/visits/{id}/check-out', { params: { path: { id: offline.id } }, body: fixAt(10) }),
+    );
     expect(out.body).toMatchObject({ status: 'completed', checkInOffline: true, checkOutOffline: false });
     // A fix older than a week is refused, whatever the route.
     const stale = await createVisit(a.token, { customerId: customer.id });
-    const ancient = await api(
-      'POST',
-      `/v1/visits/${stale.id}/check-in`,
-      { ...fixAt(10), at: inMinutes(-8 * 24 * 60) },
-      { token: a.token },
+    const ancient = await answered(
+      rest(a.token).POST('/v1/visits/{id}/check-in', {
+        params: { path: { id: stale.id } },
+        body: { ...fixAt(10), at: inMinutes(-8 * 24 * 60) },
+      }),
     );
     expect([ancient.status, ancient.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect(ancient.body.detail).toContain('7 days');
-    const futureOut = await api(
-      'POST',
-      `/v1/visits/${offline.id}/check-out`,
-      { ...fixAt(10), at: inMinutes(30) },
-      { token: a.token },
+    const futureOut = await answered(
+      rest(a.token).POST('/v1/visits/{id}/check-out', {
+        params: { path: { id: offline.id } },
+        body: { ...fixAt(10), at: inMinutes(30) },
+      }),
     );
     expect(futureOut.status).toBe(400);
 
     expect((await api('POST', '/v1/visits', { salesmanId: a.salesmanId }, { token: t.token })).status).toBe(400);
-    const noSalesman = await api('POST', '/v1/visits', { customerId: customer.id }, { token: t.token });
+    const noSalesman = await answered(rest(t.token).POST('/v1/visits', { body: { customerId: customer.id } }));
     expect(noSalesman.status).toBe(400);
     expect(noSalesman.body.detail).toContain('salesmanId');
-    const badPlanned = await api(
-      'POST',
-      '/v1/visits',
-      { customerId: customer.id, plannedAt: '2025-13-01' },
-      {
-        token: a.token,
-      },
+    const badPlanned = await answered(
+      rest(a.token).POST('/v1/visits', { body: { customerId: customer.id, plannedAt: '2025-13-01' } }),
     );
     expect(badPlanned.status).toBe(400);
     const badStatus = await api('PATCH', `/v1/visits/${visit.id}`, { status: 'completed' }, { token: a.token });
@@ -219,9 +223,17 @@ describe('visits', () => {
     expect((await api('POST', `${path}/check-in`, fixAt(10), { token: a.token })).status).toBe(409);
 
     const cancelled = await createVisit(a.token, { customerId: customer.id });
-    const cancel = await api('PATCH', `/v1/visits/${cancelled.id}`, { status: 'cancelled' }, { token: a.token });
+    const cancel = await answered(
+      rest(a.token).PATCH('/v1/visits/{id}', { params: { path: { id: cancelled.id } }, body: { status: 'cancelled' } }),
+    );
     expect(cancel.body.status).toBe('cancelled');
-    expect((await api('POST', `/v1/visits/${cancelled.id}/check-in`, fixAt(10), { token: a.token })).status).toBe(409);
+    expect(
+      (
+        await answered(
+          rest(a.token).POST('/v1/visits/{id}/check-in', { params: { path: { id: cancelled.id } }, body: fixAt(10) }),
+        )
+      ).status,
+    ).toBe(409);
   });
 
   it('lets exactly one of several concurrent check-ins succeed', async () => {
@@ -229,11 +241,16 @@ describe('visits', () => {
     const visit = await createVisit(a.token, { customerId: customer.id });
     const results = await Promise.all(
       Array.from({ length: 4 }, (_, i) =>
-        api('POST', `/v1/visits/${visit.id}/check-in`, fixAt(i * 2000), { token: i % 2 ? t.token : a.token }),
+        answered(
+          rest(i % 2 ? t.token : a.token).POST('/v1/visits/{id}/check-in', {
+            params: { path: { id: visit.id } },
+            body: fixAt(i * 2000),
+          }),
+        ),
       ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
-    const stored = await api('GET', `/v1/visits/${visit.id}`, undefined, { token: t.token });
+    const stored = await answered(rest(t.token).GET('/v1/visits/{id}', { params: { path: { id: visit.id } } }));
     expect(stored.body.version).toBe(2);
     expect(stored.body.verdict).toBe(results.find((r) => r.status === 200)?.body.verdict);
   });
@@ -252,9 +269,9 @@ describe('visits', () => {
     const failure = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
     expect(failure.reason).toBeInstanceOf(AppError);
     expect(failure.reason.code).toBe('VERSION_MISMATCH');
-    const events = await api('GET', '/v1/events?type=visit:checked_in', undefined, { token: t.token });
+    const events = await answered(rest(t.token).GET('/v1/events', { params: { query: { type: 'visit:checked_in' } } }));
     expect(events.body.data).toHaveLength(1);
-    const stored = await api('GET', `/v1/visits/${visit.id}`, undefined, { token: t.token });
+    const stored = await answered(rest(t.token).GET('/v1/visits/{id}', { params: { path: { id: visit.id } } }));
     expect(stored.body.version).toBe(2);
   });
 
@@ -264,10 +281,12 @@ describe('visits', () => {
     expect(ofA.salesmanId).toBe(a.salesmanId);
     const ofB = await createVisit(t.token, { customerId: customer.id, salesmanId: b.salesmanId });
 
-    expect(ids(await api('GET', '/v1/visits', undefined, { token: a.token }))).toEqual([ofA.id]);
-    expect(ids(await api('GET', `/v1/visits?salesmanId=${b.salesmanId}`, undefined, { token: a.token }))).toEqual([]);
-    expect(ids(await api('GET', '/v1/visits', undefined, { token: b.token }))).toEqual([ofB.id]);
-    expect(ids(await api('GET', '/v1/visits', undefined, { token: t.token })).sort()).toEqual([ofA.id, ofB.id].sort());
+    expect(ids(await answered(rest(a.token).GET('/v1/visits')))).toEqual([ofA.id]);
+    expect(
+      ids(await answered(rest(a.token).GET('/v1/visits', { params: { query: { salesmanId: b.salesmanId } } }))),
+    ).toEqual([]);
+    expect(ids(await answered(rest(b.token).GET('/v1/visits')))).toEqual([ofB.id]);
+    expect(ids(await answered(rest(t.token).GET('/v1/visits'))).sort()).toEqual([ofA.id, ofB.id].sort());
 
     const other = `/v1/visits/${ofB.id}`;
     expect((await api('GET', other, undefined, { token: a.token })).status).toBe(404);
@@ -277,35 +296,46 @@ describe('visits', () => {
     expect((await api('POST', `${other}/check-out`, fixAt(10), { token: a.token })).status).toBe(404);
     expect((await api('GET', other, undefined, { token: b.token })).body.status).toBe('planned');
 
-    const forB = await api(
-      'POST',
-      '/v1/visits',
-      { customerId: customer.id, salesmanId: b.salesmanId },
-      {
-        token: a.token,
-      },
+    const forB = await answered(
+      rest(a.token).POST('/v1/visits', { body: { customerId: customer.id, salesmanId: b.salesmanId } }),
     );
     expect(forB.status).toBe(403);
     const explicitSelf = await createVisit(a.token, { customerId: customer.id, salesmanId: a.salesmanId });
     expect(explicitSelf.salesmanId).toBe(a.salesmanId);
-    const handOver = await api('PATCH', `/v1/visits/${ofA.id}`, { salesmanId: b.salesmanId }, { token: a.token });
+    const handOver = await answered(
+      rest(a.token).PATCH('/v1/visits/{id}', { params: { path: { id: ofA.id } }, body: { salesmanId: b.salesmanId } }),
+    );
     expect(handOver.status).toBe(403);
     // A manager may reassign; the visit then leaves A's view.
-    const reassigned = await api('PATCH', `/v1/visits/${ofA.id}`, { salesmanId: b.salesmanId }, { token: t.token });
+    const reassigned = await answered(
+      rest(t.token).PATCH('/v1/visits/{id}', { params: { path: { id: ofA.id } }, body: { salesmanId: b.salesmanId } }),
+    );
     expect(reassigned.body.salesmanId).toBe(b.salesmanId);
-    expect((await api('GET', `/v1/visits/${ofA.id}`, undefined, { token: a.token })).status).toBe(404);
+    expect((await answered(rest(a.token).GET('/v1/visits/{id}', { params: { path: { id: ofA.id } } }))).status).toBe(
+      404,
+    );
 
     // A salesman may drop his own planned visit, not a started one.
-    expect((await api('DELETE', `/v1/visits/${explicitSelf.id}`, undefined, { token: a.token })).status).toBe(200);
+    expect(
+      (await answered(rest(a.token).DELETE('/v1/visits/{id}', { params: { path: { id: explicitSelf.id } } }))).status,
+    ).toBe(200);
     const started = await createVisit(a.token, { customerId: customer.id });
-    await api('POST', `/v1/visits/${started.id}/check-in`, fixAt(10), { token: a.token });
-    expect((await api('DELETE', `/v1/visits/${started.id}`, undefined, { token: a.token })).status).toBe(403);
-    expect((await api('DELETE', `/v1/visits/${started.id}`, undefined, { token: t.token })).status).toBe(200);
+    await answered(
+      rest(a.token).POST('/v1/visits/{id}/check-in', { params: { path: { id: started.id } }, body: fixAt(10) }),
+    );
+    expect(
+      (await answered(rest(a.token).DELETE('/v1/visits/{id}', { params: { path: { id: started.id } } }))).status,
+    ).toBe(403);
+    expect(
+      (await answered(rest(t.token).DELETE('/v1/visits/{id}', { params: { path: { id: started.id } } }))).status,
+    ).toBe(200);
 
     // A salesman user without a profile sees nothing and cannot plan visits.
     const loner = await createUserWithRole(t, 'salesman');
-    expect((await api('GET', '/v1/visits', undefined, { token: loner.token })).body.data).toEqual([]);
-    expect((await api('POST', '/v1/visits', { customerId: customer.id }, { token: loner.token })).status).toBe(403);
+    expect((await answered(rest(loner.token).GET('/v1/visits'))).body.data).toEqual([]);
+    expect((await answered(rest(loner.token).POST('/v1/visits', { body: { customerId: customer.id } }))).status).toBe(
+      403,
+    );
   });
 
   it('filters by salesman, customer, status and planned time', async () => {
@@ -327,7 +357,9 @@ describe('visits', () => {
       plannedAt: '2025-06-03T09:00:00Z',
     });
     const unplanned = await createVisit(t.token, { customerId: customer.id, salesmanId: b.salesmanId });
-    await api('POST', `/v1/visits/${v2.id}/check-in`, fixAt(10), { token: t.token });
+    await answered(
+      rest(t.token).POST('/v1/visits/{id}/check-in', { params: { path: { id: v2.id } }, body: fixAt(10) }),
+    );
     const list = async (query: string) => ids(await api('GET', `/v1/visits?${query}`, undefined, { token: t.token }));
 
     expect(await list(`salesmanId=${a.salesmanId}`)).toEqual([v1.id, v2.id]);
@@ -354,20 +386,14 @@ describe('visits', () => {
     expect((await api('POST', `${path}/check-in`, fixAt(10), { token: other.token })).status).toBe(404);
     expect((await api('POST', `${path}/check-out`, fixAt(10), { token: other.token })).status).toBe(404);
     expect((await api('DELETE', path, undefined, { token: other.token })).status).toBe(404);
-    expect((await api('GET', '/v1/visits', undefined, { token: other.token })).body.data).toEqual([]);
+    expect((await answered(rest(other.token).GET('/v1/visits'))).body.data).toEqual([]);
     const theirCustomer = await createCustomer(other.token);
-    const foreignCustomer = await api(
-      'POST',
-      '/v1/visits',
-      { customerId: customer.id, salesmanId: a.salesmanId },
-      { token: other.token },
+    const foreignCustomer = await answered(
+      rest(other.token).POST('/v1/visits', { body: { customerId: customer.id, salesmanId: a.salesmanId } }),
     );
     expect(foreignCustomer.status).toBe(404);
-    const foreignSalesman = await api(
-      'POST',
-      '/v1/visits',
-      { customerId: theirCustomer.id, salesmanId: a.salesmanId },
-      { token: other.token },
+    const foreignSalesman = await answered(
+      rest(other.token).POST('/v1/visits', { body: { customerId: theirCustomer.id, salesmanId: a.salesmanId } }),
     );
     expect(foreignSalesman.status).toBe(404);
     expect((await api('PATCH', path, { customerId: theirCustomer.id }, { token: t.token })).status).toBe(404);
@@ -378,13 +404,8 @@ describe('visits', () => {
 
     const viewer = await createUserWithRole(t, 'viewer');
     expect((await api('GET', path, undefined, { token: viewer.token })).status).toBe(200);
-    const denied = await api(
-      'POST',
-      '/v1/visits',
-      { customerId: customer.id, salesmanId: a.salesmanId },
-      {
-        token: viewer.token,
-      },
+    const denied = await answered(
+      rest(viewer.token).POST('/v1/visits', { body: { customerId: customer.id, salesmanId: a.salesmanId } }),
     );
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe('FORBIDDEN');
@@ -392,6 +413,6 @@ describe('visits', () => {
     expect((await api('POST', `${path}/check-in`, fixAt(10), { token: viewer.token })).status).toBe(403);
     expect((await api('POST', `${path}/check-out`, fixAt(10), { token: viewer.token })).status).toBe(403);
     expect((await api('DELETE', path, undefined, { token: viewer.token })).status).toBe(403);
-    expect((await api('GET', '/v1/visits')).status).toBe(401);
+    expect((await answered(rest().GET('/v1/visits'))).status).toBe(401);
   });
 });

@@ -4,6 +4,7 @@ import { api } from '../helpers/api';
 import { createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser, createTerritory } from '../helpers/field-factories';
 import { forgeAccessToken, nowSeconds as nowSec } from '../helpers/jwt';
+import { answered, rest } from '../helpers/rest';
 import { connect, realtimeRequest } from '../helpers/ws';
 import { inHub, isError, runAlarm } from './support';
 
@@ -65,7 +66,7 @@ describe('realtime connection', () => {
         detail: 'Authorization header must be "Bearer <token>"',
       });
     }
-    const key = await api('POST', '/v1/api-keys', { name: 'rt', scopes: ['events:read'] }, { token: t.token });
+    const key = await answered(rest(t.token).POST('/v1/api-keys', { body: { name: 'rt', scopes: ['events:read'] } }));
     for (const [label, request] of [
       ['bearer, lower case', upgrade({ authorization: `bearer ${t.token}` })],
       ['query', upgrade({}, viaQuery)],

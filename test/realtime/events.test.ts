@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant } from '../helpers/factories';
 import { createSalesmanUser, createTerritory, createVisit } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { createProduct } from '../helpers/sales-factories';
 import { connect } from '../helpers/ws';
 import { isEvent, nextOrAlarm } from './support';
@@ -29,19 +29,18 @@ describe('domain events over the socket', () => {
     const { socket: colleaguePhone } = await welcomed(colleague.token);
     const { socket: foreignDashboard } = await welcomed(other.token);
 
-    const order = await api(
-      'POST',
-      '/v1/orders',
-      { customerId: customer.id, salesmanId: rep.salesmanId, lines: [{ productId, quantity: 2 }] },
-      { token: t.token },
+    const order = await answered(
+      rest(t.token).POST('/v1/orders', {
+        body: { customerId: customer.id, salesmanId: rep.salesmanId, lines: [{ productId, quantity: 2 }] },
+      }),
     );
     expect(order.status).toBe(201);
     const visit = await createVisit(t.token, { customerId: customer.id, salesmanId: rep.salesmanId });
-    const checkIn = await api(
-      'POST',
-      `/v1/visits/${visit.id}/check-in`,
-      { lat: 52.52, lng: 13.405, accuracy: 10 },
-      { token: rep.token },
+    const checkIn = await answered(
+      rest(rep.token).POST('/v1/visits/{id}/check-in', {
+        params: { path: { id: visit.id } },
+        body: { lat: 52.52, lng: 13.405, accuracy: 10 },
+      }),
     );
     expect(checkIn.status).toBe(200);
 
@@ -59,13 +58,15 @@ describe('domain events over the socket', () => {
 
     // A team-wide notification reaches every socket of the tenant; events are delivered in seq order, so
     // by the time the colleague has it he would have had the rep's order and check-in.
-    const marker = await api('POST', '/v1/notifications', { title: 'Marker', body: 'end' }, { token: t.token });
+    const marker = await answered(rest(t.token).POST('/v1/notifications', { body: { title: 'Marker', body: 'end' } }));
     await nextOrAlarm(colleaguePhone, t.tenantId, isEvent('notification', marker.body.id));
     expect(colleaguePhone.events().map((f) => f.event.type)).toEqual(['notification']);
 
     // The dashboard saw the whole log after its welcome exactly once and in order.
     await nextOrAlarm(dashboard, t.tenantId, isEvent('notification', marker.body.id));
-    const log = await api('GET', `/v1/events?since=${welcome.seq}&limit=100`, undefined, { token: t.token });
+    const log = await answered(
+      rest(t.token).GET('/v1/events', { params: { query: { since: Number(welcome.seq), limit: 100 } } }),
+    );
     expect(seqsOf(dashboard.frames)).toEqual(log.body.data.map((e: any) => e.seq));
     expect(dashboard.events().map((f) => f.event.type)).toEqual(log.body.data.map((e: any) => e.type));
 
@@ -90,7 +91,7 @@ describe('domain events over the socket', () => {
     const seen = await nextOrAlarm(phone, t.tenantId, isEvent('customer:created', customer.id));
     expect(seen.event.payload.territoryId).toBe(north.id);
 
-    const marker = await api('POST', '/v1/notifications', { title: 'Marker', body: 'end' }, { token: t.token });
+    const marker = await answered(rest(t.token).POST('/v1/notifications', { body: { title: 'Marker', body: 'end' } }));
     await nextOrAlarm(southPhone, t.tenantId, isEvent('notification', marker.body.id));
     expect(southPhone.events().map((f) => f.event.type)).toEqual(['notification']);
     phone.close();

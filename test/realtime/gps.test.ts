@@ -4,6 +4,7 @@ import { HubStorage, WRITE_BEHIND_MS } from '../../src/durable/hub-storage';
 import { api } from '../helpers/api';
 import { createTenant } from '../helpers/factories';
 import { createSalesmanUser, createTerritory } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { connect, type TestSocket } from '../helpers/ws';
 import { fix, hubSql, inHub, isError, runAlarm } from './support';
 
@@ -57,7 +58,7 @@ describe('live GPS', () => {
     expect(phone.frames.filter((f) => f.type === 'error')).toHaveLength(bad.length);
     // Nothing bad reached the hub's store: only the one good fix is buffered for the trail (the hub's
     // count commits its gathered writes first; the table itself has it within WRITE_BEHIND_MS).
-    const stats = await api('GET', '/v1/realtime/stats', undefined, { token: t.token });
+    const stats = await answered(rest(t.token).GET('/v1/realtime/stats'));
     expect(stats.body.trailPending).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, WRITE_BEHIND_MS + 50));
     const rows = await hubSql<{ n: number }>(t.tenantId, 'SELECT COUNT(*) AS n FROM trail_buffer');
@@ -84,7 +85,9 @@ describe('live GPS', () => {
     await phone.next((f) => f.type === 'pong');
 
     const latest = { salesmanId: rep.salesmanId, lat: 48.2, lng: 11.6, accuracy: 4, speed: 12.5, heading: 90, ts };
-    const status = await api('GET', `/v1/salesmen/${rep.salesmanId}/status`, undefined, { token: t.token });
+    const status = await answered(
+      rest(t.token).GET('/v1/salesmen/{id}/status', { params: { path: { id: rep.salesmanId } } }),
+    );
     expect(status.body.location).toEqual(latest);
     // What a hub evicted from memory reads back once its gathered writes committed: the fix is stored,
     // not only remembered.
@@ -174,7 +177,7 @@ describe('live GPS', () => {
     otherPhone.send({ type: 'ping', id: 'sync' });
     await phone.next((f) => f.type === 'pong');
     await otherPhone.next((f) => f.type === 'pong');
-    const stats = await api('GET', '/v1/realtime/stats', undefined, { token: t.token });
+    const stats = await answered(rest(t.token).GET('/v1/realtime/stats'));
     expect(stats.body.trailPending).toBe(26);
 
     const range = `from=${new Date(start - 1000).toISOString()}&to=${new Date().toISOString()}`;
@@ -198,7 +201,7 @@ describe('live GPS', () => {
     );
     const others = await api('GET', `/v1/salesmen/${other.salesmanId}/trail?${range}`, undefined, { token: t.token });
     expect(others.body.data).toHaveLength(1);
-    const after = await api('GET', '/v1/realtime/stats', undefined, { token: t.token });
+    const after = await answered(rest(t.token).GET('/v1/realtime/stats'));
     expect(after.body.trailPending).toBe(0);
 
     // A salesman may read his own trail, not a colleague's.

@@ -1,8 +1,8 @@
 import { evictDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { connect } from '../helpers/ws';
 import { fix, hubOf, isEvent, nextOrAlarm, presenceOf } from './support';
 
@@ -13,7 +13,7 @@ const welcomed = async (token: string) => {
 };
 
 const statusOf = async (token: string, salesmanId: string) =>
-  (await api('GET', `/v1/salesmen/${salesmanId}/status`, undefined, { token })).body;
+  (await answered(rest(token).GET('/v1/salesmen/{id}/status', { params: { path: { id: salesmanId } } }))).body;
 
 describe('hibernation and eviction', () => {
   it('keeps rooms, presence and latest locations when the hub is evicted with its sockets hibernated', async () => {
@@ -35,7 +35,7 @@ describe('hibernation and eviction', () => {
     // Presence and the latest location come back from the hub's SQLite.
     const status = await statusOf(t.token, rep.salesmanId);
     expect(status).toMatchObject({ status: 'online', connections: 1, location: { lat: 47.37, lng: 8.54 } });
-    const stats = await api('GET', '/v1/realtime/stats', undefined, { token: t.token });
+    const stats = await answered(rest(t.token).GET('/v1/realtime/stats'));
     expect(stats.body.connections).toEqual({ total: 3, byRole: { owner: 1, salesman: 1, manager: 1 } });
     expect(stats.body.rooms).toEqual({
       tenant: 2,
@@ -90,7 +90,7 @@ describe('hibernation and eviction', () => {
     const status = await statusOf(t.token, rep.salesmanId);
     // Treated as a dropped connection: present during the grace window, with nothing open.
     expect(status).toMatchObject({ status: 'online', connections: 0 });
-    const stats = await api('GET', '/v1/realtime/stats', undefined, { token: t.token });
+    const stats = await answered(rest(t.token).GET('/v1/realtime/stats'));
     expect(stats.body.connections.total).toBe(0);
   });
 });

@@ -2,9 +2,9 @@ import { evictDurableObject } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { MAX_FRAME_BYTES } from '@fieldline/client/protocol';
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { connect, realtimeRequest } from '../helpers/ws';
 import { hubOf, inHub, isError, isEvent, nextOrAlarm } from './support';
 
@@ -109,7 +109,9 @@ describe('realtime limits', () => {
   it('caps the sockets of one user or API key below the tenant cap, so one principal cannot lock out the rest', async () => {
     const t = await createTenant();
     const rep = await createSalesmanUser(t);
-    const created = await api('POST', '/v1/api-keys', { name: 'Feed', scopes: ['events:read'] }, { token: t.token });
+    const created = await answered(
+      rest(t.token).POST('/v1/api-keys', { body: { name: 'Feed', scopes: ['events:read'] } }),
+    );
     const feedKey = created.body.secret as string;
     await inHub(t.tenantId, (hub) => {
       hub.config = { ...hub.config, REALTIME_MAX_SOCKETS: 5, REALTIME_MAX_SOCKETS_PER_PRINCIPAL: 2 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { connect } from '../helpers/ws';
 import { isError, isEvent, logSeq, nextOrAlarm } from './support';
 
@@ -70,14 +71,14 @@ describe('notifications', () => {
     expect(back.events().every((f) => f.seq > seenUpTo && f.seq <= last)).toBe(true);
     back.close();
 
-    const listed = await api('GET', '/v1/notifications', undefined, { token: rep.token });
+    const listed = await answered(rest(rep.token).GET('/v1/notifications'));
     expect(listed.status).toBe(200);
     expect(listed.body.data.map((n: any) => n.id).sort()).toEqual([mine.body.id, all.body.id].sort());
-    const peek = await api('GET', `/v1/notifications?salesmanId=${colleague.salesmanId}`, undefined, {
-      token: rep.token,
-    });
+    const peek = await answered(
+      rest(rep.token).GET('/v1/notifications', { params: { query: { salesmanId: colleague.salesmanId } } }),
+    );
     expect(peek.status).toBe(403);
-    const manager = await api('GET', '/v1/notifications', undefined, { token: t.token });
+    const manager = await answered(rest(t.token).GET('/v1/notifications'));
     expect(manager.body.data.map((n: any) => n.id)).toEqual(
       expect.arrayContaining([mine.body.id, theirs.body.id, all.body.id]),
     );
@@ -119,7 +120,7 @@ describe('notifications', () => {
     const largest = await notify(t.token, { title: 'x', body: 'y', data: { blob: 'x'.repeat(16 * 1024 - 20) } });
     expect(largest.status).toBe(201);
     // Nothing refused was stored.
-    const list = await api('GET', '/v1/notifications', undefined, { token: t.token });
+    const list = await answered(rest(t.token).GET('/v1/notifications'));
     expect(list.body.data).toHaveLength(2);
   });
 
@@ -136,14 +137,14 @@ describe('notifications', () => {
       actorId: manager.id,
       payload: expect.objectContaining({ salesmanId: rep.salesmanId, title: 'From the socket', senderId: manager.id }),
     });
-    const stored = await api('GET', '/v1/notifications', undefined, { token: rep.token });
+    const stored = await answered(rest(rep.token).GET('/v1/notifications'));
     expect(stored.body.data.map((n: any) => n.id)).toEqual([live.event.entityId]);
 
     phone.send({ type: 'notify', title: 'Me too', body: 'please' });
     expect(await phone.next(isError('FORBIDDEN'))).toMatchObject({ ref: 'notify' });
     dashboard.send({ type: 'notify', salesmanId: '01900000-0000-7000-8000-000000000000', title: 'x', body: 'y' });
     expect(await dashboard.next(isError('INVALID_MESSAGE'))).toMatchObject({ ref: 'notify' });
-    const after = await api('GET', '/v1/notifications', undefined, { token: t.token });
+    const after = await answered(rest(t.token).GET('/v1/notifications'));
     expect(after.body.data).toHaveLength(1);
     phone.close();
     dashboard.close();

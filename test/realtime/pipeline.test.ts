@@ -4,10 +4,10 @@ import type { LoggedEvent } from '../../src/db/event-log';
 import { createServiceContext } from '../../src/services/context';
 import { createCustomer } from '../../src/services/customers.service';
 import { gqlData } from '../graphql/support';
-import { api } from '../helpers/api';
 import { ownerPrincipal } from '../helpers/context';
 import { testDb } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import { connect, type TestSocket } from '../helpers/ws';
 import { hubOf, inHub, isEvent } from './support';
 
@@ -37,7 +37,7 @@ describe('committed events reach the hub through the write pipeline', () => {
     const t = await createTenant();
     const { socket, alarm } = await dashboard(t);
     expect(alarm).not.toBeNull();
-    const res = await api('POST', '/v1/customers', { name: 'Pipeline GmbH' }, { token: t.token });
+    const res = await answered(rest(t.token).POST('/v1/customers', { body: { name: 'Pipeline GmbH' } }));
     expect(res.status).toBe(201);
     const frame = await socket.next(isEvent('customer:created', res.body.id), 5000);
     expect(frame.event.payload).toMatchObject({ name: 'Pipeline GmbH' });

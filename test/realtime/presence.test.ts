@@ -1,9 +1,9 @@
 import { evictDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { PRESENCE_GRACE_MS } from '../../src/durable/presence';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant } from '../helpers/factories';
 import { createSalesmanUser, createVisit } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { connect } from '../helpers/ws';
 import { fix, hubOf, hubSql, inHub, nextOrAlarm, presenceOf, runAlarm } from './support';
 
@@ -14,7 +14,7 @@ const welcomed = async (token: string) => {
 };
 
 const statusOf = async (token: string, salesmanId: string) =>
-  (await api('GET', `/v1/salesmen/${salesmanId}/status`, undefined, { token })).body;
+  (await answered(rest(token).GET('/v1/salesmen/{id}/status', { params: { path: { id: salesmanId } } }))).body;
 
 /** Presence changes of one salesman a dashboard has received, in order. */
 const diffsOf = (frames: any[], salesmanId: string) =>
@@ -40,14 +40,21 @@ describe('presence over the socket', () => {
     await dashboard.collect(presenceOf(rep.salesmanId, 'online'), 2);
 
     const fixBody = { lat: 52.52, lng: 13.405, accuracy: 10 };
-    await api('POST', `/v1/visits/${visit.id}/check-in`, fixBody, { token: rep.token });
+    await answered(
+      rest(rep.token).POST('/v1/visits/{id}/check-in', { params: { path: { id: visit.id } }, body: fixBody }),
+    );
     const onVisit = await nextOrAlarm(dashboard, t.tenantId, presenceOf(rep.salesmanId, 'on_visit'));
     expect(onVisit.changes[0].since).toEqual(expect.any(Number));
     const during = await statusOf(t.token, rep.salesmanId);
     expect(during).toMatchObject({ status: 'on_visit', connections: 1 });
     expect(during.currentVisit).toMatchObject({ id: visit.id, status: 'in_progress' });
 
-    await api('POST', `/v1/visits/${visit.id}/check-out`, { ...fixBody, outcome: 'order_taken' }, { token: rep.token });
+    await answered(
+      rest(rep.token).POST('/v1/visits/{id}/check-out', {
+        params: { path: { id: visit.id } },
+        body: { ...fixBody, outcome: 'order_taken' },
+      }),
+    );
     const visitStarted = onVisit.changes[0].since as number;
     await nextOrAlarm(
       dashboard,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
 import { createSalesmanUser, createTerritory, createVisit } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { connect } from '../helpers/ws';
 import { fix, runAlarm } from './support';
 
@@ -29,7 +30,7 @@ describe('realtime REST endpoints', () => {
     const phone = await welcomed(rep.token);
     await settled(desk, { type: 'subscribe', room: 'chat:ops' });
 
-    const res = await api('GET', '/v1/realtime/stats', undefined, { token: manager.token });
+    const res = await answered(rest(manager.token).GET('/v1/realtime/stats'));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       connections: { total: 3, byRole: { owner: 1, manager: 1, salesman: 1 } },
@@ -43,8 +44,8 @@ describe('realtime REST endpoints', () => {
       trailPending: 0,
     });
     expect(res.body.lastSeq).toBeGreaterThan(0);
-    expect((await api('GET', '/v1/realtime/stats', undefined, { token: rep.token })).status).toBe(403);
-    expect((await api('GET', '/v1/realtime/stats')).status).toBe(401);
+    expect((await answered(rest(rep.token).GET('/v1/realtime/stats'))).status).toBe(403);
+    expect((await answered(rest().GET('/v1/realtime/stats'))).status).toBe(401);
     for (const s of [dashboard, desk, phone]) s.close();
   });
 
@@ -59,7 +60,7 @@ describe('realtime REST endpoints', () => {
     await settled(phone, fix({ lat: 45.46, lng: 9.19, ts }));
     await settled(colleaguePhone, { type: 'presence', status: 'idle' });
 
-    const res = await api('GET', '/v1/salesmen/online', undefined, { token: t.token });
+    const res = await answered(rest(t.token).GET('/v1/salesmen/online'));
     expect(res.status).toBe(200);
     const byId = new Map(res.body.data.map((s: any) => [s.salesmanId, s]));
     expect(byId.size).toBe(2);
@@ -71,7 +72,7 @@ describe('realtime REST endpoints', () => {
     expect(byId.get(colleague.salesmanId)).toMatchObject({ status: 'idle', location: null });
     expect(byId.has(absent.salesmanId)).toBe(false);
 
-    const own = await api('GET', '/v1/salesmen/online', undefined, { token: rep.token });
+    const own = await answered(rest(rep.token).GET('/v1/salesmen/online'));
     expect(own.body.data.map((s: any) => s.salesmanId)).toEqual([rep.salesmanId]);
     phone.close();
     colleaguePhone.close();
@@ -84,18 +85,27 @@ describe('realtime REST endpoints', () => {
     const customer = await createCustomer(t.token);
     const visit = await createVisit(t.token, { customerId: customer.id, salesmanId: rep.salesmanId });
 
-    const never = await api('GET', `/v1/salesmen/${rep.salesmanId}/status`, undefined, { token: t.token });
+    const never = await answered(
+      rest(t.token).GET('/v1/salesmen/{id}/status', { params: { path: { id: rep.salesmanId } } }),
+    );
     expect(never.status).toBe(200);
     expect(never.body).toMatchObject({ status: 'offline', connections: 0, location: null, currentVisit: null });
 
     const phone = await welcomed(rep.token);
     const ts = Date.now();
     await settled(phone, fix({ lat: 41.9, lng: 12.5, accuracy: 3, ts }));
-    await api('POST', `/v1/visits/${visit.id}/check-in`, { lat: 41.9, lng: 12.5, accuracy: 3 }, { token: rep.token });
+    await answered(
+      rest(rep.token).POST('/v1/visits/{id}/check-in', {
+        params: { path: { id: visit.id } },
+        body: { lat: 41.9, lng: 12.5, accuracy: 3 },
+      }),
+    );
     // The hand-off after the write may still be running; the hub's own catch-up makes it certain.
     await runAlarm(t.tenantId);
 
-    const res = await api('GET', `/v1/salesmen/${rep.salesmanId}/status`, undefined, { token: t.token });
+    const res = await answered(
+      rest(t.token).GET('/v1/salesmen/{id}/status', { params: { path: { id: rep.salesmanId } } }),
+    );
     expect(res.body).toMatchObject({
       salesmanId: rep.salesmanId,
       status: 'on_visit',
@@ -106,9 +116,13 @@ describe('realtime REST endpoints', () => {
     expect(Number.isNaN(Date.parse(res.body.since))).toBe(false);
     expect(res.body.currentVisit).not.toHaveProperty('tenantId');
 
-    const self = await api('GET', `/v1/salesmen/${rep.salesmanId}/status`, undefined, { token: rep.token });
+    const self = await answered(
+      rest(rep.token).GET('/v1/salesmen/{id}/status', { params: { path: { id: rep.salesmanId } } }),
+    );
     expect(self.status).toBe(200);
-    const peek = await api('GET', `/v1/salesmen/${colleague.salesmanId}/status`, undefined, { token: rep.token });
+    const peek = await answered(
+      rest(rep.token).GET('/v1/salesmen/{id}/status', { params: { path: { id: colleague.salesmanId } } }),
+    );
     expect(peek.status).toBe(404);
     phone.close();
   });
@@ -129,7 +143,7 @@ describe('realtime REST endpoints', () => {
       expect(res.status, path).toBe(404);
       expect(res.body.code, path).toBe('NOT_FOUND');
     }
-    const online = await api('GET', '/v1/salesmen/online', undefined, { token: t.token });
+    const online = await answered(rest(t.token).GET('/v1/salesmen/online'));
     expect(online.body.data).toEqual([]);
     foreignPhone.close();
   });

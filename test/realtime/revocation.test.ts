@@ -1,7 +1,7 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import { connect, realtimeRequest, type TestSocket } from '../helpers/ws';
 import { runAlarm } from './support';
 
@@ -29,7 +29,9 @@ describe('realtime access revocation', () => {
     const socket = await welcomed(manager.token);
     const bystander = await welcomed(t.token);
 
-    const res = await api('PATCH', `/v1/users/${manager.id}`, { active: false }, { token: t.token });
+    const res = await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: manager.id } }, body: { active: false } }),
+    );
     expect(res.status).toBe(200);
     expect(await closeCode(socket, t.tenantId)).toBe(4003);
 
@@ -49,12 +51,19 @@ describe('realtime access revocation', () => {
     const manager = await createUserWithRole(t, 'manager');
     const socket = await welcomed(manager.token);
 
-    await api('PATCH', `/v1/users/${manager.id}`, { name: 'Renamed manager' }, { token: t.token });
+    await answered(
+      rest(t.token).PATCH('/v1/users/{id}', {
+        params: { path: { id: manager.id } },
+        body: { name: 'Renamed manager' },
+      }),
+    );
     await runAlarm(t.tenantId);
     socket.send({ type: 'ping', id: 'after-rename' });
     expect(await socket.next((f) => f.type === 'pong')).toMatchObject({ id: 'after-rename' });
 
-    const res = await api('PATCH', `/v1/users/${manager.id}`, { role: 'viewer' }, { token: t.token });
+    const res = await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: manager.id } }, body: { role: 'viewer' } }),
+    );
     expect(res.status).toBe(200);
     expect(await closeCode(socket, t.tenantId)).toBe(4003);
     const again = await exports.default.fetch(realtimeRequest(manager.token));
@@ -63,10 +72,14 @@ describe('realtime access revocation', () => {
 
   it('closes the sockets of a revoked API key with 4003', async () => {
     const t = await createTenant();
-    const created = await api('POST', '/v1/api-keys', { name: 'Feed', scopes: ['events:read'] }, { token: t.token });
+    const created = await answered(
+      rest(t.token).POST('/v1/api-keys', { body: { name: 'Feed', scopes: ['events:read'] } }),
+    );
     const feed = await welcomed(created.body.secret as string);
 
-    const res = await api('POST', `/v1/api-keys/${created.body.apiKey.id}/revoke`, undefined, { token: t.token });
+    const res = await answered(
+      rest(t.token).POST('/v1/api-keys/{id}/revoke', { params: { path: { id: created.body.apiKey.id } } }),
+    );
     expect(res.status).toBe(200);
     expect(await closeCode(feed, t.tenantId)).toBe(4003);
     const again = await exports.default.fetch(realtimeRequest(created.body.secret as string));
@@ -76,25 +89,28 @@ describe('realtime access revocation', () => {
   it('closes the sockets of an API key when its owner is deactivated or re-roled, not on a rename', async () => {
     const t = await createTenant();
     const admin = await createUserWithRole(t, 'admin');
-    const created = await api(
-      'POST',
-      '/v1/api-keys',
-      { name: 'Feed', scopes: ['events:read'] },
-      { token: admin.token },
+    const created = await answered(
+      rest(admin.token).POST('/v1/api-keys', { body: { name: 'Feed', scopes: ['events:read'] } }),
     );
     const secret = created.body.secret as string;
     const feed = await welcomed(secret);
 
-    await api('PATCH', `/v1/users/${admin.id}`, { name: 'Renamed admin' }, { token: t.token });
+    await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: admin.id } }, body: { name: 'Renamed admin' } }),
+    );
     await runAlarm(t.tenantId);
     feed.send({ type: 'ping', id: 'after-rename' });
     expect(await feed.next((f) => f.type === 'pong')).toMatchObject({ id: 'after-rename' });
 
-    await api('PATCH', `/v1/users/${admin.id}`, { role: 'manager' }, { token: t.token });
+    await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: admin.id } }, body: { role: 'manager' } }),
+    );
     expect(await closeCode(feed, t.tenantId)).toBe(4003);
 
     const again = await welcomed(secret);
-    const res = await api('PATCH', `/v1/users/${admin.id}`, { active: false }, { token: t.token });
+    const res = await answered(
+      rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: admin.id } }, body: { active: false } }),
+    );
     expect(res.status).toBe(200);
     expect(await closeCode(again, t.tenantId)).toBe(4003);
     expect((await exports.default.fetch(realtimeRequest(secret))).status).toBe(401);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createCustomer, createTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { connect } from '../helpers/ws';
 import { nextOrAlarm } from './support';
 
@@ -25,7 +26,7 @@ describe('sync pokes', () => {
     expect(phone.events().map((f) => f.event.entityId)).not.toContain(theirs.id);
 
     // And the pull the poke invites brings the record.
-    const pulled = await api('GET', '/v1/sync/pull', undefined, { token: rep.token });
+    const pulled = await answered(rest(rep.token).GET('/v1/sync/pull'));
     expect(pulled.body.changes.map((c: any) => c.id)).toContain(mine.id);
     phone.close();
   });
@@ -40,13 +41,11 @@ describe('sync pokes', () => {
     phone.send({ type: 'subscribe', room: 'sync' });
     await phone.next((f) => f.type === 'subscribed');
 
-    const moved = await api(
-      'PATCH',
-      `/v1/customers/${customer.id}`,
-      { salesmanId: colleague.salesmanId },
-      {
-        token: t.token,
-      },
+    const moved = await answered(
+      rest(t.token).PATCH('/v1/customers/{id}', {
+        params: { path: { id: customer.id } },
+        body: { salesmanId: colleague.salesmanId },
+      }),
     );
     expect(moved.status).toBe(200);
     const poke = await nextOrAlarm(phone, t.tenantId, (f) => f.type === 'sync:poke');
