@@ -190,7 +190,7 @@ function typedCall(call, source) {
   const [pathname, query] = splitQuery(parts);
   if (!pathname || query === null) return null;
   const op = match(method, pathname);
-  if (!op || !op.json) return null;
+  if (!op?.json) return null;
 
   let token = '';
   if (optionsArg) {
@@ -205,14 +205,14 @@ function typedCall(call, source) {
   const pathParams = [];
   op.segments.forEach((segment, i) => {
     const name = /^\{(.+)\}$/.exec(segment)?.[1];
-    if (name) pathParams.push(`${key(name)}: ${valueOf(pathname[i], 'string')}`);
+    if (name) pathParams.push(`${key(name)}: ${literalOf(pathname[i], 'string')}`);
   });
   const queryParams = [];
   for (const [name, value] of query) {
     const param = op.params.find((p) => p.in === 'query' && p.name === name);
     if (!param) return null;
     const type = resolveRef(param.schema)?.type ?? 'string';
-    queryParams.push(`${key(name)}: ${valueOf(value, type)}`);
+    queryParams.push(`${key(name)}: ${literalOf(value, type)}`);
   }
   const init = [];
   const params = [];
@@ -226,7 +226,7 @@ function typedCall(call, source) {
 }
 
 /** A literal value as TypeScript of `type`, or an interpolated expression as it is. */
-function valueOf(part, type) {
+function literalOf(part, type) {
   if (part.expr !== undefined) {
     // The typed client encodes values itself.
     const expr = /^encodeURIComponent\((.+)\)$/s.exec(part.expr)?.[1] ?? part.expr;
