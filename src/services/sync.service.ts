@@ -29,7 +29,7 @@ export async function pushMutations(ctx: ServiceContext, push: PushRequest): Pro
   // one per mutation: a push of 1,000 mutations would otherwise make 1,000 calls to the hub.
   const held: LoggedEvent[] = [];
   // On D1 a mutation's unit waits to ride the next call (its successor's read, most often), so a push
-  // makes about one call per two mutations (src/db/deferred-units.ts).
+  // makes about two calls per three mutations of a phone's day (src/db/deferred-units.ts).
   const queue = deferUnitsOn(ctx.db);
   const pushCtx = deriveContext(ctx, {
     published: (events) => held.push(...events),
