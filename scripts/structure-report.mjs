@@ -88,9 +88,11 @@ function isHubCall(callee) {
 
 const cycles = countCycles();
 
-const testFiles = walk(join(root, 'test')).filter((f) => f.endsWith('.ts'));
+// The two clients' own modules are not calls of them.
+const CLIENT_MODULES = new Set(['test/helpers/api.ts', 'test/helpers/rest.ts']);
+const testFiles = walk(join(root, 'test')).filter((f) => f.endsWith('.ts') && !CLIENT_MODULES.has(rel(f)));
 const countIn = (pattern) => testFiles.reduce((n, f) => n + (readFileSync(f, 'utf8').match(pattern) ?? []).length, 0);
-const testCalls = { untyped: countIn(/\bapi(<[^>]*>)?\(/g) - 1, typed: countIn(/\brest\(/g) - 1 };
+const testCalls = { untyped: countIn(/\bapi(<[^>]*>)?\(/g), typed: countIn(/\brest\(/g) };
 
 const report = {
   files: files.length,
