@@ -34,8 +34,9 @@ export function ok<T>(answer: Answer<T>, status?: number): T {
 /**
  * A typed call's answer in the shape `api` answers: the body is typed as the success body, plus the
  * fields of a refusal's problem that the success body does not have (so `body.code` reads either way).
+ * An operation that answers no content (204) has only the refusal's fields (its success body is undefined).
  */
-export type TypedBody<T> = T & Partial<Omit<Problem, keyof T>>;
+export type TypedBody<T> = [T] extends [undefined] ? Partial<Problem> : T & Partial<Omit<Problem, keyof T>>;
 
 export interface TypedResponse<T> {
   status: number;
