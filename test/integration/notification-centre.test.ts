@@ -1,12 +1,14 @@
 import { env } from 'cloudflare:workers';
+import type { components, paths } from '@fieldline/client/rest';
 import { and, eq } from 'drizzle-orm';
-import { describe, expect, inject, it } from 'vitest';
+import { assert, describe, expect, inject, it } from 'vitest';
 import { notificationDeliveries, pushSubscriptions, visits } from '../../src/db/tables';
 import { runOutbound } from '../../src/jobs/outbound';
 import { newId } from '../../src/lib/ids';
 import { api } from '../helpers/api';
 import { testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
+import { answered, ok, rest } from '../helpers/rest';
 import {
   createConfirmedOrder,
   createCurrentMonthTarget,
@@ -50,9 +52,11 @@ async function device(token: string) {
     endpoint: string;
     keys: { p256dh: string; auth: string };
   };
-  const res = await api('POST', '/v1/push/subscriptions', { ...sub, userAgent: 'Test browser' }, { token });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { id: res.body.id as string, pushId: sub.endpoint.split('/push/')[1] as string, subscription: sub };
+  const res = ok(
+    await rest(token).POST('/v1/push/subscriptions', { body: { ...sub, userAgent: 'Test browser' } }),
+    201,
+  );
+  return { id: res.id, pushId: sub.endpoint.split('/push/')[1] as string, subscription: sub };
 }
 
 async function received(pushId: string): Promise<PushMessage[]> {
@@ -62,8 +66,9 @@ async function received(pushId: string): Promise<PushMessage[]> {
 const answerWith = (pushId: string, body: Record<string, unknown>) =>
   fetch(`${pushService()}/_control/answer`, { method: 'POST', body: JSON.stringify({ id: pushId, ...body }) });
 
-const inbox = async (token: string, query = '') =>
-  (await api('GET', `/v1/me/notifications${query}`, undefined, { token })).body;
+type InboxQuery = NonNullable<paths['/v1/me/notifications']['get']['parameters']['query']>;
+const inbox = async (token: string, query: InboxQuery = {}) =>
+  (await answered(rest(token).GET('/v1/me/notifications', { params: { query } }))).body;
 
 const deliveriesOf = (tenantId: string) =>
   testDb().select().from(notificationDeliveries).where(eq(notificationDeliveries.tenantId, tenantId));
@@ -77,11 +82,11 @@ async function teamWithDevice() {
 }
 
 const largeOrderAbove = async (t: TestTenant, minTotalMinor: number) => {
-  const res = await api(
-    'PATCH',
-    '/v1/notification-rules/large_order',
-    { settings: { minTotalMinor } },
-    { token: t.token },
+  const res = await answered(
+    rest(t.token).PATCH('/v1/notification-rules/{kind}', {
+      params: { path: { kind: 'large_order' } },
+      body: { settings: { minTotalMinor } },
+    }),
   );
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 };
@@ -89,14 +94,16 @@ const largeOrderAbove = async (t: TestTenant, minTotalMinor: number) => {
 describe('notification rules', () => {
   it('lists every rule on by default; owners change them; managers may not; bad settings answer 400', async () => {
     const t = await createTenant();
-    const listed = await api('GET', '/v1/notification-rules', undefined, { token: t.token });
+    const rule = (token: string, kind: string, body: components['schemas']['UpdateNotificationRule']) =>
+      answered(rest(token).PATCH('/v1/notification-rules/{kind}', { params: { path: { kind } }, body }));
+    const listed = await answered(rest(t.token).GET('/v1/notification-rules'));
     expect(listed.status).toBe(200);
     // Names inherited by every object are not rules (was a 500).
     for (const kind of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
-      const res = await api('PATCH', `/v1/notification-rules/${kind}`, { enabled: false }, { token: t.token });
+      const res = await rule(t.token, kind, { enabled: false });
       expect(res.status, kind).toBe(404);
     }
-    expect(listed.body.data.map((r: { kind: string }) => r.kind)).toEqual([
+    expect(listed.body.data.map((r) => r.kind)).toEqual([
       'stock_low',
       'large_order',
       'payment_failed',
@@ -105,18 +112,12 @@ describe('notification rules', () => {
       'target_attainment',
       'customer_at_risk',
     ]);
-    expect(listed.body.data.every((r: { enabled: boolean; customised: boolean }) => r.enabled && !r.customised)).toBe(
-      true,
-    );
-    const large = listed.body.data.find((r: { kind: string }) => r.kind === 'large_order');
+    expect(listed.body.data.every((r) => r.enabled && !r.customised)).toBe(true);
+    const large = listed.body.data.find((r) => r.kind === 'large_order');
+    assert.isDefined(large);
     expect(large.settings).toEqual({ minTotalMinor: 100000 });
 
-    const changed = await api(
-      'PATCH',
-      '/v1/notification-rules/visit_soon',
-      { enabled: false, settings: { minutesBefore: 15 } },
-      { token: t.token },
-    );
+    const changed = await rule(t.token, 'visit_soon', { enabled: false, settings: { minutesBefore: 15 } });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({
       kind: 'visit_soon',
@@ -126,54 +127,38 @@ describe('notification rules', () => {
     });
 
     const manager = await createUserWithRole(t, 'manager');
-    const refused = await api(
-      'PATCH',
-      '/v1/notification-rules/visit_soon',
-      { enabled: true },
-      { token: manager.token },
-    );
+    const refused = await rule(manager.token, 'visit_soon', { enabled: true });
     expect(refused.status).toBe(403);
-    const unknown = await api('PATCH', '/v1/notification-rules/nothing', { enabled: true }, { token: t.token });
+    const unknown = await rule(t.token, 'nothing', { enabled: true });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('NOT_FOUND');
-    const bad = await api(
-      'PATCH',
-      '/v1/notification-rules/visit_soon',
-      { settings: { minutesBefore: 'soon' } },
-      { token: t.token },
-    );
+    const bad = await rule(t.token, 'visit_soon', { settings: { minutesBefore: 'soon' } });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
-    expect(bad.body.errors[0].path).toBe('json.settings.minutesBefore');
-    const extra = await api(
-      'PATCH',
-      '/v1/notification-rules/visit_soon',
-      { settings: { colour: 1 } },
-      { token: t.token },
-    );
+    expect(bad.body.errors?.[0]?.path).toBe('json.settings.minutesBefore');
+    const extra = await rule(t.token, 'visit_soon', { settings: { colour: 1 } });
     expect(extra.status).toBe(400);
 
     // Another tenant still runs the defaults.
     const other = await createTenant();
-    const theirs = await api('GET', '/v1/notification-rules', undefined, { token: other.token });
-    expect(theirs.body.data.find((r: { kind: string }) => r.kind === 'visit_soon')).toMatchObject({ enabled: true });
+    const theirs = await answered(rest(other.token).GET('/v1/notification-rules'));
+    expect(theirs.body.data.find((r) => r.kind === 'visit_soon')).toMatchObject({ enabled: true });
   });
 });
 
 describe('notification preferences', () => {
   it('start from the defaults and keep only what the user changed', async () => {
     const t = await createTenant();
-    const before = await api('GET', '/v1/me/notification-preferences', undefined, { token: t.token });
+    const before = await answered(rest(t.token).GET('/v1/me/notification-preferences'));
     expect(before.status).toBe(200);
     expect(before.body.kinds.stock_low).toEqual({ inApp: true, push: true, email: false });
     expect(before.body.kinds.payment_failed).toEqual({ inApp: true, push: true, email: true });
     expect(before.body.quietHours).toBeNull();
 
-    const put = await api(
-      'PUT',
-      '/v1/me/notification-preferences',
-      { kinds: { stock_low: { push: false } }, quietHours: { start: '22:00', end: '06:30' } },
-      { token: t.token },
+    const put = await answered(
+      rest(t.token).PUT('/v1/me/notification-preferences', {
+        body: { kinds: { stock_low: { push: false } }, quietHours: { start: '22:00', end: '06:30' } },
+      }),
     );
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body.kinds.stock_low).toEqual({ inApp: true, push: false, email: false });
@@ -181,16 +166,16 @@ describe('notification preferences', () => {
     expect(put.body.quietHours).toEqual({ start: '22:00', end: '06:30' });
 
     // A later change of another kind keeps the first; null removes the quiet hours.
-    const again = await api(
-      'PUT',
-      '/v1/me/notification-preferences',
-      { kinds: { large_order: { email: true } }, quietHours: null },
-      { token: t.token },
+    const again = await answered(
+      rest(t.token).PUT('/v1/me/notification-preferences', {
+        body: { kinds: { large_order: { email: true } }, quietHours: null },
+      }),
     );
     expect(again.body.kinds.stock_low.push).toBe(false);
     expect(again.body.kinds.large_order.email).toBe(true);
     expect(again.body.quietHours).toBeNull();
 
+    // Untyped: an unknown kind and an unknown channel are sent on purpose.
     for (const body of [
       { quietHours: { start: '25:00', end: '06:00' } },
       { quietHours: { start: '07:00', end: '07:00' } },
@@ -203,7 +188,7 @@ describe('notification preferences', () => {
     }
     // Another user of the tenant has his own.
     const manager = await createUserWithRole(t, 'manager');
-    const theirs = await api('GET', '/v1/me/notification-preferences', undefined, { token: manager.token });
+    const theirs = await answered(rest(manager.token).GET('/v1/me/notification-preferences'));
     expect(theirs.body.kinds.stock_low.push).toBe(true);
   });
 });
@@ -211,15 +196,15 @@ describe('notification preferences', () => {
 describe('push subscriptions', () => {
   it('hands out the VAPID key, stores a device once per endpoint, and keeps devices to their user', async () => {
     const t = await createTenant();
-    const key = await api('GET', '/v1/push/vapid-public-key', undefined, { token: t.token });
+    const key = await answered(rest(t.token).GET('/v1/push/vapid-public-key'));
     expect(key.status).toBe(200);
     expect(key.body.publicKey).toBe((env as unknown as Record<string, string>).VAPID_PUBLIC_KEY);
 
     const phone = await device(t.token);
-    const again = await api('POST', '/v1/push/subscriptions', phone.subscription, { token: t.token });
+    const again = await answered(rest(t.token).POST('/v1/push/subscriptions', { body: phone.subscription }));
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(phone.id);
-    const mine = await api('GET', '/v1/push/subscriptions', undefined, { token: t.token });
+    const mine = await answered(rest(t.token).GET('/v1/push/subscriptions'));
     expect(mine.body.data).toHaveLength(1);
     expect(mine.body.data[0]).toMatchObject({ id: phone.id, userAgent: 'Test browser' });
     expect(JSON.stringify(mine.body)).not.toContain(phone.subscription.keys.auth);
@@ -230,6 +215,7 @@ describe('push subscriptions', () => {
       { ...phone.subscription, endpoint: 'ftp://push.example.com/x' },
       { endpoint: phone.subscription.endpoint },
     ];
+    // Untyped: the last one lacks the keys on purpose.
     for (const body of bad) {
       const res = await api('POST', '/v1/push/subscriptions', body, { token: t.token });
       expect(res.status, JSON.stringify(body)).toBe(400);
@@ -237,20 +223,23 @@ describe('push subscriptions', () => {
     }
 
     const manager = await createUserWithRole(t, 'manager');
-    const notTheirs = await api('DELETE', `/v1/push/subscriptions/${phone.id}`, undefined, { token: manager.token });
+    const remove = (token: string) =>
+      answered(rest(token).DELETE('/v1/push/subscriptions/{id}', { params: { path: { id: phone.id } } }));
+    const notTheirs = await remove(manager.token);
     expect(notTheirs.status).toBe(404);
     const other = await createTenant();
-    const otherTenant = await api('DELETE', `/v1/push/subscriptions/${phone.id}`, undefined, { token: other.token });
+    const otherTenant = await remove(other.token);
     expect(otherTenant.status).toBe(404);
-    const removed = await api('DELETE', `/v1/push/subscriptions/${phone.id}`, undefined, { token: t.token });
+    const removed = await remove(t.token);
     expect(removed.status).toBe(204);
-    expect((await api('GET', '/v1/push/subscriptions', undefined, { token: t.token })).body.data).toEqual([]);
+    expect((await answered(rest(t.token).GET('/v1/push/subscriptions'))).body.data).toEqual([]);
   });
 
   it('are for signed-in users: an API key gets 403', async () => {
     const t = await createTenant();
-    const key = await api('POST', '/v1/api-keys', { name: 'ERP', scopes: ['orders:read'] }, { token: t.token });
+    const key = await answered(rest(t.token).POST('/v1/api-keys', { body: { name: 'ERP', scopes: ['orders:read'] } }));
     expect(key.status, JSON.stringify(key.body)).toBe(201);
+    // Untyped: the key goes in the X-API-Key header.
     const res = await api('GET', '/v1/push/subscriptions', undefined, { headers: { 'x-api-key': key.body.secret } });
     expect(res.status).toBe(403);
   });
@@ -280,13 +269,15 @@ describe('rules raise notifications', () => {
     expect(managerInbox.data).toHaveLength(1);
     expect(managerInbox.data[0]).toMatchObject({ kind: 'large_order', userId: manager.id, readAt: null });
     const ownerInbox = await inbox(t.token);
-    expect(ownerInbox.data.map((n: { kind: string }) => n.kind)).toEqual(['large_order']);
-    expect(ownerInbox.data[0].id).not.toBe(managerInbox.data[0].id);
+    expect(ownerInbox.data.map((n) => n.kind)).toEqual(['large_order']);
+    const [owners] = ownerInbox.data;
+    assert.isDefined(owners);
+    expect(owners.id).not.toBe(managerInbox.data[0]?.id);
 
     // A manager does not see what the rules addressed to the owner.
-    const ownersOne = await api('GET', `/v1/notifications/${ownerInbox.data[0].id}`, undefined, {
-      token: manager.token,
-    });
+    const ownersOne = await answered(
+      rest(manager.token).GET('/v1/notifications/{id}', { params: { path: { id: owners.id } } }),
+    );
     expect(ownersOne.status).toBe(404);
     // Running the rules again raises nothing twice.
     await runOutbound(env, { job: 'notifications', tenantId: t.tenantId }, { waitUntil: () => {} });
@@ -297,7 +288,7 @@ describe('rules raise notifications', () => {
   it('low stock tells the managers which product; someone who switched push off gets it in-app only', async () => {
     const { t, manager, phone } = await teamWithDevice();
     const ownersPhone = await device(t.token);
-    await api('PUT', '/v1/me/notification-preferences', { kinds: { stock_low: { push: false } } }, { token: t.token });
+    await rest(t.token).PUT('/v1/me/notification-preferences', { body: { kinds: { stock_low: { push: false } } } });
     const product = await createProduct(t, { onHand: 10, lowStockThreshold: 5 });
     await createConfirmedOrder(t, product, 6);
 
@@ -314,7 +305,7 @@ describe('rules raise notifications', () => {
       const box = await inbox(t.token);
       return box.data.length > 0 && box;
     }, "the owner's notification");
-    expect(ownerInbox.data[0].kind).toBe('stock_low');
+    expect(ownerInbox.data[0]?.kind).toBe('stock_low');
     expect(await received(ownersPhone.pushId)).toEqual([]);
   });
 
@@ -324,12 +315,12 @@ describe('rules raise notifications', () => {
     const phone = await device(salesman.token);
     const product = await createProduct(t, { priceMinor: 1_000 });
     const order = await createOrder(t, [{ productId: product, quantity: 2 }], { salesmanId: salesman.salesmanId });
-    expect((await api('POST', `/v1/orders/${order.id}/confirm`, undefined, { token: t.token })).status).toBe(200);
-    const failed = await api(
-      'POST',
-      '/v1/payments',
-      { orderId: order.id, amountMinor: 2_000, method: 'card', status: 'failed' },
-      { token: t.token },
+    const confirm = rest(t.token).POST('/v1/orders/{id}/confirm', { params: { path: { id: order.id } } });
+    expect((await answered(confirm)).status).toBe(200);
+    const failed = await answered(
+      rest(t.token).POST('/v1/payments', {
+        body: { orderId: order.id, amountMinor: 2_000, method: 'card', status: 'failed' },
+      }),
     );
     expect(failed.status, JSON.stringify(failed.body)).toBe(201);
 
@@ -344,10 +335,10 @@ describe('rules raise notifications', () => {
     });
     expect(message?.urgency).toBe('high');
     const his = await inbox(salesman.token);
-    expect(his.data.map((n: { kind: string }) => n.kind)).toEqual(['payment_failed']);
+    expect(his.data.map((n) => n.kind)).toEqual(['payment_failed']);
     expect(his.data[0]).toMatchObject({ salesmanId: salesman.salesmanId, userId: salesman.userId });
     // The owner gets it in-app, and by e-mail (payment_failed has e-mail on by default).
-    expect((await inbox(t.token)).data.map((n: { kind: string }) => n.kind)).toEqual(['payment_failed']);
+    expect((await inbox(t.token)).data.map((n) => n.kind)).toEqual(['payment_failed']);
     const email = await waitFor(async () => {
       const rows = await deliveriesOf(t.tenantId);
       return rows.find((d) => d.channel === 'email' && d.userId === t.ownerId && d.status === 'sent');
@@ -365,7 +356,8 @@ describe('rules raise notifications', () => {
     const product = await createProduct(t, { priceMinor: 1_000, onHand: 100 });
     const sell = async (quantity: number) => {
       const order = await createOrder(t, [{ productId: product, quantity }], { salesmanId: salesman.salesmanId });
-      expect((await api('POST', `/v1/orders/${order.id}/confirm`, undefined, { token: t.token })).status).toBe(200);
+      const confirm = rest(t.token).POST('/v1/orders/{id}/confirm', { params: { path: { id: order.id } } });
+      expect((await answered(confirm)).status).toBe(200);
     };
 
     await sell(6); // 60 %: past 50
@@ -380,7 +372,8 @@ describe('rules raise notifications', () => {
     });
     expect(payload.title).toMatch(/ reached 50 % of the \w+ \d{4} revenue target$/);
     expect(first[0]?.urgency).toBe('low');
-    const got = await api('GET', `/v1/targets/${target.body.id}`, undefined, { token: salesman.token });
+    const byId = { params: { path: { id: target.body.id } } };
+    const got = await answered(rest(salesman.token).GET('/v1/targets/{id}', byId));
     expect(got.status).toBe(200);
     expect(got.body.attainment).toMatchObject({
       asOf: today,
@@ -389,7 +382,7 @@ describe('rules raise notifications', () => {
       revenuePct: 60,
       visitPct: null,
     });
-    expect(got.body.attainment.elapsedPct).toBeGreaterThan(0);
+    expect(got.body.attainment?.elapsedPct).toBeGreaterThan(0);
 
     await sell(1); // 70 %: no new threshold
     await sell(4); // 110 %: past 85 and 100 in one step, told once, as 100
@@ -400,26 +393,27 @@ describe('rules raise notifications', () => {
     await runOutbound(env, { job: 'notifications', tenantId: t.tenantId }, { waitUntil: () => {} });
     expect(later.map((m) => JSON.parse(m.payload).data.threshold)).toEqual([50, 100]);
     expect(await received(phone.pushId)).toHaveLength(2);
-    const managers = await inbox(manager.token, '?kind=target_attainment');
-    expect(managers.data.map((n: { data: { threshold: number } }) => n.data.threshold)).toEqual([100, 50]);
-    const his = await inbox(salesman.token, '?kind=target_attainment');
+    const managers = await inbox(manager.token, { kind: 'target_attainment' });
+    expect(managers.data.map((n) => n.data?.threshold)).toEqual([100, 50]);
+    const his = await inbox(salesman.token, { kind: 'target_attainment' });
     expect(his.data).toHaveLength(2);
     // The list does not compute it; another tenant's target is not there.
-    const listed = await api('GET', '/v1/targets', undefined, { token: t.token });
-    expect(listed.body.data[0].attainment).toBeUndefined();
+    const listed = await answered(rest(t.token).GET('/v1/targets'));
+    const [listedFirst] = listed.body.data;
+    assert.isDefined(listedFirst);
+    expect(listedFirst.attainment).toBeUndefined();
     const other = await createTenant();
-    expect((await api('GET', `/v1/targets/${target.body.id}`, undefined, { token: other.token })).status).toBe(404);
+    expect((await answered(rest(other.token).GET('/v1/targets/{id}', byId))).status).toBe(404);
   });
 
   it("a manager's message reaches the salesman's device", async () => {
     const t = await createTenant();
     const salesman = await createSalesman(t);
     const phone = await device(salesman.token);
-    const sent = await api(
-      'POST',
-      '/v1/notifications',
-      { salesmanId: salesman.salesmanId, title: 'Call the office', body: 'About tomorrow' },
-      { token: t.token },
+    const sent = await answered(
+      rest(t.token).POST('/v1/notifications', {
+        body: { salesmanId: salesman.salesmanId, title: 'Call the office', body: 'About tomorrow' },
+      }),
     );
     expect(sent.status).toBe(201);
     const [message] = await waitFor(async () => {
@@ -431,7 +425,7 @@ describe('rules raise notifications', () => {
       kind: 'message',
       title: 'Call the office',
     });
-    expect((await inbox(salesman.token)).data.map((n: { id: string }) => n.id)).toEqual([sent.body.id]);
+    expect((await inbox(salesman.token)).data.map((n) => n.id)).toEqual([sent.body.id]);
   });
 });
 
@@ -475,11 +469,10 @@ describe('push delivery', () => {
         minute: '2-digit',
         hourCycle: 'h23',
       }).format(new Date(Date.now() + offsetMs));
-    const put = await api(
-      'PUT',
-      '/v1/me/notification-preferences',
-      { quietHours: { start: berlin(-10 * 60_000), end: berlin(10 * 60_000) } },
-      { token: manager.token },
+    const put = await answered(
+      rest(manager.token).PUT('/v1/me/notification-preferences', {
+        body: { quietHours: { start: berlin(-10 * 60_000), end: berlin(10 * 60_000) } },
+      }),
     );
     expect(put.status).toBe(200);
     await largeOrderAbove(t, 1_000);
@@ -530,16 +523,16 @@ describe('visit reminders', () => {
 
     await runOutbound(env, { job: 'notifications', tenantId: t.tenantId, visits: true }, { waitUntil: () => {} });
 
-    const his = (await inbox(salesman.token)).data as { kind: string; data: { visitId: string }; title: string }[];
-    expect(his.map((n) => [n.kind, n.data.visitId]).sort()).toEqual(
+    const his = (await inbox(salesman.token)).data;
+    expect(his.map((n) => [n.kind, n.data?.visitId]).sort()).toEqual(
       [
         ['visit_missed', missed],
         ['visit_soon', soon],
       ].sort(),
     );
     expect(his.find((n) => n.kind === 'visit_soon')?.title).toMatch(/^Visit at \d\d:\d\d: Kiosk am Markt$/);
-    const managers = (await inbox(manager.token)).data as { kind: string; data: { visitId: string } }[];
-    expect(managers.map((n) => [n.kind, n.data.visitId])).toEqual([['visit_missed', missed]]);
+    const managers = (await inbox(manager.token)).data;
+    expect(managers.map((n) => [n.kind, n.data?.visitId])).toEqual([['visit_missed', missed]]);
     const pushes = await waitFor(async () => {
       const got = await received(phone.pushId);
       return got.length === 2 && got;
@@ -570,33 +563,35 @@ describe('the inbox', () => {
     await waitFor(async () => (await inbox(manager.token)).unreadCount === 3, 'three unread');
 
     const [first] = (await inbox(manager.token)).data;
-    const read = await api('POST', `/v1/notifications/${first.id}/read`, undefined, { token: manager.token });
+    assert.isDefined(first);
+    const byId = { params: { path: { id: first.id } } };
+    const read = await answered(rest(manager.token).POST('/v1/notifications/{id}/read', byId));
     expect(read.status, JSON.stringify(read.body)).toBe(200);
     expect(read.body.readAt).not.toBeNull();
     expect((await inbox(manager.token)).unreadCount).toBe(2);
-    expect((await inbox(manager.token, '?unread=true')).data).toHaveLength(2);
+    expect((await inbox(manager.token, { unread: 'true' })).data).toHaveLength(2);
     // GET /v1/notifications carries the same count (and the list a manager sees: his and the team's).
-    const listed = await api('GET', '/v1/notifications', undefined, { token: manager.token });
+    const listed = await answered(rest(manager.token).GET('/v1/notifications'));
     expect(listed.body.unreadCount).toBe(2);
-    expect(listed.body.data.map((n: { kind: string }) => n.kind)).toEqual([
-      'large_order',
-      'large_order',
-      'large_order',
-    ]);
-    const key = await api('POST', '/v1/api-keys', { name: 'Feed', scopes: ['salesmen:read'] }, { token: t.token });
-    const byKey = await api('GET', '/v1/notifications', undefined, { token: key.body.secret });
+    expect(listed.body.data.map((n) => n.kind)).toEqual(['large_order', 'large_order', 'large_order']);
+    const key = ok(
+      await rest(t.token).POST('/v1/api-keys', { body: { name: 'Feed', scopes: ['salesmen:read'] } }),
+      201,
+    );
+    const byKey = await answered(rest(key.secret).GET('/v1/notifications'));
     expect(byKey.status).toBe(200);
     expect(byKey.body.unreadCount).toBeNull();
     // The owner cannot mark the manager's; another tenant does not find it.
-    const notHis = await api('POST', `/v1/notifications/${first.id}/read`, undefined, { token: t.token });
+    const notHis = await answered(rest(t.token).POST('/v1/notifications/{id}/read', byId));
     expect(notHis.status).toBe(404);
     const other = await createTenant();
-    expect((await api('GET', `/v1/notifications/${first.id}`, undefined, { token: other.token })).status).toBe(404);
+    expect((await answered(rest(other.token).GET('/v1/notifications/{id}', byId))).status).toBe(404);
 
-    const all = await api('POST', '/v1/me/notifications/read-all', undefined, { token: manager.token });
+    const all = await answered(rest(manager.token).POST('/v1/me/notifications/read-all'));
     expect(all.status).toBe(200);
     expect(all.body).toEqual({ marked: 2, unreadCount: 0 });
     expect((await inbox(t.token)).unreadCount).toBe(3);
+    // Untyped: a kind that does not exist.
     const bad = await api('GET', '/v1/me/notifications?kind=nothing', undefined, { token: manager.token });
     expect(bad.status).toBe(400);
   });
