@@ -1,3 +1,4 @@
+import type { components, paths } from '@fieldline/client/rest';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/lib/errors';
 import { checkIn } from '../../src/services/visits.service';
@@ -28,6 +29,10 @@ async function field(): Promise<Field> {
 }
 
 const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((v) => v.id);
+const byId = (id: string) => ({ params: { path: { id } } });
+type UpdateVisit = components['schemas']['UpdateVisit'];
+type VisitsQuery = NonNullable<paths['/v1/visits']['get']['parameters']['query']>;
+type Fix = ReturnType<typeof fixAt> & { at?: string };
 
 describe('visits', () => {
   it('plans, checks in (verified), checks out and records the events', async () => {
@@ -79,23 +84,23 @@ describe('visits', () => {
     );
     expect(fixedOutcome.body.outcome).toBe('follow_up');
 
-    const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
-    const visitEvents = events.body.data.filter((e: { entityType: string }) => e.entityType === 'visit');
-    expect(visitEvents.map((e: { type: string }) => e.type)).toEqual([
+    const events = await answered(rest(t.token).GET('/v1/events', { params: { query: { since: 0 } } }));
+    const visitEvents = events.body.data.filter((e) => e.entityType === 'visit');
+    expect(visitEvents.map((e) => e.type)).toEqual([
       'visit:created',
       'visit:checked_in',
       'visit:checked_out',
       'visit:updated',
     ]);
-    expect(visitEvents[1].payload).toMatchObject({ id: planned.id, verdict: 'verified', status: 'in_progress' });
+    expect(visitEvents[1]?.payload).toMatchObject({ id: planned.id, verdict: 'verified', status: 'in_progress' });
   });
 
   it('judges check-ins against the tenant radius plus the capped accuracy', async () => {
     const { t, customer, a } = await field();
     const nowhere = await createCustomer(t.token, { lat: null, lng: null });
-    const checkIn = async (customerId: string, fix: Record<string, number>) => {
+    const checkIn = async (customerId: string, fix: Fix) => {
       const visit = await createVisit(a.token, { customerId });
-      const res = await api('POST', `/v1/visits/${visit.id}/check-in`, fix, { token: a.token });
+      const res = await answered(rest(a.token).POST('/v1/visits/{id}/check-in', { ...byId(visit.id), body: fix }));
       expect(res.status).toBe(200);
       return res.body;
     };
@@ -130,12 +135,15 @@ describe('visits', () => {
       ['not a timestamp', { lat: 0, lng: 0, accuracy: 5, at: 'yesterday' }],
       ['unknown field', { lat: 0, lng: 0, accuracy: 5, speed: 3 }],
     ];
+    // Untyped: out-of-range numbers are typed, but a missing field, a word for a time and an unknown field are not.
     for (const [label, body] of bad) {
       const res = await api('POST', path, body, { token: a.token });
       expect(res.status, label).toBe(400);
       expect(res.body.code, label).toBe('VALIDATION_FAILED');
     }
-    const future = await api('POST', path, { ...fixAt(10), at: inMinutes(10) }, { token: a.token });
+    const checkInAt = (at: string) =>
+      answered(rest(a.token).POST('/v1/visits/{id}/check-in', { ...byId(visit.id), body: { ...fixAt(10), at } }));
+    const future = await checkInAt(inMinutes(10));
     expect(future.status).toBe(400);
     expect(future.body.code).toBe('VALIDATION_FAILED');
     expect(future.body.detail).toContain('future');
@@ -145,7 +153,7 @@ describe('visits', () => {
     ).toBe('planned');
 
     // A device clock slightly ahead is tolerated, and a past (offline) time is kept as given.
-    const skewed = await api('POST', path, { ...fixAt(10), at: inMinutes(2) }, { token: a.token });
+    const skewed = await checkInAt(inMinutes(2));
     expect(skewed.status).toBe(200);
     expect(skewed.body.checkInOffline).toBe(false);
     const offline = await createVisit(a.token, { customerId: customer.id });
@@ -187,6 +195,7 @@ describe('visits', () => {
     );
     expect(futureOut.status).toBe(400);
 
+    // Untyped: no customer.
     expect((await api('POST', '/v1/visits', { salesmanId: a.salesmanId }, { token: t.token })).status).toBe(400);
     const noSalesman = await answered(rest(t.token).POST('/v1/visits', { body: { customerId: customer.id } }));
     expect(noSalesman.status).toBe(400);
@@ -195,6 +204,7 @@ describe('visits', () => {
       rest(a.token).POST('/v1/visits', { body: { customerId: customer.id, plannedAt: '2025-13-01' } }),
     );
     expect(badPlanned.status).toBe(400);
+    // Untyped: a visit is completed by checking out, so `completed` is not a status PATCH takes.
     const badStatus = await api('PATCH', `/v1/visits/${visit.id}`, { status: 'completed' }, { token: a.token });
     expect(badStatus.status).toBe(400);
   });
@@ -202,25 +212,28 @@ describe('visits', () => {
   it('allows each transition once and only in order (409)', async () => {
     const { customer, a } = await field();
     const visit = await createVisit(a.token, { customerId: customer.id });
-    const path = `/v1/visits/${visit.id}`;
+    const path = byId(visit.id);
+    const checkIn = () => answered(rest(a.token).POST('/v1/visits/{id}/check-in', { ...path, body: fixAt(10) }));
+    const checkOut = () => answered(rest(a.token).POST('/v1/visits/{id}/check-out', { ...path, body: fixAt(10) }));
+    const patch = (body: UpdateVisit) => answered(rest(a.token).PATCH('/v1/visits/{id}', { ...path, body }));
 
-    const earlyOut = await api('POST', `${path}/check-out`, fixAt(10), { token: a.token });
+    const earlyOut = await checkOut();
     expect(earlyOut.status).toBe(409);
     expect(earlyOut.body.code).toBe('INVALID_STATE');
-    const earlyOutcome = await api('PATCH', path, { outcome: 'no_order' }, { token: a.token });
+    const earlyOutcome = await patch({ outcome: 'no_order' });
     expect(earlyOutcome.status).toBe(409);
 
-    expect((await api('POST', `${path}/check-in`, fixAt(10), { token: a.token })).status).toBe(200);
-    const again = await api('POST', `${path}/check-in`, fixAt(10), { token: a.token });
+    expect((await checkIn()).status).toBe(200);
+    const again = await checkIn();
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('INVALID_STATE');
-    expect((await api('PATCH', path, { plannedAt: inMinutes(60) }, { token: a.token })).status).toBe(409);
-    expect((await api('PATCH', path, { status: 'cancelled' }, { token: a.token })).status).toBe(409);
-    expect((await api('PATCH', path, { notes: 'still fine' }, { token: a.token })).status).toBe(200);
+    expect((await patch({ plannedAt: inMinutes(60) })).status).toBe(409);
+    expect((await patch({ status: 'cancelled' })).status).toBe(409);
+    expect((await patch({ notes: 'still fine' })).status).toBe(200);
 
-    expect((await api('POST', `${path}/check-out`, fixAt(10), { token: a.token })).status).toBe(200);
-    expect((await api('POST', `${path}/check-out`, fixAt(10), { token: a.token })).status).toBe(409);
-    expect((await api('POST', `${path}/check-in`, fixAt(10), { token: a.token })).status).toBe(409);
+    expect((await checkOut()).status).toBe(200);
+    expect((await checkOut()).status).toBe(409);
+    expect((await checkIn()).status).toBe(409);
 
     const cancelled = await createVisit(a.token, { customerId: customer.id });
     const cancel = await answered(
@@ -288,13 +301,19 @@ describe('visits', () => {
     expect(ids(await answered(rest(b.token).GET('/v1/visits')))).toEqual([ofB.id]);
     expect(ids(await answered(rest(t.token).GET('/v1/visits'))).sort()).toEqual([ofA.id, ofB.id].sort());
 
-    const other = `/v1/visits/${ofB.id}`;
-    expect((await api('GET', other, undefined, { token: a.token })).status).toBe(404);
-    expect((await api('PATCH', other, { notes: 'mine now' }, { token: a.token })).status).toBe(404);
-    expect((await api('DELETE', other, undefined, { token: a.token })).status).toBe(404);
-    expect((await api('POST', `${other}/check-in`, fixAt(10), { token: a.token })).status).toBe(404);
-    expect((await api('POST', `${other}/check-out`, fixAt(10), { token: a.token })).status).toBe(404);
-    expect((await api('GET', other, undefined, { token: b.token })).body.status).toBe('planned');
+    const other = byId(ofB.id);
+    expect((await answered(rest(a.token).GET('/v1/visits/{id}', other))).status).toBe(404);
+    expect(
+      (await answered(rest(a.token).PATCH('/v1/visits/{id}', { ...other, body: { notes: 'mine now' } }))).status,
+    ).toBe(404);
+    expect((await answered(rest(a.token).DELETE('/v1/visits/{id}', other))).status).toBe(404);
+    expect((await answered(rest(a.token).POST('/v1/visits/{id}/check-in', { ...other, body: fixAt(10) }))).status).toBe(
+      404,
+    );
+    expect(
+      (await answered(rest(a.token).POST('/v1/visits/{id}/check-out', { ...other, body: fixAt(10) }))).status,
+    ).toBe(404);
+    expect((await answered(rest(b.token).GET('/v1/visits/{id}', other))).body.status).toBe('planned');
 
     const forB = await answered(
       rest(a.token).POST('/v1/visits', { body: { customerId: customer.id, salesmanId: b.salesmanId } }),
@@ -360,17 +379,17 @@ describe('visits', () => {
     await answered(
       rest(t.token).POST('/v1/visits/{id}/check-in', { params: { path: { id: v2.id } }, body: fixAt(10) }),
     );
-    const list = async (query: string) => ids(await api('GET', `/v1/visits?${query}`, undefined, { token: t.token }));
+    const list = async (query: VisitsQuery) =>
+      ids(await answered(rest(t.token).GET('/v1/visits', { params: { query } })));
 
-    expect(await list(`salesmanId=${a.salesmanId}`)).toEqual([v1.id, v2.id]);
-    expect(await list(`customerId=${customer.id}`)).toEqual([v1.id, v3.id, unplanned.id]);
-    expect(await list('status=in_progress')).toEqual([v2.id]);
-    expect(await list('sort=-createdAt&status=planned')).toEqual([unplanned.id, v3.id, v1.id]);
-    expect(await list('from=2025-06-02T00:00:00Z')).toEqual([v2.id, v3.id]);
-    expect(await list('to=2025-06-02T09:00:00Z')).toEqual([v1.id]);
-    expect(await list(`from=${encodeURIComponent('2025-06-02T10:00:00+02:00')}&to=2025-06-03T00:00:00Z`)).toEqual([
-      v2.id,
-    ]);
+    expect(await list({ salesmanId: a.salesmanId })).toEqual([v1.id, v2.id]);
+    expect(await list({ customerId: customer.id })).toEqual([v1.id, v3.id, unplanned.id]);
+    expect(await list({ status: 'in_progress' })).toEqual([v2.id]);
+    expect(await list({ sort: '-createdAt', status: 'planned' })).toEqual([unplanned.id, v3.id, v1.id]);
+    expect(await list({ from: '2025-06-02T00:00:00Z' })).toEqual([v2.id, v3.id]);
+    expect(await list({ to: '2025-06-02T09:00:00Z' })).toEqual([v1.id]);
+    expect(await list({ from: '2025-06-02T10:00:00+02:00', to: '2025-06-03T00:00:00Z' })).toEqual([v2.id]);
+    // Untyped: a sort field and a status the list does not have.
     expect((await api('GET', '/v1/visits?sort=plannedAt', undefined, { token: t.token })).status).toBe(400);
     expect((await api('GET', '/v1/visits?status=done', undefined, { token: t.token })).status).toBe(400);
   });
@@ -379,13 +398,21 @@ describe('visits', () => {
     const { t, customer, a } = await field();
     const other = await createTenant();
     const visit = await createVisit(t.token, { customerId: customer.id, salesmanId: a.salesmanId });
-    const path = `/v1/visits/${visit.id}`;
+    const path = byId(visit.id);
+    const get = (token: string) => answered(rest(token).GET('/v1/visits/{id}', path));
+    const patch = (token: string, body: UpdateVisit) =>
+      answered(rest(token).PATCH('/v1/visits/{id}', { ...path, body }));
+    const checkIn = (token: string) =>
+      answered(rest(token).POST('/v1/visits/{id}/check-in', { ...path, body: fixAt(10) }));
+    const checkOut = (token: string) =>
+      answered(rest(token).POST('/v1/visits/{id}/check-out', { ...path, body: fixAt(10) }));
+    const remove = (token: string) => answered(rest(token).DELETE('/v1/visits/{id}', path));
 
-    expect((await api('GET', path, undefined, { token: other.token })).status).toBe(404);
-    expect((await api('PATCH', path, { notes: 'x' }, { token: other.token })).status).toBe(404);
-    expect((await api('POST', `${path}/check-in`, fixAt(10), { token: other.token })).status).toBe(404);
-    expect((await api('POST', `${path}/check-out`, fixAt(10), { token: other.token })).status).toBe(404);
-    expect((await api('DELETE', path, undefined, { token: other.token })).status).toBe(404);
+    expect((await get(other.token)).status).toBe(404);
+    expect((await patch(other.token, { notes: 'x' })).status).toBe(404);
+    expect((await checkIn(other.token)).status).toBe(404);
+    expect((await checkOut(other.token)).status).toBe(404);
+    expect((await remove(other.token)).status).toBe(404);
     expect((await answered(rest(other.token).GET('/v1/visits'))).body.data).toEqual([]);
     const theirCustomer = await createCustomer(other.token);
     const foreignCustomer = await answered(
@@ -396,23 +423,23 @@ describe('visits', () => {
       rest(other.token).POST('/v1/visits', { body: { customerId: theirCustomer.id, salesmanId: a.salesmanId } }),
     );
     expect(foreignSalesman.status).toBe(404);
-    expect((await api('PATCH', path, { customerId: theirCustomer.id }, { token: t.token })).status).toBe(404);
-    expect((await api('GET', path, undefined, { token: t.token })).body).toMatchObject({
+    expect((await patch(t.token, { customerId: theirCustomer.id })).status).toBe(404);
+    expect((await get(t.token)).body).toMatchObject({
       status: 'planned',
       version: 1,
     });
 
     const viewer = await createUserWithRole(t, 'viewer');
-    expect((await api('GET', path, undefined, { token: viewer.token })).status).toBe(200);
+    expect((await get(viewer.token)).status).toBe(200);
     const denied = await answered(
       rest(viewer.token).POST('/v1/visits', { body: { customerId: customer.id, salesmanId: a.salesmanId } }),
     );
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe('FORBIDDEN');
-    expect((await api('PATCH', path, { notes: 'v' }, { token: viewer.token })).status).toBe(403);
-    expect((await api('POST', `${path}/check-in`, fixAt(10), { token: viewer.token })).status).toBe(403);
-    expect((await api('POST', `${path}/check-out`, fixAt(10), { token: viewer.token })).status).toBe(403);
-    expect((await api('DELETE', path, undefined, { token: viewer.token })).status).toBe(403);
+    expect((await patch(viewer.token, { notes: 'v' })).status).toBe(403);
+    expect((await checkIn(viewer.token)).status).toBe(403);
+    expect((await checkOut(viewer.token)).status).toBe(403);
+    expect((await remove(viewer.token)).status).toBe(403);
     expect((await answered(rest().GET('/v1/visits'))).status).toBe(401);
   });
 });
