@@ -135,7 +135,7 @@ describe('visits', () => {
       ['not a timestamp', { lat: 0, lng: 0, accuracy: 5, at: 'yesterday' }],
       ['unknown field', { lat: 0, lng: 0, accuracy: 5, speed: 3 }],
     ];
-    // Untyped: out-of-range numbers are typed, but a missing field, a word for a time and an unknown field are not.
+    // Untyped: the list holds a body without accuracy and one with an unknown field.
     for (const [label, body] of bad) {
       const res = await api('POST', path, body, { token: a.token });
       expect(res.status, label).toBe(400);
