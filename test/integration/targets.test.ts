@@ -1,7 +1,21 @@
+import type { components, paths } from '@fieldline/client/rest';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole } from '../helpers/factories';
 import { createSalesman, createSalesmanUser, createTarget } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
+
+type Schemas = components['schemas'];
+type TargetsQuery = NonNullable<paths['/v1/targets']['get']['parameters']['query']>;
+const byId = (id: string) => ({ params: { path: { id } } });
+const getTarget = (token: string, id: string) => answered(rest(token).GET('/v1/targets/{id}', byId(id)));
+const patchTarget = (token: string, id: string, body: Schemas['UpdateTarget']) =>
+  answered(rest(token).PATCH('/v1/targets/{id}', { ...byId(id), body }));
+const deleteTarget = (token: string, id: string) => answered(rest(token).DELETE('/v1/targets/{id}', byId(id)));
+const postTarget = (token: string, body: Schemas['CreateTarget']) =>
+  answered(rest(token).POST('/v1/targets', { body }));
+const listTargets = (token: string, query: TargetsQuery = {}) =>
+  answered(rest(token).GET('/v1/targets', { params: { query } }));
 
 describe('targets', () => {
   it('creates targets with a computed period end, updates, filters and deletes them', async () => {
@@ -22,15 +36,10 @@ describe('targets', () => {
     const apr = await createTarget(t.token, { salesmanId: s.id, periodType: 'month', periodStart: '2025-04-01' });
     expect(apr.periodEnd).toBe('2025-04-30');
 
-    const got = await api('GET', `/v1/targets/${feb.id}`, undefined, { token: t.token });
+    const got = await getTarget(t.token, feb.id);
     expect(got.body.periodEnd).toBe('2024-02-29');
 
-    const moved = await api(
-      'PATCH',
-      `/v1/targets/${q4.id}`,
-      { periodStart: '2024-07-01', visitGoal: 120, expectedVersion: 1 },
-      { token: t.token },
-    );
+    const moved = await patchTarget(t.token, q4.id, { periodStart: '2024-07-01', visitGoal: 120, expectedVersion: 1 });
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({
       periodStart: '2024-07-01',
@@ -38,29 +47,21 @@ describe('targets', () => {
       visitGoal: 120,
       version: 2,
     });
-    const retyped = await api(
-      'PATCH',
-      `/v1/targets/${q4.id}`,
-      { periodType: 'month', periodStart: '2024-08-01' },
-      { token: t.token },
-    );
+    const retyped = await patchTarget(t.token, q4.id, { periodType: 'month', periodStart: '2024-08-01' });
     expect(retyped.body).toMatchObject({ periodType: 'month', periodEnd: '2024-08-31' });
 
-    const list = async (query: string) =>
-      (await api('GET', `/v1/targets?${query}`, undefined, { token: t.token })).body.data.map(
-        (x: { id: string }) => x.id,
-      );
-    expect(await list('')).toEqual([feb.id, q4.id, year.id, apr.id]);
-    expect(await list('sort=-periodStart')).toEqual([apr.id, year.id, q4.id, feb.id]);
-    expect(await list('periodType=month')).toEqual([feb.id, q4.id, apr.id]);
-    expect(await list('activeOn=2025-04-15')).toEqual([year.id, apr.id]);
-    expect(await list(`salesmanId=${s.id}&activeOn=2024-02-29`)).toEqual([feb.id]);
+    const list = async (query: TargetsQuery = {}) => (await listTargets(t.token, query)).body.data.map((x) => x.id);
+    expect(await list()).toEqual([feb.id, q4.id, year.id, apr.id]);
+    expect(await list({ sort: '-periodStart' })).toEqual([apr.id, year.id, q4.id, feb.id]);
+    expect(await list({ periodType: 'month' })).toEqual([feb.id, q4.id, apr.id]);
+    expect(await list({ activeOn: '2025-04-15' })).toEqual([year.id, apr.id]);
+    expect(await list({ salesmanId: s.id, activeOn: '2024-02-29' })).toEqual([feb.id]);
 
-    expect((await api('DELETE', `/v1/targets/${feb.id}`, undefined, { token: t.token })).status).toBe(200);
-    expect((await api('GET', `/v1/targets/${feb.id}`, undefined, { token: t.token })).status).toBe(404);
+    expect((await deleteTarget(t.token, feb.id)).status).toBe(200);
+    expect((await getTarget(t.token, feb.id)).status).toBe(404);
 
-    const events = await api('GET', '/v1/events?since=2', undefined, { token: t.token });
-    const types = events.body.data.map((e: { type: string }) => e.type).filter((x: string) => x.startsWith('target'));
+    const events = await answered(rest(t.token).GET('/v1/events', { params: { query: { since: 2 } } }));
+    const types = events.body.data.map((e) => e.type).filter((x) => x.startsWith('target'));
     expect(types).toEqual([
       'target:created',
       'target:created',
@@ -87,6 +88,7 @@ describe('targets', () => {
       ['negative visit goal', { visitGoal: -3 }],
       ['unknown field', { bonus: 5 }],
     ];
+    // Untyped: the list holds an unknown period type and an unknown field.
     for (const [label, overrides] of bad) {
       const res = await api(
         'POST',
@@ -97,20 +99,15 @@ describe('targets', () => {
       expect(res.status, label).toBe(400);
       expect(res.body.code, label).toBe('VALIDATION_FAILED');
     }
-    const midMonth = await api(
-      'POST',
-      '/v1/targets',
-      { salesmanId: s.id, periodType: 'month', periodStart: '2025-02-15' },
-      { token: t.token },
-    );
-    expect(midMonth.body.errors[0].path).toBe('json.periodStart');
+    const midMonth = await postTarget(t.token, { salesmanId: s.id, periodType: 'month', periodStart: '2025-02-15' });
+    expect(midMonth.body.errors?.[0]?.path).toBe('json.periodStart');
 
     const target = await createTarget(t.token, { salesmanId: s.id, periodType: 'month', periodStart: '2025-05-01' });
     // Changing only the type must still leave a valid start for the new type.
-    const retype = await api('PATCH', `/v1/targets/${target.id}`, { periodType: 'quarter' }, { token: t.token });
+    const retype = await patchTarget(t.token, target.id, { periodType: 'quarter' });
     expect(retype.status).toBe(400);
-    expect((await api('GET', `/v1/targets/${target.id}`, undefined, { token: t.token })).body.version).toBe(1);
-    expect((await api('GET', '/v1/targets?activeOn=2025-02-30', undefined, { token: t.token })).status).toBe(400);
+    expect((await getTarget(t.token, target.id)).body.version).toBe(1);
+    expect((await listTargets(t.token, { activeOn: '2025-02-30' })).status).toBe(400);
   });
 
   it('allows one target per salesman, period type and start (409)', async () => {
@@ -118,12 +115,12 @@ describe('targets', () => {
     const s1 = await createSalesman(t.token);
     const s2 = await createSalesman(t.token);
     const first = await createTarget(t.token, { salesmanId: s1.id, periodStart: '2025-03-01' });
-    const dup = await api(
-      'POST',
-      '/v1/targets',
-      { salesmanId: s1.id, periodType: 'month', periodStart: '2025-03-01', visitGoal: 9 },
-      { token: t.token },
-    );
+    const dup = await postTarget(t.token, {
+      salesmanId: s1.id,
+      periodType: 'month',
+      periodStart: '2025-03-01',
+      visitGoal: 9,
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('ALREADY_EXISTS');
     // Same start, other type or other salesman: distinct targets.
@@ -131,10 +128,10 @@ describe('targets', () => {
     await createTarget(t.token, { salesmanId: s1.id, periodType: 'month', periodStart: '2025-01-01' });
     await createTarget(t.token, { salesmanId: s2.id, periodStart: '2025-03-01' });
     const second = await createTarget(t.token, { salesmanId: s1.id, periodStart: '2025-04-01' });
-    const clash = await api('PATCH', `/v1/targets/${second.id}`, { periodStart: '2025-03-01' }, { token: t.token });
+    const clash = await patchTarget(t.token, second.id, { periodStart: '2025-03-01' });
     expect(clash.status).toBe(409);
     // Deleting frees the period.
-    await api('DELETE', `/v1/targets/${first.id}`, undefined, { token: t.token });
+    await deleteTarget(t.token, first.id);
     await createTarget(t.token, { salesmanId: s1.id, periodStart: '2025-03-01' });
   });
 
@@ -145,39 +142,37 @@ describe('targets', () => {
     const ofA = await createTarget(t.token, { salesmanId: a.salesmanId });
     const ofB = await createTarget(t.token, { salesmanId: b.salesmanId });
 
-    const mine = await api('GET', '/v1/targets', undefined, { token: a.token });
-    expect(mine.body.data.map((x: { id: string }) => x.id)).toEqual([ofA.id]);
-    const peek = await api('GET', `/v1/targets?salesmanId=${b.salesmanId}`, undefined, { token: a.token });
+    const mine = await listTargets(a.token);
+    expect(mine.body.data.map((x) => x.id)).toEqual([ofA.id]);
+    const peek = await listTargets(a.token, { salesmanId: b.salesmanId });
     expect(peek.body.data).toEqual([]);
-    expect((await api('GET', `/v1/targets/${ofA.id}`, undefined, { token: a.token })).status).toBe(200);
-    expect((await api('GET', `/v1/targets/${ofB.id}`, undefined, { token: a.token })).status).toBe(404);
+    expect((await getTarget(a.token, ofA.id)).status).toBe(200);
+    expect((await getTarget(a.token, ofB.id)).status).toBe(404);
 
-    const selfSet = await api(
-      'POST',
-      '/v1/targets',
-      { salesmanId: a.salesmanId, periodType: 'month', periodStart: '2025-09-01' },
-      { token: a.token },
-    );
+    const selfSet = await postTarget(a.token, {
+      salesmanId: a.salesmanId,
+      periodType: 'month',
+      periodStart: '2025-09-01',
+    });
     expect(selfSet.status).toBe(403);
-    expect((await api('PATCH', `/v1/targets/${ofA.id}`, { visitGoal: 1 }, { token: a.token })).status).toBe(403);
-    expect((await api('DELETE', `/v1/targets/${ofA.id}`, undefined, { token: a.token })).status).toBe(403);
+    expect((await patchTarget(a.token, ofA.id, { visitGoal: 1 })).status).toBe(403);
+    expect((await deleteTarget(a.token, ofA.id)).status).toBe(403);
 
     const manager = await createUserWithRole(t, 'manager');
-    expect((await api('GET', '/v1/targets', undefined, { token: manager.token })).body.data).toHaveLength(2);
-    const raised = await api('PATCH', `/v1/targets/${ofB.id}`, { visitGoal: 50 }, { token: manager.token });
+    expect((await listTargets(manager.token)).body.data).toHaveLength(2);
+    const raised = await patchTarget(manager.token, ofB.id, { visitGoal: 50 });
     expect(raised.body.visitGoal).toBe(50);
 
     const viewer = await createUserWithRole(t, 'viewer');
-    expect((await api('GET', `/v1/targets/${ofA.id}`, undefined, { token: viewer.token })).status).toBe(200);
-    const denied = await api(
-      'POST',
-      '/v1/targets',
-      { salesmanId: a.salesmanId, periodType: 'month', periodStart: '2025-10-01' },
-      { token: viewer.token },
-    );
+    expect((await getTarget(viewer.token, ofA.id)).status).toBe(200);
+    const denied = await postTarget(viewer.token, {
+      salesmanId: a.salesmanId,
+      periodType: 'month',
+      periodStart: '2025-10-01',
+    });
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe('FORBIDDEN');
-    expect((await api('PATCH', `/v1/targets/${ofA.id}`, { visitGoal: 2 }, { token: viewer.token })).status).toBe(403);
+    expect((await patchTarget(viewer.token, ofA.id, { visitGoal: 2 })).status).toBe(403);
   });
 
   it("answers 404 for another tenant's targets and salesmen on every route", async () => {
@@ -185,22 +180,16 @@ describe('targets', () => {
     const b = await createTenant();
     const s = await createSalesman(a.token);
     const target = await createTarget(a.token, { salesmanId: s.id });
-    const path = `/v1/targets/${target.id}`;
-    expect((await api('GET', path, undefined, { token: b.token })).status).toBe(404);
-    expect((await api('PATCH', path, { visitGoal: 1 }, { token: b.token })).status).toBe(404);
-    expect((await api('DELETE', path, undefined, { token: b.token })).status).toBe(404);
-    expect((await api('GET', '/v1/targets', undefined, { token: b.token })).body.data).toEqual([]);
-    const foreign = await api(
-      'POST',
-      '/v1/targets',
-      { salesmanId: s.id, periodType: 'month', periodStart: '2025-03-01' },
-      { token: b.token },
-    );
+    expect((await getTarget(b.token, target.id)).status).toBe(404);
+    expect((await patchTarget(b.token, target.id, { visitGoal: 1 })).status).toBe(404);
+    expect((await deleteTarget(b.token, target.id)).status).toBe(404);
+    expect((await listTargets(b.token)).body.data).toEqual([]);
+    const foreign = await postTarget(b.token, { salesmanId: s.id, periodType: 'month', periodStart: '2025-03-01' });
     expect(foreign.status).toBe(404);
     const theirs = await createSalesman(b.token);
-    const moveAway = await api('PATCH', path, { salesmanId: theirs.id }, { token: a.token });
+    const moveAway = await patchTarget(a.token, target.id, { salesmanId: theirs.id });
     expect(moveAway.status).toBe(404);
-    expect((await api('GET', path, undefined, { token: a.token })).body.version).toBe(1);
-    expect((await api('GET', '/v1/targets')).status).toBe(401);
+    expect((await getTarget(a.token, target.id)).body.version).toBe(1);
+    expect((await answered(rest().GET('/v1/targets'))).status).toBe(401);
   });
 });
