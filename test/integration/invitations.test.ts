@@ -1,3 +1,4 @@
+import type { components } from '@fieldline/client/rest';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { MailSender } from '../../src/analytics/mail/report-mail';
@@ -10,6 +11,9 @@ import { testDb } from '../helpers/db';
 import { createTenant, createUserWithRole, type TestTenant, unique } from '../helpers/factories';
 import { createSalesman, createTerritory } from '../helpers/field-factories';
 import { parseCleanMail } from '../helpers/mail';
+import { answered, rest } from '../helpers/rest';
+
+type Schemas = components['schemas'];
 
 const BASE_URL = 'https://app.fieldline.test';
 const NEW_PASSWORD = 'marble otter lantern 42';
@@ -44,14 +48,18 @@ async function invite(t: TestTenant, input: Partial<InviteInput> = {}, atMs?: nu
   return { invitation, token, mail };
 }
 
-const accept = (token: string, body: Record<string, unknown> = {}) =>
-  api('POST', '/v1/invitations/accept', { token, password: NEW_PASSWORD, ...body });
+const accept = (token: string, body: Partial<Schemas['AcceptInvitation']> = {}) =>
+  answered(rest().POST('/v1/invitations/accept', { body: { token, password: NEW_PASSWORD, ...body } }));
+const preview = (token: string) => answered(rest().GET('/v1/invitations/accept', { params: { query: { token } } }));
+const inviteVia = (token: string, body: Schemas['CreateInvitation']) =>
+  answered(rest(token).POST('/v1/invitations', { body }));
+const byId = (id: string) => ({ params: { path: { id } } });
 
 describe('invitations', () => {
   it('e-mails an invitation through the send_email binding and never shows its token', async () => {
     const t = await createTenant();
     const email = `Rep-${unique()}@Example.test`;
-    const res = await api('POST', '/v1/invitations', { email, name: 'Rita Rep', role: 'salesman' }, { token: t.token });
+    const res = await inviteVia(t.token, { email, name: 'Rita Rep', role: 'salesman' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       email: email.toLowerCase(),
@@ -64,11 +72,11 @@ describe('invitations', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/token/i);
     expect(Date.parse(res.body.expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
 
-    const listed = await api('GET', '/v1/invitations?status=pending', undefined, { token: t.token });
-    expect(listed.body.data.map((i: { id: string }) => i.id)).toContain(res.body.id);
-    const events = await api('GET', '/v1/events?limit=100', undefined, { token: t.token });
-    const mine = events.body.data.filter((e: { entityId: string }) => e.entityId === res.body.id);
-    expect(mine.map((e: { type: string }) => e.type)).toEqual(['invitation:created', 'invitation:sent']);
+    const listed = await answered(rest(t.token).GET('/v1/invitations', { params: { query: { status: 'pending' } } }));
+    expect(listed.body.data.map((i) => i.id)).toContain(res.body.id);
+    const events = await answered(rest(t.token).GET('/v1/events', { params: { query: { limit: 100 } } }));
+    const mine = events.body.data.filter((e) => e.entityId === res.body.id);
+    expect(mine.map((e) => e.type)).toEqual(['invitation:created', 'invitation:sent']);
     expect(JSON.stringify(mine)).not.toMatch(/token/i);
   });
 
@@ -96,9 +104,9 @@ describe('invitations', () => {
       .where(and(eq(invitations.tenantId, t.tenantId), eq(invitations.id, invitation.id)));
     expect(row?.tokenHash).toBe(await sha256Hex(token));
 
-    const preview = await api('GET', `/v1/invitations/accept?token=${token}`);
-    expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({
+    const shown = await preview(token);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({
       organisation: { name: 'Nordwind Handel' },
       email: invitation.email,
       name: 'Ines Invitee',
@@ -123,24 +131,23 @@ describe('invitations', () => {
       .from(salesmen)
       .where(and(eq(salesmen.tenantId, t.tenantId), eq(salesmen.userId, joined.body.user.id)));
     expect(profile).toMatchObject({ name: 'Ines Nowak', territoryId: territory.id, active: true });
-    const visit = await api(
-      'POST',
-      '/v1/visits',
-      { customerId: crypto.randomUUID() },
-      { token: joined.body.accessToken },
+    const visit = await answered(
+      rest(joined.body.accessToken).POST('/v1/visits', { body: { customerId: crypto.randomUUID() } }),
     );
     expect(visit.status).toBe(404); // a salesman's write, refused only because the customer does not exist
-    const me = await api('GET', '/v1/users/me', undefined, { token: joined.body.accessToken });
+    const me = await answered(rest(joined.body.accessToken).GET('/v1/users/me'));
     expect(me.body.id).toBe(joined.body.user.id);
-    const login = await api('POST', '/v1/auth/login', { email: invitation.email, password: NEW_PASSWORD });
+    const login = await answered(
+      rest().POST('/v1/auth/login', { body: { email: invitation.email, password: NEW_PASSWORD } }),
+    );
     expect(login.status).toBe(200);
 
     // The link worked once.
     const again = await accept(token);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('INVALID_STATE');
-    expect((await api('GET', `/v1/invitations/accept?token=${token}`)).body.code).toBe('INVALID_STATE');
-    const after = await api('GET', `/v1/invitations/${invitation.id}`, undefined, { token: t.token });
+    expect((await preview(token)).body.code).toBe('INVALID_STATE');
+    const after = await answered(rest(t.token).GET('/v1/invitations/{id}', byId(invitation.id)));
     expect(after.body).toMatchObject({ status: 'accepted', userId: joined.body.user.id });
   });
 
@@ -150,23 +157,23 @@ describe('invitations', () => {
     const { token } = await invite(t, { salesmanId: profile.id, name: 'Paul Profile' });
     const joined = await accept(token);
     expect(joined.status).toBe(201);
-    const read = await api('GET', `/v1/salesmen/${profile.id}`, undefined, { token: t.token });
+    const read = await answered(rest(t.token).GET('/v1/salesmen/{id}', byId(profile.id)));
     expect(read.body.userId).toBe(joined.body.user.id);
 
-    const taken = await api(
-      'POST',
-      '/v1/invitations',
-      { email: `second-${unique()}@example.test`, name: 'Second', role: 'salesman', salesmanId: profile.id },
-      { token: t.token },
-    );
+    const taken = await inviteVia(t.token, {
+      email: `second-${unique()}@example.test`,
+      name: 'Second',
+      role: 'salesman',
+      salesmanId: profile.id,
+    });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe('ALREADY_EXISTS');
-    const notForViewers = await api(
-      'POST',
-      '/v1/invitations',
-      { email: `viewer-${unique()}@example.test`, name: 'V', role: 'viewer', salesmanId: profile.id },
-      { token: t.token },
-    );
+    const notForViewers = await inviteVia(t.token, {
+      email: `viewer-${unique()}@example.test`,
+      name: 'V',
+      role: 'viewer',
+      salesmanId: profile.id,
+    });
     expect(notForViewers.status).toBe(400);
   });
 
@@ -178,39 +185,33 @@ describe('invitations', () => {
     expect(resent).toMatchObject({ emailStatus: 'sent', sendCount: 2, status: 'pending' });
     const { token } = await tokenIn(box.sent[0]?.raw ?? '');
     expect(token).not.toBe(first.token);
-    const old = await api('GET', `/v1/invitations/accept?token=${first.token}`);
+    const old = await preview(first.token);
     expect(old.status).toBe(404);
     expect(old.body.code).toBe('NOT_FOUND');
-    expect((await api('GET', `/v1/invitations/accept?token=${token}`)).status).toBe(200);
+    expect((await preview(token)).status).toBe(200);
 
     // Over REST too (the e-mail goes to the local binding).
-    const viaRest = await api('POST', `/v1/invitations/${first.invitation.id}/resend`, undefined, { token: t.token });
+    const firstId = byId(first.invitation.id);
+    const viaRest = await answered(rest(t.token).POST('/v1/invitations/{id}/resend', firstId));
     expect(viaRest.body).toMatchObject({ emailStatus: 'sent', sendCount: 3 });
-    expect((await api('GET', `/v1/invitations/accept?token=${token}`)).status).toBe(404);
+    expect((await preview(token)).status).toBe(404);
 
-    const revoked = await api('POST', `/v1/invitations/${first.invitation.id}/revoke`, undefined, { token: t.token });
+    const revoked = await answered(rest(t.token).POST('/v1/invitations/{id}/revoke', firstId));
     expect(revoked.body.status).toBe('revoked');
-    const resendRevoked = await api('POST', `/v1/invitations/${first.invitation.id}/resend`, undefined, {
-      token: t.token,
-    });
+    const resendRevoked = await answered(rest(t.token).POST('/v1/invitations/{id}/resend', firstId));
     expect(resendRevoked.status).toBe(409);
 
     // Sent eight days ago: expired, listed as such, and the address may be invited again.
     const stale = await invite(t, { role: 'viewer' }, Date.now() - 8 * 86_400_000);
-    const expired = await api('GET', `/v1/invitations/accept?token=${stale.token}`);
+    const expired = await preview(stale.token);
     expect(expired.status).toBe(410);
     expect(expired.body.code).toBe('INVITATION_EXPIRED');
     expect((await accept(stale.token)).status).toBe(410);
-    const listed = await api('GET', '/v1/invitations?status=expired', undefined, { token: t.token });
-    expect(listed.body.data.map((i: { id: string }) => i.id)).toEqual([stale.invitation.id]);
-    const renewed = await api(
-      'POST',
-      '/v1/invitations',
-      { email: stale.invitation.email, name: 'Again', role: 'viewer' },
-      { token: t.token },
-    );
+    const listed = await answered(rest(t.token).GET('/v1/invitations', { params: { query: { status: 'expired' } } }));
+    expect(listed.body.data.map((i) => i.id)).toEqual([stale.invitation.id]);
+    const renewed = await inviteVia(t.token, { email: stale.invitation.email, name: 'Again', role: 'viewer' });
     expect(renewed.status).toBe(201);
-    const replaced = await api('GET', `/v1/invitations/${stale.invitation.id}`, undefined, { token: t.token });
+    const replaced = await answered(rest(t.token).GET('/v1/invitations/{id}', byId(stale.invitation.id)));
     expect(replaced.body.status).toBe('revoked');
   });
 
@@ -234,81 +235,57 @@ describe('invitations', () => {
   it('refuses members, open invitations, roles above your own and callers without users:write', async () => {
     const t = await createTenant();
     const admin = await createUserWithRole(t, 'admin');
-    const member = await api(
-      'POST',
-      '/v1/invitations',
-      { email: admin.email, name: 'Admin', role: 'viewer' },
-      { token: t.token },
-    );
+    const member = await inviteVia(t.token, { email: admin.email, name: 'Admin', role: 'viewer' });
     expect(member.status).toBe(409);
     expect(member.body).toMatchObject({ code: 'ALREADY_EXISTS', userId: admin.id });
 
     const { invitation } = await invite(t, { role: 'viewer' });
-    const twice = await api(
-      'POST',
-      '/v1/invitations',
-      { email: invitation.email, name: 'Again', role: 'viewer' },
-      { token: t.token },
-    );
+    const twice = await inviteVia(t.token, { email: invitation.email, name: 'Again', role: 'viewer' });
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({ code: 'ALREADY_EXISTS', invitationId: invitation.id });
 
-    const owner = await api(
-      'POST',
-      '/v1/invitations',
-      { email: `o-${unique()}@example.test`, name: 'O', role: 'owner' },
-      { token: admin.token },
-    );
+    const owner = await inviteVia(admin.token, { email: `o-${unique()}@example.test`, name: 'O', role: 'owner' });
     expect(owner.status).toBe(403);
     for (const role of ['manager', 'salesman', 'viewer'] as const) {
       const u = await createUserWithRole(t, role);
-      const res = await api(
-        'POST',
-        '/v1/invitations',
-        { email: `x-${unique()}@example.test`, name: 'X', role: 'viewer' },
-        { token: u.token },
-      );
+      const res = await inviteVia(u.token, { email: `x-${unique()}@example.test`, name: 'X', role: 'viewer' });
       expect(res.status, role).toBe(403);
     }
-    const badEmail = await api(
-      'POST',
-      '/v1/invitations',
-      { email: 'nope', name: 'N', role: 'viewer' },
-      { token: t.token },
-    );
+    const badEmail = await inviteVia(t.token, { email: 'nope', name: 'N', role: 'viewer' });
     expect(badEmail.status).toBe(400);
     expect(badEmail.body.code).toBe('VALIDATION_FAILED');
 
     // Another organisation cannot see, resend or revoke it: its id answers 404.
     const other = await createTenant();
-    for (const [method, path] of [
-      ['GET', `/v1/invitations/${invitation.id}`],
-      ['POST', `/v1/invitations/${invitation.id}/resend`],
-      ['POST', `/v1/invitations/${invitation.id}/revoke`],
+    const theirs = byId(invitation.id);
+    for (const [route, call] of [
+      ['GET /v1/invitations/{id}', () => answered(rest(other.token).GET('/v1/invitations/{id}', theirs))],
+      [
+        'POST /v1/invitations/{id}/resend',
+        () => answered(rest(other.token).POST('/v1/invitations/{id}/resend', theirs)),
+      ],
+      [
+        'POST /v1/invitations/{id}/revoke',
+        () => answered(rest(other.token).POST('/v1/invitations/{id}/revoke', theirs)),
+      ],
     ] as const) {
-      expect((await api(method, path, undefined, { token: other.token })).status, path).toBe(404);
+      expect((await call()).status, route).toBe(404);
     }
   });
 
   it('answers a malformed or unknown link with a clear error, and ticks the onboarding step', async () => {
-    expect((await api('GET', '/v1/invitations/accept?token=short')).status).toBe(400);
-    const unknown = await api('GET', `/v1/invitations/accept?token=${'x'.repeat(43)}`);
+    expect((await preview('short')).status).toBe(400);
+    const unknown = await preview('x'.repeat(43));
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+    // Untyped: no password.
     expect((await api('POST', '/v1/invitations/accept', { token: 'x'.repeat(43) })).status).toBe(400);
 
     const t = await createTenant();
     const step = async () =>
-      (await api('GET', '/v1/onboarding', undefined, { token: t.token })).body.steps.find(
-        (s: { key: string }) => s.key === 'salesman_invited',
-      ).done;
+      (await answered(rest(t.token).GET('/v1/onboarding'))).body.steps.find((s) => s.key === 'salesman_invited')?.done;
     expect(await step()).toBe(false);
-    await api(
-      'POST',
-      '/v1/invitations',
-      { email: `first-rep-${unique()}@example.test`, name: 'First Rep', role: 'salesman' },
-      { token: t.token },
-    );
+    await inviteVia(t.token, { email: `first-rep-${unique()}@example.test`, name: 'First Rep', role: 'salesman' });
     expect(await step()).toBe(true);
   });
 });
