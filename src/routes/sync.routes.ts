@@ -9,7 +9,8 @@ import {
 } from '../contracts/sync.schemas';
 import { pushMutations } from '../services/sync.service';
 import { listConflicts } from '../services/sync-conflicts.service';
-import { decodeCursor, encodeCursor, pullChanges } from '../services/sync-pull.service';
+import { pullChanges } from '../services/sync-pull.service';
+import { decodeCursor, encodeCursor } from '../services/sync-pull-cursor';
 import { createProtectedRouter, jsonBody, jsonResponse, protectedRoute, serviceContext } from './openapi';
 
 export const syncRouter = createProtectedRouter()
