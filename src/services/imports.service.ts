@@ -1,30 +1,20 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Permission } from '../auth/permissions';
 import { requirePermission } from '../auth/principal';
 import { assertChanged, type Statement } from '../db/batch';
 import { listPage, type Page, type PageRequest } from '../db/pagination';
-import {
-  customers,
-  type ImportKind,
-  type ImportMode,
-  type ImportRowError,
-  imports,
-  products,
-  salesmen,
-  territories,
-  users,
-} from '../db/tables';
+import { type ImportKind, type ImportMode, type ImportRowError, imports } from '../db/tables';
 import { chunk } from '../lib/chunk';
 import { type CsvDelimiter, csvDialect, toCsv } from '../lib/csv';
 import { AppError, ErrorCode } from '../lib/errors';
 import { newId } from '../lib/ids';
 import { auditAccess, auditStatement } from './audit.service';
 import type { ServiceContext } from './context';
-import { CUSTOMER_CREATED, CUSTOMER_UPDATED, type Customer, newCustomerRow } from './customers.service';
-import { findEntity, insertEntityStatements, newEntity, updateEntityStatements } from './entity';
+import { findEntity, newEntity } from './entity';
 import { readCsv } from './imports/csv-file';
-import { type ImportLookups, type RowValues, rowValues } from './imports/row-values';
-import { newProductStatements, PRODUCT_UPDATED, type Product, tenantCurrency } from './products.service';
+import { existingByKey, loadLookups, type RowWrite, rowStatements } from './imports/record-upserts';
+import { type RowValues, rowValues } from './imports/row-values';
+import { tenantCurrency } from './products.service';
 import { tenantSettings } from './tenant-settings';
 import { commit } from './write-pipeline';
 
@@ -38,6 +28,9 @@ import { commit } from './write-pipeline';
  * Modes: `all_or_nothing` checks every row before writing any, and writes nothing if one is invalid;
  * `valid_rows` writes the valid rows and lists the others. Small files finish within the request; larger
  * ones continue on the jobs queue (`ROWS_PER_STEP` per message) and are followed by polling the import.
+ *
+ * The file is read in imports/csv-file.ts, a row turned into a service's input in imports/row-values.ts,
+ * and the records it creates or updates are looked up and written in imports/record-upserts.ts.
  */
 
 export type Import = typeof imports.$inferSelect;
@@ -319,114 +312,12 @@ async function writeUnit(ctx: ServiceContext, state: Import, part: Checked[]): P
   return current;
 }
 
-type RowWrite = { outcome: 'created' | 'updated' | 'unchanged'; statements: Statement[] };
-
-/**
- * The statements that create a row's record, or update the existing one with the same key; none when the
- * record already holds the row's values (re-importing a file changes nothing and appends no event).
- */
-function rowStatements(
-  ctx: ServiceContext,
-  values: RowValues,
-  existing: Map<string, Customer | Product>,
-  currency: string,
-): RowWrite {
-  const current = values.key === null ? undefined : existing.get(values.key);
-  const patch = Object.fromEntries(Object.entries(values.input).filter(([, v]) => v !== undefined));
-  if (current && Object.entries(patch).every(([k, v]) => (current as Record<string, unknown>)[k] === v)) {
-    return { outcome: 'unchanged', statements: [] };
-  }
-  if (values.kind === 'customers') {
-    if (!current) {
-      const row = newCustomerRow(ctx, values.input);
-      return { outcome: 'created', statements: insertEntityStatements(ctx, customers, row, CUSTOMER_CREATED) };
-    }
-    const update = updateEntityStatements(ctx, customers, current as Customer, patch, CUSTOMER_UPDATED);
-    return { outcome: 'updated', statements: update.statements };
-  }
-  if (!current) return { outcome: 'created', statements: newProductStatements(ctx, values.input, currency).statements };
-  const update = updateEntityStatements(ctx, products, current as Product, patch, PRODUCT_UPDATED);
-  return { outcome: 'updated', statements: update.statements };
-}
-
 /** The counters a unit's writes add to the import's. */
 const counted = (state: Import, writes: RowWrite[]) => ({
   createdRows: state.createdRows + writes.filter((w) => w.outcome === 'created').length,
   updatedRows: state.updatedRows + writes.filter((w) => w.outcome === 'updated').length,
   unchangedRows: state.unchangedRows + writes.filter((w) => w.outcome === 'unchanged').length,
 });
-
-/** Live records of the caller's tenant with these keys (exact, as the unique indexes compare them). */
-async function existingByKey(
-  ctx: ServiceContext,
-  kind: ImportKind,
-  keys: string[],
-): Promise<Map<string, Customer | Product>> {
-  const found = new Map<string, Customer | Product>();
-  if (!keys.length) return found;
-  for (const part of chunk(keys, 90)) {
-    const rows =
-      kind === 'customers'
-        ? await ctx.db
-            .select()
-            .from(customers)
-            .where(
-              and(
-                eq(customers.tenantId, ctx.principal.tenantId),
-                isNull(customers.deletedAt),
-                inArray(customers.externalId, part),
-              ),
-            )
-        : await ctx.db
-            .select()
-            .from(products)
-            .where(
-              and(
-                eq(products.tenantId, ctx.principal.tenantId),
-                isNull(products.deletedAt),
-                inArray(products.sku, part),
-              ),
-            );
-    for (const row of rows) {
-      const key = kind === 'customers' ? (row as Customer).externalId : (row as Product).sku;
-      if (key) found.set(key, row);
-    }
-  }
-  return found;
-}
-
-/** Territories by id or name, salesmen by id, employee code or their user's e-mail (case-insensitive). */
-async function loadLookups(ctx: ServiceContext): Promise<ImportLookups> {
-  const tenantId = ctx.principal.tenantId;
-  const [territoryRows, salesmanRows, currency] = await Promise.all([
-    ctx.db
-      .select({ id: territories.id, name: territories.name })
-      .from(territories)
-      .where(and(eq(territories.tenantId, tenantId), isNull(territories.deletedAt))),
-    ctx.db
-      .select({ id: salesmen.id, code: salesmen.employeeCode, email: users.email })
-      .from(salesmen)
-      .leftJoin(users, and(eq(users.tenantId, salesmen.tenantId), eq(users.id, salesmen.userId)))
-      .where(and(eq(salesmen.tenantId, tenantId), isNull(salesmen.deletedAt))),
-    tenantCurrency(ctx, undefined),
-  ]);
-  const territoryBy = new Map<string, string>();
-  for (const t of territoryRows) {
-    territoryBy.set(t.id.toLowerCase(), t.id);
-    territoryBy.set(t.name.toLowerCase(), t.id);
-  }
-  const salesmanBy = new Map<string, string>();
-  for (const s of salesmanRows) {
-    salesmanBy.set(s.id.toLowerCase(), s.id);
-    if (s.code) salesmanBy.set(s.code.toLowerCase(), s.id);
-    if (s.email) salesmanBy.set(s.email.toLowerCase(), s.id);
-  }
-  return {
-    currency,
-    territory: (value) => territoryBy.get(value.toLowerCase()),
-    salesman: (value) => salesmanBy.get(value.toLowerCase()),
-  };
-}
 
 /**
  * Writes `statements` with the import's new state in one unit; `finished` also drops the file and stamps
