@@ -1,5 +1,6 @@
+import type { components, paths } from '@fieldline/client/rest';
 import { sql } from 'drizzle-orm';
-import { describe, expect, inject, it } from 'vitest';
+import { assert, describe, expect, inject, it } from 'vitest';
 import { composeEndpointDisabledMail } from '../../src/outbound/endpoint-disabled-mail';
 import { matchesEventTypes } from '../../src/outbound/event-filter';
 import { webhookUrlProblem } from '../../src/outbound/url-safety';
@@ -7,6 +8,11 @@ import { api } from '../helpers/api';
 import { executeSql } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant, unique } from '../helpers/factories';
 import { parseCleanMail } from '../helpers/mail';
+import { answered, ok, rest } from '../helpers/rest';
+
+type Schemas = components['schemas'];
+type ReplayBody = NonNullable<paths['/v1/webhooks/{id}/replay']['post']['requestBody']>['content']['application/json'];
+const byId = (id: string) => ({ params: { path: { id } } });
 
 /**
  * Webhooks end to end: endpoints made over the API, events committed by ordinary writes, delivered by the
@@ -52,24 +58,25 @@ async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, wh
 }
 
 /** A receiving hook and an endpoint pointing at it, told each other's secret. */
-async function endpointFor(t: TestTenant, body: Record<string, unknown> = {}) {
+async function endpointFor(t: TestTenant, body: Partial<Schemas['CreateWebhookEndpoint']> = {}) {
   const name = `h${unique()}`;
   await hook(name, { secrets: [] });
-  const res = await api('POST', '/v1/webhooks', { url: `${receiver()}/hooks/${name}`, ...body }, { token: t.token });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  await hook(name, { secrets: [res.body.secret] });
-  return { name, id: res.body.endpoint.id as string, secret: res.body.secret as string };
+  const res = ok(
+    await rest(t.token).POST('/v1/webhooks', { body: { url: `${receiver()}/hooks/${name}`, ...body } }),
+    201,
+  );
+  await hook(name, { secrets: [res.secret] });
+  return { name, id: res.endpoint.id, secret: res.secret };
 }
 
 const deliveries = async (t: TestTenant, endpointId: string) =>
-  (await api('GET', `/v1/webhooks/${endpointId}/deliveries?limit=200`, undefined, { token: t.token })).body.data as {
-    id: string;
-    seq: number;
-    status: string;
-    attempts: number;
-    responseStatus: number | null;
-    error: string | null;
-  }[];
+  (
+    await answered(
+      rest(t.token).GET('/v1/webhooks/{id}/deliveries', {
+        params: { path: { id: endpointId }, query: { limit: 200 } },
+      }),
+    )
+  ).body.data;
 
 const receivedCount = (name: string, n: number) => async () => {
   const state = await hookState(name);
@@ -79,58 +86,52 @@ const receivedCount = (name: string, n: number) => async () => {
 describe('webhook endpoints', () => {
   it('shows the secret once, never again, and refuses URLs and event types it cannot use', async () => {
     const t = await createTenant();
-    const created = await api(
-      'POST',
-      '/v1/webhooks',
-      // Disabled: nothing is sent to a host that does not exist.
-      { url: 'https://erp.example.com/hooks', description: 'ERP', eventTypes: ['order:*'], enabled: false },
-      { token: t.token },
+    const created = await answered(
+      rest(t.token).POST('/v1/webhooks', {
+        // Disabled: nothing is sent to a host that does not exist.
+        body: { url: 'https://erp.example.com/hooks', description: 'ERP', eventTypes: ['order:*'], enabled: false },
+      }),
     );
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created.body.endpoint).toMatchObject({ url: 'https://erp.example.com/hooks', eventTypes: ['order:*'] });
     const id = created.body.endpoint.id;
-    const read = await api('GET', `/v1/webhooks/${id}`, undefined, { token: t.token });
+    const read = await answered(rest(t.token).GET('/v1/webhooks/{id}', byId(id)));
     expect(read.status).toBe(200);
     expect(JSON.stringify(read.body)).not.toContain('whsec_');
-    const list = await api('GET', '/v1/webhooks', undefined, { token: t.token });
-    expect(list.body.data.map((e: { id: string }) => e.id)).toEqual([id]);
-    expect(list.body.data[0].url).toBe('https://erp.example.com/hooks');
+    const list = await answered(rest(t.token).GET('/v1/webhooks'));
+    expect(list.body.data.map((e) => e.id)).toEqual([id]);
+    expect(list.body.data[0]?.url).toBe('https://erp.example.com/hooks');
     expect(JSON.stringify(list.body)).not.toContain('whsec_');
 
+    const create = (body: Schemas['CreateWebhookEndpoint']) => answered(rest(t.token).POST('/v1/webhooks', { body }));
     for (const url of ['ftp://example.com/x', 'https://user:pw@example.com/x', 'not a url']) {
-      const bad = await api('POST', '/v1/webhooks', { url }, { token: t.token });
+      const bad = await create({ url });
       expect(bad.status, url).toBe(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
-      expect(bad.body.errors[0].path).toBe('json.url');
+      expect(bad.body.errors?.[0]?.path).toBe('json.url');
     }
-    const badType = await api(
-      'POST',
-      '/v1/webhooks',
-      { url: 'https://example.com/x', eventTypes: ['Order Created'] },
-      { token: t.token },
-    );
+    const badType = await create({ url: 'https://example.com/x', eventTypes: ['Order Created'] });
     expect(badType.status).toBe(400);
     // The log (read by viewers too) carries no secret, and the URL without its query.
-    const tokened = await api(
-      'POST',
-      '/v1/webhooks',
-      { url: 'https://erp.example.com/in?token=receiver-s3cret', enabled: false },
-      { token: t.token },
-    );
+    const tokened = await create({ url: 'https://erp.example.com/in?token=receiver-s3cret', enabled: false });
     expect(tokened.status).toBe(201);
-    const logged = await api('GET', '/v1/events?type=webhook_endpoint:created', undefined, { token: t.token });
+    const logged = await answered(
+      rest(t.token).GET('/v1/events', { params: { query: { type: 'webhook_endpoint:created' } } }),
+    );
     const payloads = JSON.stringify(logged.body.data);
     expect(logged.body.data.length).toBe(2);
     expect(payloads).not.toContain('whsec_');
     expect(payloads).not.toContain('receiver-s3cret');
     expect(payloads).toContain('https://erp.example.com/in"');
-    await api('DELETE', `/v1/webhooks/${tokened.body.endpoint.id}`, undefined, { token: t.token });
-    const renamed = await api('PATCH', `/v1/webhooks/${id}`, { description: 'ERP (prod)' }, { token: t.token });
+    await rest(t.token).DELETE('/v1/webhooks/{id}', byId(tokened.body.endpoint.id));
+    const renamed = await answered(
+      rest(t.token).PATCH('/v1/webhooks/{id}', { ...byId(id), body: { description: 'ERP (prod)' } }),
+    );
     expect(renamed.body).toMatchObject({ description: 'ERP (prod)', version: 2 });
-    const deleted = await api('DELETE', `/v1/webhooks/${id}`, undefined, { token: t.token });
+    const deleted = await answered(rest(t.token).DELETE('/v1/webhooks/{id}', byId(id)));
     expect(deleted.status).toBe(200);
-    expect((await api('GET', `/v1/webhooks/${id}`, undefined, { token: t.token })).status).toBe(404);
+    expect((await answered(rest(t.token).GET('/v1/webhooks/{id}', byId(id)))).status).toBe(404);
   });
 
   it('is for owners and admins only, and another tenant’s endpoint is not found', async () => {
@@ -139,21 +140,29 @@ describe('webhook endpoints', () => {
     const { id } = await endpointFor(t);
     const manager = await createUserWithRole(t, 'manager');
     const admin = await createUserWithRole(t, 'admin');
-    expect((await api('GET', '/v1/webhooks', undefined, { token: manager.token })).status).toBe(403);
-    expect((await api('GET', `/v1/webhooks/${id}`, undefined, { token: admin.token })).status).toBe(200);
-    for (const [method, path, body] of [
-      ['GET', `/v1/webhooks/${id}`],
-      ['PATCH', `/v1/webhooks/${id}`, { enabled: false }],
-      ['DELETE', `/v1/webhooks/${id}`],
-      ['POST', `/v1/webhooks/${id}/rotate-secret`],
-      ['GET', `/v1/webhooks/${id}/deliveries`],
-      ['POST', `/v1/webhooks/${id}/replay`, { fromSeq: 1 }],
-      ['POST', `/v1/webhooks/${id}/test`],
+    expect((await answered(rest(manager.token).GET('/v1/webhooks'))).status).toBe(403);
+    expect((await answered(rest(admin.token).GET('/v1/webhooks/{id}', byId(id)))).status).toBe(200);
+    const theirs = rest(other.token);
+    const path = byId(id);
+    for (const [route, call] of [
+      ['GET /v1/webhooks/{id}', () => answered(theirs.GET('/v1/webhooks/{id}', path))],
+      [
+        'PATCH /v1/webhooks/{id}',
+        () => answered(theirs.PATCH('/v1/webhooks/{id}', { ...path, body: { enabled: false } })),
+      ],
+      ['DELETE /v1/webhooks/{id}', () => answered(theirs.DELETE('/v1/webhooks/{id}', path))],
+      ['POST /v1/webhooks/{id}/rotate-secret', () => answered(theirs.POST('/v1/webhooks/{id}/rotate-secret', path))],
+      ['GET /v1/webhooks/{id}/deliveries', () => answered(theirs.GET('/v1/webhooks/{id}/deliveries', path))],
+      [
+        'POST /v1/webhooks/{id}/replay',
+        () => answered(theirs.POST('/v1/webhooks/{id}/replay', { ...path, body: { fromSeq: 1 } })),
+      ],
+      ['POST /v1/webhooks/{id}/test', () => answered(theirs.POST('/v1/webhooks/{id}/test', path))],
     ] as const) {
-      const res = await api(method, path, body, { token: other.token });
-      expect(res.status, `${method} ${path}`).toBe(404);
+      const res = await call();
+      expect(res.status, route).toBe(404);
     }
-    expect((await api('GET', `/v1/webhooks/${id}`, undefined, { token: t.token })).body.version).toBe(1);
+    expect((await answered(rest(t.token).GET('/v1/webhooks/{id}', path))).body.version).toBe(1);
   });
 
   it('answers a retried creation 409 naming the endpoint, without a second one or the secret again', async () => {
@@ -166,7 +175,7 @@ describe('webhook endpoints', () => {
     expect(retry.status).toBe(409);
     expect(retry.body).toMatchObject({ code: 'ALREADY_EXISTS', endpointId: first.body.endpoint.id });
     expect(JSON.stringify(retry.body)).not.toContain('whsec_');
-    expect((await api('GET', '/v1/webhooks', undefined, { token: t.token })).body.data).toHaveLength(1);
+    expect((await answered(rest(t.token).GET('/v1/webhooks'))).body.data).toHaveLength(1);
   });
 });
 
@@ -177,7 +186,9 @@ describe('webhook delivery', () => {
     const created = await endpointFor(t, { eventTypes: ['customer:created'] });
     const customers: string[] = [];
     for (let i = 0; i < 4; i++) customers.push((await createCustomer(t.token, { name: `Shop ${i}` })).id);
-    await api('PATCH', `/v1/customers/${customers[0]}`, { notes: 'Open on Sundays' }, { token: t.token });
+    const [firstCustomer] = customers;
+    assert.isDefined(firstCustomer);
+    await rest(t.token).PATCH('/v1/customers/{id}', { ...byId(firstCustomer), body: { notes: 'Open on Sundays' } });
 
     const everything = await waitFor(receivedCount(all.name, 5), 'five deliveries');
     const onlyCreated = await waitFor(receivedCount(created.name, 4), 'four creations');
@@ -246,30 +257,37 @@ describe('webhook delivery', () => {
     expect(failed).toMatchObject({ attempts: 4, responseStatus: 503 });
 
     await hook(endpoint.name, { status: 204, failTimes: 0 });
-    const replay = await api('POST', `/v1/webhooks/${endpoint.id}/replay`, { fromSeq: 1 }, { token: t.token });
+    const replayFrom = (body: ReplayBody) =>
+      answered(rest(t.token).POST('/v1/webhooks/{id}/replay', { ...byId(endpoint.id), body }));
+    const replay = await replayFrom({ fromSeq: 1 });
     expect(replay.status).toBe(202);
     expect(replay.body).toMatchObject({ queued: 1, fromSeq: failed.seq, toSeq: failed.seq });
     const state = await waitFor(receivedCount(endpoint.name, 1), 'the replayed delivery');
     expect(state.received[0]?.webhookId).toBe(failed.id);
     expect((await deliveries(t, endpoint.id))[0]).toMatchObject({ status: 'delivered', attempts: 1 });
-    const missingStart = await api('POST', `/v1/webhooks/${endpoint.id}/replay`, {}, { token: t.token });
+    const missingStart = await replayFrom({});
     expect(missingStart.status).toBe(400);
   });
 
   it('signs with both secrets during a rotation, and a receiver with either verifies', async () => {
     const t = await createTenant();
     const endpoint = await endpointFor(t, { eventTypes: ['customer:*'] });
-    const rotated = await api('POST', `/v1/webhooks/${endpoint.id}/rotate-secret`, undefined, { token: t.token });
+    const rotated = await answered(rest(t.token).POST('/v1/webhooks/{id}/rotate-secret', byId(endpoint.id)));
     expect(rotated.status).toBe(201);
     expect(rotated.body.secret).not.toBe(endpoint.secret);
-    expect(Date.parse(rotated.body.endpoint.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(Date.parse(rotated.body.endpoint.previousSecretExpiresAt ?? '') - Date.now()).toBeGreaterThan(
+      23 * 3_600_000,
+    );
     // This receiver has only the old secret; a second one only the new.
     const fresh = `h${unique()}`;
     await hook(fresh, { secrets: [rotated.body.secret] });
     await createCustomer(t.token, { name: 'Rotated Shop' });
     const old = await waitFor(receivedCount(endpoint.name, 1), 'a delivery verified with the old secret');
     expect(old.received[0]?.signatures).toBe(2);
-    await api('PATCH', `/v1/webhooks/${endpoint.id}`, { url: `${receiver()}/hooks/${fresh}` }, { token: t.token });
+    await rest(t.token).PATCH('/v1/webhooks/{id}', {
+      ...byId(endpoint.id),
+      body: { url: `${receiver()}/hooks/${fresh}` },
+    });
     await createCustomer(t.token, { name: 'Second Shop' });
     const next = await waitFor(receivedCount(fresh, 1), 'a delivery verified with the new secret');
     expect(next.refused).toEqual([]);
@@ -287,15 +305,19 @@ describe('webhook delivery', () => {
     );
     await createCustomer(t.token, { name: 'Last straw' });
     const disabled = await waitFor(async () => {
-      const res = await api('GET', `/v1/webhooks/${endpoint.id}`, undefined, { token: t.token });
+      const res = await answered(rest(t.token).GET('/v1/webhooks/{id}', byId(endpoint.id)));
       return res.body.enabled === false ? res.body : null;
     }, 'the endpoint to be disabled');
     expect(disabled).toMatchObject({ disabledReason: 'failing' });
-    const events = await api('GET', '/v1/events?type=webhook_endpoint:disabled', undefined, { token: t.token });
+    const events = await answered(
+      rest(t.token).GET('/v1/events', { params: { query: { type: 'webhook_endpoint:disabled' } } }),
+    );
     expect(events.status).toBe(200);
     // Enabled again by hand: healthy, and it delivers.
     await hook(endpoint.name, { status: 204, failTimes: 0 });
-    const enabled = await api('PATCH', `/v1/webhooks/${endpoint.id}`, { enabled: true }, { token: t.token });
+    const enabled = await answered(
+      rest(t.token).PATCH('/v1/webhooks/{id}', { ...byId(endpoint.id), body: { enabled: true } }),
+    );
     expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
     await createCustomer(t.token, { name: 'Back online' });
     // What was pending when it was disabled goes out too, in order (the first failure as well, unless
@@ -324,13 +346,14 @@ describe('webhook delivery', () => {
   it('sends a signed test message on request and answers what the receiver said', async () => {
     const t = await createTenant();
     const endpoint = await endpointFor(t);
-    const res = await api('POST', `/v1/webhooks/${endpoint.id}/test`, undefined, { token: t.token });
+    const test = () => answered(rest(t.token).POST('/v1/webhooks/{id}/test', byId(endpoint.id)));
+    const res = await test();
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true, status: 204, error: null });
     const state = await hookState(endpoint.name);
     expect(state.received.map((r) => [r.webhookId, r.type])).toEqual([[res.body.webhookId, 'webhook:test']]);
     await hook(endpoint.name, { status: 418 });
-    const failing = await api('POST', `/v1/webhooks/${endpoint.id}/test`, undefined, { token: t.token });
+    const failing = await test();
     expect(failing.body).toMatchObject({ ok: false, status: 418, error: 'HTTP 418' });
   });
 });
