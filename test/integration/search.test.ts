@@ -1,15 +1,27 @@
+import type { paths } from '@fieldline/client/rest';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
 import { executeSql, testDatabaseKind } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createTerritory, metresNorth } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 
-const search = (t: { token: string }, params: Record<string, string | number | boolean>) =>
+type SearchQuery = paths['/v1/search']['get']['parameters']['query'];
+type NearQuery = paths['/v1/customers/near']['get']['parameters']['query'];
+
+const search = (t: { token: string }, query: SearchQuery) =>
+  answered(rest(t.token).GET('/v1/search', { params: { query } }));
+/** Untyped: for parameters the search does not take (tests of refusals). */
+const searchUntyped = (t: { token: string }, params: Record<string, string | number | boolean>) =>
   api('GET', `/v1/search?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`, undefined, {
     token: t.token,
   });
+const suggest = (token: string, q: string) =>
+  answered(rest(token).GET('/v1/search/suggest', { params: { query: { q } } }));
+const nearby = (token: string, query: NearQuery) =>
+  answered(rest(token).GET('/v1/customers/near', { params: { query } }));
 
 /** The database's own search index: FTS5 on D1, tsvector and pg_trgm on Postgres. */
 const BUILT_IN = testDatabaseKind() === 'postgres' ? 'postgres' : 'fts5';
@@ -55,27 +67,29 @@ describe('search endpoint (the database’s own index: FTS5 on D1, tsvector on P
     // more than the whole round trip took (0.1 for took's rounding).
     expect(res.body.took).toBeGreaterThanOrEqual(0);
     expect(res.body.took).toBeLessThanOrEqual(wall + 0.1);
-    const [first] = res.body.hits;
+    const [first, second] = res.body.hits;
+    assert.isDefined(first);
+    assert.isDefined(second);
     // The name match outranks the washer, whose description mentions a bolt.
     expect(first).toMatchObject({ id: bolt.id, highlights: { name: 'Hex <mark>Bolt</mark> M8 Zinc' } });
     expect(first.entity).toMatchObject({ id: bolt.id, sku: 'HX-1234', priceMinor: 45, active: true });
     expect(first.entity).not.toHaveProperty('tenantId');
-    expect(first.score).toBeGreaterThan(res.body.hits[1].score);
-    expect(res.body.hits[1].highlights.description).toContain('<mark>bolt</mark>');
+    expect(first.score).toBeGreaterThan(second.score);
+    expect(second.highlights.description).toContain('<mark>bolt</mark>');
   });
 
   it('tolerates typos, matches prefixes while typing, and finds SKUs', async () => {
     const t = await createTenant();
     const { bolt, pump } = await catalogue(t);
     const typo = await search(t, { q: 'blot' });
-    expect(typo.body.hits[0].id).toBe(bolt.id);
+    expect(typo.body.hits[0]?.id).toBe(bolt.id);
     expect(typo.body.corrections).toEqual({ blot: ['bolt'] });
-    expect(typo.body.hits[0].highlights.name).toBe('Hex <mark>Bolt</mark> M8 Zinc');
-    expect((await search(t, { q: 'hydrolic' })).body.hits[0].id).toBe(pump.id);
-    expect((await search(t, { q: 'hydr' })).body.hits[0].id).toBe(pump.id);
-    expect((await search(t, { q: 'HY-9000' })).body.hits[0].id).toBe(pump.id);
+    expect(typo.body.hits[0]?.highlights.name).toBe('Hex <mark>Bolt</mark> M8 Zinc');
+    expect((await search(t, { q: 'hydrolic' })).body.hits[0]?.id).toBe(pump.id);
+    expect((await search(t, { q: 'hydr' })).body.hits[0]?.id).toBe(pump.id);
+    expect((await search(t, { q: 'HY-9000' })).body.hits[0]?.id).toBe(pump.id);
     // Both parts of a code, the last one as a prefix.
-    expect((await search(t, { q: 'hx-12' })).body.hits[0].highlights).toEqual({
+    expect((await search(t, { q: 'hx-12' })).body.hits[0]?.highlights).toEqual({
       sku: '<mark>HX</mark>-<mark>1234</mark>',
     });
     // Too short to carry a typo: no correction, no match.
@@ -88,7 +102,7 @@ describe('search endpoint (the database’s own index: FTS5 on D1, tsvector on P
     expect(names(await search(t, { q: 'm8', category: 'Fasteners' }))).toEqual(
       expect.arrayContaining(['Hex Bolt M8 Zinc', 'Spring Washer M8']),
     );
-    expect(names(await search(t, { q: 'm8', active: true }))).toEqual(['Hex Bolt M8 Zinc']);
+    expect(names(await search(t, { q: 'm8', active: 'true' }))).toEqual(['Hex Bolt M8 Zinc']);
     expect(names(await search(t, { q: 'm8', maxPrice: 10 }))).toEqual(['Spring Washer M8']);
     expect((await search(t, { q: 'm8', minPrice: 10, maxPrice: 44 })).body).toMatchObject({ hits: [], total: 0 });
     expect(names(await search(t, { q: 'm8', sort: 'price' }))).toEqual(['Spring Washer M8', 'Hex Bolt M8 Zinc']);
@@ -113,15 +127,15 @@ describe('search endpoint (the database’s own index: FTS5 on D1, tsvector on P
     for (const q of ['schmidt', 'backerei', 'backwaren', '5550123', 'potsdam', 'Schmitt']) {
       const res = await search(t, { q, type: 'customers' });
       expect(
-        res.body.hits.map((h: { id: string }) => h.id),
+        res.body.hits.map((h) => h.id),
         q,
       ).toEqual([anna.id]);
     }
     expect((await search(t, { q: 'weber', type: 'customers', territoryId: north.id })).body.total).toBe(0);
     const hit = (await search(t, { q: 'potsdam', type: 'customers' })).body.hits[0];
-    expect(hit.highlights).toEqual({ city: '<mark>Potsdam</mark>' });
+    expect(hit?.highlights).toEqual({ city: '<mark>Potsdam</mark>' });
     // Marked in the text as stored: accents, and a word inside an email address.
-    expect((await search(t, { q: 'backerei backwaren', type: 'customers' })).body.hits[0].highlights).toEqual({
+    expect((await search(t, { q: 'backerei backwaren', type: 'customers' })).body.hits[0]?.highlights).toEqual({
       company: '<mark>Bäckerei</mark> Schmidt GmbH',
       email: 'anna@schmidt-<mark>backwaren</mark>.de',
     });
@@ -140,8 +154,7 @@ describe('search endpoint (the database’s own index: FTS5 on D1, tsvector on P
     }
     expect((await search(a, { q: 'hydrolic' })).body.corrections).toEqual({});
     expect((await search(a, { q: 'zeppelin', type: 'customers' })).body.total).toBe(0);
-    const suggest = await api('GET', '/v1/search/suggest?q=zep', undefined, { token: a.token });
-    expect(suggest.body.suggestions).toEqual([]);
+    expect((await suggest(a.token, 'zep')).body.suggestions).toEqual([]);
   });
 
   it('reflects creates, renames, deletes and undeletes at once', async () => {
@@ -149,14 +162,15 @@ describe('search endpoint (the database’s own index: FTS5 on D1, tsvector on P
     const created = await createProduct(t.token, { sku: 'GL-1', name: 'Nitrile Gloves', priceMinor: 900 });
     expect(names(await search(t, { q: 'nitrile' }))).toEqual(['Nitrile Gloves']);
 
-    await api('PATCH', `/v1/products/${created.id}`, { name: 'Latex Gloves' }, { token: t.token });
+    const product = { params: { path: { id: created.id } } };
+    await rest(t.token).PATCH('/v1/products/{id}', { ...product, body: { name: 'Latex Gloves' } });
     expect((await search(t, { q: 'nitrile' })).body.total).toBe(0);
     expect(names(await search(t, { q: 'latex' }))).toEqual(['Latex Gloves']);
     // The vocabulary follows: the new word corrects typos, the old one is gone.
     expect((await search(t, { q: 'latx' })).body.corrections).toEqual({ latx: ['latex'] });
     expect(await termsOf(t.tenantId, 'product')).not.toContain('nitrile');
 
-    await api('DELETE', `/v1/products/${created.id}`, undefined, { token: t.token });
+    await rest(t.token).DELETE('/v1/products/{id}', product);
     expect((await search(t, { q: 'latex' })).body.total).toBe(0);
     expect(await termsOf(t.tenantId, 'product')).not.toContain('latex');
 
@@ -189,14 +203,15 @@ describe('search endpoint (the database’s own index: FTS5 on D1, tsvector on P
       { q: 'x', territoryId: 'not-a-uuid', type: 'customers' },
       { q: 'x', active: 'maybe' },
     ];
+    // Untyped: the cases hold a search without q, a type and an active flag it does not have.
     for (const params of cases) {
-      const res = await search(t, params);
+      const res = await searchUntyped(t, params);
       expect(res.status, JSON.stringify(params)).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
     // Punctuation only: a valid request with nothing to find.
     expect((await search(t, { q: '"*:()' })).body).toMatchObject({ hits: [], total: 0 });
-    expect((await api('GET', '/v1/search?q=bolt')).status).toBe(401);
+    expect((await answered(rest().GET('/v1/search', { params: { query: { q: 'bolt' } } }))).status).toBe(401);
   });
 
   it('applies the read permissions of REST', async () => {
@@ -208,7 +223,10 @@ describe('search endpoint (the database’s own index: FTS5 on D1, tsvector on P
       expect((await search(user, { q: 'bolt' })).status).toBe(200);
       expect((await search(user, { q: 'bolt', type: 'customers' })).status).toBe(200);
     }
-    const key = await api('POST', '/v1/api-keys', { name: 'Shop', scopes: ['products:read'] }, { token: t.token });
+    const key = await answered(
+      rest(t.token).POST('/v1/api-keys', { body: { name: 'Shop', scopes: ['products:read'] } }),
+    );
+    // Untyped: the key goes in the X-API-Key header.
     const headers = { 'x-api-key': key.body.secret };
     expect((await api('GET', '/v1/search?q=bolt', undefined, { headers })).status).toBe(200);
     const denied = await api('GET', '/v1/search?q=bolt&type=customers', undefined, { headers });
@@ -223,16 +241,17 @@ describe('suggest', () => {
     const t = await createTenant();
     const { bolt, pump } = await catalogue(t);
     const customer = await createCustomer(t.token, { name: 'Hydro Werke Ost', company: 'Hydro AG' });
-    const res = await api('GET', '/v1/search/suggest?q=hyd', undefined, { token: t.token });
+    const res = await suggest(t.token, 'hyd');
     expect(res.status).toBe(200);
-    expect(res.body.suggestions.map((s: { id: string }) => s.id).sort()).toEqual([pump.id, customer.id].sort());
-    const product = res.body.suggestions.find((s: { id: string }) => s.id === pump.id);
+    expect(res.body.suggestions.map((s) => s.id).sort()).toEqual([pump.id, customer.id].sort());
+    const product = res.body.suggestions.find((s) => s.id === pump.id);
     expect(product).toMatchObject({ type: 'product', text: 'Hydraulic Hand Pump (HY-9000)' });
-    expect(product.highlight).toBe('<mark>Hydraulic</mark> Hand Pump');
-    const typo = await api('GET', '/v1/search/suggest?q=hex%20blot', undefined, { token: t.token });
+    expect(product?.highlight).toBe('<mark>Hydraulic</mark> Hand Pump');
+    const typo = await suggest(t.token, 'hex blot');
     expect(typo.body.suggestions[0]).toMatchObject({ id: bolt.id, type: 'product' });
-    const sku = await api('GET', '/v1/search/suggest?q=hx-12', undefined, { token: t.token });
+    const sku = await suggest(t.token, 'hx-12');
     expect(sku.body.suggestions[0]).toMatchObject({ id: bolt.id });
+    // Untyped: no q.
     expect((await api('GET', '/v1/search/suggest', undefined, { token: t.token })).status).toBe(400);
   });
 });
@@ -244,31 +263,33 @@ describe('customers near', () => {
     const at = (metres: number, name: string, token = a.token) =>
       createCustomer(token, { name, lat: 52.52 + metresNorth(metres), lng: 13.405 });
     const far = await at(900, 'Far');
-    const near = await at(100, 'Near');
+    const closest = await at(100, 'Near');
     await at(3000, 'Outside');
     await at(50, 'Other tenant', b.token);
     await createCustomer(a.token, { name: 'No location', lat: null, lng: null });
-    const res = await api('GET', '/v1/customers/near?lat=52.52&lng=13.405&radius=1000', undefined, { token: a.token });
+    const res = await nearby(a.token, { lat: 52.52, lng: 13.405, radius: 1000 });
     expect(res.status).toBe(200);
-    expect(res.body.hits.map((h: { id: string }) => h.id)).toEqual([near.id, far.id]);
+    expect(res.body.hits.map((h) => h.id)).toEqual([closest.id, far.id]);
     expect(res.body.total).toBe(2);
-    expect(res.body.hits[0].distanceM).toBeCloseTo(100, 0);
-    expect(res.body.hits[1].entity).toMatchObject({ name: 'Far' });
-    expect(res.body.hits[1].entity).not.toHaveProperty('tenantId');
-    const one = await api('GET', '/v1/customers/near?lat=52.52&lng=13.405&radius=1000&limit=1', undefined, {
-      token: a.token,
-    });
-    expect(one.body).toMatchObject({ total: 2, hits: [{ id: near.id }] });
+    expect(res.body.hits[0]?.distanceM).toBeCloseTo(100, 0);
+    const farHit = res.body.hits[1];
+    assert.isDefined(farHit);
+    expect(farHit.entity).toMatchObject({ name: 'Far' });
+    expect(farHit.entity).not.toHaveProperty('tenantId');
+    const one = await nearby(a.token, { lat: 52.52, lng: 13.405, radius: 1000, limit: 1 });
+    expect(one.body).toMatchObject({ total: 2, hits: [{ id: closest.id }] });
     // Registered before /{id}: both routes answer.
-    expect((await api('GET', `/v1/customers/${near.id}`, undefined, { token: a.token })).body.name).toBe('Near');
+    const byId = { params: { path: { id: closest.id } } };
+    expect((await answered(rest(a.token).GET('/v1/customers/{id}', byId))).body.name).toBe('Near');
   });
 
   it('handles the antimeridian and validates its input', async () => {
     const t = await createTenant();
     const east = await createCustomer(t.token, { name: 'Taveuni East', lat: -16.8, lng: 179.999 });
     const west = await createCustomer(t.token, { name: 'Taveuni West', lat: -16.8, lng: -179.999 });
-    const res = await api('GET', '/v1/customers/near?lat=-16.8&lng=180&radius=500', undefined, { token: t.token });
-    expect(res.body.hits.map((h: { id: string }) => h.id).sort()).toEqual([east.id, west.id].sort());
+    const res = await nearby(t.token, { lat: -16.8, lng: 180, radius: 500 });
+    expect(res.body.hits.map((h) => h.id).sort()).toEqual([east.id, west.id].sort());
+    // Untyped: the cases hold a search without a radius and a word for a latitude.
     for (const q of [
       'lat=91&lng=0&radius=10',
       'lat=0&lng=0',
@@ -296,8 +317,8 @@ describe('reindex and search keys', () => {
     );
     expect((await search(t, { q: 'bolt' })).body.total).toBe(0);
     const manager = await createUserWithRole(t, 'manager');
-    expect((await api('POST', '/v1/search/reindex', undefined, { token: manager.token })).status).toBe(403);
-    const res = await api('POST', '/v1/search/reindex', undefined, { token: t.token });
+    expect((await answered(rest(manager.token).POST('/v1/search/reindex'))).status).toBe(403);
+    const res = await answered(rest(t.token).POST('/v1/search/reindex'));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ backend: BUILT_IN, products: 3, customers: 1 });
     expect((await search(t, { q: 'bolt' })).body.total).toBe(2);
@@ -334,7 +355,7 @@ describe('reindex and search keys', () => {
 
   it('has no client-side key without Meilisearch', async () => {
     const t = await createTenant();
-    const res = await api('GET', '/v1/search/key', undefined, { token: t.token });
+    const res = await answered(rest(t.token).GET('/v1/search/key'));
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('NOT_FOUND');
   });
