@@ -12,8 +12,11 @@ import { systemContext } from '../helpers/context';
 import { parseCsv } from '../helpers/csv';
 import { executeSql, testDatabaseKind } from '../helpers/db';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, type TestTenant } from '../helpers/factories';
+import { answered, ok, rest } from '../helpers/rest';
 
+/** Untyped: the audit log answers JSON or CSV. */
 const audit = (t: { token: string }, query = '') => api('GET', `/v1/audit${query}`, undefined, { token: t.token });
+const createCustomer = (token: string, name: string) => answered(rest(token).POST('/v1/customers', { body: { name } }));
 const FROM = { 'cf-connecting-ip': '203.0.113.7', 'user-agent': 'FieldlineTest/1.0 (audit)' };
 
 async function login(email: string, password: string, tenantId?: string) {
@@ -42,11 +45,8 @@ describe('writes', () => {
 
   it('names an API key as the actor of its writes', async () => {
     const t = await createTenant();
-    const key = await api(
-      'POST',
-      '/v1/api-keys',
-      { name: 'ERP sync', scopes: ['customers:write'] },
-      { token: t.token },
+    const key = await answered(
+      rest(t.token).POST('/v1/api-keys', { body: { name: 'ERP sync', scopes: ['customers:write'] } }),
     );
     const created = await api(
       'POST',
@@ -93,10 +93,11 @@ describe('access', () => {
 
   it('records refresh-token reuse', async () => {
     const t = await createTenant();
-    expect((await api('POST', '/v1/auth/refresh', { refreshToken: t.refreshToken })).status).toBe(200);
+    const refresh = () => answered(rest().POST('/v1/auth/refresh', { body: { refreshToken: t.refreshToken } }));
+    expect((await refresh()).status).toBe(200);
     await new Promise((r) => setTimeout(r, 10));
     // Presented again after the race grace would end the login; within it, it is a race (409) and not reuse.
-    const again = await api('POST', '/v1/auth/refresh', { refreshToken: t.refreshToken });
+    const again = await refresh();
     const res = await audit(t, '?action=auth:refresh_reused');
     expect(res.body.data).toHaveLength(again.body.code === 'TOKEN_REUSED' ? 1 : 0);
   });
@@ -154,7 +155,7 @@ describe('reading', () => {
   it("never shows another organisation's entries", async () => {
     const a = await createTenant();
     const b = await createTenant();
-    const created = await api('POST', '/v1/customers', { name: 'A only' }, { token: a.token });
+    const created = await createCustomer(a.token, 'A only');
     await login(a.ownerEmail, 'wrong for a, surely');
     expect((await audit(b, `?entityId=${created.body.id}`)).body.data).toEqual([]);
     const all = await audit(b, '?limit=200');
@@ -169,7 +170,7 @@ describe('reading', () => {
   it('pages through both sources newest first, each entry once', async () => {
     const t = await createTenant();
     for (let i = 0; i < 4; i++) {
-      await api('POST', '/v1/products', { sku: `P-${i}`, name: `Product ${i}`, priceMinor: 100 }, { token: t.token });
+      ok(await rest(t.token).POST('/v1/products', { body: { sku: `P-${i}`, name: `Product ${i}`, priceMinor: 100 } }));
       await login(t.ownerEmail, DEFAULT_PASSWORD);
     }
     const whole = (await audit(t, '?limit=200')).body.data as { id: string; at: string }[];
@@ -194,7 +195,7 @@ describe('reading', () => {
 
   it('filters by time, with instants in any offset', async () => {
     const t = await createTenant();
-    const created = await api('POST', '/v1/customers', { name: 'Timed Ltd' }, { token: t.token });
+    const created = await createCustomer(t.token, 'Timed Ltd');
     // Now's UTC clock reading, marked +01:00: the instant an hour ago.
     const hourAgo = new Date().toISOString().replace('Z', '+01:00');
     const since = await audit(t, `?entityId=${created.body.id}&from=${encodeURIComponent(hourAgo)}`);
@@ -287,7 +288,7 @@ describe('GraphQL (read-only)', () => {
 
   it('reads the same entries, and refuses non-admins', async () => {
     const t = await createTenant();
-    const created = await api('POST', '/v1/customers', { name: 'Seen by GraphQL' }, { token: t.token });
+    const created = await createCustomer(t.token, 'Seen by GraphQL');
     const res = await gql(
       t.token,
       `{ auditLog(entityId: "${created.body.id}", first: 5) { entries { action source actor { type name } entity { id } } nextCursor } }`,
