@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { parseCsv } from '../helpers/csv';
 import { createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser, createTerritory, squareAround } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 import { waitFor } from '../helpers/wait';
 
+/** Untyped: the file goes as the raw text/csv body. */
 const importCsv = (t: TestTenant, query: string, csv: string, token = t.token) =>
   api('POST', `/v1/imports?${query}`, undefined, {
     token,
@@ -13,7 +15,10 @@ const importCsv = (t: TestTenant, query: string, csv: string, token = t.token) =
   });
 
 const customersOf = async (t: TestTenant) =>
-  (await api('GET', '/v1/customers?limit=200', undefined, { token: t.token })).body.data as Record<string, unknown>[];
+  (await answered(rest(t.token).GET('/v1/customers', { params: { query: { limit: 200 } } }))).body.data;
+const importOf = (token: string, id: string) =>
+  answered(rest(token).GET('/v1/imports/{id}', { params: { path: { id } } }));
+const events = (t: TestTenant) => answered(rest(t.token).GET('/v1/events', { params: { query: { limit: 50 } } }));
 
 describe('CSV import of customers', () => {
   it('imports the valid rows and lists the three bad ones, by row and column (valid_rows)', async () => {
@@ -69,6 +74,7 @@ describe('CSV import of customers', () => {
       salesmanId: rep.salesmanId,
     });
 
+    // Untyped: the report as CSV.
     const report = await api('GET', `/v1/imports/${res.body.id}/errors?format=csv`, undefined, { token: t.token });
     expect(report.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const table = parseCsv(report.body);
@@ -102,17 +108,15 @@ describe('CSV import of customers', () => {
     expect(rows).toHaveLength(3);
     const after = rows.find((c) => c.id === before?.id);
     expect(after).toMatchObject({ city: 'Potsdam', version: 2, externalId: 'K-1' });
-    const events = await api('GET', '/v1/events?limit=50', undefined, { token: t.token });
-    const types = events.body.data.map((e: { type: string }) => e.type);
-    expect(types.filter((x: string) => x === 'customer:created')).toHaveLength(3);
-    expect(types.filter((x: string) => x === 'customer:updated')).toHaveLength(1);
+    const logged = await events(t);
+    const types = logged.body.data.map((e) => e.type);
+    expect(types.filter((x) => x === 'customer:created')).toHaveLength(3);
+    expect(types.filter((x) => x === 'customer:updated')).toHaveLength(1);
 
     // The same file again: every record already holds its values, so nothing is written.
     const same = await importCsv(t, 'kind=customers', 'externalId,name,city\nK-1,Kiosk,Potsdam\nK-3,Florist,Bonn\n');
     expect(same.body).toMatchObject({ status: 'completed', createdRows: 0, updatedRows: 0, unchangedRows: 2 });
-    expect((await api('GET', '/v1/events?limit=50', undefined, { token: t.token })).body.data).toHaveLength(
-      events.body.data.length,
-    );
+    expect((await events(t)).body.data).toHaveLength(logged.body.data.length);
   });
 
   it('queues a large file and works through it on the jobs queue, reporting progress', async () => {
@@ -125,7 +129,7 @@ describe('CSV import of customers', () => {
     expect(res.body).toMatchObject({ status: 'queued', totalRows: 1_251, processedRows: 0 });
     const done = await waitFor(
       async () => {
-        const current = await api('GET', `/v1/imports/${res.body.id}`, undefined, { token: t.token });
+        const current = await importOf(t.token, res.body.id);
         return current.body.status === 'completed' && current.body;
       },
       'the queued import',
@@ -152,7 +156,7 @@ describe('CSV import of customers', () => {
     expect(res.status).toBe(202);
     const done = await waitFor(
       async () => {
-        const current = await api('GET', `/v1/imports/${res.body.id}`, undefined, { token: t.token });
+        const current = await importOf(t.token, res.body.id);
         return current.body.status === 'completed' && current.body;
       },
       'the queued import',
@@ -160,6 +164,7 @@ describe('CSV import of customers', () => {
     );
     expect(done).toMatchObject({ failedRows: 2_050, errorCount: 2_050, createdRows: 0 });
     expect(done.errors).toHaveLength(100);
+    // Untyped: the error report may also answer CSV.
     const all = await api('GET', `/v1/imports/${res.body.id}/errors`, undefined, { token: t.token });
     expect(all.body.data).toHaveLength(2_000);
     expect(all.body.data.at(-1)).toMatchObject({ row: 2_001, column: 'name', code: 'required' });
@@ -180,16 +185,19 @@ describe('CSV import of products', () => {
       [4, 'invalid_price'],
       [5, 'repeated_key'],
     ]);
-    const list = await api('GET', '/v1/products', undefined, { token: t.token });
+    const list = await answered(rest(t.token).GET('/v1/products'));
     const [water] = list.body.data;
+    assert.isDefined(water);
     expect(water).toMatchObject({ sku: 'W-1', priceMinor: 1250, currency: 'EUR', active: true, category: 'Drinks' });
-    const stock = await api('GET', `/v1/inventory/${water.id}`, undefined, { token: t.token });
+    const stock = await answered(
+      rest(t.token).GET('/v1/inventory/{productId}', { params: { path: { productId: water.id } } }),
+    );
     expect(stock.status).toBe(200);
     expect(stock.body).toMatchObject({ onHand: 0, reserved: 0 });
 
     const update = await importCsv(t, 'kind=products', 'sku,name,priceMinor,active\nW-1,Still water,990,false\n');
     expect(update.body).toMatchObject({ status: 'completed', createdRows: 0, updatedRows: 1 });
-    const after = await api('GET', `/v1/products/${water.id}`, undefined, { token: t.token });
+    const after = await answered(rest(t.token).GET('/v1/products/{id}', { params: { path: { id: water.id } } }));
     expect(after.body).toMatchObject({ name: 'Still water', priceMinor: 990, active: false, version: 2 });
   });
 });
@@ -216,7 +224,7 @@ describe('import refusals and access', () => {
     const big = await importCsv(t, 'kind=customers', `name\n${'x'.repeat(1_100_000)}\n`);
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
-    const list = await api('GET', '/v1/imports', undefined, { token: t.token });
+    const list = await answered(rest(t.token).GET('/v1/imports'));
     expect(list.body.data).toEqual([]);
   });
 
@@ -226,12 +234,12 @@ describe('import refusals and access', () => {
     for (const role of ['salesman', 'viewer'] as const) {
       const user = await createUserWithRole(t, role);
       expect((await importCsv(t, 'kind=customers', 'name\nShop\n', user.token)).status).toBe(403);
-      expect((await api('GET', `/v1/imports/${ok.body.id}`, undefined, { token: user.token })).status).toBe(403);
+      expect((await importOf(user.token, ok.body.id)).status).toBe(403);
     }
     const manager = await createUserWithRole(t, 'manager');
     expect((await importCsv(t, 'kind=products', 'sku,name,price\nA,B,1\n', manager.token)).status).toBe(201);
-    const listed = await api('GET', '/v1/imports', undefined, { token: manager.token });
-    expect(listed.body.data.map((i: { kind: string }) => i.kind)).toEqual(['products', 'customers']);
+    const listed = await answered(rest(manager.token).GET('/v1/imports'));
+    expect(listed.body.data.map((i) => i.kind)).toEqual(['products', 'customers']);
 
     const other = await createTenant();
     for (const path of [`/v1/imports/${ok.body.id}`, `/v1/imports/${ok.body.id}/errors`]) {
