@@ -13,6 +13,7 @@ import {
 import { api } from '../helpers/api';
 import { createTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 
 /** Endpoints over "the last N days": fixtures are dated relative to now. */
 const DAY = 86_400_000;
@@ -230,11 +231,8 @@ describe('forecast', () => {
 
     // A day on the organisation's holiday calendar is forecast at 0, and said so.
     const holiday = addDays(today, 3);
-    const patched = await api(
-      'PATCH',
-      '/v1/tenant',
-      { holidays: [{ date: holiday.slice(5), name: 'Company day' }] },
-      { token: t.token },
+    const patched = await answered(
+      rest(t.token).PATCH('/v1/tenant', { body: { holidays: [{ date: holiday.slice(5), name: 'Company day' }] } }),
     );
     expect(patched.status).toBe(200);
     const closed = await api('GET', '/v1/analytics/forecast?days=14', undefined, { token: t.token });

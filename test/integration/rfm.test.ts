@@ -7,9 +7,14 @@ import { systemContext } from '../helpers/context';
 import { executeSql } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
+import { answered, rest } from '../helpers/rest';
 
 /** The nightly run as the job runs it: the platform acting for the tenant at `at`. */
 const runRfm = (tenantId: string, at: number) => runNightlyRfm(systemContext(tenantId, at, 'rfm'), at);
+
+/** The tenant's segment:changed events. */
+const segmentChanges = (t: TestTenant) =>
+  answered(rest(t.token).GET('/v1/events', { params: { query: { since: 0, limit: 1000, type: 'segment:changed' } } }));
 
 /**
  * The unit-test fixture (test/unit/rfm.test.ts) as rows: on 10 April 2025 A is a champion, B and C
@@ -144,15 +149,8 @@ describe('customer segmentation', () => {
       movedOut: 1,
     });
 
-    const events = await api('GET', '/v1/events?since=0&limit=1000&type=segment:changed', undefined, {
-      token: t.token,
-    });
-    const changes = events.body.data.map((e: { entityId: string; payload: Record<string, unknown> }) => [
-      name[e.entityId],
-      e.payload.from,
-      e.payload.to,
-      e.payload.salesmanId,
-    ]);
+    const events = await segmentChanges(t);
+    const changes = events.body.data.map((e) => [name[e.entityId], e.payload.from, e.payload.to, e.payload.salesmanId]);
     expect(changes.sort()).toEqual([
       ['A', 'champions', 'loyal', rep.salesmanId],
       ['C', 'potential', 'hibernating', rep.salesmanId],
@@ -163,7 +161,7 @@ describe('customer segmentation', () => {
     expect(await runRfm(t.tenantId, Date.parse(berlin('2025-04-11T05:00:00')))).toMatchObject({
       status: 'skipped',
     });
-    const again = await api('GET', '/v1/events?since=0&limit=1000&type=segment:changed', undefined, { token: t.token });
+    const again = await segmentChanges(t);
     expect(again.body.data).toHaveLength(3);
 
     // A salesman sees his own customers (A–D) only.
@@ -198,10 +196,8 @@ describe('customer segmentation', () => {
     );
     const resumed = await runRfm(t.tenantId, second);
     expect(resumed).toMatchObject({ status: 'completed', runDate: '2025-04-11' });
-    const events = await api('GET', '/v1/events?since=0&limit=1000&type=segment:changed', undefined, {
-      token: t.token,
-    });
-    expect(events.body.data.map((e: { entityId: string }) => e.entityId).sort()).toEqual([ids.A, ids.C, ids.D].sort());
+    const events = await segmentChanges(t);
+    expect(events.body.data.map((e) => e.entityId).sort()).toEqual([ids.A, ids.C, ids.D].sort());
   });
 
   it('an empty tenant gets an empty snapshot, and bad input answers 400', async () => {
