@@ -1,9 +1,24 @@
+import type { components, paths } from '@fieldline/client/rest';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
-import { createTenant, createUserWithRole, DEFAULT_PASSWORD, loginAs, unique } from '../helpers/factories';
+import {
+  createTenant,
+  createUserWithRole,
+  DEFAULT_PASSWORD,
+  loginAs,
+  type TestTenant,
+  unique,
+} from '../helpers/factories';
 import { answered, rest } from '../helpers/rest';
 
-const newUser = (role: string) => ({
+type Role = components['schemas']['CreateUser']['role'];
+type UsersQuery = NonNullable<paths['/v1/users']['get']['parameters']['query']>;
+
+const createUser = (token: string, body: components['schemas']['CreateUser']) =>
+  answered(rest(token).POST('/v1/users', { body }));
+const events = (t: TestTenant) => answered(rest(t.token).GET('/v1/events', { params: { query: { since: 0 } } }));
+
+const newUser = (role: Role) => ({
   email: `${role}-${unique()}@example.test`,
   name: `New ${role}`,
   role,
@@ -15,14 +30,14 @@ describe('users', () => {
     const t = await createTenant();
     const admin = await createUserWithRole(t, 'admin');
     for (const token of [t.token, admin.token]) {
-      const res = await api('POST', '/v1/users', newUser('manager'), { token });
+      const res = await createUser(token, newUser('manager'));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ role: 'manager', active: true, lastLoginAt: null });
       expect(res.body).not.toHaveProperty('passwordHash');
     }
     for (const role of ['manager', 'salesman', 'viewer'] as const) {
       const u = await createUserWithRole(t, role);
-      const res = await api('POST', '/v1/users', newUser('viewer'), { token: u.token });
+      const res = await createUser(u.token, newUser('viewer'));
       expect(res.status, role).toBe(403);
       expect(res.body.code).toBe('FORBIDDEN');
     }
@@ -31,9 +46,9 @@ describe('users', () => {
   it('keeps admins from creating or promoting owners', async () => {
     const t = await createTenant();
     const admin = await createUserWithRole(t, 'admin');
-    const owner = await api('POST', '/v1/users', newUser('owner'), { token: admin.token });
+    const owner = await createUser(admin.token, newUser('owner'));
     expect(owner.status).toBe(403);
-    const peer = await api('POST', '/v1/users', newUser('admin'), { token: admin.token });
+    const peer = await createUser(admin.token, newUser('admin'));
     expect(peer.status).toBe(201);
 
     const viewer = await createUserWithRole(t, 'viewer');
@@ -64,7 +79,7 @@ describe('users', () => {
     expect(ownerNow.body).toMatchObject({ role: 'owner', active: true, name: 'Olive Owner', version: 1 });
 
     // The owner may create another owner.
-    expect((await api('POST', '/v1/users', newUser('owner'), { token: t.token })).status).toBe(201);
+    expect((await createUser(t.token, newUser('owner'))).status).toBe(201);
   });
 
   it('never lets anyone change their own role or deactivate themselves', async () => {
@@ -180,7 +195,7 @@ describe('users', () => {
       (await answered(rest(a.token).GET('/v1/users/{id}', { params: { path: { id: victim.id } } }))).body;
     const before = await victimState();
     expect(before).toMatchObject({ id: victim.id, name: 'viewer user', role: 'viewer', active: true });
-    const eventsBefore = (await api('GET', '/v1/events?since=0', undefined, { token: a.token })).body.data;
+    const eventsBefore = (await events(a)).body.data;
     expect((await answered(rest(b.token).GET('/v1/users/{id}', { params: { path: { id: victim.id } } }))).status).toBe(
       404,
     );
@@ -205,7 +220,7 @@ describe('users', () => {
     expect(list.body.data.map((u: { id: string }) => u.id)).toEqual([b.ownerId]);
     // The victim is untouched (same name, role, state and version; nothing in A's log) and can still sign in.
     expect(await victimState()).toEqual(before);
-    expect((await api('GET', '/v1/events?since=0', undefined, { token: a.token })).body.data).toEqual(eventsBefore);
+    expect((await events(a)).body.data).toEqual(eventsBefore);
     expect(await loginAs(victim.email, a.tenantId)).toBeTruthy();
   });
 
@@ -219,16 +234,16 @@ describe('users', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: any = await api('GET', `/v1/users?limit=1&sort=email${cursor ? `&cursor=${cursor}` : ''}`, undefined, {
-        token: t.token,
-      });
+      const query: UsersQuery = { limit: 1, sort: 'email', ...(cursor ? { cursor } : {}) };
+      const res = await answered(rest(t.token).GET('/v1/users', { params: { query } }));
       expect(res.status).toBe(200);
-      seen.push(...res.body.data.map((u: { email: string }) => u.email));
+      seen.push(...res.body.data.map((u) => u.email));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toHaveLength(4);
     expect([...seen].sort()).toEqual(seen);
 
+    // Untyped: a role that does not exist, and a field a user does not have.
     const badRole = await api('POST', '/v1/users', { ...newUser('viewer'), role: 'god' }, { token: t.token });
     expect(badRole.status).toBe(400);
     const extra = await api('POST', '/v1/users', { ...newUser('viewer'), tenantId: 'x' }, { token: t.token });
@@ -242,9 +257,9 @@ describe('users', () => {
       rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: u.id } }, body: { role: 'manager' } }),
     );
     await answered(rest(t.token).POST('/v1/users/{id}/deactivate', { params: { path: { id: u.id } } }));
-    const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
-    const mine = events.body.data.filter((e: { entityId: string }) => e.entityId === u.id);
-    expect(mine.map((e: { type: string }) => e.type)).toEqual(['user:created', 'user:updated', 'user:deactivated']);
+    const logged = await events(t);
+    const mine = logged.body.data.filter((e) => e.entityId === u.id);
+    expect(mine.map((e) => e.type)).toEqual(['user:created', 'user:updated', 'user:deactivated']);
     expect(JSON.stringify(mine)).not.toContain('pbkdf2');
   });
 });
