@@ -1,9 +1,8 @@
 import type { components } from '@fieldline/client/rest';
 import { sql } from 'drizzle-orm';
-import { api } from './api';
 import { executeSql } from './db';
 import { unique } from './factories';
-import { ok, rest } from './rest';
+import { answered, ok, rest } from './rest';
 
 type Schemas = components['schemas'];
 
@@ -18,7 +17,8 @@ export async function adjustStock(
   productId: string,
   body: Omit<Schemas['AdjustStock'], 'reason'> & { reason?: string },
 ) {
-  return api('POST', `/v1/inventory/${productId}/adjust`, { reason: 'test', ...body }, { token });
+  const params = { path: { productId } };
+  return answered(rest(token).POST('/v1/inventory/{productId}/adjust', { params, body: { reason: 'test', ...body } }));
 }
 
 export async function getInventory(token: string, productId: string) {

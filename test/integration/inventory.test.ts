@@ -1,3 +1,4 @@
+import type { components, paths } from '@fieldline/client/rest';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import {
@@ -11,7 +12,12 @@ import {
 import { createTenant, createUserWithRole } from '../helpers/factories';
 import { answered, rest } from '../helpers/rest';
 
+type InventoryQuery = NonNullable<paths['/v1/inventory']['get']['parameters']['query']>;
+type MovementsQuery = NonNullable<paths['/v1/inventory/{productId}/movements']['get']['parameters']['query']>;
+type UpdateInventory = components['schemas']['UpdateInventory'];
+
 const productIds = (res: { body: { data: { productId: string }[] } }) => res.body.data.map((i) => i.productId);
+const ofProduct = (productId: string) => ({ params: { path: { productId } } });
 
 describe('inventory', () => {
   it('adjusts stock, books receipts and keeps a ledger of the resulting levels', async () => {
@@ -46,11 +52,9 @@ describe('inventory', () => {
     const paged: unknown[] = [];
     let cursor: string | null = null;
     do {
-      const res: any = await api(
-        'GET',
-        `/v1/inventory/${p.id}/movements?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-        undefined,
-        { token: t.token },
+      const query: MovementsQuery = { limit: 2, ...(cursor ? { cursor } : {}) };
+      const res = await answered(
+        rest(t.token).GET('/v1/inventory/{productId}/movements', { params: { path: { productId: p.id }, query } }),
       );
       expect(res.status).toBe(200);
       paged.push(...res.body.data);
@@ -117,7 +121,8 @@ describe('inventory', () => {
     const t = await createTenant();
     const p = await createProduct(t.token, { initialStock: 8, lowStockThreshold: 2 });
     const lowEvents = async () => (await eventsOf(t.token, 'stock:low')).filter((e) => e.entityId === p.id);
-    const patch = (body: Record<string, unknown>) => api('PATCH', `/v1/inventory/${p.id}`, body, { token: t.token });
+    const patch = (body: UpdateInventory) =>
+      answered(rest(t.token).PATCH('/v1/inventory/{productId}', { ...ofProduct(p.id), body }));
 
     const raised = await patch({ lowStockThreshold: 8, expectedVersion: 2 });
     expect(raised.status).toBe(200);
@@ -147,9 +152,9 @@ describe('inventory', () => {
     const c = await createProduct(t.token, { sku: 'C-1', name: 'Charlie', initialStock: 0 });
     const gone = await createProduct(t.token, { sku: 'D-1', name: 'Deleted', initialStock: 1 });
     await answered(rest(t.token).DELETE('/v1/products/{id}', { params: { path: { id: gone.id } } }));
-    const get = (qs: string) => api('GET', `/v1/inventory?${qs}`, undefined, { token: t.token });
+    const get = (query: InventoryQuery = {}) => answered(rest(t.token).GET('/v1/inventory', { params: { query } }));
 
-    const all = await get('');
+    const all = await get();
     expect(all.status).toBe(200);
     expect(productIds(all)).toEqual([a.id, b.id, c.id]);
     expect(all.body.data[0]).toEqual({
@@ -165,21 +170,22 @@ describe('inventory', () => {
       updatedAt: a.createdAt,
     });
 
-    expect(productIds(await get('lowStock=true'))).toEqual([b.id, c.id]);
-    expect(productIds(await get('lowStock=false'))).toEqual([a.id]);
-    expect(productIds(await get(`productId=${b.id}`))).toEqual([b.id]);
-    expect(productIds(await get('sort=-available'))).toEqual([a.id, b.id, c.id]);
-    expect(productIds(await get('sort=available'))).toEqual([c.id, b.id, a.id]);
+    expect(productIds(await get({ lowStock: 'true' }))).toEqual([b.id, c.id]);
+    expect(productIds(await get({ lowStock: 'false' }))).toEqual([a.id]);
+    expect(productIds(await get({ productId: b.id }))).toEqual([b.id]);
+    expect(productIds(await get({ sort: '-available' }))).toEqual([a.id, b.id, c.id]);
+    expect(productIds(await get({ sort: 'available' }))).toEqual([c.id, b.id, a.id]);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: any = await get(`limit=1&sort=-name${cursor ? `&cursor=${cursor}` : ''}`);
+      const query: InventoryQuery = { limit: 1, sort: '-name', ...(cursor ? { cursor } : {}) };
+      const res = await get(query);
       seen.push(...productIds(res));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([c.id, b.id, a.id]);
-    expect((await get('cursor=garbage')).status).toBe(400);
+    expect((await get({ cursor: 'garbage' })).status).toBe(400);
   });
 
   it('rejects invalid adjustments and thresholds with 400', async () => {
@@ -188,6 +194,7 @@ describe('inventory', () => {
     const adjust = (body: Record<string, unknown>) =>
       api('POST', `/v1/inventory/${p.id}/adjust`, body, { token: t.token });
 
+    // Untyped: the list holds an adjustment without a reason, a kind that does not exist and an unknown field.
     for (const body of [
       { delta: 0, reason: 'nothing' },
       { delta: 1.5, reason: 'half' },
@@ -201,10 +208,14 @@ describe('inventory', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     }
-    const patch = (body: Record<string, unknown>) => api('PATCH', `/v1/inventory/${p.id}`, body, { token: t.token });
+    const patch = (body: UpdateInventory) =>
+      answered(rest(t.token).PATCH('/v1/inventory/{productId}', { ...ofProduct(p.id), body }));
+    // Untyped: an unknown field, and no threshold.
+    const patchUntyped = (body: Record<string, unknown>) =>
+      api('PATCH', `/v1/inventory/${p.id}`, body, { token: t.token });
     expect((await patch({ lowStockThreshold: -1 })).status).toBe(400);
-    expect((await patch({ lowStockThreshold: 2, onHand: 100 })).status).toBe(400);
-    expect((await patch({})).status).toBe(400);
+    expect((await patchUntyped({ lowStockThreshold: 2, onHand: 100 })).status).toBe(400);
+    expect((await patchUntyped({})).status).toBe(400);
     expect(
       (
         await answered(
@@ -212,6 +223,7 @@ describe('inventory', () => {
         )
       ).status,
     ).toBe(400);
+    // Untyped: a low-stock flag the list does not have.
     expect((await api('GET', '/v1/inventory?lowStock=yes', undefined, { token: t.token })).status).toBe(400);
 
     expect(await getInventory(t.token, p.id)).toMatchObject({ onHand: 5, lowStockThreshold: 0, version: 2 });
@@ -221,6 +233,7 @@ describe('inventory', () => {
   it('replays a retried adjustment instead of applying it twice', async () => {
     const t = await createTenant();
     const p = await createProduct(t.token);
+    // Untyped: the retry is sent with an Idempotency-Key header.
     const send = () =>
       api(
         'POST',
@@ -242,14 +255,17 @@ describe('inventory', () => {
     const p = await createProduct(t.token, { initialStock: 5 });
     for (const role of ['salesman', 'viewer'] as const) {
       const user = await createUserWithRole(t, role);
-      const as = (method: string, path: string, body?: unknown) => api(method, path, body, { token: user.token });
-      expect((await as('GET', '/v1/inventory')).status).toBe(200);
-      expect((await as('GET', `/v1/inventory/${p.id}`)).status).toBe(200);
-      expect((await as('GET', `/v1/inventory/${p.id}/movements`)).status).toBe(200);
-      const adjust = await as('POST', `/v1/inventory/${p.id}/adjust`, { delta: 1, reason: 'x' });
+      const as = rest(user.token);
+      const path = ofProduct(p.id);
+      expect((await answered(as.GET('/v1/inventory'))).status).toBe(200);
+      expect((await answered(as.GET('/v1/inventory/{productId}', path))).status).toBe(200);
+      expect((await answered(as.GET('/v1/inventory/{productId}/movements', path))).status).toBe(200);
+      const adjust = await adjustStock(user.token, p.id, { delta: 1, reason: 'x' });
       expect(adjust.status).toBe(403);
       expect(adjust.body.code).toBe('FORBIDDEN');
-      expect((await as('PATCH', `/v1/inventory/${p.id}`, { lowStockThreshold: 1 })).status).toBe(403);
+      expect(
+        (await answered(as.PATCH('/v1/inventory/{productId}', { ...path, body: { lowStockThreshold: 1 } }))).status,
+      ).toBe(403);
     }
     const manager = await createUserWithRole(t, 'manager');
     const adjusted = await adjustStock(manager.token, p.id, { delta: 2 });
@@ -263,18 +279,21 @@ describe('inventory', () => {
     const a = await createTenant();
     const b = await createTenant();
     const p = await createProduct(a.token, { initialStock: 5 });
-    const asB = (method: string, path: string, body?: unknown) => api(method, path, body, { token: b.token });
+    const asB = rest(b.token);
+    const path = ofProduct(p.id);
 
-    expect((await asB('GET', `/v1/inventory/${p.id}`)).status).toBe(404);
-    expect((await asB('GET', `/v1/inventory/${p.id}/movements`)).status).toBe(404);
-    expect((await asB('POST', `/v1/inventory/${p.id}/adjust`, { delta: -5, reason: 'x' })).status).toBe(404);
-    expect((await asB('PATCH', `/v1/inventory/${p.id}`, { lowStockThreshold: 99 })).status).toBe(404);
-    expect((await asB('GET', `/v1/inventory?productId=${p.id}`)).body.data).toEqual([]);
-    expect((await asB('GET', '/v1/inventory')).body.data).toEqual([]);
-    expect((await asB('GET', `/v1/inventory/${crypto.randomUUID()}`)).status).toBe(404);
-    expect((await asB('POST', `/v1/inventory/${crypto.randomUUID()}/adjust`, { delta: 1, reason: 'x' })).status).toBe(
-      404,
+    expect((await answered(asB.GET('/v1/inventory/{productId}', path))).status).toBe(404);
+    expect((await answered(asB.GET('/v1/inventory/{productId}/movements', path))).status).toBe(404);
+    expect((await adjustStock(b.token, p.id, { delta: -5, reason: 'x' })).status).toBe(404);
+    expect(
+      (await answered(asB.PATCH('/v1/inventory/{productId}', { ...path, body: { lowStockThreshold: 99 } }))).status,
+    ).toBe(404);
+    expect((await answered(asB.GET('/v1/inventory', { params: { query: { productId: p.id } } }))).body.data).toEqual(
+      [],
     );
+    expect((await answered(asB.GET('/v1/inventory'))).body.data).toEqual([]);
+    expect((await answered(asB.GET('/v1/inventory/{productId}', ofProduct(crypto.randomUUID())))).status).toBe(404);
+    expect((await adjustStock(b.token, crypto.randomUUID(), { delta: 1, reason: 'x' })).status).toBe(404);
 
     expect(await getInventory(a.token, p.id)).toMatchObject({ onHand: 5, lowStockThreshold: 0, version: 2 });
     expect(await movementsOf(a.token, p.id)).toHaveLength(1);
