@@ -1,17 +1,19 @@
+import type { components } from '@fieldline/client/rest';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { idempotencyKeys } from '../../src/db/tables';
 import { api } from '../helpers/api';
 import { executeSql, testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
-import { answered, rest } from '../helpers/rest';
+import { answered, ok, rest } from '../helpers/rest';
 
-async function createKey(t: { token: string }, scopes: string[], extra: Record<string, unknown> = {}) {
-  const res = await api('POST', '/v1/api-keys', { name: 'Integration', scopes, ...extra }, { token: t.token });
-  if (res.status !== 201) throw new Error(`create key failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { apiKey: { id: string; prefix: string; scopes: string[] }; secret: string };
+type CreateApiKey = components['schemas']['CreateApiKey'];
+
+async function createKey(t: { token: string }, scopes: CreateApiKey['scopes'], extra: { expiresAt?: string } = {}) {
+  return ok(await rest(t.token).POST('/v1/api-keys', { body: { name: 'Integration', scopes, ...extra } }), 201);
 }
 
+/** Untyped: the key goes in the X-API-Key header. */
 const withKeyHeader = (method: string, path: string, key: string, body?: unknown) =>
   api(method, path, body, { headers: { 'x-api-key': key } });
 
@@ -156,6 +158,7 @@ describe('API keys', () => {
     );
     expect(narrower.status).toBe(201);
 
+    // Untyped: a scope that does not exist.
     const unknownScope = await api('POST', '/v1/api-keys', { name: 'x', scopes: ['root'] }, { token: t.token });
     expect(unknownScope.status).toBe(400);
     const noScopes = await answered(rest(t.token).POST('/v1/api-keys', { body: { name: 'x', scopes: [] } }));
@@ -173,9 +176,8 @@ describe('API keys', () => {
     );
     expect(child.status).toBe(201);
     expect(child.body.apiKey).toMatchObject({ createdBy: key.apiKey.id, ownerId: admin.id });
-    const childSecret = child.body.secret as string;
-    const status = async (secret: string, method = 'GET', path = '/v1/customers', body?: unknown) =>
-      (await api(method, path, body, { token: secret })).status;
+    const childSecret = child.body.secret;
+    const customers = async (secret: string) => (await answered(rest(secret).GET('/v1/customers'))).status;
 
     const deactivate = await answered(
       rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: admin.id } }, body: { active: false } }),
@@ -195,16 +197,16 @@ describe('API keys', () => {
         body: { active: true, role: 'viewer' },
       }),
     );
-    expect(await status(key.secret)).toBe(200);
-    expect(await status(key.secret, 'GET', '/v1/users')).toBe(200);
-    expect(await status(key.secret, 'POST', '/v1/customers', { name: 'Nope' })).toBe(403);
-    expect(await status(key.secret, 'GET', '/v1/api-keys')).toBe(403);
-    expect(await status(childSecret)).toBe(200);
+    expect(await customers(key.secret)).toBe(200);
+    expect((await answered(rest(key.secret).GET('/v1/users'))).status).toBe(200);
+    expect((await answered(rest(key.secret).POST('/v1/customers', { body: { name: 'Nope' } }))).status).toBe(403);
+    expect((await answered(rest(key.secret).GET('/v1/api-keys'))).status).toBe(403);
+    expect(await customers(childSecret)).toBe(200);
 
     await answered(
       rest(t.token).PATCH('/v1/users/{id}', { params: { path: { id: admin.id } }, body: { role: 'admin' } }),
     );
-    expect(await status(key.secret, 'POST', '/v1/customers', { name: 'Back' })).toBe(201);
+    expect((await answered(rest(key.secret).POST('/v1/customers', { body: { name: 'Back' } }))).status).toBe(201);
   });
 
   it('belongs to one tenant: it sees only that tenant and cannot be revoked by another', async () => {
@@ -240,9 +242,9 @@ describe('API keys', () => {
     const t = await createTenant();
     const { apiKey, secret } = await createKey(t, ['customers:read']);
     await answered(rest(t.token).POST('/v1/api-keys/{id}/revoke', { params: { path: { id: apiKey.id } } }));
-    const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
-    const mine = events.body.data.filter((e: { entityId: string }) => e.entityId === apiKey.id);
-    expect(mine.map((e: { type: string }) => e.type)).toEqual(['api_key:created', 'api_key:revoked']);
+    const events = await answered(rest(t.token).GET('/v1/events', { params: { query: { since: 0 } } }));
+    const mine = events.body.data.filter((e) => e.entityId === apiKey.id);
+    expect(mine.map((e) => e.type)).toEqual(['api_key:created', 'api_key:revoked']);
     const serialized = JSON.stringify(mine);
     expect(serialized).not.toContain(secret);
     expect(serialized).not.toContain('keyHash');
