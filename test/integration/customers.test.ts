@@ -1,7 +1,12 @@
+import type { paths } from '@fieldline/client/rest';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
 import { answered, rest } from '../helpers/rest';
+
+type CustomersQuery = NonNullable<paths['/v1/customers']['get']['parameters']['query']>;
+const eventsSince = (token: string, since: number) =>
+  answered(rest(token).GET('/v1/events', { params: { query: { since } } }));
 
 describe('customers', () => {
   it('creates, reads, updates, lists and soft-deletes a customer', async () => {
@@ -61,14 +66,10 @@ describe('customers', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: any = await api(
-        'GET',
-        `/v1/customers?limit=2&sort=-name${cursor ? `&cursor=${cursor}` : ''}`,
-        undefined,
-        { token: t.token },
-      );
+      const query: CustomersQuery = { limit: 2, sort: '-name', ...(cursor ? { cursor } : {}) };
+      const res = await answered(rest(t.token).GET('/v1/customers', { params: { query } }));
       expect(res.status).toBe(200);
-      seen.push(...res.body.data.map((c: { name: string }) => c.name));
+      seen.push(...res.body.data.map((c) => c.name));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(['Page 3', 'Page 2', 'Page 1', 'Page 0', 'AAA first']);
@@ -175,8 +176,8 @@ describe('customers', () => {
       rest(t.token).PATCH('/v1/customers/{id}', { params: { path: { id: c.id } }, body: { name: 'Renamed' } }),
     );
     await answered(rest(t.token).DELETE('/v1/customers/{id}', { params: { path: { id: c.id } } }));
-    const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
-    const types = events.body.data.map((e: { type: string }) => e.type);
+    const events = await eventsSince(t.token, 0);
+    const types = events.body.data.map((e) => e.type);
     expect(types).toEqual([
       'tenant:created',
       'user:created',
@@ -184,10 +185,10 @@ describe('customers', () => {
       'customer:updated',
       'customer:deleted',
     ]);
-    const seqs = events.body.data.map((e: { seq: number }) => e.seq);
+    const seqs = events.body.data.map((e) => e.seq);
     expect(seqs).toEqual([1, 2, 3, 4, 5]);
     // A refused write leaves no event behind.
     await answered(rest(t.token).PATCH('/v1/customers/{id}', { params: { path: { id: c.id } }, body: { name: 'x' } }));
-    expect((await api('GET', '/v1/events?since=5', undefined, { token: t.token })).body.data).toEqual([]);
+    expect((await eventsSince(t.token, 5)).body.data).toEqual([]);
   });
 });
