@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/lib/crypto';
 import { ACCOUNT, claimLoginAttempt, clientBlock, delayMs, forgetOldFailures } from '../../src/services/login-throttle';
 import { api } from '../helpers/api';
 import { executeSql, testDb } from '../helpers/db';
 import { createTenant, DEFAULT_PASSWORD, unique } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 
+/** Untyped: a client address goes in a forged CF-Connecting-IP header. */
 const login = (email: string, password: string, address?: string) =>
   api('POST', '/v1/auth/login', { email, password }, address ? { headers: { 'cf-connecting-ip': address } } : {});
 
@@ -112,17 +114,19 @@ describe('sign-in throttling', () => {
       await waitOut(key);
       expect((await login(t.ownerEmail, `guess number ${i}`)).status).toBe(401);
     }
-    const session = await api('POST', '/v1/auth/login', { email: t.ownerEmail, password: DEFAULT_PASSWORD });
-    expect(session.status).toBe(429); // still locked: the owner learns it from the notice, not from a sign-in
-    const inbox = await api('GET', '/v1/me/notifications', undefined, { token: t.token });
-    const notices = inbox.body.data.filter(
-      (n: { data: { reason?: string } | null }) => n.data?.reason === 'account_locked',
+    const session = await answered(
+      rest().POST('/v1/auth/login', { body: { email: t.ownerEmail, password: DEFAULT_PASSWORD } }),
     );
+    expect(session.status).toBe(429); // still locked: the owner learns it from the notice, not from a sign-in
+    const inbox = await answered(rest(t.token).GET('/v1/me/notifications'));
+    const notices = inbox.body.data.filter((n) => n.data?.reason === 'account_locked');
     expect(notices).toHaveLength(1);
-    expect(notices[0].title).toBe('Sign-in to your account is locked');
-    expect(notices[0].body).toContain('15 minutes');
+    const [notice] = notices;
+    assert.isDefined(notice);
+    expect(notice.title).toBe('Sign-in to your account is locked');
+    expect(notice.body).toContain('15 minutes');
     const deliveries = await executeSql<{ channel: string; status: string }>(
-      sql`SELECT channel, status FROM notification_deliveries WHERE tenant_id = ${t.tenantId} AND notification_id = ${notices[0].id}`,
+      sql`SELECT channel, status FROM notification_deliveries WHERE tenant_id = ${t.tenantId} AND notification_id = ${notice.id}`,
     );
     expect(deliveries.rows).toEqual([{ channel: 'email', status: 'pending' }]);
   });

@@ -1,7 +1,6 @@
 import type { LiveLocation } from '@fieldline/client/protocol';
 import { describe, expect, it } from 'vitest';
 import { HubStorage, WRITE_BEHIND_MS } from '../../src/durable/hub-storage';
-import { api } from '../helpers/api';
 import { createTenant } from '../helpers/factories';
 import { createSalesmanUser, createTerritory } from '../helpers/field-factories';
 import { answered, rest } from '../helpers/rest';
@@ -180,12 +179,14 @@ describe('live GPS', () => {
     const stats = await answered(rest(t.token).GET('/v1/realtime/stats'));
     expect(stats.body.trailPending).toBe(26);
 
-    const range = `from=${new Date(start - 1000).toISOString()}&to=${new Date().toISOString()}`;
-    const before = await api('GET', `/v1/salesmen/${rep.salesmanId}/trail?${range}`, undefined, { token: t.token });
+    const range = { from: new Date(start - 1000).toISOString(), to: new Date().toISOString() };
+    const trailOf = (token: string, id: string) =>
+      answered(rest(token).GET('/v1/salesmen/{id}/trail', { params: { path: { id }, query: range } }));
+    const before = await trailOf(t.token, rep.salesmanId);
     expect(before.body.data).toEqual([]);
 
     expect(await runAlarm(t.tenantId)).toBe(true);
-    const trail = await api('GET', `/v1/salesmen/${rep.salesmanId}/trail?${range}`, undefined, { token: t.token });
+    const trail = await trailOf(t.token, rep.salesmanId);
     expect(trail.status).toBe(200);
     expect(trail.body.data).toHaveLength(25);
     expect(trail.body.data[0]).toMatchObject({
@@ -196,20 +197,18 @@ describe('live GPS', () => {
       speedMps: 3,
       headingDeg: null,
     });
-    expect(trail.body.data.map((p: any) => p.recordedAt)).toEqual(
+    expect(trail.body.data.map((p) => p.recordedAt)).toEqual(
       Array.from({ length: 25 }, (_, i) => new Date(start + i * 1000).toISOString()),
     );
-    const others = await api('GET', `/v1/salesmen/${other.salesmanId}/trail?${range}`, undefined, { token: t.token });
+    const others = await trailOf(t.token, other.salesmanId);
     expect(others.body.data).toHaveLength(1);
     const after = await answered(rest(t.token).GET('/v1/realtime/stats'));
     expect(after.body.trailPending).toBe(0);
 
     // A salesman may read his own trail, not a colleague's.
-    const own = await api('GET', `/v1/salesmen/${rep.salesmanId}/trail?${range}`, undefined, { token: rep.token });
+    const own = await trailOf(rep.token, rep.salesmanId);
     expect(own.body.data).toHaveLength(25);
-    const foreign = await api('GET', `/v1/salesmen/${other.salesmanId}/trail?${range}`, undefined, {
-      token: rep.token,
-    });
+    const foreign = await trailOf(rep.token, other.salesmanId);
     expect(foreign.status).toBe(404);
     phone.close();
     otherPhone.close();
