@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { eventsOf } from '../helpers/catalog-factories';
 import { createCustomer, createTenant } from '../helpers/factories';
 import { answered, rest } from '../helpers/rest';
@@ -22,8 +21,9 @@ describe('GraphQL mutations', () => {
     const p = created.createProduct;
     expect(p).toMatchObject({ sku: 'BOLT-M8', priceMinor: 35, currency: 'EUR', active: true, version: 1 });
     expect(p.inventory).toEqual({ onHand: 500, available: 500, lowStockThreshold: 50 });
-    const rest = await api('GET', `/v1/products/${p.uuid}`, undefined, { token: t.token });
-    expect(rest.body).toMatchObject({ sku: 'BOLT-M8', name: 'Hex bolt M8', priceMinor: 35 });
+    const product = { params: { path: { id: p.uuid } } };
+    const viaRest = await answered(rest(t.token).GET('/v1/products/{id}', product));
+    expect(viaRest.body).toMatchObject({ sku: 'BOLT-M8', name: 'Hex bolt M8', priceMinor: 35 });
 
     const updated = await gqlData(
       'mutation($id: ID!) { updateProduct(id: $id, input: { priceMinor: 40, expectedVersion: 1 }) { priceMinor version } }',
@@ -46,7 +46,7 @@ describe('GraphQL mutations', () => {
 
     const deleted = await gqlData('mutation($id: ID!) { deleteProduct(id: $id) { deletedAt } }', { id: p.id }, t.token);
     expect(deleted.deleteProduct.deletedAt).toEqual(expect.any(String));
-    expect((await api('GET', `/v1/products/${p.uuid}`, undefined, { token: t.token })).status).toBe(404);
+    expect((await answered(rest(t.token).GET('/v1/products/{id}', product))).status).toBe(404);
     const types = (await eventsOf(t.token))
       .filter((e) => e.entityId === p.uuid && e.type.startsWith('product:'))
       .map((e) => e.type);

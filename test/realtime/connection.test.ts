@@ -1,4 +1,5 @@
 import { exports } from 'cloudflare:workers';
+import type { components } from '@fieldline/client/rest';
 import { describe, expect, it } from 'vitest';
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
@@ -129,8 +130,8 @@ describe('realtime connection', () => {
 
   it('lets an API key with events:read connect as an integration, and refuses one without', async () => {
     const t = await createTenant();
-    const key = async (scopes: string[]) =>
-      (await api('POST', '/v1/api-keys', { name: 'Feed', scopes }, { token: t.token })).body.secret as string;
+    const key = async (scopes: components['schemas']['CreateApiKey']['scopes']) =>
+      (await answered(rest(t.token).POST('/v1/api-keys', { body: { name: 'Feed', scopes } }))).body.secret;
     const feed = await connect(await key(['events:read']));
     const welcome = await feed.next((f) => f.type === 'welcome');
     expect(welcome.you.role).toBe('integration');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
 import { answered, rest } from '../helpers/rest';
@@ -54,9 +53,9 @@ describe('sync pokes', () => {
     phone.send({ type: 'ping', id: 'after' });
     await phone.next((f) => f.type === 'pong');
     expect(phone.events().map((f) => f.event.entityId)).not.toContain(customer.id);
-    const events = await api('GET', '/v1/events?since=0', undefined, { token: t.token });
-    const handed = events.body.data.find((e: any) => e.seq === poke.seq);
-    expect(handed.payload).toMatchObject({
+    const events = await answered(rest(t.token).GET('/v1/events', { params: { query: { since: 0 } } }));
+    const handed = events.body.data.find((e) => e.seq === poke.seq);
+    expect(handed?.payload).toMatchObject({
       salesmanId: colleague.salesmanId,
       previous: { salesmanId: rep.salesmanId },
     });
