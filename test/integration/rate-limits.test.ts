@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { PLAN_LIMITS } from '../../src/limits/plans';
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, setTenantLimits } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import { realtimeRequest } from '../helpers/ws';
 
 /** Waits for the next minute when fewer than 10 s are left of this one. */
@@ -29,19 +30,22 @@ function remaining(headers: Headers): Record<string, number> {
 
 beforeEach(awayFromMinuteEnd);
 
+const customers = (token: string) => answered(rest(token).GET('/v1/customers'));
+const products = (token: string) => answered(rest(token).GET('/v1/products'));
+
 describe('REST', () => {
   it('answers the policies and what remains on every response, one request counting exactly once', async () => {
     const t = await createTenant();
     await setTenantLimits(t.tenantId, { requestsPerMinute: 100, credentialRequestsPerMinute: 50 });
-    const first = await api('GET', '/v1/customers', undefined, { token: t.token });
+    const first = await customers(t.token);
     expect(first.status).toBe(200);
     expect(first.headers.get('ratelimit-policy')).toBe('"org";q=100;w=60, "credential";q=50;w=60');
     const before = remaining(first.headers);
-    for (const path of ['/v1/products', '/v1/realtime/stats', '/v1/users/me', '/v1/report-subscriptions']) {
-      const res = await api('GET', path, undefined, { token: t.token });
+    for (const path of ['/v1/products', '/v1/realtime/stats', '/v1/users/me', '/v1/report-subscriptions'] as const) {
+      const res = await answered(rest(t.token).GET(path));
       expect(res.status, path).toBe(200);
     }
-    const after = remaining((await api('GET', '/v1/customers', undefined, { token: t.token })).headers);
+    const after = remaining((await customers(t.token)).headers);
     expect(after).toEqual({ org: (before.org as number) - 5, credential: (before.credential as number) - 5 });
   });
 
@@ -49,8 +53,8 @@ describe('REST', () => {
     const t = await createTenant();
     await setTenantLimits(t.tenantId, { requestsPerMinute: 100, credentialRequestsPerMinute: 4 });
     const manager = await createUserWithRole(t, 'manager'); // the owner's request 1
-    for (let i = 0; i < 3; i++)
-      expect((await api('GET', '/v1/customers', undefined, { token: t.token })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await customers(t.token)).status).toBe(200);
+    // Untyped: the refusal's `policies` is not in the OpenAPI document's Problem schema.
     const refused = await api('GET', '/v1/customers', undefined, { token: t.token });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
@@ -61,11 +65,11 @@ describe('REST', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(remaining(refused.headers).credential).toBe(0);
     // A refused request changes nothing and is not counted against the organisation.
-    const create = await api('POST', '/v1/customers', { name: 'Refused Ltd' }, { token: t.token });
+    const create = await answered(rest(t.token).POST('/v1/customers', { body: { name: 'Refused Ltd' } }));
     expect(create.status).toBe(429);
-    const other = await api('GET', '/v1/customers', undefined, { token: manager.token });
+    const other = await customers(manager.token);
     expect(other.status).toBe(200);
-    expect(other.body.data.map((c: { name: string }) => c.name)).not.toContain('Refused Ltd');
+    expect(other.body.data.map((c) => c.name)).not.toContain('Refused Ltd');
     expect(remaining(other.headers).org).toBe(100 - 5);
   });
 
@@ -76,27 +80,31 @@ describe('REST', () => {
     await setTenantLimits(t.tenantId, { requestsPerMinute: 5, credentialRequestsPerMinute: 100 });
     const manager = await createUserWithRole(t, 'manager');
     const tokens = [t.token, manager.token, t.token, manager.token];
-    for (const token of tokens) expect((await api('GET', '/v1/products', undefined, { token })).status).toBe(200);
+    for (const token of tokens) expect((await products(token)).status).toBe(200);
     for (const token of [t.token, manager.token]) {
+      // Untyped: the refusal's `policies` is not in the OpenAPI document's Problem schema.
       const res = await api('GET', '/v1/products', undefined, { token });
       expect(res.status).toBe(429);
       expect(res.body.policies).toEqual(['org']);
     }
     // Another organisation has its own counters.
     const other = await createTenant();
-    expect((await api('GET', '/v1/products', undefined, { token: other.token })).status).toBe(200);
+    expect((await products(other.token)).status).toBe(200);
   });
 
   it('counts an API key apart from the user who made it', async () => {
     const t = await createTenant();
     await setTenantLimits(t.tenantId, { requestsPerMinute: 100, credentialRequestsPerMinute: 2 });
-    const key = await api('POST', '/v1/api-keys', { name: 'ERP', scopes: ['customers:read'] }, { token: t.token });
+    const key = await answered(
+      rest(t.token).POST('/v1/api-keys', { body: { name: 'ERP', scopes: ['customers:read'] } }),
+    );
     expect(key.status).toBe(201);
+    // Untyped: the key goes in the X-API-Key header.
     const byKey = { headers: { 'x-api-key': key.body.secret } };
     expect((await api('GET', '/v1/customers', undefined, byKey)).status).toBe(200);
     expect((await api('GET', '/v1/customers', undefined, byKey)).status).toBe(200);
     expect((await api('GET', '/v1/customers', undefined, byKey)).status).toBe(429);
-    expect((await api('GET', '/v1/customers', undefined, { token: t.token })).status).toBe(200);
+    expect((await customers(t.token)).status).toBe(200);
   });
 });
 
@@ -104,21 +112,21 @@ describe('GET /v1/usage', () => {
   it("answers the plan, its limits with the operator's overrides, and this minute's counts", async () => {
     const t = await createTenant();
     await setTenantLimits(t.tenantId, { credentialRequestsPerMinute: 77 });
-    await api('GET', '/v1/customers', undefined, { token: t.token });
-    const res = await api('GET', '/v1/usage', undefined, { token: t.token });
+    await customers(t.token);
+    const res = await answered(rest(t.token).GET('/v1/usage'));
     expect(res.status).toBe(200);
     expect(res.body.plan).toBe('free');
     expect(res.body.enforced).toBe(true);
     expect(res.body.limits).toEqual({ ...PLAN_LIMITS.free, credentialRequestsPerMinute: 77 });
-    const credential = res.body.current.rest.find((r: { policy: string }) => r.policy === 'credential');
+    const credential = res.body.current.rest.find((r) => r.policy === 'credential');
     expect(credential).toMatchObject({ limit: 77, used: 2, remaining: 75 });
-    expect(res.body.current.graphql.map((r: { policy: string }) => r.policy)).toEqual(['org-cost', 'credential-cost']);
+    expect(res.body.current.graphql.map((r) => r.policy)).toEqual(['org-cost', 'credential-cost']);
   });
 
   it('shows the plan defaults without overrides', async () => {
     const t = await createTenant();
     await setTenantLimits(t.tenantId, null);
-    const res = await api('GET', '/v1/usage', undefined, { token: t.token });
+    const res = await answered(rest(t.token).GET('/v1/usage'));
     expect(res.body.limits).toEqual(PLAN_LIMITS.free);
     expect(res.headers.get('ratelimit-policy')).toBe(
       `"org";q=${PLAN_LIMITS.free.requestsPerMinute};w=60, "credential";q=${PLAN_LIMITS.free.credentialRequestsPerMinute};w=60`,
@@ -127,6 +135,7 @@ describe('GET /v1/usage', () => {
 });
 
 describe('GraphQL', () => {
+  // Untyped: GraphQL is not in the OpenAPI document.
   const gql = (token: string, query: string) =>
     api('POST', '/graphql', { query }, { token, headers: { accept: 'application/graphql-response+json' } });
 
@@ -157,7 +166,7 @@ describe('GraphQL', () => {
     await setTenantLimits(t.tenantId, { credentialGraphqlCostPerMinute: 1 });
     const res = await gql(t.token, 'mutation { createCustomer(input: { name: "Never Ltd" }) { id } }');
     expect(res.status).toBe(429);
-    const list = await api('GET', '/v1/customers', undefined, { token: t.token });
+    const list = await customers(t.token);
     expect(list.body.data).toEqual([]);
   });
 });
@@ -179,6 +188,7 @@ describe('realtime connections', () => {
 
 describe('signups per client address', () => {
   it('refuses the 11th signup from one address within a minute; another address goes on', async () => {
+    // Untyped: the client address goes in a forged CF-Connecting-IP header.
     const signup = (ip: string, n: number) =>
       api(
         'POST',
