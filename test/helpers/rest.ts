@@ -49,3 +49,16 @@ export async function answered<T>(call: Promise<Answer<T>>): Promise<TypedRespon
   const { data, error, response } = await call;
   return { status: response.status, headers: response.headers, body: (data ?? error) as TypedBody<T> };
 }
+
+/**
+ * `answered` for an operation that can also answer CSV or PDF (`format`, `Accept`), whose success body the
+ * OpenAPI types give as the JSON or a string: a typed call asks for neither, and its answer is parsed as
+ * JSON, so the body is the JSON one (a string body fails).
+ */
+export async function answeredJson<T>(call: Promise<Answer<T>>): Promise<TypedResponse<Exclude<T, string>>> {
+  const { data, error, response } = await call;
+  if (typeof data === 'string') {
+    throw new Error(`expected JSON, got ${response.headers.get('content-type')}: ${data.slice(0, 200)}`);
+  }
+  return { status: response.status, headers: response.headers, body: (data ?? error) as TypedBody<Exclude<T, string>> };
+}

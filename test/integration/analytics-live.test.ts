@@ -1,3 +1,4 @@
+import type { operations } from '@fieldline/client/rest';
 import { describe, expect, it } from 'vitest';
 import { encodeGeohash } from '../../src/analytics/domain/heatmap';
 import { addDays, isoWeekday, localDate } from '../../src/analytics/domain/timezone';
@@ -13,11 +14,20 @@ import {
 import { api } from '../helpers/api';
 import { createTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
-import { answered, rest } from '../helpers/rest';
+import { answered, answeredJson, rest } from '../helpers/rest';
 
 /** Endpoints over "the last N days": fixtures are dated relative to now. */
 const DAY = 86_400_000;
 const ago = (days: number, hours = 0) => new Date(Date.now() - days * DAY - hours * 3_600_000).toISOString();
+
+type Query<O extends keyof operations> = NonNullable<operations[O]['parameters']['query']>;
+
+const productAnalytics = (token: string, query: Query<'getProductAnalytics'>) =>
+  answeredJson(rest(token).GET('/v1/analytics/products', { params: { query } }));
+const heatmap = (token: string, query: Query<'getTerritoryHeatmap'>) =>
+  answeredJson(rest(token).GET('/v1/analytics/territory-heatmap', { params: { query } }));
+const forecast = (token: string, query: Query<'getForecast'> = {}) =>
+  answeredJson(rest(token).GET('/v1/analytics/forecast', { params: { query } }));
 
 describe('product analytics', () => {
   it('ranks products, compares categories, measures velocity and finds slow movers', async () => {
@@ -45,46 +55,34 @@ describe('product analytics', () => {
     await addOrder(t, { customerId: c, orderedAt: ago(3), status: 'cancelled', lines: [line(p2, 100, 50_000)] });
     await addOrder(t, { customerId: c, orderedAt: ago(200), lines: [line(p3, 50, 15_000)] });
 
-    const res = await api('GET', '/v1/analytics/products?days=30', undefined, { token: t.token });
+    const res = await productAnalytics(t.token, { days: 30 });
     expect(res.status).toBe(200);
     expect(res.body.totals).toEqual({ units: 18, revenueMinor: 8800, orders: 2, productsSold: 3, velocityPerDay: 0.6 });
     expect(
-      res.body.top.map((p: Record<string, unknown>) => [
-        p.sku,
-        p.units,
-        p.revenueMinor,
-        p.velocityPerDay,
-        p.revenueSharePct,
-        p.orders,
-      ]),
+      res.body.top.map((p) => [p.sku, p.units, p.revenueMinor, p.velocityPerDay, p.revenueSharePct, p.orders]),
     ).toEqual([
       ['P1', 15, 7500, 0.5, 85.2, 2],
       ['P2', 2, 1000, 0.07, 11.4, 1],
       ['P3', 1, 300, 0.03, 3.4, 1],
     ]);
-    expect(res.body.top[0].daysOfCover).toBe(200);
+    expect(res.body.top[0]?.daysOfCover).toBe(200);
     expect(
-      res.body.categories.map((c: Record<string, unknown>) => [
-        c.category,
-        c.products,
-        c.units,
-        c.revenueMinor,
-        c.revenueSharePct,
-      ]),
+      res.body.categories.map((c) => [c.category, c.products, c.units, c.revenueMinor, c.revenueSharePct]),
     ).toEqual([
       ['Drinks', 2, 17, 8500, 96.6],
       ['Uncategorised', 1, 1, 300, 3.4],
     ]);
-    expect(res.body.slowMovers.map((p: Record<string, unknown>) => [p.sku, p.units, p.onHand, p.daysOfCover])).toEqual([
+    expect(res.body.slowMovers.map((p) => [p.sku, p.units, p.onHand, p.daysOfCover])).toEqual([
       ['P4', 0, 7, null],
       ['P3', 1, 100, 3000],
       ['P2', 2, 100, 1500],
       ['P1', 15, 100, 200],
     ]);
 
-    const own = await api('GET', '/v1/analytics/products?days=30', undefined, { token: rep.token });
+    const own = await productAnalytics(rep.token, { days: 30 });
     expect(own.body.totals).toMatchObject({ units: 6, revenueMinor: 2800, orders: 1 });
-    expect((await api('GET', '/v1/analytics/products?days=0', undefined, { token: t.token })).status).toBe(400);
+    expect((await productAnalytics(t.token, { days: 0 })).status).toBe(400);
+    // Untyped: the answer is CSV.
     const csv = await api('GET', '/v1/analytics/products?days=30&format=csv', undefined, { token: t.token });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.body.split('\r\n')[1]).toContain('P1');
@@ -130,14 +128,12 @@ describe('territory heatmap', () => {
     await addOrder(t, { customerId: cA, totalMinor: 10_000, orderedAt: ago(2) });
     await addOrder(t, { customerId: cB, totalMinor: 3_000, refundedMinor: 1_000, orderedAt: ago(2) });
 
-    const res = await api('GET', '/v1/analytics/territory-heatmap?days=30&precision=5&gapDays=30', undefined, {
-      token: t.token,
-    });
+    const res = await heatmap(t.token, { days: 30, precision: 5, gapDays: 30 });
     expect(res.status).toBe(200);
     const cells = res.body.cells.features;
     expect(res.body.cells.type).toBe('FeatureCollection');
     expect(
-      cells.map((c: { id: string; properties: Record<string, unknown> }) => [
+      cells.map((c) => [
         c.id,
         c.properties.visits,
         c.properties.orders,
@@ -149,11 +145,11 @@ describe('territory heatmap', () => {
       [encodeGeohash(52.52, 13.405, 5), 2, 1, 10_000, 'high', 'high'],
       [encodeGeohash(48.137, 11.575, 5), 1, 1, 2_000, 'low', 'low'],
     ]);
-    const ring = cells[0].geometry.coordinates[0];
+    const ring = cells[0]?.geometry.coordinates[0];
     expect(ring).toHaveLength(5);
-    expect(ring[0][0]).toBeLessThanOrEqual(13.405);
-    expect(ring[2][0]).toBeGreaterThanOrEqual(13.405);
-    const territories = res.body.territories.features.map((f: { properties: Record<string, unknown> }) => [
+    expect(ring?.[0]?.[0]).toBeLessThanOrEqual(13.405);
+    expect(ring?.[2]?.[0]).toBeGreaterThanOrEqual(13.405);
+    const territories = res.body.territories.features.map((f) => [
       f.properties.name,
       f.properties.visits,
       f.properties.revenueMinor,
@@ -163,24 +159,17 @@ describe('territory heatmap', () => {
       ['Munich', 1, 2_000],
     ]);
     expect(res.body.coverageGaps.total).toBe(2);
-    expect(
-      res.body.coverageGaps.features.map((g: { properties: Record<string, unknown> }) => [
-        g.properties.customerId,
-        g.properties.daysSinceVisit,
-      ]),
-    ).toEqual([
+    expect(res.body.coverageGaps.features.map((g) => [g.properties.customerId, g.properties.daysSinceVisit])).toEqual([
       [cC, null],
       [cD, 40],
     ]);
-    expect(res.body.coverageGaps.features[0].geometry).toBeNull();
-    expect(res.body.coverageGaps.features[1].geometry).toEqual({ type: 'Point', coordinates: [13.405, 52.52] });
+    expect(res.body.coverageGaps.features[0]?.geometry).toBeNull();
+    expect(res.body.coverageGaps.features[1]?.geometry).toEqual({ type: 'Point', coordinates: [13.405, 52.52] });
 
-    const own = await api('GET', '/v1/analytics/territory-heatmap?days=30', undefined, { token: rep.token });
-    expect(own.body.cells.features.map((c: { properties: { visits: number } }) => c.properties.visits)).toEqual([2]);
-    expect(own.body.coverageGaps.features.map((g: { id: string }) => g.id)).toEqual([cC]);
-    expect(
-      (await api('GET', '/v1/analytics/territory-heatmap?precision=12', undefined, { token: t.token })).status,
-    ).toBe(400);
+    const own = await heatmap(rep.token, { days: 30 });
+    expect(own.body.cells.features.map((c) => c.properties.visits)).toEqual([2]);
+    expect(own.body.coverageGaps.features.map((g) => g.id)).toEqual([cC]);
+    expect((await heatmap(t.token, { precision: 12 })).status).toBe(400);
   });
 });
 
@@ -198,7 +187,7 @@ describe('forecast', () => {
         orderedAt: berlin(`${date}T12:00:00`),
       });
     }
-    const res = await api('GET', '/v1/analytics/forecast?days=14', undefined, { token: t.token });
+    const res = await forecast(t.token, { days: 14 });
     expect(res.status).toBe(200);
     expect(res.body.method).toBe('holt-winters-additive-damped');
     expect(res.body.methodDescription).toContain('Holt-Winters');
@@ -211,14 +200,13 @@ describe('forecast', () => {
     expect(res.body.specialDays).toEqual([]);
     expect(res.body.backtest).toEqual({ days: 30, mapePct: 0, wapePct: 0, zeroDaysExcluded: 0 });
     expect(res.body.forecast).toHaveLength(14);
-    res.body.forecast.forEach(
-      (p: { date: string; revenueMinor: number; lowerMinor: number; upperMinor: number }, k: number) => {
-        expect(p.date).toBe(addDays(today, k));
-        expect(p.revenueMinor).toBe(pattern[isoWeekday(p.date)]);
-        expect(p.lowerMinor).toBeLessThanOrEqual(p.revenueMinor);
-        expect(p.upperMinor).toBeGreaterThanOrEqual(p.revenueMinor);
-      },
-    );
+    res.body.forecast.forEach((p, k) => {
+      expect(p.date).toBe(addDays(today, k));
+      expect(p.revenueMinor).toBe(pattern[isoWeekday(p.date)]);
+      expect(p.lowerMinor).toBeLessThanOrEqual(p.revenueMinor);
+      expect(p.upperMinor).toBeGreaterThanOrEqual(p.revenueMinor);
+    });
+    // Untyped: the answer is a PDF, then a GraphQL query (GraphQL is not in the OpenAPI document).
     const pdf = await api('GET', '/v1/analytics/forecast?days=14&format=pdf', undefined, { token: t.token });
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const gqlRes = await api(
@@ -235,15 +223,15 @@ describe('forecast', () => {
       rest(t.token).PATCH('/v1/tenant', { body: { holidays: [{ date: holiday.slice(5), name: 'Company day' }] } }),
     );
     expect(patched.status).toBe(200);
-    const closed = await api('GET', '/v1/analytics/forecast?days=14', undefined, { token: t.token });
+    const closed = await forecast(t.token, { days: 14 });
     expect(closed.body.specialDays).toEqual([{ date: holiday, share: 0, reason: 'calendar', name: 'Company day' }]);
     expect(closed.body.forecast[3]).toMatchObject({ date: holiday, revenueMinor: 0, lowerMinor: 0, upperMinor: 0 });
-    expect(closed.body.forecast[2].revenueMinor).toBe(pattern[isoWeekday(addDays(today, 2))]);
+    expect(closed.body.forecast[2]?.revenueMinor).toBe(pattern[isoWeekday(addDays(today, 2))]);
   });
 
   it('falls back for short or no history and says so', async () => {
     const empty = await createTenant();
-    const none = await api('GET', '/v1/analytics/forecast', undefined, { token: empty.token });
+    const none = await forecast(empty.token);
     expect(none.body).toMatchObject({ method: 'none', backtest: null, history: { from: null, days: 0 } });
     expect(none.body.forecast).toHaveLength(30);
 
@@ -259,9 +247,9 @@ describe('forecast', () => {
     }
     // Today's order does not count: the day is not over.
     await addOrder(t, { customerId: c, totalMinor: 99_999, orderedAt: ago(0, 0) });
-    const short = await api('GET', '/v1/analytics/forecast?days=3', undefined, { token: t.token });
+    const short = await forecast(t.token, { days: 3 });
     expect(short.body).toMatchObject({ method: 'mean', history: { days: 3 } });
-    expect(short.body.forecast.map((p: { revenueMinor: number }) => p.revenueMinor)).toEqual([600, 600, 600]);
-    expect((await api('GET', '/v1/analytics/forecast?days=91', undefined, { token: t.token })).status).toBe(400);
+    expect(short.body.forecast.map((p) => p.revenueMinor)).toEqual([600, 600, 600]);
+    expect((await forecast(t.token, { days: 91 })).status).toBe(400);
   });
 });
