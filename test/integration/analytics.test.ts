@@ -6,6 +6,7 @@ import { addCustomer, addOrder, addSalesman, addTarget, addVisit, berlin } from 
 import { api } from '../helpers/api';
 import { createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser, type SalesmanUser } from '../helpers/field-factories';
+import { answered, answeredJson, rest } from '../helpers/rest';
 
 /**
  * March 2025 in Berlin (DST starts 30 March), worked out by hand:
@@ -122,11 +123,15 @@ async function raw(path: string, token: string, headers: Record<string, string> 
   );
 }
 
+const march = { period: 'month', date: '2025-03-15' } as const;
+const salesPerformance = (token: string) =>
+  answeredJson(rest(token).GET('/v1/analytics/sales-performance', { params: { query: march } }));
+const executiveReport = (token: string, period: 'day' | 'month', date: string) =>
+  answeredJson(rest(token).GET('/v1/analytics/executive-report', { params: { query: { period, date } } }));
+
 describe('sales performance', () => {
   it('computes the month from the hand-worked fixture', async () => {
-    const res = await api('GET', '/v1/analytics/sales-performance?period=month&date=2025-03-15', undefined, {
-      token: f.t.token,
-    });
+    const res = await salesPerformance(f.t.token);
     expect(res.status).toBe(200);
     const r = res.body;
     expect(r.period).toMatchObject({ type: 'month', start: '2025-03-01', end: '2025-03-31', complete: true });
@@ -143,12 +148,12 @@ describe('sales performance', () => {
     expect(r.previousTotals).toMatchObject({ revenueMinor: 2_000, orders: 1 });
     expect(r.growth.revenue).toBe(1100);
     expect(r.trend).toHaveLength(31);
-    const day = (d: string) => r.trend.find((p: { date: string }) => p.date === d);
+    const day = (d: string) => r.trend.find((p) => p.date === d);
     expect(day('2025-03-01')).toMatchObject({ revenueMinor: 5_000, orders: 1 });
     expect(day('2025-03-10')).toMatchObject({ revenueMinor: 5_000, orders: 1, visits: 1 });
     expect(day('2025-03-30')).toMatchObject({ revenueMinor: 10_000, orders: 1, visits: 1 });
     expect(day('2025-03-31')).toMatchObject({ revenueMinor: 4_000, orders: 1 });
-    const s1 = r.salesmen.find((s: { salesmanId: string }) => s.salesmanId === f.s1.salesmanId);
+    const s1 = r.salesmen.find((s) => s.salesmanId === f.s1.salesmanId);
     expect(s1).toMatchObject({
       revenueMinor: 19_000,
       orders: 3,
@@ -160,7 +165,7 @@ describe('sales performance', () => {
       visitAchievementPct: 50,
       revenueGrowthPct: 850,
     });
-    expect(r.salesmen.find((s: { salesmanId: string }) => s.salesmanId === f.s2)).toMatchObject({
+    expect(r.salesmen.find((s) => s.salesmanId === f.s2)).toMatchObject({
       name: 'Bea Second',
       revenueMinor: 5_000,
       strikeRatePct: 0,
@@ -172,41 +177,35 @@ describe('sales performance', () => {
   });
 
   it('shows a salesman only his own figures', async () => {
-    const res = await api('GET', '/v1/analytics/sales-performance?period=month&date=2025-03-15', undefined, {
-      token: f.s1.token,
-    });
+    const res = await salesPerformance(f.s1.token);
     expect(res.status).toBe(200);
     expect(res.body.meta.scope).toBe('salesman');
     expect(res.body.totals).toMatchObject({ revenueMinor: 19_000, orders: 3, visits: 2 });
-    expect(res.body.salesmen.map((s: { salesmanId: string }) => s.salesmanId)).toEqual([f.s1.salesmanId]);
+    expect(res.body.salesmen.map((s) => s.salesmanId)).toEqual([f.s1.salesmanId]);
   });
 
   it('never includes another tenant’s data', async () => {
-    const res = await api('GET', '/v1/analytics/sales-performance?period=month&date=2025-03-15', undefined, {
-      token: other.token,
-    });
+    const res = await salesPerformance(other.token);
     expect(res.body.totals).toMatchObject({ revenueMinor: 1_000_000, orders: 1, visits: 0 });
     expect(res.body.salesmen).toEqual([]);
   });
 
   it('answers 400 for bad input and 403 without the scopes', async () => {
+    // Untyped: a period and a format the API does not have, among dates it refuses.
     for (const q of ['period=year', 'period=month&date=2025-13-01', 'period=month&date=2999-01-01', 'format=xml']) {
       const res = await api('GET', `/v1/analytics/sales-performance?${q}`, undefined, { token: f.t.token });
       expect(res.status, q).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     }
-    const key = await api('POST', '/v1/api-keys', { name: 'bi', scopes: ['orders:read'] }, { token: f.t.token });
-    expect((await api('GET', '/v1/analytics/sales-performance', undefined, { token: key.body.secret })).status).toBe(
-      403,
-    );
-    expect((await api('GET', '/v1/analytics/forecast', undefined, { token: key.body.secret })).status).toBe(200);
-    expect((await api('GET', '/v1/analytics/forecast')).status).toBe(401);
+    const key = await answered(rest(f.t.token).POST('/v1/api-keys', { body: { name: 'bi', scopes: ['orders:read'] } }));
+    const byKey = rest(key.body.secret);
+    expect((await answeredJson(byKey.GET('/v1/analytics/sales-performance'))).status).toBe(403);
+    expect((await answeredJson(byKey.GET('/v1/analytics/forecast'))).status).toBe(200);
+    expect((await answeredJson(rest().GET('/v1/analytics/forecast'))).status).toBe(401);
     // Viewers and managers read the whole tenant.
     for (const role of ['viewer', 'manager'] as const) {
       const user = await createUserWithRole(f.t, role);
-      const res = await api('GET', '/v1/analytics/sales-performance?period=month&date=2025-03-15', undefined, {
-        token: user.token,
-      });
+      const res = await salesPerformance(user.token);
       expect(res.body.totals.revenueMinor, role).toBe(24_000);
     }
   });
@@ -235,9 +234,7 @@ describe('sales performance', () => {
 
 describe('executive report', () => {
   it('summarises the month and parses as CSV', async () => {
-    const res = await api('GET', '/v1/analytics/executive-report?period=month&date=2025-03-15', undefined, {
-      token: f.t.token,
-    });
+    const res = await executiveReport(f.t.token, 'month', '2025-03-15');
     expect(res.status).toBe(200);
     expect(res.body.kpis).toMatchObject({
       revenueMinor: 24_000,
@@ -256,13 +253,9 @@ describe('executive report', () => {
   });
 
   it('reports a day across the DST change by local day', async () => {
-    const res = await api('GET', '/v1/analytics/executive-report?period=day&date=2025-03-30', undefined, {
-      token: f.t.token,
-    });
+    const res = await executiveReport(f.t.token, 'day', '2025-03-30');
     expect(res.body.kpis).toMatchObject({ revenueMinor: 10_000, orders: 1, visits: 1, strikeRatePct: 100 });
-    const monday = await api('GET', '/v1/analytics/executive-report?period=day&date=2025-03-31', undefined, {
-      token: f.t.token,
-    });
+    const monday = await executiveReport(f.t.token, 'day', '2025-03-31');
     // Only the 23:30 order; the one at 00:30 on 1 April (still 31 March in UTC) belongs to April.
     expect(monday.body.kpis).toMatchObject({ revenueMinor: 4_000, orders: 1 });
   });
