@@ -5,6 +5,7 @@ import { addCustomer, addOrder, addProduct, addVisit, berlin } from '../helpers/
 import { api } from '../helpers/api';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser, type SalesmanUser } from '../helpers/field-factories';
+import { answeredJson, rest } from '../helpers/rest';
 
 /**
  * Week 24–30 March 2025 in Berlin (DST starts on Sunday 30 March):
@@ -54,26 +55,29 @@ beforeAll(async () => {
   await addOrder(other, { customerId: oc, orderedAt: berlin('2025-03-30T12:00:00'), lines: [line(op, 1, 777_777)] });
 });
 
+const daily = (token: string, date: string) =>
+  answeredJson(rest(token).GET('/v1/reports/daily-sales', { params: { query: { date } } }));
+const weekly = (token: string, startDate: string) =>
+  answeredJson(rest(token).GET('/v1/reports/weekly-sales', { params: { query: { startDate } } }));
+const monthly = (token: string, query: { year: number; month?: number }) =>
+  answeredJson(rest(token).GET('/v1/reports/monthly-sales', { params: { query } }));
+const metrics = (token: string, days: number) =>
+  answeredJson(rest(token).GET('/v1/reports/metrics', { params: { query: { days } } }));
+const trends = (token: string, days: number) =>
+  answeredJson(rest(token).GET('/v1/reports/trends', { params: { query: { days } } }));
+
 describe('sales reports', () => {
   it('daily: by local hour on the DST change day', async () => {
-    const res = await api('GET', '/v1/reports/daily-sales?date=2025-03-30', undefined, { token: t.token });
+    const res = await daily(t.token, '2025-03-30');
     expect(res.status).toBe(200);
     expect(res.body.totals).toEqual({ revenueMinor: 3000, refundsMinor: 1000, orders: 2, items: 6, aovMinor: 1500 });
-    const hours = res.body.breakdown
-      .filter((h: { orders: number }) => h.orders > 0)
-      .map((h: { key: string; revenueMinor: number }) => [h.key, h.revenueMinor]);
+    const hours = res.body.breakdown.filter((h) => h.orders > 0).map((h) => [h.key, h.revenueMinor]);
     expect(hours).toEqual([
       ['01:00', 1000],
       ['23:00', 2000],
     ]);
     expect(res.body.breakdown).toHaveLength(24);
-    expect(
-      res.body.topProducts.map((p: { sku: string; units: number; revenueMinor: number }) => [
-        p.sku,
-        p.units,
-        p.revenueMinor,
-      ]),
-    ).toEqual([
+    expect(res.body.topProducts.map((p) => [p.sku, p.units, p.revenueMinor])).toEqual([
       // Equal revenue: more units first.
       ['B', 4, 2000],
       ['A', 2, 2000],
@@ -81,22 +85,20 @@ describe('sales reports', () => {
   });
 
   it('weekly: seven days, top products, and the Monday 00:30 order in the next week', async () => {
-    const res = await api('GET', '/v1/reports/weekly-sales?startDate=2025-03-24', undefined, { token: t.token });
+    const res = await weekly(t.token, '2025-03-24');
     expect(res.body.range).toEqual({ start: '2025-03-24', end: '2025-03-30' });
     expect(res.body.totals).toMatchObject({ revenueMinor: 6500, orders: 3, items: 10 });
-    expect(res.body.breakdown.map((d: { key: string; revenueMinor: number }) => d.revenueMinor)).toEqual([
-      3500, 0, 0, 0, 0, 0, 3000,
-    ]);
+    expect(res.body.breakdown.map((d) => d.revenueMinor)).toEqual([3500, 0, 0, 0, 0, 0, 3000]);
     expect(res.body.topProducts[0]).toMatchObject({ sku: 'A', units: 5, revenueMinor: 5000 });
-    const next = await api('GET', '/v1/reports/weekly-sales?startDate=2025-03-31', undefined, { token: t.token });
+    const next = await weekly(t.token, '2025-03-31');
     expect(next.body.totals).toMatchObject({ revenueMinor: 9000, orders: 1 });
   });
 
   it('monthly: by day and by ISO week; a salesman sees his own; CSV parses', async () => {
-    const res = await api('GET', '/v1/reports/monthly-sales?year=2025&month=3', undefined, { token: t.token });
+    const res = await monthly(t.token, { year: 2025, month: 3 });
     expect(res.body.breakdown).toHaveLength(31);
     expect(res.body.totals).toMatchObject({ revenueMinor: 15_500, orders: 4, items: 19 });
-    expect(res.body.weeks.map((w: { key: string; revenueMinor: number }) => [w.key, w.revenueMinor])).toEqual([
+    expect(res.body.weeks?.map((w) => [w.key, w.revenueMinor])).toEqual([
       ['2025-02-24', 0],
       ['2025-03-03', 0],
       ['2025-03-10', 0],
@@ -104,8 +106,9 @@ describe('sales reports', () => {
       ['2025-03-24', 6500],
       ['2025-03-31', 9000],
     ]);
-    const own = await api('GET', '/v1/reports/monthly-sales?year=2025&month=3', undefined, { token: rep.token });
+    const own = await monthly(rep.token, { year: 2025, month: 3 });
     expect(own.body.totals).toMatchObject({ revenueMinor: 3500, orders: 1, items: 4 });
+    // Untyped: the answers are CSV and PDF.
     const csv = await api('GET', '/v1/reports/monthly-sales?year=2025&month=3', undefined, {
       token: t.token,
       headers: { accept: 'text/csv' },
@@ -129,18 +132,19 @@ describe('sales reports', () => {
   });
 
   it('never mixes tenants, and rejects bad or future input', async () => {
-    const mine = await api('GET', '/v1/reports/daily-sales?date=2025-03-30', undefined, { token: other.token });
+    const mine = await daily(other.token, '2025-03-30');
     expect(mine.body.totals).toMatchObject({ revenueMinor: 777_777, orders: 1 });
-    for (const q of [
-      'daily-sales?date=30.03.2025',
-      'daily-sales?date=2999-01-01',
-      'monthly-sales?year=2025',
-      'monthly-sales?year=2025&month=13',
-      'weekly-sales?startDate=x',
-      'metrics?days=1',
-      'trends?days=1000',
-    ]) {
-      const res = await api('GET', `/v1/reports/${q}`, undefined, { token: t.token });
+    const refused: [string, () => Promise<{ status: number }>][] = [
+      ['daily-sales?date=30.03.2025', () => daily(t.token, '30.03.2025')],
+      ['daily-sales?date=2999-01-01', () => daily(t.token, '2999-01-01')],
+      ['monthly-sales?year=2025', () => monthly(t.token, { year: 2025 })],
+      ['monthly-sales?year=2025&month=13', () => monthly(t.token, { year: 2025, month: 13 })],
+      ['weekly-sales?startDate=x', () => weekly(t.token, 'x')],
+      ['metrics?days=1', () => metrics(t.token, 1)],
+      ['trends?days=1000', () => trends(t.token, 1000)],
+    ];
+    for (const [q, call] of refused) {
+      const res = await call();
       expect(res.status, q).toBe(400);
     }
   });
@@ -166,7 +170,7 @@ describe('metrics and trends', () => {
       checkInAt: berlin(`${addDays(today, -1)}T09:00:00`),
       minutes: 15,
     });
-    const res = await api('GET', '/v1/reports/metrics?days=7', undefined, { token: m.token });
+    const res = await metrics(m.token, 7);
     expect(res.body.current).toEqual({ start: addDays(today, -6), end: today });
     expect(res.body.kpis).toMatchObject({
       revenueMinor: 3000,
@@ -178,9 +182,10 @@ describe('metrics and trends', () => {
     });
     expect(res.body.previousKpis).toMatchObject({ revenueMinor: 1000, orders: 1 });
     expect(res.body.growth.revenue).toBe(200);
-    const trends = await api('GET', '/v1/reports/trends?days=7', undefined, { token: m.token });
-    expect(trends.body.points).toHaveLength(7);
-    expect(trends.body.points.at(-2)).toMatchObject({ date: addDays(today, -1), revenueMinor: 3000, visits: 1 });
+    const trend = await trends(m.token, 7);
+    expect(trend.body.points).toHaveLength(7);
+    expect(trend.body.points.at(-2)).toMatchObject({ date: addDays(today, -1), revenueMinor: 3000, visits: 1 });
+    // Untyped: the answer is CSV.
     const csv = await api('GET', '/v1/reports/trends?days=7&format=csv', undefined, { token: m.token });
     expect(Papa.parse(csv.body.replace(/^\ufeff/, ''), { header: true, skipEmptyLines: true }).data).toHaveLength(7);
   });
