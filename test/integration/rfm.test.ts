@@ -1,3 +1,4 @@
+import type { operations } from '@fieldline/client/rest';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { runNightlyRfm } from '../../src/analytics/services/rfm-runs.service';
@@ -7,7 +8,7 @@ import { systemContext } from '../helpers/context';
 import { executeSql } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
-import { answered, rest } from '../helpers/rest';
+import { answered, answeredJson, rest } from '../helpers/rest';
 
 /** The nightly run as the job runs it: the platform acting for the tenant at `at`. */
 const runRfm = (tenantId: string, at: number) => runNightlyRfm(systemContext(tenantId, at, 'rfm'), at);
@@ -56,6 +57,11 @@ async function seed(t: TestTenant, own: string, other: string) {
   return ids;
 }
 
+type SegmentationQuery = NonNullable<operations['getCustomerSegmentation']['parameters']['query']>;
+
+const segmentation = (token: string, query: SegmentationQuery = {}) =>
+  answeredJson(rest(token).GET('/v1/analytics/customer-segmentation', { params: { query } }));
+
 const segmentsOf = (body: { segments: { segment: string; customers: number }[] }) =>
   Object.fromEntries(body.segments.filter((s) => s.customers > 0).map((s) => [s.segment, s.customers]));
 
@@ -67,10 +73,10 @@ describe('customer segmentation', () => {
     const ids = await seed(t, rep.salesmanId, other);
     const name = Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
 
-    const live = await api('GET', '/v1/analytics/customer-segmentation', undefined, { token: t.token });
+    const live = await segmentation(t.token);
     expect(live.status).toBe(200);
-    expect(live.body.run.live).toBe(true);
-    expect(live.body.segments.reduce((n: number, s: { customers: number }) => n + s.customers, 0)).toBe(6);
+    expect(live.body.run?.live).toBe(true);
+    expect(live.body.segments.reduce((n, s) => n + s.customers, 0)).toBe(6);
 
     const first = await runRfm(t.tenantId, Date.parse(berlin('2025-04-10T02:15:00')));
     expect(first).toMatchObject({
@@ -80,22 +86,21 @@ describe('customer segmentation', () => {
       changed: 0,
       eventsAppended: 0,
     });
-    const r1 = await api('GET', '/v1/analytics/customer-segmentation', undefined, { token: t.token });
+    const r1 = await segmentation(t.token);
     expect(r1.body.run).toMatchObject({ runDate: '2025-04-10', live: false, previousRunDate: null });
     expect(segmentsOf(r1.body)).toEqual({ champions: 1, potential: 2, hibernating: 1, lost: 1, prospect: 1 });
-    expect(r1.body.segments.find((s: { segment: string }) => s.segment === 'lost')).toMatchObject({
+    expect(r1.body.segments.find((s) => s.segment === 'lost')).toMatchObject({
       revenueMinor: 90_000,
       revenueSharePct: 42.7,
     });
-    expect(r1.body.thresholds.monetaryMinor).toEqual([1000, 30000, 40000, 50000, 90000]);
+    expect(r1.body.thresholds?.monetaryMinor).toEqual([1000, 30000, 40000, 50000, 90000]);
 
     // Pages of two, biggest spenders first: E A | C B | D F.
-    const pages: string[][] = [];
+    const pages: (string | undefined)[][] = [];
     let cursor: string | null = null;
     do {
-      const q: string = `/v1/analytics/customer-segmentation?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await api('GET', q, undefined, { token: t.token });
-      pages.push(res.body.customers.data.map((c: { customerId: string }) => name[c.customerId]));
+      const res = await segmentation(t.token, { limit: 2, ...(cursor ? { cursor } : {}) });
+      pages.push(res.body.customers.data.map((c) => name[c.customerId]));
       cursor = res.body.customers.nextCursor;
     } while (cursor);
     expect(pages).toEqual([
@@ -103,17 +108,8 @@ describe('customer segmentation', () => {
       ['C', 'B'],
       ['D', 'F'],
     ]);
-    const potential = await api('GET', '/v1/analytics/customer-segmentation?segment=potential', undefined, {
-      token: t.token,
-    });
-    expect(
-      potential.body.customers.data.map((c: { customerId: string; r: number; f: number; m: number }) => [
-        name[c.customerId],
-        c.r,
-        c.f,
-        c.m,
-      ]),
-    ).toEqual([
+    const potential = await segmentation(t.token, { segment: 'potential' });
+    expect(potential.body.customers.data.map((c) => [name[c.customerId], c.r, c.f, c.m])).toEqual([
       ['C', 3, 2, 3],
       ['B', 4, 3, 2],
     ]);
@@ -126,14 +122,11 @@ describe('customer segmentation', () => {
     });
     const second = await runRfm(t.tenantId, Date.parse(berlin('2025-04-11T02:15:00')));
     expect(second).toMatchObject({ status: 'completed', runDate: '2025-04-11', changed: 3, eventsAppended: 3 });
-    const r2 = await api('GET', '/v1/analytics/customer-segmentation', undefined, { token: t.token });
+    const r2 = await segmentation(t.token);
     expect(r2.body.run).toMatchObject({ runDate: '2025-04-11', previousRunDate: '2025-04-10' });
     expect(segmentsOf(r2.body)).toEqual({ loyal: 1, potential: 2, hibernating: 1, lost: 1, prospect: 1 });
     const moved = Object.fromEntries(
-      r2.body.customers.data.map((c: { customerId: string; segment: string; previousSegment: string }) => [
-        name[c.customerId],
-        [c.previousSegment, c.segment],
-      ]),
+      r2.body.customers.data.map((c) => [name[c.customerId], [c.previousSegment, c.segment]]),
     );
     expect(moved).toEqual({
       A: ['champions', 'loyal'],
@@ -143,7 +136,7 @@ describe('customer segmentation', () => {
       E: ['lost', 'lost'],
       F: ['prospect', 'prospect'],
     });
-    expect(r2.body.segments.find((s: { segment: string }) => s.segment === 'champions')).toMatchObject({
+    expect(r2.body.segments.find((s) => s.segment === 'champions')).toMatchObject({
       customers: 0,
       movedIn: 0,
       movedOut: 1,
@@ -165,14 +158,9 @@ describe('customer segmentation', () => {
     expect(again.body.data).toHaveLength(3);
 
     // A salesman sees his own customers (A–D) only.
-    const own = await api('GET', '/v1/analytics/customer-segmentation', undefined, { token: rep.token });
+    const own = await segmentation(rep.token);
     expect(segmentsOf(own.body)).toEqual({ loyal: 1, potential: 2, hibernating: 1 });
-    expect(own.body.customers.data.map((c: { customerId: string }) => name[c.customerId]).sort()).toEqual([
-      'A',
-      'B',
-      'C',
-      'D',
-    ]);
+    expect(own.body.customers.data.map((c) => name[c.customerId]).sort()).toEqual(['A', 'B', 'C', 'D']);
   });
 
   it('resumes notifying after a crash without duplicating events', async () => {
@@ -203,15 +191,14 @@ describe('customer segmentation', () => {
   it('an empty tenant gets an empty snapshot, and bad input answers 400', async () => {
     const t = await createTenant();
     expect(await runRfm(t.tenantId, Date.now())).toMatchObject({ status: 'completed', customers: 0 });
-    const res = await api('GET', '/v1/analytics/customer-segmentation', undefined, { token: t.token });
-    expect(res.body.segments.every((s: { customers: number }) => s.customers === 0)).toBe(true);
+    const res = await segmentation(t.token);
+    expect(res.body.segments.every((s) => s.customers === 0)).toBe(true);
     expect(res.body.customers.data).toEqual([]);
+    // Untyped: a segment that does not exist.
     expect(
       (await api('GET', '/v1/analytics/customer-segmentation?segment=vip', undefined, { token: t.token })).status,
     ).toBe(400);
-    expect(
-      (await api('GET', '/v1/analytics/customer-segmentation?cursor=nonsense', undefined, { token: t.token })).status,
-    ).toBe(400);
+    expect((await segmentation(t.token, { cursor: 'nonsense' })).status).toBe(400);
     expect(await runRfm(crypto.randomUUID(), Date.now())).toMatchObject({ status: 'skipped' });
   });
 });
