@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal';
 import type { Db, Statement } from '../db/client';
 import type { LoggedEvent } from '../db/event-log';
+import type { RowsInHand } from '../db/rows-in-hand';
 import { nowIso } from '../lib/time';
 import type { HubDirectory, TenantHubPort } from './hub-port';
 
@@ -40,6 +41,11 @@ export interface ServiceContext extends PlatformContext {
    * hundreds of mutations read the same tenant settings and the same customers). Unset: nothing is kept.
    */
   memo?: Map<string, Promise<unknown>>;
+  /**
+   * Rows this context's work already holds (a sync push: those its mutations name, read ahead, and
+   * those it wrote since); the entity layer answers reads by id from them (db/rows-in-hand.ts).
+   */
+  held?: RowsInHand;
 }
 
 /**

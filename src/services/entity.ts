@@ -4,6 +4,7 @@ import { ownSalesmanScope } from '../auth/principal';
 import { assertChanged, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
 import { insertRows, updateVersionedRow } from '../db/row-statements';
+import { checkableEquality, satisfies } from '../db/rows-in-hand';
 import { prepareRead } from '../db/sql';
 import { inChunks } from '../lib/chunk';
 import { AppError, ErrorCode, notFound } from '../lib/errors';
@@ -50,7 +51,8 @@ export const readableRows = (
 /** Limits a salesman to rows of his own (`column` names their salesman); undefined for managers and up. */
 export function ownRowsOnly(ctx: ServiceContext, column: SQLiteColumn): SQL | undefined {
   const scope = ownSalesmanScope(ctx.principal);
-  return scope ? eq(column, scope) : undefined;
+  // Checkable on held rows too (`heldEntity`), so the rule is written here only.
+  return scope ? checkableEquality(eq(column, scope), column, scope) : undefined;
 }
 
 /** Reads one live row of the caller's tenant; another tenant's id is indistinguishable from a missing one. */
@@ -61,6 +63,11 @@ export async function findEntity<T extends EntityTable>(
   label: string,
   visible?: SQL,
 ): Promise<T['$inferSelect']> {
+  const held = heldEntity(ctx, table, id, visible);
+  if (held !== undefined) {
+    if (held === null) throw notFound(label);
+    return held;
+  }
   const rows = visible
     ? await ctx.db
         .select()
@@ -72,6 +79,48 @@ export async function findEntity<T extends EntityTable>(
   if (!row) throw notFound(label);
   return row as T['$inferSelect'];
 }
+
+/**
+ * `findEntity`'s answer from the rows the context holds (a sync push's, db/rows-in-hand.ts): the row,
+ * null where `findEntity` would answer 404, or undefined when the hand cannot tell (the table or id is
+ * not held, or `visible` is not a rule it can check) and the database must be asked.
+ */
+export function heldEntity<T extends EntityTable>(
+  ctx: ServiceContext,
+  table: T,
+  id: string,
+  visible?: SQL,
+): T['$inferSelect'] | null | undefined {
+  const hand = ctx.held;
+  const row = hand?.get(table, id);
+  if (!hand || row === undefined) return undefined;
+  const live = row !== null && row.tenantId === ctx.principal.tenantId && row.deletedAt === null;
+  const may = live ? satisfies(table, row, visible) : false;
+  if (may === undefined) return undefined;
+  hand.served = true;
+  return may ? ({ ...row } as T['$inferSelect']) : null;
+}
+
+/**
+ * `heldEntity` for many ids: the live rows among them (missing ones left out, as the database would),
+ * or undefined when any of them cannot be told in hand.
+ */
+export function heldEntities<T extends EntityTable>(
+  ctx: ServiceContext,
+  table: T,
+  ids: readonly string[],
+): T['$inferSelect'][] | undefined {
+  const rows: T['$inferSelect'][] = [];
+  for (const id of ids) {
+    const row = heldEntity(ctx, table, id);
+    if (row === undefined) return undefined;
+    if (row !== null) rows.push(row);
+  }
+  return rows;
+}
+
+/** Records a row the context just wrote among those it holds (when it holds rows of `table`). */
+const holdWritten = (ctx: ServiceContext, table: EntityTable, row: EntityRow) => ctx.held?.wrote(table, row);
 
 /**
  * The plain by-id read (no visibility rule), built once per database and table: drizzle otherwise
@@ -149,6 +198,7 @@ export async function insertEntity<T extends EntityTable, R extends EntityRow>(
   options: WriteOptions,
 ): Promise<R> {
   await commitUnit(ctx, insertEntityStatements(ctx, table, row, options));
+  holdWritten(ctx, table, row);
   return row;
 }
 
@@ -193,6 +243,7 @@ export async function updateEntity<T extends EntityTable, R extends EntityRow>(
     statements,
     () => new AppError(ErrorCode.VERSION_MISMATCH, 'The record was changed by someone else; reload and retry'),
   );
+  holdWritten(ctx, table, updated);
   return updated;
 }
 

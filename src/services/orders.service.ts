@@ -14,6 +14,8 @@ import type { ServiceContext } from './context';
 import {
   findEntitiesByIds,
   findEntity,
+  heldEntities,
+  heldEntity,
   insertEntity,
   newEntity,
   ownRowsOnly,
@@ -149,14 +151,9 @@ export async function createOrder(ctx: ServiceContext, input: CreateOrderInput):
   await assertCustomerExists(ctx, input.customerId);
   const { currency } = await tenantSettings(ctx);
   const id = input.id ?? newId();
-  // The visit and the prices are read in one round trip (a sync push creates hundreds of orders); the
-  // visit is judged first, as it always was.
-  const productIds = uniqueProductIds(input.lines);
-  const [visit, prices] =
-    input.visitId && productIds.length <= IDS_PER_QUERY
-      ? await readTogether(ctx.db, [visitRead(ctx, input.visitId), productsRead(ctx, productIds)] as const)
-      : [input.visitId ? await visitRead(ctx, input.visitId) : [], await pricesOf(ctx, productIds)];
-  if (input.visitId) salesmanId = checkVisit(visit[0], input.visitId, input.customerId, salesmanId);
+  const [visit, prices] = await visitAndPrices(ctx, input.visitId, uniqueProductIds(input.lines));
+  // The visit is judged first, as it always was.
+  if (input.visitId) salesmanId = checkVisit(visit, input.visitId, input.customerId, salesmanId);
   const { totals, lines } = priceLinesWith(ctx, prices, id, currency, input.lines);
   const order: Order = {
     ...newEntity(ctx, id),
@@ -272,6 +269,21 @@ async function resolveSalesman(ctx: ServiceContext, requested: string | undefine
   }
   if (requested) await assertSalesmanExists(ctx, requested);
   return requested ?? null;
+}
+
+/**
+ * The order's visit (when it names one) and its products' prices, in one round trip (a sync push creates
+ * hundreds of orders, and answers both from the rows it holds when it holds them).
+ */
+async function visitAndPrices(ctx: ServiceContext, visitId: string | undefined, productIds: string[]) {
+  const heldVisit = visitId === undefined ? null : heldEntity(ctx, visits, visitId, visitVisibility(ctx));
+  const heldPrices = heldEntities(ctx, products, productIds);
+  if (heldVisit !== undefined && heldPrices) return [heldVisit ?? undefined, heldPrices] as const;
+  if (!visitId) return [undefined, await pricesOf(ctx, productIds)] as const;
+  if (productIds.length > IDS_PER_QUERY)
+    return [(await visitRead(ctx, visitId))[0], await pricesOf(ctx, productIds)] as const;
+  const [visit, prices] = await readTogether(ctx.db, [visitRead(ctx, visitId), productsRead(ctx, productIds)] as const);
+  return [visit[0], prices] as const;
 }
 
 const visitRead = (ctx: ServiceContext, visitId: string) =>

@@ -46,7 +46,13 @@ export interface MutationPlan {
 }
 
 export type PreparedMutation =
-  | { ok: true; targetId: string | undefined; plan(ctx: ServiceContext): Promise<MutationPlan> }
+  | {
+      ok: true;
+      targetId: string | undefined;
+      /** The validated arguments (what the records they name are read ahead from, sync-read-ahead.ts). */
+      args: object;
+      plan(ctx: ServiceContext): Promise<MutationPlan>;
+    }
   | { ok: false; issues: readonly IssueLike[] };
 
 export interface SyncMutation {
@@ -55,9 +61,13 @@ export interface SyncMutation {
 }
 
 /** The arguments validated by `args`, handed to `prepare`; invalid ones become the refusal's issues. */
-function parsed<A>(args: z.ZodType<A>, raw: unknown, prepare: (data: A) => PreparedMutation): PreparedMutation {
+function parsed<A extends object>(
+  args: z.ZodType<A>,
+  raw: unknown,
+  prepare: (data: A) => Omit<PreparedMutation & { ok: true }, 'args'>,
+): PreparedMutation {
   const result = args.safeParse(raw);
-  return result.success ? prepare(result.data) : { ok: false, issues: result.error.issues };
+  return result.success ? { ...prepare(result.data), args: result.data } : { ok: false, issues: result.error.issues };
 }
 
 function mutation<A extends { id?: string | undefined }>(

@@ -3,12 +3,14 @@ import type { Principal } from '../auth/principal';
 import type { MutationOutcome, PushRequest, PushResult } from '../contracts/sync.schemas';
 import { deferredFailureIn, deferUnitsOn } from '../db/deferred-units';
 import type { LoggedEvent } from '../db/event-log';
+import { RowsInHand } from '../db/rows-in-hand';
 import { syncClients } from '../db/tables';
 import { AppError, ErrorCode, forbidden, notFound } from '../lib/errors';
 import { formatIssues } from '../lib/zod-issues';
 import { deriveContext, type ServiceContext } from './context';
-import { syncMutationOf, type Written } from './sync-mutations';
+import { type PreparedMutation, type SyncMutation, syncMutationOf, type Written } from './sync-mutations';
 import { duplicateOf, outcomeStatements, type Problem, recordedOutcomes, type Target } from './sync-outcomes';
+import { heldTables, type Naming, readAhead } from './sync-read-ahead';
 import { commit, commitUnit, enlist } from './write-pipeline';
 
 /**
@@ -31,17 +33,29 @@ export async function pushMutations(ctx: ServiceContext, push: PushRequest): Pro
   // On D1 a mutation's unit waits to ride the next call (its successor's read, most often), so a push
   // makes about two calls per three mutations of a phone's day (src/db/deferred-units.ts).
   const queue = deferUnitsOn(ctx.db);
+  // The records the mutations name are read ahead, and what they write is kept, so their reads by id
+  // are answered in hand rather than one call each (db/rows-in-hand.ts, sync-read-ahead.ts).
+  const hand = new RowsInHand(heldTables());
   const pushCtx = deriveContext(ctx, {
     published: (events) => held.push(...events),
     memo: new Map(),
+    held: hand,
     ...(queue ? { db: queue.db } : {}),
   });
   const { mutations } = push;
+  const prepared = mutations.map((m) => (m.id > last ? prepareMutation(m) : undefined));
+  /** Reads ahead the records named by the mutations from `from` on. */
+  const refill = (from: number) => readAhead(pushCtx, namings(prepared.slice(from)));
   const outcomes: MutationOutcome[] = [];
   /** The client's last mutation id before each mutation was processed, to go back to. */
   const lastBefore: number[] = [];
   /** After a batch of waiting units failed, the mutations up to this one run unit by unit. */
   let oneByOneUntil = -1;
+  /**
+   * The records named from the next mutation on are read ahead (at the start, and again after the hand
+   * was dropped: the mutation at this index then runs on the database's rows alone).
+   */
+  let refillAfter = -1;
   try {
     for (let i = 0; i <= mutations.length; ) {
       if (queue) {
@@ -49,6 +63,7 @@ export async function pushMutations(ctx: ServiceContext, push: PushRequest): Pro
         queue.enabled = i > oneByOneUntil;
       }
       try {
+        if (i === refillAfter + 1) await refill(i);
         if (i === mutations.length) {
           await queue?.flush();
           break;
@@ -60,17 +75,28 @@ export async function pushMutations(ctx: ServiceContext, push: PushRequest): Pro
         // would reorder its work. It resends from lastMutationId + 1 (or starts over with a new client id).
         else if (m.id !== last + 1) outcomes[i] = { id: m.id, status: 'skipped' };
         else {
-          outcomes[i] = await processMutation(pushCtx, push.clientId, m);
+          hand.served = false;
+          outcomes[i] = await processMutation(pushCtx, push.clientId, m, prepared[i] ?? prepareMutation(m));
           last = m.id;
         }
         i++;
       } catch (err) {
+        // A decision taken on a held row that someone else had changed: drop what is held and process
+        // this mutation again on the database's rows (the rest read ahead afresh once it is done).
+        if (err instanceof HeldRowStale) {
+          hand.forget();
+          refillAfter = i;
+          continue;
+        }
         // Nothing of the failed batch was written: back to its first mutation, and one unit at a time
-        // up to here, so each mutation gets its own outcome (a refusal, or a failure of the push).
+        // up to here, so each mutation gets its own outcome (a refusal, or a failure of the push). What
+        // the hand holds may not have been written: it is read afresh.
         const failed = deferredFailureIn(err);
         if (!failed) throw err;
+        hand.forget();
         oneByOneUntil = i;
         i = failed.since;
+        refillAfter = i - 1;
         last = lastBefore[i] ?? last;
         outcomes.length = i;
       }
@@ -81,15 +107,34 @@ export async function pushMutations(ctx: ServiceContext, push: PushRequest): Pro
   return { clientId: push.clientId, lastMutationId: last, mutations: outcomes };
 }
 
-async function processMutation(ctx: ServiceContext, clientId: string, m: PushedMutation): Promise<MutationOutcome> {
+/** A mutation with its arguments validated (a `SyncMutation` and what it prepared), or why it is refused. */
+type Prepared = { mutation: SyncMutation; prepared: PreparedMutation & { ok: true } } | { refusal: AppError };
+
+function prepareMutation(m: PushedMutation): Prepared {
   const mutation = syncMutationOf(m.name);
-  if (!mutation)
-    return refuse(ctx, clientId, m, null, new AppError(ErrorCode.BAD_REQUEST, `Unknown mutation ${m.name}`));
+  if (!mutation) return { refusal: new AppError(ErrorCode.BAD_REQUEST, `Unknown mutation ${m.name}`) };
   const prepared = mutation.prepare(m.args);
-  if (!prepared.ok) {
-    const { detail } = formatIssues(prepared.issues, 'args');
-    return refuse(ctx, clientId, m, null, new AppError(ErrorCode.VALIDATION_FAILED, detail));
-  }
+  if (prepared.ok) return { mutation, prepared };
+  return { refusal: new AppError(ErrorCode.VALIDATION_FAILED, formatIssues(prepared.issues, 'args').detail) };
+}
+
+/** What reading ahead needs of the prepared mutations (replays and refusals name nothing). */
+const namings = (prepared: (Prepared | undefined)[]): Naming[] =>
+  prepared.flatMap((p) =>
+    p && 'mutation' in p ? [{ entity: p.mutation.entity, targetId: p.prepared.targetId, args: p.prepared.args }] : [],
+  );
+
+/** The hand answered a decision that a write then found stale (its row had been changed meanwhile). */
+class HeldRowStale extends Error {}
+
+async function processMutation(
+  ctx: ServiceContext,
+  clientId: string,
+  m: PushedMutation,
+  preparation: Prepared,
+): Promise<MutationOutcome> {
+  if ('refusal' in preparation) return refuse(ctx, clientId, m, null, preparation.refusal);
+  const { mutation, prepared } = preparation;
   const target = prepared.targetId ? { entity: mutation.entity, id: prepared.targetId } : null;
   let written: Written;
   try {
@@ -109,6 +154,9 @@ async function processMutation(ctx: ServiceContext, clientId: string, m: PushedM
     // Only what the server decided is recorded; anything else (the database unreachable, a rate limit,
     // a bug) fails the push, leaves this mutation unprocessed, and the client retries it.
     if (!isRefusal(err)) throw err;
+    // The record had changed since the push read it (version guard or expected version): whether the
+    // push or the device is behind is decided again on the database's row.
+    if (err.code === ErrorCode.VERSION_MISMATCH && ctx.held?.served) throw new HeldRowStale();
     return refuse(ctx, clientId, m, target, err);
   }
   const outcome: MutationOutcome = {

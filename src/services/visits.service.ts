@@ -10,6 +10,7 @@ import type { ServiceContext } from './context';
 import {
   findEntitiesByIds,
   findEntity,
+  heldEntity,
   insertEntity,
   newEntity,
   ownRowsOnly,
@@ -205,17 +206,7 @@ export async function deleteVisit(ctx: ServiceContext, id: string, expectedVersi
  */
 export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix): Promise<Visit> {
   requirePermission(ctx.principal, 'visits:write');
-  // The visit and its customer's position in one read (a sync push checks in hundreds of visits).
-  const [[found], tenant] = await Promise.all([
-    ctx.db
-      .select({ visit: visits, lat: customers.lat, lng: customers.lng })
-      .from(visits)
-      // The customer row is joined even if soft-deleted: its position is still where the visit was planned.
-      .leftJoin(customers, and(eq(customers.tenantId, visits.tenantId), eq(customers.id, visits.customerId)))
-      .where(and(readableRows(ctx, visits, visitVisibility(ctx)), eq(visits.id, id)))
-      .limit(1),
-    tenantSettings(ctx),
-  ]);
+  const [found, tenant] = await Promise.all([visitAndCustomerPosition(ctx, id), tenantSettings(ctx)]);
   if (!found) throw notFound('Visit');
   const { visit: existing, ...customer } = found;
   const { at, offline } = fixTimestamp(ctx, fix.at, 'at');
@@ -242,6 +233,26 @@ export async function checkIn(ctx: ServiceContext, id: string, fix: LocationFix)
     },
     { event: 'visit:checked_in', entityType: 'visit' },
   );
+}
+
+/**
+ * A visit the caller may see, with its customer's position, in one read (a sync push checks in hundreds
+ * of visits, and answers from the rows it holds when it holds both). The customer counts even if
+ * soft-deleted: its position is still where the visit was planned.
+ */
+async function visitAndCustomerPosition(ctx: ServiceContext, id: string) {
+  const visit = heldEntity(ctx, visits, id, visitVisibility(ctx));
+  if (visit === null) return undefined;
+  const customer =
+    visit && (ctx.held?.get(customers, visit.customerId) as typeof customers.$inferSelect | null | undefined);
+  if (visit && customer !== undefined) return { visit, lat: customer?.lat ?? null, lng: customer?.lng ?? null };
+  const [found] = await ctx.db
+    .select({ visit: visits, lat: customers.lat, lng: customers.lng })
+    .from(visits)
+    .leftJoin(customers, and(eq(customers.tenantId, visits.tenantId), eq(customers.id, visits.customerId)))
+    .where(and(readableRows(ctx, visits, visitVisibility(ctx)), eq(visits.id, id)))
+    .limit(1);
+  return found;
 }
 
 /** in_progress → completed, optionally recording the outcome and notes; same atomicity as checkIn. */
