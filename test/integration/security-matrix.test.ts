@@ -79,6 +79,7 @@ async function snapshot(token: string, f: Fixtures) {
       ).body.data;
       continue;
     }
+    // Untyped (as all calls whose path is built from a resource name or the route table at run time).
     const res = await api('GET', `/v1/${resource}/${id}`, undefined, { token });
     out[resource] = res.body;
   }
@@ -143,7 +144,7 @@ describe('cross-tenant matrix (every route with an id)', () => {
       expect(ids, resource).not.toContain(fixtures[resource]);
     }
     const events = await answered(rest(intruder.token).GET('/v1/events', { params: { query: { limit: 1000 } } }));
-    const entityIds = events.body.data.map((e: { entityId: string }) => e.entityId);
+    const entityIds = events.body.data.map((e) => e.entityId);
     for (const id of Object.values(fixtures)) expect(entityIds).not.toContain(id);
   });
 });
