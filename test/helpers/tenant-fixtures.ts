@@ -1,57 +1,88 @@
 import { api } from './api';
 import { createCustomer, createUserWithRole, type TestTenant } from './factories';
 import { createTarget, createTerritory, type SalesmanUser } from './field-factories';
+import { type Answer, rest } from './rest';
 
 /** One id per resource (the second path segment of its routes: `customers`, `api-keys`, …). */
 export type Fixtures = Record<string, string>;
 
-async function created(path: string, token: string, body: unknown) {
-  const res = await api('POST', path, body, { token });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+/** The body of a 201 or 200 answer; anything else fails, naming the path and what came back. */
+async function created<T>(path: string, call: Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if ((response.status !== 201 && response.status !== 200) || data === undefined) {
+    throw new Error(`${path}: ${response.status} ${JSON.stringify(error ?? data)}`);
+  }
+  return data;
 }
 
 /** One of everything in `tenant`; `rep` owns the visit, order and payment. */
 export async function seedTenant(tenant: TestTenant, rep: SalesmanUser): Promise<Fixtures> {
   const territory = await createTerritory(tenant.token);
   const customer = await createCustomer(tenant.token, { territoryId: territory.id, salesmanId: rep.salesmanId });
-  const product = await created('/v1/products', tenant.token, {
-    sku: `SKU-${crypto.randomUUID().slice(0, 8)}`,
-    name: 'Widget',
-    priceMinor: 1000,
-    initialStock: 100,
-  });
-  const visit = await created('/v1/visits', rep.token, { customerId: customer.id });
-  const order = await created('/v1/orders', rep.token, {
-    customerId: customer.id,
-    lines: [{ productId: product.id, quantity: 2 }],
-  });
-  await created(`/v1/orders/${order.id}/confirm`, tenant.token, undefined);
-  const payment = await created('/v1/payments', rep.token, { orderId: order.id, amountMinor: 500, method: 'cash' });
+  const owner = rest(tenant.token);
+  const salesman = rest(rep.token);
+  const product = await created(
+    '/v1/products',
+    owner.POST('/v1/products', {
+      body: { sku: `SKU-${crypto.randomUUID().slice(0, 8)}`, name: 'Widget', priceMinor: 1000, initialStock: 100 },
+    }),
+  );
+  const visit = await created('/v1/visits', salesman.POST('/v1/visits', { body: { customerId: customer.id } }));
+  const order = await created(
+    '/v1/orders',
+    salesman.POST('/v1/orders', {
+      body: { customerId: customer.id, lines: [{ productId: product.id, quantity: 2 }] },
+    }),
+  );
+  await created(
+    `/v1/orders/${order.id}/confirm`,
+    owner.POST('/v1/orders/{id}/confirm', { params: { path: { id: order.id } } }),
+  );
+  const payment = await created(
+    '/v1/payments',
+    salesman.POST('/v1/payments', { body: { orderId: order.id, amountMinor: 500, method: 'cash' } }),
+  );
   const target = await createTarget(tenant.token, { salesmanId: rep.salesmanId });
   const viewer = await createUserWithRole(tenant, 'viewer');
-  const key = await created('/v1/api-keys', tenant.token, { name: 'integration', scopes: ['customers:read'] });
-  const subscription = await created('/v1/report-subscriptions', tenant.token, {
-    name: 'Weekly numbers',
-    frequency: 'weekly',
-    recipients: ['owner@example.test'],
-  });
-  const invitation = await created('/v1/invitations', tenant.token, {
-    email: `invitee-${crypto.randomUUID().slice(0, 8)}@example.test`,
-    name: 'Invited Person',
-    role: 'viewer',
-  });
+  const key = await created(
+    '/v1/api-keys',
+    owner.POST('/v1/api-keys', { body: { name: 'integration', scopes: ['customers:read'] } }),
+  );
+  const subscription = await created(
+    '/v1/report-subscriptions',
+    owner.POST('/v1/report-subscriptions', {
+      body: { name: 'Weekly numbers', frequency: 'weekly', recipients: ['owner@example.test'] },
+    }),
+  );
+  const invitation = await created(
+    '/v1/invitations',
+    owner.POST('/v1/invitations', {
+      body: {
+        email: `invitee-${crypto.randomUUID().slice(0, 8)}@example.test`,
+        name: 'Invited Person',
+        role: 'viewer',
+      },
+    }),
+  );
   // Disabled: nothing is sent to a host that does not exist.
-  const webhook = await created('/v1/webhooks', tenant.token, { url: 'https://hooks.example.com/in', enabled: false });
+  const webhook = await created(
+    '/v1/webhooks',
+    owner.POST('/v1/webhooks', { body: { url: 'https://hooks.example.com/in', enabled: false } }),
+  );
   // A device of the owner (keys as a browser makes them; the push service host does not exist, and
   // nothing is pushed to it: nobody the rules tell has anything to be told about here).
-  const device = await created('/v1/push/subscriptions', tenant.token, await browserSubscription());
-  const notification = await created('/v1/notifications', tenant.token, {
-    salesmanId: rep.salesmanId,
-    title: 'Visit the new shop',
-    body: 'Before Friday',
-  });
-  // A finished import (one product upserted by the SKU above: nothing new is created).
+  const device = await created(
+    '/v1/push/subscriptions',
+    owner.POST('/v1/push/subscriptions', { body: await browserSubscription() }),
+  );
+  const notification = await created(
+    '/v1/notifications',
+    owner.POST('/v1/notifications', {
+      body: { salesmanId: rep.salesmanId, title: 'Visit the new shop', body: 'Before Friday' },
+    }),
+  );
+  // A finished import (one product upserted by the SKU above: nothing new is created). Untyped: the file
+  // goes as the raw text/csv body.
   const imported = await api('POST', '/v1/imports?kind=products', undefined, {
     token: tenant.token,
     raw: `sku,name,price\n${product.sku},Widget,10\n`,
