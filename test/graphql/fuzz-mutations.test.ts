@@ -19,11 +19,11 @@ import {
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import committed from '../../docs/schema.graphql?raw';
-import { api } from '../helpers/api';
 import { testDatabaseKind } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
 import { hostileValues } from '../helpers/openapi-arbitraries';
+import { answered, rest } from '../helpers/rest';
 import { type Fixtures, seedTenant } from '../helpers/tenant-fixtures';
 import { gql } from './support';
 
@@ -54,9 +54,12 @@ let lastSeq = 0;
 
 async function readLastSeq(): Promise<number> {
   for (;;) {
-    const page = await api('GET', `/v1/events?since=${lastSeq}&limit=1000`, undefined, { token: owner.token });
-    if (page.body.data.length === 0) return lastSeq;
-    lastSeq = page.body.data.at(-1).seq;
+    const page = await answered(
+      rest(owner.token).GET('/v1/events', { params: { query: { since: lastSeq, limit: 1000 } } }),
+    );
+    const last = page.body.data.at(-1);
+    if (last === undefined) return lastSeq;
+    lastSeq = last.seq;
     if (page.body.data.length < 1000) return lastSeq;
   }
 }

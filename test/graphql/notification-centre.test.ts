@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createTenant } from '../helpers/factories';
 import { answered, rest } from '../helpers/rest';
 import { createCurrentMonthTarget, createProduct, createSalesman, tenantToday } from '../helpers/sales-factories';
@@ -93,8 +92,8 @@ describe('GraphQL notification centre', () => {
       email: false,
     });
     // REST reads the same preferences.
-    const rest = await api('GET', '/v1/me/notification-preferences', undefined, { token: t.token });
-    expect(rest.body.kinds.stock_low.push).toBe(false);
+    const viaRest = await answered(rest(t.token).GET('/v1/me/notification-preferences'));
+    expect(viaRest.body.kinds.stock_low.push).toBe(false);
 
     const bad = await gql(
       'mutation { updateMyNotificationPreferences(quietHours: {start: "25:00", end: "07:00"}) { updatedAt } }',

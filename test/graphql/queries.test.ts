@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createProduct as createCatalogProduct } from '../helpers/catalog-factories';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import { createOrder, createProduct, createSalesman, createVisit } from '../helpers/sales-factories';
 import { codesOf, globalId, gql, gqlData } from './support';
 
@@ -172,16 +172,16 @@ describe('GraphQL queries', () => {
       { id: order.id },
       t.token,
     );
-    const rest = await api('GET', `/v1/orders/${order.id}`, undefined, { token: t.token });
+    const viaRest = await answered(rest(t.token).GET('/v1/orders/{id}', { params: { path: { id: order.id } } }));
     expect(data.order).toMatchObject({
       status: 'DRAFT',
-      totalMinor: rest.body.totalMinor,
+      totalMinor: viaRest.body.totalMinor,
       currency: 'EUR',
       customer: { name: 'Kiosk Mitte' },
       salesman: { uuid: s.salesmanId },
     });
     expect(data.order.lines).toEqual(
-      rest.body.lines.map((l: any) => ({
+      viaRest.body.lines.map((l) => ({
         position: l.position,
         quantity: l.quantity,
         unitPriceMinor: l.unitPriceMinor,
