@@ -24,6 +24,7 @@ async function refused(request: Request) {
 describe('realtime connection', () => {
   it('answers a plain GET (no upgrade) with 400', async () => {
     const t = await createTenant();
+    // Untyped: the socket's route is not in the OpenAPI document.
     const res = await api('GET', '/v1/realtime', undefined, { token: t.token });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('BAD_REQUEST');

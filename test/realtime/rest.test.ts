@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { api } from '../helpers/api';
 import { createCustomer, createTenant, createUserWithRole } from '../helpers/factories';
 import { createSalesmanUser, createTerritory, createVisit } from '../helpers/field-factories';
 import { answered, rest } from '../helpers/rest';
@@ -134,12 +133,25 @@ describe('realtime REST endpoints', () => {
     const foreignPhone = await welcomed(foreign.token);
     await settled(foreignPhone, fix());
 
-    for (const path of [
-      `/v1/salesmen/${foreign.salesmanId}/status`,
-      `/v1/salesmen/01900000-0000-7000-8000-000000000000/status`,
-      `/v1/salesmen/${foreign.salesmanId}/trail?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`,
-    ]) {
-      const res = await api('GET', path, undefined, { token: t.token });
+    const client = rest(t.token);
+    const status = (id: string) => answered(client.GET('/v1/salesmen/{id}/status', { params: { path: { id } } }));
+    const everything = { from: '2020-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
+    const reads: [string, () => Promise<{ status: number; body: { code?: string } }>][] = [
+      [`/v1/salesmen/${foreign.salesmanId}/status`, () => status(foreign.salesmanId)],
+      [
+        '/v1/salesmen/01900000-0000-7000-8000-000000000000/status',
+        () => status('01900000-0000-7000-8000-000000000000'),
+      ],
+      [
+        `/v1/salesmen/${foreign.salesmanId}/trail`,
+        () =>
+          answered(
+            client.GET('/v1/salesmen/{id}/trail', { params: { path: { id: foreign.salesmanId }, query: everything } }),
+          ),
+      ],
+    ];
+    for (const [path, read] of reads) {
+      const res = await read();
       expect(res.status, path).toBe(404);
       expect(res.body.code, path).toBe('NOT_FOUND');
     }

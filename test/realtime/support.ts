@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { TenantHub } from '../../src/durable/tenant-hub';
-import { api } from '../helpers/api';
 import type { TestTenant } from '../helpers/factories';
+import { answered, rest } from '../helpers/rest';
 import type { TestSocket } from '../helpers/ws';
 
 /** Shared plumbing for the realtime tests: the tenant's hub stub, its alarm, its SQLite. */
@@ -41,8 +41,8 @@ export async function nextOrAlarm(socket: TestSocket, tenantId: string, predicat
 export async function logSeq(t: TestTenant): Promise<number> {
   let since = 0;
   for (;;) {
-    const res = await api('GET', `/v1/events?since=${since}&limit=1000`, undefined, { token: t.token });
-    const data = res.body.data as { seq: number }[];
+    const res = await answered(rest(t.token).GET('/v1/events', { params: { query: { since, limit: 1000 } } }));
+    const data = res.body.data;
     if (data.length === 0) return since;
     since = data.at(-1)?.seq ?? since;
     if (!res.body.nextCursor) return since;
