@@ -16,13 +16,13 @@
 
 import { exports } from 'cloudflare:workers';
 import { MemorySyncStorage, SyncClient, type SyncStorage, type ViewRecord } from '@fieldline/client';
+import type { components } from '@fieldline/client/rest';
 import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PULL_ENTITY_NAMES } from '../../src/contracts/sync.schemas';
 import { events, syncConflicts, syncMutations } from '../../src/db/tables';
 import { newId } from '../../src/lib/ids';
-import { api } from '../helpers/api';
 import { testDatabaseKind, testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
 import { createSalesmanUser } from '../helpers/field-factories';
@@ -291,11 +291,10 @@ async function play(w: World, c: Command) {
 
 /** A fresh pull of the user's whole working set: (entity, id) → version and record. */
 async function freshPull(token: string) {
-  const records = new Map<string, { version: number; record: unknown }>();
+  const records = new Map<string, components['schemas']['SyncChange']>();
   let cursor: string | undefined;
   for (;;) {
-    const query = new URLSearchParams({ limit: '1000', ...(cursor ? { cursor } : {}) });
-    const page = await api('GET', `/v1/sync/pull?${query}`, undefined, { token });
+    const page = await answered(rest(token).GET('/v1/sync/pull', { params: { query: { limit: 1000, cursor } } }));
     expect(page.status).toBe(200);
     for (const change of page.body.changes) {
       if (change.op === 'upsert') records.set(`${change.entity}/${change.id}`, change);
