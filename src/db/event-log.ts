@@ -27,10 +27,10 @@ export interface EventAppend {
 }
 
 /**
- * Statements that append to the log, so the unit that runs them can find what they appended. A WeakSet
- * keeps the tag off the statement objects drizzle owns.
+ * Statements that append to the log, with what they append, so the unit that runs them can tell what
+ * it appended. A WeakMap keeps the tag off the statement objects drizzle owns.
  */
-const appends = new WeakSet<object>();
+const appends = new WeakMap<object, { event: EventAppend; payload: string | null }>();
 
 /**
  * The statement appending one event with the next per-tenant sequence number. It belongs in the same
@@ -44,28 +44,31 @@ const appends = new WeakSet<object>();
  * writer of that tenant until this one commits, which makes numbering order and commit order the same.
  */
 export function appendEventStatement(db: Db, event: EventAppend): Statement {
-  const statement = isPostgres(db) ? postgresAppend(db, event) : sqliteAppend(db, event);
-  appends.add(statement);
+  // The payload is sent as JSON text; only one computed by SQL has to come back with the row.
+  const payload = event.payloadSql ? null : JSON.stringify(event.payload);
+  const returned = sql.raw(event.payloadSql ? 'RETURNING seq, created_at, payload' : 'RETURNING seq, created_at');
+  const statement = isPostgres(db)
+    ? postgresAppend(db, event, payload, returned)
+    : sqliteAppend(db, event, payload, returned);
+  appends.set(statement, { event, payload });
   return statement;
 }
 
-const RETURNED = sql.raw('RETURNING seq, type, entity_type, entity_id, actor_id, payload, created_at');
-
-const sqliteAppend = (db: Db, event: EventAppend): Statement =>
+const sqliteAppend = (db: Db, event: EventAppend, payload: string | null, returned: SQL): Statement =>
   rawStatement(
     db,
     sql`
     INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, actor_id, payload, created_at,
                         request_id, client_ip, user_agent)
     SELECT ${event.tenantId}, next_seq, ${event.type}, ${event.entityType}, ${event.entityId}, ${event.actorId},
-           ${event.payloadSql ?? JSON.stringify(event.payload)}, ${event.at},
+           ${event.payloadSql ?? payload}, ${event.at},
            ${event.origin?.requestId ?? null}, ${event.origin?.clientIp ?? null}, ${event.origin?.userAgent ?? null}
     FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS next_seq FROM events WHERE tenant_id = ${event.tenantId})
     WHERE ${event.onlyIf ?? sql`1`}
-    ${RETURNED}`,
+    ${returned}`,
   );
 
-const postgresAppend = (db: Db, event: EventAppend): Statement =>
+const postgresAppend = (db: Db, event: EventAppend, payload: string | null, returned: SQL): Statement =>
   rawStatement(
     db,
     sql`
@@ -78,38 +81,38 @@ const postgresAppend = (db: Db, event: EventAppend): Statement =>
     INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, actor_id, payload, created_at,
                         request_id, client_ip, user_agent)
     SELECT ${event.tenantId}::uuid, next.last_seq, ${event.type}, ${event.entityType}, ${event.entityId},
-           ${event.actorId}, (${event.payloadSql ?? sql`${JSON.stringify(event.payload)}`})::jsonb, ${event.at}::timestamptz,
+           ${event.actorId}, (${event.payloadSql ?? sql`${payload}`})::jsonb, ${event.at}::timestamptz,
            ${event.origin?.requestId ?? null}, ${event.origin?.clientIp ?? null}, ${event.origin?.userAgent ?? null}
     FROM next
-    ${RETURNED}`,
+    ${returned}`,
   );
 
 export const isEventAppend = (statement: Statement): boolean => appends.has(statement);
 
 interface AppendedRow {
   seq: number;
-  type: string;
-  entity_type: string;
-  entity_id: string;
-  actor_id: string | null;
-  /** JSON text on D1, already parsed on Postgres (jsonb). */
-  payload: string | Record<string, unknown>;
   created_at: string;
+  /** Only when computed by SQL: JSON text on D1, already parsed on Postgres (jsonb). */
+  payload?: string | Record<string, unknown>;
 }
 
 /** The events a committed unit appended, in sequence order, from the results of its statements. */
 export function appendedEvents(statements: Statement[], results: readonly StatementResult[]): LoggedEvent[] {
   const out: LoggedEvent[] = [];
   statements.forEach((statement, i) => {
-    if (!appends.has(statement)) return;
+    const append = appends.get(statement);
+    if (!append) return;
+    const { event } = append;
     for (const row of (results[i]?.results ?? []) as unknown as AppendedRow[]) {
+      // The payload as stored (JSON text parsed), as a reader of the log would receive it.
+      const payload = append.payload ?? row.payload ?? 'null';
       out.push({
         seq: Number(row.seq),
-        type: row.type,
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        actorId: row.actor_id,
-        payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as Record<string, unknown>) : row.payload,
+        type: event.type,
+        entityType: event.entityType,
+        entityId: event.entityId,
+        actorId: event.actorId,
+        payload: typeof payload === 'string' ? (JSON.parse(payload) as Record<string, unknown>) : payload,
         createdAt: row.created_at,
       });
     }
