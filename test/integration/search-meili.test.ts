@@ -5,7 +5,6 @@ import { buildApp } from '../../src/app';
 import { forgetPreparedIndexes, MeiliBackend } from '../../src/search/meili-backend';
 import { CUSTOMER_SETTINGS, PRODUCT_SETTINGS } from '../../src/search/meili-settings';
 import { indexTenant, runSearchIndexer } from '../../src/services/search-indexer.service';
-import { api } from '../helpers/api';
 import { createProduct } from '../helpers/catalog-factories';
 import { testDatabaseKind, testDb } from '../helpers/db';
 import { createCustomer, createTenant, createUserWithRole, type TestTenant } from '../helpers/factories';
@@ -388,9 +387,8 @@ describe('Meilisearch indexer (event log → index)', () => {
     replay(push(8, 'ok'));
     const ok = await indexTenant(db, backend, t.tenantId);
     expect(script).toEqual([]);
-    const lastSeq = (await api('GET', '/v1/events?since=0&limit=100', undefined, { token: t.token })).body.data.at(
-      -1,
-    ).seq;
+    const page = await answered(rest(t.token).GET('/v1/events', { params: { query: { since: 0, limit: 100 } } }));
+    const lastSeq = page.body.data.at(-1)?.seq;
     expect(ok).toMatchObject({ status: 'ok', fromSeq: 0, toSeq: lastSeq, upserts: 2, removals: 1 });
 
     replay([]);
