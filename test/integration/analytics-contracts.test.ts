@@ -151,6 +151,7 @@ beforeAll(async () => {
   f = await tenantWithData();
 });
 
+/** Untyped: the path and its query come from the endpoint table above (as /openapi.json, below, is no API path). */
 async function expectExact(path: string, token: string) {
   const res = await api('GET', path, undefined, { token });
   expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
