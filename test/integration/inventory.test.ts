@@ -233,13 +233,12 @@ describe('inventory', () => {
   it('replays a retried adjustment instead of applying it twice', async () => {
     const t = await createTenant();
     const p = await createProduct(t.token);
-    // Untyped: the retry is sent with an Idempotency-Key header.
     const send = () =>
-      api(
-        'POST',
-        `/v1/inventory/${p.id}/adjust`,
-        { delta: 7, kind: 'receipt', reason: 'Delivery' },
-        { token: t.token, headers: { 'idempotency-key': `receipt-${p.id}` } },
+      answered(
+        rest(t.token).POST('/v1/inventory/{productId}/adjust', {
+          params: { path: { productId: p.id }, header: { 'idempotency-key': `receipt-${p.id}` } },
+          body: { delta: 7, kind: 'receipt', reason: 'Delivery' },
+        }),
       );
     const first = await send();
     const retry = await send();

@@ -167,11 +167,12 @@ describe('webhook endpoints', () => {
 
   it('answers a retried creation 409 naming the endpoint, without a second one or the secret again', async () => {
     const t = await createTenant();
-    const key = { headers: { 'idempotency-key': `wh-${unique()}` }, token: t.token };
+    const header = { 'idempotency-key': `wh-${unique()}` };
     const body = { url: 'https://erp.example.com/hooks', enabled: false };
-    const first = await api('POST', '/v1/webhooks', body, key);
+    const first = await answered(rest(t.token).POST('/v1/webhooks', { params: { header }, body }));
     expect(first.status).toBe(201);
-    const retry = await api('POST', '/v1/webhooks', body, key);
+    // Untyped: the refusal's `endpointId` is not in the OpenAPI document's Problem schema.
+    const retry = await api('POST', '/v1/webhooks', body, { token: t.token, headers: header });
     expect(retry.status).toBe(409);
     expect(retry.body).toMatchObject({ code: 'ALREADY_EXISTS', endpointId: first.body.endpoint.id });
     expect(JSON.stringify(retry.body)).not.toContain('whsec_');
