@@ -344,6 +344,7 @@ describe('refresh tokens', () => {
 
     expect((await answered(rest(t.token).POST('/v1/users/{id}/deactivate', byId(manager.id)))).status).toBe(200);
     expect((await customers(manager.token)).status).toBe(401);
+    // Untyped: GraphQL is not in the OpenAPI document.
     const graphql = await api('POST', '/graphql', { query: '{ viewer { principalId } }' }, { token: manager.token });
     expect(graphql.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await customers(bystander.token)).status).toBe(200);

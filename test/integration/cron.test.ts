@@ -224,6 +224,7 @@ describe('report e-mails', () => {
     // the confirmation page; its button, or a mail client's one-click POST (RFC 8058), unsubscribes, twice
     // harmlessly; the next period goes to the others only.
     expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+    // Untyped: the unsubscribe page answers HTML.
     const path = unsubscribe.replace('https://api.fieldline.test', '');
     const shown = await api('GET', path);
     expect(shown.status).toBe(200);

@@ -65,6 +65,7 @@ describe('notifications: reading one', () => {
     expect([theirs.status, theirs.body.code]).toEqual([404, 'NOT_FOUND']);
     expect((await get(t.token, mine)).status).toBe(200);
 
+    // Untyped: GraphQL is not in the OpenAPI document.
     const node = (token: string, id: string) =>
       api(
         'POST',

@@ -331,6 +331,7 @@ describe('GET /v1/sync/conflicts', () => {
     const elsewhere = await createTenant();
     const foreign = await conflicts(elsewhere.token);
     expect(foreign.body.data).toEqual([]);
+    // Untyped: an entity type that does not exist.
     const bad = await api('GET', '/v1/sync/conflicts?cursor=nonsense&entityType=planet', undefined, {
       token: o.t.token,
     });

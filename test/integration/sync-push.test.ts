@@ -588,6 +588,7 @@ describe('sync push: the envelope', () => {
       [{ clientId: newId(), mutations: [{ ...visit(0) }] }, 'VALIDATION_FAILED'],
       [{ clientId: newId(), mutations: Array.from({ length: 1001 }, (_, i) => visit(i + 1)) }, 'VALIDATION_FAILED'],
     ];
+    // Untyped: the list holds a body without a clientId; then a body that is not JSON.
     for (const [body, code] of cases) {
       const res = await api('POST', '/v1/sync/push', body, { token: f.s.token });
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);

@@ -95,6 +95,7 @@ describe('two-factor enrolment', () => {
     const status = await answered(rest(t.token).GET('/v1/auth/two-factor'));
     expect(status.body).toMatchObject({ enabled: true, pending: false, recoveryCodesRemaining: 10 });
     expect(JSON.stringify(status.body)).not.toContain(secret);
+    // Untyped: GraphQL is not in the OpenAPI document (nor below).
     const gql = await api(
       'POST',
       '/graphql',
