@@ -23,7 +23,12 @@ export class DeferredUnits {
   enabled = true;
   /** The caller's mark for the work being done now (a push: the mutation's index), kept with its units. */
   mark = 0;
-  private waiting: { statements: D1PreparedStatement[]; mark: number; committed(results: D1Result[]): void }[] = [];
+  private waiting: {
+    statements: D1PreparedStatement[];
+    mark: number;
+    committed(results: D1Result[]): void;
+    advance: Advance | undefined;
+  }[] = [];
   private waitingStatements = 0;
   /** The batch in flight: anything sent meanwhile waits for it, so it sees what the batch wrote. */
   private inFlight: Promise<unknown> = Promise.resolve();
@@ -36,16 +41,29 @@ export class DeferredUnits {
 
   /** Holds `statements` back for the next call; `committed` receives their results once they are in. */
   defer(statements: Statement[], committed: (results: StatementResult[]) => void): void {
-    const prepared = statements.map((statement) => {
-      const query = compileStatement(statement);
-      return this.binding.prepare(query.sql).bind(...query.params);
-    });
+    // A shared advance leaves the unit: the batch runs one for all its units (see `sendNow`).
+    const at = statements.findIndex((statement) => advances.has(statement));
+    const advance = at < 0 ? undefined : advances.get(statements[at] as Statement);
+    const kept = advance ? [...statements.slice(0, at), ...statements.slice(at + advance.size)] : statements;
+    const prepared = kept.map((statement) => this.prepare(statement));
     this.waiting.push({
       statements: prepared,
       mark: this.mark,
-      committed: (results) => committed(results.map(d1StatementResult)),
+      // The unit's caller reads results by its own statements' positions: the advance's are put back.
+      committed: (results) => {
+        const own = results.map(d1StatementResult);
+        if (advance)
+          own.splice(at, 0, ...Array.from({ length: advance.size }, () => ({ results: [], meta: { changes: 1 } })));
+        committed(own);
+      },
+      advance,
     });
     this.waitingStatements += prepared.length;
+  }
+
+  private prepare(statement: Statement): D1PreparedStatement {
+    const query = compileStatement(statement);
+    return this.binding.prepare(query.sql).bind(...query.params);
   }
 
   /** Sends the waiting units on their own (the end of a push, or too many waiting). */
@@ -71,7 +89,8 @@ export class DeferredUnits {
     this.waiting = [];
     this.waitingStatements = 0;
     if (taken.length === 0) return own.length === 0 ? [] : this.binding.batch(own);
-    const statements = taken.flatMap((unit) => unit.statements);
+    const statements = [...taken.flatMap((unit) => unit.statements), ...this.sharedAdvances(taken)];
+    const ownAt = statements.length;
     this.flights++;
     let results: D1Result[];
     try {
@@ -86,7 +105,23 @@ export class DeferredUnits {
       unit.committed(results.slice(at, at + unit.statements.length));
       at += unit.statements.length;
     }
-    return results.slice(at);
+    return results.slice(ownAt);
+  }
+
+  /**
+   * The advances of `units`, one per run of consecutive advances of the same counter: from where the
+   * run's first starts to where its last ends. The batch is one transaction, so that advance fails it
+   * exactly when one of the units' own would have.
+   */
+  private sharedAdvances(units: { advance: Advance | undefined }[]): D1PreparedStatement[] {
+    const runs: Advance[] = [];
+    for (const { advance } of units) {
+      if (!advance) continue;
+      const run = runs.at(-1);
+      if (run && run.counter === advance.counter && run.to === advance.from) run.to = advance.to;
+      else runs.push({ ...advance });
+    }
+    return runs.flatMap((run) => run.statements(run.from, run.to).map((statement) => this.prepare(statement)));
   }
 
   /** Too many statements waiting make one batch too large; the caller flushes before deferring more. */
@@ -96,6 +131,32 @@ export class DeferredUnits {
 }
 
 const MAX_WAITING_STATEMENTS = 200;
+
+/**
+ * A counter's guarded advance inside a unit (a sync client's last mutation id, from `from` to `to`; the
+ * unit fails unless the counter stood at `from`). Units that wait in one batch share one: consecutive
+ * advances of the same counter become a single one from the first's `from` to the last's `to`.
+ */
+export interface Advance {
+  /** Which counter (advances of different counters are never merged). */
+  counter: string;
+  from: number;
+  to: number;
+  /** The advance's statements, in order (the guarded update, then its guard). */
+  statements(from: number, to: number): Statement[];
+  /** How many statements `statements` returns. */
+  size: number;
+}
+
+const advances = new WeakMap<object, Advance>();
+
+/** The statements of `advance`, marked so that a batch of waiting units may share it (`DeferredUnits`). */
+export function sharedAdvance(advance: Omit<Advance, 'size'>): Statement[] {
+  const statements = advance.statements(advance.from, advance.to);
+  const [first] = statements;
+  if (first) advances.set(first, { ...advance, size: statements.length });
+  return statements;
+}
 
 /**
  * A batch carrying waiting units failed, so none of it was written. `since` is the mark of the first

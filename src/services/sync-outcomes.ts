@@ -2,6 +2,7 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { MutationOutcome, PushRequest } from '../contracts/sync.schemas';
 import { assertChanged, type Statement } from '../db/batch';
 import type { Db } from '../db/client';
+import { sharedAdvance } from '../db/deferred-units';
 import { placeholderFor, templated } from '../db/row-statements';
 import { customers, notifications, orders, payments, syncClients, syncMutations, visits } from '../db/tables';
 import { chunk } from '../lib/chunk';
@@ -52,26 +53,14 @@ export function outcomeStatements(
   const table = outcome.status === 'applied' && target ? VERSIONED[target.entity] : null;
   const problem = outcome.status === 'refused' ? outcome.problem : null;
   const $ = sql.placeholder;
-  // Built once per shape (src/db/row-statements.ts): a push writes these two for every mutation.
-  const advance = templated(
-    syncClients,
-    'advance',
-    () =>
-      ctx.db
-        .update(syncClients)
-        .set({
-          lastMutationId: placeholderFor(syncClients, 'lastMutationId', 'id'),
-          updatedAt: placeholderFor(syncClients, 'updatedAt', 'now'),
-        })
-        .where(
-          and(
-            eq(syncClients.tenantId, $('tenantId')),
-            eq(syncClients.clientId, $('clientId')),
-            eq(syncClients.lastMutationId, $('previous')),
-          ),
-        ),
-    { id: m.id, now: ctx.now, tenantId, clientId, previous: m.id - 1 },
-  );
+  // Built once per shape (src/db/row-statements.ts): a push writes these for every mutation. Units
+  // waiting in one D1 batch share one advance (src/db/deferred-units.ts).
+  const advance = sharedAdvance({
+    counter: `sync:${tenantId}:${clientId}`,
+    from: m.id - 1,
+    to: m.id,
+    statements: (from, to) => [advanceStatement(ctx, clientId, from, to), assertChanged(ctx.db)],
+  });
   const record = templated(
     syncMutations,
     `outcome ${target?.entity ?? '-'} ${table ? 'versioned' : 'plain'}`,
@@ -109,7 +98,31 @@ export function outcomeStatements(
       now: ctx.now,
     },
   );
-  return [advance, assertChanged(ctx.db), record];
+  return [...advance, record];
+}
+
+/** The client's advance from `from` to `to`, only if it stands at `from` (its guard makes that a failure). */
+function advanceStatement(ctx: ServiceContext, clientId: string, from: number, to: number): Statement {
+  const $ = sql.placeholder;
+  return templated(
+    syncClients,
+    'advance',
+    () =>
+      ctx.db
+        .update(syncClients)
+        .set({
+          lastMutationId: placeholderFor(syncClients, 'lastMutationId', 'id'),
+          updatedAt: placeholderFor(syncClients, 'updatedAt', 'now'),
+        })
+        .where(
+          and(
+            eq(syncClients.tenantId, $('tenantId')),
+            eq(syncClients.clientId, $('clientId')),
+            eq(syncClients.lastMutationId, $('previous')),
+          ),
+        ),
+    { id: to, now: ctx.now, tenantId: ctx.principal.tenantId, clientId, previous: from },
+  );
 }
 
 type RecordedOutcome = typeof syncMutations.$inferSelect;

@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:workers';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertChanged } from '../../src/db/batch';
 import { createDb } from '../../src/db/client';
-import { DeferredUnitFailed, deferredFailureIn, deferUnitsOn } from '../../src/db/deferred-units';
+import { DeferredUnitFailed, deferredFailureIn, deferUnitsOn, sharedAdvance } from '../../src/db/deferred-units';
 import { salesmen, territories } from '../../src/db/tables';
 import { newId } from '../../src/lib/ids';
 import { testDatabaseKind, testDb } from '../helpers/db';
@@ -121,5 +122,71 @@ describe.skipIf(onPostgres)('deferred units (D1)', () => {
     q.enabled = false;
     await q.db.insert(territories).values(territory(b));
     expect(await stored(b)).toHaveLength(1);
+  });
+
+  describe('a shared advance', () => {
+    /** A territory's version as the counter: the advance moves it from `from` to `to`, guarded. */
+    function counter(q: ReturnType<typeof queue>, id: string, built: [number, number][]) {
+      return (from: number, to: number) =>
+        sharedAdvance({
+          counter: `territory:${id}`,
+          from,
+          to,
+          statements: (f, t) => {
+            built.push([f, t]);
+            return [
+              q.db
+                .update(territories)
+                .set({ version: t })
+                .where(and(eq(territories.id, id), eq(territories.version, f))),
+              assertChanged(q.db),
+            ];
+          },
+        });
+    }
+
+    it('is made once per batch for consecutive units, and each unit still gets a result per statement', async () => {
+      const q = queue();
+      const [area, reps] = [newId(), [newId(), newId(), newId()]];
+      await createDb(env.DB).insert(territories).values(territory(area));
+      const built: [number, number][] = [];
+      const advance = counter(q, area, built);
+      const results: number[][] = [];
+      reps.forEach((rep, i) => {
+        const insert = q.db.insert(salesmen).values(salesman(rep, area)).returning({ id: salesmen.id });
+        q.defer([...advance(i + 1, i + 2), insert], (r) => results.push(r.map((x) => x.results.length)));
+      });
+      built.length = 0;
+      await q.flush();
+
+      expect(built).toEqual([[1, 4]]);
+      expect((await stored(area))[0]?.version).toBe(4);
+      // The advance's two statements answer nothing; the insert's RETURNING row stays third.
+      expect(results).toEqual([
+        [0, 0, 1],
+        [0, 0, 1],
+        [0, 0, 1],
+      ]);
+    });
+
+    it('fails the whole batch when the counter moved meanwhile, as the first unit alone would have', async () => {
+      const q = queue();
+      const [area, rep] = [newId(), newId()];
+      await createDb(env.DB).insert(territories).values(territory(area));
+      const advance = counter(q, area, []);
+      q.mark = 7;
+      q.defer([...advance(1, 2), q.db.insert(salesmen).values(salesman(rep, area))], () => {});
+      q.mark = 8;
+      q.defer([...advance(2, 3)], () => {});
+      await createDb(env.DB).update(territories).set({ version: 5 }).where(eq(territories.id, area));
+
+      const failure = await q.flush().then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(deferredFailureIn(failure)?.since).toBe(7);
+      expect((await stored(area))[0]?.version).toBe(5);
+      expect(await createDb(env.DB).select().from(salesmen).where(eq(salesmen.id, rep))).toEqual([]);
+    });
   });
 });
