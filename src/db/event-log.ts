@@ -1,6 +1,7 @@
 import type { EventFrame } from '@fieldline/client/protocol';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Statement } from './client';
+import { templated } from './row-statements';
 import { isPostgres, rawStatement } from './sql';
 import type { StatementResult } from './unit-result';
 
@@ -46,46 +47,87 @@ const appends = new WeakMap<object, { event: EventAppend; payload: string | null
 export function appendEventStatement(db: Db, event: EventAppend): Statement {
   // The payload is sent as JSON text; only one computed by SQL has to come back with the row.
   const payload = event.payloadSql ? null : JSON.stringify(event.payload);
-  const returned = sql.raw(event.payloadSql ? 'RETURNING seq, created_at, payload' : 'RETURNING seq, created_at');
-  const statement = isPostgres(db)
-    ? postgresAppend(db, event, payload, returned)
-    : sqliteAppend(db, event, payload, returned);
+  const values: AppendValues = {
+    tenantId: event.tenantId,
+    type: event.type,
+    entityType: event.entityType,
+    entityId: event.entityId,
+    actorId: event.actorId,
+    payload,
+    at: event.at,
+    requestId: event.origin?.requestId ?? null,
+    clientIp: event.origin?.clientIp ?? null,
+    userAgent: event.origin?.userAgent ?? null,
+  };
+  const build = isPostgres(db) ? postgresAppend : sqliteAppend;
+  // The plain append (no condition, no computed payload) is built once and only bound afterwards
+  // (src/db/row-statements.ts): a sync push appends thousands.
+  const statement =
+    event.onlyIf || event.payloadSql
+      ? rawStatement(db, build(values, event.onlyIf, event.payloadSql))
+      : templated(APPEND, isPostgres(db) ? 'postgres' : 'sqlite', () => rawStatement(db, build(PLACEHOLDERS)), values);
   appends.set(statement, { event, payload });
   return statement;
 }
 
-const sqliteAppend = (db: Db, event: EventAppend, payload: string | null, returned: SQL): Statement =>
-  rawStatement(
-    db,
-    sql`
+type AppendField =
+  | 'tenantId'
+  | 'type'
+  | 'entityType'
+  | 'entityId'
+  | 'actorId'
+  | 'payload'
+  | 'at'
+  | 'requestId'
+  | 'clientIp'
+  | 'userAgent';
+/** What an append binds: the values, or placeholders named after them for the statement built once. */
+type AppendValues = Record<AppendField, unknown>;
+
+const APPEND = {};
+const PLACEHOLDERS = Object.fromEntries(
+  (
+    [
+      'tenantId',
+      'type',
+      'entityType',
+      'entityId',
+      'actorId',
+      'payload',
+      'at',
+      'requestId',
+      'clientIp',
+      'userAgent',
+    ] as const
+  ).map((name) => [name, sql.placeholder(name)]),
+) as AppendValues;
+
+const returning = (payloadSql: SQL | undefined) =>
+  sql.raw(payloadSql ? 'RETURNING seq, created_at, payload' : 'RETURNING seq, created_at');
+
+const sqliteAppend = (v: AppendValues, onlyIf?: SQL, payloadSql?: SQL): SQL => sql`
     INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, actor_id, payload, created_at,
                         request_id, client_ip, user_agent)
-    SELECT ${event.tenantId}, next_seq, ${event.type}, ${event.entityType}, ${event.entityId}, ${event.actorId},
-           ${event.payloadSql ?? payload}, ${event.at},
-           ${event.origin?.requestId ?? null}, ${event.origin?.clientIp ?? null}, ${event.origin?.userAgent ?? null}
-    FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS next_seq FROM events WHERE tenant_id = ${event.tenantId})
-    WHERE ${event.onlyIf ?? sql`1`}
-    ${returned}`,
-  );
+    SELECT ${v.tenantId}, next_seq, ${v.type}, ${v.entityType}, ${v.entityId}, ${v.actorId},
+           ${payloadSql ?? v.payload}, ${v.at}, ${v.requestId}, ${v.clientIp}, ${v.userAgent}
+    FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS next_seq FROM events WHERE tenant_id = ${v.tenantId})
+    WHERE ${onlyIf ?? sql`1`}
+    ${returning(payloadSql)}`;
 
-const postgresAppend = (db: Db, event: EventAppend, payload: string | null, returned: SQL): Statement =>
-  rawStatement(
-    db,
-    sql`
+const postgresAppend = (v: AppendValues, onlyIf?: SQL, payloadSql?: SQL): SQL => sql`
     WITH next AS (
       INSERT INTO event_counters (tenant_id, last_seq)
-      SELECT ${event.tenantId}::uuid, 1 WHERE ${event.onlyIf ?? sql`true`}
+      SELECT ${v.tenantId}::uuid, 1 WHERE ${onlyIf ?? sql`true`}
       ON CONFLICT (tenant_id) DO UPDATE SET last_seq = event_counters.last_seq + 1
       RETURNING last_seq
     )
     INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, actor_id, payload, created_at,
                         request_id, client_ip, user_agent)
-    SELECT ${event.tenantId}::uuid, next.last_seq, ${event.type}, ${event.entityType}, ${event.entityId},
-           ${event.actorId}, (${event.payloadSql ?? sql`${payload}`})::jsonb, ${event.at}::timestamptz,
-           ${event.origin?.requestId ?? null}, ${event.origin?.clientIp ?? null}, ${event.origin?.userAgent ?? null}
+    SELECT ${v.tenantId}::uuid, next.last_seq, ${v.type}, ${v.entityType}, ${v.entityId},
+           ${v.actorId}, (${payloadSql ?? sql`${v.payload}`})::jsonb, ${v.at}::timestamptz,
+           ${v.requestId}, ${v.clientIp}, ${v.userAgent}
     FROM next
-    ${returned}`,
-  );
+    ${returning(payloadSql)}`;
 
 export const isEventAppend = (statement: Statement): boolean => appends.has(statement);
 
