@@ -1,13 +1,17 @@
-import { eq } from 'drizzle-orm';
+import { env } from 'cloudflare:workers';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { assertChanged } from '../../src/db/batch';
+import { appendEventStatement } from '../../src/db/event-log';
 import { customers } from '../../src/db/tables';
+import { compileStatement } from '../../src/db/unit-result';
 import { AppError, ErrorCode } from '../../src/lib/errors';
 import { newId } from '../../src/lib/ids';
 import { createCustomer, getCustomer } from '../../src/services/customers.service';
 import { listEvents } from '../../src/services/events.service';
 import { appendEvent, commit } from '../../src/services/write-pipeline';
 import { contextFor, ownerPrincipal, settled } from '../helpers/context';
+import { executeSql, testDatabaseKind, testDb } from '../helpers/db';
 import { createTenant, type TestTenant } from '../helpers/factories';
 
 /**
@@ -117,3 +121,37 @@ async function lastSeq(t: TestTenant): Promise<number> {
     cursor = page.data.at(-1)?.seq ?? cursor;
   }
 }
+
+describe.skipIf(testDatabaseKind() === 'postgres')('event append on D1', () => {
+  it('finds the next seq in a step, however long the tenant log is (rows read stay flat)', async () => {
+    const t = await createTenant();
+    const owner = ownerPrincipal(t);
+    const rowsRead = async () => {
+      const statement = appendEventStatement(testDb(), {
+        tenantId: t.tenantId,
+        actorId: owner.id,
+        at: new Date().toISOString(),
+        type: 'customer:updated',
+        entityType: 'customer',
+        entityId: newId(),
+        payload: {},
+      });
+      const { sql: text, params } = compileStatement(statement);
+      const result = await env.DB.prepare(text)
+        .bind(...params)
+        .run();
+      return result.meta.rows_read;
+    };
+    const before = await rowsRead();
+    // 2,000 more events in the tenant's log.
+    await executeSql(
+      sql`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+          INSERT INTO events (tenant_id, seq, type, entity_type, entity_id, actor_id, payload, created_at)
+          SELECT ${t.tenantId}, (SELECT MAX(seq) FROM events WHERE tenant_id = ${t.tenantId}) + i,
+                 'customer:updated', 'customer', 'x', NULL, '{}', '2026-01-01T00:00:00.000Z' FROM n`,
+    );
+    const after = await rowsRead();
+    expect(after).toBeLessThanOrEqual(before + 2);
+    expect(after).toBeLessThan(20);
+  });
+});
