@@ -8,9 +8,9 @@ import { compileStatement, d1StatementResult, type StatementResult } from './uni
  * A sync push runs hundreds of units one after the other, and most of a unit's cost on D1 is the call
  * itself. When nobody needs a unit's results, it can wait: the next statement the database runs, a
  * read or another unit, goes in the same D1 batch after it. The batch is one transaction, so the
- * waiting units commit or roll back with it, and a read sent after them sees their writes. A push of a
- * phone's day (create a visit, check in, take an order) then needs about two calls per three mutations
- * rather than five.
+ * waiting units commit or roll back with it, and a read sent after them sees their writes. With its
+ * reads by id answered from the rows it holds (rows-in-hand.ts), a push of 1,000 mutations of a phone's
+ * day (create a visit, check in, take an order) makes about 20 calls rather than about 3,000.
  *
  * What the caller gives up: when such a batch fails, it cannot tell which unit failed. It is told
  * (`DeferredUnitFailed`) where the first waiting unit began, nothing of the batch was written, and it
