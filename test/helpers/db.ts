@@ -1,11 +1,12 @@
 import { env } from 'cloudflare:workers';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { onTestFinished } from 'vitest';
 import { executeBatch } from '../../src/db/batch';
 import type { Db } from '../../src/db/client';
 import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../../src/db/connection';
 import { rawStatement } from '../../src/db/sql';
 import { loadConfig } from '../../src/env';
+import { sha256Hex } from '../../src/lib/crypto';
 
 /** The database the Worker under test runs on (D1 in `npm test`, Postgres in `npm run test:pg`). */
 export const testDb = (): Db => openDatabase(env, loadConfig(env)).db;
@@ -52,4 +53,17 @@ function fixtureHandle(): DatabaseHandle {
   void shared?.handle.close();
   shared = { handle, inTest: true };
   return handle;
+}
+
+/**
+ * Moves a used refresh token's rotation `ms` into the past, as if it had been presented that long ago
+ * (presenting it again is then reuse, not a concurrent refresh within the race grace).
+ */
+export async function rotatedAgo(refreshToken: string, ms: number): Promise<void> {
+  const hash = await sha256Hex(refreshToken);
+  const at = new Date(Date.now() - ms).toISOString();
+  const done = await executeSql(
+    sql`UPDATE refresh_tokens SET used_at = ${at} WHERE token_hash = ${hash} AND used_at IS NOT NULL`,
+  );
+  if (done.changes !== 1) throw new Error('rotatedAgo: the refresh token was not used yet');
 }

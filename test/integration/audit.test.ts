@@ -11,7 +11,7 @@ import { sweepAuditLog } from '../../src/services/audit.service';
 import { api } from '../helpers/api';
 import { systemContext } from '../helpers/context';
 import { parseCsv } from '../helpers/csv';
-import { executeSql, testDatabaseKind } from '../helpers/db';
+import { executeSql, rotatedAgo, testDatabaseKind } from '../helpers/db';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, type TestTenant } from '../helpers/factories';
 import { answered, answeredJson, ok, rest } from '../helpers/rest';
 
@@ -100,11 +100,17 @@ describe('access', () => {
     const t = await createTenant();
     const refresh = () => answered(rest().POST('/v1/auth/refresh', { body: { refreshToken: t.refreshToken } }));
     expect((await refresh()).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 10));
-    // Presented again after the race grace would end the login; within it, it is a race (409) and not reuse.
-    const again = await refresh();
-    const res = await audit(t, { action: 'auth:refresh_reused' });
-    expect(res.body.data).toHaveLength(again.body.code === 'TOKEN_REUSED' ? 1 : 0);
+    // Within the race grace a second refresh is a concurrent one (409), not reuse, and nothing is recorded.
+    expect((await refresh()).body.code).toBe('CONFLICT');
+    expect((await audit(t, { action: 'auth:refresh_reused' })).body.data).toEqual([]);
+    // Presented again once the grace is over, it is reuse: the login ends, and the log says so.
+    await rotatedAgo(t.refreshToken, 60_000);
+    expect((await refresh()).body.code).toBe('TOKEN_REUSED');
+    // That login's access token ended with it: the owner signs in again to read the log.
+    const owner = await login(t.ownerEmail, DEFAULT_PASSWORD, t.tenantId);
+    const res = await audit({ token: owner.body.accessToken }, { action: 'auth:refresh_reused' });
+    expect(res.body.data).toHaveLength(1);
+    expect(res.body.data[0]).toMatchObject({ action: 'auth:refresh_reused', entity: { type: 'user', id: t.ownerId } });
   });
 
   it('records report downloads and imports', async () => {

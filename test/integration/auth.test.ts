@@ -4,9 +4,8 @@ import { assert, describe, expect, it } from 'vitest';
 import { assertSessionLive, SESSION_ENDS_TTL_MS, sessionsEnded } from '../../src/auth/session-ends';
 import { verifyAccessToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/env';
-import { sha256Hex } from '../../src/lib/crypto';
 import { api } from '../helpers/api';
-import { executeSql, testDb } from '../helpers/db';
+import { executeSql, rotatedAgo, testDb } from '../helpers/db';
 import { createTenant, createUserWithRole, DEFAULT_PASSWORD, unique } from '../helpers/factories';
 import { answered, rest } from '../helpers/rest';
 
@@ -22,15 +21,6 @@ const customers = (token: string) => answered(rest(token).GET('/v1/customers'));
 const byId = (id: string) => ({ params: { path: { id } } });
 
 /** Moves a used refresh token's rotation `ms` into the past (as if it had been used that long ago). */
-async function rotatedAgo(refreshToken: string, ms: number) {
-  const hash = await sha256Hex(refreshToken);
-  const at = new Date(Date.now() - ms).toISOString();
-  const done = await executeSql(
-    sql`UPDATE refresh_tokens SET used_at = ${at} WHERE token_hash = ${hash} AND used_at IS NOT NULL`,
-  );
-  expect(done.changes).toBe(1);
-}
-
 describe('signup and login', () => {
   it('signs up a tenant with its owner and a working token pair', async () => {
     const email = `Founder-${unique()}@Example.test`;
