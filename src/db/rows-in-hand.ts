@@ -18,7 +18,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
  * push read it: the push behaves as if it had run a moment earlier, as any read-then-write does.
  *
  * Only writes through the entity layer (`insertEntity`, `updateEntity`) are recorded, so a table is held
- * only if every write a push makes to it goes through them (`tables` names those; see sync.service.ts).
+ * only if every write a push makes to it goes through them (`heldTables` in services/sync-read-ahead.ts).
  */
 export interface HeldRow {
   tenantId: string;
@@ -33,11 +33,6 @@ export class RowsInHand {
 
   constructor(tables: readonly SQLiteTable[]) {
     for (const table of tables) this.held.set(table, new Map());
-  }
-
-  /** Whether rows of `table` are held at all (a write elsewhere is not recorded). */
-  holds(table: SQLiteTable): boolean {
-    return this.held.has(table);
   }
 
   /** Records a read by id: `found` are the rows among `ids` that exist; the others are known missing. */

@@ -36,7 +36,7 @@ const namedBy = (): Record<string, EntityTable> => ({ customerId: customers, vis
 const targets = (): Partial<Record<SyncEntity, EntityTable>> => ({ customer: customers, visit: visits });
 
 /** The ids `mutations` name, by table (the caller's own salesman too: his visits and orders name him). */
-export function namedRecords(ctx: ServiceContext, mutations: readonly Naming[]): Map<EntityTable, Set<string>> {
+function namedRecords(ctx: ServiceContext, mutations: readonly Naming[]): Map<EntityTable, Set<string>> {
   const named = new Map<EntityTable, Set<string>>(heldTables().map((table) => [table, new Set<string>()]));
   const add = (table: EntityTable | undefined, id: unknown) => {
     if (table && typeof id === 'string') named.get(table)?.add(id);

@@ -56,9 +56,10 @@ export async function answered<T>(call: Promise<Answer<T>>): Promise<TypedRespon
  * JSON, so the body is the JSON one (a string body fails).
  */
 export async function answeredJson<T>(call: Promise<Answer<T>>): Promise<TypedResponse<Exclude<T, string>>> {
-  const { data, error, response } = await call;
-  if (typeof data === 'string') {
-    throw new Error(`expected JSON, got ${response.headers.get('content-type')}: ${data.slice(0, 200)}`);
+  const answer = await call;
+  if (typeof answer.data === 'string') {
+    const type = answer.response.headers.get('content-type');
+    throw new Error(`expected JSON, got ${type}: ${answer.data.slice(0, 200)}`);
   }
-  return { status: response.status, headers: response.headers, body: (data ?? error) as TypedBody<Exclude<T, string>> };
+  return answered(Promise.resolve(answer as Answer<Exclude<T, string>>));
 }
